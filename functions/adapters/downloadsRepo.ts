@@ -1,0 +1,166 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sourcesOf } from '../core/trackState.js';
+import type { Session, Track, TrackState } from '../core/types.js';
+import { isConditionFailed } from './isConditionFailed.js';
+
+const SESSION_SK = 'session';
+const trackSk = (id: number): string => `track#${String(id).padStart(10, '0')}`;
+
+/**
+ * A session and its tracks share one partition (the cookie): the status route reads the whole
+ * session with one query, and every state change is a conditional write on one item.
+ */
+export class DownloadsRepo {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  async createSession(session: Session): Promise<void> {
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...session, sk: SESSION_SK, expiresAt: this.expiry(session.createdAt) },
+        ConditionExpression: 'attribute_not_exists(cookie)',
+      }),
+    );
+  }
+
+  async getSession(cookie: string): Promise<Session | undefined> {
+    const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie, sk: SESSION_SK }, ConsistentRead: true }));
+    return out.Item ? (strip(out.Item) as unknown as Session) : undefined;
+  }
+
+  /** Records a track once: the existing one comes back when (cookie, serviceTrackId) is known. */
+  async putTrackOnce(track: Track): Promise<{ created: true } | { created: false; existing: Track }> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...track, sk: trackSk(track.serviceTrackId), ...this.ttlFor(track.state, track.updatedAt) },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      );
+      return { created: true };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const existing = await this.getTrack(track.cookie, track.serviceTrackId);
+      if (!existing) throw err;
+      return { created: false, existing };
+    }
+  }
+
+  async getTrack(cookie: string, serviceTrackId: number): Promise<Track | undefined> {
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { cookie, sk: trackSk(serviceTrackId) }, ConsistentRead: true }),
+    );
+    return out.Item ? (strip(out.Item) as unknown as Track) : undefined;
+  }
+
+  async listTracks(cookie: string): Promise<Track[]> {
+    const tracks: Track[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
+          ExpressionAttributeValues: { ':c': cookie, ':t': 'track#' },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) tracks.push(strip(item) as unknown as Track);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return tracks;
+  }
+
+  /**
+   * Moves a track to `to` only from a state the life cycle allows, setting `fields` with it.
+   * False when the track was elsewhere (a duplicate delivery, or a cancel won the race).
+   */
+  async transition(cookie: string, serviceTrackId: number, to: TrackState, fields: Partial<Track> = {}): Promise<boolean> {
+    const now = new Date().toISOString();
+    const values: Record<string, unknown> = { ...fields, state: to, updatedAt: now, ...this.ttlFor(to, now) };
+    const names: Record<string, string> = {};
+    const sets: string[] = [];
+    const exprValues: Record<string, unknown> = {};
+    Object.entries(values).forEach(([k, v], i) => {
+      if (v === undefined) return;
+      names[`#f${i}`] = k;
+      exprValues[`:f${i}`] = v;
+      sets.push(`#f${i} = :f${i}`);
+    });
+    const from = sourcesOf(to);
+    from.forEach((s, i) => (exprValues[`:from${i}`] = s));
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { cookie, sk: trackSk(serviceTrackId) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `attribute_exists(sk) AND #state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: { ...names, '#state': 'state' },
+          ExpressionAttributeValues: exprValues,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Records that the store acknowledged the callback of a failed or cancelled track. */
+  async markNotified(cookie: string, serviceTrackId: number): Promise<void> {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { cookie, sk: trackSk(serviceTrackId) },
+        UpdateExpression: 'SET notifiedAt = if_not_exists(notifiedAt, :now)',
+        ConditionExpression: 'attribute_exists(sk)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+  }
+
+  async markSessionCancelled(cookie: string): Promise<void> {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { cookie, sk: SESSION_SK },
+        UpdateExpression: 'SET cancelledAt = if_not_exists(cancelledAt, :now)',
+        ConditionExpression: 'attribute_exists(sk)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+  }
+
+  /** Marks the session as announced to the store (its `Download` event was acknowledged). */
+  async markSessionNotified(cookie: string): Promise<void> {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { cookie, sk: SESSION_SK },
+        UpdateExpression: 'SET notifiedAt = if_not_exists(notifiedAt, :now)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+  }
+
+  private expiry(fromIso: string): number {
+    return Math.floor(Date.parse(fromIso) / 1000) + this.retentionSeconds;
+  }
+
+  // Finished tracks expire with DynamoDB TTL; live ones never do.
+  private ttlFor(state: TrackState, atIso: string): { expiresAt?: number } {
+    return state === 'queued' || state === 'stored' ? {} : { expiresAt: this.expiry(atIso) };
+  }
+}
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { sk: _sk, expiresAt: _e, ...rest } = item;
+  return rest;
+}

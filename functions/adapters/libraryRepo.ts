@@ -1,0 +1,128 @@
+import { GetCommand, PutCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LibraryItem } from '../core/types.js';
+import { isConditionFailed } from './isConditionFailed.js';
+
+export const librarySk = (storeId: string, serviceTrackId: number): string => `track#${storeId}#${serviceTrackId}`;
+const claimSk = (keyIdentity: string): string => `key#${keyIdentity}`;
+
+export interface LibraryPage {
+  readonly items: LibraryItem[];
+  readonly next?: string | undefined;
+}
+
+export type ClaimOutcome = 'claimed' | 'taken';
+
+/**
+ * The user's library: `track#<store>#<id>` rows, and `key#<key identity>` claims that make an
+ * object key belong to exactly one track, so two tracks never write the same file.
+ */
+export class LibraryRepo {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  /** Adds the row once; a repeat leaves the first one as it was. */
+  async addOnce(item: LibraryItem): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...item, sk: librarySk(item.storeId, item.serviceTrackId) },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async get(userId: string, storeId: string, serviceTrackId: number): Promise<LibraryItem | undefined> {
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { userId, sk: librarySk(storeId, serviceTrackId) }, ConsistentRead: true }),
+    );
+    return out.Item ? toItem(out.Item) : undefined;
+  }
+
+  async list(userId: string, storeId: string, limit: number, next?: string): Promise<LibraryPage> {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':u': userId, ':p': `track#${storeId}#` },
+        Limit: limit,
+        ExclusiveStartKey: next ? { userId, sk: decodeCursor(next) } : undefined,
+      }),
+    );
+    const last = out.LastEvaluatedKey?.sk;
+    return { items: (out.Items ?? []).map(toItem), next: typeof last === 'string' ? encodeCursor(last) : undefined };
+  }
+
+  async contentIds(userId: string, storeId: string): Promise<number[]> {
+    const ids: number[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':u': userId, ':p': `track#${storeId}#` },
+          ProjectionExpression: 'serviceTrackId',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(Number(item.serviceTrackId));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids.sort((a, b) => a - b);
+  }
+
+  /** Claims an object key for one track; claiming again for the same track succeeds. */
+  async claimKey(userId: string, keyIdentity: string, owner: string, key: string): Promise<ClaimOutcome> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { userId, sk: claimSk(keyIdentity), owner, key, claimedAt: new Date().toISOString() },
+          ConditionExpression: 'attribute_not_exists(sk) OR #o = :o',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':o': owner },
+        }),
+      );
+      return 'claimed';
+    } catch (err) {
+      if (isConditionFailed(err)) return 'taken';
+      throw err;
+    }
+  }
+
+  async releaseKey(userId: string, keyIdentity: string, owner: string): Promise<void> {
+    try {
+      await this.ddb.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { userId, sk: claimSk(keyIdentity) },
+          ConditionExpression: '#o = :o',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':o': owner },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+    }
+  }
+}
+
+export function toItem(item: Record<string, unknown>): LibraryItem {
+  const { sk: _sk, ...rest } = item;
+  return rest as unknown as LibraryItem;
+}
+
+const encodeCursor = (sk: string): string => Buffer.from(sk, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): string {
+  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!sk.startsWith('track#')) throw new RangeError('bad cursor');
+  return sk;
+}

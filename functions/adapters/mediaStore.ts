@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  UploadPartCopyCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+
+export interface ObjectInfo {
+  readonly size: number;
+  readonly contentType?: string | undefined;
+  /** Hex SHA-256 of the whole object, when S3 holds one (a full-object SHA256 checksum). */
+  readonly sha256?: string | undefined;
+  readonly metadata: Record<string, string>;
+}
+
+export interface CopyRequest {
+  readonly sourceBucket: string;
+  readonly sourceKey: string;
+  readonly destKey: string;
+  readonly size: number;
+  readonly contentType?: string | undefined;
+  readonly metadata: Record<string, string>;
+}
+
+/** S3's single CopyObject limit; larger objects are copied part by part. */
+export const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
+const COPY_PART_BYTES = 512 * 1024 ** 2;
+const COPY_PART_CONCURRENCY = 8;
+
+/** The media bucket: server-side copies, streamed uploads, and reads for hashing. */
+export class MediaStore {
+  constructor(
+    private readonly s3: S3Client,
+    readonly bucket: string,
+    private readonly upload = { partBytes: 8 * 1024 ** 2, queueSize: 4 },
+  ) {}
+
+  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const out = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      const fullObject = out.ChecksumType === undefined || out.ChecksumType === 'FULL_OBJECT';
+      return {
+        size: out.ContentLength ?? 0,
+        contentType: out.ContentType,
+        sha256: out.ChecksumSHA256 && fullObject && !out.ChecksumSHA256.includes('-') ? b64ToHex(out.ChecksumSHA256) : undefined,
+        metadata: out.Metadata ?? {},
+      };
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'NotFound' || err.name === 'NoSuchKey')) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Server-side copy into the media bucket: no byte passes through the caller. Asks S3 for a
+   * SHA-256 of the new object and returns it when S3 computed one.
+   */
+  async copy(req: CopyRequest): Promise<{ sha256?: string | undefined }> {
+    if (req.size > MAX_SINGLE_COPY_BYTES) {
+      await this.copyInParts(req);
+      return {};
+    }
+    const out = await this.s3.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: req.destKey,
+        CopySource: `${req.sourceBucket}/${encodeKey(req.sourceKey)}`,
+        MetadataDirective: 'REPLACE',
+        ContentType: req.contentType,
+        Metadata: req.metadata,
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    const sum = out.CopyObjectResult?.ChecksumSHA256;
+    const fullObject = out.CopyObjectResult?.ChecksumType === undefined || out.CopyObjectResult.ChecksumType === 'FULL_OBJECT';
+    return { sha256: sum && fullObject && !sum.includes('-') ? b64ToHex(sum) : undefined };
+  }
+
+  /** Above 5 GB: UploadPartCopy in parallel parts, still server-side. */
+  private async copyInParts(req: CopyRequest): Promise<void> {
+    const created = await this.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: req.destKey, ContentType: req.contentType, Metadata: req.metadata }),
+    );
+    const uploadId = created.UploadId;
+    if (!uploadId) throw new Error('CreateMultipartUpload returned no UploadId');
+    try {
+      const count = Math.ceil(req.size / COPY_PART_BYTES);
+      const parts: { PartNumber: number; ETag: string }[] = new Array(count);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < count) {
+          const i = next++;
+          const start = i * COPY_PART_BYTES;
+          const end = Math.min(req.size, start + COPY_PART_BYTES) - 1;
+          const out = await this.s3.send(
+            new UploadPartCopyCommand({
+              Bucket: this.bucket,
+              Key: req.destKey,
+              UploadId: uploadId,
+              PartNumber: i + 1,
+              CopySource: `${req.sourceBucket}/${encodeKey(req.sourceKey)}`,
+              CopySourceRange: `bytes=${start}-${end}`,
+            }),
+          );
+          parts[i] = { PartNumber: i + 1, ETag: out.CopyPartResult?.ETag ?? '' };
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(COPY_PART_CONCURRENCY, count) }, worker));
+      await this.s3.send(
+        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: req.destKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+      );
+    } catch (err) {
+      await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: req.destKey, UploadId: uploadId })).catch(() => {});
+      throw err;
+    }
+  }
+
+  /**
+   * Streams a body into the bucket with bounded memory: one PutObject when it fits in a part,
+   * otherwise a multipart upload with at most `queueSize` parts in flight.
+   */
+  async uploadStream(key: string, body: Readable, contentType: string | undefined): Promise<void> {
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+      partSize: this.upload.partBytes,
+      queueSize: this.upload.queueSize,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Reads an object through to hash it: the fallback when S3 reports no SHA-256 of its own. */
+  async sha256Of(bucket: string, key: string): Promise<{ sha256: string; bytes: number }> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of out.Body as Readable) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  }
+}
+
+function b64ToHex(b64: string): string {
+  return Buffer.from(b64, 'base64').toString('hex');
+}
+
+// CopySource is a URL path: each key segment is percent-encoded, the slashes kept.
+function encodeKey(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}

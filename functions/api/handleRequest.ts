@@ -1,0 +1,126 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { ApiError } from '../core/errors.js';
+import { HR } from '../core/hresult.js';
+import {
+  batchBodySchema,
+  cookieSchema,
+  describeIssues,
+  libraryQuerySchema,
+  licenseBodySchema,
+  serviceTrackIdParamSchema,
+  sessionBodySchema,
+  userIdSchema,
+} from '../core/schemas.js';
+import type { Store } from '../core/types.js';
+import type { Deps } from '../service/deps.js';
+import { authenticate } from '../service/api/authenticate.js';
+import { downloadTrack } from '../service/api/downloadTrack.js';
+import { downloadTrackBatch } from '../service/api/downloadTrackBatch.js';
+import { contentIds, listLibrary } from '../service/api/library.js';
+import { deleteLicense, putLicense } from '../service/api/licenses.js';
+import { cancelSession, openSession, sessionOf, sessionStatus } from '../service/api/sessions.js';
+import { errorResponse, json } from './respond.js';
+import { routeKey, routes, type RouteName } from './routes.js';
+
+const routeByKey = new Map<string, RouteName>(routes.map((r) => [routeKey(r), r.name]));
+
+/** One API Gateway HTTP API (payload 2.0) request → one answer; never throws. */
+export async function handleRequest(deps: Deps, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const requestId = event.requestContext?.requestId;
+  try {
+    const name = routeByKey.get(event.routeKey);
+    if (!name) throw new ApiError(404, 'route_not_found', `no route ${event.routeKey}`);
+    const store = await authenticate(deps, header(event, 'authorization'));
+    return await dispatch(deps, name, store, event);
+  } catch (err) {
+    if (err instanceof ApiError) return errorResponse(err, requestId);
+    deps.logger.error('unhandled error', { error: err as Error, routeKey: event.routeKey, requestId });
+    return errorResponse(new ApiError(500, 'internal_error', 'trackdrop could not complete the request; retry it', HR.E_FAIL), requestId);
+  }
+}
+
+async function dispatch(deps: Deps, name: RouteName, store: Store, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const limits = deps.settings.limits;
+  switch (name) {
+    case 'putLicense': {
+      const { userId, serviceTrackId } = licensePath(event);
+      const created = await putLicense(deps, store, userId, serviceTrackId, parse(licenseBodySchema, body(deps, event, true)));
+      return json(created ? 201 : 200, { userId, serviceTrackId, state: created ? 'created' : 'updated' });
+    }
+    case 'deleteLicense': {
+      const { userId, serviceTrackId } = licensePath(event);
+      await deleteLicense(deps, store, userId, serviceTrackId);
+      return json(204);
+    }
+    case 'openSession': {
+      const session = await openSession(deps, store, parse(sessionBodySchema(limits.maxContainers), body(deps, event)));
+      return json(201, { cookie: session.cookie, userId: session.userId, createdAt: session.createdAt });
+    }
+    case 'downloadTrack': {
+      const session = await sessionOf(deps, store, cookieParam(event));
+      const answer = await downloadTrack(deps, store, session, body(deps, event));
+      return json(answer.status, answer.body);
+    }
+    case 'downloadTrackBatch': {
+      const session = await sessionOf(deps, store, cookieParam(event));
+      const { tracks } = parse(batchBodySchema(limits.maxBatchTracks), body(deps, event));
+      return json(200, await downloadTrackBatch(deps, store, session, tracks));
+    }
+    case 'getSession':
+      return json(200, await sessionStatus(deps, store, cookieParam(event)));
+    case 'cancelSession':
+      return json(202, await cancelSession(deps, store, cookieParam(event)));
+    case 'getLibrary': {
+      const userId = parse(userIdSchema, event.pathParameters?.userId, 'userId');
+      const q = parse(libraryQuerySchema, event.queryStringParameters ?? {}, 'query');
+      return json(200, await listLibrary(deps, store, userId, q.limit ?? 100, q.next));
+    }
+    case 'getContentIds': {
+      const userId = parse(userIdSchema, event.pathParameters?.userId, 'userId');
+      return json(200, await contentIds(deps, store, userId));
+    }
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
+  const out = schema.safeParse(value);
+  if (out.success) return out.data;
+  const message = describeIssues(out.error);
+  throw new ApiError(400, 'invalid_request', where && message.startsWith('body:') ? message.replace(/^body/, where) : message, HR.E_INVALIDARG);
+}
+
+function licensePath(event: APIGatewayProxyEventV2): { userId: string; serviceTrackId: number } {
+  return {
+    userId: parse(userIdSchema, event.pathParameters?.userId, 'userId'),
+    serviceTrackId: parse(serviceTrackIdParamSchema, event.pathParameters?.serviceTrackId, 'serviceTrackId'),
+  };
+}
+
+// Any cookie that is not one trackdrop could have issued is simply unknown.
+function cookieParam(event: APIGatewayProxyEventV2): string {
+  const out = cookieSchema.safeParse(event.pathParameters?.cookie);
+  if (!out.success) throw new ApiError(404, 'session_not_found', 'no download session with this cookie', HR.E_INVALIDARG);
+  return out.data;
+}
+
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return event.headers?.[name] ?? Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+}
+
+/** The JSON body; `optional` lets an empty body stand for `{}`. */
+function body(deps: Deps, event: APIGatewayProxyEventV2, optional = false): unknown {
+  const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > deps.settings.limits.maxBodyBytes) {
+    throw new ApiError(413, 'body_too_large', `request body is over ${deps.settings.limits.maxBodyBytes} bytes`, HR.E_INVALIDARG);
+  }
+  if (raw.trim() === '') {
+    if (optional) return {};
+    throw new ApiError(400, 'invalid_json', 'request body must be a JSON object', HR.E_INVALIDARG);
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'request body is not valid JSON', HR.E_INVALIDARG);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Where a track lands: `users/{userId}/Music/{Artist}/{Album}/{NN Title}.{ext}`, built only from
+ * sanitised segments so no tag, name or id can step outside the user's Music folder, and safe
+ * to sync to Windows, macOS and Linux file systems.
+ */
+export interface KeyTags {
+  readonly title?: string | undefined;
+  readonly artist?: string | undefined;
+  readonly albumArtist?: string | undefined;
+  readonly album?: string | undefined;
+  readonly trackNumber?: number | undefined;
+}
+
+/** Bytes per path segment: well under every file system's 255 and S3's 1024 for the whole key. */
+export const MAX_SEGMENT_BYTES = 120;
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+// Slashes and their look-alikes that survive NFKC, plus characters Windows forbids in names.
+const SEPARATORS = /[/\\\u2215\u2044\u29f8\u29f5\u29f9\u2571\u2572\u3033\u30fb\ufe68\u00f7<>:"|?*%]/gu;
+// C0/C1 controls, NUL, bidi overrides and zero-width characters that make names lie.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+
+export function sanitizeSegment(raw: string | undefined, fallback: string): string {
+  if (raw === undefined) return fallback;
+  let s = raw.normalize('NFKC').replace(INVISIBLE, '').replace(SEPARATORS, '_');
+  s = s.replace(/\s+/gu, ' ').trim();
+  s = truncateUtf8(s, MAX_SEGMENT_BYTES);
+  // Windows drops trailing dots and spaces; a name of dots alone would be `.` or `..`.
+  s = s.replace(/[. ]+$/u, '');
+  if (s === '' || /^\.+$/u.test(s)) return fallback;
+  if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
+  return s;
+}
+
+/** Cuts to at most `max` UTF-8 bytes without splitting a character. */
+export function truncateUtf8(s: string, max: number): string {
+  if (Buffer.byteLength(s, 'utf8') <= max) return s;
+  let out = '';
+  let bytes = 0;
+  for (const ch of s) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (bytes + n > max) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
+/** File extension from the detected container, else the URL's, else `bin`. */
+export function extensionFor(container: string | undefined, sourcePath: string | undefined): string {
+  const byContainer: Record<string, string> = {
+    mpeg: 'mp3',
+    wave: 'wav',
+    flac: 'flac',
+    ogg: 'ogg',
+    'm4a/mp42': 'm4a',
+    'm4a/isom': 'm4a',
+    m4a: 'm4a',
+    asf: 'wma',
+    aiff: 'aiff',
+  };
+  const c = container?.toLowerCase();
+  if (c) {
+    const hit = byContainer[c] ?? (c.startsWith('m4a') || c.startsWith('mp4') ? 'm4a' : undefined);
+    if (hit) return hit;
+  }
+  const fromPath = /\.([A-Za-z0-9]{1,5})$/.exec(sourcePath ?? '')?.[1];
+  return fromPath ? fromPath.toLowerCase() : 'bin';
+}
+
+export interface TrackKeyInput {
+  readonly userId: string;
+  readonly serviceTrackId: number;
+  readonly tags: KeyTags;
+  readonly ext: string;
+  /** 1 for the plain name; n ≥ 2 appends ` (n)` when another track already holds the name. */
+  readonly attempt?: number;
+}
+
+export function musicPrefix(userId: string): string {
+  return `users/${userId}/Music/`;
+}
+
+export function trackKey(input: TrackKeyInput): string {
+  const artist = sanitizeSegment(input.tags.albumArtist ?? input.tags.artist, 'Unknown Artist');
+  const album = sanitizeSegment(input.tags.album, 'Unknown Album');
+  const title = sanitizeSegment(input.tags.title, `Track ${input.serviceTrackId}`);
+  const n = input.tags.trackNumber;
+  const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${String(n).padStart(2, '0')} ` : '';
+  const suffix = input.attempt && input.attempt > 1 ? ` (${input.attempt})` : '';
+  const ext = /^[a-z0-9]{1,5}$/.test(input.ext) ? input.ext : 'bin';
+  const file = truncateUtf8(`${number}${title}`, MAX_SEGMENT_BYTES).replace(/[. ]+$/u, '') || `Track ${input.serviceTrackId}`;
+  return `${musicPrefix(input.userId)}${artist}/${album}/${file}${suffix}.${ext}`;
+}
+
+/**
+ * The identity of a key for collision checks: file systems on Windows and macOS ignore case, so
+ * two names that differ only in case would clash when the folder syncs to a PC.
+ */
+export function keyIdentity(key: string): string {
+  return key.normalize('NFKC').toLowerCase();
+}

@@ -1,0 +1,39 @@
+import type { TrackState } from './types.js';
+
+/**
+ * The track life cycle. A store's failure code makes a track `declined` at once. An approved
+ * track is `queued`, then `stored` once its file is in the Music folder, then `completed` when
+ * the store has acknowledged DownloadTrackComplete. `failed` and `cancelled` end it without a
+ * file; they are terminal for the track, and the callback for them is tracked by `notifiedAt`.
+ */
+const transitions: Record<TrackState, readonly TrackState[]> = {
+  queued: ['stored', 'failed', 'cancelled'],
+  stored: ['completed'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+  declined: [],
+};
+
+export function canTransition(from: TrackState, to: TrackState): boolean {
+  return transitions[from].includes(to);
+}
+
+/** The states a track may be in for a move to `to`: the guard of the conditional write. */
+export function sourcesOf(to: TrackState): TrackState[] {
+  return (Object.keys(transitions) as TrackState[]).filter((s) => transitions[s].includes(to));
+}
+
+export const terminalStates: readonly TrackState[] = ['completed', 'failed', 'cancelled', 'declined'];
+
+export function isTerminal(state: TrackState): boolean {
+  return terminalStates.includes(state);
+}
+
+export const allStates: readonly TrackState[] = ['queued', 'stored', 'completed', 'failed', 'cancelled', 'declined'];
+
+export function countStates(states: Iterable<TrackState>): Record<TrackState, number> {
+  const counts = Object.fromEntries(allStates.map((s) => [s, 0])) as Record<TrackState, number>;
+  for (const s of states) counts[s] += 1;
+  return counts;
+}

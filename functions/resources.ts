@@ -1,0 +1,59 @@
+/**
+ * The AWS resources trackdrop's functions use, described once: the CDK app creates them from
+ * these shapes, the sandbox and tests create the same tables and queues on the emulators, and
+ * the functions find them through the environment variables named here.
+ */
+export interface TableShape {
+  /** Logical name: the CDK construct id and, locally, the table name. */
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** Attribute holding a unix-seconds expiry for DynamoDB TTL. */
+  readonly ttlAttribute?: string;
+  /** Environment variable through which functions learn the table's real name. */
+  readonly env: string;
+}
+
+export const tables = {
+  /** Stores and their API-key index: `store#<id>` and `key#<sha256 of key>` items. */
+  stores: { name: 'trackdrop-stores', partitionKey: 'pk', env: 'TRACKDROP_STORES_TABLE' },
+  /** A download session and its tracks under one partition: the cookie. */
+  downloads: {
+    name: 'trackdrop-downloads',
+    partitionKey: 'cookie',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    env: 'TRACKDROP_DOWNLOADS_TABLE',
+  },
+  /** Predelivered licenses: user, then `<storeId>#<serviceTrackId>`. */
+  licenses: {
+    name: 'trackdrop-licenses',
+    partitionKey: 'userId',
+    sortKey: 'sk',
+    ttlAttribute: 'ttl',
+    env: 'TRACKDROP_LICENSES_TABLE',
+  },
+  /** The user's library: `track#<storeId>#<serviceTrackId>` rows and `key#<object key>` claims. */
+  library: { name: 'trackdrop-library', partitionKey: 'userId', sortKey: 'sk', env: 'TRACKDROP_LIBRARY_TABLE' },
+} as const satisfies Record<string, TableShape>;
+
+export interface QueueShape {
+  readonly name: string;
+  readonly dlqName: string;
+  /** Environment variable carrying the queue URL. */
+  readonly env: string;
+}
+
+export const queues = {
+  downloads: { name: 'trackdrop-downloads', dlqName: 'trackdrop-downloads-dlq', env: 'TRACKDROP_DOWNLOADS_QUEUE_URL' },
+  completions: {
+    name: 'trackdrop-completions',
+    dlqName: 'trackdrop-completions-dlq',
+    env: 'TRACKDROP_COMPLETIONS_QUEUE_URL',
+  },
+} as const satisfies Record<string, QueueShape>;
+
+export const bucket = { name: 'trackdrop-media', env: 'TRACKDROP_MEDIA_BUCKET' } as const;
+
+/** Prefix for objects being uploaded from HTTPS sources before their tags name them. */
+export const stagingPrefix = 'staging/';

@@ -1,0 +1,102 @@
+import { ApiError } from '../../core/errors.js';
+import { formatHResult, HR, succeeded } from '../../core/hresult.js';
+import { describeIssues, downloadTrackSchema, type DownloadTrackInput } from '../../core/schemas.js';
+import { isOriginAllowed, parseSource } from '../../core/sourceUrl.js';
+import type { DownloadMessage, Session, Store, Track } from '../../core/types.js';
+import type { Deps } from '../deps.js';
+
+export interface TrackAnswer {
+  readonly status: 200 | 202;
+  readonly body: { serviceTrackId: number; state: 'queued' | 'declined'; hrResult?: string };
+}
+
+/** Checks one DownloadTrack call's arguments against the limits and the store's allowlist. */
+export function checkTrack(deps: Deps, store: Store, raw: unknown): DownloadTrackInput {
+  const parsed = downloadTrackSchema.safeParse(raw);
+  if (!parsed.success) throw new ApiError(400, 'invalid_request', describeIssues(parsed.error), HR.E_INVALIDARG);
+  const input = parsed.data;
+  const max = deps.settings.limits.maxDownloadParamsBytes;
+  if (Buffer.byteLength(input.downloadParams, 'utf8') > max) {
+    throw new ApiError(413, 'download_params_too_large', `downloadParams is over ${max} bytes`, HR.E_INVALIDARG);
+  }
+  if (succeeded(input.hrDownload as never)) {
+    if (!input.trackUrl) throw new ApiError(400, 'invalid_request', 'trackUrl: required when hrDownload is a success code', HR.E_INVALIDARG);
+    const source = parseSource(input.trackUrl);
+    if (!source) throw new ApiError(400, 'invalid_track_url', 'trackUrl must be an https://, http:// or s3:// URL', HR.E_INVALIDARG);
+    if (!isOriginAllowed(source, store.allowOrigins)) {
+      throw new ApiError(403, 'origin_not_allowed', `${source.origin} is not on this store's allowlist`, HR.E_ACCESSDENIED);
+    }
+  }
+  return input;
+}
+
+/**
+ * Records one checked DownloadTrack call. A success code queues the track for a worker; a
+ * failure code records it `declined` and fetches nothing. A repeat of the same call gets the
+ * same answer and no second copy; the same serviceTrackId with other arguments is a conflict.
+ */
+export async function recordTrack(deps: Deps, session: Session, input: DownloadTrackInput): Promise<{ answer: TrackAnswer; message?: DownloadMessage }> {
+  if (session.cancelledAt) throw new ApiError(409, 'session_cancelled', 'this download session was cancelled', HR.E_ABORT);
+  const approved = succeeded(input.hrDownload as never);
+  const now = new Date().toISOString();
+  const track: Track = {
+    cookie: session.cookie,
+    storeId: session.storeId,
+    userId: session.userId,
+    serviceTrackId: input.serviceTrackId,
+    trackUrl: input.trackUrl,
+    downloadParams: input.downloadParams,
+    hrDownload: input.hrDownload,
+    expectedSha256: input.sha256,
+    state: approved ? 'queued' : 'declined',
+    ...(approved ? {} : { hrResult: input.hrDownload, reason: 'declined by the store' }),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const put = await deps.downloads.putTrackOnce(track);
+  const kept = put.created ? track : put.existing;
+  if (!put.created && !sameCall(kept, track)) {
+    throw new ApiError(409, 'track_conflict', `serviceTrackId ${input.serviceTrackId} was already sent with other arguments`, HR.E_INVALIDARG);
+  }
+  const answer = answerFor(kept);
+  // A queued track is (re)enqueued: on a repeat this repairs an enqueue that failed before the
+  // first answer; a worker handles a duplicate message as a no-op.
+  if (kept.state === 'queued' && kept.trackUrl) {
+    return {
+      answer,
+      message: {
+        cookie: kept.cookie,
+        storeId: kept.storeId,
+        userId: kept.userId,
+        serviceTrackId: kept.serviceTrackId,
+        trackUrl: kept.trackUrl,
+        expectedSha256: kept.expectedSha256,
+      },
+    };
+  }
+  return { answer };
+}
+
+/** DownloadTrack, one call. */
+export async function downloadTrack(deps: Deps, store: Store, session: Session, raw: unknown): Promise<TrackAnswer> {
+  const input = checkTrack(deps, store, raw);
+  const { answer, message } = await recordTrack(deps, session, input);
+  if (message) await deps.downloadsQueue.send([message]);
+  return answer;
+}
+
+function answerFor(t: Track): TrackAnswer {
+  if (t.state === 'declined') {
+    return { status: 200, body: { serviceTrackId: t.serviceTrackId, state: 'declined', hrResult: formatHResult(t.hrDownload as never) } };
+  }
+  return { status: 202, body: { serviceTrackId: t.serviceTrackId, state: 'queued' } };
+}
+
+function sameCall(a: Track, b: Track): boolean {
+  return (
+    a.trackUrl === b.trackUrl &&
+    a.downloadParams === b.downloadParams &&
+    a.hrDownload === b.hrDownload &&
+    (a.expectedSha256 ?? null) === (b.expectedSha256 ?? null)
+  );
+}

@@ -1,0 +1,23 @@
+import { ApiError } from '../../core/errors.js';
+import { HR } from '../../core/hresult.js';
+import type { Store } from '../../core/types.js';
+import type { Deps } from '../deps.js';
+
+/** This store's entries in the user's library, a page at a time. */
+export async function listLibrary(deps: Deps, store: Store, userId: string, limit: number, next?: string) {
+  try {
+    const page = await deps.library.list(userId, store.storeId, limit, next);
+    return {
+      items: page.items.map(({ storeId: _s, userId: _u, ...item }) => item),
+      ...(page.next ? { next: page.next } : {}),
+    };
+  } catch (err) {
+    if (err instanceof RangeError) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
+    throw err;
+  }
+}
+
+/** GetContentIDsInLibrary: the content IDs of this store's tracks in the user's library. */
+export async function contentIds(deps: Deps, store: Store, userId: string): Promise<{ contentIds: number[] }> {
+  return { contentIds: await deps.library.contentIds(userId, store.storeId) };
+}

@@ -1,0 +1,77 @@
+import { newCookie } from '../../core/apiKey.js';
+import { ApiError } from '../../core/errors.js';
+import { formatHResult, HR } from '../../core/hresult.js';
+import { countStates } from '../../core/trackState.js';
+import type { Session, Store } from '../../core/types.js';
+import type { Deps } from '../deps.js';
+
+export interface OpenSessionInput {
+  readonly userId: string;
+  readonly transactionType?: Session['transactionType'] | undefined;
+  readonly containers?: Session['containers'] | undefined;
+}
+
+/**
+ * The protocol's Download(containerList, cookie): a new session bound to the store and user.
+ * The store also gets a `Download` event for it, sent through the completions queue with retries.
+ */
+export async function openSession(deps: Deps, store: Store, input: OpenSessionInput): Promise<Session> {
+  const session: Session = {
+    cookie: newCookie(),
+    storeId: store.storeId,
+    userId: input.userId,
+    transactionType: input.transactionType ?? 'download',
+    containers: input.containers ?? [],
+    createdAt: new Date().toISOString(),
+  };
+  await deps.downloads.createSession(session);
+  await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie }]);
+  return session;
+}
+
+/** The session, if it exists and belongs to this store; another store's cookie looks unknown. */
+export async function sessionOf(deps: Deps, store: Store, cookie: string): Promise<Session> {
+  const session = await deps.downloads.getSession(cookie);
+  if (!session || session.storeId !== store.storeId) {
+    throw new ApiError(404, 'session_not_found', 'no download session with this cookie', HR.E_INVALIDARG);
+  }
+  return session;
+}
+
+export async function sessionStatus(deps: Deps, store: Store, cookie: string) {
+  const session = await sessionOf(deps, store, cookie);
+  const tracks = await deps.downloads.listTracks(cookie);
+  return {
+    cookie,
+    userId: session.userId,
+    createdAt: session.createdAt,
+    ...(session.cancelledAt ? { cancelledAt: session.cancelledAt } : {}),
+    counts: countStates(tracks.map((t) => t.state)),
+    tracks: tracks.map((t) => ({
+      serviceTrackId: t.serviceTrackId,
+      state: t.state,
+      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult as never) } : {}),
+      ...(t.item ? { key: t.item.key } : {}),
+      ...(t.reason ? { reason: t.reason } : {}),
+      ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),
+    })),
+  };
+}
+
+/**
+ * Cancel: every track not yet stored ends `cancelled` with E_ABORT, and the store gets its
+ * DownloadTrackComplete for each. Tracks already stored finish normally.
+ */
+export async function cancelSession(deps: Deps, store: Store, cookie: string): Promise<{ cancelled: number }> {
+  await sessionOf(deps, store, cookie);
+  await deps.downloads.markSessionCancelled(cookie);
+  const tracks = await deps.downloads.listTracks(cookie);
+  const cancelled: number[] = [];
+  for (const t of tracks.filter((t) => t.state === 'queued')) {
+    if (await deps.downloads.transition(cookie, t.serviceTrackId, 'cancelled', { hrResult: HR.E_ABORT, reason: 'session cancelled' })) {
+      cancelled.push(t.serviceTrackId);
+    }
+  }
+  await deps.completionsQueue.send(cancelled.map((serviceTrackId) => ({ kind: 'track' as const, cookie, serviceTrackId })));
+  return { cancelled: cancelled.length };
+}

@@ -1,0 +1,46 @@
+import { formatHResult, HR } from '../../core/hresult.js';
+import { eventIdFor } from '../../core/signature.js';
+import type { Session, Track } from '../../core/types.js';
+
+/** DownloadTrackComplete(hrResult, contentID, downloadParams), with the cookie and a stable event id. */
+export function trackCompletePayload(t: Track) {
+  const hr = t.hrResult ?? (t.state === 'cancelled' ? HR.E_ABORT : t.state === 'failed' ? HR.E_FAIL : HR.S_OK);
+  const item = t.state === 'stored' || t.state === 'completed' ? t.item : undefined;
+  return {
+    event: 'DownloadTrackComplete' as const,
+    eventId: eventIdFor('DownloadTrackComplete', t.cookie, t.serviceTrackId),
+    cookie: t.cookie,
+    userId: t.userId,
+    serviceTrackId: t.serviceTrackId,
+    hrResult: formatHResult(hr as never),
+    downloadParams: t.downloadParams,
+    ...(item
+      ? {
+          item: {
+            key: item.key,
+            bytes: item.bytes,
+            sha256: item.sha256,
+            title: item.title,
+            artist: item.artist,
+            album: item.album,
+            trackNumber: item.trackNumber,
+            durationSeconds: item.durationSeconds,
+          },
+        }
+      : {}),
+    ...(t.reason && hr >= 0x8000_0000 ? { reason: t.reason } : {}),
+  };
+}
+
+/** The protocol's Download(containerList, cookie), sent when a session opens. */
+export function downloadPayload(s: Session) {
+  return {
+    event: 'Download' as const,
+    eventId: eventIdFor('Download', s.cookie),
+    cookie: s.cookie,
+    userId: s.userId,
+    transactionType: s.transactionType,
+    containers: s.containers,
+    createdAt: s.createdAt,
+  };
+}

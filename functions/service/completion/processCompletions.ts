@@ -1,0 +1,99 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import type { CompletionMessage, Store } from '../../core/types.js';
+import type { Deps } from '../deps.js';
+import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
+
+const completionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('track'), cookie: z.string().min(1), serviceTrackId: z.number().int().min(0) }),
+  z.object({ kind: z.literal('session'), cookie: z.string().min(1) }),
+]);
+
+export class CallbackFailedError extends Error {
+  override readonly name = 'CallbackFailedError';
+}
+
+/**
+ * The completion function: adds stored tracks to the library, then tells the store. A callback
+ * that fails is retried through the queue with exponential backoff; the track is `completed`
+ * only once the store answered 2xx.
+ */
+export async function processCompletions(deps: Deps, event: SQSEvent): Promise<SQSBatchResponse> {
+  const stores = new Map<string, Promise<Store | undefined>>();
+  const storeOf = (id: string) => stores.get(id) ?? stores.set(id, deps.stores.get(id)).get(id)!;
+  const processor = new BatchProcessor(EventType.SQS);
+  return processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      const msg = completionSchema.parse(JSON.parse(record.body)) as CompletionMessage;
+      const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf) : await announceSession(deps, msg.cookie, storeOf);
+      if (!delivered) {
+        const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
+        await deps.completionsQueue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
+        throw new CallbackFailedError(`store callback failed (attempt ${attempt}); retrying later`);
+      }
+    },
+    processor,
+    { throwOnFullBatchFailure: false },
+  );
+}
+
+/** Exponential: base, 2×base, 4×base … capped; SQS allows at most 12 hours. */
+export function backoffSeconds(deps: Deps, attempt: number): number {
+  const { baseBackoffSeconds, maxBackoffSeconds } = deps.settings.callbacks;
+  return Math.min(maxBackoffSeconds, 43_200, baseBackoffSeconds * 2 ** Math.max(0, attempt - 1));
+}
+
+type StoreOf = (id: string) => Promise<Store | undefined>;
+
+/** True when nothing is left to do for this message. */
+async function completeTrack(deps: Deps, msg: { cookie: string; serviceTrackId: number }, storeOf: StoreOf): Promise<boolean> {
+  const track = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
+  if (!track) {
+    deps.logger.warn('completion for an unknown track', msg);
+    return true;
+  }
+  const log = { cookie: track.cookie, userId: track.userId, serviceTrackId: track.serviceTrackId };
+  if (track.state === 'completed' || track.notifiedAt || track.state === 'queued' || track.state === 'declined') return true;
+  const store = await storeOf(track.storeId);
+  if (!store) {
+    deps.logger.error('completion for a store that no longer exists', log);
+    return true;
+  }
+  if (track.state === 'stored' && track.item) {
+    await deps.library.addOnce({
+      ...track.item,
+      userId: track.userId,
+      storeId: track.storeId,
+      serviceTrackId: track.serviceTrackId,
+      cookie: track.cookie,
+      addedAt: track.updatedAt,
+    });
+  }
+  const payload = trackCompletePayload(track);
+  const res = await deps.callbacks.send(store.callbackUrl, store.signingSecrets, payload.eventId, payload);
+  if (!res.ok) {
+    deps.logger.warn('callback failed', { ...log, status: res.status, error: res.error });
+    return false;
+  }
+  if (track.state === 'stored') await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed');
+  else await deps.downloads.markNotified(track.cookie, track.serviceTrackId);
+  deps.logger.info('store told', { ...log, hrResult: payload.hrResult, eventId: payload.eventId });
+  return true;
+}
+
+async function announceSession(deps: Deps, cookie: string, storeOf: StoreOf): Promise<boolean> {
+  const session = await deps.downloads.getSession(cookie);
+  if (!session || session.notifiedAt) return true;
+  const store = await storeOf(session.storeId);
+  if (!store) return true;
+  const payload = downloadPayload(session);
+  const res = await deps.callbacks.send(store.callbackUrl, store.signingSecrets, payload.eventId, payload);
+  if (!res.ok) {
+    deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });
+    return false;
+  }
+  await deps.downloads.markSessionNotified(cookie);
+  return true;
+}

@@ -1,0 +1,101 @@
+import { pipeline } from 'node:stream/promises';
+import { PassThrough } from 'node:stream';
+import { TrackFailure } from '../../core/errors.js';
+import { HR, httpStatusHResult } from '../../core/hresult.js';
+import { extensionFor } from '../../core/keyLayout.js';
+import { parseSource } from '../../core/sourceUrl.js';
+import type { DownloadMessage, StoredItem, Store } from '../../core/types.js';
+import { stagingPrefix } from '../../resources.js';
+import { HashingMeter } from '../../adapters/hashingMeter.js';
+import type { ReadTags } from '../../adapters/tagReader.js';
+import type { Deps } from '../deps.js';
+import { claimObjectKey } from './placeObject.js';
+
+/** Metadata on every stored object, naming the track it holds. */
+const metadataFor = (m: DownloadMessage): Record<string, string> => ({
+  'trackdrop-store': m.storeId,
+  'trackdrop-track': String(m.serviceTrackId),
+  'trackdrop-cookie': m.cookie,
+});
+
+/**
+ * Copies one approved track into the user's Music folder and reads its tags.
+ * - `s3://` sources: tags from ranged reads, then a server-side copy; no byte passes through.
+ * - `https://` sources: streamed (bounded memory, hashed on the way) into a staging object,
+ *   tags read from it, then a server-side copy to the name the tags give.
+ */
+export async function copyTrack(deps: Deps, store: Store, msg: DownloadMessage): Promise<StoredItem> {
+  const source = parseSource(msg.trackUrl);
+  if (!source) throw new TrackFailure(HR.E_INVALIDARG, 'trackUrl is not a supported URL');
+  if (source.kind === 's3') return copyFromS3(deps, msg, source.bucket, source.key, source.key);
+  return copyFromHttp(deps, store, msg, source.url);
+}
+
+async function copyFromS3(deps: Deps, msg: DownloadMessage, bucket: string, key: string, namePath: string, known?: { sha256: string; bytes: number }): Promise<StoredItem> {
+  const info = await deps.media.head(bucket, key);
+  if (!info) throw new TrackFailure(httpStatusHResult(404), `s3://${bucket}/${key} does not exist`);
+  if (info.size > deps.settings.limits.maxTrackBytes) {
+    throw new TrackFailure(HR.E_FILE_TOO_LARGE, `source is ${info.size} bytes, over the ${deps.settings.limits.maxTrackBytes}-byte limit`);
+  }
+  const tags = await readTagsSafely(deps, bucket, key);
+  const destKey = await claimObjectKey(deps, {
+    userId: msg.userId,
+    serviceTrackId: msg.serviceTrackId,
+    owner: `${msg.storeId}#${msg.serviceTrackId}`,
+    tags,
+    ext: extensionFor(tags.container, namePath),
+  });
+  const copied = await deps.media.copy({
+    sourceBucket: bucket,
+    sourceKey: key,
+    destKey,
+    size: info.size,
+    contentType: info.contentType,
+    metadata: metadataFor(msg),
+  });
+  // S3 reports a SHA-256 of the copy where it can; otherwise the source's own full-object
+  // checksum; reading the object through is the last resort.
+  const sha256 = known?.sha256 ?? copied.sha256 ?? info.sha256 ?? (await deps.media.sha256Of(deps.media.bucket, destKey)).sha256;
+  const { container: _c, ...trackTags } = tags;
+  return { key: destKey, bytes: known?.bytes ?? info.size, sha256, contentType: info.contentType, ...trackTags };
+}
+
+async function copyFromHttp(deps: Deps, store: Store, msg: DownloadMessage, url: URL): Promise<StoredItem> {
+  const limits = deps.settings.limits;
+  const res = await deps.fetchOrigin(url, {
+    allowOrigins: store.allowOrigins,
+    maxRedirects: limits.maxRedirects,
+    timeoutMs: limits.originTimeoutSeconds * 1000,
+    maxBytes: limits.maxTrackBytes,
+  });
+  const staging = `${stagingPrefix}${msg.cookie}/${msg.serviceTrackId}`;
+  const meter = new HashingMeter(limits.maxTrackBytes, res.contentLength);
+  const body = new PassThrough();
+  try {
+    await Promise.all([pipeline(res.body, meter, body), deps.media.uploadStream(staging, body, res.contentType)]);
+  } catch (err) {
+    body.destroy();
+    res.body.destroy();
+    if (meter.failure) throw meter.failure;
+    if (err instanceof TrackFailure) throw err;
+    if (err instanceof Error && /aborted|premature|ECONNRESET|socket hang up/i.test(`${err.name} ${err.message} ${(err as NodeJS.ErrnoException).code ?? ''}`)) {
+      throw new TrackFailure(HR.E_DOWNLOAD_FAILURE, `origin body broke off: ${err.message}`, true);
+    }
+    throw err;
+  }
+  try {
+    return await copyFromS3(deps, msg, deps.media.bucket, staging, res.finalUrl.pathname, { sha256: meter.digest(), bytes: meter.bytes });
+  } finally {
+    await deps.media.delete(staging);
+  }
+}
+
+/** Tags are a nicety: a file music-metadata cannot read still lands, under fallback names. */
+async function readTagsSafely(deps: Deps, bucket: string, key: string): Promise<ReadTags> {
+  try {
+    return await deps.readTags(bucket, key);
+  } catch (err) {
+    deps.logger.warn('could not read tags', { bucket, key, error: err as Error });
+    return {};
+  }
+}

@@ -1,0 +1,101 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { TrackFailure } from '../../core/errors.js';
+import { formatHResult, HR } from '../../core/hresult.js';
+import type { DownloadMessage, Store } from '../../core/types.js';
+import { factKey, type TrackFacts } from '../../adapters/trackFacts.js';
+import type { Deps } from '../deps.js';
+import { copyTrack } from './copyTrack.js';
+import { parseDownloadMessage } from './downloadMessage.js';
+import { releaseObjectKey } from './placeObject.js';
+
+/**
+ * The worker: a batch of approved tracks from the downloads queue. One BatchGetItem answers
+ * every license and library question of the batch; then each track is copied on its own, and
+ * only the tracks that must be retried are reported back to SQS.
+ */
+export async function processDownloads(deps: Deps, event: SQSEvent): Promise<SQSBatchResponse> {
+  const parsed = new Map<string, DownloadMessage>();
+  for (const r of event.Records) {
+    try {
+      parsed.set(r.messageId, parseDownloadMessage(r.body));
+    } catch (err) {
+      deps.logger.error('poison download message', { messageId: r.messageId, error: err as Error });
+    }
+  }
+  const messages = [...parsed.values()];
+  const facts = await deps.trackFacts(messages);
+  const stores = new Map<string, Promise<Store | undefined>>();
+  const storeOf = (id: string) => stores.get(id) ?? stores.set(id, deps.stores.get(id)).get(id)!;
+
+  const processor = new BatchProcessor(EventType.SQS);
+  return processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      const msg = parsed.get(record.messageId);
+      if (!msg) throw new Error('malformed download message');
+      const lastTry = Number(record.attributes.ApproximateReceiveCount ?? '1') >= deps.settings.downloads.maxReceiveCount;
+      await processOne(deps, msg, facts, await storeOf(msg.storeId), lastTry);
+    },
+    processor,
+    { throwOnFullBatchFailure: false },
+  );
+}
+
+async function processOne(deps: Deps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, lastTry: boolean): Promise<void> {
+  const log = { cookie: msg.cookie, userId: msg.userId, serviceTrackId: msg.serviceTrackId };
+  try {
+    if (!store) throw new TrackFailure(HR.E_ACCESSDENIED, 'the store no longer exists');
+    const license = facts.licenses.get(factKey(msg));
+    if (!license) throw new TrackFailure(HR.NS_E_DRM_LICENSE_NOTACQUIRED, 'no license was predelivered for this user and track');
+    if (license.expiresAt && Date.parse(license.expiresAt) <= Date.now()) {
+      throw new TrackFailure(HR.NS_E_DRM_LICENSE_NOTACQUIRED, `the license expired at ${license.expiresAt}`);
+    }
+    const existing = facts.library.get(factKey(msg));
+    if (existing && !store.redownload) {
+      // Already in the library and the store does not ask for a re-download: S_FALSE, no copy.
+      const { userId: _u, storeId: _s, serviceTrackId: _t, cookie: _c, addedAt: _a, ...item } = existing;
+      await finish(deps, msg, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' });
+      return;
+    }
+    const item = await copyTrack(deps, store, msg);
+    if (msg.expectedSha256 && msg.expectedSha256 !== item.sha256) {
+      await deps.media.delete(item.key);
+      await releaseObjectKey(deps, msg.userId, item.key, `${msg.storeId}#${msg.serviceTrackId}`);
+      throw new TrackFailure(HR.E_HASH_MISMATCH, `SHA-256 ${item.sha256} does not match the store's ${msg.expectedSha256}`);
+    }
+    const moved = await finish(deps, msg, 'stored', { hrResult: HR.S_OK, item });
+    if (!moved) {
+      // A cancel won the race: the file must not stay behind.
+      const now = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
+      if (now?.state === 'cancelled') {
+        await deps.media.delete(item.key);
+        await releaseObjectKey(deps, msg.userId, item.key, `${msg.storeId}#${msg.serviceTrackId}`);
+      }
+    }
+    deps.logger.info('track stored', { ...log, key: item.key, bytes: item.bytes });
+  } catch (err) {
+    if (!(err instanceof TrackFailure)) throw err;
+    if (err.transient && !lastTry) {
+      deps.logger.warn('track will be retried', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
+      throw err;
+    }
+    deps.logger.info('track failed', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
+    await finish(deps, msg, 'failed', { hrResult: err.hresult, reason: err.message });
+  }
+}
+
+/**
+ * Moves the track out of `queued` and asks the completion function to report it. When the move
+ * was made before (a redelivered message), the completion is asked again unless the store has
+ * already been told: that repairs a crash between the state write and the enqueue.
+ */
+async function finish(deps: Deps, msg: DownloadMessage, to: 'stored' | 'failed', fields: Parameters<Deps['downloads']['transition']>[3]): Promise<boolean> {
+  const moved = await deps.downloads.transition(msg.cookie, msg.serviceTrackId, to, fields);
+  if (!moved) {
+    const now = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
+    if (!now || now.state === 'queued' || now.state === 'completed' || now.notifiedAt) return false;
+  }
+  await deps.completionsQueue.send([{ kind: 'track', cookie: msg.cookie, serviceTrackId: msg.serviceTrackId }]);
+  return moved;
+}

@@ -1,0 +1,118 @@
+/**
+ * One typed settings object for every place trackdrop runs: the CDK app reads it to size
+ * functions, queues and event sources, and the local sandbox reads the very same values to
+ * drive its pollers, so the two cannot drift apart.
+ */
+export interface FunctionSettings {
+  /** Lambda memory in MB. */
+  readonly memoryMb: number;
+  /** Lambda timeout in seconds. */
+  readonly timeoutSeconds: number;
+}
+
+export interface QueueConsumerSettings {
+  /** Records per invocation (SQS event source BatchSize). */
+  readonly batchSize: number;
+  /** Seconds the event source may wait to fill a batch (MaximumBatchingWindowInSeconds). */
+  readonly batchingWindowSeconds: number;
+  /** Concurrent invocations the event source may run (ScalingConfig.MaximumConcurrency, ≥ 2 on AWS). */
+  readonly maxConcurrency: number;
+  /** Receives before a message moves to the queue's DLQ. */
+  readonly maxReceiveCount: number;
+  /** How long the DLQ keeps a message, in days. */
+  readonly dlqRetentionDays: number;
+}
+
+export interface TrackdropSettings {
+  readonly stage: 'dev' | 'prod';
+  readonly functions: {
+    readonly api: FunctionSettings;
+    readonly worker: FunctionSettings;
+    readonly completion: FunctionSettings;
+  };
+  readonly downloads: QueueConsumerSettings;
+  readonly completions: QueueConsumerSettings;
+  readonly limits: {
+    /** Largest request body the API accepts, in bytes. */
+    readonly maxBodyBytes: number;
+    /** Tracks in one batch DownloadTrack call. */
+    readonly maxBatchTracks: number;
+    /** Containers in one session's container list. */
+    readonly maxContainers: number;
+    /** downloadParams length in bytes (UTF-8). */
+    readonly maxDownloadParamsBytes: number;
+    /** Largest track the worker copies, in bytes. */
+    readonly maxTrackBytes: number;
+    /** Redirects followed when fetching an HTTPS source. */
+    readonly maxRedirects: number;
+    /** Seconds to wait for an origin's response headers, and between body chunks. */
+    readonly originTimeoutSeconds: number;
+    /** Per-store request rate (steady, per second) and burst. */
+    readonly storeRatePerSecond: number;
+    readonly storeBurst: number;
+  };
+  readonly callbacks: {
+    /** First retry delay for a failed store callback, doubled on every attempt. */
+    readonly baseBackoffSeconds: number;
+    /** Longest delay between callback attempts (SQS allows at most 12 h). */
+    readonly maxBackoffSeconds: number;
+    /** Seconds to wait for the store's endpoint to answer. */
+    readonly timeoutSeconds: number;
+  };
+  readonly retention: {
+    /** Days a finished session and its tracks are kept before DynamoDB TTL removes them. */
+    readonly finishedSessionDays: number;
+    /** Days an unfinished multipart upload or staging object may linger in the bucket. */
+    readonly stagingDays: number;
+  };
+}
+
+export const defaultSettings: TrackdropSettings = {
+  stage: 'dev',
+  functions: {
+    api: { memoryMb: 512, timeoutSeconds: 10 },
+    worker: { memoryMb: 1024, timeoutSeconds: 300 },
+    completion: { memoryMb: 256, timeoutSeconds: 30 },
+  },
+  downloads: {
+    batchSize: 10,
+    batchingWindowSeconds: 1,
+    maxConcurrency: 20,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+  completions: {
+    batchSize: 10,
+    batchingWindowSeconds: 1,
+    maxConcurrency: 10,
+    // Callbacks retry with backoff for a long while before giving up: a store's endpoint may be
+    // down for hours, and DownloadTrackComplete is owed for every track.
+    maxReceiveCount: 30,
+    dlqRetentionDays: 14,
+  },
+  limits: {
+    maxBodyBytes: 2 * 1024 * 1024,
+    maxBatchTracks: 100,
+    maxContainers: 100,
+    maxDownloadParamsBytes: 16 * 1024,
+    maxTrackBytes: 5 * 1024 * 1024 * 1024,
+    maxRedirects: 3,
+    originTimeoutSeconds: 30,
+    storeRatePerSecond: 100,
+    storeBurst: 200,
+  },
+  callbacks: {
+    baseBackoffSeconds: 2,
+    maxBackoffSeconds: 15 * 60,
+    timeoutSeconds: 10,
+  },
+  retention: {
+    finishedSessionDays: 90,
+    stagingDays: 1,
+  },
+};
+
+/** Visibility timeout for a queue consumed by a function: six times its timeout, as AWS advises. */
+export function visibilityTimeoutSeconds(fn: FunctionSettings): number {
+  return fn.timeoutSeconds * 6;
+}

@@ -1,0 +1,54 @@
+import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { stagingPrefix } from '../../functions/resources.js';
+import type { TrackdropSettings } from '../../functions/settings.js';
+
+export interface StorageConstructProps {
+  readonly settings: TrackdropSettings;
+  /**
+   * No `autoDeleteObjects` even in dev: the bucket holds users' music, so deleting a stack
+   * with a non-empty bucket should fail rather than empty it.
+   */
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** The media bucket (users' Music folders and staging uploads) and its access-log bucket. */
+export class StorageConstruct extends Construct {
+  public readonly mediaBucket: Bucket;
+  public readonly accessLogsBucket: Bucket;
+
+  constructor(scope: Construct, id: string, { settings, removalPolicy }: StorageConstructProps) {
+    super(scope, id);
+    const stagingDays = Duration.days(settings.retention.stagingDays);
+
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // S3 server access logging only delivers to SSE-S3 buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(365) }],
+      removalPolicy,
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket itself; logging it into itself would loop and a third bucket adds nothing.',
+    });
+
+    this.mediaBucket = new Bucket(this, 'MediaBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'media/',
+      lifecycleRules: [
+        // Uploads from HTTPS origins that died half-way would otherwise be billed forever.
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: stagingDays },
+        { id: 'ExpireStaging', prefix: stagingPrefix, expiration: stagingDays },
+      ],
+      removalPolicy,
+    });
+  }
+}
