@@ -4,6 +4,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface AwsClients {
+  /** The low-level client, for table management. */
+  readonly dynamodb: DynamoDBClient;
   readonly ddb: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
   readonly s3: S3Client;
@@ -32,7 +34,8 @@ export function createClients(env: NodeJS.ProcessEnv, opts: ClientOptions = {}):
     ...(opts.credentials ? { credentials: { ...opts.credentials } } : {}),
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
   };
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, ...(ddbEndpoint ? { endpoint: ddbEndpoint } : {}) }), {
+  const dynamodb = new DynamoDBClient({ ...common, ...(ddbEndpoint ? { endpoint: ddbEndpoint } : {}) });
+  const ddb = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });
   const sqs = new SQSClient({
@@ -43,5 +46,5 @@ export function createClients(env: NodeJS.ProcessEnv, opts: ClientOptions = {}):
     ...common,
     ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
   });
-  return { ddb, sqs, s3 };
+  return { dynamodb, ddb, sqs, s3 };
 }

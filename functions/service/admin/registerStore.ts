@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { hashApiKey, newApiKey } from '../../core/apiKey.js';
+import { normalizeOrigin } from '../../core/sourceUrl.js';
+import { newSecret } from '../../core/signature.js';
+import type { StoresRepo } from '../../adapters/storesRepo.js';
+
+export const registerStoreSchema = z.strictObject({
+  storeId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'store id: 2-63 of a-z 0-9 -, starting with a letter or digit'),
+  name: z.string().min(1).max(200).optional(),
+  callbackUrl: z.url({ protocol: /^https?$/ }),
+  allowOrigins: z
+    .array(z.string())
+    .min(1, 'at least one origin')
+    .refine((list) => list.every((o) => normalizeOrigin(o) !== undefined), 'each origin is https://host[:port], http://host[:port] or s3://bucket'),
+  redownload: z.boolean().default(false),
+});
+
+export type RegisterStoreInput = z.input<typeof registerStoreSchema>;
+
+export interface RegisteredStore {
+  readonly storeId: string;
+  /** Shown once: only its SHA-256 is kept. */
+  readonly apiKey: string;
+  /** Shown once: the store verifies callbacks with it. */
+  readonly signingSecret: string;
+}
+
+export class StoreExistsError extends Error {
+  override readonly name = 'StoreExistsError';
+}
+
+/** The operator's `store add`: a store id, an API key and a signing secret. */
+export async function registerStore(stores: StoresRepo, raw: RegisterStoreInput): Promise<RegisteredStore> {
+  const input = registerStoreSchema.parse(raw);
+  const apiKey = newApiKey();
+  const signingSecret = newSecret('whsec_');
+  const created = await stores.create(
+    {
+      storeId: input.storeId,
+      name: input.name ?? input.storeId,
+      callbackUrl: input.callbackUrl,
+      allowOrigins: input.allowOrigins.map((o) => normalizeOrigin(o)!),
+      signingSecrets: [signingSecret],
+      redownload: input.redownload,
+      createdAt: new Date().toISOString(),
+    },
+    hashApiKey(apiKey),
+  );
+  if (!created) throw new StoreExistsError(`store ${input.storeId} exists already`);
+  return { storeId: input.storeId, apiKey, signingSecret };
+}

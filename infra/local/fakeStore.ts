@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifySignature } from '../../functions/core/signature.js';
+
+export interface ReceivedEvent {
+  readonly eventId: string;
+  readonly verified: boolean;
+  readonly body: Record<string, unknown> & { event: string };
+  readonly raw: string;
+  readonly receivedAt: number;
+}
+
+/** Lets a test make the origin or the callback endpoint misbehave. */
+export type OriginFault = 'none' | 'status500' | 'truncate' | 'stall';
+
+export interface FakeStore {
+  readonly originUrl: string;
+  readonly callbackUrl: string;
+  /** Serves `body` at `/tracks/<name>`; returns its URL. */
+  addFile(name: string, body: Buffer, contentType?: string): string;
+  sha256(name: string): string | undefined;
+  readonly events: ReceivedEvent[];
+  /** The secret callbacks are verified with (set after the store is registered). */
+  secret: string;
+  /** Status the callback endpoint answers; 200 normally, 503 to act as a store that is down. */
+  callbackStatus: number;
+  /** Fault per file name, for origin failure tests. */
+  readonly originFaults: Map<string, OriginFault>;
+  /** Requests the origin served, by file name. */
+  readonly originHits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A store on loopback: an origin serving track files and an endpoint receiving trackdrop's
+ * callbacks, which verifies every signature the way the README tells stores to.
+ */
+export async function startFakeStore(opts: { port?: number } = {}): Promise<FakeStore> {
+  const files = new Map<string, { body: Buffer; contentType: string; sha256: string }>();
+  const store: Omit<FakeStore, 'originUrl' | 'callbackUrl' | 'close'> = {
+    events: [],
+    secret: '',
+    callbackStatus: 200,
+    originFaults: new Map(),
+    originHits: new Map(),
+    addFile(name, body, contentType = 'audio/mpeg') {
+      files.set(name, { body, contentType, sha256: createHash('sha256').update(body).digest('hex') });
+      return `${base}/tracks/${encodeURIComponent(name)}`;
+    },
+    sha256: (name) => files.get(name)?.sha256,
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'GET' && url.pathname.startsWith('/tracks/')) {
+      const name = decodeURIComponent(url.pathname.slice('/tracks/'.length));
+      store.originHits.set(name, (store.originHits.get(name) ?? 0) + 1);
+      const file = files.get(name);
+      if (!file) {
+        res.writeHead(404).end();
+        return;
+      }
+      const fault = store.originFaults.get(name) ?? 'none';
+      if (fault === 'status500') {
+        res.writeHead(500).end();
+        return;
+      }
+      if (fault === 'stall') return; // never answers
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
+      if (fault === 'truncate') {
+        res.write(file.body.subarray(0, Math.floor(file.body.length / 2)));
+        res.destroy();
+        return;
+      }
+      res.end(file.body);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/callbacks') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        if (store.callbackStatus < 200 || store.callbackStatus >= 300) {
+          res.writeHead(store.callbackStatus).end();
+          return;
+        }
+        const verified = verifySignature(store.secret, String(req.headers['trackdrop-signature'] ?? ''), raw, { nowSeconds: Math.floor(Date.now() / 1000) });
+        const body = JSON.parse(raw) as ReceivedEvent['body'];
+        store.events.push({ eventId: String(req.headers['trackdrop-event-id'] ?? ''), verified, body, raw, receivedAt: Date.now() });
+        res.writeHead(verified ? 200 : 401).end();
+      });
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Object.assign(store, {
+    originUrl: base,
+    callbackUrl: `${base}/callbacks`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  }) as FakeStore;
+}

@@ -1,0 +1,70 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
+import { handleRequest } from '../../functions/api/handleRequest.js';
+import { buildDeps, type Deps } from '../../functions/service/deps.js';
+import { processCompletions } from '../../functions/service/completion/processCompletions.js';
+import { processDownloads } from '../../functions/service/worker/processDownloads.js';
+import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
+import { localCredentials, localRegion, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
+import { startHttpAdapter, type HttpAdapter } from './httpAdapter.js';
+import { provision, type Provisioned } from './provision.js';
+import { QueuePoller } from './queuePoller.js';
+
+export interface LocalStackOptions {
+  readonly dataDir?: string | undefined;
+  readonly dynamo?: DynamoBackend;
+  readonly apiPort?: number;
+  readonly emulatorPorts?: { readonly aws?: number; readonly dynamodb?: number };
+  readonly settings?: TrackdropSettings;
+  /** Names resources apart, so several stacks can share emulators. */
+  readonly prefix?: string;
+  readonly logger?: Logger;
+  /** Start the pollers (default); tests of single handlers leave them off. */
+  readonly pollers?: boolean;
+}
+
+export interface LocalStack {
+  readonly emulators: Emulators;
+  readonly clients: AwsClients;
+  readonly provisioned: Provisioned;
+  readonly deps: Deps;
+  readonly api: HttpAdapter;
+  readonly pollers: { readonly downloads: QueuePoller; readonly completions: QueuePoller };
+  readonly settings: TrackdropSettings;
+  stop(): Promise<void>;
+}
+
+/** Emulators + resources + the api, worker and completion handlers, wired as on AWS. */
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const settings = opts.settings ?? defaultSettings;
+  const logger = opts.logger ?? new Logger({ serviceName: 'trackdrop', logLevel: 'ERROR' });
+  const emulators = await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
+  const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: emulators.endpoints });
+  const provisioned = await provision(clients, settings, opts.prefix);
+  const deps = buildDeps(clients, provisioned.names, settings, logger);
+  const api = await startHttpAdapter((event) => handleRequest(deps, event), opts.apiPort === undefined ? {} : { port: opts.apiPort });
+  const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
+  const pollers = {
+    downloads: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, handler: (e) => processDownloads(deps, e), onError }),
+    completions: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, handler: (e) => processCompletions(deps, e), onError }),
+  };
+  if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
+  return {
+    emulators,
+    clients,
+    provisioned,
+    deps,
+    api,
+    pollers,
+    settings,
+    async stop() {
+      await api.close();
+      await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
+      clients.ddb.destroy();
+      clients.dynamodb.destroy();
+      clients.sqs.destroy();
+      clients.s3.destroy();
+      await emulators.stop();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { QueueConsumerSettings } from '../../functions/settings.js';
+
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+export interface PollerOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly consumer: QueueConsumerSettings;
+  readonly handler: SqsHandler;
+  readonly region?: string;
+  /** Long-poll wait per receive; short so a stop is quick. */
+  readonly waitTimeSeconds?: number;
+  readonly onError?: (err: unknown) => void;
+}
+
+/**
+ * Stands in for Lambda's SQS event source on a laptop: long-polls, fills a batch up to
+ * `batchSize` within the batching window, runs at most `maxConcurrency` invocations, deletes
+ * what succeeded and leaves the `batchItemFailures` (or the whole batch, when the handler
+ * throws) to come back after their visibility timeout and, past maxReceiveCount, to the DLQ.
+ */
+export class QueuePoller {
+  private running = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop: Promise<void> | undefined;
+  private queueArn = '';
+  /** Invocations and records handled, for the sandbox's log and the benchmark. */
+  readonly stats = { invocations: 0, records: 0, failures: 0 };
+
+  constructor(private readonly opts: PollerOptions) {}
+
+  async start(): Promise<void> {
+    const attrs = await this.opts.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.opts.queueUrl, AttributeNames: ['QueueArn'] }));
+    this.queueArn = attrs.Attributes?.QueueArn ?? '';
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops receiving, then waits for the invocations in flight to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await Promise.all(this.inFlight);
+  }
+
+  /** True when nothing is being handled right now. */
+  get idle(): boolean {
+    return this.inFlight.size === 0;
+  }
+
+  private async run(): Promise<void> {
+    const { consumer } = this.opts;
+    while (this.running) {
+      if (this.inFlight.size >= consumer.maxConcurrency) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      let batch: Message[];
+      try {
+        batch = await this.receiveBatch();
+      } catch (err) {
+        this.opts.onError?.(err);
+        await sleep(500);
+        continue;
+      }
+      if (batch.length === 0) continue;
+      const p: Promise<void> = this.invoke(batch).finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }
+  }
+
+  private async receiveBatch(): Promise<Message[]> {
+    const { consumer, sqs, queueUrl } = this.opts;
+    const batch: Message[] = [];
+    const windowEnds = Date.now() + consumer.batchingWindowSeconds * 1000;
+    while (this.running && batch.length < consumer.batchSize) {
+      const firstWait = batch.length === 0 ? (this.opts.waitTimeSeconds ?? 1) : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(10, consumer.batchSize - batch.length),
+          WaitTimeSeconds: Math.min(20, firstWait),
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      batch.push(...(out.Messages ?? []));
+      if (batch.length === 0) return batch;
+      if (Date.now() >= windowEnds || (out.Messages ?? []).length === 0) break;
+    }
+    return batch;
+  }
+
+  private async invoke(batch: Message[]): Promise<void> {
+    const event: SQSEvent = { Records: batch.map((m) => this.toRecord(m)) };
+    this.stats.invocations += 1;
+    this.stats.records += batch.length;
+    let failed: Set<string>;
+    try {
+      const res = await this.opts.handler(event);
+      failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (err) {
+      this.opts.onError?.(err);
+      failed = new Set(batch.map((m) => m.MessageId ?? ''));
+    }
+    this.stats.failures += failed.size;
+    const done = batch.filter((m) => !failed.has(m.MessageId ?? ''));
+    for (let i = 0; i < done.length; i += 10) {
+      const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! }));
+      await this.opts.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: entries })).catch((err) => this.opts.onError?.(err));
+    }
+  }
+
+  private toRecord(m: Message): SQSRecord {
+    const a = m.Attributes ?? {};
+    return {
+      messageId: m.MessageId ?? '',
+      receiptHandle: m.ReceiptHandle ?? '',
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+        SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+        SenderId: a.SenderId ?? '000000000000',
+        ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.queueArn,
+      awsRegion: this.opts.region ?? 'us-east-1',
+    };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
