@@ -1,6 +1,7 @@
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueConsumerSettings } from '../../functions/settings.js';
+import { toSqsRecord } from './sqsRecord.js';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -94,7 +95,7 @@ export class QueuePoller {
   }
 
   private async invoke(batch: Message[]): Promise<void> {
-    const event: SQSEvent = { Records: batch.map((m) => this.toRecord(m)) };
+    const event: SQSEvent = { Records: batch.map((m) => toSqsRecord(m, this.queueArn, this.opts.region)) };
     this.stats.invocations += 1;
     this.stats.records += batch.length;
     let failed: Set<string>;
@@ -113,25 +114,6 @@ export class QueuePoller {
     }
   }
 
-  private toRecord(m: Message): SQSRecord {
-    const a = m.Attributes ?? {};
-    return {
-      messageId: m.MessageId ?? '',
-      receiptHandle: m.ReceiptHandle ?? '',
-      body: m.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-        SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-        SenderId: a.SenderId ?? '000000000000',
-        ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: m.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: this.queueArn,
-      awsRegion: this.opts.region ?? 'us-east-1',
-    };
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { TrackFailure } from '../../core/errors.js';
@@ -68,7 +69,8 @@ async function copyFromHttp(deps: Deps, store: Store, msg: DownloadMessage, url:
     timeoutMs: limits.originTimeoutSeconds * 1000,
     maxBytes: limits.maxTrackBytes,
   });
-  const staging = `${stagingPrefix}${msg.cookie}/${msg.serviceTrackId}`;
+  // One staging object per attempt: two deliveries of one message must not share it.
+  const staging = `${stagingPrefix}${msg.cookie}/${msg.serviceTrackId}/${randomUUID()}`;
   const meter = new HashingMeter(limits.maxTrackBytes, res.contentLength);
   const body = new PassThrough();
   try {
