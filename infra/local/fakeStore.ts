@@ -29,6 +29,8 @@ export interface FakeStore {
   readonly originFaults: Map<string, OriginFault>;
   /** Requests the origin served, by file name. */
   readonly originHits: Map<string, number>;
+  /** Every callback attempt, answered or refused: event id and the status given. */
+  readonly attempts: { eventId: string; status: number; at: number }[];
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
     callbackStatus: 200,
     originFaults: new Map(),
     originHits: new Map(),
+    attempts: [],
     addFile(name, body, contentType = 'audio/mpeg') {
       files.set(name, { body, contentType, sha256: createHash('sha256').update(body).digest('hex') });
       return `${base}/tracks/${encodeURIComponent(name)}`;
@@ -80,13 +83,15 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
+        const eventId = String(req.headers['trackdrop-event-id'] ?? '');
+        store.attempts.push({ eventId, status: store.callbackStatus, at: Date.now() });
         if (store.callbackStatus < 200 || store.callbackStatus >= 300) {
           res.writeHead(store.callbackStatus).end();
           return;
         }
         const verified = verifySignature(store.secret, String(req.headers['trackdrop-signature'] ?? ''), raw, { nowSeconds: Math.floor(Date.now() / 1000) });
         const body = JSON.parse(raw) as ReceivedEvent['body'];
-        store.events.push({ eventId: String(req.headers['trackdrop-event-id'] ?? ''), verified, body, raw, receivedAt: Date.now() });
+        store.events.push({ eventId, verified, body, raw, receivedAt: Date.now() });
         res.writeHead(verified ? 200 : 401).end();
       });
       return;
