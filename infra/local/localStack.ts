@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   readonly logger?: Logger;
   /** Start the pollers (default); tests of single handlers leave them off. */
   readonly pollers?: boolean;
+  /** See QueuePoller: short, extended visibility so a killed sandbox recovers fast. */
+  readonly leaseSeconds?: number;
 }
 
 export interface LocalStack {
@@ -45,8 +47,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const api = await startHttpAdapter((event) => handleRequest(deps, event), opts.apiPort === undefined ? {} : { port: opts.apiPort });
   const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
   const pollers = {
-    downloads: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, handler: (e) => processDownloads(deps, e), onError }),
-    completions: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, handler: (e) => processCompletions(deps, e), onError }),
+    downloads: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, handler: (e) => processDownloads(deps, e), onError, leaseSeconds: opts.leaseSeconds }),
+    completions: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, handler: (e) => processCompletions(deps, e), onError, leaseSeconds: opts.leaseSeconds }),
   };
   if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
   return {

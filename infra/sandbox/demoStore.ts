@@ -1,0 +1,50 @@
+import { hashApiKey, newApiKey } from '../../functions/core/apiKey.js';
+import { newSecret } from '../../functions/core/signature.js';
+import type { StoresRepo } from '../../functions/adapters/storesRepo.js';
+import { registerStore } from '../../functions/service/admin/registerStore.js';
+import { startFakeStore, type FakeStore } from '../local/fakeStore.js';
+import { demoCatalog, type DemoTrack } from './demoCatalog.js';
+import type { SandboxState } from './sandboxState.js';
+
+export const DEMO_STORE_ID = 'demo-store';
+
+export interface DemoStore {
+  readonly server: FakeStore;
+  readonly credentials: NonNullable<SandboxState['demoStore']>;
+  readonly catalog: DemoTrack[];
+}
+
+/**
+ * The sandbox's own store: an origin with the demo catalogue and a callback endpoint that
+ * verifies signatures and logs each event. Registered once; a restart reuses its credentials.
+ */
+export async function startDemoStore(stores: StoresRepo, port: number, saved: SandboxState['demoStore'], log: (line: string) => void): Promise<DemoStore> {
+  const server = await startFakeStore({ port });
+  const catalog = demoCatalog();
+  for (const t of catalog) server.addFile(t.file, t.body, t.contentType);
+  let credentials = saved;
+  const existing = await stores.get(DEMO_STORE_ID);
+  if (!existing) {
+    const reg = await registerStore(stores, { storeId: DEMO_STORE_ID, name: 'Demo Store', callbackUrl: server.callbackUrl, allowOrigins: [server.originUrl] });
+    credentials = { ...reg, originUrl: server.originUrl };
+  } else if (!credentials || credentials.originUrl !== server.originUrl) {
+    // Registered before, but its key is lost (or its port moved): issue a new key and secret.
+    const apiKey = newApiKey();
+    await stores.addKey(DEMO_STORE_ID, hashApiKey(apiKey));
+    const signingSecret = newSecret('whsec_');
+    await stores.rotateSecret(DEMO_STORE_ID, signingSecret);
+    credentials = { storeId: DEMO_STORE_ID, apiKey, signingSecret, originUrl: server.originUrl };
+  }
+  server.secret = credentials!.signingSecret;
+  const seen = server.events.length;
+  let logged = seen;
+  const timer = setInterval(() => {
+    for (; logged < server.events.length; logged++) {
+      const e = server.events[logged]!;
+      const what = e.body.event === 'Download' ? `session ${String(e.body.cookie)} opened` : `track ${String(e.body.serviceTrackId)} → ${String(e.body.hrResult)}`;
+      log(`demo store ← ${e.body.event} ${what} (signature ${e.verified ? 'verified' : 'INVALID'})`);
+    }
+  }, 250);
+  timer.unref();
+  return { server, credentials: credentials!, catalog };
+}
