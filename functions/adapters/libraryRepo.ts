@@ -2,7 +2,8 @@ import { GetCommand, PutCommand, DeleteCommand, QueryCommand, type DynamoDBDocum
 import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 
-export const librarySk = (storeId: string, serviceTrackId: number): string => `track#${storeId}#${serviceTrackId}`;
+// Zero-padded so a listing comes back in content-ID order.
+export const librarySk = (storeId: string, serviceTrackId: number): string => `track#${storeId}#${String(serviceTrackId).padStart(10, "0")}`;
 const claimSk = (keyIdentity: string): string => `key#${keyIdentity}`;
 
 export interface LibraryPage {
