@@ -40,6 +40,9 @@ const workerObjectActions = [
 /** What a server-side copy needs on a store's source bucket. */
 const sourceObjectActions = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
 
+/** Without ListBucket, HeadObject on a missing key answers 403 instead of the 404 the worker expects. */
+const bucketActions = ['s3:ListBucket'];
+
 /** The api, worker and completion functions, their event sources and least-privilege grants. */
 export class FunctionsConstruct extends Construct {
   public readonly api: TrackdropFunction;
@@ -98,12 +101,13 @@ export class FunctionsConstruct extends Construct {
         resources: workerPrefixes.map((prefix) => storage.mediaBucket.arnForObjects(`${prefix}*`)),
       }),
     );
-    if (props.sourceBuckets.length > 0) {
+    const sourceBucketArns = props.sourceBuckets.map((name) => `arn:${Aws.PARTITION}:s3:::${name}`);
+    this.worker.addToRolePolicy(
+      new PolicyStatement({ actions: bucketActions, resources: [storage.mediaBucket.bucketArn, ...sourceBucketArns] }),
+    );
+    if (sourceBucketArns.length > 0) {
       this.worker.addToRolePolicy(
-        new PolicyStatement({
-          actions: sourceObjectActions,
-          resources: props.sourceBuckets.map((name) => `arn:${Aws.PARTITION}:s3:::${name}/*`),
-        }),
+        new PolicyStatement({ actions: sourceObjectActions, resources: sourceBucketArns.map((arn) => `${arn}/*`) }),
       );
     }
     this.worker.addEventSource(sqsSource(queues.downloads, settings.downloads));
@@ -125,13 +129,13 @@ export class FunctionsConstruct extends Construct {
     for (const prefix of workerPrefixes) {
       Validations.of(this.worker).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
-        reason: `The worker writes objects whose keys it derives at run time, all under ${prefix}; the grant is limited to that prefix.`,
+        reason: `Object keys are per user and track, known only at run time; the grant stops at the ${prefix} prefix.`,
       });
     }
     for (const name of sourceBuckets) {
       Validations.of(this.worker).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/*]`,
-        reason: `Read-only access to the objects of ${name}, a source bucket the operator configured for server-side copies.`,
+        reason: `Read-only access to the objects of ${name}, a source bucket configured for server-side copies.`,
       });
     }
   }

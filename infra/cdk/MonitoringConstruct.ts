@@ -7,6 +7,7 @@ import {
   GraphWidget,
   TreatMissingData,
   type IMetric,
+  type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -23,7 +24,13 @@ export interface MonitoringConstructProps {
   readonly functions: FunctionsConstruct;
 }
 
+interface Watched<T> {
+  readonly name: string;
+  readonly resource: T;
+}
+
 const period = Duration.minutes(5);
+const queueAlarmPeriod = Duration.minutes(1);
 
 /**
  * Alarms on what means "a track is stuck or lost" (DLQ depth, old messages, function errors)
@@ -36,90 +43,55 @@ export class MonitoringConstruct extends Construct {
 
   constructor(scope: Construct, id: string, { settings, api, queues, functions }: MonitoringConstructProps) {
     super(scope, id);
-    const dlqs: [string, Queue][] = [
-      ['Downloads', queues.downloadsDlq],
-      ['Completions', queues.completionsDlq],
+    // A track normally lands within seconds, so a quarter of an hour means the worker is not
+    // keeping up; completions may sit through several callback backoffs while a store is down.
+    const mainQueues: (Watched<Queue> & { readonly maxAge: Duration })[] = [
+      { name: 'downloads', resource: queues.downloads, maxAge: Duration.minutes(15) },
+      {
+        name: 'completions',
+        resource: queues.completions,
+        maxAge: Duration.seconds(settings.callbacks.maxBackoffSeconds * 4),
+      },
     ];
-    // A track normally lands within seconds; a quarter of an hour means the worker is not keeping up.
-    // Completions may wait through several callback backoffs while a store's endpoint is down.
-    const ageLimits: [string, Queue, Duration][] = [
-      ['Downloads', queues.downloads, Duration.minutes(15)],
-      ['Completions', queues.completions, Duration.seconds(settings.callbacks.maxBackoffSeconds * 4)],
+    const dlqs: Watched<Queue>[] = [
+      { name: 'downloads', resource: queues.downloadsDlq },
+      { name: 'completions', resource: queues.completionsDlq },
     ];
-    const fns: [string, TrackdropFunction][] = [
-      ['Api', functions.api],
-      ['Worker', functions.worker],
-      ['Completion', functions.completion],
+    const fns: Watched<TrackdropFunction>[] = [
+      { name: 'api', resource: functions.api },
+      { name: 'worker', resource: functions.worker },
+      { name: 'completion', resource: functions.completion },
     ];
 
-    for (const [name, dlq] of dlqs) {
-      this.alarm(`${name}DlqNotEmpty`, `A ${name.toLowerCase()} message was dead-lettered`, {
-        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 1,
-      });
+    for (const { name, resource: dlq } of dlqs) {
+      this.addAlarm(`${capitalize(name)}DlqNotEmpty`, `A ${name} message was dead-lettered`, 1,
+        dlq.metricApproximateNumberOfMessagesVisible({ period: queueAlarmPeriod, statistic: 'Maximum' }));
     }
-    for (const [name, queue, limit] of ageLimits) {
-      this.alarm(`${name}QueueOldMessage`, `The oldest ${name.toLowerCase()} message is older than ${limit.toHumanString()}`, {
-        metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: limit.toSeconds(),
-      });
+    for (const { name, resource: queue, maxAge } of mainQueues) {
+      const age = queue.metricApproximateAgeOfOldestMessage({ period: queueAlarmPeriod, statistic: 'Maximum' });
+      this.addAlarm(`${capitalize(name)}QueueOldMessage`, `A ${name} message waited over ${maxAge.toHumanString()}`,
+        maxAge.toSeconds(), age);
     }
-    for (const [name, fn] of fns) {
-      this.alarm(`${name}FunctionErrors`, `The ${name.toLowerCase()} function threw`, {
-        metric: fn.metricErrors({ period, statistic: 'Sum' }),
-        threshold: 1,
-      });
+    for (const { name, resource: fn } of fns) {
+      this.addAlarm(`${capitalize(name)}FunctionErrors`, `The ${name} function failed an invocation`, 1,
+        fn.metricErrors({ period, statistic: 'Sum' }));
     }
-
-    const mainQueues: [string, Queue][] = [
-      ['downloads', queues.downloads],
-      ['completions', queues.completions],
-    ];
-    const perQueue = (list: [string, Queue][], metric: (q: Queue, label: string) => IMetric): IMetric[] =>
-      list.map(([label, q]) => metric(q, label.toLowerCase()));
-    const perFunction = (metric: (fn: TrackdropFunction, label: string) => IMetric[]): IMetric[] =>
-      fns.flatMap(([label, fn]) => metric(fn, label.toLowerCase()));
-    const stage = api.stage;
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       widgets: [
         [new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 })],
-        [
-          graph('API requests', 12, [
-            stage.metricCount({ period, label: 'requests' }),
-            stage.metricClientError({ period, label: '4xx' }),
-            stage.metricServerError({ period, label: '5xx' }),
-          ]),
-          graph('API latency p99 (ms)', 12, [
-            stage.metricLatency({ period, statistic: 'p99', label: 'latency' }),
-            stage.metricIntegrationLatency({ period, statistic: 'p99', label: 'integration' }),
-          ]),
-        ],
-        [
-          graph('Messages sent', 12, perQueue(mainQueues, (q, label) => q.metricNumberOfMessagesSent({ period, label }))),
-          graph('Messages processed', 12, perQueue(mainQueues, (q, label) => q.metricNumberOfMessagesDeleted({ period, label }))),
-        ],
-        [
-          graph('Queue depth', 8, perQueue(mainQueues, (q, label) => q.metricApproximateNumberOfMessagesVisible({ period, label }))),
-          graph('Oldest message (s)', 8, perQueue(mainQueues, (q, label) => q.metricApproximateAgeOfOldestMessage({ period, label }))),
-          graph('Dead-lettered', 8, perQueue(dlqs, (q, label) => q.metricApproximateNumberOfMessagesVisible({ period, label }))),
-        ],
-        [
-          graph('Invocations', 8, perFunction((fn, label) => [fn.metricInvocations({ period, label })])),
-          graph('Errors and throttles', 8, perFunction((fn, label) => [
-            fn.metricErrors({ period, label: `${label} errors` }),
-            fn.metricThrottles({ period, label: `${label} throttles` }),
-          ])),
-          graph('Duration p99 (ms)', 8, perFunction((fn, label) => [fn.metricDuration({ period, statistic: 'p99', label })])),
-        ],
+        apiWidgets(api),
+        queueWidgets(mainQueues, dlqs),
+        functionWidgets(fns),
       ],
     });
   }
 
-  private alarm(id: string, description: string, props: { metric: IMetric; threshold: number }): void {
+  private addAlarm(id: string, description: string, threshold: number, metric: IMetric): void {
     this.alarms.push(
       new Alarm(this, id, {
-        ...props,
+        metric,
+        threshold,
         alarmDescription: description,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -130,6 +102,48 @@ export class MonitoringConstruct extends Construct {
   }
 }
 
+function apiWidgets({ stage }: ApiConstruct): IWidget[] {
+  return [
+    graph('API requests', 12, [
+      stage.metricCount({ period, label: 'requests' }),
+      stage.metricClientError({ period, label: '4xx' }),
+      stage.metricServerError({ period, label: '5xx' }),
+    ]),
+    graph('API latency p99 (ms)', 12, [
+      stage.metricLatency({ period, statistic: 'p99', label: 'total' }),
+      stage.metricIntegrationLatency({ period, statistic: 'p99', label: 'integration' }),
+    ]),
+  ];
+}
+
+function queueWidgets(mainQueues: Watched<Queue>[], dlqs: Watched<Queue>[]): IWidget[] {
+  const each = (queues: Watched<Queue>[], metric: (q: Queue, label: string) => IMetric): IMetric[] =>
+    queues.map(({ name, resource }) => metric(resource, name));
+  return [
+    graph('Messages sent', 6, each(mainQueues, (q, label) => q.metricNumberOfMessagesSent({ period, label }))),
+    graph('Messages processed', 6, each(mainQueues, (q, label) => q.metricNumberOfMessagesDeleted({ period, label }))),
+    graph('Oldest message (s)', 6,
+      each(mainQueues, (q, label) => q.metricApproximateAgeOfOldestMessage({ period, label }))),
+    graph('Dead-lettered', 6, each(dlqs, (q, label) => q.metricApproximateNumberOfMessagesVisible({ period, label }))),
+  ];
+}
+
+function functionWidgets(fns: Watched<TrackdropFunction>[]): IWidget[] {
+  return [
+    graph('Invocations', 8, fns.map(({ name, resource }) => resource.metricInvocations({ period, label: name }))),
+    graph('Errors and throttles', 8, fns.flatMap(({ name, resource }) => [
+      resource.metricErrors({ period, label: `${name} errors` }),
+      resource.metricThrottles({ period, label: `${name} throttles` }),
+    ])),
+    graph('Duration p99 (ms)', 8,
+      fns.map(({ name, resource }) => resource.metricDuration({ period, statistic: 'p99', label: name }))),
+  ];
+}
+
 function graph(title: string, width: number, metrics: IMetric[]): GraphWidget {
   return new GraphWidget({ title, width, left: metrics });
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -22,7 +22,12 @@ export class QueuesConstruct extends Construct {
   constructor(scope: Construct, id: string, { settings }: QueuesConstructProps) {
     super(scope, id);
     // Each queue's visibility timeout follows the function that consumes it.
-    [this.downloads, this.downloadsDlq] = queueWithDlq(this, 'Downloads', settings.downloads, settings.functions.worker);
+    [this.downloads, this.downloadsDlq] = queueWithDlq(
+      this,
+      'Downloads',
+      settings.downloads,
+      settings.functions.worker,
+    );
     [this.completions, this.completionsDlq] = queueWithDlq(
       this,
       'Completions',

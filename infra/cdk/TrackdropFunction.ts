@@ -68,11 +68,14 @@ export class TrackdropFunction extends NodejsFunction {
     Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs; AWS maintains it.',
+        reason:
+          'AWSLambdaBasicExecutionRole allows only CloudWatch Logs writes (CreateLogGroup, CreateLogStream, ' +
+          'PutLogEvents), the minimum a function needs to log; AWS maintains it.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+        reason:
+          'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
       },
     );
   }

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Match } from 'aws-cdk-lib/assertions';
+import { bucket, queues as queueShapes, tables as tableShapes } from '../../functions/resources.js';
+import { defaultSettings } from '../../functions/settings.js';
+import { secretsKeyEnv } from '../../infra/cdk/SecretsConstruct.js';
+import { allows, grantsOf, logicalId, synthStack } from './stackFixture.js';
+
+const sourceBucket = 'catalog-of-a-store';
+const { stack, template } = synthStack({ sourceBuckets: [sourceBucket] });
+const { functions, tables, queues, storage, secrets } = stack;
+
+const id = {
+  stores: logicalId(tables.stores),
+  downloads: logicalId(tables.downloads),
+  licenses: logicalId(tables.licenses),
+  library: logicalId(tables.library),
+  downloadsQueue: logicalId(queues.downloads),
+  completionsQueue: logicalId(queues.completions),
+  media: logicalId(storage.mediaBucket),
+  key: logicalId(secrets.signingSecretsKey),
+};
+
+const fns = [
+  ['api', functions.api, defaultSettings.functions.api],
+  ['worker', functions.worker, defaultSettings.functions.worker],
+  ['completion', functions.completion, defaultSettings.functions.completion],
+] as const;
+
+test('three functions on the newest Node.js runtime, arm64, traced, sized from settings', () => {
+  template.resourceCountIs('AWS::Lambda::Function', 3);
+  for (const [name, fn, settings] of fns) {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.absent(),
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: settings.memoryMb,
+      Timeout: settings.timeoutSeconds,
+      LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
+    });
+    assert.ok(template.findResources('AWS::Lambda::Function')[logicalId(fn)], name);
+  }
+});
+
+test('every function learns every resource name from its environment', () => {
+  const expected = {
+    NODE_OPTIONS: '--enable-source-maps',
+    POWERTOOLS_SERVICE_NAME: 'trackdrop',
+    POWERTOOLS_METRICS_NAMESPACE: 'Trackdrop',
+    [tableShapes.stores.env]: { Ref: id.stores },
+    [tableShapes.downloads.env]: { Ref: id.downloads },
+    [tableShapes.licenses.env]: { Ref: id.licenses },
+    [tableShapes.library.env]: { Ref: id.library },
+    [queueShapes.downloads.env]: { Ref: id.downloadsQueue },
+    [queueShapes.completions.env]: { Ref: id.completionsQueue },
+    [bucket.env]: { Ref: id.media },
+    [secretsKeyEnv]: { Ref: id.key },
+  };
+  template.allResourcesProperties('AWS::Lambda::Function', { Environment: { Variables: expected } });
+});
+
+test('the signing-secrets key rotates', () => {
+  template.resourceCountIs('AWS::KMS::Key', 1);
+  template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+});
+
+test('api: read/write stores, sessions and licenses; reads the library; sends to both queues; encrypts secrets', () => {
+  const g = grantsOf(template, functions.api);
+  for (const table of [id.stores, id.downloads, id.licenses]) {
+    assert.ok(allows(g, 'dynamodb:PutItem', table) && allows(g, 'dynamodb:Query', table), table);
+  }
+  assert.ok(allows(g, 'dynamodb:Query', id.library));
+  assert.ok(!allows(g, 'dynamodb:PutItem', id.library), 'api does not write the library');
+  assert.ok(allows(g, 'sqs:SendMessage', id.downloadsQueue) && allows(g, 'sqs:SendMessage', id.completionsQueue));
+  assert.ok(!g.some((x) => x.action === 'sqs:ReceiveMessage'), 'api consumes no queue');
+  assert.ok(allows(g, 'kms:Encrypt', id.key) && allows(g, 'kms:GenerateDataKey', id.key));
+  assert.ok(!allows(g, 'kms:Decrypt', id.key), 'api cannot read secrets back');
+  assert.ok(!g.some((x) => x.action.startsWith('s3:')), 'api has no bucket access');
+});
+
+test('worker: reads licenses and stores, writes sessions and key claims, copies under users/ and staging/ only', () => {
+  const g = grantsOf(template, functions.worker);
+  assert.ok(allows(g, 'dynamodb:GetItem', id.licenses) && !allows(g, 'dynamodb:PutItem', id.licenses));
+  assert.ok(allows(g, 'dynamodb:GetItem', id.stores) && !allows(g, 'dynamodb:PutItem', id.stores));
+  assert.ok(allows(g, 'dynamodb:PutItem', id.library) && allows(g, 'dynamodb:UpdateItem', id.downloads));
+  for (const prefix of ['/users/*', '/staging/*']) {
+    for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']) {
+      assert.ok(allows(g, action, id.media, prefix), `${action} on ${prefix}`);
+    }
+  }
+  const objectGrants = g.filter((x) => x.resource.includes(id.media) && x.action !== 's3:ListBucket');
+  assert.ok(
+    objectGrants.every((x) => x.resource.includes('/users/*') || x.resource.includes('/staging/*')),
+    'no object grant on the whole bucket',
+  );
+  // ListBucket makes HeadObject on a missing key answer 404 rather than 403.
+  const mediaBucketArn = JSON.stringify({ 'Fn::GetAtt': [id.media, 'Arn'] });
+  assert.ok(g.some((x) => x.action === 's3:ListBucket' && x.resource === mediaBucketArn));
+  assert.ok(allows(g, 'sqs:SendMessage', id.completionsQueue));
+  assert.ok(!allows(g, 'sqs:SendMessage', id.downloadsQueue), 'the worker does not re-enqueue downloads');
+  assert.ok(allows(g, 'sqs:ReceiveMessage', id.downloadsQueue), 'the event source grants consume');
+  assert.ok(!g.some((x) => x.action.startsWith('kms:')), 'the worker never sees signing secrets');
+});
+
+test('worker: read-only on configured source buckets', () => {
+  const g = grantsOf(template, functions.worker);
+  const sourceGrants = g.filter((x) => x.resource.includes(`:s3:::${sourceBucket}`));
+  const onObjects = (x: { resource: string }): boolean => x.resource.includes(`:s3:::${sourceBucket}/*`);
+  const objectActions = sourceGrants.filter(onObjects).map((x) => x.action);
+  assert.deepEqual(objectActions.sort(), ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion']);
+  assert.deepEqual(sourceGrants.filter((x) => !onObjects(x)).map((x) => x.action), ['s3:ListBucket']);
+  // Without source buckets there is no such statement at all.
+  const plain = synthStack();
+  assert.ok(!grantsOf(plain.template, plain.stack.functions.worker).some((x) => x.resource.includes(':s3:::')));
+});
+
+test('completion: library rows and session states, reads stores, decrypts secrets, backs off on its queue', () => {
+  const g = grantsOf(template, functions.completion);
+  assert.ok(allows(g, 'dynamodb:PutItem', id.library) && allows(g, 'dynamodb:UpdateItem', id.downloads));
+  assert.ok(allows(g, 'dynamodb:GetItem', id.stores) && !allows(g, 'dynamodb:PutItem', id.stores));
+  assert.ok(!g.some((x) => x.resource.includes(id.licenses)), 'completion does not touch licenses');
+  assert.ok(allows(g, 'kms:Decrypt', id.key) && !allows(g, 'kms:Encrypt', id.key));
+  assert.ok(allows(g, 'sqs:ChangeMessageVisibility', id.completionsQueue));
+  assert.ok(allows(g, 'sqs:DeleteMessage', id.completionsQueue));
+  assert.ok(!g.some((x) => x.action.startsWith('s3:')), 'completion has no bucket access');
+});
+
+test('function logs go to their own log groups with a retention', () => {
+  const logGroups = template.findResources('AWS::Logs::LogGroup');
+  for (const [name, fn] of fns) {
+    const group = logGroups[logicalId(fn.logGroup)] as { Properties: { RetentionInDays?: number } } | undefined;
+    assert.equal(group?.Properties.RetentionInDays, 30, name);
+  }
+});

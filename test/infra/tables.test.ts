@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { tables as shapes, type TableShape } from '../../functions/resources.js';
+import { logicalId, prodSettings, synthStack } from './stackFixture.js';
+
+const dev = synthStack();
+const prod = synthStack({ settings: prodSettings });
+
+const cases: [string, TableShape, (t: typeof dev.stack.tables) => Table][] = [
+  ['stores', shapes.stores, (t) => t.stores],
+  ['downloads', shapes.downloads, (t) => t.downloads],
+  ['licenses', shapes.licenses, (t) => t.licenses],
+  ['library', shapes.library, (t) => t.library],
+];
+
+test('four tables, one per concern', () => {
+  dev.template.resourceCountIs('AWS::DynamoDB::Table', 4);
+});
+
+for (const [name, shape, pick] of cases) {
+  const resource = (synth: typeof dev): { Properties: Record<string, unknown>; DeletionPolicy?: string } => {
+    const found = synth.template.findResources('AWS::DynamoDB::Table')[logicalId(pick(synth.stack.tables))];
+    assert.ok(found, `${name} table is in the template`);
+    return found as { Properties: Record<string, unknown>; DeletionPolicy?: string };
+  };
+
+  test(`${name}: keys from the shared shape, all strings`, () => {
+    const keys = [{ AttributeName: shape.partitionKey, KeyType: 'HASH' }];
+    if (shape.sortKey) keys.push({ AttributeName: shape.sortKey, KeyType: 'RANGE' });
+    const { Properties } = resource(dev);
+    assert.deepEqual(Properties.KeySchema, keys);
+    assert.deepEqual(
+      Properties.AttributeDefinitions,
+      keys.map((k) => ({ AttributeName: k.AttributeName, AttributeType: 'S' })),
+    );
+    // Physical names are left to CloudFormation, so a replacement never collides.
+    assert.equal(Properties.TableName, undefined);
+  });
+
+  test(`${name}: on-demand, point-in-time recovery, TTL only where the shape has one`, () => {
+    const { Properties } = resource(dev);
+    assert.equal(Properties.BillingMode, 'PAY_PER_REQUEST');
+    assert.deepEqual(Properties.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+    assert.deepEqual(
+      Properties.TimeToLiveSpecification,
+      shape.ttlAttribute ? { AttributeName: shape.ttlAttribute, Enabled: true } : undefined,
+    );
+  });
+
+  test(`${name}: dev deletes with the stack, prod is retained and deletion-protected`, () => {
+    const devTable = resource(dev);
+    assert.equal(devTable.DeletionPolicy, 'Delete');
+    assert.notEqual(devTable.Properties.DeletionProtectionEnabled, true);
+    const prodTable = resource(prod);
+    assert.equal(prodTable.DeletionPolicy, 'Retain');
+    assert.equal(prodTable.Properties.DeletionProtectionEnabled, true);
+  });
+}
