@@ -16,6 +16,7 @@ Options:
   --data-dir <path>   where data persists (default ${defaultDataDir})
   --dynamodb <kind>   dynalite (default) or dynamodb-local (needs Java)
   --log-level <lvl>   DEBUG, INFO, WARN (default) or ERROR
+  --lease <seconds>   how soon work of a killed sandbox is picked up again (default 30)
   -h, --help          this text`;
 
 async function main(): Promise<void> {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string', default: defaultDataDir },
       dynamodb: { type: 'string', default: 'dynalite' },
       'log-level': { type: 'string', default: 'WARN' },
+      lease: { type: 'string', default: '30' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -36,7 +38,8 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   const storePort = Number(values['store-port']);
   const dynamo = values.dynamodb;
-  if (!Number.isInteger(port) || !Number.isInteger(storePort) || (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')) {
+  const lease = Number(values.lease);
+  if (!Number.isInteger(port) || !Number.isInteger(storePort) || !(lease >= 2 && lease <= 43_200) || (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')) {
     console.error(`trackdrop: bad option\n\n${HELP}`);
     process.exitCode = 2;
     return;
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
   const logger = new Logger({ serviceName: 'trackdrop', logLevel: values['log-level'] as 'WARN' });
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logger, leaseSeconds: 30 });
+  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logger, leaseSeconds: lease });
   const saved = readSandboxState(dataDir);
   const demo = await startDemoStore(stack.deps.stores, storePort, saved?.demoStore, log);
   writeSandboxState(dataDir, {

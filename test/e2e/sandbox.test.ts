@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { createClients } from '../../functions/adapters/clients.js';
+import { freePort, localCredentials, localRegion } from '../../infra/local/emulators.js';
+import { StoreClient } from '../../infra/local/storeClient.js';
+import { demoCatalog } from '../../infra/sandbox/demoCatalog.js';
+import { readSandboxState, type SandboxState } from '../../infra/sandbox/sandboxState.js';
+import { objectsUnder } from '../support/bucketObjects.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'trackdrop-sandbox-'));
+const children: ChildProcess[] = [];
+
+after(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** `npm start`, as a newcomer runs it, on free ports; resolves once the walkthrough is printed. */
+async function startSandbox(ports: { api: number; store: number }): Promise<{ child: ChildProcess; state: SandboxState; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/sandbox/main.ts', '--port', String(ports.api), '--store-port', String(ports.store), '--data-dir', dataDir, '--lease', '3'], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!out.includes('npm run demo')) {
+    if (child.exitCode !== null) throw new Error(`sandbox exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`sandbox did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, state: readSandboxState(dataDir)!, output: () => out };
+}
+
+test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file and one library row each', async () => {
+  const ports = { api: await freePort(), store: await freePort() };
+  const first = await startSandbox(ports);
+  assert.match(first.output(), new RegExp(`API\\s+http://127.0.0.1:${ports.api}`));
+  const creds = first.state.demoStore!;
+  assert.ok(first.output().includes(creds.apiKey), 'the demo store key is printed');
+  const client = new StoreClient(first.state.apiUrl, creds.apiKey);
+
+  const catalog = demoCatalog();
+  const user = 'restart-user';
+  const tracks = Array.from({ length: 50 }, (_, i) => ({
+    trackUrl: `${creds.originUrl}/tracks/${catalog[i % catalog.length]!.file}`,
+    serviceTrackId: 7000 + i,
+    downloadParams: `p${i}`,
+    hrDownload: 0,
+  }));
+  for (const t of tracks) assert.equal((await client.putLicense(user, t.serviceTrackId)).status, 201);
+  const cookie = (await client.openSession(user)).body.cookie;
+  const sent = await client.downloadTracks(cookie, tracks);
+  assert.equal(sent.status, 200);
+
+  // Kill it while tracks are in flight.
+  let atKill = 0;
+  await waitUntil(async () => (atKill = (await client.session(cookie)).body.counts.completed ?? 0) >= 5, 30_000);
+  first.child.kill('SIGKILL');
+  await new Promise((r) => first.child.once('exit', r));
+  const before = (await new StoreClient(first.state.apiUrl, creds.apiKey).session(cookie).catch(() => undefined))?.body;
+  assert.equal(before, undefined, 'the API is down');
+  assert.ok(atKill < 50, `killed mid-run (${atKill} of 50 completed)`);
+
+  const second = await startSandbox(ports);
+  assert.equal(second.state.demoStore?.apiKey, creds.apiKey, 'the demo store keeps its key across restarts');
+  const client2 = new StoreClient(second.state.apiUrl, creds.apiKey);
+  const status = await client2.waitForSession(cookie, 90_000);
+  assert.equal(status.counts.completed, 50, JSON.stringify(status.counts));
+
+  const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: second.state.endpoints });
+  const objects = await objectsUnder(clients.s3, second.state.names.bucket, `users/${user}/Music/`);
+  assert.equal(objects.size, 50, 'one object per track, none twice');
+  const lib = await client2.library(user, '?limit=1000');
+  assert.equal(lib.body.items.length, 50);
+  assert.equal(new Set(lib.body.items.map((i) => i.key)).size, 50);
+  for (const item of lib.body.items) assert.equal(objects.get(String(item.key)), item.sha256);
+
+  // Ctrl-C: stops cleanly.
+  second.child.kill('SIGINT');
+  const code = await new Promise((r) => second.child.once('exit', r));
+  assert.equal(code, 0);
+  assert.match(second.output(), /stopped/);
+  clients.s3.destroy();
+});
+
+async function waitUntil(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
