@@ -61,6 +61,25 @@ export class LibraryRepo {
     return { items: (out.Items ?? []).map(toItem), next: typeof last === 'string' ? encodeCursor(last) : undefined };
   }
 
+  /** Every store's rows for the user, in (store, content ID) order: the operator CLI's view. */
+  async listAll(userId: string): Promise<LibraryItem[]> {
+    const items: LibraryItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':u': userId, ':p': 'track#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push(toItem(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   async contentIds(userId: string, storeId: string): Promise<number[]> {
     const ids: number[] = [];
     let start: Record<string, unknown> | undefined;

@@ -32,11 +32,15 @@ export async function handleRequest(deps: Deps, event: APIGatewayProxyEventV2): 
     const name = routeByKey.get(event.routeKey);
     if (!name) throw new ApiError(404, 'route_not_found', `no route ${event.routeKey}`);
     const store = await authenticate(deps, header(event, 'authorization'));
+    deps.logger.appendKeys({ storeId: store.storeId });
     return await dispatch(deps, name, store, event);
   } catch (err) {
     if (err instanceof ApiError) return errorResponse(err, requestId);
     deps.logger.error('unhandled error', { error: err as Error, routeKey: event.routeKey, requestId });
     return errorResponse(new ApiError(500, 'internal_error', 'trackdrop could not complete the request; retry it', HR.E_FAIL), requestId);
+  } finally {
+    deps.logger.removeKeys(['storeId']);
+    deps.telemetry.flush();
   }
 }
 

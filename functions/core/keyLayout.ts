@@ -22,14 +22,14 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\
 
 export function sanitizeSegment(raw: string | undefined, fallback: string): string {
   if (raw === undefined) return fallback;
-  let s = raw.normalize('NFKC').replace(INVISIBLE, '').replace(SEPARATORS, '_');
+  // Lone surrogates cannot be encoded in a URL or UTF-8: make them U+FFFD first.
+  let s = raw.replace(/\p{Cs}/gu, '\ufffd').normalize('NFKC').replace(INVISIBLE, '').replace(SEPARATORS, '_');
   s = s.replace(/\s+/gu, ' ').trim();
+  if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
   s = truncateUtf8(s, MAX_SEGMENT_BYTES);
   // Windows drops trailing dots and spaces; a name of dots alone would be `.` or `..`.
   s = s.replace(/[. ]+$/u, '');
-  if (s === '' || /^\.+$/u.test(s)) return fallback;
-  if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
-  return s;
+  return s === '' ? fallback : s;
 }
 
 /** Cuts to at most `max` UTF-8 bytes without splitting a character. */
@@ -46,24 +46,21 @@ export function truncateUtf8(s: string, max: number): string {
   return out;
 }
 
+const EXT_BY_CONTAINER: readonly (readonly [RegExp, string])[] = [
+  [/^mpeg/, 'mp3'],
+  [/^wave?$/, 'wav'],
+  [/^flac$/, 'flac'],
+  [/^ogg/, 'ogg'],
+  [/^(m4a|mp4)/, 'm4a'],
+  [/^asf/, 'wma'],
+  [/^aiff?/, 'aiff'],
+];
+
 /** File extension from the detected container, else the URL's, else `bin`. */
 export function extensionFor(container: string | undefined, sourcePath: string | undefined): string {
-  const byContainer: Record<string, string> = {
-    mpeg: 'mp3',
-    wave: 'wav',
-    flac: 'flac',
-    ogg: 'ogg',
-    'm4a/mp42': 'm4a',
-    'm4a/isom': 'm4a',
-    m4a: 'm4a',
-    asf: 'wma',
-    aiff: 'aiff',
-  };
-  const c = container?.toLowerCase();
-  if (c) {
-    const hit = byContainer[c] ?? (c.startsWith('m4a') || c.startsWith('mp4') ? 'm4a' : undefined);
-    if (hit) return hit;
-  }
+  const c = container?.toLowerCase() ?? '';
+  const hit = EXT_BY_CONTAINER.find(([pattern]) => pattern.test(c));
+  if (hit) return hit[1];
   const fromPath = /\.([A-Za-z0-9]{1,5})$/.exec(sourcePath ?? '')?.[1];
   return fromPath ? fromPath.toLowerCase() : 'bin';
 }
@@ -98,5 +95,6 @@ export function trackKey(input: TrackKeyInput): string {
  * two names that differ only in case would clash when the folder syncs to a PC.
  */
 export function keyIdentity(key: string): string {
-  return key.normalize('NFKC').toLowerCase();
+  // Final sigma lower-cases to ς, but file systems fold Σ, σ and ς alike.
+  return key.normalize('NFKC').toLowerCase().replace(/ς/g, 'σ');
 }

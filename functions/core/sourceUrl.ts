@@ -15,7 +15,12 @@ export function parseSource(raw: string): Source | undefined {
   }
   if (url.username || url.password) return undefined;
   if (url.protocol === 's3:') {
-    const key = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    let key: string;
+    try {
+      key = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    } catch {
+      return undefined; // broken percent-encoding names no object
+    }
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname) || key === '') return undefined;
     return { kind: 's3', bucket: url.hostname, key, origin: `s3://${url.hostname}` };
   }

@@ -11,6 +11,7 @@ import { QueueSender } from '../adapters/queues.js';
 import { StoresRepo } from '../adapters/storesRepo.js';
 import { readTagsFromS3, type ReadTags } from '../adapters/tagReader.js';
 import { fetchTrackFacts, type TrackFacts, type TrackRef } from '../adapters/trackFacts.js';
+import { noTelemetry, type Telemetry } from '../adapters/telemetry.js';
 import type { CompletionMessage, DownloadMessage } from '../core/types.js';
 import type { TrackdropSettings } from '../settings.js';
 
@@ -33,9 +34,10 @@ export interface Deps {
   readonly fetchOrigin: typeof fetchOrigin;
   readonly callbacks: CallbackSender;
   readonly logger: Logger;
+  readonly telemetry: Telemetry;
 }
 
-export function buildDeps(clients: AwsClients, names: ResourceNames, settings: TrackdropSettings, logger?: Logger): Deps {
+export function buildDeps(clients: AwsClients, names: ResourceNames, settings: TrackdropSettings, logger?: Logger, telemetry: Telemetry = noTelemetry): Deps {
   return {
     settings,
     names,
@@ -51,5 +53,6 @@ export function buildDeps(clients: AwsClients, names: ResourceNames, settings: T
     fetchOrigin,
     callbacks: new CallbackSender(settings.callbacks.timeoutSeconds * 1000),
     logger: logger ?? new Logger({ serviceName: 'trackdrop' }),
+    telemetry,
   };
 }

@@ -54,6 +54,7 @@ export async function recordTrack(deps: Deps, session: Session, input: DownloadT
     updatedAt: now,
   };
   const put = await deps.downloads.putTrackOnce(track);
+  if (put.created) deps.telemetry.count(approved ? 'TracksQueued' : 'TracksDeclined');
   const kept = put.created ? track : put.existing;
   if (!put.created && !sameCall(kept, track)) {
     throw new ApiError(409, 'track_conflict', `serviceTrackId ${input.serviceTrackId} was already sent with other arguments`, HR.E_INVALIDARG);

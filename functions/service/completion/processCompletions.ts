@@ -23,7 +23,7 @@ export async function processCompletions(deps: Deps, event: SQSEvent): Promise<S
   const stores = new Map<string, Promise<Store | undefined>>();
   const storeOf = (id: string) => stores.get(id) ?? stores.set(id, deps.stores.get(id)).get(id)!;
   const processor = new BatchProcessor(EventType.SQS);
-  return processPartialResponse(
+  const response = await processPartialResponse(
     event,
     async (record: SQSRecord) => {
       const msg = completionSchema.parse(JSON.parse(record.body)) as CompletionMessage;
@@ -37,6 +37,8 @@ export async function processCompletions(deps: Deps, event: SQSEvent): Promise<S
     processor,
     { throwOnFullBatchFailure: false },
   );
+  deps.telemetry.flush();
+  return response;
 }
 
 /** Exponential: base, 2×base, 4×base … capped; SQS allows at most 12 hours. */
@@ -75,9 +77,10 @@ async function completeTrack(deps: Deps, msg: { cookie: string; serviceTrackId: 
   const res = await deps.callbacks.send(store.callbackUrl, store.signingSecrets, payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('callback failed', { ...log, status: res.status, error: res.error });
+    deps.telemetry.count('CallbackFailures');
     return false;
   }
-  if (track.state === 'stored') await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed');
+  if (track.state === 'stored' && (await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed'))) deps.telemetry.count('TracksCompleted');
   else await deps.downloads.markNotified(track.cookie, track.serviceTrackId);
   deps.logger.info('store told', { ...log, hrResult: payload.hrResult, eventId: payload.eventId });
   return true;

@@ -29,7 +29,7 @@ export async function processDownloads(deps: Deps, event: SQSEvent): Promise<SQS
   const storeOf = (id: string) => stores.get(id) ?? stores.set(id, deps.stores.get(id)).get(id)!;
 
   const processor = new BatchProcessor(EventType.SQS);
-  return processPartialResponse(
+  const response = await processPartialResponse(
     event,
     async (record: SQSRecord) => {
       const msg = parsed.get(record.messageId);
@@ -40,6 +40,8 @@ export async function processDownloads(deps: Deps, event: SQSEvent): Promise<SQS
     processor,
     { throwOnFullBatchFailure: false },
   );
+  deps.telemetry.flush();
+  return response;
 }
 
 async function processOne(deps: Deps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, lastTry: boolean): Promise<void> {
@@ -73,6 +75,8 @@ async function processOne(deps: Deps, msg: DownloadMessage, facts: TrackFacts, s
         await releaseObjectKey(deps, msg.userId, item.key, `${msg.storeId}#${msg.serviceTrackId}`);
       }
     }
+    deps.telemetry.count('TracksStored');
+    deps.telemetry.count('BytesCopied', item.bytes);
     deps.logger.info('track stored', { ...log, key: item.key, bytes: item.bytes });
   } catch (err) {
     if (!(err instanceof TrackFailure)) throw err;
@@ -81,6 +85,7 @@ async function processOne(deps: Deps, msg: DownloadMessage, facts: TrackFacts, s
       throw err;
     }
     deps.logger.info('track failed', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
+    deps.telemetry.count('TracksFailed');
     await finish(deps, msg, 'failed', { hrResult: err.hresult, reason: err.message });
   }
 }
