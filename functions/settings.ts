@@ -116,3 +116,23 @@ export const defaultSettings: TrackdropSettings = {
 export function visibilityTimeoutSeconds(fn: FunctionSettings): number {
   return fn.timeoutSeconds * 6;
 }
+
+/** Environment variable carrying the deployed stack's settings, so the code sees what the infrastructure was built with. */
+export const settingsEnv = 'TRACKDROP_SETTINGS';
+
+/** The settings a function runs with: the deployed ones when the stack passed them, else the defaults. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
+  const raw = env[settingsEnv];
+  if (!raw) return defaultSettings;
+  const given = JSON.parse(raw) as Partial<TrackdropSettings>;
+  return {
+    ...defaultSettings,
+    ...given,
+    functions: { ...defaultSettings.functions, ...given.functions },
+    downloads: { ...defaultSettings.downloads, ...given.downloads },
+    completions: { ...defaultSettings.completions, ...given.completions },
+    limits: { ...defaultSettings.limits, ...given.limits },
+    callbacks: { ...defaultSettings.callbacks, ...given.callbacks },
+    retention: { ...defaultSettings.retention, ...given.retention },
+  };
+}

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ApiError } from '../core/errors.js';
 import { HR } from '../core/hresult.js';
 import {
@@ -87,7 +87,7 @@ async function dispatch(deps: Deps, name: RouteName, store: Store, event: APIGat
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where?: string): z.output<S> {
   const out = schema.safeParse(value);
   if (out.success) return out.data;
   const message = describeIssues(out.error);

@@ -1,45 +1,45 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { parseHResult, type HResult } from './hresult.js';
 
+// zod/mini keeps the Lambda bundles small; English messages (only those) are loaded once, here.
+z.config(en());
+
 /** 1–128 of `[A-Za-z0-9._-]`, and never only dots: `.` and `..` would name a folder above the user's. */
-export const userIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,128}$/, 'userId must be 1-128 of A-Z a-z 0-9 . _ -')
-  .refine((v) => !/^\.+$/.test(v), 'userId must not be only dots');
+export const userIdSchema = z.string('userId must be a string').check(
+  z.regex(/^[A-Za-z0-9._-]{1,128}$/, 'userId must be 1-128 of A-Z a-z 0-9 . _ -'),
+  z.refine((v) => !/^\.+$/.test(v), 'userId must not be only dots'),
+);
 
 /** The protocol's DWORD. */
 export const serviceTrackIdSchema = z
-  .number()
   .int('serviceTrackId must be an integer')
-  .min(0, 'serviceTrackId must be a uint32')
-  .max(0xffff_ffff, 'serviceTrackId must be a uint32');
+  .check(z.minimum(0, 'serviceTrackId must be a uint32'), z.maximum(0xffff_ffff, 'serviceTrackId must be a uint32'));
 
 /** Path parameters arrive as text. */
-export const serviceTrackIdParamSchema = z
-  .string()
-  .regex(/^\d{1,10}$/, 'serviceTrackId must be a uint32')
-  .transform(Number)
-  .pipe(serviceTrackIdSchema);
+export const serviceTrackIdParamSchema = z.pipe(
+  z.pipe(z.string().check(z.regex(/^\d{1,10}$/, 'serviceTrackId must be a uint32')), z.transform(Number)),
+  serviceTrackIdSchema,
+);
 
-export const hresultSchema = z
-  .union([z.number(), z.string()])
-  .transform((v, ctx): HResult => {
-    const hr = parseHResult(v);
-    if (hr === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'hrDownload must be an int32 or an "0x…" hex HRESULT' });
-      return z.NEVER;
-    }
-    return hr;
-  });
+export const hresultSchema = z.pipe(
+  z
+    .union([z.number(), z.string()], 'hrDownload must be an int32 or an "0x…" hex HRESULT')
+    .check(z.refine((v) => parseHResult(v) !== undefined, 'hrDownload must be an int32 or an "0x…" hex HRESULT')),
+  z.transform((v): HResult => parseHResult(v)!),
+);
 
-export const sha256HexSchema = z.string().regex(/^[0-9a-fA-F]{64}$/, 'sha256 must be 64 hex digits').transform((s) => s.toLowerCase());
+export const sha256HexSchema = z.pipe(
+  z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'sha256 must be 64 hex digits')),
+  z.transform((s) => s.toLowerCase()),
+);
 
 /** An opaque cookie: what trackdrop issued, nothing else. */
-export const cookieSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a trackdrop cookie');
+export const cookieSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a trackdrop cookie'));
 
 export const licenseBodySchema = z.strictObject({
-  licenseId: z.string().min(1).max(256).optional(),
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  licenseId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  expiresAt: z.optional(z.iso.datetime({ offset: true })),
 });
 
 const contentIdSchema = serviceTrackIdSchema;
@@ -47,53 +47,53 @@ const contentIdSchema = serviceTrackIdSchema;
 export function sessionBodySchema(maxContainers: number) {
   return z.strictObject({
     userId: userIdSchema,
-    transactionType: z.enum(['none', 'download', 'buy']).optional(),
-    containers: z
-      .array(
-        z.strictObject({
-          id: z.union([z.string().min(1).max(256), contentIdSchema]),
-          type: z.string().max(64).optional(),
-          price: z.string().max(64).optional(),
-          contentIds: z.array(contentIdSchema).max(1000),
-        }),
-      )
-      .max(maxContainers, `at most ${maxContainers} containers`)
-      .optional(),
+    transactionType: z.optional(z.enum(['none', 'download', 'buy'])),
+    containers: z.optional(
+      z
+        .array(
+          z.strictObject({
+            id: z.union([z.string().check(z.minLength(1), z.maxLength(256)), contentIdSchema]),
+            type: z.optional(z.string().check(z.maxLength(64))),
+            price: z.optional(z.string().check(z.maxLength(64))),
+            contentIds: z.array(contentIdSchema).check(z.maxLength(1000)),
+          }),
+        )
+        .check(z.maxLength(maxContainers, `at most ${maxContainers} containers`)),
+    ),
   });
 }
 
 /** DownloadTrack's arguments. downloadParams' size is checked apart so it can answer 413. */
-export const downloadTrackSchema = z
-  .strictObject({
-    trackUrl: z.string().max(4096).optional(),
-    serviceTrackId: serviceTrackIdSchema,
-    downloadParams: z.string(),
-    hrDownload: hresultSchema,
-    /** Optional: the store's SHA-256 of the file, checked after the copy. */
-    sha256: sha256HexSchema.optional(),
-  });
+export const downloadTrackSchema = z.strictObject({
+  trackUrl: z.optional(z.string().check(z.maxLength(4096))),
+  serviceTrackId: serviceTrackIdSchema,
+  downloadParams: z.string('downloadParams must be a string'),
+  hrDownload: hresultSchema,
+  /** Optional: the store's SHA-256 of the file, checked after the copy. */
+  sha256: z.optional(sha256HexSchema),
+});
 
-export type DownloadTrackInput = z.infer<typeof downloadTrackSchema>;
+export type DownloadTrackInput = z.output<typeof downloadTrackSchema>;
 
 export function batchBodySchema(maxTracks: number) {
   return z.strictObject({
     // Items are validated one by one so one bad track does not sink the batch.
-    tracks: z.array(z.unknown()).min(1).max(maxTracks, `at most ${maxTracks} tracks per batch`),
+    tracks: z.array(z.unknown()).check(z.minLength(1, 'tracks must not be empty'), z.maxLength(maxTracks, `at most ${maxTracks} tracks per batch`)),
   });
 }
 
 export const libraryQuerySchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(1000))
-    .optional(),
-  next: z.string().max(2048).optional(),
+  limit: z.optional(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d{1,4}$/, 'limit must be 1-1000')), z.transform(Number)),
+      z.int().check(z.minimum(1, 'limit must be 1-1000'), z.maximum(1000, 'limit must be 1-1000')),
+    ),
+  ),
+  next: z.optional(z.string().check(z.maxLength(2048))),
 });
 
 /** Lists the problems of a failed parse in one line a person can act on. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .map((i) => {
       const where = i.path.length ? i.path.join('.') : 'body';

@@ -1,10 +1,8 @@
 import type { SQSHandler } from 'aws-lambda';
-import { createClients } from '../adapters/clients.js';
-import { readResourceNames } from '../adapters/config.js';
-import { buildDeps } from '../service/deps.js';
 import { processCompletions } from '../service/completion/processCompletions.js';
-import { defaultSettings } from '../settings.js';
+import { lambdaDeps } from './lambdaDeps.js';
 
-const deps = buildDeps(createClients(process.env), readResourceNames(process.env), defaultSettings);
+// Built once per container; the sandbox and tests call the same service code with their own deps.
+const deps = lambdaDeps();
 
 export const handler: SQSHandler = async (event) => processCompletions(deps, event);

@@ -5,7 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bucket, queues as queueShapes, stagingPrefix, tables as tableShapes } from '../../functions/resources.js';
-import type { QueueConsumerSettings, TrackdropSettings } from '../../functions/settings.js';
+import { settingsEnv, type QueueConsumerSettings, type TrackdropSettings } from '../../functions/settings.js';
 import type { QueuesConstruct } from './QueuesConstruct.js';
 import { secretsKeyEnv, type SecretsConstruct } from './SecretsConstruct.js';
 import type { StorageConstruct } from './StorageConstruct.js';
@@ -64,6 +64,8 @@ export class FunctionsConstruct extends Construct {
       [queueShapes.completions.env]: queues.completions.queueUrl,
       [bucket.env]: storage.mediaBucket.bucketName,
       [secretsKeyEnv]: secrets.signingSecretsKey.keyId,
+      // The code runs with the limits and backoff the stack was built with, not compiled-in defaults.
+      [settingsEnv]: JSON.stringify(settings),
     };
     const common = { environment, logRetention: props.logRetention, removalPolicy: props.removalPolicy };
 

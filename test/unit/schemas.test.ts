@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   batchBodySchema,
   cookieSchema,
@@ -17,9 +17,9 @@ import {
   userIdSchema,
 } from '../../functions/core/schemas.js';
 
-const ok = (schema: z.ZodType, v: unknown): boolean => schema.safeParse(v).success;
+const ok = (schema: z.ZodMiniType, v: unknown): boolean => schema.safeParse(v).success;
 /** The describeIssues text of a parse that must fail. */
-function problems(schema: z.ZodType, v: unknown): string {
+function problems(schema: z.ZodMiniType, v: unknown): string {
   const r = schema.safeParse(v);
   assert.equal(r.success, false, `expected ${JSON.stringify(v)} to be rejected`);
   return describeIssues(r.error!);

@@ -1,18 +1,21 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../core/schemas.js'; // English error messages
 import { hashApiKey, newApiKey } from '../../core/apiKey.js';
 import { normalizeOrigin } from '../../core/sourceUrl.js';
 import { newSecret } from '../../core/signature.js';
 import type { StoresRepo } from '../../adapters/storesRepo.js';
 
 export const registerStoreSchema = z.strictObject({
-  storeId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'store id: 2-63 of a-z 0-9 -, starting with a letter or digit'),
-  name: z.string().min(1).max(200).optional(),
-  callbackUrl: z.url({ protocol: /^https?$/ }),
+  storeId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'store id: 2-63 of a-z 0-9 -, starting with a letter or digit')),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  callbackUrl: z.url({ protocol: /^https?$/, error: 'callback URL must be an http(s) URL' }),
   allowOrigins: z
     .array(z.string())
-    .min(1, 'at least one origin')
-    .refine((list) => list.every((o) => normalizeOrigin(o) !== undefined), 'each origin is https://host[:port], http://host[:port] or s3://bucket'),
-  redownload: z.boolean().default(false),
+    .check(
+      z.minLength(1, 'at least one origin'),
+      z.refine((list) => list.every((o) => normalizeOrigin(o) !== undefined), 'each origin is https://host[:port], http://host[:port] or s3://bucket'),
+    ),
+  redownload: z._default(z.boolean(), false),
 });
 
 export type RegisterStoreInput = z.input<typeof registerStoreSchema>;

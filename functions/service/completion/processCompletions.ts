@@ -1,13 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CompletionMessage, Store } from '../../core/types.js';
 import type { Deps } from '../deps.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
 
 const completionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('track'), cookie: z.string().min(1), serviceTrackId: z.number().int().min(0) }),
-  z.object({ kind: z.literal('session'), cookie: z.string().min(1) }),
+  z.object({ kind: z.literal('track'), cookie: z.string().check(z.minLength(1)), serviceTrackId: z.int().check(z.minimum(0)) }),
+  z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
 ]);
 
 export class CallbackFailedError extends Error {

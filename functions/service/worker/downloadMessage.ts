@@ -1,14 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { serviceTrackIdSchema, userIdSchema } from '../../core/schemas.js';
 import type { DownloadMessage } from '../../core/types.js';
 
 const downloadMessageSchema = z.object({
-  cookie: z.string().min(1),
-  storeId: z.string().min(1),
+  cookie: z.string().check(z.minLength(1)),
+  storeId: z.string().check(z.minLength(1)),
   userId: userIdSchema,
   serviceTrackId: serviceTrackIdSchema,
-  trackUrl: z.string().min(1),
-  expectedSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  trackUrl: z.string().check(z.minLength(1)),
+  expectedSha256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
 });
 
 export class PoisonMessageError extends Error {
