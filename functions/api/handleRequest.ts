@@ -33,6 +33,11 @@ export async function handleRequest(deps: Deps, event: APIGatewayProxyEventV2): 
     if (!name) throw new ApiError(404, 'route_not_found', `no route ${event.routeKey}`);
     const store = await authenticate(deps, header(event, 'authorization'));
     deps.logger.appendKeys({ storeId: store.storeId });
+    const allowed = deps.rateLimiter.take(store.storeId);
+    if (!allowed.ok) {
+      const err = new ApiError(429, 'throttled', `too many requests from this store; retry after ${allowed.retryAfterSeconds} s`, HR.E_FAIL);
+      return { ...errorResponse(err, requestId), headers: { 'content-type': 'application/json', 'retry-after': String(allowed.retryAfterSeconds) } };
+    }
     return await dispatch(deps, name, store, event);
   } catch (err) {
     if (err instanceof ApiError) return errorResponse(err, requestId);

@@ -12,6 +12,7 @@ import { StoresRepo } from '../adapters/storesRepo.js';
 import { readTagsFromS3, type ReadTags } from '../adapters/tagReader.js';
 import { fetchTrackFacts, type TrackFacts, type TrackRef } from '../adapters/trackFacts.js';
 import { noTelemetry, type Telemetry } from '../adapters/telemetry.js';
+import { RateLimiter } from '../core/rateLimiter.js';
 import type { CompletionMessage, DownloadMessage } from '../core/types.js';
 import type { TrackdropSettings } from '../settings.js';
 
@@ -35,6 +36,8 @@ export interface Deps {
   readonly callbacks: CallbackSender;
   readonly logger: Logger;
   readonly telemetry: Telemetry;
+  /** Per-store request limits of this process (one Lambda container, or the sandbox). */
+  readonly rateLimiter: RateLimiter;
 }
 
 export function buildDeps(clients: AwsClients, names: ResourceNames, settings: TrackdropSettings, logger?: Logger, telemetry: Telemetry = noTelemetry): Deps {
@@ -54,5 +57,6 @@ export function buildDeps(clients: AwsClients, names: ResourceNames, settings: T
     callbacks: new CallbackSender(settings.callbacks.timeoutSeconds * 1000),
     logger: logger ?? new Logger({ serviceName: 'trackdrop' }),
     telemetry,
+    rateLimiter: new RateLimiter(settings.limits.storeRatePerSecond, settings.limits.storeBurst),
   };
 }

@@ -2,6 +2,7 @@
 export interface ApiAnswer<T = unknown> {
   readonly status: number;
   readonly body: T;
+  readonly headers: Headers;
 }
 
 export class StoreClient {
@@ -21,7 +22,7 @@ export class StoreClient {
       ...(init.rawBody !== undefined ? { body: init.rawBody } : body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }
 
   putLicense(userId: string, serviceTrackId: number, body: { licenseId?: string; expiresAt?: string } = {}) {
