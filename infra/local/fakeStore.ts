@@ -27,6 +27,8 @@ export interface FakeStore {
   callbackStatus: number;
   /** Fault per file name, for origin failure tests. */
   readonly originFaults: Map<string, OriginFault>;
+  /** Redirects the origin answers instead of a file: name → Location. */
+  readonly redirects: Map<string, string>;
   /** Requests the origin served, by file name. */
   readonly originHits: Map<string, number>;
   /** Every callback attempt, answered or refused: event id and the status given. */
@@ -46,6 +48,7 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
     callbackStatus: 200,
     originFaults: new Map(),
     originHits: new Map(),
+    redirects: new Map(),
     attempts: [],
     addFile(name, body, contentType = 'audio/mpeg') {
       files.set(name, { body, contentType, sha256: createHash('sha256').update(body).digest('hex') });
@@ -58,6 +61,11 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
     if (req.method === 'GET' && url.pathname.startsWith('/tracks/')) {
       const name = decodeURIComponent(url.pathname.slice('/tracks/'.length));
       store.originHits.set(name, (store.originHits.get(name) ?? 0) + 1);
+      const location = store.redirects.get(name);
+      if (location) {
+        res.writeHead(302, { location }).end();
+        return;
+      }
       const file = files.get(name);
       if (!file) {
         res.writeHead(404).end();
