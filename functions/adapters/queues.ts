@@ -5,6 +5,8 @@ import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient
  * DownloadTrack batch of 100 costs 10 requests rather than 100.
  */
 export class QueueSender<T> {
+  private pending: { message: T; done: (err?: unknown) => void }[] = [];
+
   constructor(
     private readonly sqs: SQSClient,
     readonly queueUrl: string,
@@ -26,6 +28,29 @@ export class QueueSender<T> {
         }
         entries = entries.filter((e) => failed.has(e.Id));
       }
+    }
+  }
+
+  /**
+   * Sends one message together with the others asked for in the same turn of the event loop:
+   * records of a batch processed in parallel share SendMessageBatch calls. Resolves once this
+   * message is on the queue.
+   */
+  sendSoon(message: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ message, done: (err) => (err ? reject(err) : resolve()) });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      await this.send(batch.map((p) => p.message));
+      for (const p of batch) p.done();
+    } catch (err) {
+      for (const p of batch) p.done(err);
     }
   }
 

@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { parseContentRange, tokenizer, type IRangeRequestClient, type IRangeRequestResponse } from '@tokenizer/range';
 import { parseFromTokenizer } from 'music-metadata';
 import type { TrackTags } from '../core/types.js';
@@ -8,32 +8,52 @@ export interface ReadTags extends TrackTags {
   readonly container?: string | undefined;
 }
 
+export interface ObjectFacts {
+  readonly size: number;
+  readonly contentType?: string | undefined;
+  readonly tags: ReadTags;
+}
+
+/** One 64 KiB read usually covers ID3v2, FLAC and RIFF headers with their tags. */
+const CHUNK = 64 * 1024;
+
+export class SourceNotFoundError extends Error {
+  override readonly name = 'SourceNotFoundError';
+}
+
 /**
- * Reads a file's tags where it lies in S3 with ranged GETs: only the header blocks (and, for
- * ID3v1 or APE, the tail) travel, never the whole file.
+ * Reads an object's size, type and tags where it lies in S3, with ranged GETs: the first one
+ * answers size and type as well, so no HeadObject is needed, and only the header blocks (and,
+ * for ID3v1 or APE, the tail) travel, never the whole file. Unreadable tags are not an error:
+ * the file still lands, under fallback names.
  */
-export async function readTagsFromS3(s3: S3Client, bucket: string, key: string): Promise<ReadTags> {
+export async function readObjectFacts(s3: S3Client, bucket: string, key: string, onTagError?: (err: unknown) => void): Promise<ObjectFacts> {
   const client = new S3RangeClient(s3, bucket, key);
-  const tok = await tokenizer(client, {
-    avoidHeadRequests: true,
-    // One 64 KiB read usually covers ID3v2, FLAC and RIFF headers with their tags.
-    initialChunkSize: 64 * 1024,
-    minimumChunkSize: 64 * 1024,
-  });
+  const first = await client.getResponse('GET', [0, CHUNK - 1]);
+  const facts = { size: first.size, contentType: first.mimeType };
   try {
-    const meta = await parseFromTokenizer(tok, { duration: false, skipCovers: true });
-    const c = meta.common;
-    return {
-      title: clean(c.title),
-      artist: clean(c.artist),
-      albumArtist: clean(c.albumartist),
-      album: clean(c.album),
-      trackNumber: c.track.no ?? undefined,
-      durationSeconds: meta.format.duration !== undefined ? Math.round(meta.format.duration * 1000) / 1000 : undefined,
-      container: meta.format.container,
-    };
-  } finally {
-    await tok.close();
+    const tok = await tokenizer(client, { avoidHeadRequests: true, initialChunkSize: CHUNK, minimumChunkSize: CHUNK });
+    try {
+      const meta = await parseFromTokenizer(tok, { duration: false, skipCovers: true });
+      const c = meta.common;
+      return {
+        ...facts,
+        tags: {
+          title: clean(c.title),
+          artist: clean(c.artist),
+          albumArtist: clean(c.albumartist),
+          album: clean(c.album),
+          trackNumber: c.track.no ?? undefined,
+          durationSeconds: meta.format.duration !== undefined ? Math.round(meta.format.duration * 1000) / 1000 : undefined,
+          container: meta.format.container,
+        },
+      };
+    } finally {
+      await tok.close();
+    }
+  } catch (err) {
+    onTagError?.(err);
+    return { ...facts, tags: {} };
   }
 }
 
@@ -42,8 +62,11 @@ function clean(v: string | undefined): string | undefined {
   return t ? t : undefined;
 }
 
+/** Ranged GETs for the tokenizer; the first range is fetched once and served from memory. */
 class S3RangeClient implements IRangeRequestClient {
   private readonly abortController = new AbortController();
+  private first: { range: string; response: IRangeRequestResponse } | undefined;
+
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -51,19 +74,28 @@ class S3RangeClient implements IRangeRequestClient {
   ) {}
 
   async getResponse(_method: string, range?: [number, number]): Promise<IRangeRequestResponse> {
-    const out = await this.s3.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(range ? { Range: `bytes=${range[0]}-${range[1]}` } : {}) }),
-      { abortSignal: this.abortController.signal },
-    );
+    const wanted = range ? `bytes=${range[0]}-${range[1]}` : '';
+    if (this.first && this.first.range === wanted) return this.first.response;
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(range ? { Range: wanted } : {}) }), {
+        abortSignal: this.abortController.signal,
+      });
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound')) throw new SourceNotFoundError(`s3://${this.bucket}/${this.key} does not exist`);
+      throw err;
+    }
+    const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
     const contentRange = out.ContentRange ? parseContentRange(out.ContentRange) : undefined;
-    const body = out.Body;
-    return {
-      size: contentRange?.instanceLength ?? out.ContentLength ?? 0,
+    const response: IRangeRequestResponse = {
+      size: contentRange?.instanceLength ?? out.ContentLength ?? bytes.length,
       mimeType: out.ContentType,
       acceptPartialRequests: true,
       contentRange,
-      arrayBuffer: async () => (body ? body.transformToByteArray() : new Uint8Array()),
+      arrayBuffer: async () => bytes,
     };
+    if (!this.first) this.first = { range: wanted, response };
+    return response;
   }
 
   abort(): void {

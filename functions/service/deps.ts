@@ -9,7 +9,7 @@ import { MediaStore } from '../adapters/mediaStore.js';
 import { fetchOrigin } from '../adapters/originFetcher.js';
 import { QueueSender } from '../adapters/queues.js';
 import { StoresRepo } from '../adapters/storesRepo.js';
-import { readTagsFromS3, type ReadTags } from '../adapters/tagReader.js';
+import { readObjectFacts, type ObjectFacts } from '../adapters/tagReader.js';
 import { fetchTrackFacts, type TrackFacts, type TrackRef } from '../adapters/trackFacts.js';
 import { noTelemetry, type Telemetry } from '../adapters/telemetry.js';
 import { RateLimiter } from '../core/rateLimiter.js';
@@ -30,7 +30,8 @@ export interface Deps {
   readonly downloadsQueue: QueueSender<DownloadMessage>;
   readonly completionsQueue: QueueSender<CompletionMessage>;
   readonly media: MediaStore;
-  readonly readTags: (bucket: string, key: string) => Promise<ReadTags>;
+  /** Size, type and tags of an object, from ranged reads. */
+  readonly objectFacts: (bucket: string, key: string) => Promise<ObjectFacts>;
   readonly trackFacts: (refs: readonly TrackRef[]) => Promise<TrackFacts>;
   readonly fetchOrigin: typeof fetchOrigin;
   readonly callbacks: CallbackSender;
@@ -41,7 +42,7 @@ export interface Deps {
 }
 
 export function buildDeps(clients: AwsClients, names: ResourceNames, settings: TrackdropSettings, logger?: Logger, telemetry: Telemetry = noTelemetry): Deps {
-  return {
+  const deps: Deps = {
     settings,
     names,
     stores: new StoresRepo(clients.ddb, names.tables.stores),
@@ -51,7 +52,8 @@ export function buildDeps(clients: AwsClients, names: ResourceNames, settings: T
     downloadsQueue: new QueueSender(clients.sqs, names.queueUrls.downloads),
     completionsQueue: new QueueSender(clients.sqs, names.queueUrls.completions),
     media: new MediaStore(clients.s3, names.bucket),
-    readTags: (bucket, key) => readTagsFromS3(clients.s3, bucket, key),
+    objectFacts: (bucket, key) =>
+      readObjectFacts(clients.s3, bucket, key, (err) => deps.logger.warn('could not read tags', { bucket, key, error: err as Error })),
     trackFacts: (refs) => fetchTrackFacts(clients.ddb, names.tables, refs),
     fetchOrigin,
     callbacks: new CallbackSender(settings.callbacks.timeoutSeconds * 1000),
@@ -59,4 +61,5 @@ export function buildDeps(clients: AwsClients, names: ResourceNames, settings: T
     telemetry,
     rateLimiter: new RateLimiter(settings.limits.storeRatePerSecond, settings.limits.storeBurst),
   };
+  return deps;
 }

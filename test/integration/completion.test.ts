@@ -7,7 +7,7 @@ import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
-import { ack, queueDepth, receiveEvent } from '../support/receiveEvent.js';
+import { ack, queueDepth, receiveCount, receiveEvent } from '../support/receiveEvent.js';
 
 let stack: LocalStack;
 let store: FakeStore;
@@ -28,8 +28,8 @@ after(async () => {
 
 const completionsUrl = () => stack.provisioned.names.queueUrls.completions;
 
-async function runCompletions() {
-  const event = await receiveEvent(stack.clients.sqs, completionsUrl());
+async function runCompletions(expected = 1) {
+  const event = await receiveCount(stack.clients.sqs, completionsUrl(), expected);
   const res = await processCompletions(stack.deps, event);
   const failed = (res.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   await ack(stack.clients.sqs, completionsUrl(), event, failed);
@@ -46,7 +46,7 @@ test('a store that is down gets the callback later, with the same event id; comp
   await ack(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads, work);
 
   store.callbackStatus = 503;
-  const down = await runCompletions(); // the session's Download event and the track's completion
+  const down = await runCompletions(2); // the session's Download event and the track's completion
   assert.equal(down.event.Records.length, 2);
   assert.equal(down.failed.length, 2, 'both reported back for a retry');
   assert.equal((await stack.deps.downloads.getTrack(cookie, 1))?.state, 'stored');
@@ -58,7 +58,7 @@ test('a store that is down gets the callback later, with the same event id; comp
 
   // The store comes back; make the retry visible now instead of after the backoff.
   store.callbackStatus = 200;
-  const retry = await receiveEvent(stack.clients.sqs, completionsUrl(), { waitSeconds: 5 });
+  const retry = await receiveCount(stack.clients.sqs, completionsUrl(), 2);
   assert.equal(retry.Records.length, 2, 'retried after the backoff');
   const res = await processCompletions(stack.deps, retry);
   assert.deepEqual(res.batchItemFailures, []);
@@ -79,7 +79,7 @@ test('a store that is down gets the callback later, with the same event id; comp
   // A late duplicate of the completion message changes nothing and calls nobody.
   await stack.deps.completionsQueue.send([{ kind: 'track', cookie, serviceTrackId: 1 }]);
   const calls = store.attempts.length;
-  const dup = await runCompletions();
+  const dup = await runCompletions(1);
   assert.deepEqual(dup.failed, []);
   assert.equal(store.attempts.length, calls);
 });

@@ -29,3 +29,13 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<{ vi
   );
   return { visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0), inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) };
 }
+
+/** Receives until `count` records are in hand (a long poll returns as soon as one is there). */
+export async function receiveCount(sqs: SQSClient, queueUrl: string, count: number, timeoutMs = 10_000): Promise<SQSEvent> {
+  const records: SQSEvent['Records'] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (records.length < count && Date.now() < deadline) {
+    records.push(...(await receiveEvent(sqs, queueUrl, { max: count - records.length })).Records);
+  }
+  return { Records: records };
+}

@@ -8,7 +8,7 @@ import { parseSource } from '../../core/sourceUrl.js';
 import type { DownloadMessage, StoredItem, Store } from '../../core/types.js';
 import { stagingPrefix } from '../../resources.js';
 import { HashingMeter } from '../../adapters/hashingMeter.js';
-import type { ReadTags } from '../../adapters/tagReader.js';
+import { SourceNotFoundError } from '../../adapters/tagReader.js';
 import type { Deps } from '../deps.js';
 import { claimObjectKey } from './placeObject.js';
 
@@ -33,32 +33,36 @@ export async function copyTrack(deps: Deps, store: Store, msg: DownloadMessage):
 }
 
 async function copyFromS3(deps: Deps, msg: DownloadMessage, bucket: string, key: string, namePath: string, known?: { sha256: string; bytes: number }): Promise<StoredItem> {
-  const info = await deps.media.head(bucket, key);
-  if (!info) throw new TrackFailure(httpStatusHResult(404), `s3://${bucket}/${key} does not exist`);
-  if (info.size > deps.settings.limits.maxTrackBytes) {
-    throw new TrackFailure(HR.E_FILE_TOO_LARGE, `source is ${info.size} bytes, over the ${deps.settings.limits.maxTrackBytes}-byte limit`);
+  let facts;
+  try {
+    facts = await deps.objectFacts(bucket, key);
+  } catch (err) {
+    if (err instanceof SourceNotFoundError) throw new TrackFailure(httpStatusHResult(404), err.message);
+    throw err;
   }
-  const tags = await readTagsSafely(deps, bucket, key);
+  if (facts.size > deps.settings.limits.maxTrackBytes) {
+    throw new TrackFailure(HR.E_FILE_TOO_LARGE, `source is ${facts.size} bytes, over the ${deps.settings.limits.maxTrackBytes}-byte limit`);
+  }
+  const { container, ...tags } = facts.tags;
   const destKey = await claimObjectKey(deps, {
     userId: msg.userId,
     serviceTrackId: msg.serviceTrackId,
     owner: `${msg.storeId}#${msg.serviceTrackId}`,
     tags,
-    ext: extensionFor(tags.container, namePath),
+    ext: extensionFor(container, namePath),
   });
   const copied = await deps.media.copy({
     sourceBucket: bucket,
     sourceKey: key,
     destKey,
-    size: info.size,
-    contentType: info.contentType,
+    size: facts.size,
+    contentType: facts.contentType,
     metadata: metadataFor(msg),
   });
-  // S3 reports a SHA-256 of the copy where it can; otherwise the source's own full-object
-  // checksum; reading the object through is the last resort.
-  const sha256 = known?.sha256 ?? copied.sha256 ?? info.sha256 ?? (await deps.media.sha256Of(deps.media.bucket, destKey)).sha256;
-  const { container: _c, ...trackTags } = tags;
-  return { key: destKey, bytes: known?.bytes ?? info.size, sha256, contentType: info.contentType, ...trackTags };
+  // S3 reports the copy's SHA-256 (it computes one when asked, or keeps the source's);
+  // reading the object through is the last resort, for sources stored without one.
+  const sha256 = known?.sha256 ?? copied.sha256 ?? (await deps.media.sha256Of(deps.media.bucket, destKey)).sha256;
+  return { key: destKey, bytes: known?.bytes ?? facts.size, sha256, contentType: facts.contentType, ...tags };
 }
 
 async function copyFromHttp(deps: Deps, store: Store, msg: DownloadMessage, url: URL): Promise<StoredItem> {
@@ -89,15 +93,5 @@ async function copyFromHttp(deps: Deps, store: Store, msg: DownloadMessage, url:
     return await copyFromS3(deps, msg, deps.media.bucket, staging, res.finalUrl.pathname, { sha256: meter.digest(), bytes: meter.bytes });
   } finally {
     await deps.media.delete(staging);
-  }
-}
-
-/** Tags are a nicety: a file music-metadata cannot read still lands, under fallback names. */
-async function readTagsSafely(deps: Deps, bucket: string, key: string): Promise<ReadTags> {
-  try {
-    return await deps.readTags(bucket, key);
-  } catch (err) {
-    deps.logger.warn('could not read tags', { bucket, key, error: err as Error });
-    return {};
   }
 }

@@ -101,6 +101,6 @@ async function finish(deps: Deps, msg: DownloadMessage, to: 'stored' | 'failed',
     const now = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
     if (!now || now.state === 'queued' || now.state === 'completed' || now.notifiedAt) return false;
   }
-  await deps.completionsQueue.send([{ kind: 'track', cookie: msg.cookie, serviceTrackId: msg.serviceTrackId }]);
+  await deps.completionsQueue.sendSoon({ kind: 'track', cookie: msg.cookie, serviceTrackId: msg.serviceTrackId });
   return moved;
 }
