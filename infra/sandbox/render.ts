@@ -1,8 +1,9 @@
 /** Plain-text output for the demo and the CLI: tables, a tree and a progress bar. */
-export function table(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
-  if (rows.length === 0) return '(none)';
+export function table<T extends object>(objects: readonly T[], columns?: readonly string[]): string {
+  if (objects.length === 0) return '(none)';
+  const rows = objects as readonly Record<string, unknown>[];
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : Array.isArray(v) ? v.join(' ') : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line([...cols]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
