@@ -1,7 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ClientOptions } from './aws/clientConfig.js';
+import { createDynamoClients } from './aws/dynamoClients.js';
+import { createS3Client } from './aws/s3Client.js';
+import { createSqsClient } from './aws/sqsClient.js';
+
+export type { ClientOptions } from './aws/clientConfig.js';
 
 export interface AwsClients {
   /** The low-level client, for table management. */
@@ -11,40 +17,10 @@ export interface AwsClients {
   readonly s3: S3Client;
 }
 
-export interface ClientOptions {
-  readonly region?: string;
-  /** Explicit endpoints (tests, sandbox); otherwise `AWS_ENDPOINT_URL_*` or AWS itself. */
-  readonly endpoints?: { readonly dynamodb?: string; readonly sqs?: string; readonly s3?: string };
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  readonly maxAttempts?: number;
-}
-
 /**
- * Builds the three clients once per container. Local endpoints need two adjustments: S3 by path
- * (no `bucket.localhost` DNS here) and SQS without the QueueUrl's host as endpoint (the
- * emulator's `*.localhost` queue hosts do not resolve).
+ * All three clients at once, for the sandbox, tests and tools. Each Lambda function builds only
+ * the ones it uses (see functions/handlers), which keeps its bundle and cold start small.
  */
 export function createClients(env: NodeJS.ProcessEnv, opts: ClientOptions = {}): AwsClients {
-  const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const ddbEndpoint = opts.endpoints?.dynamodb ?? env.AWS_ENDPOINT_URL_DYNAMODB;
-  const sqsEndpoint = opts.endpoints?.sqs ?? env.AWS_ENDPOINT_URL_SQS;
-  const s3Endpoint = opts.endpoints?.s3 ?? env.AWS_ENDPOINT_URL_S3;
-  const common = {
-    region,
-    ...(opts.credentials ? { credentials: { ...opts.credentials } } : {}),
-    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
-  };
-  const dynamodb = new DynamoDBClient({ ...common, ...(ddbEndpoint ? { endpoint: ddbEndpoint } : {}) });
-  const ddb = DynamoDBDocumentClient.from(dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const sqs = new SQSClient({
-    ...common,
-    ...(sqsEndpoint ? { endpoint: sqsEndpoint, useQueueUrlAsEndpoint: false } : {}),
-  });
-  const s3 = new S3Client({
-    ...common,
-    ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
-  });
-  return { dynamodb, ddb, sqs, s3 };
+  return { ...createDynamoClients(env, opts), sqs: createSqsClient(env, opts), s3: createS3Client(env, opts) };
 }

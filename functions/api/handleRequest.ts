@@ -13,7 +13,7 @@ import {
   userIdSchema,
 } from '../core/schemas.js';
 import type { Store } from '../core/types.js';
-import type { Deps } from '../service/deps.js';
+import type { ApiDeps } from '../service/deps.js';
 import { authenticate } from '../service/api/authenticate.js';
 import { downloadTrack } from '../service/api/downloadTrack.js';
 import { downloadTrackBatch } from '../service/api/downloadTrackBatch.js';
@@ -26,7 +26,7 @@ import { routeKey, routes, type RouteName } from './routes.js';
 const routeByKey = new Map<string, RouteName>(routes.map((r) => [routeKey(r), r.name]));
 
 /** One API Gateway HTTP API (payload 2.0) request → one answer; never throws. */
-export async function handleRequest(deps: Deps, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handleRequest(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const requestId = event.requestContext?.requestId;
   try {
     const name = routeByKey.get(event.routeKey);
@@ -49,7 +49,7 @@ export async function handleRequest(deps: Deps, event: APIGatewayProxyEventV2): 
   }
 }
 
-async function dispatch(deps: Deps, name: RouteName, store: Store, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function dispatch(deps: ApiDeps, name: RouteName, store: Store, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const limits = deps.settings.limits;
   switch (name) {
     case 'putLicense': {
@@ -118,7 +118,7 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
 }
 
 /** The JSON body; `optional` lets an empty body stand for `{}`. */
-function body(deps: Deps, event: APIGatewayProxyEventV2, optional = false): unknown {
+function body(deps: ApiDeps, event: APIGatewayProxyEventV2, optional = false): unknown {
   const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw, 'utf8') > deps.settings.limits.maxBodyBytes) {
     throw new ApiError(413, 'body_too_large', `request body is over ${deps.settings.limits.maxBodyBytes} bytes`, HR.E_INVALIDARG);

@@ -1,8 +1,9 @@
 import type { SQSHandler } from 'aws-lambda';
+import { buildCompletionDeps } from '../service/completionDeps.js';
 import { processCompletions } from '../service/completion/processCompletions.js';
-import { lambdaDeps } from './lambdaDeps.js';
+import { lambdaInput } from './lambdaRuntime.js';
 
 // Built once per container; the sandbox and tests call the same service code with their own deps.
-const deps = lambdaDeps();
+const deps = buildCompletionDeps(lambdaInput());
 
 export const handler: SQSHandler = async (event) => processCompletions(deps, event);

@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
 import { handleRequest } from '../../functions/api/handleRequest.js';
-import { buildDeps, type Deps } from '../../functions/service/deps.js';
+import { buildDeps } from '../../functions/service/buildDeps.js';
+import type { Deps } from '../../functions/service/deps.js';
 import { processCompletions } from '../../functions/service/completion/processCompletions.js';
 import { processDownloads } from '../../functions/service/worker/processDownloads.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';

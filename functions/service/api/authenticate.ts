@@ -2,10 +2,10 @@ import { hashApiKey } from '../../core/apiKey.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import type { Store } from '../../core/types.js';
-import type { Deps } from '../deps.js';
+import type { ApiDeps } from '../deps.js';
 
 /** `Authorization: Bearer <key>` → the store it belongs to. Only the key's SHA-256 is looked up. */
-export async function authenticate(deps: Deps, authorization: string | undefined): Promise<Store> {
+export async function authenticate(deps: ApiDeps, authorization: string | undefined): Promise<Store> {
   const key = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (!key) throw new ApiError(401, 'unauthenticated', 'missing "Authorization: Bearer <store API key>" header', HR.E_ACCESSDENIED);
   const store = await deps.stores.findByKeyHash(hashApiKey(key));

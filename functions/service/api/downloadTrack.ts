@@ -3,7 +3,7 @@ import { formatHResult, HR, succeeded } from '../../core/hresult.js';
 import { describeIssues, downloadTrackSchema, type DownloadTrackInput } from '../../core/schemas.js';
 import { isOriginAllowed, parseSource } from '../../core/sourceUrl.js';
 import type { DownloadMessage, Session, Store, Track } from '../../core/types.js';
-import type { Deps } from '../deps.js';
+import type { ApiDeps } from '../deps.js';
 
 export interface TrackAnswer {
   readonly status: 200 | 202;
@@ -11,7 +11,7 @@ export interface TrackAnswer {
 }
 
 /** Checks one DownloadTrack call's arguments against the limits and the store's allowlist. */
-export function checkTrack(deps: Deps, store: Store, raw: unknown): DownloadTrackInput {
+export function checkTrack(deps: ApiDeps, store: Store, raw: unknown): DownloadTrackInput {
   const parsed = downloadTrackSchema.safeParse(raw);
   if (!parsed.success) throw new ApiError(400, 'invalid_request', describeIssues(parsed.error), HR.E_INVALIDARG);
   const input = parsed.data;
@@ -35,7 +35,7 @@ export function checkTrack(deps: Deps, store: Store, raw: unknown): DownloadTrac
  * failure code records it `declined` and fetches nothing. A repeat of the same call gets the
  * same answer and no second copy; the same serviceTrackId with other arguments is a conflict.
  */
-export async function recordTrack(deps: Deps, session: Session, input: DownloadTrackInput): Promise<{ answer: TrackAnswer; message?: DownloadMessage }> {
+export async function recordTrack(deps: ApiDeps, session: Session, input: DownloadTrackInput): Promise<{ answer: TrackAnswer; message?: DownloadMessage }> {
   if (session.cancelledAt) throw new ApiError(409, 'session_cancelled', 'this download session was cancelled', HR.E_ABORT);
   const approved = succeeded(input.hrDownload as never);
   const now = new Date().toISOString();
@@ -79,7 +79,7 @@ export async function recordTrack(deps: Deps, session: Session, input: DownloadT
 }
 
 /** DownloadTrack, one call. */
-export async function downloadTrack(deps: Deps, store: Store, session: Session, raw: unknown): Promise<TrackAnswer> {
+export async function downloadTrack(deps: ApiDeps, store: Store, session: Session, raw: unknown): Promise<TrackAnswer> {
   const input = checkTrack(deps, store, raw);
   const { answer, message } = await recordTrack(deps, session, input);
   if (message) await deps.downloadsQueue.send([message]);

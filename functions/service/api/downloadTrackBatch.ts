@@ -1,6 +1,6 @@
 import { ApiError } from '../../core/errors.js';
 import type { DownloadMessage, Session, Store } from '../../core/types.js';
-import type { Deps } from '../deps.js';
+import type { ApiDeps } from '../deps.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import { checkTrack, recordTrack } from './downloadTrack.js';
 
@@ -12,7 +12,7 @@ type BatchResult =
  * DownloadTrack for up to 100 tracks in one call: each track gets its own result (a bad one
  * does not sink the others), and the approved ones go to the queue in SendMessageBatch calls.
  */
-export async function downloadTrackBatch(deps: Deps, store: Store, session: Session, items: readonly unknown[]): Promise<{ results: BatchResult[] }> {
+export async function downloadTrackBatch(deps: ApiDeps, store: Store, session: Session, items: readonly unknown[]): Promise<{ results: BatchResult[] }> {
   const messages: DownloadMessage[] = [];
   const results = await mapLimit(items, 16, async (raw): Promise<BatchResult> => {
     try {

@@ -1,10 +1,10 @@
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import type { Store } from '../../core/types.js';
-import type { Deps } from '../deps.js';
+import type { ApiDeps } from '../deps.js';
 
 /** This store's entries in the user's library, a page at a time. */
-export async function listLibrary(deps: Deps, store: Store, userId: string, limit: number, next?: string) {
+export async function listLibrary(deps: ApiDeps, store: Store, userId: string, limit: number, next?: string) {
   try {
     const page = await deps.library.list(userId, store.storeId, limit, next);
     return {
@@ -18,6 +18,6 @@ export async function listLibrary(deps: Deps, store: Store, userId: string, limi
 }
 
 /** GetContentIDsInLibrary: the content IDs of this store's tracks in the user's library. */
-export async function contentIds(deps: Deps, store: Store, userId: string): Promise<{ contentIds: number[] }> {
+export async function contentIds(deps: ApiDeps, store: Store, userId: string): Promise<{ contentIds: number[] }> {
   return { contentIds: await deps.library.contentIds(userId, store.storeId) };
 }

@@ -1,11 +1,11 @@
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import type { Store } from '../../core/types.js';
-import type { Deps } from '../deps.js';
+import type { ApiDeps } from '../deps.js';
 
 /** Predelivers (or updates) a license; true when it is new. */
 export async function putLicense(
-  deps: Deps,
+  deps: ApiDeps,
   store: Store,
   userId: string,
   serviceTrackId: number,
@@ -21,7 +21,7 @@ export async function putLicense(
   });
 }
 
-export async function deleteLicense(deps: Deps, store: Store, userId: string, serviceTrackId: number): Promise<void> {
+export async function deleteLicense(deps: ApiDeps, store: Store, userId: string, serviceTrackId: number): Promise<void> {
   if (!(await deps.licenses.delete(userId, store.storeId, serviceTrackId))) {
     throw new ApiError(404, 'license_not_found', 'no license from this store for this user and track', HR.E_INVALIDARG);
   }

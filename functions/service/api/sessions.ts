@@ -3,7 +3,7 @@ import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { countStates } from '../../core/trackState.js';
 import type { Session, Store } from '../../core/types.js';
-import type { Deps } from '../deps.js';
+import type { ApiDeps } from '../deps.js';
 
 export interface OpenSessionInput {
   readonly userId: string;
@@ -15,7 +15,7 @@ export interface OpenSessionInput {
  * The protocol's Download(containerList, cookie): a new session bound to the store and user.
  * The store also gets a `Download` event for it, sent through the completions queue with retries.
  */
-export async function openSession(deps: Deps, store: Store, input: OpenSessionInput): Promise<Session> {
+export async function openSession(deps: ApiDeps, store: Store, input: OpenSessionInput): Promise<Session> {
   const session: Session = {
     cookie: newCookie(),
     storeId: store.storeId,
@@ -30,7 +30,7 @@ export async function openSession(deps: Deps, store: Store, input: OpenSessionIn
 }
 
 /** The session, if it exists and belongs to this store; another store's cookie looks unknown. */
-export async function sessionOf(deps: Deps, store: Store, cookie: string): Promise<Session> {
+export async function sessionOf(deps: ApiDeps, store: Store, cookie: string): Promise<Session> {
   const session = await deps.downloads.getSession(cookie);
   if (!session || session.storeId !== store.storeId) {
     throw new ApiError(404, 'session_not_found', 'no download session with this cookie', HR.E_INVALIDARG);
@@ -38,7 +38,7 @@ export async function sessionOf(deps: Deps, store: Store, cookie: string): Promi
   return session;
 }
 
-export async function sessionStatus(deps: Deps, store: Store, cookie: string) {
+export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string) {
   const session = await sessionOf(deps, store, cookie);
   const tracks = await deps.downloads.listTracks(cookie);
   return {
@@ -62,7 +62,7 @@ export async function sessionStatus(deps: Deps, store: Store, cookie: string) {
  * Cancel: every track not yet stored ends `cancelled` with E_ABORT, and the store gets its
  * DownloadTrackComplete for each. Tracks already stored finish normally.
  */
-export async function cancelSession(deps: Deps, store: Store, cookie: string): Promise<{ cancelled: number }> {
+export async function cancelSession(deps: ApiDeps, store: Store, cookie: string): Promise<{ cancelled: number }> {
   await sessionOf(deps, store, cookie);
   await deps.downloads.markSessionCancelled(cookie);
   const tracks = await deps.downloads.listTracks(cookie);

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { CompletionMessage, Store } from '../../core/types.js';
-import type { Deps } from '../deps.js';
+import type { CompletionDeps } from '../deps.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
 
 const completionSchema = z.discriminatedUnion('kind', [
@@ -19,7 +19,7 @@ export class CallbackFailedError extends Error {
  * that fails is retried through the queue with exponential backoff; the track is `completed`
  * only once the store answered 2xx.
  */
-export async function processCompletions(deps: Deps, event: SQSEvent): Promise<SQSBatchResponse> {
+export async function processCompletions(deps: CompletionDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const stores = new Map<string, Promise<Store | undefined>>();
   const storeOf = (id: string) => stores.get(id) ?? stores.set(id, deps.stores.get(id)).get(id)!;
   const processor = new BatchProcessor(EventType.SQS);
@@ -42,7 +42,7 @@ export async function processCompletions(deps: Deps, event: SQSEvent): Promise<S
 }
 
 /** Exponential: base, 2×base, 4×base … capped; SQS allows at most 12 hours. */
-export function backoffSeconds(deps: Deps, attempt: number): number {
+export function backoffSeconds(deps: CompletionDeps, attempt: number): number {
   const { baseBackoffSeconds, maxBackoffSeconds } = deps.settings.callbacks;
   return Math.min(maxBackoffSeconds, 43_200, baseBackoffSeconds * 2 ** Math.max(0, attempt - 1));
 }
@@ -50,7 +50,7 @@ export function backoffSeconds(deps: Deps, attempt: number): number {
 type StoreOf = (id: string) => Promise<Store | undefined>;
 
 /** True when nothing is left to do for this message. */
-async function completeTrack(deps: Deps, msg: { cookie: string; serviceTrackId: number }, storeOf: StoreOf): Promise<boolean> {
+async function completeTrack(deps: CompletionDeps, msg: { cookie: string; serviceTrackId: number }, storeOf: StoreOf): Promise<boolean> {
   const track = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
   if (!track) {
     deps.logger.warn('completion for an unknown track', msg);
@@ -86,7 +86,7 @@ async function completeTrack(deps: Deps, msg: { cookie: string; serviceTrackId: 
   return true;
 }
 
-async function announceSession(deps: Deps, cookie: string, storeOf: StoreOf): Promise<boolean> {
+async function announceSession(deps: CompletionDeps, cookie: string, storeOf: StoreOf): Promise<boolean> {
   const session = await deps.downloads.getSession(cookie);
   if (!session || session.notifiedAt) return true;
   const store = await storeOf(session.storeId);

@@ -9,7 +9,7 @@ import type { DownloadMessage, StoredItem, Store } from '../../core/types.js';
 import { stagingPrefix } from '../../resources.js';
 import { HashingMeter } from '../../adapters/hashingMeter.js';
 import { SourceNotFoundError } from '../../adapters/tagReader.js';
-import type { Deps } from '../deps.js';
+import type { WorkerDeps } from '../deps.js';
 import { claimObjectKey } from './placeObject.js';
 
 /** Metadata on every stored object, naming the track it holds. */
@@ -25,14 +25,14 @@ const metadataFor = (m: DownloadMessage): Record<string, string> => ({
  * - `https://` sources: streamed (bounded memory, hashed on the way) into a staging object,
  *   tags read from it, then a server-side copy to the name the tags give.
  */
-export async function copyTrack(deps: Deps, store: Store, msg: DownloadMessage): Promise<StoredItem> {
+export async function copyTrack(deps: WorkerDeps, store: Store, msg: DownloadMessage): Promise<StoredItem> {
   const source = parseSource(msg.trackUrl);
   if (!source) throw new TrackFailure(HR.E_INVALIDARG, 'trackUrl is not a supported URL');
   if (source.kind === 's3') return copyFromS3(deps, msg, source.bucket, source.key, source.key);
   return copyFromHttp(deps, store, msg, source.url);
 }
 
-async function copyFromS3(deps: Deps, msg: DownloadMessage, bucket: string, key: string, namePath: string, known?: { sha256: string; bytes: number }): Promise<StoredItem> {
+async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string, key: string, namePath: string, known?: { sha256: string; bytes: number }): Promise<StoredItem> {
   let facts;
   try {
     facts = await deps.objectFacts(bucket, key);
@@ -65,7 +65,7 @@ async function copyFromS3(deps: Deps, msg: DownloadMessage, bucket: string, key:
   return { key: destKey, bytes: known?.bytes ?? facts.size, sha256, contentType: facts.contentType, ...tags };
 }
 
-async function copyFromHttp(deps: Deps, store: Store, msg: DownloadMessage, url: URL): Promise<StoredItem> {
+async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage, url: URL): Promise<StoredItem> {
   const limits = deps.settings.limits;
   const res = await deps.fetchOrigin(url, {
     allowOrigins: store.allowOrigins,

@@ -1,6 +1,6 @@
 import { keyIdentity, trackKey } from '../../core/keyLayout.js';
 import type { TrackTags } from '../../core/types.js';
-import type { Deps } from '../deps.js';
+import type { WorkerDeps } from '../deps.js';
 
 export interface Placement {
   readonly userId: string;
@@ -18,7 +18,7 @@ const MAX_NAME_ATTEMPTS = 100;
  * when another track already holds the name (compared case-insensitively, as the folder may
  * sync to Windows). A redelivered message claims the same key again, so it never makes a second file.
  */
-export async function claimObjectKey(deps: Deps, p: Placement): Promise<string> {
+export async function claimObjectKey(deps: WorkerDeps, p: Placement): Promise<string> {
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
     const key = trackKey({ userId: p.userId, serviceTrackId: p.serviceTrackId, tags: p.tags, ext: p.ext, attempt });
     if ((await deps.library.claimKey(p.userId, keyIdentity(key), p.owner, key)) === 'claimed') return key;
@@ -26,6 +26,6 @@ export async function claimObjectKey(deps: Deps, p: Placement): Promise<string> 
   throw new Error(`no free name for ${p.owner} after ${MAX_NAME_ATTEMPTS} attempts`);
 }
 
-export async function releaseObjectKey(deps: Deps, userId: string, key: string, owner: string): Promise<void> {
+export async function releaseObjectKey(deps: WorkerDeps, userId: string, key: string, owner: string): Promise<void> {
   await deps.library.releaseKey(userId, keyIdentity(key), owner);
 }

@@ -4,7 +4,7 @@ import { TrackFailure } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import type { DownloadMessage, Store } from '../../core/types.js';
 import { factKey, type TrackFacts } from '../../adapters/trackFacts.js';
-import type { Deps } from '../deps.js';
+import type { WorkerDeps } from '../deps.js';
 import { copyTrack } from './copyTrack.js';
 import { parseDownloadMessage } from './downloadMessage.js';
 import { releaseObjectKey } from './placeObject.js';
@@ -14,7 +14,7 @@ import { releaseObjectKey } from './placeObject.js';
  * every license and library question of the batch; then each track is copied on its own, and
  * only the tracks that must be retried are reported back to SQS.
  */
-export async function processDownloads(deps: Deps, event: SQSEvent): Promise<SQSBatchResponse> {
+export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const parsed = new Map<string, DownloadMessage>();
   for (const r of event.Records) {
     try {
@@ -44,7 +44,7 @@ export async function processDownloads(deps: Deps, event: SQSEvent): Promise<SQS
   return response;
 }
 
-async function processOne(deps: Deps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, lastTry: boolean): Promise<void> {
+async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, lastTry: boolean): Promise<void> {
   const log = { cookie: msg.cookie, userId: msg.userId, serviceTrackId: msg.serviceTrackId };
   try {
     if (!store) throw new TrackFailure(HR.E_ACCESSDENIED, 'the store no longer exists');
@@ -95,7 +95,7 @@ async function processOne(deps: Deps, msg: DownloadMessage, facts: TrackFacts, s
  * was made before (a redelivered message), the completion is asked again unless the store has
  * already been told: that repairs a crash between the state write and the enqueue.
  */
-async function finish(deps: Deps, msg: DownloadMessage, to: 'stored' | 'failed', fields: Parameters<Deps['downloads']['transition']>[3]): Promise<boolean> {
+async function finish(deps: WorkerDeps, msg: DownloadMessage, to: 'stored' | 'failed', fields: Parameters<WorkerDeps['downloads']['transition']>[3]): Promise<boolean> {
   const moved = await deps.downloads.transition(msg.cookie, msg.serviceTrackId, to, fields);
   if (!moved) {
     const now = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
