@@ -57,3 +57,8 @@ export const bucket = { name: 'trackdrop-media', env: 'TRACKDROP_MEDIA_BUCKET' }
 
 /** Prefix for objects being uploaded from HTTPS sources before their tags name them. */
 export const stagingPrefix = 'staging/';
+
+/** KMS key that seals stores' signing secrets (on AWS). */
+export const secretsKeyEnv = 'TRACKDROP_SECRETS_KEY_ID';
+/** Base64 AES-256 key that seals them off AWS (sandbox, tests). */
+export const localSecretsKeyEnv = 'TRACKDROP_LOCAL_SECRETS_KEY';

@@ -1,6 +1,10 @@
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
+import type { SecretBox } from './secrets/secretBox.js';
+
+/** How long a container keeps opened signing secrets: a rotation keeps the old one valid meanwhile. */
+const SECRETS_CACHE_MS = 5 * 60_000;
 
 /**
  * Stores and their API keys. A store is `store#<id>`; each API key is `key#<sha256>` pointing
@@ -8,18 +12,23 @@ import { isConditionFailed } from './isConditionFailed.js';
  * key itself is never kept.
  */
 export class StoresRepo {
+  private readonly secretsCache = new Map<string, { secrets: string[]; until: number }>();
+
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Only the functions that write or read signing secrets get one. */
+    private readonly box?: SecretBox,
   ) {}
 
-  /** Creates the store; false when the id is taken. */
-  async create(store: Store, apiKeyHash: string): Promise<boolean> {
+  /** Creates the store with its first signing secret, sealed; false when the id is taken. */
+  async create(store: Store, apiKeyHash: string, signingSecret: string): Promise<boolean> {
+    const sealedSecrets = [await this.secretBox().seal(signingSecret, { storeId: store.storeId })];
     try {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `store#${store.storeId}`, kind: 'store', ...store },
+          Item: { pk: `store#${store.storeId}`, kind: 'store', ...store, sealedSecrets },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -71,18 +80,38 @@ export class StoresRepo {
 
   /** Puts a new signing secret first and keeps the newest previous one active for rotation. */
   async rotateSecret(storeId: string, secret: string): Promise<Store | undefined> {
-    const store = await this.get(storeId);
-    if (!store) return undefined;
-    const signingSecrets = [secret, ...store.signingSecrets.slice(0, 1)];
+    const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const previous = Array.isArray(out.Item.sealedSecrets) ? out.Item.sealedSecrets.map(String) : [];
+    const sealedSecrets = [await this.secretBox().seal(secret, { storeId }), ...previous.slice(0, 1)];
     await this.ddb.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: `store#${storeId}` },
-        UpdateExpression: 'SET signingSecrets = :s',
-        ExpressionAttributeValues: { ':s': signingSecrets },
+        UpdateExpression: 'SET sealedSecrets = :s',
+        ExpressionAttributeValues: { ':s': sealedSecrets },
       }),
     );
-    return { ...store, signingSecrets };
+    this.secretsCache.delete(storeId);
+    return toStore(out.Item);
+  }
+
+  /** The store's active signing secrets, newest first, opened (and kept for a few minutes). */
+  async signingSecrets(storeId: string): Promise<string[]> {
+    const cached = this.secretsCache.get(storeId);
+    if (cached && cached.until > Date.now()) return cached.secrets;
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ProjectionExpression: 'sealedSecrets', ConsistentRead: true }),
+    );
+    const sealed = Array.isArray(out.Item?.sealedSecrets) ? out.Item.sealedSecrets.map(String) : [];
+    const secrets = await Promise.all(sealed.map((s) => this.secretBox().open(s, { storeId })));
+    this.secretsCache.set(storeId, { secrets, until: Date.now() + SECRETS_CACHE_MS });
+    return secrets;
+  }
+
+  private secretBox(): SecretBox {
+    if (!this.box) throw new Error('this function was built without access to signing secrets');
+    return this.box;
   }
 }
 
@@ -92,7 +121,6 @@ function toStore(item: Record<string, unknown>): Store {
     name: String(item.name ?? item.storeId),
     callbackUrl: String(item.callbackUrl),
     allowOrigins: Array.isArray(item.allowOrigins) ? item.allowOrigins.map(String) : [],
-    signingSecrets: Array.isArray(item.signingSecrets) ? item.signingSecrets.map(String) : [],
     redownload: item.redownload === true,
     createdAt: String(item.createdAt),
   };

@@ -8,8 +8,6 @@ export interface Store {
   readonly callbackUrl: string;
   /** Origins a track URL may point to: `https://host[:port]`, `http://…` or `s3://bucket`. */
   readonly allowOrigins: readonly string[];
-  /** Active signing secrets, newest first: callbacks carry one signature per secret during rotation. */
-  readonly signingSecrets: readonly string[];
   /** The protocol's PurchasedTrackRequiresReDownload. */
   readonly redownload: boolean;
   readonly createdAt: string;

@@ -10,7 +10,7 @@ export function buildCommonDeps(i: DepsInput): CommonDeps {
     names: i.names,
     logger: i.logger,
     telemetry: i.telemetry,
-    stores: new StoresRepo(i.ddb, i.names.tables.stores),
+    stores: new StoresRepo(i.ddb, i.names.tables.stores, i.secretBox),
     downloads: new DownloadsRepo(i.ddb, i.names.tables.downloads, i.settings.retention.finishedSessionDays * 86_400),
     library: new LibraryRepo(i.ddb, i.names.tables.library),
     completionsQueue: new QueueSender(i.sqs, i.names.queueUrls.completions),

@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CallbackSender } from '../adapters/callbackSender.js';
 import type { ResourceNames } from '../adapters/config.js';
+import type { SecretBox } from '../adapters/secrets/secretBox.js';
 import type { DownloadsRepo } from '../adapters/downloadsRepo.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { LicensesRepo } from '../adapters/licensesRepo.js';
@@ -66,6 +67,8 @@ export interface DepsInput {
   readonly settings: TrackdropSettings;
   readonly logger: Logger;
   readonly telemetry: Telemetry;
+  /** Only where signing secrets are written or read (the completion function, the operator CLI). */
+  readonly secretBox?: SecretBox | undefined;
 }
 
 export type WorkerDepsInput = DepsInput & { readonly s3: S3Client };

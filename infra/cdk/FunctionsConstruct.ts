@@ -88,8 +88,8 @@ export class FunctionsConstruct extends Construct {
     tables.library.grantReadData(this.api);
     queues.downloads.grantSendMessages(this.api);
     queues.completions.grantSendMessages(this.api);
-    // Envelope encryption of signing secrets: a data key per secret, or Encrypt for small ones.
-    secrets.signingSecretsKey.grant(this.api, 'kms:Encrypt', 'kms:GenerateDataKey');
+    // Signing secrets are sealed by the operator CLI (with the operator's own KMS rights) and
+    // opened only by the completion function: the api has no use for the key.
 
     // worker: checks licenses, claims object keys in the library, copies into the bucket.
     tables.licenses.grantReadData(this.worker);

@@ -2,8 +2,8 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-/** Environment variable through which functions learn the signing-secrets key id. */
-export const secretsKeyEnv = 'TRACKDROP_SECRETS_KEY_ID';
+// The environment variable naming the key lives with the other resource names.
+export { secretsKeyEnv } from '../../functions/resources.js';
 
 export interface SecretsConstructProps {
   readonly removalPolicy: RemovalPolicy;

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { LocalSecretBox } from '../../functions/adapters/secrets/localSecretBox.js';
 import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
 import { handleRequest } from '../../functions/api/handleRequest.js';
 import { buildDeps } from '../../functions/service/buildDeps.js';
@@ -24,6 +26,10 @@ export interface LocalStackOptions {
   readonly pollers?: boolean;
   /** See QueuePoller: short, extended visibility so a killed sandbox recovers fast. */
   readonly leaseSeconds?: number;
+  /** 32 bytes sealing stores' signing secrets; the sandbox keeps its own, tests get a random one. */
+  readonly secretsKey?: Buffer;
+  /** Emulators already running elsewhere (the benchmark's child processes): used, not started or stopped. */
+  readonly emulatorEndpoints?: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
 }
 
 export interface LocalStack {
@@ -41,10 +47,13 @@ export interface LocalStack {
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const settings = opts.settings ?? defaultSettings;
   const logger = opts.logger ?? new Logger({ serviceName: 'trackdrop', logLevel: 'ERROR' });
-  const emulators = await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
+  const emulators: Emulators = opts.emulatorEndpoints
+    ? { endpoints: opts.emulatorEndpoints, dynamo: opts.dynamo ?? 'dynalite', stop: async () => {} }
+    : await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
   const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: emulators.endpoints });
   const provisioned = await provision(clients, settings, opts.prefix);
-  const deps = buildDeps(clients, provisioned.names, settings, logger);
+  const secretBox = new LocalSecretBox(opts.secretsKey ?? randomBytes(32));
+  const deps = buildDeps(clients, provisioned.names, settings, { logger, secretBox });
   const api = await startHttpAdapter((event) => handleRequest(deps, event), opts.apiPort === undefined ? {} : { port: opts.apiPort });
   const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
   const pollers = {

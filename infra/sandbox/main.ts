@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { startLocalStack } from '../local/localStack.js';
 import { startDemoStore } from './demoStore.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
+import { loadOrCreateSecretsKey } from './secretsKey.js';
 import { walkthrough } from './walkthrough.js';
 
 const HELP = `Usage: npm start -- [options]
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const logger = new Logger({ serviceName: 'trackdrop', logLevel: values['log-level'] as 'WARN' });
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logger, leaseSeconds: lease });
+  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logger, leaseSeconds: lease, secretsKey: loadOrCreateSecretsKey(dataDir) });
   const saved = readSandboxState(dataDir);
   const demo = await startDemoStore(stack.deps.stores, storePort, saved?.demoStore, log);
   writeSandboxState(dataDir, {

@@ -63,3 +63,15 @@ test('a store over its rate gets 429 with Retry-After; another store is not slow
   assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
   assert.equal((await mallory.library('u2')).status, 200);
 });
+
+test('the stores table holds no signing secret in the clear, and rotation keeps the previous one valid', async () => {
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  const reg = await registerStore(stack.deps.stores, { storeId: 'sealed-store', callbackUrl: 'https://s.example/cb', allowOrigins: [origin] });
+  const scan = await stack.clients.ddb.send(new ScanCommand({ TableName: stack.provisioned.names.tables.stores }));
+  assert.ok(!JSON.stringify(scan.Items).includes(reg.signingSecret));
+  assert.deepEqual(await stack.deps.stores.signingSecrets('sealed-store'), [reg.signingSecret]);
+  await stack.deps.stores.rotateSecret('sealed-store', 'whsec_next');
+  assert.deepEqual(await stack.deps.stores.signingSecrets('sealed-store'), ['whsec_next', reg.signingSecret]);
+  await stack.deps.stores.rotateSecret('sealed-store', 'whsec_third');
+  assert.deepEqual(await stack.deps.stores.signingSecrets('sealed-store'), ['whsec_third', 'whsec_next'], 'two active secrets at most');
+});

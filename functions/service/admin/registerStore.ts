@@ -43,11 +43,11 @@ export async function registerStore(stores: StoresRepo, raw: RegisterStoreInput)
       name: input.name ?? input.storeId,
       callbackUrl: input.callbackUrl,
       allowOrigins: input.allowOrigins.map((o) => normalizeOrigin(o)!),
-      signingSecrets: [signingSecret],
       redownload: input.redownload,
       createdAt: new Date().toISOString(),
     },
     hashApiKey(apiKey),
+    signingSecret,
   );
   if (!created) throw new StoreExistsError(`store ${input.storeId} exists already`);
   return { storeId: input.storeId, apiKey, signingSecret };

@@ -74,7 +74,7 @@ async function completeTrack(deps: CompletionDeps, msg: { cookie: string; servic
     });
   }
   const payload = trackCompletePayload(track);
-  const res = await deps.callbacks.send(store.callbackUrl, store.signingSecrets, payload.eventId, payload);
+  const res = await deps.callbacks.send(store.callbackUrl, await deps.stores.signingSecrets(store.storeId), payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('callback failed', { ...log, status: res.status, error: res.error });
     deps.telemetry.count('CallbackFailures');
@@ -92,7 +92,7 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
   const store = await storeOf(session.storeId);
   if (!store) return true;
   const payload = downloadPayload(session);
-  const res = await deps.callbacks.send(store.callbackUrl, store.signingSecrets, payload.eventId, payload);
+  const res = await deps.callbacks.send(store.callbackUrl, await deps.stores.signingSecrets(store.storeId), payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });
     return false;

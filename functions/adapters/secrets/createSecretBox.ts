@@ -1,0 +1,15 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { localSecretsKeyEnv, secretsKeyEnv } from '../../resources.js';
+import { MissingConfigError } from '../config.js';
+import { KmsSecretBox } from './kmsSecretBox.js';
+import { LocalSecretBox } from './localSecretBox.js';
+import type { SecretBox } from './secretBox.js';
+
+/** KMS when the stack gave a key id; a local key (base64, 32 bytes) otherwise. */
+export function createSecretBox(env: NodeJS.ProcessEnv, kms?: KMSClient): SecretBox {
+  const keyId = env[secretsKeyEnv];
+  if (keyId) return new KmsSecretBox(kms ?? new KMSClient({}), keyId);
+  const local = env[localSecretsKeyEnv];
+  if (local) return new LocalSecretBox(Buffer.from(local, 'base64'));
+  throw new MissingConfigError(`set ${secretsKeyEnv} (a KMS key) or ${localSecretsKeyEnv} (a local key) to seal signing secrets`);
+}
