@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The operator CLI: `trackdrop --help`. Runs the TypeScript sources through tsx.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../infra/cli/main.ts');

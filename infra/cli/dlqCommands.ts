@@ -1,0 +1,170 @@
+import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { table } from '../sandbox/render.js';
+import { CliError, jsonHelp, jsonOption, printJson, UsageError, type Command } from './command.js';
+import type { QueueName, Target } from './target.js';
+
+const queueNames: readonly QueueName[] = ['downloads', 'completions'];
+
+function queueArg(args: readonly string[]): QueueName {
+  const q = args[0];
+  if (!queueNames.includes(q as QueueName)) throw new UsageError(`unknown queue '${q}': downloads or completions`);
+  return q as QueueName;
+}
+
+const queueHelp = '  <queue>                    downloads (worker messages) or completions (callbacks)';
+
+export interface DlqMessage {
+  readonly messageId: string;
+  readonly receiveCount: number;
+  readonly sentAt: string | undefined;
+  readonly summary: string;
+  readonly body: string;
+}
+
+const list: Command = {
+  name: 'dlq list',
+  summary: "a dead-letter queue's messages (left in place)",
+  description: "Lists the messages in the downloads or completions dead-letter queue without taking them out.\nThe receive count includes this look (SQS counts every receive).",
+  args: ['<queue>'],
+  synopsis: '<downloads|completions> [--json]',
+  optionHelp: [queueHelp, jsonHelp],
+  options: { ...jsonOption },
+  check: (_v, args) => void queueArg(args),
+  async run({ target, values, args, out }) {
+    const queue = queueArg(args);
+    const messages = await peek(target, target.dlqUrls[queue]);
+    if (values.json === true) {
+      printJson(out, messages);
+      return 0;
+    }
+    out(`${messages.length} message(s) in the ${queue} dead-letter queue of ${target.label}`);
+    if (messages.length > 0) out(table(messages, ['messageId', 'receiveCount', 'sentAt', 'summary']));
+    return 0;
+  },
+};
+
+const redrive: Command = {
+  name: 'dlq redrive',
+  summary: "moves a dead-letter queue's messages back to their queue",
+  description: 'Moves every message of the downloads or completions dead-letter queue back to its main queue,\nwhere the worker or the completion function tries it again (both are idempotent).',
+  args: ['<queue>'],
+  synopsis: '<downloads|completions>',
+  optionHelp: [queueHelp],
+  options: {},
+  check: (_v, args) => void queueArg(args),
+  async run({ target, args, out }) {
+    const queue = queueArg(args);
+    const { moved, failed } = await redriveAll(target, target.dlqUrls[queue], target.names.queueUrls[queue]);
+    out(`moved ${moved} message(s) from the ${queue} dead-letter queue back to the ${queue} queue`);
+    if (failed.length > 0) {
+      throw new CliError(`${failed.length} message(s) could not be moved and stay in the dead-letter queue: ${failed.join('; ')}`);
+    }
+    return 0;
+  },
+};
+
+const systemAttributes = ['ApproximateReceiveCount', 'SentTimestamp'] as const;
+
+/**
+ * Reads the queue without taking anything: every receive uses a zero visibility timeout, so the
+ * messages stay visible. SQS answers from a sample of its servers, so several rounds are read
+ * and deduplicated until the approximate count is reached or rounds stop finding new ones.
+ */
+async function peek(target: Target, queueUrl: string): Promise<DlqMessage[]> {
+  const seen = new Map<string, DlqMessage>();
+  const expected = await approximateCount(target, queueUrl);
+  let idle = 0;
+  for (let round = 0; round < 50 && idle < 3; round++) {
+    const res = await target.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 0,
+        WaitTimeSeconds: target.receiveWaitSeconds,
+        MessageSystemAttributeNames: [...systemAttributes],
+      }),
+    );
+    const before = seen.size;
+    for (const m of res.Messages ?? []) if (m.MessageId && !seen.has(m.MessageId)) seen.set(m.MessageId, describe(m));
+    idle = seen.size === before ? idle + 1 : 0;
+    if (seen.size >= expected && idle > 0) break;
+  }
+  return [...seen.values()].sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
+}
+
+/** Receive → send the body to the main queue → delete from the DLQ, until the DLQ answers empty. */
+async function redriveAll(target: Target, dlqUrl: string, mainUrl: string): Promise<{ moved: number; failed: string[] }> {
+  const sqs = target.clients.sqs;
+  const failed: string[] = [];
+  let moved = 0;
+  let empty = 0;
+  // A received message stays hidden for the whole run, so nothing is moved twice.
+  const hideSeconds = 300;
+  while (empty < 2) {
+    const res = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlqUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: hideSeconds,
+        WaitTimeSeconds: target.receiveWaitSeconds,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const messages = res.Messages ?? [];
+    empty = messages.length === 0 ? empty + 1 : 0;
+    for (const m of messages) {
+      try {
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: mainUrl,
+            MessageBody: m.Body ?? '',
+            ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
+          }),
+        );
+      } catch (err) {
+        failed.push(`${m.MessageId}: ${(err as Error).message}`);
+        continue; // left in the DLQ: it comes back into view when its visibility timeout ends
+      }
+      // Sent but not deleted would only duplicate it: every consumer is idempotent.
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
+      moved += 1;
+    }
+  }
+  return { moved, failed };
+}
+
+async function approximateCount(target: Target, queueUrl: string): Promise<number> {
+  const res = await target.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0);
+}
+
+function describe(m: Message): DlqMessage {
+  const sent = Number(m.Attributes?.SentTimestamp);
+  const body = m.Body ?? '';
+  return {
+    messageId: m.MessageId!,
+    receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
+    sentAt: Number.isFinite(sent) ? new Date(sent).toISOString() : undefined,
+    summary: summarize(body),
+    body,
+  };
+}
+
+/** The fields that identify a downloads or completions message; the raw body, cut short, otherwise. */
+export function summarize(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+    const o = parsed as Record<string, unknown>;
+    const fields = ['kind', 'storeId', 'userId', 'cookie', 'serviceTrackId'].filter((k) => o[k] !== undefined).map((k) => `${k}=${String(o[k])}`);
+    if (fields.length > 0) return fields.join(' ');
+  }
+  const flat = body.replace(/\s+/g, ' ');
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+export const dlqCommands: readonly Command[] = [list, redrive];
