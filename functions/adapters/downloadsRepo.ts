@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sourcesOf } from '../core/trackState.js';
 import type { Session, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
+import { queryAll } from './queryAll.js';
 
 const SESSION_SK = 'session';
 const trackSk = (id: number): string => `track#${String(id).padStart(10, '0')}`;
@@ -59,22 +60,13 @@ export class DownloadsRepo {
   }
 
   async listTracks(cookie: string): Promise<Track[]> {
-    const tracks: Track[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
-          ExpressionAttributeValues: { ':c': cookie, ':t': 'track#' },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) tracks.push(strip(item) as unknown as Track);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return tracks;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
+      ExpressionAttributeValues: { ':c': cookie, ':t': 'track#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => strip(i) as unknown as Track);
   }
 
   /**
@@ -115,36 +107,27 @@ export class DownloadsRepo {
 
   /** Records that the store acknowledged the callback of a failed or cancelled track. */
   async markNotified(cookie: string, serviceTrackId: number): Promise<void> {
-    await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { cookie, sk: trackSk(serviceTrackId) },
-        UpdateExpression: 'SET notifiedAt = if_not_exists(notifiedAt, :now)',
-        ConditionExpression: 'attribute_exists(sk)',
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
-      }),
-    );
+    await this.stampOnce(cookie, trackSk(serviceTrackId), 'notifiedAt');
   }
 
   async markSessionCancelled(cookie: string): Promise<void> {
-    await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { cookie, sk: SESSION_SK },
-        UpdateExpression: 'SET cancelledAt = if_not_exists(cancelledAt, :now)',
-        ConditionExpression: 'attribute_exists(sk)',
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
-      }),
-    );
+    await this.stampOnce(cookie, SESSION_SK, 'cancelledAt');
   }
 
   /** Marks the session as announced to the store (its `Download` event was acknowledged). */
   async markSessionNotified(cookie: string): Promise<void> {
+    await this.stampOnce(cookie, SESSION_SK, 'notifiedAt');
+  }
+
+  /** Sets a timestamp attribute of an existing item once; later calls keep the first time. */
+  private async stampOnce(cookie: string, sk: string, attribute: 'notifiedAt' | 'cancelledAt'): Promise<void> {
     await this.ddb.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { cookie, sk: SESSION_SK },
-        UpdateExpression: 'SET notifiedAt = if_not_exists(notifiedAt, :now)',
+        Key: { cookie, sk },
+        UpdateExpression: 'SET #a = if_not_exists(#a, :now)',
+        ConditionExpression: 'attribute_exists(sk)',
+        ExpressionAttributeNames: { '#a': attribute },
         ExpressionAttributeValues: { ':now': new Date().toISOString() },
       }),
     );

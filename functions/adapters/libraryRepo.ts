@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
+import { queryAll } from './queryAll.js';
 
 // Zero-padded so a listing comes back in content-ID order.
 export const librarySk = (storeId: string, serviceTrackId: number): string => `track#${storeId}#${String(serviceTrackId).padStart(10, "0")}`;
@@ -63,40 +64,22 @@ export class LibraryRepo {
 
   /** Every store's rows for the user, in (store, content ID) order: the operator CLI's view. */
   async listAll(userId: string): Promise<LibraryItem[]> {
-    const items: LibraryItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':u': userId, ':p': 'track#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) items.push(toItem(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':u': userId, ':p': 'track#' },
+    });
+    return items.map(toItem);
   }
 
   async contentIds(userId: string, storeId: string): Promise<number[]> {
-    const ids: number[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':u': userId, ':p': `track#${storeId}#` },
-          ProjectionExpression: 'serviceTrackId',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(Number(item.serviceTrackId));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return ids.sort((a, b) => a - b);
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':u': userId, ':p': `track#${storeId}#` },
+      ProjectionExpression: 'serviceTrackId',
+    });
+    return items.map((i) => Number(i.serviceTrackId)).sort((a, b) => a - b);
   }
 
   /** Claims an object key for one track; claiming again for the same track succeeds. */

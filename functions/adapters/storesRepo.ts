@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
+import { scanAll } from './queryAll.js';
 import type { SecretBox } from './secrets/secretBox.js';
 
 /** How long a container keeps opened signing secrets: a rotation keeps the old one valid meanwhile. */
@@ -61,21 +62,8 @@ export class StoresRepo {
   }
 
   async list(): Promise<Store[]> {
-    const stores: Store[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ddb.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'kind = :k',
-          ExpressionAttributeValues: { ':k': 'store' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) stores.push(toStore(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return stores.sort((a, b) => a.storeId.localeCompare(b.storeId));
+    const items = await scanAll(this.ddb, { TableName: this.table, FilterExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'store' } });
+    return items.map(toStore).sort((a, b) => a.storeId.localeCompare(b.storeId));
   }
 
   /** Puts a new signing secret first and keeps the newest previous one active for rotation. */

@@ -1,15 +1,11 @@
+import type { TrackTags } from './types.js';
+
 /**
  * Where a track lands: `users/{userId}/Music/{Artist}/{Album}/{NN Title}.{ext}`, built only from
  * sanitised segments so no tag, name or id can step outside the user's Music folder, and safe
  * to sync to Windows, macOS and Linux file systems.
  */
-export interface KeyTags {
-  readonly title?: string | undefined;
-  readonly artist?: string | undefined;
-  readonly albumArtist?: string | undefined;
-  readonly album?: string | undefined;
-  readonly trackNumber?: number | undefined;
-}
+export type KeyTags = Pick<TrackTags, 'title' | 'artist' | 'albumArtist' | 'album' | 'trackNumber'>;
 
 /** Bytes per path segment: well under every file system's 255 and S3's 1024 for the whole key. */
 export const MAX_SEGMENT_BYTES = 120;

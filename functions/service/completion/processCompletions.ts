@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { memoize } from '../../core/memoize.js';
 import type { CompletionMessage, Store } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
@@ -20,8 +21,7 @@ export class CallbackFailedError extends Error {
  * only once the store answered 2xx.
  */
 export async function processCompletions(deps: CompletionDeps, event: SQSEvent): Promise<SQSBatchResponse> {
-  const stores = new Map<string, Promise<Store | undefined>>();
-  const storeOf = (id: string) => stores.get(id) ?? stores.set(id, deps.stores.get(id)).get(id)!;
+  const storeOf = memoize((id: string) => deps.stores.get(id));
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
     event,

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { TrackFailure } from '../../core/errors.js';
+import { memoize } from '../../core/memoize.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import type { DownloadMessage, Store } from '../../core/types.js';
 import { factKey, type TrackFacts } from '../../adapters/trackFacts.js';
@@ -25,8 +26,7 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promi
   }
   const messages = [...parsed.values()];
   const facts = await deps.trackFacts(messages);
-  const stores = new Map<string, Promise<Store | undefined>>();
-  const storeOf = (id: string) => stores.get(id) ?? stores.set(id, deps.stores.get(id)).get(id)!;
+  const storeOf = memoize((id: string) => deps.stores.get(id));
 
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
