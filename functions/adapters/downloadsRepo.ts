@@ -5,7 +5,7 @@ import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 
 const SESSION_SK = 'session';
-const trackSk = (id: number): string => `track#${String(id).padStart(10, '0')}`;
+export const trackSk = (id: number): string => `track#${String(id).padStart(10, '0')}`;
 
 /**
  * A session and its tracks share one partition (the cookie): the status route reads the whole

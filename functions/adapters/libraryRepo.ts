@@ -101,21 +101,22 @@ export class LibraryRepo {
     }
   }
 
-  async releaseKey(userId: string, keyIdentity: string, owner: string): Promise<void> {
-    try {
-      await this.ddb.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { userId, sk: claimSk(keyIdentity) },
-          ConditionExpression: '#o = :o',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: { ':o': owner },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-    }
+  /**
+   * The object keys a track has claimed. Claims are never released: a failed or cancelled track
+   * keeps its names, so a late clean-up of its files can never hit another track's file.
+   */
+  async keysOwnedBy(userId: string, owner: string): Promise<string[]> {
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'userId = :u AND begins_with(sk, :k)',
+      FilterExpression: '#o = :o',
+      ExpressionAttributeNames: { '#o': 'owner', '#k': 'key' },
+      ExpressionAttributeValues: { ':u': userId, ':k': 'key#', ':o': owner },
+      ProjectionExpression: '#k',
+    });
+    return items.map((i) => String(i.key));
   }
+
 }
 
 export function toItem(item: Record<string, unknown>): LibraryItem {

@@ -52,6 +52,9 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
       await tok.close();
     }
   } catch (err) {
+    // S3 failing (throttled, reset) is not an unreadable file: let the attempt be retried rather
+    // than store the track, for good, under fallback names.
+    if (client.readFailure) throw client.readFailure;
     onTagError?.(err);
     return { ...facts, tags: {} };
   }
@@ -66,6 +69,8 @@ function clean(v: string | undefined): string | undefined {
 class S3RangeClient implements IRangeRequestClient {
   private readonly abortController = new AbortController();
   private first: { range: string; response: IRangeRequestResponse } | undefined;
+  /** The first error S3 itself gave, whatever the parser makes of it. */
+  readFailure: unknown;
 
   constructor(
     private readonly s3: S3Client,
@@ -76,16 +81,21 @@ class S3RangeClient implements IRangeRequestClient {
   async getResponse(_method: string, range?: [number, number]): Promise<IRangeRequestResponse> {
     const wanted = range ? `bytes=${range[0]}-${range[1]}` : '';
     if (this.first && this.first.range === wanted) return this.first.response;
-    let out: GetObjectCommandOutput;
     try {
-      out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(range ? { Range: wanted } : {}) }), {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(range ? { Range: wanted } : {}) }), {
         abortSignal: this.abortController.signal,
       });
+      const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+      return this.remember(wanted, out, bytes);
     } catch (err) {
-      if (err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound')) throw new SourceNotFoundError(`s3://${this.bucket}/${this.key} does not exist`);
-      throw err;
+      const missing = err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound');
+      const failure = missing ? new SourceNotFoundError(`s3://${this.bucket}/${this.key} does not exist`) : err;
+      this.readFailure ??= failure;
+      throw failure;
     }
-    const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+  }
+
+  private remember(wanted: string, out: GetObjectCommandOutput, bytes: Uint8Array): IRangeRequestResponse {
     const contentRange = out.ContentRange ? parseContentRange(out.ContentRange) : undefined;
     const response: IRangeRequestResponse = {
       size: contentRange?.instanceLength ?? out.ContentLength ?? bytes.length,

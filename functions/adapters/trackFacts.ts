@@ -1,5 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { License, LibraryItem } from '../core/types.js';
+import type { License, LibraryItem, Track } from '../core/types.js';
+import { trackSk } from './downloadsRepo.js';
 import { licenseSk } from './licensesRepo.js';
 import { librarySk, toItem } from './libraryRepo.js';
 
@@ -7,33 +8,43 @@ export interface TrackRef {
   readonly userId: string;
   readonly storeId: string;
   readonly serviceTrackId: number;
+  /** When given, the track's own record is read too. */
+  readonly cookie?: string | undefined;
 }
 
 export interface TrackFacts {
   readonly licenses: Map<string, License>;
   readonly library: Map<string, LibraryItem>;
+  /** The tracks themselves, by cookie and serviceTrackId (see trackRefKey). */
+  readonly tracks: Map<string, Track>;
 }
+
+export const trackRefKey = (t: { cookie: string; serviceTrackId: number }): string => `${t.cookie}\u0000${t.serviceTrackId}`;
 
 export const factKey = (t: TrackRef): string => `${t.userId}\u0000${t.storeId}\u0000${t.serviceTrackId}`;
 
 /**
- * What the worker must know before copying a batch: each track's license and whether it is in
- * the library already. One BatchGetItem for the whole batch, both tables at once.
+ * What the worker must know before copying a batch: each track's license, whether it is in
+ * the library already, and where the track stands (a duplicate or cancelled one is not copied).
+ * One BatchGetItem for the whole batch, three tables at once.
  */
 export async function fetchTrackFacts(
   ddb: DynamoDBDocumentClient,
-  tables: { licenses: string; library: string },
+  tables: { licenses: string; library: string; downloads: string },
   refs: readonly TrackRef[],
 ): Promise<TrackFacts> {
   const licenses = new Map<string, License>();
   const library = new Map<string, LibraryItem>();
-  const unique = [...new Map(refs.map((r) => [factKey(r), r])).values()];
-  // BatchGetItem takes 100 keys; each track asks for two.
-  for (let i = 0; i < unique.length; i += 50) {
-    const chunk = unique.slice(i, i + 50);
+  const tracks = new Map<string, Track>();
+  const unique = [...new Map(refs.map((r) => [`${factKey(r)}\u0000${r.cookie ?? ''}`, r])).values()];
+  // BatchGetItem takes 100 keys; each track asks for up to three.
+  for (let i = 0; i < unique.length; i += 33) {
+    const chunk = unique.slice(i, i + 33);
+    const trackKeys = chunk.filter((r) => r.cookie).map((r) => ({ cookie: r.cookie, sk: trackSk(r.serviceTrackId) }));
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [tables.licenses]: { Keys: chunk.map((r) => ({ userId: r.userId, sk: licenseSk(r.storeId, r.serviceTrackId) })), ConsistentRead: true },
-      [tables.library]: { Keys: chunk.map((r) => ({ userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) })), ConsistentRead: true },
+      [tables.licenses]: { Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: licenseSk(r.storeId, r.serviceTrackId) }))), ConsistentRead: true },
+      [tables.library]: { Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) }))), ConsistentRead: true },
+      ...(trackKeys.length ? { [tables.downloads]: { Keys: dedupe(trackKeys), ConsistentRead: true } } : {}),
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
@@ -47,8 +58,16 @@ export async function fetchTrackFacts(
         const l = toItem(item);
         library.set(factKey(l), l);
       }
+      for (const item of out.Responses?.[tables.downloads] ?? []) {
+        const t = item as unknown as Track;
+        tracks.set(trackRefKey(t), t);
+      }
       request = out.UnprocessedKeys as typeof request;
     }
   }
-  return { licenses, library };
+  return { licenses, library, tracks };
+}
+
+function dedupe<T>(keys: T[]): T[] {
+  return [...new Map(keys.map((k) => [JSON.stringify(k), k])).values()];
 }

@@ -79,8 +79,8 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
       if (fault === 'stall') return; // never answers
       res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
       if (fault === 'truncate') {
-        res.write(file.body.subarray(0, Math.floor(file.body.length / 2)));
-        res.destroy();
+        // Half the body really leaves, then the connection drops.
+        res.write(file.body.subarray(0, Math.floor(file.body.length / 2)), () => setTimeout(() => res.destroy(), 20));
         return;
       }
       res.end(file.body);

@@ -92,6 +92,7 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
   try {
     return await copyFromS3(deps, msg, deps.media.bucket, staging, res.finalUrl.pathname, { sha256: meter.digest(), bytes: meter.bytes });
   } finally {
-    await deps.media.delete(staging);
+    // A staging object that outlives a failed delete is removed by the bucket's lifecycle rule.
+    await deps.media.delete(staging).catch((err: unknown) => deps.logger.warn('could not delete a staging object', { key: staging, error: err as Error }));
   }
 }

@@ -26,6 +26,13 @@ export async function claimObjectKey(deps: WorkerDeps, p: Placement): Promise<st
   throw new Error(`no free name for ${p.owner} after ${MAX_NAME_ATTEMPTS} attempts`);
 }
 
-export async function releaseObjectKey(deps: WorkerDeps, userId: string, key: string, owner: string): Promise<void> {
-  await deps.library.releaseKey(userId, keyIdentity(key), owner);
+/**
+ * Removes the files a failed or cancelled track left behind: the one this delivery copied and,
+ * when an earlier attempt may have copied one too, every key the track ever claimed. The
+ * claims themselves stay, so no other track can have taken those names meanwhile.
+ */
+export async function removeFilesOf(deps: WorkerDeps, p: { userId: string; owner: string }, copiedKey: string | undefined, earlierAttempts: boolean): Promise<void> {
+  const keys = new Set(copiedKey ? [copiedKey] : []);
+  if (earlierAttempts) for (const k of await deps.library.keysOwnedBy(p.userId, p.owner)) keys.add(k);
+  for (const key of keys) await deps.media.delete(key);
 }

@@ -3,17 +3,17 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { TrackFailure } from '../../core/errors.js';
 import { memoize } from '../../core/memoize.js';
 import { formatHResult, HR } from '../../core/hresult.js';
-import type { DownloadMessage, Store } from '../../core/types.js';
-import { factKey, type TrackFacts } from '../../adapters/trackFacts.js';
+import type { DownloadMessage, Store, Track, TrackState } from '../../core/types.js';
+import { factKey, trackRefKey, type TrackFacts } from '../../adapters/trackFacts.js';
 import type { WorkerDeps } from '../deps.js';
 import { copyTrack } from './copyTrack.js';
 import { parseDownloadMessage } from './downloadMessage.js';
-import { releaseObjectKey } from './placeObject.js';
+import { removeFilesOf } from './placeObject.js';
 
 /**
  * The worker: a batch of approved tracks from the downloads queue. One BatchGetItem answers
- * every license and library question of the batch; then each track is copied on its own, and
- * only the tracks that must be retried are reported back to SQS.
+ * every license, library and track-state question of the batch; then each track is copied on
+ * its own, and only the tracks that must be retried are reported back to SQS.
  */
 export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const parsed = new Map<string, DownloadMessage>();
@@ -34,8 +34,8 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promi
     async (record: SQSRecord) => {
       const msg = parsed.get(record.messageId);
       if (!msg) throw new Error('malformed download message');
-      const lastTry = Number(record.attributes.ApproximateReceiveCount ?? '1') >= deps.settings.downloads.maxReceiveCount;
-      await processOne(deps, msg, facts, await storeOf(msg.storeId), lastTry);
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      await processOne(deps, msg, facts, await storeOf(msg.storeId), receiveCount);
     },
     processor,
     { throwOnFullBatchFailure: false },
@@ -44,8 +44,21 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promi
   return response;
 }
 
-async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, lastTry: boolean): Promise<void> {
+async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, receiveCount: number): Promise<void> {
   const log = { cookie: msg.cookie, userId: msg.userId, serviceTrackId: msg.serviceTrackId };
+  const owner = { userId: msg.userId, owner: `${msg.storeId}#${msg.serviceTrackId}` };
+  const current = facts.tracks.get(trackRefKey(msg));
+  if (!current) {
+    deps.logger.warn('download message for a track that is not recorded (expired?)', log);
+    return;
+  }
+  if (current.state !== 'queued') {
+    // A duplicate, or a track cancelled meanwhile: nothing to copy, only what is owed.
+    if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, owner, undefined, receiveCount > 1);
+    await askCompletionIfOwed(deps, msg, current);
+    return;
+  }
+  let copiedKey: string | undefined;
   try {
     if (!store) throw new TrackFailure(HR.E_ACCESSDENIED, 'the store no longer exists');
     const license = facts.licenses.get(factKey(msg));
@@ -61,32 +74,36 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
       return;
     }
     const item = await copyTrack(deps, store, msg);
+    copiedKey = item.key;
     if (msg.expectedSha256 && msg.expectedSha256 !== item.sha256) {
-      await deps.media.delete(item.key);
-      await releaseObjectKey(deps, msg.userId, item.key, `${msg.storeId}#${msg.serviceTrackId}`);
       throw new TrackFailure(HR.E_HASH_MISMATCH, `SHA-256 ${item.sha256} does not match the store's ${msg.expectedSha256}`);
     }
-    const moved = await finish(deps, msg, 'stored', { hrResult: HR.S_OK, item });
-    if (!moved) {
-      // A cancel won the race: the file must not stay behind.
-      const now = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
-      if (now?.state === 'cancelled') {
-        await deps.media.delete(item.key);
-        await releaseObjectKey(deps, msg.userId, item.key, `${msg.storeId}#${msg.serviceTrackId}`);
-      }
+    const now = await finish(deps, msg, 'stored', { hrResult: HR.S_OK, item });
+    // Another delivery failed the track, or a cancel won the race: this copy must not stay.
+    if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, owner, copiedKey, false);
+    if (now.moved) {
+      deps.telemetry.count('TracksStored');
+      deps.telemetry.count('BytesCopied', item.bytes);
+      deps.logger.info('track stored', { ...log, key: item.key, bytes: item.bytes });
     }
-    deps.telemetry.count('TracksStored');
-    deps.telemetry.count('BytesCopied', item.bytes);
-    deps.logger.info('track stored', { ...log, key: item.key, bytes: item.bytes });
   } catch (err) {
     if (!(err instanceof TrackFailure)) throw err;
-    if (err.transient && !lastTry) {
+    if (err.transient && receiveCount < deps.settings.downloads.maxReceiveCount) {
       deps.logger.warn('track will be retried', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
       throw err;
     }
     deps.logger.info('track failed', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
-    deps.telemetry.count('TracksFailed');
-    await finish(deps, msg, 'failed', { hrResult: err.hresult, reason: err.message });
+    const now = await finish(deps, msg, 'failed', { hrResult: err.hresult, reason: err.message });
+    if (now.moved) deps.telemetry.count('TracksFailed');
+    // No file of a failed track may stay, this attempt's or an earlier one's.
+    if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, owner, copiedKey, receiveCount > 1);
+  }
+}
+
+/** The store is owed a DownloadTrackComplete for every approved track that ended, until it acknowledged one. */
+async function askCompletionIfOwed(deps: WorkerDeps, msg: DownloadMessage, track: Track): Promise<void> {
+  if (track.state !== 'queued' && track.state !== 'completed' && track.state !== 'declined' && !track.notifiedAt) {
+    await deps.completionsQueue.sendSoon({ kind: 'track', cookie: msg.cookie, serviceTrackId: msg.serviceTrackId });
   }
 }
 
@@ -95,12 +112,13 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
  * was made before (a redelivered message), the completion is asked again unless the store has
  * already been told: that repairs a crash between the state write and the enqueue.
  */
-async function finish(deps: WorkerDeps, msg: DownloadMessage, to: 'stored' | 'failed', fields: Parameters<WorkerDeps['downloads']['transition']>[3]): Promise<boolean> {
-  const moved = await deps.downloads.transition(msg.cookie, msg.serviceTrackId, to, fields);
-  if (!moved) {
-    const now = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
-    if (!now || now.state === 'queued' || now.state === 'completed' || now.notifiedAt) return false;
+async function finish(deps: WorkerDeps, msg: DownloadMessage, to: 'stored' | 'failed', fields: Partial<Track>): Promise<{ moved: boolean; state: TrackState }> {
+  if (await deps.downloads.transition(msg.cookie, msg.serviceTrackId, to, fields)) {
+    await deps.completionsQueue.sendSoon({ kind: 'track', cookie: msg.cookie, serviceTrackId: msg.serviceTrackId });
+    return { moved: true, state: to };
   }
-  await deps.completionsQueue.sendSoon({ kind: 'track', cookie: msg.cookie, serviceTrackId: msg.serviceTrackId });
-  return moved;
+  const now = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
+  if (!now) return { moved: false, state: 'queued' };
+  await askCompletionIfOwed(deps, msg, now);
+  return { moved: false, state: now.state };
 }

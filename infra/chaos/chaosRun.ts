@@ -1,0 +1,209 @@
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createClients } from '../../functions/adapters/clients.js';
+import { mapLimit } from '../../functions/core/mapLimit.js';
+import { registerStore } from '../../functions/service/admin/registerStore.js';
+import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
+import { localCredentials, localRegion } from '../local/emulators.js';
+import { startFakeStore } from '../local/fakeStore.js';
+import { startLocalStack } from '../local/localStack.js';
+import { StoreClient } from '../local/storeClient.js';
+import { audit, type Audit } from './audit.js';
+import { AwsFaults, OriginFaults, storeOutage, type AwsFaultRule } from './faults.js';
+import { makePlan, type ChaosPlan } from './plan.js';
+import { prng, randomSeed } from './prng.js';
+import { redriveDlq } from './redrive.js';
+import { waitUntilQuiet, waitUntilSettled } from './settle.js';
+import { ChaosStore, sessionsOf } from './storeSide.js';
+import { mustBeZero, tallyRows, type FaultCounts, type TallyRow } from './tally.js';
+
+export interface ChaosOptions {
+  /** Tracks to send (default 300; 40 with `quick`). */
+  readonly tracks?: number;
+  /** PRNG seed; a random one (printed) when absent. */
+  readonly seed?: number;
+  /** A small, fast run. */
+  readonly quick?: boolean;
+  /** How long faults are injected before the system is left to recover, in seconds. */
+  readonly chaosSeconds?: number;
+  /** Give up waiting for tracks to settle after this many seconds (per phase). */
+  readonly deadlineSeconds?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface ChaosResult {
+  readonly seed: number;
+  readonly tracksSent: number;
+  readonly faults: FaultCounts;
+  readonly audit: Audit;
+  readonly rows: TallyRow[];
+  /** Must-be-0 figures that are not 0, with their problems. */
+  readonly failures: { figure: string; problems: readonly string[] }[];
+  readonly ok: boolean;
+  readonly seconds: number;
+}
+
+/** Small backoffs, a short lease and a short origin timeout, so every retry happens within seconds. */
+export function chaosSettings(): TrackdropSettings {
+  return {
+    ...defaultSettings,
+    downloads: { ...defaultSettings.downloads, maxReceiveCount: 4 },
+    limits: { ...defaultSettings.limits, originTimeoutSeconds: 2 },
+    callbacks: { ...defaultSettings.callbacks, baseBackoffSeconds: 1, maxBackoffSeconds: 4 },
+  };
+}
+
+const SOURCE_BUCKET = 'chaos-sources';
+const STORE_ID = 'chaos-store';
+
+/**
+ * A whole chaos run: a local stack and a fake store; licenses, sessions and DownloadTrack
+ * batches sent while S3 and DynamoDB throttle, the origin fails, checksums lie, a session is
+ * cancelled and the store's endpoint goes down; then a wait until every track is settled, a
+ * DLQ redrive and another wait, and an audit of files, library rows and callbacks.
+ */
+export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
+  const started = Date.now();
+  const log = opts.log ?? (() => {});
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
+  const seed = opts.seed ?? randomSeed();
+  const rng = prng(seed);
+  const trackCount = opts.tracks ?? (opts.quick ? 40 : 300);
+  const plan: ChaosPlan = makePlan(rng, { tracks: trackCount, spanMs: Math.max(3000, trackCount * 30) });
+  log(`chaos run: seed ${seed}, ${trackCount} tracks in ${plan.sessions.length} sessions`);
+
+  const settings = chaosSettings();
+  const stack = await startLocalStack({ settings, leaseSeconds: 2, logger: new Logger({ serviceName: 'trackdrop-chaos', logLevel: 'SILENT' }) });
+  const store = await startFakeStore();
+  const auditor = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
+  const awsFaults = new AwsFaults(rng.next).attach(stack.clients);
+  const originFaults = new OriginFaults(store);
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    // The store's files: s3:// ones in its own bucket (with a SHA-256 checksum, as a store
+    // uploads them), http:// ones on its origin.
+    await auditor.s3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
+    await mapLimit(plan.tracks.filter((t) => t.source === 's3'), 8, (t) =>
+      auditor.s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: t.name, Body: t.body, ContentType: 'audio/mpeg', ChecksumAlgorithm: 'SHA256' })),
+    );
+    const urls = new Map<number, string>();
+    for (const t of plan.tracks) urls.set(t.serviceTrackId, t.source === 's3' ? `s3://${SOURCE_BUCKET}/${t.name}` : store.addFile(t.name, t.body));
+    const reg = await registerStore(stack.deps.stores, { storeId: STORE_ID, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCE_BUCKET}`] });
+    store.secret = reg.signingSecret;
+    const chaosStore = new ChaosStore(new StoreClient(stack.api.url, reg.apiKey));
+
+    // Faults: throttling always a little, in storms a lot; origin faults for their hits; one outage.
+    const throttle = (p: number): AwsFaultRule[] => [
+      { service: 's3', kind: 'SlowDown', probability: p },
+      { service: 'dynamodb', kind: 'ProvisionedThroughputExceeded', probability: p / 2 },
+      { service: 'dynamodb', kind: 'Throttling', probability: p / 2 },
+    ];
+    for (const r of throttle(plan.throttle.base)) awsFaults.add(r);
+    for (const t of plan.tracks) if (t.originFault) originFaults.set(t.name, t.originFault.kind, t.originFault.hits);
+
+    // The store: licenses first (a few deliberately missing), then sessions and batches.
+    log(`${elapsed()} predelivering licenses`);
+    await chaosStore.predeliverLicenses(plan.tracks);
+    log(`${elapsed()} opening ${plan.sessions.length} sessions and sending ${trackCount} tracks`);
+    // Storms and the outage are timed from here, when the worker and completion start working.
+    for (const storm of plan.throttle.storms) {
+      timers.push(
+        setTimeout(() => {
+          const handles = throttle(plan.throttle.storm).map((r) => awsFaults.add(r));
+          timers.push(setTimeout(() => handles.forEach((h) => h.remove()), storm.ms));
+        }, storm.atMs),
+      );
+    }
+    let outage: ReturnType<typeof storeOutage> | undefined;
+    let outageStarted = 0;
+    timers.push(
+      setTimeout(() => {
+        outageStarted = Date.now();
+        outage = storeOutage(store, plan.outage.seconds);
+        log(`${elapsed()} the store's callback endpoint is down for ${plan.outage.seconds} s`);
+      }, plan.outage.atMs),
+    );
+    const perSession = sessionsOf(plan);
+    const cookies: string[] = new Array(plan.sessions.length);
+    const cancelled = new Set<number>();
+    const cancels: Promise<void>[] = [];
+    await mapLimit(plan.sessions, 4, async (s) => {
+      const i = plan.sessions.indexOf(s);
+      cookies[i] = await chaosStore.openSession(s.userId);
+      await chaosStore.sendTracks(cookies[i]!, perSession[i]!, (t) => urls.get(t.serviceTrackId)!);
+      if (s.cancelAfterMs !== undefined) {
+        cancels.push(
+          new Promise<void>((r) => setTimeout(r, s.cancelAfterMs)).then(async () => {
+            await chaosStore.cancel(cookies[i]!);
+            cancelled.add(i);
+          }),
+        );
+      }
+    });
+    await Promise.all(cancels);
+    log(`${elapsed()} all sent (${chaosStore.retried} API 5xx retried); waiting for every track to settle`);
+
+    const sessions = cookies.map((cookie, i) => ({ cookie, tracks: perSession[i]!.length }));
+    let lastLog = 0;
+    const onProgress = (unsettled: number) => {
+      if (Date.now() - lastLog < 3000) return;
+      lastLog = Date.now();
+      log(`${elapsed()} ${trackCount - unsettled}/${trackCount} settled`);
+    };
+    const chaosUntil = Date.now() + (opts.chaosSeconds ?? (opts.quick || trackCount <= 60 ? 12 : 40)) * 1000;
+    await waitUntilSettled({ stack, clients: auditor, sessions, until: chaosUntil, onProgress });
+    // The chaos ends: no more throttling; the outage and origin faults run out on their own.
+    awsFaults.clear();
+    timers.forEach(clearTimeout);
+    outage?.cancel();
+    const storeDownSeconds = outageStarted ? Math.min(plan.outage.seconds, Math.round((Date.now() - outageStarted) / 1000)) : 0;
+    const deadline = (opts.deadlineSeconds ?? (opts.quick || trackCount <= 60 ? 45 : 180)) * 1000;
+    const lostBeforeRedrive = await waitUntilSettled({ stack, clients: auditor, sessions, until: Date.now() + deadline, onProgress });
+
+    // What sits in a dead-letter queue goes back, as `trackdrop dlq redrive` would do it.
+    const redriven = { downloads: 0, completions: 0 };
+    const q = stack.provisioned.queues;
+    for (let round = 0; round < 3; round++) {
+      const d = await redriveDlq(auditor.sqs, q.downloads.dlqUrl, q.downloads.url);
+      const c = await redriveDlq(auditor.sqs, q.completions.dlqUrl, q.completions.url);
+      redriven.downloads += d.moved;
+      redriven.completions += c.moved;
+      if (d.moved + c.moved === 0) break;
+      log(`${elapsed()} redrove ${d.moved} download and ${c.moved} completion message(s) from the DLQs`);
+      await waitUntilSettled({ stack, clients: auditor, sessions, until: Date.now() + deadline, onProgress });
+    }
+    await waitUntilQuiet(stack, auditor, 10_000);
+    await Promise.all([stack.pollers.downloads.stop(), stack.pollers.completions.stop()]);
+
+    log(`${elapsed()} auditing files, library rows and callbacks`);
+    const result = await audit({ clients: auditor, names: stack.provisioned.names, plan, cookies, cancelled, store });
+    const faults: FaultCounts = {
+      s3SlowDown: awsFaults.injected.SlowDown,
+      dynamoProvisionedThroughput: awsFaults.injected.ProvisionedThroughputExceeded,
+      dynamoThrottling: awsFaults.injected.Throttling,
+      retriesExhausted: awsFaults.surfaced,
+      origin500: originFaults.injected.status500,
+      originTruncate: originFaults.injected.truncate,
+      originStall: originFaults.injected.stall,
+      wrongChecksum: plan.tracks.filter((t) => t.wrongChecksum && t.licensed && !t.declinedWith).length,
+      missingLicense: plan.tracks.filter((t) => !t.licensed && !t.declinedWith).length,
+      declined: plan.tracks.filter((t) => t.declinedWith).length,
+      cancelledSessions: cancelled.size,
+      storeDownSeconds,
+      api5xxRetried: chaosStore.retried,
+      api429WaitedOut: chaosStore.rateLimited,
+    };
+    const tally = { tracksSent: trackCount, faults, audit: result, lostBeforeRedrive, redriven, apiRefused: chaosStore.refused.length };
+    const failures = mustBeZero(tally).filter((m) => m.problems.length > 0);
+    return { seed, tracksSent: trackCount, faults, audit: result, rows: tallyRows(tally), failures, ok: failures.length === 0, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    timers.forEach(clearTimeout);
+    awsFaults.clear();
+    originFaults.stop();
+    auditor.s3.destroy();
+    auditor.sqs.destroy();
+    auditor.dynamodb.destroy();
+    await stack.stop();
+    await store.close();
+  }
+}

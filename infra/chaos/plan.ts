@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { formatHResult, HR, httpStatusHResult, type HResult } from '../../functions/core/hresult.js';
+import { makeMp3 } from '../local/taggedAudio.js';
+import type { OriginFaultKind } from './faults.js';
+import type { Prng } from './prng.js';
+
+export interface PlannedTags {
+  readonly title: string;
+  readonly artist: string;
+  readonly album: string;
+  readonly trackNumber: number;
+}
+
+/** One DownloadTrack the chaos store will send, and the faults it meets. */
+export interface PlannedTrack {
+  readonly session: number;
+  readonly userId: string;
+  readonly serviceTrackId: number;
+  readonly source: 's3' | 'http';
+  /** File name at the fake origin, or object key in the source bucket. */
+  readonly name: string;
+  readonly body: Buffer;
+  readonly sha256: string;
+  readonly tags: PlannedTags;
+  readonly downloadParams: string;
+  /** False: no license is predelivered (NS_E_DRM_LICENSE_NOTACQUIRED expected). */
+  readonly licensed: boolean;
+  /** The store's own failure code, when it declines the track. */
+  readonly declinedWith?: string | undefined;
+  /** DownloadTrack carries a `sha256` that does not match (CRYPT_E_HASH_VALUE expected). */
+  readonly wrongChecksum: boolean;
+  /** The origin misbehaves for this many requests, then serves the file. */
+  readonly originFault?: { readonly kind: OriginFaultKind; readonly hits: number } | undefined;
+}
+
+export interface PlannedSession {
+  readonly userId: string;
+  /** Cancelled this many ms after its tracks are sent, or never. */
+  readonly cancelAfterMs?: number | undefined;
+}
+
+export interface ChaosPlan {
+  readonly sessions: readonly PlannedSession[];
+  readonly tracks: readonly PlannedTrack[];
+  /** The store's callback endpoint is down from `atMs` into the run for `seconds`. */
+  readonly outage: { readonly atMs: number; readonly seconds: number };
+  /** Throttling: a base chance per attempt, and storms when most attempts are throttled. */
+  readonly throttle: { readonly base: number; readonly storm: number; readonly storms: readonly { readonly atMs: number; readonly ms: number }[] };
+}
+
+export interface PlanOptions {
+  readonly tracks: number;
+  readonly tracksPerSession?: number;
+  readonly users?: number;
+  /** How long the send phase is expected to take, to place the outage and storms in it. */
+  readonly spanMs: number;
+}
+
+/**
+ * Draws a run from the seed: sessions of ~25 tracks over a handful of users, s3:// and http://
+ * sources, a few tracks unlicensed, declined or with a wrong checksum, origin faults on a quarter
+ * of the http tracks, one cancelled session, one store outage and a few throttling storms.
+ */
+export function makePlan(rng: Prng, opts: PlanOptions): ChaosPlan {
+  const perSession = opts.tracksPerSession ?? 25;
+  const users = opts.users ?? Math.max(2, Math.ceil(opts.tracks / 60));
+  const sessionCount = Math.max(1, Math.ceil(opts.tracks / perSession));
+  const cancelled = sessionCount >= 2 ? rng.int(0, sessionCount - 1) : -1;
+  const sessions: PlannedSession[] = Array.from({ length: sessionCount }, (_, i) => ({
+    userId: `chaos-user-${i % users}`,
+    ...(i === cancelled ? { cancelAfterMs: rng.int(200, 1500) } : {}),
+  }));
+  const tracks: PlannedTrack[] = [];
+  for (let i = 0; i < opts.tracks; i++) {
+    const session = Math.floor(i / perSession);
+    const serviceTrackId = 10_000 + i;
+    const source = rng.chance(0.4) ? 's3' : 'http';
+    const tags = {
+      title: `Song ${serviceTrackId}`,
+      artist: `Artist ${rng.int(1, 6)}`,
+      album: `Album ${rng.int(1, 4)}`,
+      trackNumber: rng.int(1, 20),
+    };
+    const body = makeMp3(tags, 0.2 + rng.next() * 0.3);
+    const roll = rng.next();
+    const declinedWith = roll < 0.04 ? rng.pick(['0x80004005', '0x80070005', '0x8004D000']) : undefined;
+    const licensed = !(roll >= 0.04 && roll < 0.08);
+    const wrongChecksum = roll >= 0.08 && roll < 0.12;
+    const originFault =
+      source === 'http' && !declinedWith && licensed && rng.chance(0.3)
+        ? { kind: rng.pick(['status500', 'truncate', 'stall'] as const), hits: rng.int(1, 5) }
+        : undefined;
+    tracks.push({
+      session,
+      userId: sessions[session]!.userId,
+      serviceTrackId,
+      source,
+      name: `chaos/${serviceTrackId}.mp3`,
+      body,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      tags,
+      downloadParams: `order=${i}&seed=${rng.seed}`,
+      licensed,
+      declinedWith,
+      wrongChecksum,
+      originFault,
+    });
+  }
+  const storms = Array.from({ length: rng.int(2, 3) }, () => ({ atMs: rng.int(0, opts.spanMs), ms: rng.int(1500, 3500) }));
+  return {
+    sessions,
+    tracks,
+    outage: { atMs: rng.int(Math.floor(opts.spanMs / 4), opts.spanMs), seconds: rng.int(3, 7) },
+    throttle: { base: 0.04, storm: 0.6, storms },
+  };
+}
+
+/** What a track may end as: state and HRESULT (hex), given what was planned for it. */
+export function acceptableOutcomes(t: PlannedTrack, sessionCancelled: boolean): Set<string> {
+  const out = new Set<string>();
+  const hex = (hr: HResult) => formatHResult(hr);
+  if (t.declinedWith) {
+    out.add(`declined ${hex((Number.parseInt(t.declinedWith, 16) >>> 0) as HResult)}`);
+    return out;
+  }
+  if (sessionCancelled) out.add(`cancelled ${hex(HR.E_ABORT)}`);
+  if (!t.licensed) {
+    out.add(`failed ${hex(HR.NS_E_DRM_LICENSE_NOTACQUIRED)}`);
+    return out;
+  }
+  out.add(t.wrongChecksum ? `failed ${hex(HR.E_HASH_MISMATCH)}` : `completed ${hex(HR.S_OK)}`);
+  // An origin fault that outlasts the receives fails the track with its own code.
+  if (t.originFault) out.add(`failed ${hex(faultHResult(t.originFault.kind))}`);
+  // The fake store's `truncate` destroys the socket in the same tick as its write, so the
+  // bytes never leave: the worker sees a connection dropped before any answer.
+  if (t.originFault?.kind === 'truncate') out.add(`failed ${hex(HR.E_ORIGIN_UNREACHABLE)}`);
+  return out;
+}
+
+export function faultHResult(kind: OriginFaultKind): HResult {
+  switch (kind) {
+    case 'status500':
+      return httpStatusHResult(500);
+    case 'truncate':
+      return HR.E_DOWNLOAD_FAILURE;
+    case 'stall':
+      return HR.E_TIMEOUT;
+  }
+}
