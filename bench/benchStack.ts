@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { LocalSecretBox } from '../functions/adapters/secrets/localSecretBox.js';
+import { performance } from 'node:perf_hooks';
+import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import { createClients, type AwsClients } from '../functions/adapters/clients.js';
+import { handleRequest } from '../functions/api/handleRequest.js';
+import type { Deps } from '../functions/service/deps.js';
+import { processCompletions } from '../functions/service/completion/processCompletions.js';
+import { processDownloads } from '../functions/service/worker/processDownloads.js';
+import type { TrackdropSettings } from '../functions/settings.js';
+import { localCredentials, localRegion } from '../infra/local/emulators.js';
+import { startHttpAdapter, type HttpAdapter } from '../infra/local/httpAdapter.js';
+import { startLocalStack } from '../infra/local/localStack.js';
+import type { Provisioned } from '../infra/local/provision.js';
+import { QueuePoller } from '../infra/local/queuePoller.js';
+import type { Endpoints } from './emulatorProcesses.js';
+import { RequestCounter } from './requestCounter.js';
+
+/** How long each handler invocation took, in ms: what Lambda would bill as duration. */
+export interface HandlerTimings {
+  api: number[];
+  worker: number[];
+  completion: number[];
+}
+
+export interface BenchStack {
+  readonly clients: AwsClients;
+  readonly provisioned: Provisioned;
+  readonly deps: Deps;
+  readonly api: HttpAdapter;
+  readonly pollers: { readonly downloads: QueuePoller; readonly completions: QueuePoller } | undefined;
+  readonly settings: TrackdropSettings;
+  /** Requests made by trackdrop's code (the three handlers). */
+  readonly counter: RequestCounter;
+  /** Store callbacks that failed (and were retried through the queue), by reason. */
+  readonly callbackFailures: Record<string, number>;
+  /** Requests made by the pollers: on AWS, Lambda's SQS event source makes these. */
+  readonly eventSourceCounter: RequestCounter;
+  readonly timings: HandlerTimings;
+  /** Starts timings afresh and returns the ones so far. */
+  takeTimings(): HandlerTimings;
+  /** Resolves once no handler invocation has been in flight for `quietMs`. */
+  settle(quietMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The sandbox's local stack (infra/local/localStack.ts: clients, provisioned resources, deps)
+ * over emulators that run in processes of their own, with every AWS request counted and every
+ * handler invocation timed: its own HTTP adapter (the API Gateway stand-in) and, when asked,
+ * a poller per queue (the SQS event-source stand-in) with an SQS client of their own, so the
+ * pollers' requests are counted apart from trackdrop's.
+ */
+export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings }): Promise<BenchStack> {
+  const stack = await startLocalStack({ emulatorEndpoints: opts.endpoints, pollers: false, ...(opts.settings ? { settings: opts.settings } : {}) });
+  const { clients, provisioned, deps, settings } = stack;
+  const counter = new RequestCounter().attachAll(clients);
+  // Watch the callbacks: a failed one is retried through the queue and shows up in the counts.
+  const callbackFailures: Record<string, number> = {};
+  const send = deps.callbacks.send.bind(deps.callbacks);
+  deps.callbacks.send = async (...args) => {
+    const res = await send(...args);
+    if (!res.ok) {
+      const reason = `${res.status}${res.error ? ` ${res.error}` : ''}`;
+      callbackFailures[reason] = (callbackFailures[reason] ?? 0) + 1;
+    }
+    return res;
+  };
+
+  let timings: HandlerTimings = { api: [], worker: [], completion: [] };
+  let inFlight = 0;
+  let lastActivity = performance.now();
+  const timed = <E, R>(kind: keyof HandlerTimings, fn: (e: E) => Promise<R>) => async (e: E): Promise<R> => {
+    inFlight += 1;
+    const t0 = performance.now();
+    try {
+      return await fn(e);
+    } finally {
+      timings[kind].push(performance.now() - t0);
+      inFlight -= 1;
+      lastActivity = performance.now();
+    }
+  };
+
+  const api = await startHttpAdapter(timed('api', (event: APIGatewayProxyEventV2) => handleRequest(deps, event)));
+  const eventSourceCounter = new RequestCounter();
+  let pollerSqs: AwsClients | undefined;
+  let pollers: BenchStack['pollers'];
+  if (opts.pollers) {
+    pollerSqs = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: opts.endpoints });
+    eventSourceCounter.attach(pollerSqs.sqs, 'sqs');
+    const onError = (err: unknown) => console.error('bench: poller error', err);
+    const names = provisioned.names;
+    pollers = {
+      downloads: new QueuePoller({ sqs: pollerSqs.sqs, queueUrl: names.queueUrls.downloads, consumer: settings.downloads, handler: timed('worker', (e: SQSEvent) => processDownloads(deps, e)), onError }),
+      completions: new QueuePoller({ sqs: pollerSqs.sqs, queueUrl: names.queueUrls.completions, consumer: settings.completions, handler: timed('completion', (e: SQSEvent) => processCompletions(deps, e)), onError }),
+    };
+    await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
+  }
+
+  return {
+    clients,
+    provisioned,
+    deps,
+    api,
+    pollers,
+    settings,
+    counter,
+    callbackFailures,
+    eventSourceCounter,
+    get timings() {
+      return timings;
+    },
+    takeTimings() {
+      const t = timings;
+      timings = { api: [], worker: [], completion: [] };
+      return t;
+    },
+    async settle(quietMs = 300) {
+      for (;;) {
+        const idle = inFlight === 0 && (!pollers || (pollers.downloads.idle && pollers.completions.idle));
+        if (idle && performance.now() - lastActivity >= quietMs) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async stop() {
+      await api.close();
+      if (pollers) await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
+      if (pollerSqs) for (const c of [pollerSqs.ddb, pollerSqs.dynamodb, pollerSqs.sqs, pollerSqs.s3]) c.destroy();
+      await stack.stop();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import type { ApiResult } from './apiThroughput.js';
+import type { ColdStartResult, FunctionName } from './coldStart.js';
+import type { CopyResult } from './copyThroughput.js';
+import type { CostModel } from './costModel.js';
+import type { EmulatorFloor } from './emulatorFloor.js';
+import type { PipelineRun } from './pipelineThroughput.js';
+import type { RunRequests } from './requestCounts.js';
+import { targets } from './targets.js';
+
+export interface SectionError {
+  readonly error: string;
+}
+
+export interface PipelineSection {
+  readonly tracks: number;
+  readonly floor: EmulatorFloor;
+  readonly s3: PipelineRun;
+  readonly https: PipelineRun;
+}
+
+export interface RequestsSection {
+  readonly s3: RunRequests;
+  readonly https: RunRequests;
+  readonly baseline: { readonly label: string; readonly code: Record<string, number>; readonly codeTotal: number; readonly eventSource: Record<string, number>; readonly eventSourceTotal: number };
+  readonly target: { readonly s3RequestsPerTrack: number; readonly met: boolean };
+  /** Where a figure depends on the emulators rather than on trackdrop. */
+  readonly notes: readonly string[];
+}
+
+export interface CostSection {
+  readonly prices: unknown;
+  readonly s3: CostModel;
+  readonly https: CostModel;
+  readonly baseline: CostModel & { readonly label: string; readonly publishedUsdPerMillion: number };
+  readonly target: { readonly s3UsdPerMillionTracks: number; readonly met: boolean };
+}
+
+export interface Sections {
+  api?: ApiResult | SectionError;
+  pipeline?: PipelineSection | SectionError;
+  requests?: RequestsSection | SectionError;
+  cost?: CostSection | SectionError;
+  copy?: CopyResult | SectionError;
+  coldStart?: ColdStartResult | SectionError;
+}
+
+export interface Row {
+  section: string;
+  figure: string;
+  trackdrop: string;
+  baseline: string;
+  'vs baseline': string;
+  'baseline is': string;
+  target: string;
+  met: string;
+}
+
+const isError = (x: unknown): x is SectionError => typeof x === 'object' && x !== null && 'error' in x;
+
+/** The one table: every figure beside its baseline and, where there is one, its target. */
+export function rows(s: Sections): Row[] {
+  const out: Row[] = [];
+  const add = (section: string, figure: string, value: number, baseline: number | undefined, baselineIs: string, digits: number, target?: { text: string; met: boolean }, compare: 'ratio' | 'difference' = 'ratio') =>
+    out.push({
+      section,
+      figure,
+      trackdrop: num(value, digits),
+      baseline: baseline === undefined ? '' : num(baseline, digits),
+      'vs baseline': baseline === undefined ? '' : compare === 'difference' ? `${value >= baseline ? '+' : ''}${num(value - baseline, digits)}` : baseline ? `${(value / baseline).toFixed(2)}×` : '',
+      'baseline is': baselineIs,
+      target: target?.text ?? '',
+      met: target ? (target.met ? 'yes' : 'NO') : '',
+    });
+  const failed = (section: string, err: SectionError) =>
+    out.push({ section, figure: `failed: ${err.error.split('\n')[0]!.slice(0, 100)}`, trackdrop: '', baseline: '', 'vs baseline': '', 'baseline is': '', target: '', met: 'NO' });
+
+  if (s.api) {
+    if (isError(s.api)) failed('api', s.api);
+    else {
+      const a = s.api;
+      const b = `no-op 202 handler, same adapter (${a.connections} conns, ${a.durationSeconds} s)`;
+      add('api', 'DownloadTrack requests/s', a.downloadTrack.requestsPerSecond, a.noopBaseline.requestsPerSecond, b, 0);
+      add('api', 'DownloadTrack p50 latency, ms', a.downloadTrack.p50Ms, a.noopBaseline.p50Ms, b, 1);
+      add('api', 'DownloadTrack p99 latency, ms', a.downloadTrack.p99Ms, a.noopBaseline.p99Ms, b, 1);
+    }
+  }
+  if (s.pipeline) {
+    if (isError(s.pipeline)) failed('pipeline', s.pipeline);
+    else {
+      const p = s.pipeline;
+      const b = `emulator floor: ${p.floor.roundTrips} bare SQS send+receive+delete round trips/s, ${p.floor.inFlight} in flight`;
+      add('pipeline', `S3 source, tracks/s (${p.s3.tracks} tracks, batch route)`, p.s3.tracksPerSecond, p.floor.roundTripsPerSecond, b, 1);
+      add('pipeline', `HTTPS source, tracks/s (${p.https.tracks} tracks, batch route)`, p.https.tracksPerSecond, p.floor.roundTripsPerSecond, b, 1);
+    }
+  }
+  if (s.requests) {
+    if (isError(s.requests)) failed('requests', s.requests);
+    else {
+      const r = s.requests;
+      const b = r.baseline.label;
+      const split = (x: { dynamodb: number; sqs: number; s3: number }) => `${num(x.dynamodb, 2)} DynamoDB + ${num(x.sqs, 2)} SQS + ${num(x.s3, 2)} S3`;
+      const byService = (ops: Record<string, number>) => {
+        const sum = { dynamodb: 0, sqs: 0, s3: 0 };
+        for (const [key, n] of Object.entries(ops)) sum[key.split(':')[0] as keyof typeof sum] += n;
+        return sum;
+      };
+      const ideal = split(byService(r.baseline.code));
+      add('requests', 'S3 source: AWS requests/track, our code', r.s3.code.total, r.baseline.codeTotal, b, 2, { text: `≤ ${targets.requestsPerTrackS3}`, met: r.target.met });
+      out.push({ ...blank('requests'), figure: '  of which', trackdrop: split(r.s3.code.byService), baseline: ideal });
+      add('requests', 'S3 source: SQS requests/track by the event source', r.s3.eventSource.total, r.baseline.eventSourceTotal, b, 2);
+      add('requests', 'HTTPS source: AWS requests/track, our code', r.https.code.total, r.baseline.codeTotal, b, 2);
+      out.push({ ...blank('requests'), figure: '  of which', trackdrop: split(r.https.code.byService), baseline: ideal });
+      add('requests', 'HTTPS source: SQS requests/track by the event source', r.https.eventSource.total, r.baseline.eventSourceTotal, b, 2);
+    }
+  }
+  if (s.cost) {
+    if (isError(s.cost)) failed('cost', s.cost);
+    else {
+      const c = s.cost;
+      add('cost', 'S3 source: $ per million tracks', c.s3.usdPerMillionTracks, c.baseline.usdPerMillionTracks, c.baseline.label, 2, { text: `≤ $${targets.usdPerMillionTracksS3}`, met: c.target.met });
+      add('cost', 'HTTPS source: $ per million tracks', c.https.usdPerMillionTracks, c.baseline.usdPerMillionTracks, c.baseline.label, 2);
+    }
+  }
+  if (s.copy) {
+    if (isError(s.copy)) failed('copy', s.copy);
+    else {
+      const c = s.copy;
+      const size = c.bytes >= 1024 ** 3 ? `${c.bytes / 1024 ** 3} GiB` : `${c.bytes / 1024 ** 2} MiB`;
+      const b = 'plain lib-storage Upload of the same stream, own child process';
+      add('copy', `${size} HTTP → S3, MB/s (median of ${c.trackdrop.runs.length})`, c.trackdrop.mbPerSecond, c.plainUpload.mbPerSecond, b, 1, { text: `≥ ${targets.copySpeedRatio}× baseline`, met: c.ratio >= targets.copySpeedRatio });
+      add('copy', `${size} HTTP → S3, worker peak RSS, MiB`, c.trackdrop.peakRssMiB, c.plainUpload.peakRssMiB, b, 1, { text: `≤ ${targets.copyPeakRssMiB}`, met: c.trackdrop.peakRssMiB <= targets.copyPeakRssMiB });
+    }
+  }
+  if (s.coldStart) {
+    if (isError(s.coldStart)) failed('coldstart', s.coldStart);
+    else {
+      const c = s.coldStart;
+      const e = c.emptyHandler;
+      const b = 'empty handler, bundled the same way';
+      for (const fn of ['api', 'worker', 'completion'] as FunctionName[]) {
+        const f = c.functions[fn];
+        add('coldstart', `${fn}: bundle, kB (minified)`, f.bundleKB, e.bundleKB, b, 1, { text: `≤ ${targets.bundleKB}`, met: f.bundleKB <= targets.bundleKB }, 'difference');
+        add('coldstart', `${fn}: init, process start → imported, ms (median of ${c.runs})`, f.init.sinceProcessStartMs, e.init.sinceProcessStartMs, b, 1, { text: `≤ ${targets.initMs}`, met: f.init.sinceProcessStartMs <= targets.initMs }, 'difference');
+        add('coldstart', `${fn}:   of which the import itself, ms`, f.init.importMs, e.init.importMs, b, 1, undefined, 'difference');
+        add('coldstart', `${fn}:   same with --enable-source-maps (as deployed), ms`, f.initWithSourceMaps.sinceProcessStartMs, e.initWithSourceMaps.sinceProcessStartMs, b, 1, undefined, 'difference');
+      }
+    }
+  }
+  return out;
+}
+
+function blank(section: string): Row {
+  return { section, figure: '', trackdrop: '', baseline: '', 'vs baseline': '', 'baseline is': '', target: '', met: '' };
+}
+
+function num(x: number, digits: number): string {
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
