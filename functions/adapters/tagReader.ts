@@ -1,4 +1,4 @@
-import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseContentRange, tokenizer, type IRangeRequestClient, type IRangeRequestResponse } from '@tokenizer/range';
 import { parseFromTokenizer } from 'music-metadata';
 import type { TrackTags } from '../core/types.js';
@@ -29,7 +29,8 @@ export class SourceNotFoundError extends Error {
  */
 export async function readObjectFacts(s3: S3Client, bucket: string, key: string, onTagError?: (err: unknown) => void): Promise<ObjectFacts> {
   const client = new S3RangeClient(s3, bucket, key);
-  const first = await client.getResponse('GET', [0, CHUNK - 1]);
+  // The tokenizer's own first read is [0, CHUNK] (it rounds up by a byte): ask for that, once.
+  const first = await client.getResponse('GET', [0, CHUNK]);
   const facts = { size: first.size, contentType: first.mimeType };
   try {
     const tok = await tokenizer(client, { avoidHeadRequests: true, initialChunkSize: CHUNK, minimumChunkSize: CHUNK });
@@ -65,10 +66,15 @@ function clean(v: string | undefined): string | undefined {
   return t ? t : undefined;
 }
 
-/** Ranged GETs for the tokenizer; the first range is fetched once and served from memory. */
+/**
+ * Ranged GETs for the tokenizer. Every range fetched is kept, and a request inside one is
+ * answered from memory: a file that fits in the first read costs one GET in all.
+ */
 class S3RangeClient implements IRangeRequestClient {
   private readonly abortController = new AbortController();
-  private first: { range: string; response: IRangeRequestResponse } | undefined;
+  private readonly fetched: { start: number; bytes: Uint8Array }[] = [];
+  private size: number | undefined;
+  private mimeType: string | undefined;
   /** The first error S3 itself gave, whatever the parser makes of it. */
   readFailure: unknown;
 
@@ -79,14 +85,20 @@ class S3RangeClient implements IRangeRequestClient {
   ) {}
 
   async getResponse(_method: string, range?: [number, number]): Promise<IRangeRequestResponse> {
-    const wanted = range ? `bytes=${range[0]}-${range[1]}` : '';
-    if (this.first && this.first.range === wanted) return this.first.response;
+    const [from, rawTo] = range ?? [0, Number.MAX_SAFE_INTEGER];
+    const to = this.size === undefined ? rawTo : Math.min(rawTo, this.size - 1);
+    const hit = this.fetched.find((f) => f.start <= from && f.start + f.bytes.length - 1 >= to);
+    if (hit) return this.response(from, hit.bytes.subarray(from - hit.start, to - hit.start + 1));
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(range ? { Range: wanted } : {}) }), {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: `bytes=${from}-${to}` }), {
         abortSignal: this.abortController.signal,
       });
       const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
-      return this.remember(wanted, out, bytes);
+      const contentRange = out.ContentRange ? parseContentRange(out.ContentRange) : undefined;
+      this.size = contentRange?.instanceLength ?? out.ContentLength ?? bytes.length;
+      this.mimeType = out.ContentType;
+      this.fetched.push({ start: from, bytes });
+      return this.response(from, bytes);
     } catch (err) {
       const missing = err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound');
       const failure = missing ? new SourceNotFoundError(`s3://${this.bucket}/${this.key} does not exist`) : err;
@@ -95,17 +107,15 @@ class S3RangeClient implements IRangeRequestClient {
     }
   }
 
-  private remember(wanted: string, out: GetObjectCommandOutput, bytes: Uint8Array): IRangeRequestResponse {
-    const contentRange = out.ContentRange ? parseContentRange(out.ContentRange) : undefined;
-    const response: IRangeRequestResponse = {
-      size: contentRange?.instanceLength ?? out.ContentLength ?? bytes.length,
-      mimeType: out.ContentType,
+  private response(from: number, bytes: Uint8Array): IRangeRequestResponse {
+    const size = this.size ?? bytes.length;
+    return {
+      size,
+      mimeType: this.mimeType,
       acceptPartialRequests: true,
-      contentRange,
+      contentRange: { firstBytePosition: from, lastBytePosition: from + bytes.length - 1, instanceLength: size },
       arrayBuffer: async () => bytes,
     };
-    if (!this.first) this.first = { range: wanted, response };
-    return response;
   }
 
   abort(): void {

@@ -50,7 +50,7 @@ async function sendTrack(source: 'http' | 's3') {
   const user = `once-${n}`;
   const id = 700 + n;
   const tags = { title: `Once ${n}`, artist: 'Exactly', album: 'One', trackNumber: n };
-  const body = makeMp3(tags, 0.3);
+  const body = makeMp3(tags, 5); // over 64 KiB: the tag reader reads the tail too
   let url: string;
   if (source === 's3') {
     await makeSourceBucket(stack.clients.s3, SOURCES, { [`t/${n}.mp3`]: body });
