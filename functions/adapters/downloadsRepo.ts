@@ -56,7 +56,7 @@ export class DownloadsRepo {
     const out = await this.ddb.send(
       new GetCommand({ TableName: this.table, Key: { cookie, sk: trackSk(serviceTrackId) }, ConsistentRead: true }),
     );
-    return out.Item ? (strip(out.Item) as unknown as Track) : undefined;
+    return out.Item ? toTrack(out.Item) : undefined;
   }
 
   async listTracks(cookie: string): Promise<Track[]> {
@@ -66,14 +66,15 @@ export class DownloadsRepo {
       ExpressionAttributeValues: { ':c': cookie, ':t': 'track#' },
       ConsistentRead: true,
     });
-    return items.map((i) => strip(i) as unknown as Track);
+    return items.map(toTrack);
   }
 
   /**
    * Moves a track to `to` only from a state the life cycle allows, setting `fields` with it.
-   * False when the track was elsewhere (a duplicate delivery, or a cancel won the race).
+   * Its `updatedAt` when moved; undefined when the track was elsewhere (a duplicate delivery,
+   * or a cancel won the race).
    */
-  async transition(cookie: string, serviceTrackId: number, to: TrackState, fields: Partial<Track> = {}): Promise<boolean> {
+  async transition(cookie: string, serviceTrackId: number, to: TrackState, fields: Partial<Track> = {}): Promise<string | undefined> {
     const now = new Date().toISOString();
     const values: Record<string, unknown> = { ...fields, state: to, updatedAt: now, ...this.ttlFor(to, now) };
     const names: Record<string, string> = {};
@@ -98,9 +99,9 @@ export class DownloadsRepo {
           ExpressionAttributeValues: exprValues,
         }),
       );
-      return true;
+      return now;
     } catch (err) {
-      if (isConditionFailed(err)) return false;
+      if (isConditionFailed(err)) return undefined;
       throw err;
     }
   }
@@ -146,4 +147,9 @@ export class DownloadsRepo {
 function strip(item: Record<string, unknown>): Record<string, unknown> {
   const { sk: _sk, expiresAt: _e, ...rest } = item;
   return rest;
+}
+
+/** A track as stored, without the table's own attributes. */
+export function toTrack(item: Record<string, unknown>): Track {
+  return strip(item) as unknown as Track;
 }

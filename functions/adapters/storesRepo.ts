@@ -2,10 +2,13 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import type { Store } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { scanAll } from './queryAll.js';
+import { TtlCache } from '../core/ttlCache.js';
 import type { SecretBox } from './secrets/secretBox.js';
 
 /** How long a container keeps opened signing secrets: a rotation keeps the old one valid meanwhile. */
 const SECRETS_CACHE_MS = 5 * 60_000;
+/** How long a container trusts a store record or an API key lookup it read. */
+const STORE_CACHE_MS = 30_000;
 
 /**
  * Stores and their API keys. A store is `store#<id>`; each API key is `key#<sha256>` pointing
@@ -13,7 +16,10 @@ const SECRETS_CACHE_MS = 5 * 60_000;
  * key itself is never kept.
  */
 export class StoresRepo {
-  private readonly secretsCache = new Map<string, { secrets: string[]; until: number }>();
+  private readonly secretsCache = new TtlCache<string[]>(SECRETS_CACHE_MS);
+  // Every API call authenticates: caching spares two reads per call (a key's store id never changes).
+  private readonly keyCache = new TtlCache<string | undefined>(STORE_CACHE_MS);
+  private readonly storeCache = new TtlCache<Store | undefined>(STORE_CACHE_MS);
 
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
@@ -50,15 +56,20 @@ export class StoresRepo {
     );
   }
 
-  async get(storeId: string): Promise<Store | undefined> {
-    const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ConsistentRead: true }));
-    return out.Item ? toStore(out.Item) : undefined;
+  /** The store, as read within the last few seconds. */
+  get(storeId: string): Promise<Store | undefined> {
+    return this.storeCache.get(storeId, async () => {
+      const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ConsistentRead: true }));
+      return out.Item ? toStore(out.Item) : undefined;
+    });
   }
 
   async findByKeyHash(apiKeyHash: string): Promise<Store | undefined> {
-    const key = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { pk: `key#${apiKeyHash}` }, ConsistentRead: true }));
-    const storeId = key.Item?.storeId;
-    return typeof storeId === 'string' ? this.get(storeId) : undefined;
+    const storeId = await this.keyCache.get(apiKeyHash, async () => {
+      const key = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { pk: `key#${apiKeyHash}` }, ConsistentRead: true }));
+      return typeof key.Item?.storeId === 'string' ? key.Item.storeId : undefined;
+    });
+    return storeId === undefined ? undefined : this.get(storeId);
   }
 
   async list(): Promise<Store[]> {
@@ -80,21 +91,21 @@ export class StoresRepo {
         ExpressionAttributeValues: { ':s': sealedSecrets },
       }),
     );
+    // This container signs with the new secret at once; others within SECRETS_CACHE_MS, and
+    // meanwhile the previous secret stays valid.
     this.secretsCache.delete(storeId);
     return toStore(out.Item);
   }
 
   /** The store's active signing secrets, newest first, opened (and kept for a few minutes). */
-  async signingSecrets(storeId: string): Promise<string[]> {
-    const cached = this.secretsCache.get(storeId);
-    if (cached && cached.until > Date.now()) return cached.secrets;
-    const out = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ProjectionExpression: 'sealedSecrets', ConsistentRead: true }),
-    );
-    const sealed = Array.isArray(out.Item?.sealedSecrets) ? out.Item.sealedSecrets.map(String) : [];
-    const secrets = await Promise.all(sealed.map((s) => this.secretBox().open(s, { storeId })));
-    this.secretsCache.set(storeId, { secrets, until: Date.now() + SECRETS_CACHE_MS });
-    return secrets;
+  signingSecrets(storeId: string): Promise<string[]> {
+    return this.secretsCache.get(storeId, async () => {
+      const out = await this.ddb.send(
+        new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ProjectionExpression: 'sealedSecrets', ConsistentRead: true }),
+      );
+      const sealed = Array.isArray(out.Item?.sealedSecrets) ? out.Item.sealedSecrets.map(String) : [];
+      return Promise.all(sealed.map((s) => this.secretBox().open(s, { storeId })));
+    });
   }
 
   private secretBox(): SecretBox {

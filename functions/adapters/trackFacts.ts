@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { License, LibraryItem, Track } from '../core/types.js';
-import { trackSk } from './downloadsRepo.js';
+import { toTrack, trackSk } from './downloadsRepo.js';
 import { licenseSk } from './licensesRepo.js';
 import { librarySk, toItem } from './libraryRepo.js';
 
@@ -59,7 +59,7 @@ export async function fetchTrackFacts(
         library.set(factKey(l), l);
       }
       for (const item of out.Responses?.[tables.downloads] ?? []) {
-        const t = item as unknown as Track;
+        const t = toTrack(item);
         tracks.set(trackRefKey(t), t);
       }
       request = out.UnprocessedKeys as typeof request;

@@ -97,7 +97,11 @@ export interface DownloadMessage {
   readonly expectedSha256?: string | undefined;
 }
 
-/** Completions queue: a track reached an outcome, or a session opened. */
+/**
+ * Completions queue: a track reached an outcome, or a session opened. A track message carries
+ * the track as it was when it got there, so the completion function need not read it again;
+ * one without (from an operator's redrive of an older message, say) is read from the table.
+ */
 export type CompletionMessage =
-  | { readonly kind: 'track'; readonly cookie: string; readonly serviceTrackId: number }
+  | { readonly kind: 'track'; readonly cookie: string; readonly serviceTrackId: number; readonly track?: Track }
   | { readonly kind: 'session'; readonly cookie: string };

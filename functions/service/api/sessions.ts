@@ -2,7 +2,7 @@ import { newCookie } from '../../core/apiKey.js';
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { countStates } from '../../core/trackState.js';
-import type { Session, Store } from '../../core/types.js';
+import type { Session, Store, Track } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 
 export interface OpenSessionInput {
@@ -66,12 +66,12 @@ export async function cancelSession(deps: ApiDeps, store: Store, cookie: string)
   await sessionOf(deps, store, cookie);
   await deps.downloads.markSessionCancelled(cookie);
   const tracks = await deps.downloads.listTracks(cookie);
-  const cancelled: number[] = [];
+  const cancelled: Track[] = [];
+  const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
   for (const t of tracks.filter((t) => t.state === 'queued')) {
-    if (await deps.downloads.transition(cookie, t.serviceTrackId, 'cancelled', { hrResult: HR.E_ABORT, reason: 'session cancelled' })) {
-      cancelled.push(t.serviceTrackId);
-    }
+    const updatedAt = await deps.downloads.transition(cookie, t.serviceTrackId, 'cancelled', fields);
+    if (updatedAt) cancelled.push({ ...t, ...fields, state: 'cancelled', updatedAt });
   }
-  await deps.completionsQueue.send(cancelled.map((serviceTrackId) => ({ kind: 'track' as const, cookie, serviceTrackId })));
+  await deps.completionsQueue.send(cancelled.map((track) => ({ kind: 'track' as const, cookie, serviceTrackId: track.serviceTrackId, track })));
   return { cancelled: cancelled.length };
 }

@@ -2,12 +2,27 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { memoize } from '../../core/memoize.js';
-import type { CompletionMessage, Store } from '../../core/types.js';
+import type { CompletionMessage, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
 
+const trackSnapshotSchema = z.looseObject({
+  cookie: z.string(),
+  storeId: z.string(),
+  userId: z.string(),
+  serviceTrackId: z.int(),
+  downloadParams: z.string(),
+  state: z.enum(['stored', 'failed', 'cancelled']),
+  updatedAt: z.string(),
+});
+
 const completionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('track'), cookie: z.string().check(z.minLength(1)), serviceTrackId: z.int().check(z.minimum(0)) }),
+  z.object({
+    kind: z.literal('track'),
+    cookie: z.string().check(z.minLength(1)),
+    serviceTrackId: z.int().check(z.minimum(0)),
+    track: z.optional(trackSnapshotSchema),
+  }),
   z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
 ]);
 
@@ -50,8 +65,9 @@ export function backoffSeconds(deps: CompletionDeps, attempt: number): number {
 type StoreOf = (id: string) => Promise<Store | undefined>;
 
 /** True when nothing is left to do for this message. */
-async function completeTrack(deps: CompletionDeps, msg: { cookie: string; serviceTrackId: number }, storeOf: StoreOf): Promise<boolean> {
-  const track = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
+async function completeTrack(deps: CompletionDeps, msg: { cookie: string; serviceTrackId: number; track?: Track | undefined }, storeOf: StoreOf): Promise<boolean> {
+  // The worker's snapshot spares a read; a repeat it causes is a callback with the same event id.
+  const track = msg.track ?? (await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId));
   if (!track) {
     deps.logger.warn('completion for an unknown track', msg);
     return true;

@@ -55,7 +55,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
   if (current.state !== 'queued') {
     // A duplicate, or a track cancelled meanwhile: nothing to copy, only what is owed.
     if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, owner, undefined, receiveCount > 1);
-    await askCompletionIfOwed(deps, msg, current);
+    await askCompletionIfOwed(deps, current);
     return;
   }
   let copiedKey: string | undefined;
@@ -70,7 +70,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
     if (existing && !store.redownload) {
       // Already in the library and the store does not ask for a re-download: S_FALSE, no copy.
       const { userId: _u, storeId: _s, serviceTrackId: _t, cookie: _c, addedAt: _a, ...item } = existing;
-      await finish(deps, msg, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' });
+      await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' });
       return;
     }
     const item = await copyTrack(deps, store, msg);
@@ -78,7 +78,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
     if (msg.expectedSha256 && msg.expectedSha256 !== item.sha256) {
       throw new TrackFailure(HR.E_HASH_MISMATCH, `SHA-256 ${item.sha256} does not match the store's ${msg.expectedSha256}`);
     }
-    const now = await finish(deps, msg, 'stored', { hrResult: HR.S_OK, item });
+    const now = await finish(deps, current, 'stored', { hrResult: HR.S_OK, item });
     // Another delivery failed the track, or a cancel won the race: this copy must not stay.
     if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, owner, copiedKey, false);
     if (now.moved) {
@@ -93,7 +93,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
       throw err;
     }
     deps.logger.info('track failed', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
-    const now = await finish(deps, msg, 'failed', { hrResult: err.hresult, reason: err.message });
+    const now = await finish(deps, current, 'failed', { hrResult: err.hresult, reason: err.message });
     if (now.moved) deps.telemetry.count('TracksFailed');
     // No file of a failed track may stay, this attempt's or an earlier one's.
     if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, owner, copiedKey, receiveCount > 1);
@@ -101,9 +101,9 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
 }
 
 /** The store is owed a DownloadTrackComplete for every approved track that ended, until it acknowledged one. */
-async function askCompletionIfOwed(deps: WorkerDeps, msg: DownloadMessage, track: Track): Promise<void> {
+async function askCompletionIfOwed(deps: WorkerDeps, track: Track): Promise<void> {
   if (track.state !== 'queued' && track.state !== 'completed' && track.state !== 'declined' && !track.notifiedAt) {
-    await deps.completionsQueue.sendSoon({ kind: 'track', cookie: msg.cookie, serviceTrackId: msg.serviceTrackId });
+    await deps.completionsQueue.sendSoon({ kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId, track });
   }
 }
 
@@ -112,13 +112,14 @@ async function askCompletionIfOwed(deps: WorkerDeps, msg: DownloadMessage, track
  * was made before (a redelivered message), the completion is asked again unless the store has
  * already been told: that repairs a crash between the state write and the enqueue.
  */
-async function finish(deps: WorkerDeps, msg: DownloadMessage, to: 'stored' | 'failed', fields: Partial<Track>): Promise<{ moved: boolean; state: TrackState }> {
-  if (await deps.downloads.transition(msg.cookie, msg.serviceTrackId, to, fields)) {
-    await deps.completionsQueue.sendSoon({ kind: 'track', cookie: msg.cookie, serviceTrackId: msg.serviceTrackId });
+async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>): Promise<{ moved: boolean; state: TrackState }> {
+  const updatedAt = await deps.downloads.transition(track.cookie, track.serviceTrackId, to, fields);
+  if (updatedAt) {
+    await askCompletionIfOwed(deps, { ...track, ...fields, state: to, updatedAt });
     return { moved: true, state: to };
   }
-  const now = await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId);
+  const now = await deps.downloads.getTrack(track.cookie, track.serviceTrackId);
   if (!now) return { moved: false, state: 'queued' };
-  await askCompletionIfOwed(deps, msg, now);
+  await askCompletionIfOwed(deps, now);
   return { moved: false, state: now.state };
 }
