@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
@@ -38,6 +38,26 @@ export class LibraryRepo {
     } catch (err) {
       if (isConditionFailed(err)) return false;
       throw err;
+    }
+  }
+
+  /**
+   * Writes many rows in BatchWriteItem calls of 25: the completion function's batch costs one
+   * request instead of one per track. Plain puts: a row written twice is the same row.
+   */
+  async putMany(rows: readonly LibraryItem[]): Promise<void> {
+    // A batch may hold one track twice (a duplicate message); BatchWriteItem refuses repeated keys.
+    const items = [...new Map(rows.map((r) => [`${r.userId}\u0000${librarySk(r.storeId, r.serviceTrackId)}`, r])).values()];
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = items
+        .slice(i, i + 25)
+        .map((item) => ({ PutRequest: { Item: { ...item, sk: librarySk(item.storeId, item.serviceTrackId) } } }));
+      for (let attempt = 0; requests && requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('BatchWriteItem left items unprocessed after 8 retries');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        requests = out.UnprocessedItems?.[this.table] as typeof requests;
+      }
     }
   }
 

@@ -99,6 +99,8 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       { service: 'dynamodb', kind: 'Throttling', probability: p / 2 },
     ];
     for (const r of throttle(plan.throttle.base)) awsFaults.add(r);
+    // However the draw falls, at least one request runs out of the SDK's retries (S3 tries 3 times).
+    awsFaults.add({ service: 's3', kind: 'SlowDown', commands: ['GetObjectCommand'], times: 3 });
     for (const t of plan.tracks) if (t.originFault) originFaults.set(t.name, t.originFault.kind, t.originFault.hits);
 
     // The store: licenses first (a few deliberately missing), then sessions and batches.

@@ -2,7 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { memoize } from '../../core/memoize.js';
-import type { CompletionMessage, Store, Track } from '../../core/types.js';
+import { HR } from '../../core/hresult.js';
+import type { CompletionMessage, LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
 
@@ -37,11 +38,15 @@ export class CallbackFailedError extends Error {
  */
 export async function processCompletions(deps: CompletionDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const storeOf = memoize((id: string) => deps.stores.get(id));
+  const messages = new Map(event.Records.map((r) => [r.messageId, parseMessage(r.body)]));
+  // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
+  await deps.library.putMany([...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : [])));
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
     event,
     async (record: SQSRecord) => {
-      const msg = completionSchema.parse(JSON.parse(record.body)) as CompletionMessage;
+      const msg = messages.get(record.messageId);
+      if (!msg) throw new Error('malformed completion message');
       const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf) : await announceSession(deps, msg.cookie, storeOf);
       if (!delivered) {
         const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
@@ -54,6 +59,20 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
   );
   deps.telemetry.flush();
   return response;
+}
+
+function parseMessage(body: string): CompletionMessage | undefined {
+  try {
+    return completionSchema.parse(JSON.parse(body)) as CompletionMessage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stored track's library row; none for S_FALSE (the row is there already) or other outcomes. */
+function libraryRowsOf(track: Track): LibraryItem[] {
+  if (track.state !== 'stored' || !track.item || track.hrResult === HR.S_FALSE) return [];
+  return [{ ...track.item, userId: track.userId, storeId: track.storeId, serviceTrackId: track.serviceTrackId, cookie: track.cookie, addedAt: track.updatedAt }];
 }
 
 /** Exponential: base, 2×base, 4×base … capped; SQS allows at most 12 hours. */
@@ -79,16 +98,8 @@ async function completeTrack(deps: CompletionDeps, msg: { cookie: string; servic
     deps.logger.error('completion for a store that no longer exists', log);
     return true;
   }
-  if (track.state === 'stored' && track.item) {
-    await deps.library.addOnce({
-      ...track.item,
-      userId: track.userId,
-      storeId: track.storeId,
-      serviceTrackId: track.serviceTrackId,
-      cookie: track.cookie,
-      addedAt: track.updatedAt,
-    });
-  }
+  // A message that carried the track had its row written with the batch.
+  if (!msg.track) for (const row of libraryRowsOf(track)) await deps.library.addOnce(row);
   const payload = trackCompletePayload(track);
   const res = await deps.callbacks.send(store.callbackUrl, await deps.stores.signingSecrets(store.storeId), payload.eventId, payload);
   if (!res.ok) {
@@ -96,8 +107,8 @@ async function completeTrack(deps: CompletionDeps, msg: { cookie: string; servic
     deps.telemetry.count('CallbackFailures');
     return false;
   }
-  if (track.state === 'stored' && (await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed'))) deps.telemetry.count('TracksCompleted');
-  else await deps.downloads.markNotified(track.cookie, track.serviceTrackId);
+  if (track.state !== 'stored') await deps.downloads.markNotified(track.cookie, track.serviceTrackId);
+  else if (await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed')) deps.telemetry.count('TracksCompleted');
   deps.logger.info('store told', { ...log, hrResult: payload.hrResult, eventId: payload.eventId });
   return true;
 }
