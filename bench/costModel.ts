@@ -2,7 +2,7 @@ import type { TrackdropSettings } from '../functions/settings.js';
 import type { Invocations, PipelineRun } from './pipelineThroughput.js';
 import { perTrack } from './requestCounts.js';
 
-/** us-east-1 list prices, on-demand, free tiers ignored; as cited in /work/shared/research/aws-facts.md. */
+/** us-east-1 list prices, on-demand, free tiers ignored; sources in bench/COST.md. */
 export const prices = {
   apiGatewayHttpPerMillion: {
     usd: 1.0,
@@ -131,11 +131,11 @@ export function inputsFromRun(run: PipelineRun, settings: TrackdropSettings): Co
 }
 
 /**
- * The baseline: aws-facts.md §9's "ideal design" for an S3 source, taken to the batch route
+ * The baseline: a minimal design for an S3 source (bench/COST.md), taken to the batch route
  * (100 tracks per API call, so one SendMessageBatch per 10 tracks at ingest): per track one
  * conditional PutItem at ingest, one GetItem (license) + one CopyObject + one UpdateItem + a
  * tenth of a SendMessageBatch in the worker, one PutItem + one UpdateItem in the completion;
- * 512 MB functions at §9's durations (60 ms per API call, 0.5 s per worker batch of 10, 0.6 s
+ * 512 MB functions at typical durations (60 ms per API call, 0.5 s per worker batch of 10, 0.6 s
  * per completion batch of 10); the event source's receive and delete per batch of 10.
  */
 export const idealDesign = {
@@ -155,7 +155,7 @@ export const idealDesign = {
     s3Tier1: 1,
     s3Tier2: 0,
   } satisfies CostInputs,
-  /** §9's own total, for the single-call route and an optional HEAD: "≈ $11.1 per 1 M tracks". */
+  /** The same minimal design on the single-call route with an optional HEAD: about $11.1 per million tracks. */
   publishedUsdPerMillion: 11.1,
 };
 

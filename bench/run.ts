@@ -85,7 +85,7 @@ async function main(): Promise<number> {
         s3,
         https: runRequests(pipeline.https),
         baseline: {
-          label: 'aws-facts.md §9 ideal design, batch route',
+          label: 'minimal design (bench/COST.md), batch route',
           code: idealDesign.requestsPerTrack,
           codeTotal: idealRequestsPerTrack,
           eventSource: idealDesign.eventSourceRequestsPerTrack,
@@ -99,7 +99,7 @@ async function main(): Promise<number> {
         prices,
         s3: s3Cost,
         https: costModel(inputsFromRun(pipeline.https, defaultSettings)),
-        baseline: { ...costModel(idealDesign.inputs), label: 'aws-facts.md §9 ideal design, batch route', publishedUsdPerMillion: idealDesign.publishedUsdPerMillion },
+        baseline: { ...costModel(idealDesign.inputs), label: 'minimal design (bench/COST.md), batch route', publishedUsdPerMillion: idealDesign.publishedUsdPerMillion },
         target: { s3UsdPerMillionTracks: targets.usdPerMillionTracksS3, met: s3Cost.usdPerMillionTracks <= targets.usdPerMillionTracksS3 },
       };
     }
