@@ -82,7 +82,8 @@ export async function recordTrack(deps: ApiDeps, session: Session, input: Downlo
 export async function downloadTrack(deps: ApiDeps, store: Store, session: Session, raw: unknown): Promise<TrackAnswer> {
   const input = checkTrack(deps, store, raw);
   const { answer, message } = await recordTrack(deps, session, input);
-  if (message) await deps.downloadsQueue.send([message]);
+  // Concurrent calls in one container share SendMessageBatch requests.
+  if (message) await deps.downloadsQueue.sendSoon(message);
   return answer;
 }
 
