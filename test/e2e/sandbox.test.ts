@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,13 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
   assert.equal(lib.body.items.length, 50);
   assert.equal(new Set(lib.body.items.map((i) => i.key)).size, 50);
   for (const item of lib.body.items) assert.equal(objects.get(String(item.key)), item.sha256);
+
+  // npm run demo against the running sandbox: a whole session, then the Music tree and library.
+  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'infra/sandbox/demo.ts', '--tracks', '3', '--user', 'demo-check', '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(demo.status, 0, demo.stderr);
+  assert.match(demo.stdout, /users\/demo-check\/Music\//);
+  assert.match(demo.stdout, /demo-check's library \(3 items\)/);
+  assert.match(demo.stdout, /01 Port 4000\.mp3/);
 
   // Ctrl-C: stops cleanly.
   second.child.kill('SIGINT');
