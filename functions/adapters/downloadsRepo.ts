@@ -18,14 +18,37 @@ export class DownloadsRepo {
     private readonly retentionSeconds: number,
   ) {}
 
-  async createSession(session: Session): Promise<void> {
-    await this.ddb.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...session, sk: SESSION_SK, expiresAt: this.expiry(session.createdAt) },
-        ConditionExpression: 'attribute_not_exists(cookie)',
-      }),
-    );
+  /** Creates the session; false when it exists already (a retried request). */
+  async createSession(session: Session): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...session, sk: SESSION_SK, expiresAt: this.expiry(session.createdAt) },
+          ConditionExpression: 'attribute_not_exists(cookie)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Ties a store's Idempotency-Key to the session it opened, for a day: the first caller's
+   * cookie and request fingerprint, or those of whoever claimed the key before.
+   */
+  async claimIdempotencyKey(storeId: string, keyHash: string, cookie: string, fingerprint: string): Promise<{ cookie: string; fingerprint: string }> {
+    const item = { cookie: `idem#${storeId}#${keyHash}`, sk: 'idem', sessionCookie: cookie, fingerprint, expiresAt: Math.floor(Date.now() / 1000) + 86_400 };
+    try {
+      await this.ddb.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(cookie)' }));
+      return { cookie, fingerprint };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie: item.cookie, sk: 'idem' }, ConsistentRead: true }));
+      return { cookie: String(out.Item?.sessionCookie), fingerprint: String(out.Item?.fingerprint) };
+    }
   }
 
   async getSession(cookie: string): Promise<Session | undefined> {

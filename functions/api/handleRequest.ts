@@ -63,7 +63,11 @@ async function dispatch(deps: ApiDeps, name: RouteName, store: Store, event: API
       return json(204);
     }
     case 'openSession': {
-      const session = await openSession(deps, store, parse(sessionBodySchema(limits.maxContainers), body(deps, event)));
+      const key = header(event, 'idempotency-key');
+      if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
+        throw new ApiError(400, 'invalid_request', 'Idempotency-Key: 1-128 visible ASCII characters', HR.E_INVALIDARG);
+      }
+      const session = await openSession(deps, store, parse(sessionBodySchema(limits.maxContainers), body(deps, event)), key);
       return json(201, { cookie: session.cookie, userId: session.userId, createdAt: session.createdAt });
     }
     case 'downloadTrack': {

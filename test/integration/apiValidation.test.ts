@@ -141,3 +141,20 @@ function fetchRaw(method: string, path: string, body: string, headers: Record<st
     body: (await r.json()) as unknown,
   }));
 }
+
+test('POST /v1/downloads with an Idempotency-Key: a retry gets the same session, another body a 409', async () => {
+  const headers = { 'idempotency-key': 'order-4711' };
+  const first = await client.call<{ cookie: string }>('POST', '/v1/downloads', { userId: 'u9' }, { headers });
+  const retry = await client.call<{ cookie: string }>('POST', '/v1/downloads', { userId: 'u9' }, { headers });
+  assert.deepEqual([first.status, retry.status], [201, 201]);
+  assert.equal(retry.body.cookie, first.body.cookie);
+  const reused = await client.call<{ error: { code: string } }>('POST', '/v1/downloads', { userId: 'u10' }, { headers });
+  assert.equal(reused.status, 409);
+  assert.equal(reused.body.error.code, 'idempotency_key_reused');
+  // The key is the store's own: another store using it opens its own session.
+  const theirs = await other.call<{ cookie: string }>('POST', '/v1/downloads', { userId: 'u9' }, { headers });
+  assert.equal(theirs.status, 201);
+  assert.notEqual(theirs.body.cookie, first.body.cookie);
+  const noKey = await client.call<{ cookie: string }>('POST', '/v1/downloads', { userId: 'u9' });
+  assert.notEqual(noKey.body.cookie, first.body.cookie, 'without a key every call opens a session');
+});

@@ -1,4 +1,5 @@
 import { newCookie } from '../../core/apiKey.js';
+import { sha256Hex } from '../../core/signature.js';
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { countStates } from '../../core/trackState.js';
@@ -15,9 +16,24 @@ export interface OpenSessionInput {
  * The protocol's Download(containerList, cookie): a new session bound to the store and user.
  * The store also gets a `Download` event for it, sent through the completions queue with retries.
  */
-export async function openSession(deps: ApiDeps, store: Store, input: OpenSessionInput): Promise<Session> {
+export async function openSession(deps: ApiDeps, store: Store, input: OpenSessionInput, idempotencyKey?: string): Promise<Session> {
+  let cookie = newCookie();
+  if (idempotencyKey !== undefined) {
+    // A retry with the same key gets the same session; the same key with another body is a mistake.
+    const fingerprint = sha256Hex(JSON.stringify(input));
+    const claimed = await deps.downloads.claimIdempotencyKey(store.storeId, sha256Hex(idempotencyKey), cookie, fingerprint);
+    if (claimed.fingerprint !== fingerprint) {
+      throw new ApiError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for another request', HR.E_INVALIDARG);
+    }
+    cookie = claimed.cookie;
+    const existing = await deps.downloads.getSession(cookie);
+    if (existing) {
+      if (!existing.notifiedAt) await deps.completionsQueue.send([{ kind: 'session', cookie }]);
+      return existing;
+    }
+  }
   const session: Session = {
-    cookie: newCookie(),
+    cookie,
     storeId: store.storeId,
     userId: input.userId,
     transactionType: input.transactionType ?? 'download',
