@@ -4,7 +4,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bucket, queues as queueShapes, stagingPrefix, tables as tableShapes } from '../../functions/resources.js';
+import { resourceEnv } from '../../functions/adapters/config.js';
+import { stagingPrefix } from '../../functions/resources.js';
 import { settingsEnv, type QueueConsumerSettings, type TrackdropSettings } from '../../functions/settings.js';
 import type { QueuesConstruct } from './QueuesConstruct.js';
 import { secretsKeyEnv, type SecretsConstruct } from './SecretsConstruct.js';
@@ -56,13 +57,17 @@ export class FunctionsConstruct extends Construct {
     // Every handler reads all resource names at cold start (functions/adapters/config.ts);
     // names are not secrets, the grants below decide what each function may touch.
     const environment = {
-      [tableShapes.stores.env]: tables.stores.tableName,
-      [tableShapes.downloads.env]: tables.downloads.tableName,
-      [tableShapes.licenses.env]: tables.licenses.tableName,
-      [tableShapes.library.env]: tables.library.tableName,
-      [queueShapes.downloads.env]: queues.downloads.queueUrl,
-      [queueShapes.completions.env]: queues.completions.queueUrl,
-      [bucket.env]: storage.mediaBucket.bucketName,
+      // The same names readResourceNames() reads back at cold start.
+      ...resourceEnv({
+        tables: {
+          stores: tables.stores.tableName,
+          downloads: tables.downloads.tableName,
+          licenses: tables.licenses.tableName,
+          library: tables.library.tableName,
+        },
+        queueUrls: { downloads: queues.downloads.queueUrl, completions: queues.completions.queueUrl },
+        bucket: storage.mediaBucket.bucketName,
+      }),
       [secretsKeyEnv]: secrets.signingSecretsKey.keyId,
       // The code runs with the limits and backoff the stack was built with, not compiled-in defaults.
       [settingsEnv]: JSON.stringify(settings),
