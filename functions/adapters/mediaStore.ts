@@ -7,19 +7,10 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-
-export interface ObjectInfo {
-  readonly size: number;
-  readonly contentType?: string | undefined;
-  /** Hex SHA-256 of the whole object, when S3 holds one (a full-object SHA256 checksum). */
-  readonly sha256?: string | undefined;
-  readonly metadata: Record<string, string>;
-}
 
 export interface CopyRequest {
   readonly sourceBucket: string;
@@ -44,22 +35,6 @@ export class MediaStore {
     // Upload's speed (npm run bench); more in flight buys little against one origin stream.
     private readonly upload = { partBytes: 5 * 1024 ** 2, queueSize: 2 },
   ) {}
-
-  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
-    try {
-      const out = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
-      const fullObject = out.ChecksumType === undefined || out.ChecksumType === 'FULL_OBJECT';
-      return {
-        size: out.ContentLength ?? 0,
-        contentType: out.ContentType,
-        sha256: out.ChecksumSHA256 && fullObject && !out.ChecksumSHA256.includes('-') ? b64ToHex(out.ChecksumSHA256) : undefined,
-        metadata: out.Metadata ?? {},
-      };
-    } catch (err) {
-      if (err instanceof Error && (err.name === 'NotFound' || err.name === 'NoSuchKey')) return undefined;
-      throw err;
-    }
-  }
 
   /**
    * Server-side copy into the media bucket: no byte passes through the caller. Asks S3 for a
