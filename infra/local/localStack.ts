@@ -58,7 +58,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
   const pollers = {
     downloads: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, handler: (e) => processDownloads(deps, e), onError, leaseSeconds: opts.leaseSeconds }),
-    completions: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, handler: (e) => processCompletions(deps, e), onError, leaseSeconds: opts.leaseSeconds }),
+    completions: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, handler: (e) => processCompletions(deps, e), onError, leaseSeconds: opts.leaseSeconds, extendLease: false }),
   };
   if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
   return {

@@ -20,6 +20,12 @@ export interface PollerOptions {
    * back within this many seconds rather than half an hour later.
    */
   readonly leaseSeconds?: number;
+  /**
+   * Extend the lease while the handler runs (default). Off for a handler that sets its own
+   * visibility (the completion function's backoff), which a heartbeat would overwrite; such a
+   * handler must finish within the lease.
+   */
+  readonly extendLease?: boolean;
 }
 
 /**
@@ -106,7 +112,7 @@ export class QueuePoller {
     this.stats.invocations += 1;
     this.stats.records += batch.length;
     let failed: Set<string>;
-    const heartbeat = this.opts.leaseSeconds ? setInterval(() => void this.extend(batch), (this.opts.leaseSeconds * 1000) / 3) : undefined;
+    const heartbeat = this.opts.leaseSeconds && this.opts.extendLease !== false ? setInterval(() => void this.extend(batch), (this.opts.leaseSeconds * 1000) / 3) : undefined;
     try {
       const res = await this.opts.handler(event);
       failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
