@@ -100,10 +100,14 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
   }
 }
 
-/** The store is owed a DownloadTrackComplete for every approved track that ended, until it acknowledged one. */
-async function askCompletionIfOwed(deps: WorkerDeps, track: Track): Promise<void> {
+/**
+ * The store is owed a DownloadTrackComplete for every approved track that ended, until it
+ * acknowledged one. A repair (a redelivered message finding the track already moved) sends no
+ * snapshot: the completion function then reads the track and skips it if the store was told.
+ */
+async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = false): Promise<void> {
   if (track.state !== 'queued' && track.state !== 'completed' && track.state !== 'declined' && !track.notifiedAt) {
-    await deps.completionsQueue.sendSoon({ kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId, track });
+    await deps.completionsQueue.sendSoon({ kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId, ...(snapshot ? { track } : {}) });
   }
 }
 
@@ -115,7 +119,7 @@ async function askCompletionIfOwed(deps: WorkerDeps, track: Track): Promise<void
 async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>): Promise<{ moved: boolean; state: TrackState }> {
   const updatedAt = await deps.downloads.transition(track.cookie, track.serviceTrackId, to, fields);
   if (updatedAt) {
-    await askCompletionIfOwed(deps, { ...track, ...fields, state: to, updatedAt });
+    await askCompletionIfOwed(deps, { ...track, ...fields, state: to, updatedAt }, true);
     return { moved: true, state: to };
   }
   const now = await deps.downloads.getTrack(track.cookie, track.serviceTrackId);
