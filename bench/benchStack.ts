@@ -1,16 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { LocalSecretBox } from '../functions/adapters/secrets/localSecretBox.js';
 import { performance } from 'node:perf_hooks';
-import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { createClients, type AwsClients } from '../functions/adapters/clients.js';
-import { handleRequest } from '../functions/api/handleRequest.js';
 import type { Deps } from '../functions/service/deps.js';
-import { processCompletions } from '../functions/service/completion/processCompletions.js';
-import { processDownloads } from '../functions/service/worker/processDownloads.js';
 import type { TrackdropSettings } from '../functions/settings.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
-import { startHttpAdapter, type HttpAdapter } from '../infra/local/httpAdapter.js';
 import { startLocalStack } from '../infra/local/localStack.js';
+import type { HttpAdapter } from '../infra/local/httpAdapter.js';
 import type { Provisioned } from '../infra/local/provision.js';
 import { QueuePoller } from '../infra/local/queuePoller.js';
 import type { Endpoints } from './emulatorProcesses.js';
@@ -52,8 +46,36 @@ export interface BenchStack {
  * pollers' requests are counted apart from trackdrop's.
  */
 export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings }): Promise<BenchStack> {
-  const stack = await startLocalStack({ emulatorEndpoints: opts.endpoints, pollers: false, ...(opts.settings ? { settings: opts.settings } : {}) });
-  const { clients, provisioned, deps, settings } = stack;
+  let timings: HandlerTimings = { api: [], worker: [], completion: [] };
+  let inFlight = 0;
+  let lastActivity = performance.now();
+  const timed =
+    <E, R>(kind: keyof HandlerTimings) =>
+    (fn: (e: E) => Promise<R>) =>
+    async (e: E): Promise<R> => {
+      inFlight += 1;
+      const t0 = performance.now();
+      try {
+        return await fn(e);
+      } finally {
+        timings[kind].push(performance.now() - t0);
+        inFlight -= 1;
+        lastActivity = performance.now();
+      }
+    };
+  // The pollers get an SQS client of their own, so their requests are counted apart.
+  const pollerClients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: opts.endpoints });
+  const eventSourceCounter = new RequestCounter();
+  eventSourceCounter.attach(pollerClients.sqs, 'sqs');
+  const stack = await startLocalStack({
+    emulatorEndpoints: opts.endpoints,
+    pollers: opts.pollers,
+    pollerSqs: pollerClients.sqs,
+    wrap: { api: timed('api'), worker: timed('worker'), completion: timed('completion') },
+    ...(opts.settings ? { settings: opts.settings } : {}),
+  });
+  const { clients, provisioned, deps, settings, api } = stack;
+  const pollers = opts.pollers ? stack.pollers : undefined;
   const counter = new RequestCounter().attachAll(clients);
   // Watch the callbacks: a failed one is retried through the queue and shows up in the counts.
   const callbackFailures: Record<string, number> = {};
@@ -66,37 +88,6 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
     }
     return res;
   };
-
-  let timings: HandlerTimings = { api: [], worker: [], completion: [] };
-  let inFlight = 0;
-  let lastActivity = performance.now();
-  const timed = <E, R>(kind: keyof HandlerTimings, fn: (e: E) => Promise<R>) => async (e: E): Promise<R> => {
-    inFlight += 1;
-    const t0 = performance.now();
-    try {
-      return await fn(e);
-    } finally {
-      timings[kind].push(performance.now() - t0);
-      inFlight -= 1;
-      lastActivity = performance.now();
-    }
-  };
-
-  const api = await startHttpAdapter(timed('api', (event: APIGatewayProxyEventV2) => handleRequest(deps, event)));
-  const eventSourceCounter = new RequestCounter();
-  let pollerSqs: AwsClients | undefined;
-  let pollers: BenchStack['pollers'];
-  if (opts.pollers) {
-    pollerSqs = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: opts.endpoints });
-    eventSourceCounter.attach(pollerSqs.sqs, 'sqs');
-    const onError = (err: unknown) => console.error('bench: poller error', err);
-    const names = provisioned.names;
-    pollers = {
-      downloads: new QueuePoller({ sqs: pollerSqs.sqs, queueUrl: names.queueUrls.downloads, consumer: settings.downloads, handler: timed('worker', (e: SQSEvent) => processDownloads(deps, e)), onError }),
-      completions: new QueuePoller({ sqs: pollerSqs.sqs, queueUrl: names.queueUrls.completions, consumer: settings.completions, handler: timed('completion', (e: SQSEvent) => processCompletions(deps, e)), onError }),
-    };
-    await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
-  }
 
   return {
     clients,
@@ -124,10 +115,8 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
       }
     },
     async stop() {
-      await api.close();
-      if (pollers) await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
-      if (pollerSqs) for (const c of [pollerSqs.ddb, pollerSqs.dynamodb, pollerSqs.sqs, pollerSqs.s3]) c.destroy();
       await stack.stop();
+      for (const c of [pollerClients.ddb, pollerClients.dynamodb, pollerClients.sqs, pollerClients.s3]) c.destroy();
     },
   };
 }

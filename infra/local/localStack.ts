@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LocalSecretBox } from '../../functions/adapters/secrets/localSecretBox.js';
 import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
 import { handleRequest } from '../../functions/api/handleRequest.js';
@@ -9,9 +10,9 @@ import { processCompletions } from '../../functions/service/completion/processCo
 import { processDownloads } from '../../functions/service/worker/processDownloads.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { localCredentials, localRegion, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
-import { startHttpAdapter, type HttpAdapter } from './httpAdapter.js';
+import { startHttpAdapter, type ApiHandler, type HttpAdapter } from './httpAdapter.js';
 import { provision, type Provisioned } from './provision.js';
-import { QueuePoller } from './queuePoller.js';
+import { QueuePoller, type SqsHandler } from './queuePoller.js';
 
 export interface LocalStackOptions {
   readonly dataDir?: string | undefined;
@@ -30,6 +31,10 @@ export interface LocalStackOptions {
   readonly secretsKey?: Buffer;
   /** Emulators already running elsewhere (the benchmark's child processes): used, not started or stopped. */
   readonly emulatorEndpoints?: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
+  /** The pollers' own SQS client (the benchmark counts the event source's requests apart). */
+  readonly pollerSqs?: SQSClient;
+  /** Wraps each function's handler, e.g. to time its invocations. */
+  readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: SqsHandler) => SqsHandler; readonly completion?: (h: SqsHandler) => SqsHandler };
 }
 
 export interface LocalStack {
@@ -54,11 +59,31 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const provisioned = await provision(clients, settings, opts.prefix);
   const secretBox = new LocalSecretBox(opts.secretsKey ?? randomBytes(32));
   const deps = buildDeps(clients, provisioned.names, settings, { logger, secretBox });
-  const api = await startHttpAdapter((event) => handleRequest(deps, event), opts.apiPort === undefined ? {} : { port: opts.apiPort });
+  const wrap = { api: (h: ApiHandler) => h, worker: (h: SqsHandler) => h, completion: (h: SqsHandler) => h, ...opts.wrap };
+  const api = await startHttpAdapter(
+    wrap.api((event) => handleRequest(deps, event)),
+    opts.apiPort === undefined ? {} : { port: opts.apiPort },
+  );
   const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
+  const sqs = opts.pollerSqs ?? clients.sqs;
   const pollers = {
-    downloads: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, handler: (e) => processDownloads(deps, e), onError, leaseSeconds: opts.leaseSeconds }),
-    completions: new QueuePoller({ sqs: clients.sqs, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, handler: (e) => processCompletions(deps, e), onError, leaseSeconds: opts.leaseSeconds, extendLease: false }),
+    downloads: new QueuePoller({
+      sqs,
+      queueUrl: provisioned.names.queueUrls.downloads,
+      consumer: settings.downloads,
+      handler: wrap.worker((e) => processDownloads(deps, e)),
+      onError,
+      leaseSeconds: opts.leaseSeconds,
+    }),
+    completions: new QueuePoller({
+      sqs,
+      queueUrl: provisioned.names.queueUrls.completions,
+      consumer: settings.completions,
+      handler: wrap.completion((e) => processCompletions(deps, e)),
+      onError,
+      leaseSeconds: opts.leaseSeconds,
+      extendLease: false,
+    }),
   };
   if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
   return {
