@@ -104,10 +104,10 @@ export class MediaStore {
    * Streams a body into the bucket with bounded memory: one PutObject when it fits in a part,
    * otherwise a multipart upload with at most `queueSize` parts in flight.
    */
-  async uploadStream(key: string, body: Readable, contentType: string | undefined): Promise<void> {
+  async uploadStream(key: string, body: Readable, contentType: string | undefined, metadata: Record<string, string> = {}): Promise<void> {
     const upload = new Upload({
       client: this.s3,
-      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata },
       partSize: this.upload.partBytes,
       queueSize: this.upload.queueSize,
       leavePartsOnError: false,

@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseContentRange, tokenizer, type IRangeRequestClient, type IRangeRequestResponse } from '@tokenizer/range';
-import { parseFromTokenizer } from 'music-metadata';
+import { parseBuffer, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import type { TrackTags } from '../core/types.js';
 
 export interface ReadTags extends TrackTags {
@@ -35,20 +35,7 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
   try {
     const tok = await tokenizer(client, { avoidHeadRequests: true, initialChunkSize: CHUNK, minimumChunkSize: CHUNK });
     try {
-      const meta = await parseFromTokenizer(tok, { duration: false, skipCovers: true });
-      const c = meta.common;
-      return {
-        ...facts,
-        tags: {
-          title: clean(c.title),
-          artist: clean(c.artist),
-          albumArtist: clean(c.albumartist),
-          album: clean(c.album),
-          trackNumber: c.track.no ?? undefined,
-          durationSeconds: meta.format.duration !== undefined ? Math.round(meta.format.duration * 1000) / 1000 : undefined,
-          container: meta.format.container,
-        },
-      };
+      return { ...facts, tags: toTags(await parseFromTokenizer(tok, { duration: false, skipCovers: true })) };
     } finally {
       await tok.close();
     }
@@ -59,6 +46,31 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
     onTagError?.(err);
     return { ...facts, tags: {} };
   }
+}
+
+/**
+ * Tags from the head of a file still on its way in, to name it before it is uploaded: those a
+ * file carries up front (ID3v2, FLAC, RIFF INFO). Undefined when the head does not tell.
+ */
+export async function tagsFromHead(head: Buffer, mimeType: string | undefined): Promise<ReadTags | undefined> {
+  try {
+    return toTags(await parseBuffer(head, mimeType ? { mimeType } : undefined, { duration: false, skipCovers: true }));
+  } catch {
+    return undefined;
+  }
+}
+
+function toTags(meta: IAudioMetadata): ReadTags {
+  const c = meta.common;
+  return {
+    title: clean(c.title),
+    artist: clean(c.artist),
+    albumArtist: clean(c.albumartist),
+    album: clean(c.album),
+    trackNumber: c.track.no ?? undefined,
+    durationSeconds: meta.format.duration !== undefined ? Math.round(meta.format.duration * 1000) / 1000 : undefined,
+    container: meta.format.container,
+  };
 }
 
 function clean(v: string | undefined): string | undefined {

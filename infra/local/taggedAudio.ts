@@ -15,11 +15,25 @@ export interface AudioTags {
 const MP3_FRAME_HEADER = Buffer.from([0xff, 0xfb, 0x90, 0xc0]);
 const MP3_FRAME_BYTES = 417;
 
-export function makeMp3(tags: AudioTags, seconds = 1): Buffer {
+/** An MP3 tagged up front (ID3v2.4), or, with `id3v1`, only at its end, as old rips are. */
+export function makeMp3(tags: AudioTags, seconds = 1, opts: { id3v1?: boolean } = {}): Buffer {
   const frames = Math.max(1, Math.round((seconds * 44_100) / 1152));
   const frame = Buffer.alloc(MP3_FRAME_BYTES);
   MP3_FRAME_HEADER.copy(frame);
-  return Buffer.concat([id3v24(tags), ...Array.from({ length: frames }, () => frame)]);
+  const audio = Array.from({ length: frames }, () => frame);
+  return opts.id3v1 ? Buffer.concat([...audio, id3v1(tags)]) : Buffer.concat([id3v24(tags), ...audio]);
+}
+
+/** ID3v1.1: 128 bytes at the end, Latin-1, 30 bytes a field, the track number in the comment's last byte. */
+function id3v1(tags: AudioTags): Buffer {
+  const b = Buffer.alloc(128);
+  b.write('TAG', 0, 'latin1');
+  b.write((tags.title ?? '').slice(0, 30), 3, 'latin1');
+  b.write((tags.artist ?? '').slice(0, 30), 33, 'latin1');
+  b.write((tags.album ?? '').slice(0, 30), 63, 'latin1');
+  b[126] = tags.trackNumber ?? 0;
+  b[127] = 255;
+  return b;
 }
 
 function id3v24(tags: AudioTags): Buffer {

@@ -69,6 +69,32 @@ test('an https track lands under the Music folder with its tags, size and SHA-25
   assert.equal(staging.KeyCount ?? 0, 0);
 });
 
+test('a file tagged up front goes straight to its final key: no staging object, no server-side copy', async () => {
+  const commands: string[] = [];
+  stack.clients.s3.middlewareStack.add((next, ctx) => async (args) => {
+    commands.push(ctx.commandName ?? "");
+    return next(args);
+  }, { step: 'initialize', name: 'countCommands' });
+  try {
+    const r = await runTrack({ body: makeMp3({ title: 'Direct', artist: 'Band', album: 'Colours', trackNumber: 2 }, 1) });
+    assert.equal(r.track.item?.key, `users/${r.user}/Music/Band/Colours/02 Direct.mp3`);
+    assert.ok(!commands.includes('CopyObjectCommand'), commands.join(' '));
+    assert.deepEqual(commands.filter((c) => c === 'PutObjectCommand'), ['PutObjectCommand']);
+  } finally {
+    stack.clients.s3.middlewareStack.remove('countCommands');
+  }
+});
+
+test('a file tagged only at its end (ID3v1) is staged, named from those tags, and the staging object removed', async () => {
+  const body = makeMp3({ title: 'Old Rip', artist: 'Tail Band', album: 'Vintage', trackNumber: 4 }, 6, { id3v1: true });
+  const r = await runTrack({ body });
+  assert.equal(r.track.state, 'stored');
+  assert.equal(r.track.item?.key, `users/${r.user}/Music/Tail Band/Vintage/04 Old Rip.mp3`);
+  assert.equal(r.track.item?.sha256, createHash('sha256').update(body).digest('hex'));
+  const staging = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: stack.provisioned.names.bucket, Prefix: 'staging/' }));
+  assert.equal(staging.KeyCount ?? 0, 0);
+});
+
 test('no license: failed with NS_E_DRM_LICENSE_NOTACQUIRED and nothing fetched', async () => {
   const r = await runTrack({ license: false });
   assert.equal(r.track.state, 'failed');

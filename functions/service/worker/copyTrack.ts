@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { TrackFailure } from '../../core/errors.js';
 import { HR, httpStatusHResult } from '../../core/hresult.js';
 import { extensionFor } from '../../core/keyLayout.js';
@@ -8,7 +8,9 @@ import { parseSource } from '../../core/sourceUrl.js';
 import type { DownloadMessage, StoredItem, Store } from '../../core/types.js';
 import { stagingPrefix } from '../../resources.js';
 import { HashingMeter } from '../../adapters/hashingMeter.js';
-import { SourceNotFoundError } from '../../adapters/tagReader.js';
+import type { OriginResponse } from '../../adapters/originFetcher.js';
+import { peekHead } from '../../adapters/streamHead.js';
+import { SourceNotFoundError, tagsFromHead, type ReadTags } from '../../adapters/tagReader.js';
 import type { WorkerDeps } from '../deps.js';
 import { claimObjectKey } from './placeObject.js';
 
@@ -22,8 +24,9 @@ const metadataFor = (m: DownloadMessage): Record<string, string> => ({
 /**
  * Copies one approved track into the user's Music folder and reads its tags.
  * - `s3://` sources: tags from ranged reads, then a server-side copy; no byte passes through.
- * - `https://` sources: streamed (bounded memory, hashed on the way) into a staging object,
- *   tags read from it, then a server-side copy to the name the tags give.
+ * - `https://` sources: streamed with bounded memory, hashed on the way, straight to the name
+ *   the file's head gives; a file whose tags are not up front goes to a staging object first,
+ *   is named from its tags there, then copied server-side.
  */
 export async function copyTrack(deps: WorkerDeps, store: Store, msg: DownloadMessage): Promise<StoredItem> {
   const source = parseSource(msg.trackUrl);
@@ -73,26 +76,63 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
     timeoutMs: limits.originTimeoutSeconds * 1000,
     maxBytes: limits.maxTrackBytes,
   });
+  let source: Readable = res.body;
+  let named: ReadTags | undefined;
+  try {
+    const { head, ended } = await peekHead(res.body);
+    if (ended) source = Readable.from([head]);
+    const tags = await tagsFromHead(head, res.contentType);
+    if (tags?.title && (tags.artist || tags.albumArtist)) named = tags;
+  } catch (err) {
+    res.body.destroy();
+    throw originBodyFailure(err);
+  }
+  if (named) {
+    // The head names the file (ID3v2, FLAC, RIFF INFO up front): straight to its final key.
+    const destKey = await claimObjectKey(deps, {
+      userId: msg.userId,
+      serviceTrackId: msg.serviceTrackId,
+      owner: `${msg.storeId}#${msg.serviceTrackId}`,
+      tags: named,
+      ext: extensionFor(named.container, res.finalUrl.pathname),
+    });
+    const sent = await streamToBucket(deps, source, res, destKey, metadataFor(msg));
+    // Tags and duration from the stored file itself: ranged reads, exact for the whole file.
+    const { container: _c, ...tags } = (await deps.objectFacts(deps.media.bucket, destKey)).tags;
+    return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...tags };
+  }
+  // Tags elsewhere (an MP4 with its index at the end, ID3v1 only): stage, read, then copy.
   // One staging object per attempt: two deliveries of one message must not share it.
   const staging = `${stagingPrefix}${msg.cookie}/${msg.serviceTrackId}/${randomUUID()}`;
-  const meter = new HashingMeter(limits.maxTrackBytes, res.contentLength);
-  const body = new PassThrough();
+  const sent = await streamToBucket(deps, source, res, staging, {});
   try {
-    await Promise.all([pipeline(res.body, meter, body), deps.media.uploadStream(staging, body, res.contentType)]);
-  } catch (err) {
-    body.destroy();
-    res.body.destroy();
-    if (meter.failure) throw meter.failure;
-    if (err instanceof TrackFailure) throw err;
-    if (err instanceof Error && /aborted|premature|ECONNRESET|socket hang up/i.test(`${err.name} ${err.message} ${(err as NodeJS.ErrnoException).code ?? ''}`)) {
-      throw new TrackFailure(HR.E_DOWNLOAD_FAILURE, `origin body broke off: ${err.message}`, true);
-    }
-    throw err;
-  }
-  try {
-    return await copyFromS3(deps, msg, deps.media.bucket, staging, res.finalUrl.pathname, { sha256: meter.digest(), bytes: meter.bytes });
+    return await copyFromS3(deps, msg, deps.media.bucket, staging, res.finalUrl.pathname, sent);
   } finally {
     // A staging object that outlives a failed delete is removed by the bucket's lifecycle rule.
     await deps.media.delete(staging).catch((err: unknown) => deps.logger.warn('could not delete a staging object', { key: staging, error: err as Error }));
   }
+}
+
+/** Streams the origin's body into the bucket with bounded memory, hashing and counting it on the way. */
+async function streamToBucket(deps: WorkerDeps, source: Readable, res: OriginResponse, key: string, metadata: Record<string, string>): Promise<{ sha256: string; bytes: number }> {
+  const meter = new HashingMeter(deps.settings.limits.maxTrackBytes, res.contentLength);
+  const body = new PassThrough();
+  try {
+    await Promise.all([pipeline(source, meter, body), deps.media.uploadStream(key, body, res.contentType, metadata)]);
+  } catch (err) {
+    body.destroy();
+    res.body.destroy();
+    if (meter.failure) throw meter.failure;
+    throw originBodyFailure(err);
+  }
+  return { sha256: meter.digest(), bytes: meter.bytes };
+}
+
+/** An origin body that broke off is a transient failure of its own; anything else stays as it is. */
+function originBodyFailure(err: unknown): unknown {
+  if (err instanceof TrackFailure) return err;
+  if (err instanceof Error && /aborted|premature|ECONNRESET|socket hang up/i.test(`${err.name} ${err.message} ${(err as NodeJS.ErrnoException).code ?? ''}`)) {
+    return new TrackFailure(HR.E_DOWNLOAD_FAILURE, `origin body broke off: ${err.message}`, true);
+  }
+  return err;
 }
