@@ -221,3 +221,38 @@ test('a cancel that wins the race leaves no file behind', async () => {
   assert.equal((await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${user}/`)).size, 0);
   assert.equal((await queueDepth(stack.clients.sqs, downloadsUrl())).visible, 0);
 });
+
+test('a re-download never harms the copy already in the library: bad bytes are refused before they reach it, a failure leaves it', async () => {
+  const reg = await registerStore(stack.deps.stores, { storeId: 'again-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
+  const again = new StoreClient(stack.api.url, reg.apiKey);
+  const user = 'redownloader';
+  const good = makeMp3({ title: 'Keeper', artist: 'Library', album: 'Safe', trackNumber: 1 }, 1);
+  const goodUrl = store.addFile('keeper.mp3', good);
+  const worker = async (body: Parameters<StoreClient['downloadTrack']>[1], receiveCount?: number) => {
+    const cookie = (await again.openSession(user)).body.cookie;
+    assert.equal((await again.downloadTrack(cookie, body)).status, 202);
+    const event = await receiveEvent(stack.clients.sqs, downloadsUrl());
+    if (receiveCount) event.Records[0]!.attributes.ApproximateReceiveCount = String(receiveCount);
+    const res = await processDownloads(stack.deps, event);
+    await ack(stack.clients.sqs, downloadsUrl(), event, (res.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    return (await stack.deps.downloads.getTrack(cookie, body.serviceTrackId))!;
+  };
+  await again.putLicense(user, 9);
+  const first = await worker({ trackUrl: goodUrl, serviceTrackId: 9, downloadParams: '', hrDownload: 0 });
+  assert.equal(first.state, 'stored');
+  await stack.deps.library.addOnce({ ...first.item!, userId: user, storeId: 'again-store', serviceTrackId: 9, cookie: first.cookie, addedAt: first.updatedAt });
+  const key = first.item!.key;
+  const sha = createHash('sha256').update(good).digest('hex');
+
+  // The store now serves other bytes and says which it expects: they must not replace the file.
+  const bad = makeMp3({ title: 'Keeper', artist: 'Library', album: 'Safe', trackNumber: 1 }, 2);
+  const mismatch = await worker({ trackUrl: store.addFile('keeper-v2.mp3', bad), serviceTrackId: 9, downloadParams: '', hrDownload: 0, sha256: sha });
+  assert.equal(mismatch.state, 'failed');
+  assert.equal(mismatch.hrResult, 0x80091007);
+  assert.equal((await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${user}/`)).get(key), sha);
+
+  // A re-download that fails for good after earlier attempts leaves the library's file alone.
+  const gone = await worker({ trackUrl: `${store.originUrl}/tracks/vanished.mp3`, serviceTrackId: 9, downloadParams: '', hrDownload: 0 }, 3);
+  assert.equal(gone.state, 'failed');
+  assert.equal((await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${user}/`)).get(key), sha);
+});

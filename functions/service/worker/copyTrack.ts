@@ -28,14 +28,44 @@ const metadataFor = (m: DownloadMessage): Record<string, string> => ({
  *   the file's head gives; a file whose tags are not up front goes to a staging object first,
  *   is named from its tags there, then copied server-side.
  */
-export async function copyTrack(deps: WorkerDeps, store: Store, msg: DownloadMessage): Promise<StoredItem> {
+export async function copyTrack(deps: WorkerDeps, store: Store, msg: DownloadMessage, opts: CopyOptions = {}): Promise<StoredItem> {
   const source = parseSource(msg.trackUrl);
   if (!source) throw new TrackFailure(HR.E_INVALIDARG, 'trackUrl is not a supported URL');
-  if (source.kind === 's3') return copyFromS3(deps, msg, source.bucket, source.key, source.key);
-  return copyFromHttp(deps, store, msg, source.url);
+  if (source.kind === 's3') {
+    return opts.verifyFirst ? viaStaging(deps, msg, (staging) => copyToStaging(deps, source.bucket, source.key, staging), source.key) : copyFromS3(deps, msg, source.bucket, source.key, source.key);
+  }
+  return copyFromHttp(deps, store, msg, source.url, opts);
 }
 
-async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string, key: string, namePath: string, known?: { sha256: string; bytes: number }): Promise<StoredItem> {
+export interface CopyOptions {
+  /**
+   * Check the store's SHA-256 before the file reaches its final key: for a re-download, whose
+   * key holds the copy already in the user's library and must not be overwritten by bad bytes.
+   */
+  readonly verifyFirst?: boolean;
+}
+
+/** Stages a file, then names it from its tags and copies it to its final key (checked first). */
+async function viaStaging(deps: WorkerDeps, msg: DownloadMessage, stage: (staging: string) => Promise<{ sha256: string; bytes: number }>, namePath: string): Promise<StoredItem> {
+  // One staging object per attempt: two deliveries of one message must not share it.
+  const staging = `${stagingPrefix}${msg.cookie}/${msg.serviceTrackId}/${randomUUID()}`;
+  try {
+    const staged = await stage(staging);
+    return await copyFromS3(deps, msg, deps.media.bucket, staging, namePath, staged);
+  } finally {
+    // A staging object that outlives a failed delete is removed by the bucket's lifecycle rule.
+    await deps.media.delete(staging).catch((err: unknown) => deps.logger.warn('could not delete a staging object', { key: staging, error: err as Error }));
+  }
+}
+
+/** A server-side copy of an S3 source into staging, with its SHA-256. */
+async function copyToStaging(deps: WorkerDeps, bucket: string, key: string, staging: string): Promise<{ sha256: string; bytes: number }> {
+  const facts = await sourceFacts(deps, bucket, key);
+  const copied = await deps.media.copy({ sourceBucket: bucket, sourceKey: key, destKey: staging, size: facts.size, contentType: facts.contentType, metadata: {} });
+  return { sha256: copied.sha256 ?? (await deps.media.sha256Of(deps.media.bucket, staging)).sha256, bytes: facts.size };
+}
+
+async function sourceFacts(deps: WorkerDeps, bucket: string, key: string) {
   let facts;
   try {
     facts = await deps.objectFacts(bucket, key);
@@ -46,6 +76,13 @@ async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string
   if (facts.size > deps.settings.limits.maxTrackBytes) {
     throw new TrackFailure(HR.E_FILE_TOO_LARGE, `source is ${facts.size} bytes, over the ${deps.settings.limits.maxTrackBytes}-byte limit`);
   }
+  return facts;
+}
+
+async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string, key: string, namePath: string, known?: { sha256: string; bytes: number }): Promise<StoredItem> {
+  // Bytes already hashed (staged) are checked before they reach a user's folder.
+  if (known && msg.expectedSha256 && known.sha256 !== msg.expectedSha256) throw hashMismatch(known.sha256, msg.expectedSha256);
+  const facts = await sourceFacts(deps, bucket, key);
   const { container, ...tags } = facts.tags;
   const destKey = await claimObjectKey(deps, {
     userId: msg.userId,
@@ -68,7 +105,7 @@ async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string
   return { key: destKey, bytes: known?.bytes ?? facts.size, sha256, contentType: facts.contentType, ...tags };
 }
 
-async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage, url: URL): Promise<StoredItem> {
+async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage, url: URL, opts: CopyOptions): Promise<StoredItem> {
   const limits = deps.settings.limits;
   const res = await deps.fetchOrigin(url, {
     allowOrigins: store.allowOrigins,
@@ -82,7 +119,7 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
     const { head, ended } = await peekHead(res.body);
     if (ended) source = Readable.from([head]);
     const tags = await tagsFromHead(head, res.contentType);
-    if (tags?.title && (tags.artist || tags.albumArtist)) named = tags;
+    if (tags?.title && (tags.artist || tags.albumArtist) && !opts.verifyFirst) named = tags;
   } catch (err) {
     res.body.destroy();
     throw originBodyFailure(err);
@@ -101,16 +138,12 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
     const { container: _c, ...tags } = (await deps.objectFacts(deps.media.bucket, destKey)).tags;
     return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...tags };
   }
-  // Tags elsewhere (an MP4 with its index at the end, ID3v1 only): stage, read, then copy.
-  // One staging object per attempt: two deliveries of one message must not share it.
-  const staging = `${stagingPrefix}${msg.cookie}/${msg.serviceTrackId}/${randomUUID()}`;
-  const sent = await streamToBucket(deps, source, res, staging, {});
-  try {
-    return await copyFromS3(deps, msg, deps.media.bucket, staging, res.finalUrl.pathname, sent);
-  } finally {
-    // A staging object that outlives a failed delete is removed by the bucket's lifecycle rule.
-    await deps.media.delete(staging).catch((err: unknown) => deps.logger.warn('could not delete a staging object', { key: staging, error: err as Error }));
-  }
+  // Tags elsewhere (an MP4 with its index at the end, ID3v1 only), or bytes to check first.
+  return viaStaging(deps, msg, (staging) => streamToBucket(deps, source, res, staging, {}), res.finalUrl.pathname);
+}
+
+export function hashMismatch(actual: string, expected: string): TrackFailure {
+  return new TrackFailure(HR.E_HASH_MISMATCH, `SHA-256 ${actual} does not match the store's ${expected}`);
 }
 
 /** Streams the origin's body into the bucket with bounded memory, hashing and counting it on the way. */

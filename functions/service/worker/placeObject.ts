@@ -29,10 +29,18 @@ export async function claimObjectKey(deps: WorkerDeps, p: Placement): Promise<st
 /**
  * Removes the files a failed or cancelled track left behind: the one this delivery copied and,
  * when an earlier attempt may have copied one too, every key the track ever claimed. The
- * claims themselves stay, so no other track can have taken those names meanwhile.
+ * claims themselves stay, so no other track can have taken those names meanwhile. A key the
+ * user's library holds for this track (an earlier download of it) is never removed.
  */
-export async function removeFilesOf(deps: WorkerDeps, p: { userId: string; owner: string }, copiedKey: string | undefined, earlierAttempts: boolean): Promise<void> {
+export async function removeFilesOf(
+  deps: WorkerDeps,
+  p: { userId: string; storeId: string; serviceTrackId: number },
+  copiedKey: string | undefined,
+  earlierAttempts: boolean,
+): Promise<void> {
   const keys = new Set(copiedKey ? [copiedKey] : []);
-  if (earlierAttempts) for (const k of await deps.library.keysOwnedBy(p.userId, p.owner)) keys.add(k);
-  for (const key of keys) await deps.media.delete(key);
+  if (earlierAttempts) for (const k of await deps.library.keysOwnedBy(p.userId, `${p.storeId}#${p.serviceTrackId}`)) keys.add(k);
+  if (keys.size === 0) return;
+  const kept = (await deps.library.get(p.userId, p.storeId, p.serviceTrackId))?.key;
+  for (const key of keys) if (key !== kept) await deps.media.delete(key);
 }

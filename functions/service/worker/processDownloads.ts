@@ -6,7 +6,7 @@ import { formatHResult, HR } from '../../core/hresult.js';
 import type { DownloadMessage, Store, Track, TrackState } from '../../core/types.js';
 import { factKey, trackRefKey, type TrackFacts } from '../../adapters/trackFacts.js';
 import type { WorkerDeps } from '../deps.js';
-import { copyTrack } from './copyTrack.js';
+import { copyTrack, hashMismatch } from './copyTrack.js';
 import { parseDownloadMessage } from './downloadMessage.js';
 import { removeFilesOf } from './placeObject.js';
 
@@ -46,7 +46,6 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promi
 
 async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, receiveCount: number): Promise<void> {
   const log = { cookie: msg.cookie, userId: msg.userId, serviceTrackId: msg.serviceTrackId };
-  const owner = { userId: msg.userId, owner: `${msg.storeId}#${msg.serviceTrackId}` };
   const current = facts.tracks.get(trackRefKey(msg));
   if (!current) {
     deps.logger.warn('download message for a track that is not recorded (expired?)', log);
@@ -54,7 +53,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
   }
   if (current.state !== 'queued') {
     // A duplicate, or a track cancelled meanwhile: nothing to copy, only what is owed.
-    if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, owner, undefined, receiveCount > 1);
+    if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, msg, undefined, receiveCount > 1);
     await askCompletionIfOwed(deps, current);
     return;
   }
@@ -73,14 +72,13 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
       await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' });
       return;
     }
-    const item = await copyTrack(deps, store, msg);
+    // A re-download lands on the key of the copy in the library: check the bytes before that.
+    const item = await copyTrack(deps, store, msg, { verifyFirst: existing !== undefined && msg.expectedSha256 !== undefined });
     copiedKey = item.key;
-    if (msg.expectedSha256 && msg.expectedSha256 !== item.sha256) {
-      throw new TrackFailure(HR.E_HASH_MISMATCH, `SHA-256 ${item.sha256} does not match the store's ${msg.expectedSha256}`);
-    }
+    if (msg.expectedSha256 && msg.expectedSha256 !== item.sha256) throw hashMismatch(item.sha256, msg.expectedSha256);
     const now = await finish(deps, current, 'stored', { hrResult: HR.S_OK, item });
     // Another delivery failed the track, or a cancel won the race: this copy must not stay.
-    if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, owner, copiedKey, false);
+    if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, false);
     if (now.moved) {
       deps.telemetry.count('TracksStored');
       deps.telemetry.count('BytesCopied', item.bytes);
@@ -96,7 +94,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
     const now = await finish(deps, current, 'failed', { hrResult: err.hresult, reason: err.message });
     if (now.moved) deps.telemetry.count('TracksFailed');
     // No file of a failed track may stay, this attempt's or an earlier one's.
-    if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, owner, copiedKey, receiveCount > 1);
+    if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, receiveCount > 1);
   }
 }
 
