@@ -10,12 +10,12 @@ import { LocalSecretBox } from '../../functions/adapters/secrets/localSecretBox.
 import { StoresRepo } from '../../functions/adapters/storesRepo.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { outputNames } from '../../infra/cdk/outputNames.js';
-import { regionOf } from '../../infra/cli/target.js';
-import { summarize } from '../../infra/cli/dlqCommands.js';
+import { regionOf } from '../../cli/target.js';
+import { summarize } from '../../cli/dlqCommands.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
-import { writeSandboxState } from '../../infra/sandbox/sandboxState.js';
-import { loadOrCreateSecretsKey } from '../../infra/sandbox/secretsKey.js';
+import { writeSandboxState } from '../../sandbox/sandboxState.js';
+import { loadOrCreateSecretsKey } from '../../sandbox/secretsKey.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

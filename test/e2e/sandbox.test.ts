@@ -7,8 +7,8 @@ import { after, test } from 'node:test';
 import { createClients } from '../../functions/adapters/clients.js';
 import { freePort, localCredentials, localRegion } from '../../infra/local/emulators.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
-import { demoCatalog } from '../../infra/sandbox/demoCatalog.js';
-import { readSandboxState, type SandboxState } from '../../infra/sandbox/sandboxState.js';
+import { demoCatalog } from '../../sandbox/demoCatalog.js';
+import { readSandboxState, type SandboxState } from '../../sandbox/sandboxState.js';
 import { objectsUnder } from '../support/bucketObjects.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'trackdrop-sandbox-'));
@@ -21,7 +21,7 @@ after(() => {
 
 /** `npm start`, as a newcomer runs it, on free ports; resolves once the walkthrough is printed. */
 async function startSandbox(ports: { api: number; store: number }): Promise<{ child: ChildProcess; state: SandboxState; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/sandbox/main.ts', '--port', String(ports.api), '--store-port', String(ports.store), '--data-dir', dataDir, '--lease', '3'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', String(ports.api), '--store-port', String(ports.store), '--data-dir', dataDir, '--lease', '3'], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -84,7 +84,7 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
   for (const item of lib.body.items) assert.equal(objects.get(String(item.key)), item.sha256);
 
   // npm run demo against the running sandbox: a whole session, then the Music tree and library.
-  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'infra/sandbox/demo.ts', '--tracks', '3', '--user', 'demo-check', '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000 });
+  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox/demo.ts', '--tracks', '3', '--user', 'demo-check', '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(demo.status, 0, demo.stderr);
   assert.match(demo.stdout, /users\/demo-check\/Music\//);
   assert.match(demo.stdout, /demo-check's library \(3 items\)/);

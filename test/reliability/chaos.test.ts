@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { runChaos, type ChaosResult } from '../../infra/chaos/chaosRun.js';
+import { runChaos, type ChaosResult } from '../chaos/chaosRun.js';
 
 // The small chaos run: 40 tracks under throttling, origin faults, wrong checksums, missing
 // licenses, a cancelled session and the store's endpoint down, with a fixed seed. Which request

@@ -5,7 +5,7 @@ import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { processCompletions } from '../../functions/service/completion/processCompletions.js';
 import { processDownloads } from '../../functions/service/worker/processDownloads.js';
 import { defaultSettings } from '../../functions/settings.js';
-import { AwsFaults, isTransitionTo, laterRangedRead } from '../../infra/chaos/faults.js';
+import { AwsFaults, isTransitionTo, laterRangedRead } from '../chaos/faults.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';

@@ -1,7 +1,7 @@
 import { ProvisionedThroughputExceededException, ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../functions/adapters/clients.js';
-import type { FakeStore, OriginFault } from '../local/fakeStore.js';
+import type { FakeStore, OriginFault } from '../../infra/local/fakeStore.js';
 
 /**
  * Fault injection for chaos runs and reliability tests.

@@ -7,7 +7,7 @@ import { LibraryRepo } from '../../functions/adapters/libraryRepo.js';
 import { formatHResult, HR, type HResult } from '../../functions/core/hresult.js';
 import type { LibraryItem, Track } from '../../functions/core/types.js';
 import { stagingPrefix } from '../../functions/resources.js';
-import type { FakeStore } from '../local/fakeStore.js';
+import type { FakeStore } from '../../infra/local/fakeStore.js';
 import { acceptableOutcomes, type ChaosPlan, type PlannedTrack } from './plan.js';
 
 /** A track is settled when nothing more will happen to it: the store has been told (or declined it). */

@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../functions/adapters/clients.js';
 import { DownloadsRepo } from '../../functions/adapters/downloadsRepo.js';
-import type { LocalStack } from '../local/localStack.js';
+import type { LocalStack } from '../../infra/local/localStack.js';
 import { isSettled } from './audit.js';
 
 /** Messages on a queue: visible, in flight (or waiting out a backoff) and delayed. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { startLocalStack } from '../local/localStack.js';
+import { startLocalStack } from '../infra/local/localStack.js';
 import { startDemoStore } from './demoStore.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
 import { loadOrCreateSecretsKey } from './secretsKey.js';

@@ -1,8 +1,8 @@
-import { hashApiKey, newApiKey } from '../../functions/core/apiKey.js';
-import { newSecret } from '../../functions/core/signature.js';
-import type { StoresRepo } from '../../functions/adapters/storesRepo.js';
-import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { startFakeStore, type FakeStore } from '../local/fakeStore.js';
+import { hashApiKey, newApiKey } from '../functions/core/apiKey.js';
+import { newSecret } from '../functions/core/signature.js';
+import type { StoresRepo } from '../functions/adapters/storesRepo.js';
+import { registerStore } from '../functions/service/admin/registerStore.js';
+import { startFakeStore, type FakeStore } from '../infra/local/fakeStore.js';
 import { demoCatalog, type DemoTrack } from './demoCatalog.js';
 import type { SandboxState } from './sandboxState.js';
 

@@ -1,9 +1,9 @@
 import { $ZodError } from 'zod/v4/core';
-import { StoresRepo } from '../../functions/adapters/storesRepo.js';
-import { normalizeOrigin } from '../../functions/core/sourceUrl.js';
-import { newSecret } from '../../functions/core/signature.js';
-import type { Store } from '../../functions/core/types.js';
-import { registerStore, StoreExistsError, type RegisterStoreInput } from '../../functions/service/admin/registerStore.js';
+import { StoresRepo } from '../functions/adapters/storesRepo.js';
+import { normalizeOrigin } from '../functions/core/sourceUrl.js';
+import { newSecret } from '../functions/core/signature.js';
+import type { Store } from '../functions/core/types.js';
+import { registerStore, StoreExistsError, type RegisterStoreInput } from '../functions/service/admin/registerStore.js';
 import { table } from '../sandbox/render.js';
 import { CliError, InvalidInputError, jsonHelp, jsonOption, printJson, UsageError, type Command, type CommandInput } from './command.js';
 import type { Target } from './target.js';

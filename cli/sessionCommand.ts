@@ -1,6 +1,6 @@
-import { DownloadsRepo } from '../../functions/adapters/downloadsRepo.js';
-import { formatHResult, hresult } from '../../functions/core/hresult.js';
-import { allStates, countStates } from '../../functions/core/trackState.js';
+import { DownloadsRepo } from '../functions/adapters/downloadsRepo.js';
+import { formatHResult, hresult } from '../functions/core/hresult.js';
+import { allStates, countStates } from '../functions/core/trackState.js';
 import { table } from '../sandbox/render.js';
 import { CliError, jsonHelp, jsonOption, printJson, UsageError, type Command } from './command.js';
 

@@ -1,4 +1,4 @@
-import { LibraryRepo } from '../../functions/adapters/libraryRepo.js';
+import { LibraryRepo } from '../functions/adapters/libraryRepo.js';
 import { table } from '../sandbox/render.js';
 import { jsonHelp, jsonOption, printJson, UsageError, type Command } from './command.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { StoreClient } from '../local/storeClient.js';
+import { StoreClient } from '../infra/local/storeClient.js';
 import { demoCatalog } from './demoCatalog.js';
 import { progressBar, table, tree } from './render.js';
 import { defaultDataDir, readSandboxState } from './sandboxState.js';

@@ -1,4 +1,4 @@
-import { makeMp3, makeWav, type AudioTags } from '../local/taggedAudio.js';
+import { makeMp3, makeWav, type AudioTags } from '../infra/local/taggedAudio.js';
 
 export interface DemoTrack {
   readonly serviceTrackId: number;

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
-import type { ResourceNames } from '../../functions/adapters/config.js';
-import { KmsSecretBox } from '../../functions/adapters/secrets/kmsSecretBox.js';
-import { LocalSecretBox } from '../../functions/adapters/secrets/localSecretBox.js';
-import type { SecretBox } from '../../functions/adapters/secrets/secretBox.js';
-import { outputNames } from '../cdk/outputNames.js';
-import { localCredentials, localRegion } from '../local/emulators.js';
+import { createClients, type AwsClients } from '../functions/adapters/clients.js';
+import type { ResourceNames } from '../functions/adapters/config.js';
+import { KmsSecretBox } from '../functions/adapters/secrets/kmsSecretBox.js';
+import { LocalSecretBox } from '../functions/adapters/secrets/localSecretBox.js';
+import type { SecretBox } from '../functions/adapters/secrets/secretBox.js';
+import { outputNames } from '../infra/cdk/outputNames.js';
+import { localCredentials, localRegion } from '../infra/local/emulators.js';
 import { defaultDataDir, readSandboxState } from '../sandbox/sandboxState.js';
 import { CliError } from './command.js';
 

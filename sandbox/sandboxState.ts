@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResourceNames } from '../../functions/adapters/config.js';
+import type { ResourceNames } from '../functions/adapters/config.js';
 
 /**
  * What a running sandbox tells the operator CLI and `npm run demo`: where its API and emulators
