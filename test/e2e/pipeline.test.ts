@@ -29,7 +29,7 @@ for (const dynamo of backends) describe(`on ${dynamo}`, () => {
   before(async () => {
     stack = await startLocalStack({ dynamo });
     store = await startFakeStore();
-    const reg = await registerStore(stack.deps.stores, {
+    const reg = await registerStore(stack.stores, {
       storeId: 'e2e-store',
       callbackUrl: store.callbackUrl,
       allowOrigins: [store.originUrl, 's3://e2e-sources'],
