@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { isCompletionOwed } from '../../core/completionOwed.js';
 import { memoize } from '../../core/memoize.js';
 import { HR } from '../../core/hresult.js';
 import type { CompletionMessage, LibraryItem, Store, Track } from '../../core/types.js';
@@ -92,7 +93,7 @@ async function completeTrack(deps: CompletionDeps, msg: { cookie: string; servic
     return true;
   }
   const log = { cookie: track.cookie, userId: track.userId, serviceTrackId: track.serviceTrackId };
-  if (track.state === 'completed' || track.notifiedAt || track.state === 'queued' || track.state === 'declined') return true;
+  if (!isCompletionOwed(track)) return true;
   const store = await storeOf(track.storeId);
   if (!store) {
     deps.logger.error('completion for a store that no longer exists', log);

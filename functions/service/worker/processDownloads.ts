@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { TrackFailure } from '../../core/errors.js';
+import { isCompletionOwed } from '../../core/completionOwed.js';
 import { memoize } from '../../core/memoize.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import type { DownloadMessage, Store, Track, TrackState } from '../../core/types.js';
@@ -104,7 +105,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
  * snapshot: the completion function then reads the track and skips it if the store was told.
  */
 async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = false): Promise<void> {
-  if (track.state !== 'queued' && track.state !== 'completed' && track.state !== 'declined' && !track.notifiedAt) {
+  if (isCompletionOwed(track)) {
     await deps.completionsQueue.sendSoon({ kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId, ...(snapshot ? { track } : {}) });
   }
 }
