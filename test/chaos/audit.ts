@@ -75,7 +75,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
       lost.push(`${trackRef(p)}: ${t ? `${t.state}${isCompletionOwed(t) ? ', store not told' : ''}` : 'never recorded'}`);
       continue;
     }
-    const hr = (t!.hrResult ?? (t!.state === 'declined' ? t!.hrDownload : HR.S_OK)) as HResult;
+    const hr = t!.hrResult ?? (t!.state === 'declined' ? t!.hrDownload : HR.S_OK);
     const label = `${t!.state} ${hresultName(hr)} (${formatHResult(hr)})`;
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     const got = `${t!.state} ${formatHResult(hr)}`;
@@ -162,7 +162,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
       continue;
     }
     tracksTold += 1;
-    const hr = formatHResult((t.hrResult ?? HR.S_OK) as HResult);
+    const hr = formatHResult(t.hrResult ?? HR.S_OK);
     for (const e of events) {
       if (!e.verified) callbackProblems.push(`${trackRef(p)}: a delivery failed signature verification`);
       if (e.body.hrResult !== hr) callbackProblems.push(`${trackRef(p)}: told ${String(e.body.hrResult)}, the track says ${hr}`);

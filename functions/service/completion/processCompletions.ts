@@ -1,32 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { isCompletionOwed } from '../../core/completionOwed.js';
 import { memoize } from '../../core/memoize.js';
+import { completionMessageSchema } from '../../core/queueMessages.js';
 import { HR } from '../../core/hresult.js';
 import type { CompletionMessage, LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
-
-const trackSnapshotSchema = z.looseObject({
-  cookie: z.string(),
-  storeId: z.string(),
-  userId: z.string(),
-  serviceTrackId: z.int(),
-  downloadParams: z.string(),
-  state: z.enum(['stored', 'failed', 'cancelled']),
-  updatedAt: z.string(),
-});
-
-const completionSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('track'),
-    cookie: z.string().check(z.minLength(1)),
-    serviceTrackId: z.int().check(z.minimum(0)),
-    track: z.optional(trackSnapshotSchema),
-  }),
-  z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
-]);
 
 export class CallbackFailedError extends Error {
   override readonly name = 'CallbackFailedError';
@@ -64,7 +44,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
 
 function parseMessage(body: string): CompletionMessage | undefined {
   try {
-    return completionSchema.parse(JSON.parse(body)) as CompletionMessage;
+    return completionMessageSchema.parse(JSON.parse(body));
   } catch {
     return undefined;
   }

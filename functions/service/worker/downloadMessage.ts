@@ -1,15 +1,4 @@
-import * as z from 'zod/mini';
-import { serviceTrackIdSchema, userIdSchema } from '../../core/schemas.js';
-import type { DownloadMessage } from '../../core/types.js';
-
-const downloadMessageSchema = z.object({
-  cookie: z.string().check(z.minLength(1)),
-  storeId: z.string().check(z.minLength(1)),
-  userId: userIdSchema,
-  serviceTrackId: serviceTrackIdSchema,
-  trackUrl: z.string().check(z.minLength(1)),
-  expectedSha256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
-});
+import { downloadMessageSchema, type DownloadMessage } from '../../core/queueMessages.js';
 
 export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
