@@ -69,3 +69,8 @@ export async function synthCloudAssembly(opts: SynthOptions): Promise<CloudAssem
   void output;
   return readCloudAssembly(opts.outdir);
 }
+
+/** The same assembly with another template (a test's edited copy); the assets stay the synthesized ones. */
+export function withTemplate(assembly: CloudAssembly, template: CfnTemplate): CloudAssembly {
+  return { ...assembly, template };
+}
