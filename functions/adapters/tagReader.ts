@@ -41,7 +41,7 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
   const client = new S3RangeClient(s3, bucket, key);
   // The tokenizer's own first read is [0, CHUNK] (it rounds up by a byte): ask for that, once.
   const first = await client.getResponse('GET', [0, CHUNK]);
-  const facts = { size: first.size, contentType: first.mimeType };
+  const facts = { size: first.size, contentType: client.contentType };
   try {
     const tok = await tokenizer(client, { avoidHeadRequests: true, initialChunkSize: CHUNK, minimumChunkSize: CHUNK });
     try {
@@ -64,9 +64,11 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
  * Tags from the head of a file still on its way in, to name it before it is uploaded: those a
  * file carries up front (ID3v2, FLAC, RIFF INFO). Undefined when the head does not tell.
  */
-export async function tagsFromHead(head: Buffer, mimeType: string | undefined): Promise<ReadTags | undefined> {
+export async function tagsFromHead(head: Buffer, _mimeType?: string): Promise<ReadTags | undefined> {
   try {
-    const meta = await parseBuffer(head, mimeType ? { mimeType } : undefined, { duration: false, skipCovers: true });
+    // The bytes say what the file is, as a player finds out: a store's Content-Type may be wrong
+    // (audio/mpeg on a FLAC would have it parsed as MPEG), so it is no hint here.
+    const meta = await parseBuffer(head, { size: head.length }, { duration: false, skipCovers: true });
     return toTags(meta, (at, n) => (at + n <= head.length ? head.subarray(at, at + n) : undefined), head.length);
   } catch {
     return undefined;
@@ -183,7 +185,8 @@ class S3RangeClient implements IRangeRequestClient {
   private readonly abortController = new AbortController();
   private readonly fetched: { start: number; bytes: Uint8Array }[] = [];
   private size: number | undefined;
-  private mimeType: string | undefined;
+  /** The object's Content-Type, kept on the copy; never a hint to the parser. */
+  contentType: string | undefined;
   /** The first error S3 itself gave, whatever the parser makes of it. */
   readFailure: unknown;
 
@@ -205,7 +208,7 @@ class S3RangeClient implements IRangeRequestClient {
       const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
       const contentRange = out.ContentRange ? parseContentRange(out.ContentRange) : undefined;
       this.size = contentRange?.instanceLength ?? out.ContentLength ?? bytes.length;
-      this.mimeType = out.ContentType;
+      this.contentType = out.ContentType;
       this.fetched.push({ start: from, bytes });
       return this.response(from, bytes);
     } catch (err) {
@@ -234,7 +237,8 @@ class S3RangeClient implements IRangeRequestClient {
     const size = this.size ?? bytes.length;
     return {
       size,
-      mimeType: this.mimeType,
+      // No type for the parser: it detects the format from the bytes (see tagsFromHead).
+      mimeType: undefined,
       acceptPartialRequests: true,
       contentRange: { firstBytePosition: from, lastBytePosition: from + bytes.length - 1, instanceLength: size },
       arrayBuffer: async () => bytes,

@@ -7,7 +7,8 @@ import { corpus, corpusBytes } from '../fixtures/audio/corpus.js';
 describe('tags read as players read them, from real encoders\' files', () => {
   for (const c of corpus) {
     test(c.file, async () => {
-      const tags = (await tagsFromHead(corpusBytes(c.file), c.contentType)) as Record<string, unknown> | undefined;
+      // Every file announced as audio/mpeg, as a careless origin would: the bytes decide.
+      const tags = (await tagsFromHead(corpusBytes(c.file), 'audio/mpeg')) as Record<string, unknown> | undefined;
       assert.ok(tags, 'tags read');
       for (const [field, want] of Object.entries(c.library)) {
         if (field === 'coverKey') continue; // the worker's, not the file's
