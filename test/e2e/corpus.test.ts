@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../functions/adapters/aws/s3Client.js';
+import { readObjectFacts } from '../../functions/adapters/tagReader.js';
+import { localCredentials, localRegion } from '../../infra/local/emulators.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
@@ -33,6 +36,30 @@ describe('the corpus end to end', () => {
   after(async () => {
     await stack?.stop();
     await store?.close();
+  });
+
+  test('s3:// tag reads stay ranged: a 4 MiB FLAC with a 300 KB cover costs its header blocks, not the file', async (t) => {
+    const { file: big, headerBytes } = flacWithCover(corpusBytes('acdc.flac'), 300_000, 4 * 1024 * 1024);
+    await stack.clients.s3.send(new PutObjectCommand({ Bucket: 'corpus-sources', Key: 'big/acdc.flac', Body: big, ContentType: 'audio/flac' }));
+    // A client of its own that counts the bytes each GET brings back.
+    const s3 = createS3Client({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
+    let fetched = 0;
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        fetched += Number((out.output as { ContentLength?: number } | undefined)?.ContentLength ?? 0);
+        return out;
+      },
+      { step: 'initialize', name: 'countBytes' },
+    );
+    const facts = await readObjectFacts(s3, 'corpus-sources', 'big/acdc.flac');
+    assert.equal(facts.tags.title, 'Shoot to Thrill');
+    assert.equal(facts.cover?.data.length, 300_000);
+    assert.equal(facts.size, big.length);
+    t.diagnostic(`${fetched} bytes fetched of ${big.length}`);
+    // The header blocks, the 128-byte tail (ID3v1's place) and the reads' rounding up to 64 KiB
+    // (the first read, and the one for the header after the picture): never the audio.
+    assert.ok(fetched <= headerBytes + 128 + 2 * (64 * 1024 + 1), `${fetched} bytes fetched of ${big.length}, header ${headerBytes}`);
   });
 
   for (const kind of ['https', 's3'] as const) {
@@ -91,3 +118,39 @@ describe('the corpus end to end', () => {
     });
   }
 });
+
+/**
+ * The corpus FLAC with its PICTURE block's image grown to `pictureBytes` (the JPEG padded) and
+ * its audio frames repeated to about `totalBytes`: a file as large as a real track, its cover
+ * in the header blocks as taggers put it.
+ */
+function flacWithCover(flac: Buffer, pictureBytes: number, totalBytes: number): { file: Buffer; headerBytes: number } {
+  const blocks: Buffer[] = [];
+  let pos = 4;
+  for (let last = false; !last; ) {
+    last = (flac[pos]! & 0x80) !== 0;
+    const type = flac[pos]! & 0x7f;
+    const length = flac.readUIntBE(pos + 1, 3);
+    let data = flac.subarray(pos + 4, pos + 4 + length);
+    pos += 4 + length;
+    if (type === 6) {
+      // PICTURE: type, MIME, description, width, height, depth, colours, then the image's length and bytes.
+      const mimeLength = data.readUInt32BE(4);
+      const descLength = data.readUInt32BE(8 + mimeLength);
+      const fixed = 12 + mimeLength + descLength + 16;
+      const image = data.subarray(fixed + 4, fixed + 4 + data.readUInt32BE(fixed));
+      const grown = Buffer.concat([image, Buffer.alloc(pictureBytes - image.length)]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(grown.length);
+      data = Buffer.concat([data.subarray(0, fixed), length, grown]);
+    }
+    const header = Buffer.alloc(4);
+    header[0] = type | (last ? 0x80 : 0);
+    header.writeUIntBE(data.length, 1, 3);
+    blocks.push(header, data);
+  }
+  const frames = flac.subarray(pos);
+  const repeats = Math.ceil(totalBytes / frames.length);
+  const header = Buffer.concat([flac.subarray(0, 4), ...blocks]);
+  return { file: Buffer.concat([header, ...Array.from({ length: repeats }, () => frames)]), headerBytes: header.length };
+}
