@@ -3,8 +3,9 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { isCompletionOwed } from '../../core/completionOwed.js';
 import { memoize } from '../../core/memoize.js';
 import { completionMessageSchema } from '../../core/queueMessages.js';
+import { parseRecords, poisonError } from '../queueRecords.js';
 import { HR } from '../../core/hresult.js';
-import type { CompletionMessage, LibraryItem, Store, Track } from '../../core/types.js';
+import type { LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
 
@@ -19,7 +20,7 @@ export class CallbackFailedError extends Error {
  */
 export async function processCompletions(deps: CompletionDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const storeOf = memoize((id: string) => deps.stores.get(id));
-  const messages = new Map(event.Records.map((r) => [r.messageId, parseMessage(r.body)]));
+  const messages = parseRecords(deps.logger, 'completions', event.Records, completionMessageSchema);
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
   await deps.library.putMany([...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : [])));
   const processor = new BatchProcessor(EventType.SQS);
@@ -27,7 +28,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
     event,
     async (record: SQSRecord) => {
       const msg = messages.get(record.messageId);
-      if (!msg) throw new Error('malformed completion message');
+      if (!msg) throw poisonError('completions');
       const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf) : await announceSession(deps, msg.cookie, storeOf);
       if (!delivered) {
         const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
@@ -40,14 +41,6 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
   );
   deps.telemetry.flush();
   return response;
-}
-
-function parseMessage(body: string): CompletionMessage | undefined {
-  try {
-    return completionMessageSchema.parse(JSON.parse(body));
-  } catch {
-    return undefined;
-  }
 }
 
 /** A stored track's library row; none for S_FALSE (the row is there already) or other outcomes. */
