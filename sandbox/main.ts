@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../infra/local/localStack.js';
+import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { startDemoStore } from './demoStore.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
 import { loadOrCreateSecretsKey } from './secretsKey.js';
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
   }
   const dataDir = values['data-dir'];
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  // Before anything opens the folder's files: a second sandbox on it says so and stops here.
+  const lock = lockDataDir(dataDir);
+  process.on('exit', () => lock.release());
 
   const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logLevel: values['log-level'], leaseSeconds: lease, secretsKey: loadOrCreateSecretsKey(dataDir) });
   const saved = readSandboxState(dataDir);
@@ -79,7 +83,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
+  if (err instanceof DataDirInUseError) console.error(`trackdrop: ${err.message}.`);
+  else if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
   else console.error('trackdrop: the sandbox could not start:', err);
   process.exit(1);
 });
