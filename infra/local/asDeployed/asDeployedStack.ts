@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
@@ -61,7 +62,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
   const { template, stackName } = opts.assembly;
   const pseudo: Pseudo = { region: localRegion, accountId: localAccountId, stackName };
   const emulators = await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
-  const kms = await startKmsStandIn({ region: localRegion, accountId: localAccountId });
+  const kms = await startKmsStandIn({ region: localRegion, accountId: localAccountId, keyFile: opts.dataDir ? join(opts.dataDir, 'kms-stand-in-keys.json') : undefined });
   const clientOpts = { region: localRegion, credentials: localCredentials };
   const admin = {
     ...createClients({}, { ...clientOpts, endpoints: emulators.endpoints }),
@@ -69,7 +70,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
   };
   const started: { stop(): unknown }[] = [];
   try {
-    const { locals, notes } = await provisionFromTemplate(template, pseudo, admin, () => kms.createKey());
+    const { locals, notes } = await provisionFromTemplate(template, pseudo, admin, (name) => kms.createKey(name));
     const resourcePolicies = resourcePoliciesOf(template, locals, pseudo);
     const denials: Denial[] = [];
     const functions = new Map<string, DeployedFunction>();

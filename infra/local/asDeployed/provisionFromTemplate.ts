@@ -30,7 +30,7 @@ export async function provisionFromTemplate(
   template: CfnTemplate,
   pseudo: Pseudo,
   clients: AwsClients,
-  createKey: () => string,
+  createKey: (name: string) => string,
 ): Promise<Provisioned> {
   const locals = new Map<string, LocalValue>();
   const notes: ProvisionNotes = { skipped: [] };
@@ -42,7 +42,7 @@ export async function provisionFromTemplate(
     const name = physical(id, 64);
     switch (r.Type) {
       case 'AWS::KMS::Key': {
-        const keyId = createKey();
+        const keyId = createKey(id);
         locals.set(id, { ref: keyId, attrs: { Arn: `arn:aws:kms:${region}:${accountId}:key/${keyId}`, KeyId: keyId } });
         break;
       }
