@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { startDemoStore } from './demoStore.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
@@ -50,13 +49,12 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = values['data-dir'];
-  const logger = new Logger({ serviceName: 'trackdrop', logLevel: values['log-level'] as 'WARN' });
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
   const release = lockDataDir(dataDir);
   process.on('exit', release);
   const start = values['as-deployed'] ? startAsDeployedRuntime : startSourceRuntime;
-  const stack = await start({ dataDir, dynamo, port, logger, leaseSeconds: lease, log });
+  const stack = await start({ dataDir, dynamo, port, logLevel: values['log-level'], leaseSeconds: lease, log });
   // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);
   const demo = await startDemoStore(stack.stores, storePort, saved?.names.tables.stores === stack.names.tables.stores ? saved.demoStore : undefined, log);

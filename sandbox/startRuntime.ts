@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ResourceNames } from '../functions/adapters/config.js';
 import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { KmsSecretBox } from '../functions/adapters/secrets/kmsSecretBox.js';
@@ -25,20 +24,21 @@ export interface RuntimeOptions {
   readonly dataDir: string;
   readonly dynamo: DynamoBackend;
   readonly port: number;
-  readonly logger: Logger;
+  /** The functions' log level (POWERTOOLS_LOG_LEVEL in source mode). */
+  readonly logLevel: string;
   readonly leaseSeconds: number;
   readonly log: (line: string) => void;
 }
 
 /** Source mode: the handlers' TypeScript, wired in this process. */
 export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRuntime> {
-  const stack = await startLocalStack({ dataDir: o.dataDir, dynamo: o.dynamo, apiPort: o.port, logger: o.logger, leaseSeconds: o.leaseSeconds, secretsKey: loadOrCreateSecretsKey(o.dataDir) });
+  const stack = await startLocalStack({ dataDir: o.dataDir, dynamo: o.dynamo, apiPort: o.port, logLevel: o.logLevel, leaseSeconds: o.leaseSeconds, secretsKey: loadOrCreateSecretsKey(o.dataDir) });
   return {
     apiUrl: stack.api.url,
     endpoints: stack.emulators.endpoints,
     names: stack.provisioned.names,
     dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
-    stores: stack.deps.stores,
+    stores: stack.stores,
     stop: () => stack.stop(),
   };
 }

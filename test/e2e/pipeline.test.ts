@@ -30,6 +30,6 @@ for (const dynamo of backends) describe(`on ${dynamo}`, () => {
   });
 
   test('a session of 20 DownloadTrack calls ends with files, library rows and signed callbacks', async () => {
-    await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.deps.stores }, store);
+    await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores }, store);
   });
 });
