@@ -58,6 +58,13 @@ export async function provisionFromTemplate(
       case 'AWS::ApiGatewayV2::Stage':
         locals.set(id, { ref: id, attrs: {} });
         break;
+      // A user pool has no local counterpart; its id lets the template's issuer URL resolve.
+      case 'AWS::Cognito::UserPool':
+        locals.set(id, { ref: `${region}_local${id.slice(0, 8)}`, attrs: { Arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${region}_local${id.slice(0, 8)}` } });
+        break;
+      case 'AWS::Cognito::UserPoolClient':
+        locals.set(id, { ref: `local${id}`.slice(0, 26).toLowerCase(), attrs: {} });
+        break;
       case 'AWS::Logs::LogGroup': {
         const group = typeof props(r).LogGroupName === 'string' ? String(props(r).LogGroupName) : `/aws/lambda/${name}`;
         locals.set(id, { ref: group, attrs: { Arn: `arn:aws:logs:${region}:${accountId}:log-group:${group}:*` } });
