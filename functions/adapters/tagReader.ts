@@ -221,16 +221,15 @@ class S3RangeClient implements IRangeRequestClient {
 
   /** Bytes already fetched at [from, from + length), joined across adjacent reads; undefined if not all were. */
   cached(from: number, length: number): Uint8Array | undefined {
-    const out = new Uint8Array(length);
-    let at = from;
-    while (at < from + length) {
+    const takes: Uint8Array[] = [];
+    for (let at = from; at < from + length; ) {
       const piece = this.fetched.find((f) => f.start <= at && f.start + f.bytes.length > at);
-      if (!piece) return undefined;
+      if (!piece) return undefined; // checked before anything is allocated: a header may claim any size
       const take = piece.bytes.subarray(at - piece.start, Math.min(piece.bytes.length, from + length - piece.start));
-      out.set(take, at - from);
+      takes.push(take);
       at += take.length;
     }
-    return out;
+    return takes.length === 1 ? takes[0] : Buffer.concat(takes);
   }
 
   private response(from: number, bytes: Uint8Array): IRangeRequestResponse {
