@@ -26,7 +26,7 @@ describe('the corpus end to end', () => {
   before(async () => {
     stack = await startLocalStack();
     store = await startFakeStore();
-    const reg = await registerStore(stack.deps.stores, { storeId: 'corpus-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, 's3://corpus-sources'] });
+    const reg = await registerStore(stack.stores, { storeId: 'corpus-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, 's3://corpus-sources'] });
     store.secret = reg.signingSecret;
     client = new StoreClient(stack.api.url, reg.apiKey);
     // Every object announced as audio/mpeg, as a store's bulk upload might: the bytes decide.
