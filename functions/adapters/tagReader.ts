@@ -5,7 +5,11 @@ import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
 import type { TrackTags } from '../core/types.js';
 import { findId3v2, readId3v2Text, type ReadBytes } from './id3v2Text.js';
 
-/** Tags and format as read; `container` is also what the file extension comes from. */
+/**
+ * Tags and format as read. `container` is music-metadata's own name (`MPEG`, `M4A/isom/iso2`,
+ * `ASF/audio`…), what the file extension and the audio check go by; a library item names it
+ * plainly (containerName).
+ */
 export type ReadTags = TrackTags;
 
 /** An embedded front cover, for the album folder's `Folder.jpg` / `Folder.png`. */
@@ -106,7 +110,7 @@ function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
     genres,
     durationSeconds: f.duration !== undefined ? Math.round(f.duration * 1000) / 1000 : undefined,
     codec: text(f.codec),
-    container: containerName(f.container),
+    container: f.container,
     bitrate: f.bitrate !== undefined && Number.isFinite(f.bitrate) ? Math.round(f.bitrate) : undefined,
     sampleRate: count(f.sampleRate),
     channels: count(f.numberOfChannels),
@@ -132,13 +136,6 @@ function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
 function raw(read: ReadBytes, size: number): Map<string, string[]> | undefined {
   const at = findId3v2(read, size);
   return at === undefined ? undefined : readId3v2Text(read, at);
-}
-
-/** music-metadata's container, named plainly: `M4A/isom/iso2` is MP4, `ASF/audio` is ASF. */
-function containerName(c: string | undefined): string | undefined {
-  const first = c?.split('/')[0];
-  if (!first) return undefined;
-  return /^(m4a|mp4|m4b|m4p|3gp|mov)/i.test(first) ? 'MP4' : first;
 }
 
 /** A value as tagged, bounded in length; an empty one is no value. */
