@@ -89,8 +89,8 @@ export const VALUE_SEPARATOR = '; ';
 function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
   const c = meta.common;
   const f = meta.format;
-  // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.3 at '/' and trims).
-  const id3 = f.tagTypes.some((t) => t === 'ID3v2.3' || t === 'ID3v2.4') ? raw(read, size) : undefined;
+  // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.2/2.3 at '/' and trims).
+  const id3 = f.tagTypes.some((t) => /^ID3v2\.[234]$/.test(t)) ? raw(read, size) : undefined;
   const artists = list(id3?.get('TPE1') ?? c.artists ?? (c.artist ? [c.artist] : undefined));
   const albumArtists = list(id3?.get('TPE2') ?? c.albumartists ?? (c.albumartist ? [c.albumartist] : undefined));
   const genres = list(c.genre);

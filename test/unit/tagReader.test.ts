@@ -67,6 +67,19 @@ describe('ID3v2 text frames, raw', () => {
     assert.deepEqual(readId3v2Text(read(form), at)!.get('TPE1'), ['x'.repeat(200)]);
   });
 
+  test('ID3v2.2 (old iTunes files): 3-character frames, the artist whole', () => {
+    const frame = (id: string, text: string) => {
+      const data = Buffer.concat([Buffer.from([0]), Buffer.from(text, 'latin1')]);
+      return Buffer.concat([Buffer.from(id, 'latin1'), Buffer.from([0, 0, data.length]), data]);
+    };
+    const body = Buffer.concat([frame('TP1', 'AC/DC'), frame('TAL', 'Back in Black '), frame('TT2', 'Hells Bells')]);
+    const tag = Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([2, 0, 0, 0, 0, 0, body.length]), body]);
+    const frames = readId3v2Text(read(tag), 0)!;
+    assert.deepEqual(frames.get('TPE1'), ['AC/DC']);
+    assert.deepEqual(frames.get('TALB'), ['Back in Black ']);
+    assert.deepEqual(frames.get('TIT2'), ['Hells Bells']);
+  });
+
   test('a tag not all read answers nothing rather than a part', () => {
     const tag = id3(3, [['TPE1', 0, Buffer.from('AC/DC', 'latin1')]]);
     assert.equal(readId3v2Text(read(tag.subarray(0, 12)), 0), undefined);
