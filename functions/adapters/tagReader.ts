@@ -5,7 +5,11 @@ import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
 import type { TrackTags } from '../core/types.js';
 import { findId3v2, readId3v2Text, type ReadBytes } from './id3v2Text.js';
 
-/** Tags and format as read; `container` is also what the file extension comes from. */
+/**
+ * Tags and format as read. `container` is music-metadata's own name (`MPEG`, `M4A/isom/iso2`,
+ * `ASF/audio`…), what the file extension and the audio check go by; a library item names it
+ * plainly (containerName).
+ */
 export type ReadTags = TrackTags;
 
 /** An embedded front cover, for the album folder's `Folder.jpg` / `Folder.png`. */
@@ -85,8 +89,8 @@ export const VALUE_SEPARATOR = '; ';
 function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
   const c = meta.common;
   const f = meta.format;
-  // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.3 at '/' and trims).
-  const id3 = f.tagTypes.some((t) => t === 'ID3v2.3' || t === 'ID3v2.4') ? raw(read, size) : undefined;
+  // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.2/2.3 at '/' and trims).
+  const id3 = f.tagTypes.some((t) => /^ID3v2\.[234]$/.test(t)) ? raw(read, size) : undefined;
   const artists = list(id3?.get('TPE1') ?? c.artists ?? (c.artist ? [c.artist] : undefined));
   const albumArtists = list(id3?.get('TPE2') ?? c.albumartists ?? (c.albumartist ? [c.albumartist] : undefined));
   const genres = list(c.genre);
@@ -106,7 +110,7 @@ function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
     genres,
     durationSeconds: f.duration !== undefined ? Math.round(f.duration * 1000) / 1000 : undefined,
     codec: text(f.codec),
-    container: containerName(f.container),
+    container: f.container,
     bitrate: f.bitrate !== undefined && Number.isFinite(f.bitrate) ? Math.round(f.bitrate) : undefined,
     sampleRate: count(f.sampleRate),
     channels: count(f.numberOfChannels),
@@ -132,13 +136,6 @@ function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
 function raw(read: ReadBytes, size: number): Map<string, string[]> | undefined {
   const at = findId3v2(read, size);
   return at === undefined ? undefined : readId3v2Text(read, at);
-}
-
-/** music-metadata's container, named plainly: `M4A/isom/iso2` is MP4, `ASF/audio` is ASF. */
-function containerName(c: string | undefined): string | undefined {
-  const first = c?.split('/')[0];
-  if (!first) return undefined;
-  return /^(m4a|mp4|m4b|m4p|3gp|mov)/i.test(first) ? 'MP4' : first;
 }
 
 /** A value as tagged, bounded in length; an empty one is no value. */
@@ -221,16 +218,15 @@ class S3RangeClient implements IRangeRequestClient {
 
   /** Bytes already fetched at [from, from + length), joined across adjacent reads; undefined if not all were. */
   cached(from: number, length: number): Uint8Array | undefined {
-    const out = new Uint8Array(length);
-    let at = from;
-    while (at < from + length) {
+    const takes: Uint8Array[] = [];
+    for (let at = from; at < from + length; ) {
       const piece = this.fetched.find((f) => f.start <= at && f.start + f.bytes.length > at);
-      if (!piece) return undefined;
+      if (!piece) return undefined; // checked before anything is allocated: a header may claim any size
       const take = piece.bytes.subarray(at - piece.start, Math.min(piece.bytes.length, from + length - piece.start));
-      out.set(take, at - from);
+      takes.push(take);
       at += take.length;
     }
-    return out;
+    return takes.length === 1 ? takes[0] : Buffer.concat(takes);
   }
 
   private response(from: number, bytes: Uint8Array): IRangeRequestResponse {
