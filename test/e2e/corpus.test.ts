@@ -10,7 +10,7 @@ import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { corpus, corpusBytes } from '../fixtures/audio/corpus.js';
-import { objectsUnder } from '../support/bucketObjects.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
 
 /**
