@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { startLocalStack } from '../infra/local/localStack.js';
+import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { startDemoStore } from './demoStore.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
-import { loadOrCreateSecretsKey } from './secretsKey.js';
+import { startAsDeployedRuntime, startSourceRuntime } from './startRuntime.js';
 import { walkthrough } from './walkthrough.js';
 
 const HELP = `Usage: npm start -- [options]
@@ -17,6 +17,9 @@ Options:
   --dynamodb <kind>   dynalite (default) or dynamodb-local (needs Java)
   --log-level <lvl>   DEBUG, INFO, WARN (default) or ERROR
   --lease <seconds>   how soon work of a killed sandbox is picked up again (default 30)
+  --as-deployed       run what \`cdk synth\` produces instead of the sources: the bundles in
+                      Node.js 24 containers, the template's environment, routes, event
+                      sources and IAM policies (every refused request is printed)
   -h, --help          this text`;
 
 async function main(): Promise<void> {
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       dynamodb: { type: 'string', default: 'dynalite' },
       'log-level': { type: 'string', default: 'WARN' },
       lease: { type: 'string', default: '30' },
+      'as-deployed': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -47,18 +51,22 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'];
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logLevel: values['log-level'], leaseSeconds: lease, secretsKey: loadOrCreateSecretsKey(dataDir) });
+  const release = lockDataDir(dataDir);
+  process.on('exit', release);
+  const start = values['as-deployed'] ? startAsDeployedRuntime : startSourceRuntime;
+  const stack = await start({ dataDir, dynamo, port, logLevel: values['log-level'], leaseSeconds: lease, log });
+  // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);
-  const demo = await startDemoStore(stack.stores, storePort, saved?.demoStore, log);
+  const demo = await startDemoStore(stack.stores, storePort, saved?.names.tables.stores === stack.names.tables.stores ? saved.demoStore : undefined, log);
   writeSandboxState(dataDir, {
-    apiUrl: stack.api.url,
-    endpoints: stack.emulators.endpoints,
-    names: stack.provisioned.names,
-    dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
+    apiUrl: stack.apiUrl,
+    endpoints: stack.endpoints,
+    names: stack.names,
+    dlqUrls: stack.dlqUrls,
     demoStore: demo.credentials,
     pid: process.pid,
   });
-  console.log(walkthrough({ apiUrl: stack.api.url, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
+  console.log(walkthrough({ apiUrl: stack.apiUrl, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -79,7 +87,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
+  if (err instanceof DataDirInUseError) console.error(`trackdrop: ${err.message}`);
+  else if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
   else console.error('trackdrop: the sandbox could not start:', err);
   process.exit(1);
 });
