@@ -47,6 +47,8 @@ export interface StoredItem extends TrackTags {
   readonly bytes: number;
   readonly sha256: string;
   readonly contentType?: string | undefined;
+  /** The album's cover art in the Music folder (`…/Folder.jpg`), when there is one. */
+  readonly coverKey?: string | undefined;
 }
 
 export interface Track {

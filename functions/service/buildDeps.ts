@@ -6,6 +6,7 @@ import { noTelemetry, type Telemetry } from '../adapters/telemetry.js';
 import type { TrackdropSettings } from '../settings.js';
 import { buildApiDeps } from './apiDeps.js';
 import { buildCompletionDeps } from './completionDeps.js';
+import { buildListenerDeps } from './listenerDeps.js';
 import type { Deps } from './deps.js';
 import { buildWorkerDeps } from './workerDeps.js';
 
@@ -27,5 +28,5 @@ export function buildDeps(clients: AwsClients, names: ResourceNames, settings: T
     telemetry: opts.telemetry ?? noTelemetry,
     secretBox: opts.secretBox,
   };
-  return { ...buildApiDeps(input), ...buildCompletionDeps(input), ...buildWorkerDeps(input) };
+  return { ...buildApiDeps(input), ...buildCompletionDeps(input), ...buildWorkerDeps(input), ...buildListenerDeps(input) };
 }

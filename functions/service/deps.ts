@@ -6,6 +6,7 @@ import type { CallbackSender } from '../adapters/callbackSender.js';
 import type { ResourceNames } from '../adapters/config.js';
 import type { SecretBox } from '../adapters/secrets/secretBox.js';
 import type { DownloadsRepo } from '../adapters/downloadsRepo.js';
+import type { FileUrls } from '../adapters/fileUrls.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { LicensesRepo } from '../adapters/licensesRepo.js';
 import type { MediaStore } from '../adapters/mediaStore.js';
@@ -56,8 +57,18 @@ export interface CompletionDeps extends CommonDeps {
   readonly callbacks: CallbackSender;
 }
 
-/** All of it: the sandbox and tests run the three functions in one process. */
-export type Deps = ApiDeps & WorkerDeps & CompletionDeps;
+/** The listener API: the user's own library rows, sessions and files, nothing of the stores'. */
+export interface ListenerDeps {
+  readonly settings: TrackdropSettings;
+  readonly logger: Logger;
+  readonly telemetry: Telemetry;
+  readonly downloads: DownloadsRepo;
+  readonly library: LibraryRepo;
+  readonly fileUrls: FileUrls;
+}
+
+/** All of it: the sandbox and tests run every function in one process. */
+export type Deps = ApiDeps & WorkerDeps & CompletionDeps & ListenerDeps;
 
 /** What every builder starts from. */
 export interface DepsInput {

@@ -6,8 +6,8 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionSettings } from '../../functions/settings.js';
 
-/** The three handlers in `functions/handlers/`, each exporting `handler`. */
-export type HandlerName = 'api' | 'worker' | 'completion';
+/** The handlers in `functions/handlers/`, each exporting `handler`. */
+export type HandlerName = 'api' | 'worker' | 'completion' | 'listener';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
