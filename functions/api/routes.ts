@@ -41,3 +41,10 @@ export type ListenerRouteName = ListenerRoute['name'];
 /** The routes each function serves, by route key. */
 export const apiRouteNames = new Map(routes.filter((r): r is ApiRoute => r.fn === 'api').map((r) => [routeKey(r), r.name]));
 export const listenerRouteNames = new Map(routes.filter((r): r is ListenerRoute => r.fn === 'listener').map((r) => [routeKey(r), r.name]));
+
+/** The API's CORS answer to a locker page on another origin (API Gateway's CORS configuration; the sandbox mirrors it). */
+export const lockerCors = {
+  allowHeaders: ['authorization', 'content-type'],
+  allowMethods: ['GET', 'OPTIONS'],
+  maxAgeSeconds: 600,
+} as const;

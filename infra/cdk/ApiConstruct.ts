@@ -15,7 +15,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routes, type RouteFunction } from '../../functions/api/routes.js';
+import { lockerCors, routes, type RouteFunction } from '../../functions/api/routes.js';
 import type { TrackdropSettings } from '../../functions/settings.js';
 import type { ListenerIssuer } from './ListenerAuthConstruct.js';
 
@@ -45,13 +45,6 @@ const accessLogFields = {
   integrationError: '$context.integrationErrorMessage',
   error: '$context.error.message',
 };
-
-/** The CORS answer API Gateway gives a locker page on another origin (the sandbox's adapter mirrors it). */
-export const lockerCors = {
-  allowHeaders: ['authorization', 'content-type'],
-  allowMethods: ['GET', 'OPTIONS'],
-  maxAgeSeconds: 600,
-} as const;
 
 /**
  * The HTTP API: one route per entry of the shared route table, to the function the table names.
