@@ -19,6 +19,8 @@ export interface Target {
   /** For messages: `the sandbox in .sandbox`, `stack Trackdrop (eu-west-1)`. */
   readonly label: string;
   readonly apiUrl: string;
+  /** The sandbox's local issuer of listener tokens, and the data folder holding its key. */
+  readonly localIssuer?: { readonly url: string; readonly dataDir: string } | undefined;
   readonly names: ResourceNames;
   readonly dlqUrls: Readonly<Record<QueueName, string>>;
   readonly clients: AwsClients;
@@ -59,6 +61,7 @@ export function sandboxTarget(dataDir: string): Target {
     kind: 'sandbox',
     label: `the sandbox in ${dataDir}`,
     apiUrl: state.apiUrl,
+    localIssuer: state.issuerUrl ? { url: state.issuerUrl, dataDir } : undefined,
     names: state.names,
     dlqUrls: state.dlqUrls,
     clients,

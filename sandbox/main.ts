@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { startLocalStack } from '../infra/local/localStack.js';
+import { StoreClient } from '../infra/local/storeClient.js';
+import { startDemoSession } from './demoSession.js';
 import { startDemoStore } from './demoStore.js';
+import { startLockerServer } from './lockerServer.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
 import { loadOrCreateSecretsKey } from './secretsKey.js';
 import { walkthrough } from './walkthrough.js';
@@ -14,17 +17,24 @@ completion functions, and a demo store. Data persists in the data folder.
 Options:
   --port <n>          API port (default 4000, or TRACKDROP_PORT)
   --store-port <n>    demo store port (default 4100)
+  --locker-port <n>   locker page port (default 4200)
+  --issuer-port <n>   local identity provider port (default 4300)
   --data-dir <path>   where data persists (default ${defaultDataDir})
   --dynamodb <kind>   dynalite (default) or dynamodb-local (needs Java)
   --log-level <lvl>   DEBUG, INFO, WARN (default) or ERROR
   --lease <seconds>   how soon work of a killed sandbox is picked up again (default 30)
   -h, --help          this text`;
 
+/** The listener the sandbox fills a library for, and offers at the locker's sign-in. */
+const demoUser = 'demo-user';
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.TRACKDROP_PORT ?? '4000' },
       'store-port': { type: 'string', default: '4100' },
+      'locker-port': { type: 'string', default: '4200' },
+      'issuer-port': { type: 'string', default: '4300' },
       'data-dir': { type: 'string', default: defaultDataDir },
       dynamodb: { type: 'string', default: 'dynalite' },
       'log-level': { type: 'string', default: 'WARN' },
@@ -38,9 +48,11 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   const storePort = Number(values['store-port']);
+  const lockerPort = Number(values['locker-port']);
+  const issuerPort = Number(values['issuer-port']);
   const dynamo = values.dynamodb;
   const lease = Number(values.lease);
-  if (!Number.isInteger(port) || !Number.isInteger(storePort) || !(lease >= 2 && lease <= 43_200) || (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')) {
+  if (![port, storePort, lockerPort, issuerPort].every(Number.isInteger) || !(lease >= 2 && lease <= 43_200) || (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')) {
     console.error(`trackdrop: bad option\n\n${HELP}`);
     process.exitCode = 2;
     return;
@@ -49,18 +61,39 @@ async function main(): Promise<void> {
   const logger = new Logger({ serviceName: 'trackdrop', logLevel: values['log-level'] as 'WARN' });
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logger, leaseSeconds: lease, secretsKey: loadOrCreateSecretsKey(dataDir) });
+  // The page's origin first: the API's CORS configuration names it.
+  const locker = await startLockerServer({ port: lockerPort });
+  const stack = await startLocalStack({
+    dataDir,
+    dynamo,
+    apiPort: port,
+    issuerPort,
+    lockerOrigins: [locker.url],
+    logger,
+    leaseSeconds: lease,
+    secretsKey: loadOrCreateSecretsKey(dataDir),
+  });
+  locker.configure({ apiUrl: stack.api.url, issuerUrl: stack.issuer.url, users: [demoUser] });
   const saved = readSandboxState(dataDir);
   const demo = await startDemoStore(stack.deps.stores, storePort, saved?.demoStore, log);
   writeSandboxState(dataDir, {
     apiUrl: stack.api.url,
+    issuerUrl: stack.issuer.url,
+    lockerUrl: locker.url,
     endpoints: stack.emulators.endpoints,
     names: stack.provisioned.names,
     dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
     demoStore: demo.credentials,
     pid: process.pid,
   });
-  console.log(walkthrough({ apiUrl: stack.api.url, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
+  console.log(walkthrough({ apiUrl: stack.api.url, lockerUrl: locker.url, demoUser, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
+  // A first start gives the demo user a library to look at in the locker.
+  if ((await stack.deps.library.listAcrossStores(demoUser, 1)).items.length === 0) {
+    startDemoSession(new StoreClient(stack.api.url, demo.credentials.apiKey), demo.server.originUrl, demoUser, 10).then(
+      () => log(`demo store bought 10 tracks for ${demoUser}: watch them arrive in the locker`),
+      (err: unknown) => log(`demo purchase for ${demoUser} failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -72,6 +105,7 @@ async function main(): Promise<void> {
     log(`${signal}: no new work; letting tracks in flight finish…`);
     await stack.stop();
     await demo.server.close();
+    await locker.close();
     log('stopped. Start again with `npm start`: every session, file and library row is kept.');
     process.exit(0);
   };

@@ -46,19 +46,7 @@ export async function startLocalIssuer(opts: { dataDir?: string | undefined; por
       res.end();
     });
   });
-  const mint = async (userId: string, m: MintOptions = {}): Promise<string> => {
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss: url,
-      aud: localAudience,
-      sub: userId,
-      iat: now,
-      exp: now + (m.ttlSeconds ?? 3600),
-      ...(m.scopes?.length ? { scope: m.scopes.join(' ') } : {}),
-      ...m.claims,
-    };
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: publicJwk.kid, typ: 'JWT' }).sign(privateKey);
-  };
+  const mint = (userId: string, m: MintOptions = {}): Promise<string> => mintToken({ privateKey, publicJwk }, url, userId, m);
   async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     // The locker page signs in from its own origin.
@@ -118,8 +106,35 @@ export async function startLocalIssuer(opts: { dataDir?: string | undefined; por
   };
 }
 
-async function loadOrCreateKey(dataDir: string | undefined): Promise<{ privateKey: CryptoKey; publicJwk: JWK }> {
-  const file = dataDir ? join(dataDir, 'issuer-key.json') : undefined;
+export interface IssuerKey {
+  readonly privateKey: CryptoKey;
+  readonly publicJwk: JWK;
+}
+
+/** A token as the issuer at `issuerUrl` signs it: RS256, its key's `kid`, the local audience, one hour. */
+export async function mintToken(key: IssuerKey, issuerUrl: string, userId: string, m: MintOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: issuerUrl,
+    aud: localAudience,
+    sub: userId,
+    iat: now,
+    exp: now + (m.ttlSeconds ?? 3600),
+    ...(m.scopes?.length ? { scope: m.scopes.join(' ') } : {}),
+    ...m.claims,
+  };
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.publicJwk.kid, typ: 'JWT' }).sign(key.privateKey);
+}
+
+/** The sandbox's issuer key from its data folder (the operator CLI mints tokens with it); undefined when there is none yet. */
+export async function readIssuerKey(dataDir: string): Promise<IssuerKey | undefined> {
+  return existsSync(join(dataDir, issuerKeyFile)) ? loadOrCreateKey(dataDir) : undefined;
+}
+
+const issuerKeyFile = 'issuer-key.json';
+
+async function loadOrCreateKey(dataDir: string | undefined): Promise<IssuerKey> {
+  const file = dataDir ? join(dataDir, issuerKeyFile) : undefined;
   let privateJwk: JWK;
   if (file && existsSync(file)) {
     privateJwk = (JSON.parse(readFileSync(file, 'utf8')) as KeyFile).privateJwk;
