@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isSettled } from '../functions/core/completionOwed.js';
 import { StoreClient } from '../infra/local/storeClient.js';
 import { startDemoSession } from './demoSession.js';
 import { progressBar, table, tree } from './render.js';
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   let shown = '';
   const final = await client.waitForSession(cookie, 10 * 60_000, (s) => {
-    const done = s.tracks.filter((t) => t.state !== 'queued' && t.state !== 'stored').length;
+    const done = s.tracks.filter(isSettled).length;
     const line = `${progressBar(done, s.tracks.length)}  ${JSON.stringify(s.counts)}`;
     if (line !== shown) process.stdout.write(`\r${(shown = line)}   `);
   });

@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { startLocalStack } from '../infra/local/localStack.js';
+import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { StoreClient } from '../infra/local/storeClient.js';
 import { startDemoSession } from './demoSession.js';
 import { startDemoStore } from './demoStore.js';
 import { startLockerServer } from './lockerServer.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
-import { loadOrCreateSecretsKey } from './secretsKey.js';
+import { startAsDeployedRuntime, startSourceRuntime } from './startRuntime.js';
 import { walkthrough } from './walkthrough.js';
 
 const HELP = `Usage: npm start -- [options]
@@ -23,6 +22,9 @@ Options:
   --dynamodb <kind>   dynalite (default) or dynamodb-local (needs Java)
   --log-level <lvl>   DEBUG, INFO, WARN (default) or ERROR
   --lease <seconds>   how soon work of a killed sandbox is picked up again (default 30)
+  --as-deployed       run what \`cdk synth\` produces instead of the sources: the bundles in
+                      Node.js 24 containers, the template's environment, routes, event
+                      sources and IAM policies (every refused request is printed)
   -h, --help          this text`;
 
 /** The listener the sandbox fills a library for, and offers at the locker's sign-in. */
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
       dynamodb: { type: 'string', default: 'dynalite' },
       'log-level': { type: 'string', default: 'WARN' },
       lease: { type: 'string', default: '30' },
+      'as-deployed': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -58,39 +61,34 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = values['data-dir'];
-  const logger = new Logger({ serviceName: 'trackdrop', logLevel: values['log-level'] as 'WARN' });
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
+  const release = lockDataDir(dataDir);
+  process.on('exit', release);
+  const asDeployed = values['as-deployed'];
   // The page's origin first: the API's CORS configuration names it.
-  const locker = await startLockerServer({ port: lockerPort });
-  const stack = await startLocalStack({
-    dataDir,
-    dynamo,
-    apiPort: port,
-    issuerPort,
-    lockerOrigins: [locker.url],
-    logger,
-    leaseSeconds: lease,
-    secretsKey: loadOrCreateSecretsKey(dataDir),
-  });
-  locker.configure({ apiUrl: stack.api.url, issuerUrl: stack.issuer.url, users: [demoUser] });
+  const locker = asDeployed ? undefined : await startLockerServer({ port: lockerPort });
+  const start = asDeployed ? startAsDeployedRuntime : startSourceRuntime;
+  const stack = await start({ dataDir, dynamo, port, logLevel: values['log-level'], leaseSeconds: lease, log, issuerPort, lockerOrigins: locker ? [locker.url] : undefined });
+  if (locker && stack.issuerUrl) locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
+  // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);
-  const demo = await startDemoStore(stack.deps.stores, storePort, saved?.demoStore, log);
+  const demo = await startDemoStore(stack.stores, storePort, saved?.names.tables.stores === stack.names.tables.stores ? saved.demoStore : undefined, log);
   writeSandboxState(dataDir, {
-    apiUrl: stack.api.url,
-    issuerUrl: stack.issuer.url,
-    lockerUrl: locker.url,
-    endpoints: stack.emulators.endpoints,
-    names: stack.provisioned.names,
-    dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
+    apiUrl: stack.apiUrl,
+    ...(stack.issuerUrl ? { issuerUrl: stack.issuerUrl } : {}),
+    ...(locker ? { lockerUrl: locker.url } : {}),
+    endpoints: stack.endpoints,
+    names: stack.names,
+    dlqUrls: stack.dlqUrls,
     demoStore: demo.credentials,
     pid: process.pid,
   });
-  console.log(walkthrough({ apiUrl: stack.api.url, lockerUrl: locker.url, demoUser, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
+  console.log(walkthrough({ apiUrl: stack.apiUrl, lockerUrl: locker?.url, demoUser, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
   // A first start gives the demo user a library to look at in the locker.
-  if ((await stack.deps.library.listAcrossStores(demoUser, 1)).items.length === 0) {
-    startDemoSession(new StoreClient(stack.api.url, demo.credentials.apiKey), demo.server.originUrl, demoUser, 10).then(
-      () => log(`demo store bought 10 tracks for ${demoUser}: watch them arrive in the locker`),
+  if (locker && !(await stack.hasLibrary(demoUser))) {
+    startDemoSession(new StoreClient(stack.apiUrl, demo.credentials.apiKey), demo.server.originUrl, demoUser, 10).then(
+      () => log(`demo store sold 10 tracks to ${demoUser}: watch them arrive in the locker`),
       (err: unknown) => log(`demo purchase for ${demoUser} failed: ${err instanceof Error ? err.message : String(err)}`),
     );
   }
@@ -105,7 +103,7 @@ async function main(): Promise<void> {
     log(`${signal}: no new work; letting tracks in flight finish…`);
     await stack.stop();
     await demo.server.close();
-    await locker.close();
+    await locker?.close();
     log('stopped. Start again with `npm start`: every session, file and library row is kept.');
     process.exit(0);
   };
@@ -115,7 +113,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
+  if (err instanceof DataDirInUseError) console.error(`trackdrop: ${err.message}`);
+  else if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
   else console.error('trackdrop: the sandbox could not start:', err);
   process.exit(1);
 });

@@ -1,13 +1,12 @@
 import type { DemoTrack } from './demoCatalog.js';
 
 /** The copy-paste tour printed when the sandbox starts. */
-export function walkthrough(o: { apiUrl: string; lockerUrl: string; demoUser: string; apiKey: string; originUrl: string; track: DemoTrack; dataDir: string; dynamo: string }): string {
+export function walkthrough(o: { apiUrl: string; lockerUrl: string | undefined; demoUser: string; apiKey: string; originUrl: string; track: DemoTrack; dataDir: string; dynamo: string }): string {
   const t = o.track;
   return `
 trackdrop sandbox is up — the same handlers as on AWS, on local emulators (DynamoDB: ${o.dynamo}).
 
-  locker       ${o.lockerUrl}   (sign in as ${o.demoUser}: library, Music folder, player)
-  API          ${o.apiUrl}   (OpenAPI: ${o.apiUrl}/v1/openapi.json)
+${o.lockerUrl ? `  locker       ${o.lockerUrl}   (sign in as ${o.demoUser}: library, Music folder, player)\n` : ''}  API          ${o.apiUrl}   (OpenAPI: ${o.apiUrl}/v1/openapi.json)
   demo store   ${o.apiKey}
   origin       ${o.originUrl}/tracks/…
   data         ${o.dataDir}/   (kept across restarts)

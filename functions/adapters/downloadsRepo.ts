@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hresult } from '../core/hresult.js';
 import { sourcesOf } from '../core/trackState.js';
 import type { Session, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
@@ -222,7 +223,8 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-/** A track as stored, without the table's own attributes. */
+/** A track as stored, without the table's own attributes; its HRESULTs branded again as they are read. */
 export function toTrack(item: Record<string, unknown>): Track {
-  return strip(item) as unknown as Track;
+  const t = strip(item) as unknown as Track;
+  return { ...t, hrDownload: hresult(Number(t.hrDownload)), ...(t.hrResult === undefined ? {} : { hrResult: hresult(Number(t.hrResult)) }) };
 }

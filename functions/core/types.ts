@@ -1,5 +1,7 @@
 /** The records trackdrop keeps and the messages it passes between its functions. */
 
+import type { HResult } from './hresult.js';
+
 export type TrackState = 'queued' | 'stored' | 'completed' | 'failed' | 'cancelled' | 'declined';
 
 export interface Store {
@@ -32,13 +34,56 @@ export interface Session {
   readonly notifiedAt?: string | undefined;
 }
 
+/**
+ * What a file says about itself, as the file has it (text is never trimmed or rewritten; only
+ * key segments are sanitised). Multi-valued tags keep their list (`artists`, `genres`…) beside
+ * the display string players show, the values joined with "; ".
+ */
 export interface TrackTags {
   readonly title?: string | undefined;
   readonly artist?: string | undefined;
+  readonly artists?: readonly string[] | undefined;
   readonly albumArtist?: string | undefined;
+  readonly albumArtists?: readonly string[] | undefined;
   readonly album?: string | undefined;
   readonly trackNumber?: number | undefined;
+  readonly trackTotal?: number | undefined;
+  readonly discNumber?: number | undefined;
+  readonly discTotal?: number | undefined;
+  readonly year?: number | undefined;
+  readonly genre?: string | undefined;
+  readonly genres?: readonly string[] | undefined;
+  /** The compilation flag (ID3 TCMP, MP4 cpil, Vorbis COMPILATION) or album artist "Various Artists". */
+  readonly compilation?: boolean | undefined;
   readonly durationSeconds?: number | undefined;
+  /** The audio codec, e.g. `MPEG 2 Layer 3`, `FLAC`, `MPEG-4/AAC`, `Opus`, `PCM`. */
+  readonly codec?: string | undefined;
+  /** In a library item `MPEG`, `FLAC`, `MP4`, `Ogg`, `WAVE`, `AIFF`, `ASF`…; as read, the tag reader's own name (see ReadTags). */
+  readonly container?: string | undefined;
+  /** Bits per second. */
+  readonly bitrate?: number | undefined;
+  readonly sampleRate?: number | undefined;
+  readonly channels?: number | undefined;
+  readonly lossless?: boolean | undefined;
+  readonly replayGain?: ReplayGain | undefined;
+  readonly musicBrainz?: MusicBrainzIds | undefined;
+}
+
+/** ReplayGain as tagged: gains in dB, peaks as sample ratios (1 = full scale). */
+export interface ReplayGain {
+  readonly trackGain?: number | undefined;
+  readonly trackPeak?: number | undefined;
+  readonly albumGain?: number | undefined;
+  readonly albumPeak?: number | undefined;
+}
+
+export interface MusicBrainzIds {
+  readonly recordingId?: string | undefined;
+  readonly trackId?: string | undefined;
+  readonly albumId?: string | undefined;
+  readonly releaseGroupId?: string | undefined;
+  readonly artistIds?: readonly string[] | undefined;
+  readonly albumArtistIds?: readonly string[] | undefined;
 }
 
 /** What landed in the user's Music folder. */
@@ -47,7 +92,7 @@ export interface StoredItem extends TrackTags {
   readonly bytes: number;
   readonly sha256: string;
   readonly contentType?: string | undefined;
-  /** The album's cover art in the Music folder (`…/Folder.jpg`), when there is one. */
+  /** The album folder's cover (`Folder.jpg` or `Folder.png`), when the file carries one. */
   readonly coverKey?: string | undefined;
 }
 
@@ -59,11 +104,11 @@ export interface Track {
   readonly trackUrl?: string | undefined;
   readonly downloadParams: string;
   /** hrDownload as the store sent it, normalised to unsigned. */
-  readonly hrDownload: number;
+  readonly hrDownload: HResult;
   readonly expectedSha256?: string | undefined;
   readonly state: TrackState;
   /** The outcome reported to the store, unsigned. */
-  readonly hrResult?: number | undefined;
+  readonly hrResult?: HResult | undefined;
   readonly item?: StoredItem | undefined;
   readonly reason?: string | undefined;
   /** Set once the store acknowledged DownloadTrackComplete. */
@@ -89,21 +134,5 @@ export interface LibraryItem extends StoredItem {
   readonly addedAt: string;
 }
 
-/** Downloads queue: one approved track. It carries what the worker needs, so no extra read. */
-export interface DownloadMessage {
-  readonly cookie: string;
-  readonly storeId: string;
-  readonly userId: string;
-  readonly serviceTrackId: number;
-  readonly trackUrl: string;
-  readonly expectedSha256?: string | undefined;
-}
-
-/**
- * Completions queue: a track reached an outcome, or a session opened. A track message carries
- * the track as it was when it got there, so the completion function need not read it again;
- * one without (from an operator's redrive of an older message, say) is read from the table.
- */
-export type CompletionMessage =
-  | { readonly kind: 'track'; readonly cookie: string; readonly serviceTrackId: number; readonly track?: Track }
-  | { readonly kind: 'session'; readonly cookie: string };
+/** The queue messages' types are inferred from their schemas. */
+export type { CompletionMessage, DownloadMessage } from './queueMessages.js';

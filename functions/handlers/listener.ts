@@ -1,10 +1,5 @@
-import type { APIGatewayProxyHandlerV2WithJWTAuthorizer } from 'aws-lambda';
-import { createS3Client } from '../adapters/aws/s3Client.js';
-import { handleListenerRequest } from '../api/handleListenerRequest.js';
-import { buildListenerDeps } from '../service/listenerDeps.js';
-import { lambdaInput } from './lambdaRuntime.js';
+import { createListenerHandler } from '../runtime/createListenerHandler.js';
+import { listenerDepsFromEnv } from '../runtime/listenerDepsFromEnv.js';
 
-// Built once per container. The S3 client only signs URLs: it never sends a request.
-const deps = buildListenerDeps({ ...lambdaInput(), s3: createS3Client(process.env) });
-
-export const handler: APIGatewayProxyHandlerV2WithJWTAuthorizer = async (event) => handleListenerRequest(deps, event);
+// Built once per container from the function's environment, by the builder every local run uses.
+export const handler = createListenerHandler(listenerDepsFromEnv(process.env));

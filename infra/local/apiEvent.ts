@@ -30,8 +30,8 @@ const compiled: readonly CompiledRoute[] = routes.map((r) => {
 
 export interface MatchedRoute {
   readonly routeKey: string;
-  /** Who checks the caller: `listener` routes have the JWT authorizer in front of them. */
-  readonly auth: RouteAuth;
+  /** Who checks the caller: `listener` routes have the JWT authorizer in front of them (undefined: the caller's own routing decides). */
+  readonly auth?: RouteAuth;
   readonly pathParameters: Record<string, string>;
 }
 

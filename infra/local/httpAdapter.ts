@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { buildApiEvent, matchRoute } from './apiEvent.js';
+import { buildApiEvent, matchRoute, type MatchedRoute } from './apiEvent.js';
 import type { JwtAuthorizer } from './jwtAuthorizer.js';
 
 /** API Gateway HTTP API's own payload limit. */
@@ -12,6 +12,8 @@ export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 export interface HttpAdapterOptions {
   readonly port?: number;
   readonly host?: string;
+  /** Route selection; the shared route table by default, the template's routes as deployed. */
+  readonly match?: (method: string, path: string) => MatchedRoute | undefined;
   /** The JWT authorizer in front of listener routes; without one they answer 401, as no token can pass. */
   readonly listenerAuthorizer?: JwtAuthorizer | undefined;
   /** Scopes listener routes require (the routes' AuthorizationScopes). */
@@ -35,8 +37,9 @@ export interface HttpAdapter {
  */
 export async function startHttpAdapter(handler: ApiHandler, opts: HttpAdapterOptions = {}): Promise<HttpAdapter> {
   const host = opts.host ?? '127.0.0.1';
+  const match = opts.match ?? matchRoute;
   const server = http.createServer((req, res) => {
-    void serve(handler, opts, req, res).catch(() => {
+    void serve(handler, match, opts, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'Internal Server Error' }));
     });
@@ -58,7 +61,7 @@ export async function startHttpAdapter(handler: ApiHandler, opts: HttpAdapterOpt
   };
 }
 
-async function serve(handler: ApiHandler, opts: HttpAdapterOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function serve(handler: ApiHandler, match: NonNullable<HttpAdapterOptions['match']>, opts: HttpAdapterOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const corsHeaders = corsFor(opts.cors, req);
   for (const [k, v] of Object.entries(corsHeaders)) res.setHeader(k, v);
   // API Gateway answers a CORS preflight itself, before routing.
@@ -87,7 +90,7 @@ async function serve(handler: ApiHandler, opts: HttpAdapterOptions, req: http.In
   }
   const url = req.url ?? '/';
   const path = url.split('?')[0] ?? '/';
-  const route = matchRoute(req.method ?? 'GET', path);
+  const route = match(req.method ?? 'GET', path);
   if (!route) {
     send(res, 404, { message: 'Not Found' });
     return;

@@ -4,17 +4,16 @@ import type { AwsClients } from '../../functions/adapters/clients.js';
 import type { ResourceNames } from '../../functions/adapters/config.js';
 import { DownloadsRepo } from '../../functions/adapters/downloadsRepo.js';
 import { LibraryRepo } from '../../functions/adapters/libraryRepo.js';
+import { isCompletionOwed, isSettled as isTrackSettled } from '../../functions/core/completionOwed.js';
 import { formatHResult, HR, type HResult } from '../../functions/core/hresult.js';
 import type { LibraryItem, Track } from '../../functions/core/types.js';
 import { stagingPrefix } from '../../functions/resources.js';
 import type { FakeStore } from '../../infra/local/fakeStore.js';
 import { acceptableOutcomes, type ChaosPlan, type PlannedTrack } from './plan.js';
 
-/** A track is settled when nothing more will happen to it: the store has been told (or declined it). */
+/** A track is settled when nothing more will happen to it (functions/core/completionOwed.ts); an unrecorded one is not. */
 export function isSettled(t: Track | undefined): boolean {
-  if (!t) return false;
-  if (t.state === 'completed' || t.state === 'declined') return true;
-  return (t.state === 'failed' || t.state === 'cancelled') && t.notifiedAt !== undefined;
+  return t !== undefined && isTrackSettled(t);
 }
 
 export interface AuditInput {
@@ -73,10 +72,10 @@ export async function audit(input: AuditInput): Promise<Audit> {
   for (const p of plan.tracks) {
     const t = trackOf(p);
     if (!isSettled(t)) {
-      lost.push(`${trackRef(p)}: ${t ? `${t.state}${t.notifiedAt ? '' : ', store not told'}` : 'never recorded'}`);
+      lost.push(`${trackRef(p)}: ${t ? `${t.state}${isCompletionOwed(t) ? ', store not told' : ''}` : 'never recorded'}`);
       continue;
     }
-    const hr = (t!.hrResult ?? (t!.state === 'declined' ? t!.hrDownload : HR.S_OK)) as HResult;
+    const hr = t!.hrResult ?? (t!.state === 'declined' ? t!.hrDownload : HR.S_OK);
     const label = `${t!.state} ${hresultName(hr)} (${formatHResult(hr)})`;
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     const got = `${t!.state} ${formatHResult(hr)}`;
@@ -163,7 +162,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
       continue;
     }
     tracksTold += 1;
-    const hr = formatHResult((t.hrResult ?? HR.S_OK) as HResult);
+    const hr = formatHResult(t.hrResult ?? HR.S_OK);
     for (const e of events) {
       if (!e.verified) callbackProblems.push(`${trackRef(p)}: a delivery failed signature verification`);
       if (e.body.hrResult !== hr) callbackProblems.push(`${trackRef(p)}: told ${String(e.body.hrResult)}, the track says ${hr}`);

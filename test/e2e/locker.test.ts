@@ -31,7 +31,7 @@ before(async () => {
   if (skip) return;
   locker = await startLockerServer();
   stack = await startLocalStack({ lockerOrigins: [locker.url] });
-  demo = await startDemoStore(stack.deps.stores, 0, undefined, () => undefined);
+  demo = await startDemoStore(stack.stores, 0, undefined, () => undefined);
   locker.configure({ apiUrl: stack.api.url, issuerUrl: stack.issuer.url, users: [user] });
   profile = mkdtempSync(join(tmpdir(), 'trackdrop-chromium-'));
   // A fresh profile (playwright passes it as --user-data-dir); the flags keep Chromium to
@@ -100,7 +100,7 @@ test('the locker page: sign in, watch a download finish, see the folder and libr
 
   // Covers: the page shows one for every album whose items have a cover key. Until the worker
   // stores Folder.jpg itself, the test gives one album its cover as the worker would.
-  const rows = await stack.deps.library.listAcrossStores(user, 100);
+  const rows = await stack.deps.completion.library.listAcrossStores(user, 100);
   if (!rows.items.some((i) => i.coverKey)) {
     const album = rows.items.filter((i) => i.album === catalog[0]!.tags.album);
     const coverKey = `${album[0]!.key.slice(0, album[0]!.key.lastIndexOf('/'))}/Folder.jpg`;
@@ -113,7 +113,7 @@ test('the locker page: sign in, watch a download finish, see the folder and libr
     await page.reload();
     await eventually(allRows, 30_000, 'every track in the table after a reload');
   }
-  const albumsWithCovers = new Set((await stack.deps.library.listAcrossStores(user, 100)).items.filter((i) => i.coverKey).map((i) => i.album));
+  const albumsWithCovers = new Set((await stack.deps.completion.library.listAcrossStores(user, 100)).items.filter((i) => i.coverKey).map((i) => i.album));
   assert.ok(albumsWithCovers.size > 0);
   for (const album of albumsWithCovers) {
     const img = page.getByRole('img', { name: `Cover of ${album}`, exact: true });

@@ -25,8 +25,8 @@ const bearer = async (userId: string) => `Bearer ${await stack.issuer.mint(userI
 
 before(async () => {
   stack = await startLocalStack({ pollers: false, lockerOrigins: ['http://locker.test'] });
-  const a = await registerStore(stack.deps.stores, { storeId: 'alice-music', callbackUrl: 'https://alice.example/cb', allowOrigins: [origin] });
-  await registerStore(stack.deps.stores, { storeId: 'bob-music', callbackUrl: 'https://bob.example/cb', allowOrigins: [origin] });
+  const a = await registerStore(stack.stores, { storeId: 'alice-music', callbackUrl: 'https://alice.example/cb', allowOrigins: [origin] });
+  await registerStore(stack.stores, { storeId: 'bob-music', callbackUrl: 'https://bob.example/cb', allowOrigins: [origin] });
   aliceKey = a.apiKey;
   alice = new StoreClient(stack.api.url, a.apiKey);
   await alice.putLicense('u1', 5);
@@ -35,9 +35,9 @@ before(async () => {
   await alice.downloadTrack(cookie, { serviceTrackId: 6, downloadParams: '', hrDownload: '0x80004005' });
   const addedAt = new Date().toISOString();
   const row = { userId: 'u1', cookie, bytes: bytes.length, sha256: 'a'.repeat(64), addedAt, artist: 'Artist', album: 'Album' };
-  await stack.deps.library.addOnce({ ...row, storeId: 'alice-music', serviceTrackId: 5, key, title: 'Ünïcode Title', contentType: 'audio/mpeg', coverKey: cover });
-  await stack.deps.library.addOnce({ ...row, storeId: 'bob-music', serviceTrackId: 9, key: 'users/u1/Music/Other/Thing/01 Nine.flac', title: 'Nine' });
-  await stack.deps.library.addOnce({ ...row, userId: 'u2', storeId: 'alice-music', serviceTrackId: 7, key: 'users/u2/Music/X/Y/07 Z.mp3', title: 'Z' });
+  await stack.deps.completion.library.addOnce({ ...row, storeId: 'alice-music', serviceTrackId: 5, key, title: 'Ünïcode Title', contentType: 'audio/mpeg', coverKey: cover });
+  await stack.deps.completion.library.addOnce({ ...row, storeId: 'bob-music', serviceTrackId: 9, key: 'users/u1/Music/Other/Thing/01 Nine.flac', title: 'Nine' });
+  await stack.deps.completion.library.addOnce({ ...row, userId: 'u2', storeId: 'alice-music', serviceTrackId: 7, key: 'users/u2/Music/X/Y/07 Z.mp3', title: 'Z' });
   await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.provisioned.names.bucket, Key: key, Body: bytes, ContentType: 'audio/mpeg' }));
 });
 

@@ -69,7 +69,7 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string)
     tracks: tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,
       state: t.state,
-      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult as never) } : {}),
+      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult) } : {}),
       ...(t.item ? { key: t.item.key } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),
