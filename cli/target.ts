@@ -21,6 +21,8 @@ export interface Target {
   /** For messages: `the sandbox in .sandbox`, `stack Trackdrop (eu-west-1)`. */
   readonly label: string;
   readonly apiUrl: string;
+  /** The sandbox's local issuer of listener tokens, and the data folder holding its key. */
+  readonly localIssuer?: { readonly url: string; readonly dataDir: string } | undefined;
   readonly names: ResourceNames;
   readonly dlqUrls: Readonly<Record<QueueName, string>>;
   readonly clients: AwsClients;
@@ -61,6 +63,7 @@ export function sandboxTarget(dataDir: string): Target {
     kind: 'sandbox',
     label: `the sandbox in ${dataDir}`,
     apiUrl: state.apiUrl,
+    localIssuer: state.issuerUrl ? { url: state.issuerUrl, dataDir } : undefined,
     names: state.names,
     dlqUrls: state.dlqUrls,
     clients,
@@ -92,7 +95,9 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
     throw new CliError(`${outputsFile} holds several trackdrop stacks (${stacks.map(([n]) => n).join(', ')}): pick one with --stack <name>`);
   }
   const [name, outputs] = chosen!;
-  const missing = Object.values(outputNames).filter((k) => k !== outputNames.secretsKeyId && typeof outputs[k] !== 'string');
+  // Outputs the operator CLI does not use need not be there (stacks deployed before they existed).
+  const optional: string[] = [outputNames.secretsKeyId, outputNames.listenerIssuer, outputNames.listenerAudience];
+  const missing = Object.values(outputNames).filter((k) => !optional.includes(k) && typeof outputs[k] !== 'string');
   if (missing.length > 0) throw new CliError(`stack ${name} in ${outputsFile} lacks the outputs ${missing.join(', ')}; redeploy with the current CDK app`);
   const out = (k: string) => outputs[k] as string;
   const region = regionOf(out(outputNames.downloadsQueueUrl)) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;

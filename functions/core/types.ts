@@ -58,7 +58,7 @@ export interface TrackTags {
   readonly durationSeconds?: number | undefined;
   /** The audio codec, e.g. `MPEG 2 Layer 3`, `FLAC`, `MPEG-4/AAC`, `Opus`, `PCM`. */
   readonly codec?: string | undefined;
-  /** The container: `MPEG`, `FLAC`, `MP4`, `Ogg`, `WAVE`, `AIFF` or `ASF`. */
+  /** In a library item `MPEG`, `FLAC`, `MP4`, `Ogg`, `WAVE`, `AIFF`, `ASF`…; as read, the tag reader's own name (see ReadTags). */
   readonly container?: string | undefined;
   /** Bits per second. */
   readonly bitrate?: number | undefined;

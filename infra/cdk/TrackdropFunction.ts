@@ -8,7 +8,7 @@ import { functionEnv, telemetryEnv, type FunctionName } from '../../functions/ru
 import type { FunctionSettings } from '../../functions/settings.js';
 import { functionBundling } from './bundling.js';
 
-/** The three handlers in `functions/handlers/`, each exporting `handler`. */
+/** The handlers in `functions/handlers/`, each exporting `handler`. */
 export type HandlerName = FunctionName;
 
 /** Variables each function was given, recorded as they are added (a field would be set only after `super`). */

@@ -40,6 +40,9 @@ export async function openSession(deps: ApiDeps, store: Store, input: OpenSessio
     containers: input.containers ?? [],
     createdAt: new Date().toISOString(),
   };
+  // The user's list first: a session is never without it, and a list entry whose session was
+  // never written is skipped by the reader.
+  await deps.downloads.indexForUser(session);
   await deps.downloads.createSession(session);
   await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie }]);
   return session;
