@@ -61,6 +61,14 @@ export const HR = {
   E_ORIGIN_UNREACHABLE: hresult(0x800c_0005),
   /** The origin's body ended early (INET_E_DOWNLOAD_FAILURE). */
   E_DOWNLOAD_FAILURE: hresult(0x800c_0008),
+  /** The file is empty: zero bytes (HRESULT_FROM_WIN32(ERROR_HANDLE_EOF)). */
+  E_EMPTY_FILE: hresult(0x8007_0026),
+  /** The bytes are not a recognisable audio container (HRESULT_FROM_WIN32(ERROR_BAD_FORMAT)). */
+  E_NOT_AUDIO: hresult(0x8007_000b),
+  /** The origin sent a Content-Encoding trackdrop did not ask for (HRESULT_FROM_WIN32(ERROR_UNSUPPORTED_TYPE)). */
+  E_UNSUPPORTED_ENCODING: hresult(0x8007_065e),
+  /** The origin sent too slowly: under the minimum rate, or past the fetch deadline (INET_E_CONNECTION_TIMEOUT). */
+  E_TOO_SLOW: hresult(0x800c_000b),
 } as const;
 
 /** An origin's HTTP error status as HRESULT: HTTP_E_STATUS_* = 0x80190000 + status. */

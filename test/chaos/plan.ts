@@ -145,5 +145,9 @@ export function faultHResult(kind: OriginFaultKind): HResult {
       return HR.E_DOWNLOAD_FAILURE;
     case 'stall':
       return HR.E_TIMEOUT;
+    case 'drip':
+      return HR.E_TOO_SLOW;
+    case 'gzip':
+      return HR.E_UNSUPPORTED_ENCODING;
   }
 }
