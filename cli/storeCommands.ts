@@ -3,7 +3,7 @@ import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { normalizeOrigin } from '../functions/core/sourceUrl.js';
 import { newSecret } from '../functions/core/signature.js';
 import type { Store } from '../functions/core/types.js';
-import { registerStore, StoreExistsError, type RegisterStoreInput } from '../functions/service/admin/registerStore.js';
+import { OwnBucketError, registerStore, StoreExistsError, type RegisterStoreInput } from '../functions/service/admin/registerStore.js';
 import { table } from '../sandbox/render.js';
 import { CliError, InvalidInputError, jsonHelp, jsonOption, printJson, UsageError, type Command, type CommandInput } from './command.js';
 import type { Target } from './target.js';
@@ -51,10 +51,11 @@ const add: Command = {
     };
     let reg;
     try {
-      reg = await registerStore(storesRepo(target, { sealing: true }), input);
+      reg = await registerStore(storesRepo(target, { sealing: true }), input, { ownBuckets: [target.names.bucket] });
     } catch (err) {
       // The core class: what both zod and zod/mini schemas throw.
       if (err instanceof $ZodError) throw new InvalidInputError(err.issues.map((i) => describeIssue(i, input)).join('; '));
+      if (err instanceof OwnBucketError) throw new InvalidInputError(err.message);
       if (err instanceof StoreExistsError) throw new CliError(`store ${input.storeId} exists already (in ${target.label}); pick another id, or \`store rotate-secret ${input.storeId}\` for a new signing secret`);
       throw err;
     }

@@ -5,17 +5,20 @@
  */
 export type HResult = number & { readonly __brand: 'HResult' };
 
-/** Normalises any accepted form to an unsigned 32-bit value, or undefined when it is none. */
+/**
+ * Normalises an accepted form to an unsigned 32-bit value, or undefined when it is none. Exactly
+ * three forms: an int32 number, an unsigned 32-bit number, or a `"0x…"` string of 1–8 hex digits.
+ * Any other string ("80004005", "-2147467259", " 0x1") is refused: read as decimal, hex without its
+ * `0x` turns a failure code into a success, so no guess is made.
+ */
 export function parseHResult(input: unknown): HResult | undefined {
   if (typeof input === 'number') {
     if (!Number.isInteger(input) || input < -0x8000_0000 || input > 0xffff_ffff) return undefined;
     return (input >>> 0) as HResult;
   }
   if (typeof input === 'string') {
-    const hex = /^0[xX]([0-9a-fA-F]{1,8})$/.exec(input.trim());
+    const hex = /^0[xX]([0-9a-fA-F]{1,8})$/.exec(input);
     if (hex?.[1]) return (Number.parseInt(hex[1], 16) >>> 0) as HResult;
-    const dec = /^-?\d{1,10}$/.exec(input.trim());
-    if (dec) return parseHResult(Number(input.trim()));
   }
   return undefined;
 }

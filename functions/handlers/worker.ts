@@ -13,4 +13,4 @@ const traced: Instrument = (client) => tracer.captureAWSv3Client(client);
 // Built once per container; the sandbox and tests call the same service code with their own deps.
 const deps = buildWorkerDeps({ ...lambdaInput(traced), s3: traced(createS3Client(process.env)) });
 
-export const handler: SQSHandler = async (event) => processDownloads(deps, event);
+export const handler: SQSHandler = async (event, context) => processDownloads(deps, event, { remainingMs: () => context.getRemainingTimeInMillis() });

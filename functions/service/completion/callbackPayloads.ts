@@ -1,6 +1,6 @@
 import { formatHResult, HR } from '../../core/hresult.js';
 import { eventIdFor } from '../../core/signature.js';
-import type { Session, Track } from '../../core/types.js';
+import type { Container, Session, Track } from '../../core/types.js';
 
 /** DownloadTrackComplete(hrResult, contentID, downloadParams), with the cookie and a stable event id. */
 export function trackCompletePayload(t: Track) {
@@ -33,14 +33,14 @@ export function trackCompletePayload(t: Track) {
 }
 
 /** The protocol's Download(containerList, cookie), sent when a session opens. */
-export function downloadPayload(s: Session) {
+export function downloadPayload(s: Session, containers: readonly Container[]) {
   return {
     event: 'Download' as const,
     eventId: eventIdFor('Download', s.cookie),
     cookie: s.cookie,
     userId: s.userId,
     transactionType: s.transactionType,
-    containers: s.containers,
+    containers,
     createdAt: s.createdAt,
   };
 }
