@@ -31,10 +31,10 @@ before(async () => {
   stack = await startLocalStack({ pollers: false, settings });
   store = await startFakeStore();
   store.dripIntervalMs = 300;
-  const reg = await registerStore(stack.deps.stores, { storeId: 'hostile', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
+  const reg = await registerStore(stack.stores, { storeId: 'hostile', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
   store.secret = reg.signingSecret;
   client = new StoreClient(stack.api.url, reg.apiKey);
-  faults = new AwsFaults().attach(stack.clients);
+  faults = new AwsFaults().attach(stack.functionClients);
 });
 
 after(async () => {
@@ -71,10 +71,10 @@ async function runTrack(opts: RunOpts = {}) {
   const event = await receiveEvent(stack.clients.sqs, downloadsUrl());
   assert.equal(event.Records.length, 1);
   if (opts.receiveCount) event.Records[0]!.attributes.ApproximateReceiveCount = String(opts.receiveCount);
-  const res = await processDownloads(stack.deps, event, opts.remainingMs !== undefined ? { remainingMs: () => opts.remainingMs! } : undefined);
+  const res = await processDownloads(stack.deps.worker, event, opts.remainingMs !== undefined ? { remainingMs: () => opts.remainingMs! } : undefined);
   const failed = (res.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   await ack(stack.clients.sqs, downloadsUrl(), event, failed);
-  const track = (await stack.deps.downloads.getTrack(cookie, id))!;
+  const track = (await stack.deps.worker.downloads.getTrack(cookie, id))!;
   return { user, id, url, cookie, event, failed, track };
 }
 
@@ -134,7 +134,7 @@ test('a Content-Encoding nobody asked for is refused; trackdrop never sends Acce
 });
 
 test('a re-download that now serves a page leaves the good copy alone', async () => {
-  const reg = await registerStore(stack.deps.stores, { storeId: 'hostile-again', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
+  const reg = await registerStore(stack.stores, { storeId: 'hostile-again', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
   const again = new StoreClient(stack.api.url, reg.apiKey);
   const user = `hredl${n}`;
   const first = await runTrack({ as: again, user, id: 5 });
@@ -181,13 +181,15 @@ test('past 100 tracks of the same name: each gets a unique key in a bounded numb
   // 150 other tracks already hold "Unknown Artist/Unknown Album/01 Track 01" and its ( n) forms.
   for (let attempt = 1; attempt <= 150; attempt++) {
     const key = trackKey({ userId: user, serviceTrackId: 1, tags, ext: 'mp3', attempt });
-    assert.equal(await stack.deps.library.claimKey(user, keyIdentity(key), `other#${attempt}`, key), 'claimed');
+    assert.equal(await stack.deps.worker.library.claimKey(user, keyIdentity(key), `other#${attempt}`, key), 'claimed');
   }
   let claims = 0;
-  stack.clients.dynamodb.middlewareStack.add((next, c) => async (args) => {
-    if (c.commandName === 'PutItemCommand' && JSON.stringify(args.input).includes('key#')) claims += 1;
-    return next(args);
-  }, { step: 'initialize', name: 'countClaims' });
+  for (const ddb of stack.functionClients.dynamodb) {
+    ddb.middlewareStack.add((next, c) => async (args) => {
+      if (c.commandName === 'PutItemCommand' && JSON.stringify(args.input).includes('key#')) claims += 1;
+      return next(args);
+    }, { step: 'initialize', name: 'countClaims' });
+  }
   try {
     const keys = new Set<string>();
     for (let i = 0; i < 3; i++) {
@@ -200,7 +202,7 @@ test('past 100 tracks of the same name: each gets a unique key in a bounded numb
     assert.equal(keys.size, 3);
     for (const k of keys) assert.ok(Buffer.byteLength(k.split('/').at(-1)!) <= MAX_SEGMENT_BYTES, k);
   } finally {
-    stack.clients.dynamodb.middlewareStack.remove('countClaims');
+    for (const ddb of stack.functionClients.dynamodb) ddb.middlewareStack.remove('countClaims');
   }
 });
 
@@ -245,12 +247,12 @@ test('an error that repeats to the last receive ends the track failed with E_FAI
 test('a message that cannot be read is the only kind left for the dead-letter queue', async () => {
   const record = (await runTrack({})).event.Records[0]!;
   const event: SQSEvent = { Records: [{ ...record, body: '{"not":"a download"}', attributes: { ...record.attributes, ApproximateReceiveCount: '5' } }] };
-  const res = await processDownloads(stack.deps, event);
+  const res = await processDownloads(stack.deps.worker, event);
   assert.equal(res.batchItemFailures.length, 1, 'reported as failed, so it reaches the dead-letter queue');
 });
 
 test('a re-download whose tags changed leaves one object: the new one, recorded; the old one removed', async () => {
-  const reg = await registerStore(stack.deps.stores, { storeId: 'hostile-retag', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
+  const reg = await registerStore(stack.stores, { storeId: 'hostile-retag', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
   const again = new StoreClient(stack.api.url, reg.apiKey);
   const user = `retag${n}`;
   const first = await runTrack({ as: again, user, id: 7, body: makeMp3({ title: 'Song', artist: 'Band', album: 'LP', trackNumber: 1 }) });

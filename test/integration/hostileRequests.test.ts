@@ -17,7 +17,7 @@ const origin = 'https://cdn.store.example';
 before(async () => {
   stack = await startLocalStack({ pollers: false });
   store = await startFakeStore();
-  const reg = await registerStore(stack.deps.stores, { storeId: 'careless', callbackUrl: store.callbackUrl, allowOrigins: [origin, 's3://careless-media'] });
+  const reg = await registerStore(stack.stores, { storeId: 'careless', callbackUrl: store.callbackUrl, allowOrigins: [origin, 's3://careless-media'] });
   store.secret = reg.signingSecret;
   client = new StoreClient(stack.api.url, reg.apiKey);
 });
@@ -52,15 +52,15 @@ test('an s3:// URL with a port, a query or a fragment is 400 invalid_track_url',
 
 test("registration refuses trackdrop's own bucket as an origin", async () => {
   await assert.rejects(
-    registerStore(stack.deps.stores, { storeId: 'greedy', callbackUrl: store.callbackUrl, allowOrigins: [`s3://${mediaBucket()}`] }, { ownBuckets: [mediaBucket()] }),
+    registerStore(stack.stores, { storeId: 'greedy', callbackUrl: store.callbackUrl, allowOrigins: [`s3://${mediaBucket()}`] }, { ownBuckets: [mediaBucket()] }),
     /own bucket/,
   );
-  assert.equal(await stack.deps.stores.get('greedy'), undefined);
+  assert.equal(await stack.stores.get('greedy'), undefined);
 });
 
 test("DownloadTrack refuses trackdrop's own bucket even when an old store record allowlists it", async () => {
   // A record written before registration refused it.
-  const reg = await registerStore(stack.deps.stores, { storeId: 'legacy', callbackUrl: store.callbackUrl, allowOrigins: [`s3://${mediaBucket()}`] });
+  const reg = await registerStore(stack.stores, { storeId: 'legacy', callbackUrl: store.callbackUrl, allowOrigins: [`s3://${mediaBucket()}`] });
   const legacy = new StoreClient(stack.api.url, reg.apiKey);
   await legacy.putLicense('thief', 1);
   const cookie = (await legacy.openSession('thief')).body.cookie;

@@ -24,7 +24,7 @@ export function checkTrack(deps: ApiDeps, store: Store, raw: unknown): DownloadT
     const source = parseSource(input.trackUrl);
     if (!source) throw new ApiError(400, 'invalid_track_url', 'trackUrl must be an https://, http:// or s3:// URL', HR.E_INVALIDARG);
     // The media bucket holds every user's files: refused even if an old record allowlists it.
-    if (source.kind === 's3' && source.bucket === deps.names.bucket) {
+    if (source.kind === 's3' && deps.ownBuckets.includes(source.bucket)) {
       throw new ApiError(403, 'origin_not_allowed', "trackdrop's own bucket cannot be a track source", HR.E_ACCESSDENIED);
     }
     if (!isOriginAllowed(source, store.allowOrigins)) {
