@@ -47,3 +47,15 @@ export async function removeFilesOf(
   const kept = (await deps.library.get(p.userId, p.storeId, p.serviceTrackId))?.key;
   for (const key of keys) if (key !== kept) await deps.media.delete(key);
 }
+
+/**
+ * After a re-download under a new name: removes every file the track claimed except `keep` (the
+ * new copy) and whatever the library row names, so the old copy goes only once the row points
+ * at the new one. Safe to repeat.
+ */
+export async function removeReplacedFiles(deps: WorkerDeps, p: { userId: string; storeId: string; serviceTrackId: number }, keep: string): Promise<void> {
+  const owned = await deps.library.keysOwnedBy(p.userId, `${p.storeId}#${p.serviceTrackId}`);
+  if (owned.length <= 1) return;
+  const recorded = (await deps.library.get(p.userId, p.storeId, p.serviceTrackId))?.key;
+  for (const key of owned) if (key !== keep && key !== recorded) await deps.media.delete(key);
+}

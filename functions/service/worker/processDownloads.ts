@@ -8,7 +8,7 @@ import { factKey, trackRefKey, type TrackFacts } from '../../adapters/trackFacts
 import type { WorkerDeps } from '../deps.js';
 import { copyTrack, hashMismatch } from './copyTrack.js';
 import { parseDownloadMessage, PoisonMessageError } from './downloadMessage.js';
-import { removeFilesOf } from './placeObject.js';
+import { removeFilesOf, removeReplacedFiles } from './placeObject.js';
 
 /** What the worker knows of the invocation it runs in. */
 export interface WorkerInvocation {
@@ -96,6 +96,8 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
   if (current.state !== 'queued') {
     // A duplicate, or a track cancelled meanwhile: nothing to copy, only what is owed.
     if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, msg, undefined, receiveCount > 1);
+    // A re-download that died before it removed the copy it replaced: remove it now.
+    if ((current.state === 'stored' || current.state === 'completed') && current.item && receiveCount > 1) await removeReplacedFiles(deps, msg, current.item.key);
     await askCompletionIfOwed(deps, current);
     return;
   }
@@ -122,6 +124,12 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     const now = await finish(deps, current, 'stored', { hrResult: HR.S_OK, item });
     // Another delivery failed the track, or a cancel won the race: this copy must not stay.
     if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, false);
+    if (now.moved && existing && existing.key !== item.key) {
+      // Re-downloaded under a new name (its tags changed): the new copy is in place; once the
+      // library says so, the one it replaces goes, so the folder holds the track once.
+      await deps.library.putMany([{ ...item, userId: msg.userId, storeId: msg.storeId, serviceTrackId: msg.serviceTrackId, cookie: msg.cookie, addedAt: now.updatedAt ?? new Date().toISOString() }]);
+      await removeReplacedFiles(deps, msg, item.key);
+    }
     if (now.moved) {
       deps.telemetry.count('TracksStored');
       deps.telemetry.count('BytesCopied', item.bytes);
@@ -193,11 +201,11 @@ async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = fa
  * was made before (a redelivered message), the completion is asked again unless the store has
  * already been told: that repairs a crash between the state write and the enqueue.
  */
-async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>): Promise<{ moved: boolean; state: TrackState }> {
+async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>): Promise<{ moved: boolean; state: TrackState; updatedAt?: string }> {
   const updatedAt = await deps.downloads.transition(track.cookie, track.serviceTrackId, to, fields);
   if (updatedAt) {
     await askCompletionIfOwed(deps, { ...track, ...fields, state: to, updatedAt }, true);
-    return { moved: true, state: to };
+    return { moved: true, state: to, updatedAt };
   }
   const now = await deps.downloads.getTrack(track.cookie, track.serviceTrackId);
   if (!now) return { moved: false, state: 'queued' };
