@@ -98,7 +98,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, msg, undefined, receiveCount > 1);
     // A re-download that died before it removed the copy it replaced: remove it now.
     if ((current.state === 'stored' || current.state === 'completed') && current.item && receiveCount > 1) await removeReplacedFiles(deps, msg, current.item.key);
-    await askCompletionIfOwed(deps, current);
+    if (repairDue(current, receiveCount)) await askCompletionIfOwed(deps, current);
     return;
   }
   let copiedKey: string | undefined;
@@ -114,14 +114,14 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     if (existing && !store.redownload) {
       // Already in the library and the store does not ask for a re-download: S_FALSE, no copy.
       const { userId: _u, storeId: _s, serviceTrackId: _t, cookie: _c, addedAt: _a, ...item } = existing;
-      await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' });
+      await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' }, receiveCount);
       return;
     }
     // A re-download lands on the key of the copy in the library: check the bytes before that.
     const item = await copyTrack(deps, store, msg, { verifyFirst: existing !== undefined && msg.expectedSha256 !== undefined, deadline: fetchDeadline(deps, attempt.endsAt) });
     copiedKey = item.key;
     if (msg.expectedSha256 && msg.expectedSha256 !== item.sha256) throw hashMismatch(item.sha256, msg.expectedSha256);
-    const now = await finish(deps, current, 'stored', { hrResult: HR.S_OK, item });
+    const now = await finish(deps, current, 'stored', { hrResult: HR.S_OK, item }, receiveCount);
     // Another delivery failed the track, or a cancel won the race: this copy must not stay.
     if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, false);
     if (now.moved && existing && existing.key !== item.key) {
@@ -164,7 +164,7 @@ async function failTrack(deps: WorkerDeps, msg: DownloadMessage, current: Track 
     deps.logger.warn('download message for a track that is not recorded (expired?)', log);
     return;
   }
-  const now = await finish(deps, track, 'failed', { hrResult: failure.hresult, reason });
+  const now = await finish(deps, track, 'failed', { hrResult: failure.hresult, reason }, receiveCount);
   if (now.moved) deps.telemetry.count('TracksFailed');
   if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, receiveCount > 1);
 }
@@ -197,11 +197,22 @@ async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = fa
 }
 
 /**
- * Moves the track out of `queued` and asks the completion function to report it. When the move
- * was made before (a redelivered message), the completion is asked again unless the store has
- * already been told: that repairs a crash between the state write and the enqueue.
+ * Should a message that finds its track already moved ask for the callback again? Only to repair
+ * a crash between a state write and its enqueue, and only the message that crashed can know: a
+ * redelivery (receive ≥ 2). A first receive is another message of the same track (a store
+ * repeating DownloadTrack), whose own mover reports it, or comes back to repair it; asking again
+ * there is what made callback storms. A cancel has no message of its own: always repaired.
  */
-async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>): Promise<{ moved: boolean; state: TrackState; updatedAt?: string }> {
+function repairDue(track: Track, receiveCount: number): boolean {
+  return receiveCount > 1 || track.state === 'cancelled';
+}
+
+/**
+ * Moves the track out of `queued` and asks the completion function to report it. When the move
+ * was made before, the completion is asked again when a repair is due (see repairDue) and the
+ * store has not been told yet.
+ */
+async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>, receiveCount: number): Promise<{ moved: boolean; state: TrackState; updatedAt?: string }> {
   const updatedAt = await deps.downloads.transition(track.cookie, track.serviceTrackId, to, fields);
   if (updatedAt) {
     await askCompletionIfOwed(deps, { ...track, ...fields, state: to, updatedAt }, true);
@@ -209,6 +220,6 @@ async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', f
   }
   const now = await deps.downloads.getTrack(track.cookie, track.serviceTrackId);
   if (!now) return { moved: false, state: 'queued' };
-  await askCompletionIfOwed(deps, now);
+  if (repairDue(now, receiveCount)) await askCompletionIfOwed(deps, now);
   return { moved: false, state: now.state };
 }
