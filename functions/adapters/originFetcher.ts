@@ -98,8 +98,10 @@ function request(url: URL, policy: OriginPolicy): Promise<http.IncomingMessage> 
       timeout: timeoutMs,
     });
     let stop: ((failure: TrackFailure) => void) | undefined = (failure) => req.destroy(failure);
+    let response: http.IncomingMessage | undefined;
     const deadlineTimer = deadline ? setTimeout(() => stop?.(tooLate()), deadline.at - Date.now()) : undefined;
     req.on('response', (res) => {
+      response = res;
       stop = (failure) => {
         failures.set(res, failure);
         res.destroy(failure);
@@ -112,7 +114,11 @@ function request(url: URL, policy: OriginPolicy): Promise<http.IncomingMessage> 
       });
       resolve(res);
     });
-    req.on('timeout', () => req.destroy(new TrackFailure(HR.E_TIMEOUT, `origin did not answer within ${timeoutMs} ms`, true)));
+    req.on('timeout', () => {
+      // The socket is idle: before the headers, the origin is late; once a body began, the rate
+      // check judges it; once the whole body is in, waiting on trackdrop's own side is no fault.
+      if (!response) req.destroy(new TrackFailure(HR.E_TIMEOUT, `origin did not answer within ${timeoutMs} ms`, true));
+    });
     req.on('error', (err) => {
       clearTimeout(deadlineTimer);
       reject(err instanceof TrackFailure ? err : unreachable(err));

@@ -4,6 +4,9 @@
  * a gzip archive, an empty body) is not delivered, whatever its URL or Content-Type says.
  */
 const AUDIO_CONTAINERS: readonly RegExp[] = [
+  // As the tag reader names them (its first part of music-metadata's name: `ASF`, `MP4`)…
+  /^(asf|mp4|adts|ebml|dsdiff)$/i,
+  // …and as music-metadata itself does.
   /^mpeg$/i, // MP3, MP2
   /^adts\//i, // raw AAC
   /^wave?$/i,

@@ -2,13 +2,13 @@ import { truncateUtf8 } from './keyLayout.js';
 import type { TrackTags } from './types.js';
 
 /**
- * Cuts one text tag to at most `maxBytes` UTF-8 bytes (whole characters, trailing space
- * dropped). A tag is the file's own text, of any length: bounded, a track's record always fits
+ * Cuts one text tag to at most `maxBytes` UTF-8 bytes (whole characters; never trimmed: a
+ * value is kept as tagged). A tag is the file's own text, of any length: bounded, a track's record always fits
  * DynamoDB's 400 KB item, so an object is never written whose record could not be.
  */
 export function boundTag(value: string | undefined, maxBytes: number): string | undefined {
   if (value === undefined) return undefined;
-  const cut = truncateUtf8(value, maxBytes).trimEnd();
+  const cut = truncateUtf8(value, maxBytes);
   return cut === '' ? undefined : cut;
 }
 

@@ -269,3 +269,31 @@ test('a re-download whose tags changed leaves one object: the new one, recorded;
     assert.equal(lib.body.items[0]!.key, `users/${user}/Music/Band/LP/01 ${title}.mp3`);
   }
 });
+
+test("a store learns nothing of other stores' files: its key is the one its own tags give, never a suffix another store's file caused", async () => {
+  const regB = await registerStore(stack.stores, { storeId: 'hostile-b', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const b = new StoreClient(stack.api.url, regB.apiKey);
+  const user = `shared${n}`;
+  const tags = { title: 'One', artist: 'Same', album: 'Name', trackNumber: 1 };
+  const a = await runTrack({ user, id: 1, body: makeMp3(tags) });
+  assert.equal(a.track.item?.key, `users/${user}/Music/Same/Name/01 One.mp3`);
+  await runCompletions(stack);
+  const secretA = store.secret;
+  store.secret = regB.signingSecret;
+  try {
+    const r = await runTrack({ as: b, user, id: 2, body: makeMp3(tags) });
+    const plain = `users/${user}/Music/Same/Name/01 One.mp3`;
+    assert.equal(r.track.item?.key, `users/${user}/Music/Same/Name/01 One (2).mp3`, 'the folder itself keeps both files apart');
+    const status = (await b.session(r.cookie)).body.tracks[0]!;
+    assert.equal(status.key, plain);
+    const told = await callbackFor(r.cookie, r.id);
+    assert.equal((told[0]!.body.item as { key: string }).key, plain);
+    assert.ok((told[0]!.body.item as { itemId?: string }).itemId, 'an item id names the item');
+    const lib = await b.library(user);
+    assert.equal(lib.body.items[0]!.key, plain);
+    assert.equal(lib.body.items[0]!.itemId, (told[0]!.body.item as { itemId: string }).itemId);
+    assert.ok(!JSON.stringify([status, told[0]!.body, lib.body]).includes('(2)'));
+  } finally {
+    store.secret = secretA;
+  }
+});

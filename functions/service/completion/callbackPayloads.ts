@@ -1,5 +1,6 @@
 import { formatHResult, HR } from '../../core/hresult.js';
 import { eventIdFor } from '../../core/signature.js';
+import { itemForStore } from '../../core/storeView.js';
 import type { Container, Session, StoredItem, Track } from '../../core/types.js';
 
 /** DownloadTrackComplete(hrResult, contentID, downloadParams), with the cookie and a stable event id. */
@@ -14,14 +15,16 @@ export function trackCompletePayload(t: Track) {
     serviceTrackId: t.serviceTrackId,
     hrResult: formatHResult(hr as never),
     downloadParams: t.downloadParams,
-    ...(item ? { item: callbackItem(item) } : {}),
+    // The store's view of the item: its own key and an item id (core/storeView.ts).
+    ...(item ? { item: callbackItem(itemForStore(t.userId, t.storeId, t.serviceTrackId, item)) } : {}),
     ...(t.reason && hr >= 0x8000_0000 ? { reason: t.reason } : {}),
   };
 }
 
 /** The library item as the store sees it: what landed where, and what the file says (README, "Library items"). */
-export function callbackItem(item: StoredItem) {
+export function callbackItem(item: StoredItem & { itemId?: string }) {
   return {
+    ...(item.itemId ? { itemId: item.itemId } : {}),
     key: item.key,
     bytes: item.bytes,
     sha256: item.sha256,
