@@ -41,6 +41,9 @@ export async function openSession(deps: ApiDeps, store: Store, input: OpenSessio
     containers: input.containers ?? [],
     createdAt: new Date().toISOString(),
   };
+  // The user's list first: a session is never without it, and a list entry whose session was
+  // never written is skipped by the reader.
+  await deps.downloads.indexForUser(session);
   await deps.downloads.createSession(session);
   await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie }]);
   return session;
@@ -67,7 +70,7 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string)
     tracks: tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,
       state: t.state,
-      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult as never) } : {}),
+      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult) } : {}),
       ...(t.item ? { key: keyForStore(t.userId, t.serviceTrackId, t.item), itemId: itemIdFor(t.userId, t.storeId, t.serviceTrackId) } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),

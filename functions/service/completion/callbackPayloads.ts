@@ -13,7 +13,7 @@ export function trackCompletePayload(t: Track) {
     cookie: t.cookie,
     userId: t.userId,
     serviceTrackId: t.serviceTrackId,
-    hrResult: formatHResult(hr as never),
+    hrResult: formatHResult(hr),
     downloadParams: t.downloadParams,
     // The store's view of the item: its own key and an item id (core/storeView.ts).
     ...(item ? { item: callbackItem(itemForStore(t.userId, t.storeId, t.serviceTrackId, item)) } : {}),

@@ -1,13 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { TrackFailure } from '../../core/errors.js';
+import { isCompletionOwed } from '../../core/completionOwed.js';
 import { memoize } from '../../core/memoize.js';
+import { downloadMessageSchema } from '../../core/queueMessages.js';
+import { parseRecords, poisonError } from '../queueRecords.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import type { DownloadMessage, Store, Track, TrackState } from '../../core/types.js';
 import { factKey, trackRefKey, type TrackFacts } from '../../adapters/trackFacts.js';
 import type { WorkerDeps } from '../deps.js';
 import { copyTrack, hashMismatch } from './copyTrack.js';
-import { parseDownloadMessage, PoisonMessageError } from './downloadMessage.js';
 import { removeFilesOf, removeReplacedFiles } from './placeObject.js';
 
 /** What the worker knows of the invocation it runs in. */
@@ -26,14 +28,7 @@ const MAX_REASON_CHARS = 1000;
  */
 export async function processDownloads(deps: WorkerDeps, event: SQSEvent, invocation: WorkerInvocation = {}): Promise<SQSBatchResponse> {
   const endsAt = Date.now() + (invocation.remainingMs?.() ?? deps.settings.functions.worker.timeoutSeconds * 1000);
-  const parsed = new Map<string, DownloadMessage>();
-  for (const r of event.Records) {
-    try {
-      parsed.set(r.messageId, parseDownloadMessage(r.body));
-    } catch (err) {
-      deps.logger.error('poison download message', { messageId: r.messageId, error: err as Error });
-    }
-  }
+  const parsed = parseRecords(deps.logger, 'downloads', event.Records, downloadMessageSchema);
   const messages = [...parsed.values()];
   // One read for the batch; should it fail, each track reads its own, so the rule of the last
   // receive still holds for each.
@@ -55,7 +50,7 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent, invoca
     async (record: SQSRecord) => {
       const msg = parsed.get(record.messageId);
       // Unreadable: the one kind of message left for the dead-letter queue.
-      if (!msg) throw new PoisonMessageError('malformed download message');
+      if (!msg) throw poisonError('downloads');
       if (firstOf.get(trackRefKey(msg)) !== record.messageId) return;
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
       await processOne(deps, msg, { facts: batchFacts, storeOf, receiveCount, endsAt });
@@ -191,7 +186,7 @@ function fetchDeadline(deps: WorkerDeps, endsAt: number): { at: number; transien
  * snapshot: the completion function then reads the track and skips it if the store was told.
  */
 async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = false): Promise<void> {
-  if (track.state !== 'queued' && track.state !== 'completed' && track.state !== 'declined' && !track.notifiedAt) {
+  if (isCompletionOwed(track)) {
     await deps.completionsQueue.sendSoon({ kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId, ...(snapshot ? { track } : {}) });
   }
 }
