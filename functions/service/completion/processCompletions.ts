@@ -92,7 +92,7 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
   if (!session || session.notifiedAt) return true;
   const store = await storeOf(session.storeId);
   if (!store) return true;
-  const payload = downloadPayload(session);
+  const payload = downloadPayload(session, await deps.downloads.containersOf(session));
   const res = await deps.callbacks.send(store.callbackUrl, await deps.stores.signingSecrets(store.storeId), payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });
