@@ -3,12 +3,14 @@ import { join, resolve } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createClients, type AwsClients } from '../functions/adapters/clients.js';
 import type { ResourceNames } from '../functions/adapters/config.js';
-import { KmsSecretBox } from '../functions/adapters/secrets/kmsSecretBox.js';
-import { LocalSecretBox } from '../functions/adapters/secrets/localSecretBox.js';
+import { createSecretBox } from '../functions/adapters/secrets/createSecretBox.js';
 import type { SecretBox } from '../functions/adapters/secrets/secretBox.js';
 import { outputNames } from '../infra/cdk/outputNames.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
+import { localSecretsKeyEnv, secretsKeyEnv } from '../functions/resources.js';
 import { defaultDataDir, readSandboxState } from '../sandbox/sandboxState.js';
+import { isProcessAlive } from '../sandbox/processAlive.js';
+import { readSecretsKey, SecretsKeyError } from '../sandbox/secretsKey.js';
 import { CliError } from './command.js';
 
 export type QueueName = 'downloads' | 'completions';
@@ -53,7 +55,7 @@ export function sandboxTarget(dataDir: string): Target {
     const why = existsSync(file) ? `${file} cannot be read` : `no ${file}`;
     throw new CliError(`no running sandbox in ${resolve(dataDir)} (${why}). ${startHint}`);
   }
-  if (!isAlive(state.pid)) {
+  if (!isProcessAlive(state.pid)) {
     throw new CliError(`no running sandbox in ${resolve(dataDir)}: the one that wrote ${file} (pid ${state.pid}) has exited. ${startHint}`);
   }
   const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: state.endpoints, maxAttempts: 2 });
@@ -66,7 +68,7 @@ export function sandboxTarget(dataDir: string): Target {
     dlqUrls: state.dlqUrls,
     clients,
     receiveWaitSeconds: 0,
-    secretBox: () => new LocalSecretBox(readSecretsKey(dataDir)),
+    secretBox: () => createSecretBox({ [localSecretsKeyEnv]: sandboxSecretsKey(dataDir).toString('base64') }, () => new KMSClient({})),
     close: () => destroy(clients),
   };
 }
@@ -121,8 +123,7 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
     receiveWaitSeconds: 1,
     secretBox() {
       if (typeof keyId !== 'string') throw new CliError(`stack ${name} in ${outputsFile} has no ${outputNames.secretsKeyId} output to seal signing secrets with; redeploy with the current CDK app`);
-      kms ??= new KMSClient(region ? { region } : {});
-      return new KmsSecretBox(kms, keyId);
+      return createSecretBox({ [secretsKeyEnv]: keyId }, () => (kms ??= new KMSClient(region ? { region } : {})));
     },
     close() {
       destroy(clients);
@@ -131,32 +132,9 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
   };
 }
 
-/** The sandbox's key (what KMS is on AWS), read only: a new one would seal secrets the sandbox cannot open. */
-function readSecretsKey(dataDir: string): Buffer {
-  const file = join(dataDir, 'secrets.key');
-  let key: Buffer;
-  try {
-    key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  } catch (err) {
-    throw new CliError(`cannot read the sandbox's secrets key ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it is made by \`npm start\``);
-  }
-  if (key.length !== 32) throw new CliError(`${file} is not a 32-byte base64 key`);
-  return key;
-}
-
 /** `https://sqs.eu-west-1.amazonaws.com/…` → `eu-west-1`. */
 export function regionOf(queueUrl: string): string | undefined {
   return /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(queueUrl)?.[1];
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
-  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -168,4 +146,14 @@ function destroy(clients: AwsClients): void {
   clients.dynamodb.destroy();
   clients.sqs.destroy();
   clients.s3.destroy();
+}
+
+/** The sandbox's key (what KMS is on AWS), from where `npm start` keeps it. */
+function sandboxSecretsKey(dataDir: string): Buffer {
+  try {
+    return readSecretsKey(dataDir);
+  } catch (err) {
+    if (err instanceof SecretsKeyError) throw new CliError(err.message);
+    throw err;
+  }
 }

@@ -31,6 +31,13 @@ export const MAX_COVER_BYTES = 2 * 1024 * 1024;
 /** One 64 KiB read usually covers ID3v2, FLAC and RIFF headers with their tags. */
 const CHUNK = 64 * 1024;
 
+/** Bytes a tag read with covers may fetch in all, beyond which covers are skipped. */
+const COVER_READ_BUDGET = 2 * MAX_COVER_BYTES;
+
+class ReadBudgetExceeded extends Error {
+  override readonly name = 'ReadBudgetExceeded';
+}
+
 export class SourceNotFoundError extends Error {
   override readonly name = 'SourceNotFoundError';
 }
@@ -46,15 +53,27 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
   // The tokenizer's own first read is [0, CHUNK] (it rounds up by a byte): ask for that, once.
   const first = await client.getResponse('GET', [0, CHUNK]);
   const facts = { size: first.size, contentType: client.contentType };
-  try {
+  const parse = async (skipCovers: boolean) => {
     const tok = await tokenizer(client, { avoidHeadRequests: true, initialChunkSize: CHUNK, minimumChunkSize: CHUNK });
     try {
-      // Covers are read too: the parser asks for the picture's bytes only, as its block says.
-      const meta = await parseFromTokenizer(tok, { duration: false });
-      return { ...facts, tags: toTags(meta, (at, n) => client.cached(at, n), first.size), cover: coverOf(meta) };
+      return await parseFromTokenizer(tok, { duration: false, skipCovers });
     } finally {
       await tok.close();
     }
+  };
+  try {
+    // Covers are read too (the parser asks for a picture's bytes only, as its block says), within
+    // a budget: a file whose pictures would cost more is read again without them.
+    client.budget = COVER_READ_BUDGET;
+    let meta: IAudioMetadata;
+    try {
+      meta = await parse(false);
+    } catch (err) {
+      if (!(err instanceof ReadBudgetExceeded)) throw err;
+      client.budget = undefined;
+      meta = await parse(true);
+    }
+    return { ...facts, tags: toTags(meta, (at, n) => client.cached(at, n), first.size), cover: coverOf(meta) };
   } catch (err) {
     // S3 failing (throttled, reset) is not an unreadable file: let the attempt be retried rather
     // than store the track, for good, under fallback names.
@@ -179,11 +198,14 @@ function coverOf(meta: IAudioMetadata): Cover | undefined {
  * answered from memory: a file that fits in the first read costs one GET in all.
  */
 class S3RangeClient implements IRangeRequestClient {
-  private readonly abortController = new AbortController();
+  private abortController = new AbortController();
   private readonly fetched: { start: number; bytes: Uint8Array }[] = [];
   private size: number | undefined;
   /** The object's Content-Type, kept on the copy; never a hint to the parser. */
   contentType: string | undefined;
+  private fetchedBytes = 0;
+  /** When set, a read that would bring the bytes fetched past it throws ReadBudgetExceeded. */
+  budget: number | undefined;
   /** The first error S3 itself gave, whatever the parser makes of it. */
   readFailure: unknown;
 
@@ -198,6 +220,9 @@ class S3RangeClient implements IRangeRequestClient {
     const to = this.size === undefined ? rawTo : Math.min(rawTo, this.size - 1);
     const hit = this.fetched.find((f) => f.start <= from && f.start + f.bytes.length - 1 >= to);
     if (hit) return this.response(from, hit.bytes.subarray(from - hit.start, to - hit.start + 1));
+    if (this.budget !== undefined && this.fetchedBytes + (to - from + 1) > this.budget) {
+      throw new ReadBudgetExceeded(`reading ${to - from + 1} more bytes would pass the ${this.budget}-byte budget`);
+    }
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: `bytes=${from}-${to}` }), {
         abortSignal: this.abortController.signal,
@@ -207,6 +232,7 @@ class S3RangeClient implements IRangeRequestClient {
       this.size = contentRange?.instanceLength ?? out.ContentLength ?? bytes.length;
       this.contentType = out.ContentType;
       this.fetched.push({ start: from, bytes });
+      this.fetchedBytes += bytes.length;
       return this.response(from, bytes);
     } catch (err) {
       const missing = err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound');
@@ -243,5 +269,7 @@ class S3RangeClient implements IRangeRequestClient {
 
   abort(): void {
     this.abortController.abort();
+    // A second parse (without covers) may follow on this client: its reads start afresh.
+    this.abortController = new AbortController();
   }
 }

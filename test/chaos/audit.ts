@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { listKeys, sha256Of } from '../../functions/adapters/bucketObjects.js';
 import type { AwsClients } from '../../functions/adapters/clients.js';
 import type { ResourceNames } from '../../functions/adapters/config.js';
 import { DownloadsRepo } from '../../functions/adapters/downloadsRepo.js';
@@ -95,7 +95,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
     byTrack.set(owner, [...(byTrack.get(owner) ?? []), key]);
     const t = tracks.get(`${m['trackdrop-cookie']}#${m['trackdrop-track']}`);
     if (!t || t.state !== 'completed' || t.item?.key !== key) orphanObjects.push(`${key} (${t ? `track ${t.serviceTrackId} ${t.state}${t.item ? ` at ${t.item.key}` : ''}` : `store ${m['trackdrop-store']} track ${m['trackdrop-track']}: unknown`})`);
-    bodies.set(key, await sha256Of(clients.s3, names.bucket, key));
+    bodies.set(key, (await sha256Of(clients.s3, names.bucket, key)).sha256);
   }
   const duplicateObjects = [...byTrack.entries()].filter(([, keys]) => keys.length > 1).map(([owner, keys]) => `track ${owner.split('#')[2]}: ${keys.join(' | ')}`);
 
@@ -206,20 +206,4 @@ export function hresultName(hr: HResult): string {
   if (known) return known;
   if (hr >>> 16 === 0x8019) return `HTTP_E_STATUS_${hr & 0xffff}`;
   return formatHResult(hr);
-}
-
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys;
-}
-
-async function sha256Of(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return createHash('sha256').update(await out.Body!.transformToByteArray()).digest('hex');
 }

@@ -9,7 +9,7 @@ import { freePort, localCredentials, localRegion } from '../../infra/local/emula
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
 import { readSandboxState, type SandboxState } from '../../sandbox/sandboxState.js';
-import { objectsUnder } from '../support/bucketObjects.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'trackdrop-sandbox-'));
 const children: ChildProcess[] = [];

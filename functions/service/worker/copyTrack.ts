@@ -151,8 +151,8 @@ export function hashMismatch(actual: string, expected: string): TrackFailure {
   return new TrackFailure(HR.E_HASH_MISMATCH, `SHA-256 ${actual} does not match the store's ${expected}`);
 }
 
-/** Streams the origin's body into the bucket with bounded memory, hashing and counting it on the way. */
-async function streamToBucket(deps: WorkerDeps, source: Readable, res: OriginResponse, key: string, metadata: Record<string, string>): Promise<{ sha256: string; bytes: number }> {
+/** Streams the origin's body into the bucket with bounded memory, hashing and counting it on the way (the benchmark measures this). */
+export async function streamToBucket(deps: Pick<WorkerDeps, 'settings' | 'media'>, source: Readable, res: OriginResponse, key: string, metadata: Record<string, string>): Promise<{ sha256: string; bytes: number }> {
   const meter = new HashingMeter(deps.settings.limits.maxTrackBytes, res.contentLength);
   const body = new PassThrough();
   try {
