@@ -6,6 +6,7 @@ import type { ListenerDeps } from '../service/deps.js';
 import { listenerUserId, type ListenerEvent } from '../service/listener/listenerIdentity.js';
 import { myDownloads } from '../service/listener/myDownloads.js';
 import { listenerItem, myItem, myItemUrl, myLibrary } from '../service/listener/myLibrary.js';
+import { openApiDocument } from './openApi.js';
 import { parse } from './requestInput.js';
 import { errorResponse, json } from './respond.js';
 import { listenerRouteNames, type ListenerRouteName } from './routes.js';
@@ -29,10 +30,14 @@ export async function handleListenerRequest(deps: ListenerDeps, event: ListenerE
   }
 }
 
+let document: Record<string, unknown> | undefined;
+
 // Private answers: a listener's library and URLs are theirs alone, never kept by a shared cache.
 const noStore = { 'cache-control': 'no-store' };
 
 async function dispatch(deps: ListenerDeps, name: ListenerRouteName, event: ListenerEvent): Promise<APIGatewayProxyStructuredResultV2> {
+  // Public: the contract of both APIs, built once per container.
+  if (name === 'getOpenApi') return json(200, (document ??= openApiDocument(deps.settings)), { 'cache-control': 'public, max-age=300' });
   const userId = listenerUserId(event, deps.settings.listener.userIdClaim);
   switch (name) {
     case 'getMyLibrary': {

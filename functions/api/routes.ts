@@ -21,6 +21,7 @@ export const routes = [
   { method: 'GET', path: '/v1/me/library/{storeId}/{serviceTrackId}', name: 'getMyItem', auth: 'listener', fn: 'listener' },
   { method: 'GET', path: '/v1/me/library/{storeId}/{serviceTrackId}/url', name: 'getMyItemUrl', auth: 'listener', fn: 'listener' },
   { method: 'GET', path: '/v1/me/downloads', name: 'getMyDownloads', auth: 'listener', fn: 'listener' },
+  { method: 'GET', path: '/v1/openapi.json', name: 'getOpenApi', auth: 'none', fn: 'listener' },
 ] as const;
 
 export type Route = (typeof routes)[number];

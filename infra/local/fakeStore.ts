@@ -9,6 +9,8 @@ export interface ReceivedEvent {
   readonly verified: boolean;
   readonly body: Record<string, unknown> & { event: string };
   readonly raw: string;
+  /** The Trackdrop-Signature header as it came, for verifiers of the store's own choosing. */
+  readonly signature: string;
   readonly receivedAt: number;
 }
 
@@ -129,9 +131,10 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
           res.writeHead(store.callbackStatus).end();
           return;
         }
-        const verified = verifySignature(store.secret, String(req.headers['trackdrop-signature'] ?? ''), raw, { nowSeconds: Math.floor(Date.now() / 1000) });
+        const signature = String(req.headers['trackdrop-signature'] ?? '');
+        const verified = verifySignature(store.secret, signature, raw, { nowSeconds: Math.floor(Date.now() / 1000) });
         const body = JSON.parse(raw) as ReceivedEvent['body'];
-        store.events.push({ eventId, verified, body, raw, receivedAt: Date.now() });
+        store.events.push({ eventId, verified, body, raw, signature, receivedAt: Date.now() });
         res.writeHead(verified ? 200 : 401).end();
       });
       return;
