@@ -29,6 +29,18 @@ export interface TrackdropSettings {
     readonly api: FunctionSettings;
     readonly worker: FunctionSettings;
     readonly completion: FunctionSettings;
+    readonly listener: FunctionSettings;
+  };
+  /** The listener API (`/v1/me/…`): who a token names, and how long a file URL lasts. */
+  readonly listener: {
+    /** The JWT claim holding the user id, held to the userId rules (`sub` by default). */
+    readonly userIdClaim: string;
+    /** Lifetime of a presigned play/download URL, in seconds. */
+    readonly urlTtlSeconds: number;
+    /** Scopes a token must carry one of, when set (API Gateway's authorization scopes). */
+    readonly scopes: readonly string[];
+    /** Items in one page of the library (default; at most 1000). */
+    readonly pageSize: number;
   };
   readonly downloads: QueueConsumerSettings;
   readonly completions: QueueConsumerSettings;
@@ -73,6 +85,13 @@ export const defaultSettings: TrackdropSettings = {
     api: { memoryMb: 512, timeoutSeconds: 10 },
     worker: { memoryMb: 1024, timeoutSeconds: 300 },
     completion: { memoryMb: 256, timeoutSeconds: 30 },
+    listener: { memoryMb: 256, timeoutSeconds: 10 },
+  },
+  listener: {
+    userIdClaim: 'sub',
+    urlTtlSeconds: 300,
+    scopes: [],
+    pageSize: 200,
   },
   downloads: {
     batchSize: 10,
@@ -130,6 +149,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
     ...given,
     functions: { ...defaultSettings.functions, ...given.functions },
     downloads: { ...defaultSettings.downloads, ...given.downloads },
+    listener: { ...defaultSettings.listener, ...given.listener },
     completions: { ...defaultSettings.completions, ...given.completions },
     limits: { ...defaultSettings.limits, ...given.limits },
     callbacks: { ...defaultSettings.callbacks, ...given.callbacks },

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { ResourceNames } from '../functions/adapters/config.js';
+import { LibraryRepo } from '../functions/adapters/libraryRepo.js';
 import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { KmsSecretBox } from '../functions/adapters/secrets/kmsSecretBox.js';
 import { outputNames } from '../infra/cdk/outputNames.js';
@@ -17,6 +18,10 @@ export interface SandboxRuntime {
   readonly dlqUrls: { readonly downloads: string; readonly completions: string };
   /** The operator's store registration. */
   readonly stores: StoresRepo;
+  /** The local issuer of listeners' tokens, in source mode (the locker page signs in with it). */
+  readonly issuerUrl?: string | undefined;
+  /** Whether the user has anything in the library yet (the sandbox fills the demo user's once). */
+  hasLibrary(userId: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -28,13 +33,27 @@ export interface RuntimeOptions {
   readonly logLevel: string;
   readonly leaseSeconds: number;
   readonly log: (line: string) => void;
+  readonly issuerPort?: number | undefined;
+  /** Origins the locker page is served from (the API's CORS configuration). */
+  readonly lockerOrigins?: readonly string[] | undefined;
 }
 
 /** Source mode: the handlers' TypeScript, wired in this process. */
 export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRuntime> {
-  const stack = await startLocalStack({ dataDir: o.dataDir, dynamo: o.dynamo, apiPort: o.port, logLevel: o.logLevel, leaseSeconds: o.leaseSeconds, secretsKey: loadOrCreateSecretsKey(o.dataDir) });
+  const stack = await startLocalStack({
+    dataDir: o.dataDir,
+    dynamo: o.dynamo,
+    apiPort: o.port,
+    logLevel: o.logLevel,
+    leaseSeconds: o.leaseSeconds,
+    secretsKey: loadOrCreateSecretsKey(o.dataDir),
+    ...(o.issuerPort === undefined ? {} : { issuerPort: o.issuerPort }),
+    ...(o.lockerOrigins ? { lockerOrigins: o.lockerOrigins } : {}),
+  });
   return {
     apiUrl: stack.api.url,
+    issuerUrl: stack.issuer.url,
+    hasLibrary: async (userId) => (await stack.deps.listener.library.listAcrossStores(userId, 1)).items.length > 0,
     endpoints: stack.emulators.endpoints,
     names: stack.provisioned.names,
     dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
@@ -69,6 +88,7 @@ export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<Sandbox
     },
     dlqUrls: { downloads: out('downloadsDlqUrl'), completions: out('completionsDlqUrl') },
     stores: new StoresRepo(stack.admin.ddb, out('storesTableName'), new KmsSecretBox(stack.admin.kms, out('secretsKeyId'))),
+    hasLibrary: async (userId) => (await new LibraryRepo(stack.admin.ddb, out('libraryTableName')).listAcrossStores(userId, 1)).items.length > 0,
     async stop() {
       await stack.stop();
       if (stack.denials.length) o.log(`${stack.denials.length} request(s) were refused by IAM during this run`);

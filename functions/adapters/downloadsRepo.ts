@@ -1,10 +1,25 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hresult } from '../core/hresult.js';
 import { sourcesOf } from '../core/trackState.js';
 import type { Session, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 
 const SESSION_SK = 'session';
+/** A user's list of sessions lives in its own partition; `#` never appears in a cookie, so it cannot clash with one. */
+const userSessionsPk = (userId: string): string => `user#${userId}`;
+const userSessionSk = (createdAt: string, cookie: string): string => `session#${createdAt}#${cookie}`;
+
+export interface UserSessionRef {
+  readonly cookie: string;
+  readonly storeId: string;
+  readonly createdAt: string;
+}
+
+export interface UserSessionPage {
+  readonly sessions: UserSessionRef[];
+  readonly next?: string | undefined;
+}
 export const trackSk = (id: number): string => `track#${String(id).padStart(10, '0')}`;
 
 /**
@@ -33,6 +48,42 @@ export class DownloadsRepo {
       if (isConditionFailed(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * Adds the session to its user's list (newest first), for the listener's view: one small
+   * write per session, never per track, and it expires with the session. A plain put: a
+   * retried request writes the same item again.
+   */
+  async indexForUser(session: Session): Promise<void> {
+    const ref: UserSessionRef = { cookie: session.cookie, storeId: session.storeId, createdAt: session.createdAt };
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...ref, cookie: userSessionsPk(session.userId), sk: userSessionSk(session.createdAt, session.cookie), sessionCookie: session.cookie, expiresAt: this.expiry(session.createdAt) },
+      }),
+    );
+  }
+
+  /** The user's sessions, newest first, a page at a time. */
+  async sessionsOfUser(userId: string, limit: number, next?: string): Promise<UserSessionPage> {
+    const start = next === undefined ? undefined : Buffer.from(next, 'base64url').toString('utf8');
+    if (start !== undefined && !start.startsWith('session#')) throw new RangeError('bad cursor');
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :u AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':u': userSessionsPk(userId), ':s': 'session#' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start === undefined ? undefined : { cookie: userSessionsPk(userId), sk: start },
+      }),
+    );
+    const last = out.LastEvaluatedKey?.sk;
+    return {
+      sessions: (out.Items ?? []).map((i) => ({ cookie: String(i.sessionCookie), storeId: String(i.storeId), createdAt: String(i.createdAt) })),
+      next: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : undefined,
+    };
   }
 
   /**
@@ -172,7 +223,8 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-/** A track as stored, without the table's own attributes. */
+/** A track as stored, without the table's own attributes; its HRESULTs branded again as they are read. */
 export function toTrack(item: Record<string, unknown>): Track {
-  return strip(item) as unknown as Track;
+  const t = strip(item) as unknown as Track;
+  return { ...t, hrDownload: hresult(Number(t.hrDownload)), ...(t.hrResult === undefined ? {} : { hrResult: hresult(Number(t.hrResult)) }) };
 }

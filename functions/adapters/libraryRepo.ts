@@ -69,13 +69,24 @@ export class LibraryRepo {
   }
 
   async list(userId: string, storeId: string, limit: number, next?: string): Promise<LibraryPage> {
+    return this.page(userId, `track#${storeId}#`, limit, next);
+  }
+
+  /** Every store's rows for the user, a page at a time, in (store, content ID) order: the listener's view. */
+  async listAcrossStores(userId: string, limit: number, next?: string): Promise<LibraryPage> {
+    return this.page(userId, 'track#', limit, next);
+  }
+
+  private async page(userId: string, prefix: string, limit: number, next?: string): Promise<LibraryPage> {
+    const start = next ? decodeCursor(next) : undefined;
+    if (start !== undefined && !start.startsWith(prefix)) throw new RangeError('bad cursor');
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':u': userId, ':p': `track#${storeId}#` },
+        ExpressionAttributeValues: { ':u': userId, ':p': prefix },
         Limit: limit,
-        ExclusiveStartKey: next ? { userId, sk: decodeCursor(next) } : undefined,
+        ExclusiveStartKey: start === undefined ? undefined : { userId, sk: start },
       }),
     );
     const last = out.LastEvaluatedKey?.sk;

@@ -88,20 +88,29 @@ export function musicPrefix(userId: string): string {
   return `users/${userId}/Music/`;
 }
 
+/** The artist folder: `Compilations` for a compilation, else the album artist, else the track artist. */
+export function artistFolder(tags: KeyTags): string {
+  if (isCompilation(tags)) return COMPILATIONS_FOLDER;
+  // An album artist of blanks names nothing: the track artist does.
+  return sanitizeSegment(tags.albumArtist, '') || sanitizeSegment(tags.artist, 'Unknown Artist');
+}
+
+/** `<disc>-` before the track number on an album of several discs, else nothing. */
+export function discPrefix(tags: KeyTags): string {
+  const d = tags.discNumber;
+  return isMultiDisc(tags) && d !== undefined && Number.isInteger(d) && d > 0 && d < 1000 ? `${d}-` : '';
+}
+
 /**
  * `{Album artist, else artist}/{Album}/{NN Title}.{ext}`; compilations under
  * `Compilations/{Album}/`; on an album of several discs `{disc}-{NN Title}`.
  */
 export function trackKey(input: TrackKeyInput): string {
-  const t = input.tags;
-  // An album artist of blanks names nothing: the track artist does.
-  const artist = isCompilation(t) ? COMPILATIONS_FOLDER : sanitizeSegment(t.albumArtist, '') || sanitizeSegment(t.artist, 'Unknown Artist');
-  const album = sanitizeSegment(t.album, 'Unknown Album');
-  const title = sanitizeSegment(t.title, `Track ${input.serviceTrackId}`);
-  const n = t.trackNumber;
-  const d = t.discNumber;
-  const disc = isMultiDisc(t) && d !== undefined && Number.isInteger(d) && d > 0 && d < 1000 ? `${d}-` : '';
-  const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${disc}${String(n).padStart(2, '0')} ` : '';
+  const artist = artistFolder(input.tags);
+  const album = sanitizeSegment(input.tags.album, 'Unknown Album');
+  const title = sanitizeSegment(input.tags.title, `Track ${input.serviceTrackId}`);
+  const n = input.tags.trackNumber;
+  const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${discPrefix(input.tags)}${String(n).padStart(2, '0')} ` : '';
   const suffix = input.attempt && input.attempt > 1 ? ` (${input.attempt})` : '';
   const ext = /^[a-z0-9]{1,5}$/.test(input.ext) ? input.ext : 'bin';
   const file = truncateUtf8(`${number}${title}`, MAX_SEGMENT_BYTES).replace(/[. ]+$/u, '') || `Track ${input.serviceTrackId}`;

@@ -92,6 +92,30 @@ export const libraryQuerySchema = z.strictObject({
   next: z.optional(z.string().check(z.maxLength(2048))),
 });
 
+/** A store's id, as registered: 2–63 of `a-z 0-9 -`. */
+export const storeIdSchema = z
+  .string('store id must be a string')
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'store id: 2-63 of a-z 0-9 -, starting with a letter or digit'));
+
+/** `GET /v1/me/library/{storeId}/{serviceTrackId}/url`: what to sign, and how the browser should treat it. */
+export const itemUrlQuerySchema = z.strictObject({
+  /** `audio` (default): the track's file; `cover`: its album's cover art. */
+  part: z.optional(z.enum(['audio', 'cover'])),
+  /** `inline` (default) plays in the browser; `attachment` saves the file under its name. */
+  disposition: z.optional(z.enum(['inline', 'attachment'])),
+});
+
+/** `GET /v1/me/downloads`: newest sessions first, a page at a time. */
+export const myDownloadsQuerySchema = z.strictObject({
+  limit: z.optional(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d{1,2}$/, 'limit must be 1-50')), z.transform(Number)),
+      z.int().check(z.minimum(1, 'limit must be 1-50'), z.maximum(50, 'limit must be 1-50')),
+    ),
+  ),
+  next: z.optional(z.string().check(z.maxLength(2048))),
+});
+
 /** Lists the problems of a failed parse in one line a person can act on. */
 export function describeIssues(error: z.core.$ZodError): string {
   return error.issues

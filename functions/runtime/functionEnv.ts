@@ -3,7 +3,7 @@ import { MissingConfigError } from '../adapters/config.js';
 import { bucket, localSecretsKeyEnv, queues, secretsKeyEnv, tables } from '../resources.js';
 import { settingsEnv } from '../settings.js';
 
-export type FunctionName = 'api' | 'worker' | 'completion';
+export type FunctionName = 'api' | 'worker' | 'completion' | 'listener';
 
 /** Read by every function: how its logs and metrics are labelled. */
 export const telemetryEnv = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'] as const;
@@ -19,6 +19,8 @@ export const functionEnv = {
   worker: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.completions.env, bucket.env, settingsEnv],
   // The KMS key id opens stores' signing secrets; off AWS, a local key stands in (see below).
   completion: [tables.stores.env, tables.downloads.env, tables.library.env, queues.completions.env, settingsEnv, secretsKeyEnv],
+  // Reads the user's library rows and sessions; signs URLs for objects of the bucket.
+  listener: [tables.downloads.env, tables.library.env, bucket.env, settingsEnv],
 } as const satisfies Record<FunctionName, readonly string[]>;
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CallbackSender } from '../adapters/callbackSender.js';
 import type { DownloadsRepo } from '../adapters/downloadsRepo.js';
+import type { FileUrls } from '../adapters/fileUrls.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { LicensesRepo } from '../adapters/licensesRepo.js';
 import type { MediaStore } from '../adapters/mediaStore.js';
@@ -49,4 +50,14 @@ export interface WorkerDeps extends CommonDeps {
 
 export interface CompletionDeps extends CommonDeps {
   readonly callbacks: CallbackSender;
+}
+
+/** The listener API: the user's own library rows, sessions and files, nothing of the stores'. */
+export interface ListenerDeps {
+  readonly settings: TrackdropSettings;
+  readonly logger: Logger;
+  readonly telemetry: Telemetry;
+  readonly downloads: DownloadsRepo;
+  readonly library: LibraryRepo;
+  readonly fileUrls: FileUrls;
 }

@@ -11,7 +11,7 @@ import { audit, type Audit } from './audit.js';
 import { AwsFaults, OriginFaults, storeOutage, type AwsFaultRule } from './faults.js';
 import { makePlan, type ChaosPlan } from './plan.js';
 import { prng, randomSeed } from './prng.js';
-import { redriveDlq } from './redrive.js';
+import { redriveDlq } from '../../functions/service/admin/redriveDlq.js';
 import { waitUntilQuiet, waitUntilSettled } from './settle.js';
 import { ChaosStore, sessionsOf } from './storeSide.js';
 import { mustBeZero, tallyRows, type FaultCounts, type TallyRow } from './tally.js';
@@ -171,6 +171,7 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       const c = await redriveDlq(auditor.sqs, q.completions.dlqUrl, q.completions.url);
       redriven.downloads += d.moved;
       redriven.completions += c.moved;
+      for (const f of [...d.failed, ...c.failed]) log(`${elapsed()} kept in a DLQ (its send failed): ${f}`);
       if (d.moved + c.moved === 0) break;
       log(`${elapsed()} redrove ${d.moved} download and ${c.moved} completion message(s) from the DLQs`);
       await waitUntilSettled({ stack, clients: auditor, sessions, until: Date.now() + deadline, onProgress });

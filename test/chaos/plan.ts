@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { formatHResult, HR, httpStatusHResult, type HResult } from '../../functions/core/hresult.js';
+import { formatHResult, HR, hresult, httpStatusHResult, type HResult } from '../../functions/core/hresult.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import type { OriginFaultKind } from './faults.js';
 import type { Prng } from './prng.js';
@@ -120,7 +120,7 @@ export function acceptableOutcomes(t: PlannedTrack, sessionCancelled: boolean): 
   const out = new Set<string>();
   const hex = (hr: HResult) => formatHResult(hr);
   if (t.declinedWith) {
-    out.add(`declined ${hex((Number.parseInt(t.declinedWith, 16) >>> 0) as HResult)}`);
+    out.add(`declined ${hex(hresult(Number.parseInt(t.declinedWith, 16)))}`);
     return out;
   }
   if (sessionCancelled) out.add(`cancelled ${hex(HR.E_ABORT)}`);

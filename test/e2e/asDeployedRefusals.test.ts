@@ -8,7 +8,7 @@ import type { CfnTemplate } from '../../infra/local/asDeployed/template.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
-import { objectsUnder } from '../support/bucketObjects.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { queueDepth } from '../support/receiveEvent.js';
 import { asDeployedTarget, synthForTests } from './asDeployedTarget.js';
 

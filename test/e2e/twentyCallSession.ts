@@ -5,7 +5,7 @@ import { registerStore } from '../../functions/service/admin/registerStore.js';
 import type { FakeStore } from '../../infra/local/fakeStore.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3, makeWav } from '../../infra/local/taggedAudio.js';
-import { objectsUnder } from '../support/bucketObjects.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
 
 /** Where the session runs: the source-wired local stack, or the synthesized one as deployed. */

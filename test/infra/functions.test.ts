@@ -28,10 +28,11 @@ const fns = [
   ['api', functions.api, defaultSettings.functions.api],
   ['worker', functions.worker, defaultSettings.functions.worker],
   ['completion', functions.completion, defaultSettings.functions.completion],
+  ['listener', functions.listener, defaultSettings.functions.listener],
 ] as const;
 
-test('three functions on the newest Node.js runtime, arm64, traced, sized from settings', () => {
-  template.resourceCountIs('AWS::Lambda::Function', 3);
+test('four functions on the newest Node.js runtime, arm64, traced, sized from settings', () => {
+  template.resourceCountIs('AWS::Lambda::Function', 4);
   for (const [name, fn, settings] of fns) {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.absent(),
@@ -64,6 +65,7 @@ test('each function is given exactly the variables its builder reads, naming onl
     api: { ...always, ...stores, ...downloads, ...licenses, ...library, ...downloadsQueue, ...completionsQueue },
     worker: { ...always, ...stores, ...downloads, ...licenses, ...library, ...completionsQueue, [bucket.env]: { Ref: id.media } },
     completion: { ...always, ...stores, ...downloads, ...library, ...completionsQueue, [secretsKeyEnv]: { Ref: id.key } },
+    listener: { ...always, ...downloads, ...library, [bucket.env]: { Ref: id.media } },
   };
   const resources = template.findResources('AWS::Lambda::Function');
   for (const [name, fn] of fns) {
@@ -146,6 +148,19 @@ test('completion: library rows and session states, reads stores, decrypts secret
   assert.ok(allows(g, 'sqs:ChangeMessageVisibility', id.completionsQueue));
   assert.ok(allows(g, 'sqs:DeleteMessage', id.completionsQueue));
   assert.ok(!g.some((x) => x.action.startsWith('s3:')), 'completion has no bucket access');
+});
+
+test('listener: reads library rows and sessions, GetObject under users/ only, nothing else', () => {
+  const g = grantsOf(template, functions.listener);
+  assert.ok(allows(g, 'dynamodb:Query', id.library) && allows(g, 'dynamodb:GetItem', id.library));
+  assert.ok(allows(g, 'dynamodb:Query', id.downloads) && allows(g, 'dynamodb:GetItem', id.downloads));
+  const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  assert.ok(!g.some((x) => writes.includes(x.action)), 'listener writes no table');
+  assert.ok(!g.some((x) => x.resource.includes(id.stores) || x.resource.includes(id.licenses)), 'listener reads no stores or licenses');
+  const s3 = g.filter((x) => x.action.startsWith('s3:'));
+  assert.deepEqual([...new Set(s3.map((x) => x.action))], ['s3:GetObject']);
+  assert.ok(s3.every((x) => x.resource.includes(id.media) && x.resource.includes('/users/*')), 'GetObject only under users/');
+  assert.ok(!g.some((x) => x.action.startsWith('sqs:') || x.action.startsWith('kms:')), 'listener has no queue or key access');
 });
 
 test('function logs go to their own log groups with a retention', () => {

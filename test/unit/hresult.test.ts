@@ -170,7 +170,7 @@ describe('HR table', () => {
   });
 
   test('every code is distinct, and every fetch failure code is a failure', () => {
-    const values = Object.values(HR) as HResult[];
+    const values: HResult[] = Object.values(HR);
     assert.equal(new Set(values).size, values.length);
     for (const k of ['E_TIMEOUT', 'E_FILE_TOO_LARGE', 'E_HASH_MISMATCH', 'E_ORIGIN_UNREACHABLE', 'E_DOWNLOAD_FAILURE'] as const) {
       assert.equal(failed(HR[k]), true, k);

@@ -390,6 +390,9 @@ const tagsArb: fc.Arbitrary<KeyTags> = fc.record({
   albumArtist: fc.option(anyTagText, { nil: undefined }),
   album: fc.option(anyTagText, { nil: undefined }),
   trackNumber: fc.option(fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double()), { nil: undefined }),
+  discNumber: fc.option(fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double()), { nil: undefined }),
+  discTotal: fc.option(fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double()), { nil: undefined }),
+  compilation: fc.option(fc.boolean(), { nil: undefined }),
 });
 const userIdArb = fc.stringMatching(/^[A-Za-z0-9._-]{1,128}$/).filter((s) => !/^\.+$/.test(s));
 const extArb = fc.oneof(fc.constantFrom('mp3', 'flac', 'wav', 'm4a', 'bin'), fc.string({ maxLength: 8 }));

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import '../../core/schemas.js'; // English error messages
+import { storeIdSchema } from '../../core/schemas.js';
 import { hashApiKey, newApiKey } from '../../core/apiKey.js';
 import { normalizeOrigin } from '../../core/sourceUrl.js';
 import { newSecret } from '../../core/signature.js';
 import type { StoresRepo } from '../../adapters/storesRepo.js';
 
 export const registerStoreSchema = z.strictObject({
-  storeId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'store id: 2-63 of a-z 0-9 -, starting with a letter or digit')),
+  storeId: storeIdSchema,
   name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   callbackUrl: z.url({ protocol: /^https?$/, error: 'callback URL must be an http(s) URL' }),
   allowOrigins: z

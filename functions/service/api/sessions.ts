@@ -40,6 +40,9 @@ export async function openSession(deps: ApiDeps, store: Store, input: OpenSessio
     containers: input.containers ?? [],
     createdAt: new Date().toISOString(),
   };
+  // The user's list first: a session is never without it, and a list entry whose session was
+  // never written is skipped by the reader.
+  await deps.downloads.indexForUser(session);
   await deps.downloads.createSession(session);
   await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie }]);
   return session;
@@ -66,7 +69,7 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string)
     tracks: tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,
       state: t.state,
-      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult as never) } : {}),
+      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult) } : {}),
       ...(t.item ? { key: t.item.key } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),

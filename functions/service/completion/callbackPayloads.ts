@@ -12,7 +12,7 @@ export function trackCompletePayload(t: Track) {
     cookie: t.cookie,
     userId: t.userId,
     serviceTrackId: t.serviceTrackId,
-    hrResult: formatHResult(hr as never),
+    hrResult: formatHResult(hr),
     downloadParams: t.downloadParams,
     ...(item ? { item: callbackItem(item) } : {}),
     ...(t.reason && hr >= 0x8000_0000 ? { reason: t.reason } : {}),

@@ -1,31 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod/mini';
+import { isCompletionOwed } from '../../core/completionOwed.js';
 import { memoize } from '../../core/memoize.js';
+import { completionMessageSchema } from '../../core/queueMessages.js';
+import { parseRecords, poisonError } from '../queueRecords.js';
 import { HR } from '../../core/hresult.js';
-import type { CompletionMessage, LibraryItem, Store, Track } from '../../core/types.js';
+import type { LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
-
-const trackSnapshotSchema = z.looseObject({
-  cookie: z.string(),
-  storeId: z.string(),
-  userId: z.string(),
-  serviceTrackId: z.int(),
-  downloadParams: z.string(),
-  state: z.enum(['stored', 'failed', 'cancelled']),
-  updatedAt: z.string(),
-});
-
-const completionSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('track'),
-    cookie: z.string().check(z.minLength(1)),
-    serviceTrackId: z.int().check(z.minimum(0)),
-    track: z.optional(trackSnapshotSchema),
-  }),
-  z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
-]);
 
 export class CallbackFailedError extends Error {
   override readonly name = 'CallbackFailedError';
@@ -38,7 +20,7 @@ export class CallbackFailedError extends Error {
  */
 export async function processCompletions(deps: CompletionDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const storeOf = memoize((id: string) => deps.stores.get(id));
-  const messages = new Map(event.Records.map((r) => [r.messageId, parseMessage(r.body)]));
+  const messages = parseRecords(deps.logger, 'completions', event.Records, completionMessageSchema);
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
   await deps.library.putMany([...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : [])));
   const processor = new BatchProcessor(EventType.SQS);
@@ -46,7 +28,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
     event,
     async (record: SQSRecord) => {
       const msg = messages.get(record.messageId);
-      if (!msg) throw new Error('malformed completion message');
+      if (!msg) throw poisonError('completions');
       const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf) : await announceSession(deps, msg.cookie, storeOf);
       if (!delivered) {
         const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
@@ -59,14 +41,6 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
   );
   deps.telemetry.flush();
   return response;
-}
-
-function parseMessage(body: string): CompletionMessage | undefined {
-  try {
-    return completionSchema.parse(JSON.parse(body)) as CompletionMessage;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A stored track's library row; none for S_FALSE (the row is there already) or other outcomes. */
@@ -92,7 +66,7 @@ async function completeTrack(deps: CompletionDeps, msg: { cookie: string; servic
     return true;
   }
   const log = { cookie: track.cookie, userId: track.userId, serviceTrackId: track.serviceTrackId };
-  if (track.state === 'completed' || track.notifiedAt || track.state === 'queued' || track.state === 'declined') return true;
+  if (!isCompletionOwed(track)) return true;
   const store = await storeOf(track.storeId);
   if (!store) {
     deps.logger.error('completion for a store that no longer exists', log);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough, Readable } from 'node:stream';
+import { containerName } from '../../core/containerName.js';
 import { TrackFailure } from '../../core/errors.js';
 import { HR, httpStatusHResult } from '../../core/hresult.js';
 import { extensionFor } from '../../core/keyLayout.js';
@@ -105,7 +106,7 @@ async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string
   // reading the object through is the last resort, for sources stored without one.
   const sha256 = known?.sha256 ?? copied.sha256 ?? (await deps.media.sha256Of(deps.media.bucket, destKey)).sha256;
   const coverKey = facts.cover ? await placeCover(deps, destKey, facts.cover) : undefined;
-  return { key: destKey, bytes: known?.bytes ?? facts.size, sha256, contentType: facts.contentType, ...tags, ...(coverKey ? { coverKey } : {}) };
+  return { key: destKey, bytes: known?.bytes ?? facts.size, sha256, contentType: facts.contentType, ...tags, container: containerName(tags.container), ...(coverKey ? { coverKey } : {}) };
 }
 
 async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage, url: URL, opts: CopyOptions): Promise<StoredItem> {
@@ -140,7 +141,7 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
     // Tags, duration and cover from the stored file itself: ranged reads, exact for the whole file.
     const stored = await deps.objectFacts(deps.media.bucket, destKey);
     const coverKey = stored.cover ? await placeCover(deps, destKey, stored.cover) : undefined;
-    return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...stored.tags, ...(coverKey ? { coverKey } : {}) };
+    return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...stored.tags, container: containerName(stored.tags.container), ...(coverKey ? { coverKey } : {}) };
   }
   // Tags elsewhere (an MP4 with its index at the end, ID3v1 only), or bytes to check first.
   return viaStaging(deps, msg, (staging) => streamToBucket(deps, source, res, staging, {}), res.finalUrl.pathname);
@@ -150,8 +151,8 @@ export function hashMismatch(actual: string, expected: string): TrackFailure {
   return new TrackFailure(HR.E_HASH_MISMATCH, `SHA-256 ${actual} does not match the store's ${expected}`);
 }
 
-/** Streams the origin's body into the bucket with bounded memory, hashing and counting it on the way. */
-async function streamToBucket(deps: WorkerDeps, source: Readable, res: OriginResponse, key: string, metadata: Record<string, string>): Promise<{ sha256: string; bytes: number }> {
+/** Streams the origin's body into the bucket with bounded memory, hashing and counting it on the way (the benchmark measures this). */
+export async function streamToBucket(deps: Pick<WorkerDeps, 'settings' | 'media'>, source: Readable, res: OriginResponse, key: string, metadata: Record<string, string>): Promise<{ sha256: string; bytes: number }> {
   const meter = new HashingMeter(deps.settings.limits.maxTrackBytes, res.contentLength);
   const body = new PassThrough();
   try {

@@ -1,13 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { TrackFailure } from '../../core/errors.js';
+import { isCompletionOwed } from '../../core/completionOwed.js';
 import { memoize } from '../../core/memoize.js';
+import { downloadMessageSchema } from '../../core/queueMessages.js';
+import { parseRecords, poisonError } from '../queueRecords.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import type { DownloadMessage, Store, Track, TrackState } from '../../core/types.js';
 import { factKey, trackRefKey, type TrackFacts } from '../../adapters/trackFacts.js';
 import type { WorkerDeps } from '../deps.js';
 import { copyTrack, hashMismatch } from './copyTrack.js';
-import { parseDownloadMessage } from './downloadMessage.js';
 import { removeFilesOf } from './placeObject.js';
 
 /**
@@ -16,14 +18,7 @@ import { removeFilesOf } from './placeObject.js';
  * its own, and only the tracks that must be retried are reported back to SQS.
  */
 export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {
-  const parsed = new Map<string, DownloadMessage>();
-  for (const r of event.Records) {
-    try {
-      parsed.set(r.messageId, parseDownloadMessage(r.body));
-    } catch (err) {
-      deps.logger.error('poison download message', { messageId: r.messageId, error: err as Error });
-    }
-  }
+  const parsed = parseRecords(deps.logger, 'downloads', event.Records, downloadMessageSchema);
   const messages = [...parsed.values()];
   const facts = await deps.trackFacts(messages);
   const storeOf = memoize((id: string) => deps.stores.get(id));
@@ -33,7 +28,7 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promi
     event,
     async (record: SQSRecord) => {
       const msg = parsed.get(record.messageId);
-      if (!msg) throw new Error('malformed download message');
+      if (!msg) throw poisonError('downloads');
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
       await processOne(deps, msg, facts, await storeOf(msg.storeId), receiveCount);
     },
@@ -104,7 +99,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
  * snapshot: the completion function then reads the track and skips it if the store was told.
  */
 async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = false): Promise<void> {
-  if (track.state !== 'queued' && track.state !== 'completed' && track.state !== 'declined' && !track.notifiedAt) {
+  if (isCompletionOwed(track)) {
     await deps.completionsQueue.sendSoon({ kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId, ...(snapshot ? { track } : {}) });
   }
 }
