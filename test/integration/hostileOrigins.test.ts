@@ -266,7 +266,7 @@ test('a re-download whose tags changed leaves one object: the new one, recorded;
     assert.deepEqual([...files.keys()], [`users/${user}/Music/Band/LP/01 ${title}.mp3`]);
     const lib = await again.library(user);
     assert.equal(lib.body.items.length, 1);
-    assert.equal(lib.body.items[0]!.key, `users/${user}/Music/Band/LP/01 ${title}.mp3`);
+    assert.equal(lib.body.items[0]!.key, `users/${user}/Music/Band/LP/01 ${title}.mp3`, JSON.stringify(lib.body.items[0]));
   }
 });
 
