@@ -7,6 +7,8 @@ import { outputNames } from '../infra/cdk/outputNames.js';
 import { startAsDeployedStack } from '../infra/local/asDeployed/asDeployedStack.js';
 import { synthCloudAssembly } from '../infra/local/asDeployed/cloudAssembly.js';
 import type { DynamoBackend } from '../infra/local/emulators.js';
+import { createJwtAuthorizer } from '../infra/local/jwtAuthorizer.js';
+import { startLocalIssuer } from '../infra/local/localIssuer.js';
 import { startLocalStack } from '../infra/local/localStack.js';
 import { loadOrCreateSecretsKey } from './secretsKey.js';
 
@@ -66,7 +68,12 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
 export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<SandboxRuntime> {
   o.log('synthesizing the stack (cdk synth)…');
   const assembly = await synthCloudAssembly({ outdir: join(o.dataDir, 'cdk.out') });
+  // The template's Cognito user pool has no local counterpart: the sandbox's issuer stands in
+  // for it, and the template's JWT authorizers check its tokens as API Gateway would.
+  const issuer = await startLocalIssuer({ dataDir: o.dataDir, ...(o.issuerPort === undefined ? {} : { port: o.issuerPort }) });
+  const verify = createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] });
   const stack = await startAsDeployedStack({
+    jwtVerifier: () => verify,
     assembly,
     dataDir: join(o.dataDir, 'as-deployed'),
     dynamo: o.dynamo,
@@ -89,8 +96,10 @@ export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<Sandbox
     dlqUrls: { downloads: out('downloadsDlqUrl'), completions: out('completionsDlqUrl') },
     stores: new StoresRepo(stack.admin.ddb, out('storesTableName'), new KmsSecretBox(stack.admin.kms, out('secretsKeyId'))),
     hasLibrary: async (userId) => (await new LibraryRepo(stack.admin.ddb, out('libraryTableName')).listAcrossStores(userId, 1)).items.length > 0,
+    issuerUrl: issuer.url,
     async stop() {
       await stack.stop();
+      await issuer.close();
       if (stack.denials.length) o.log(`${stack.denials.length} request(s) were refused by IAM during this run`);
     },
   };

@@ -9,6 +9,8 @@ export interface AudioTags {
   readonly album?: string;
   readonly albumArtist?: string;
   readonly trackNumber?: number;
+  /** Embedded front cover (ID3v2 APIC), a JPEG. */
+  readonly coverJpeg?: Buffer;
 }
 
 // 128 kbit/s, 44.1 kHz, mono, no CRC: 417-byte frames of 1152 samples.
@@ -48,6 +50,11 @@ function id3v24(tags: AudioTags): Buffer {
   text('TPE2', tags.albumArtist);
   text('TALB', tags.album);
   text('TRCK', tags.trackNumber === undefined ? undefined : String(tags.trackNumber));
+  if (tags.coverJpeg) {
+    // Latin-1 encoding, MIME type, picture type 3 (front cover), empty description, the image.
+    const content = Buffer.concat([Buffer.from([0x00]), Buffer.from('image/jpeg\0', 'latin1'), Buffer.from([0x03, 0x00]), tags.coverJpeg]);
+    frames.push(Buffer.concat([Buffer.from('APIC', 'latin1'), syncsafe(content.length), Buffer.from([0, 0]), content]));
+  }
   const body = Buffer.concat(frames);
   return Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([4, 0, 0]), syncsafe(body.length), body]);
 }
