@@ -10,7 +10,7 @@ export const telemetryEnv = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAME
 
 /**
  * What each function reads from its environment, declared once: the builders below read exactly
- * these, and the CDK stack sets exactly these per function (infra/cdk/FunctionsConstruct.ts
+ * these, and the CDK stack sets exactly these per function (infra/cdk/TrackdropFunction.ts
  * checks it at synth), so no function learns of a resource it does not use.
  */
 export const functionEnv = {
