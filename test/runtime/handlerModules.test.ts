@@ -96,7 +96,7 @@ test('a handler module without its resource names fails at import, naming the va
   const env = { ...stack.env };
   delete env.TRACKDROP_MEDIA_BUCKET;
   assert.throws(() => readFunctionEnv(env, 'worker'), /TRACKDROP_MEDIA_BUCKET/);
-  assert.doesNotThrow(() => readFunctionEnv(env, 'api'), 'the api does not read the bucket');
+  assert.doesNotThrow(() => readFunctionEnv(env, 'completion'), 'the completion function does not read the bucket');
 });
 
 test('both queue consumers log a poison message the same way, with its reason, and hand it back to the queue', async () => {
