@@ -47,9 +47,18 @@ export interface TrackdropSettings {
     readonly maxRedirects: number;
     /** Seconds to wait for an origin's response headers, and between body chunks. */
     readonly originTimeoutSeconds: number;
-    /** Per-store request rate (steady, per second) and burst. */
+    /** Per-store request rate (steady, per second) and burst, kept by the api function. */
     readonly storeRatePerSecond: number;
     readonly storeBurst: number;
+    /**
+     * The API Gateway stage's rate and burst: all stores together. Sized for a launch at 1,000
+     * tracks/s (licenses and DownloadTracks one by one, plus status polls), under the account's
+     * regional default of 10,000 requests/s and 5,000 burst.
+     */
+    readonly apiRatePerSecond: number;
+    readonly apiBurst: number;
+    /** Tracks a cancel ends per background chunk (one Query and its writes, per shard). */
+    readonly cancelChunkTracks: number;
   };
   readonly callbacks: {
     /** First retry delay for a failed store callback, doubled on every attempt. */
@@ -100,6 +109,9 @@ export const defaultSettings: TrackdropSettings = {
     originTimeoutSeconds: 30,
     storeRatePerSecond: 100,
     storeBurst: 200,
+    apiRatePerSecond: 3000,
+    apiBurst: 5000,
+    cancelChunkTracks: 100,
   },
   callbacks: {
     baseBackoffSeconds: 2,

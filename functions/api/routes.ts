@@ -5,6 +5,7 @@
 export const routes = [
   { method: 'PUT', path: '/v1/users/{userId}/licenses/{serviceTrackId}', name: 'putLicense' },
   { method: 'DELETE', path: '/v1/users/{userId}/licenses/{serviceTrackId}', name: 'deleteLicense' },
+  { method: 'PUT', path: '/v1/users/{userId}/licenses:batch', name: 'putLicenseBatch' },
   { method: 'POST', path: '/v1/downloads', name: 'openSession' },
   { method: 'POST', path: '/v1/downloads/{cookie}/tracks', name: 'downloadTrack' },
   { method: 'POST', path: '/v1/downloads/{cookie}/tracks:batch', name: 'downloadTrackBatch' },

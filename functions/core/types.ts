@@ -98,10 +98,12 @@ export interface DownloadMessage {
 }
 
 /**
- * Completions queue: a track reached an outcome, or a session opened. A track message carries
+ * Completions queue: a track reached an outcome, a session opened, or a cancelled session's
+ * tracks are to be ended one chunk of one shard at a time (`after`: the last id done). A track message carries
  * the track as it was when it got there, so the completion function need not read it again;
  * one without (from an operator's redrive of an older message, say) is read from the table.
  */
 export type CompletionMessage =
   | { readonly kind: 'track'; readonly cookie: string; readonly serviceTrackId: number; readonly track?: Track }
-  | { readonly kind: 'session'; readonly cookie: string };
+  | { readonly kind: 'session'; readonly cookie: string }
+  | { readonly kind: 'cancel'; readonly cookie: string; readonly shard: number; readonly after?: number | undefined };

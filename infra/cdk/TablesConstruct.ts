@@ -1,5 +1,5 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tables, type TableShape } from '../../functions/resources.js';
 
@@ -28,7 +28,7 @@ export class TablesConstruct extends Construct {
 }
 
 function tableFor(scope: Construct, id: string, shape: TableShape, props: TablesConstructProps): Table {
-  return new Table(scope, id, {
+  const table = new Table(scope, id, {
     partitionKey: { name: shape.partitionKey, type: AttributeType.STRING },
     sortKey: shape.sortKey === undefined ? undefined : { name: shape.sortKey, type: AttributeType.STRING },
     timeToLiveAttribute: shape.ttlAttribute,
@@ -37,4 +37,13 @@ function tableFor(scope: Construct, id: string, shape: TableShape, props: Tables
     deletionProtection: props.deletionProtection,
     removalPolicy: props.removalPolicy,
   });
+  for (const index of shape.indexes ?? []) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.name,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...index.include],
+    });
+  }
+  return table;
 }

@@ -30,9 +30,16 @@ for (const [name, shape, pick] of cases) {
     if (shape.sortKey) keys.push({ AttributeName: shape.sortKey, KeyType: 'RANGE' });
     const { Properties } = resource(dev);
     assert.deepEqual(Properties.KeySchema, keys);
+    const indexes = ('indexes' in shape ? shape.indexes : undefined) ?? [];
     assert.deepEqual(
       Properties.AttributeDefinitions,
-      keys.map((k) => ({ AttributeName: k.AttributeName, AttributeType: 'S' })),
+      [...keys.map((k) => k.AttributeName), ...indexes.map((i) => i.partitionKey)].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    );
+    assert.deepEqual(
+      Properties.GlobalSecondaryIndexes,
+      indexes.length
+        ? indexes.map((i) => ({ IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } }))
+        : undefined,
     );
     // Physical names are left to CloudFormation, so a replacement never collides.
     assert.equal(Properties.TableName, undefined);

@@ -1,9 +1,10 @@
 import { newCookie } from '../../core/apiKey.js';
 import { sha256Hex } from '../../core/signature.js';
 import { ApiError } from '../../core/errors.js';
-import { formatHResult, HR } from '../../core/hresult.js';
-import { countStates } from '../../core/trackState.js';
-import type { Session, Store, Track } from '../../core/types.js';
+import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/cursor.js';
+import { formatHResult, hresult, HR } from '../../core/hresult.js';
+import type { Session, Store } from '../../core/types.js';
+import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import type { ApiDeps } from '../deps.js';
 
 export interface OpenSessionInput {
@@ -54,40 +55,45 @@ export async function sessionOf(deps: ApiDeps, store: Store, cookie: string): Pr
   return session;
 }
 
-export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string) {
-  const session = await sessionOf(deps, store, cookie);
-  const tracks = await deps.downloads.listTracks(cookie);
+/**
+ * Session status: the counts (one small item, whatever the session's size) and one page of
+ * tracks, projected to what a store needs. A session of up to `limit` tracks answers in one
+ * page, as it always did; a larger one carries `next` for the following page.
+ */
+export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string, limit: number, next?: string) {
+  const from = next === undefined ? undefined : decodeCursor(sessionCursorSchema, next);
+  if (from && from.s >= TRACK_SHARDS) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
+  const [session, counts] = await Promise.all([sessionOf(deps, store, cookie), deps.downloads.getCounts(cookie, true)]);
+  const page = await deps.downloads.pageTracks(cookie, limit, from ? { shard: from.s, after: from.a } : undefined);
+  const cancelledAt = session.cancelledAt ?? counts.cancelledAt;
   return {
     cookie,
     userId: session.userId,
     createdAt: session.createdAt,
-    ...(session.cancelledAt ? { cancelledAt: session.cancelledAt } : {}),
-    counts: countStates(tracks.map((t) => t.state)),
-    tracks: tracks.map((t) => ({
+    ...(cancelledAt ? { cancelledAt } : {}),
+    counts: counts.counts,
+    tracks: page.tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,
       state: t.state,
-      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult as never) } : {}),
-      ...(t.item ? { key: t.item.key } : {}),
+      ...(t.hrResult !== undefined ? { hrResult: formatHResult(hresult(t.hrResult)) } : {}),
+      ...(t.key ? { key: t.key } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),
     })),
+    ...(page.next ? { next: encodeCursor(sessionCursorSchema, { v: 1, s: page.next.shard, ...(page.next.after !== undefined ? { a: page.next.after } : {}) }) } : {}),
   };
 }
 
 /**
- * Cancel: every track not yet stored ends `cancelled` with E_ABORT, and the store gets its
- * DownloadTrackComplete for each. Tracks already stored finish normally.
+ * Cancel, in a fixed number of requests whatever the session's size: marks the session
+ * cancelled and hands the work to the completion function, one chunk chain per shard (see
+ * cancelChunk). Workers skip the queued tracks of a cancelled session before fetching. Every
+ * track not yet stored ends `cancelled` (E_ABORT) with one DownloadTrackComplete; stored tracks
+ * finish normally. `cancelled` is the number of tracks queued when the cancel was taken.
  */
-export async function cancelSession(deps: ApiDeps, store: Store, cookie: string): Promise<{ cancelled: number }> {
+export async function cancelSession(deps: ApiDeps, store: Store, cookie: string): Promise<{ cancelled: number; state: 'cancelling' }> {
   await sessionOf(deps, store, cookie);
-  await deps.downloads.markSessionCancelled(cookie);
-  const tracks = await deps.downloads.listTracks(cookie);
-  const cancelled: Track[] = [];
-  const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
-  for (const t of tracks.filter((t) => t.state === 'queued')) {
-    const updatedAt = await deps.downloads.transition(cookie, t.serviceTrackId, 'cancelled', fields);
-    if (updatedAt) cancelled.push({ ...t, ...fields, state: 'cancelled', updatedAt });
-  }
-  await deps.completionsQueue.send(cancelled.map((track) => ({ kind: 'track' as const, cookie, serviceTrackId: track.serviceTrackId, track })));
-  return { cancelled: cancelled.length };
+  const counts = await deps.downloads.markSessionCancelled(cookie);
+  await deps.completionsQueue.send(Array.from({ length: TRACK_SHARDS }, (_, shard) => ({ kind: 'cancel' as const, cookie, shard })));
+  return { cancelled: counts.counts.queued, state: 'cancelling' };
 }

@@ -5,6 +5,9 @@ import { memoize } from '../../core/memoize.js';
 import { HR } from '../../core/hresult.js';
 import type { CompletionMessage, LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
+import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
+import { mapLimit } from '../../core/mapLimit.js';
+import { StateTally } from '../stateTally.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
 
 const trackSnapshotSchema = z.looseObject({
@@ -25,6 +28,12 @@ const completionSchema = z.discriminatedUnion('kind', [
     track: z.optional(trackSnapshotSchema),
   }),
   z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
+  z.object({
+    kind: z.literal('cancel'),
+    cookie: z.string().check(z.minLength(1)),
+    shard: z.int().check(z.minimum(0), z.maximum(TRACK_SHARDS - 1)),
+    after: z.optional(z.int().check(z.minimum(0))),
+  }),
 ]);
 
 export class CallbackFailedError extends Error {
@@ -41,15 +50,17 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
   const messages = new Map(event.Records.map((r) => [r.messageId, parseMessage(r.body)]));
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
   await deps.library.putMany([...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : [])));
+  const moves = new StateTally();
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
     event,
     async (record: SQSRecord) => {
       const msg = messages.get(record.messageId);
       if (!msg) throw new Error('malformed completion message');
-      const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf) : await announceSession(deps, msg.cookie, storeOf);
+      const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
+      const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announceSession(deps, msg.cookie, storeOf);
       if (!delivered) {
-        const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
         await deps.completionsQueue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
         throw new CallbackFailedError(`store callback failed (attempt ${attempt}); retrying later`);
       }
@@ -57,6 +68,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
     processor,
     { throwOnFullBatchFailure: false },
   );
+  await moves.flush(deps.downloads, deps.logger);
   deps.telemetry.flush();
   return response;
 }
@@ -84,7 +96,12 @@ export function backoffSeconds(deps: CompletionDeps, attempt: number): number {
 type StoreOf = (id: string) => Promise<Store | undefined>;
 
 /** True when nothing is left to do for this message. */
-async function completeTrack(deps: CompletionDeps, msg: { cookie: string; serviceTrackId: number; track?: Track | undefined }, storeOf: StoreOf): Promise<boolean> {
+async function completeTrack(
+  deps: CompletionDeps,
+  msg: { cookie: string; serviceTrackId: number; track?: Track | undefined },
+  storeOf: StoreOf,
+  moves: StateTally,
+): Promise<boolean> {
   // The worker's snapshot spares a read; a repeat it causes is a callback with the same event id.
   const track = msg.track ?? (await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId));
   if (!track) {
@@ -108,7 +125,10 @@ async function completeTrack(deps: CompletionDeps, msg: { cookie: string; servic
     return false;
   }
   if (track.state !== 'stored') await deps.downloads.markNotified(track.cookie, track.serviceTrackId);
-  else if (await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed')) deps.telemetry.count('TracksCompleted');
+  else if (await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed')) {
+    moves.add(track.cookie, 'completed', 'stored');
+    deps.telemetry.count('TracksCompleted');
+  }
   deps.logger.info('store told', { ...log, hrResult: payload.hrResult, eventId: payload.eventId });
   return true;
 }
@@ -126,4 +146,40 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
   }
   await deps.downloads.markSessionNotified(cookie);
   return true;
+}
+
+/**
+ * One chunk of a cancel: up to `cancelChunkTracks` tracks of one shard of the session. Its
+ * queued tracks end `cancelled` (E_ABORT), each by a conditional write whose winner alone asks
+ * for the track's DownloadTrackComplete (a worker that finds the session cancelled does the
+ * same for the tracks it holds, so no track is announced twice). Then the next chunk of the
+ * shard is queued. A redelivered chunk (a run that died part-way) also asks again for the
+ * cancelled tracks of its chunk the store has not acknowledged; the completion skips a track
+ * already told.
+ */
+async function cancelChunk(
+  deps: CompletionDeps,
+  msg: { cookie: string; shard: number; after?: number | undefined },
+  redelivered: boolean,
+  moves: StateTally,
+): Promise<void> {
+  const chunk = await deps.downloads.chunkOfShard(msg.cookie, msg.shard, deps.settings.limits.cancelChunkTracks, msg.after);
+  const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
+  const moved = await mapLimit(
+    chunk.tracks.filter((t) => t.state === 'queued'),
+    16,
+    async (t): Promise<Track | undefined> => {
+      const updatedAt = await deps.downloads.transition(t.cookie, t.serviceTrackId, 'cancelled', fields);
+      return updatedAt ? { ...t, ...fields, state: 'cancelled', updatedAt } : undefined;
+    },
+  );
+  const cancelled = moved.filter((t): t is Track => t !== undefined);
+  for (const t of cancelled) moves.add(t.cookie, 'cancelled');
+  deps.telemetry.count('TracksCancelled', cancelled.length);
+  const repairs = redelivered ? chunk.tracks.filter((t) => t.state === 'cancelled' && !t.notifiedAt) : [];
+  await deps.completionsQueue.send([
+    ...cancelled.map((track) => ({ kind: 'track' as const, cookie: track.cookie, serviceTrackId: track.serviceTrackId, track })),
+    ...repairs.map((t) => ({ kind: 'track' as const, cookie: t.cookie, serviceTrackId: t.serviceTrackId })),
+  ]);
+  if (chunk.next !== undefined) await deps.completionsQueue.send([{ kind: 'cancel', cookie: msg.cookie, shard: msg.shard, after: chunk.next }]);
 }

@@ -9,6 +9,7 @@ import type { WorkerDeps } from '../deps.js';
 import { copyTrack, hashMismatch } from './copyTrack.js';
 import { parseDownloadMessage } from './downloadMessage.js';
 import { removeFilesOf } from './placeObject.js';
+import { StateTally } from '../stateTally.js';
 
 /**
  * The worker: a batch of approved tracks from the downloads queue. One BatchGetItem answers
@@ -28,6 +29,7 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promi
   const facts = await deps.trackFacts(messages);
   const storeOf = memoize((id: string) => deps.stores.get(id));
 
+  const moves = new StateTally();
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
     event,
@@ -35,16 +37,25 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promi
       const msg = parsed.get(record.messageId);
       if (!msg) throw new Error('malformed download message');
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-      await processOne(deps, msg, facts, await storeOf(msg.storeId), receiveCount);
+      await processOne(deps, msg, facts, await storeOf(msg.storeId), receiveCount, moves);
     },
     processor,
     { throwOnFullBatchFailure: false },
   );
+  // The batch's moves out of `queued`, one counts write per session.
+  await moves.flush(deps.downloads, deps.logger);
   deps.telemetry.flush();
   return response;
 }
 
-async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, receiveCount: number): Promise<void> {
+async function processOne(
+  deps: WorkerDeps,
+  msg: DownloadMessage,
+  facts: TrackFacts,
+  store: Store | undefined,
+  receiveCount: number,
+  moves: StateTally,
+): Promise<void> {
   const log = { cookie: msg.cookie, userId: msg.userId, serviceTrackId: msg.serviceTrackId };
   const current = facts.tracks.get(trackRefKey(msg));
   if (!current) {
@@ -54,7 +65,20 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
   if (current.state !== 'queued') {
     // A duplicate, or a track cancelled meanwhile: nothing to copy, only what is owed.
     if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, msg, undefined, receiveCount > 1);
-    await askCompletionIfOwed(deps, current);
+    // Whoever cancelled the track sent its completion; asking again on a first delivery would
+    // announce it twice. A redelivery repairs a cancel that died before its enqueue.
+    if (current.state !== 'cancelled' || receiveCount > 1) await askCompletionIfOwed(deps, current);
+    return;
+  }
+  if (facts.cancelledSessions.has(msg.cookie)) {
+    // The session was cancelled: end the track before fetching anything.
+    const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
+    const updatedAt = await deps.downloads.transition(current.cookie, current.serviceTrackId, 'cancelled', fields);
+    if (updatedAt) {
+      moves.add(msg.cookie, 'cancelled');
+      deps.telemetry.count('TracksCancelled');
+      await askCompletionIfOwed(deps, { ...current, ...fields, state: 'cancelled', updatedAt }, true);
+    }
     return;
   }
   let copiedKey: string | undefined;
@@ -69,7 +93,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
     if (existing && !store.redownload) {
       // Already in the library and the store does not ask for a re-download: S_FALSE, no copy.
       const { userId: _u, storeId: _s, serviceTrackId: _t, cookie: _c, addedAt: _a, ...item } = existing;
-      await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' });
+      if ((await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' })).moved) moves.add(msg.cookie, 'stored');
       return;
     }
     // A re-download lands on the key of the copy in the library: check the bytes before that.
@@ -80,6 +104,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
     // Another delivery failed the track, or a cancel won the race: this copy must not stay.
     if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, false);
     if (now.moved) {
+      moves.add(msg.cookie, 'stored');
       deps.telemetry.count('TracksStored');
       deps.telemetry.count('BytesCopied', item.bytes);
       deps.logger.info('track stored', { ...log, key: item.key, bytes: item.bytes });
@@ -92,7 +117,10 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
     }
     deps.logger.info('track failed', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
     const now = await finish(deps, current, 'failed', { hrResult: err.hresult, reason: err.message });
-    if (now.moved) deps.telemetry.count('TracksFailed');
+    if (now.moved) {
+      moves.add(msg.cookie, 'failed');
+      deps.telemetry.count('TracksFailed');
+    }
     // No file of a failed track may stay, this attempt's or an earlier one's.
     if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, receiveCount > 1);
   }
@@ -122,6 +150,7 @@ async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', f
   }
   const now = await deps.downloads.getTrack(track.cookie, track.serviceTrackId);
   if (!now) return { moved: false, state: 'queued' };
-  await askCompletionIfOwed(deps, now);
+  // A cancel that won the race sent that track's completion itself.
+  if (now.state !== 'cancelled') await askCompletionIfOwed(deps, now);
   return { moved: false, state: now.state };
 }
