@@ -46,7 +46,7 @@ export async function apiThroughput(opts: { connections: number; durationSeconds
       body: JSON.stringify({ serviceTrackId: 0, state: 'queued' }),
     }));
     try {
-      const reg = await registerStore(stack.deps.stores, {
+      const reg = await registerStore(stack.stores, {
         storeId: 'bench-api',
         callbackUrl: 'http://127.0.0.1:9/callbacks',
         allowOrigins: ['s3://bench-sources'],

@@ -1,10 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { createClients, type AwsClients } from '../functions/adapters/clients.js';
-import type { Deps } from '../functions/service/deps.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { StoresRepo } from '../functions/adapters/storesRepo.js';
+import type { Instrument } from '../functions/runtime/instrument.js';
 import type { TrackdropSettings } from '../functions/settings.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
 import { startLocalStack } from '../infra/local/localStack.js';
 import type { HttpAdapter } from '../infra/local/httpAdapter.js';
+import type { LocalStack } from '../infra/local/localStack.js';
 import type { Provisioned } from '../infra/local/provision.js';
 import { QueuePoller } from '../infra/local/queuePoller.js';
 import type { Endpoints } from './emulatorProcesses.js';
@@ -20,7 +25,9 @@ export interface HandlerTimings {
 export interface BenchStack {
   readonly clients: AwsClients;
   readonly provisioned: Provisioned;
-  readonly deps: Deps;
+  readonly deps: LocalStack['deps'];
+  /** The stores table as the operator sees it (registers stores). */
+  readonly stores: StoresRepo;
   readonly api: HttpAdapter;
   readonly pollers: { readonly downloads: QueuePoller; readonly completions: QueuePoller } | undefined;
   readonly settings: TrackdropSettings;
@@ -67,8 +74,17 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
   const pollerClients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: opts.endpoints });
   const eventSourceCounter = new RequestCounter();
   eventSourceCounter.attach(pollerClients.sqs, 'sqs');
+  // Every client the three functions build is counted, through the builders' own instrument hook.
+  const counter = new RequestCounter();
+  const countRequests: Instrument = (client) => {
+    if (client instanceof DynamoDBClient) counter.attach(client, 'dynamodb');
+    else if (client instanceof SQSClient) counter.attach(client, 'sqs');
+    else if (client instanceof S3Client) counter.attach(client, 's3');
+    return client;
+  };
   const stack = await startLocalStack({
     emulatorEndpoints: opts.endpoints,
+    instrument: countRequests,
     pollers: opts.pollers,
     pollerSqs: pollerClients.sqs,
     wrap: { api: timed('api'), worker: timed('worker'), completion: timed('completion') },
@@ -76,11 +92,11 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
   });
   const { clients, provisioned, deps, settings, api } = stack;
   const pollers = opts.pollers ? stack.pollers : undefined;
-  const counter = new RequestCounter().attachAll(clients);
   // Watch the callbacks: a failed one is retried through the queue and shows up in the counts.
   const callbackFailures: Record<string, number> = {};
-  const send = deps.callbacks.send.bind(deps.callbacks);
-  deps.callbacks.send = async (...args) => {
+  const callbacks = deps.completion.callbacks;
+  const send = callbacks.send.bind(callbacks);
+  callbacks.send = async (...args) => {
     const res = await send(...args);
     if (!res.ok) {
       const reason = `${res.status}${res.error ? ` ${res.error}` : ''}`;
@@ -93,6 +109,7 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
     clients,
     provisioned,
     deps,
+    stores: stack.stores,
     api,
     pollers,
     settings,

@@ -49,7 +49,7 @@ export async function pipelineRun(source: SourceKind, tracks: number, timeoutMs:
     const stack = await startBenchStack({ endpoints: emulators.endpoints, pollers: true });
     const store = await startFakeStore();
     try {
-      const reg = await registerStore(stack.deps.stores, {
+      const reg = await registerStore(stack.stores, {
         storeId: 'bench-store',
         callbackUrl: store.callbackUrl,
         allowOrigins: [store.originUrl, `s3://${SOURCE_BUCKET}`],
@@ -57,7 +57,7 @@ export async function pipelineRun(source: SourceKind, tracks: number, timeoutMs:
       store.secret = reg.signingSecret;
       const client = new StoreClient(stack.api.url, reg.apiKey);
       const bodies = await prepareSources(stack, store, source, tracks);
-      await mapLimit(bodies, 16, (t) => stack.deps.licenses.put({ userId: USER, storeId: 'bench-store', serviceTrackId: t.id, licenseId: `lic-${t.id}`, updatedAt: new Date().toISOString() }));
+      await mapLimit(bodies, 16, (t) => stack.deps.api.licenses.put({ userId: USER, storeId: 'bench-store', serviceTrackId: t.id, licenseId: `lic-${t.id}`, updatedAt: new Date().toISOString() }));
       await stack.settle(0);
 
       // The session and its Download event, counted on their own.

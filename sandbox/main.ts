@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { startLocalStack } from '../infra/local/localStack.js';
 import { startDemoStore } from './demoStore.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
@@ -46,12 +45,11 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = values['data-dir'];
-  const logger = new Logger({ serviceName: 'trackdrop', logLevel: values['log-level'] as 'WARN' });
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logger, leaseSeconds: lease, secretsKey: loadOrCreateSecretsKey(dataDir) });
+  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logLevel: values['log-level'], leaseSeconds: lease, secretsKey: loadOrCreateSecretsKey(dataDir) });
   const saved = readSandboxState(dataDir);
-  const demo = await startDemoStore(stack.deps.stores, storePort, saved?.demoStore, log);
+  const demo = await startDemoStore(stack.stores, storePort, saved?.demoStore, log);
   writeSandboxState(dataDir, {
     apiUrl: stack.api.url,
     endpoints: stack.emulators.endpoints,

@@ -1,6 +1,6 @@
 import { bucket, queues, tables } from '../resources.js';
 
-/** The names and URLs of what the functions use, read once from the environment. */
+/** The names and URLs of what the functions use. */
 export interface ResourceNames {
   readonly tables: { readonly stores: string; readonly downloads: string; readonly licenses: string; readonly library: string };
   readonly queueUrls: { readonly downloads: string; readonly completions: string };
@@ -11,26 +11,7 @@ export class MissingConfigError extends Error {
   override readonly name = 'MissingConfigError';
 }
 
-/** Fails fast at cold start when a variable is missing, rather than on the first request. */
-export function readResourceNames(env: NodeJS.ProcessEnv): ResourceNames {
-  const need = (name: string): string => {
-    const v = env[name];
-    if (!v) throw new MissingConfigError(`environment variable ${name} is not set`);
-    return v;
-  };
-  return {
-    tables: {
-      stores: need(tables.stores.env),
-      downloads: need(tables.downloads.env),
-      licenses: need(tables.licenses.env),
-      library: need(tables.library.env),
-    },
-    queueUrls: { downloads: need(queues.downloads.env), completions: need(queues.completions.env) },
-    bucket: need(bucket.env),
-  };
-}
-
-/** The inverse, for the sandbox and tests: environment variables naming the given resources. */
+/** The environment variables naming the given resources (a local run; each function reads its own, see functions/runtime/functionEnv.ts). */
 export function resourceEnv(names: ResourceNames): Record<string, string> {
   return {
     [tables.stores.env]: names.tables.stores,

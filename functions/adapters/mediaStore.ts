@@ -7,6 +7,8 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -113,6 +115,27 @@ export class MediaStore {
       leavePartsOnError: false,
     });
     await upload.done();
+  }
+
+  /**
+   * Writes a small object unless the key holds one already: a HEAD (cheaper than a PUT) says
+   * whether it is there, and `If-None-Match: *` keeps two writers racing to one write on S3
+   * (412: the other won). Returns whether this call wrote it.
+   */
+  async putOnce(key: string, body: Uint8Array, contentType: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return false;
+    } catch (err) {
+      if (!(err instanceof Error && (err.name === 'NotFound' || err.name === 'NoSuchKey'))) throw err;
+    }
+    try {
+      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*' }));
+      return true;
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'PreconditionFailed' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412)) return false;
+      throw err;
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -1,18 +1,28 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseContentRange, tokenizer, type IRangeRequestClient, type IRangeRequestResponse } from '@tokenizer/range';
-import { parseBuffer, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
+import { parseBuffer, parseFromTokenizer, selectCover, type IAudioMetadata } from 'music-metadata';
+import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
 import type { TrackTags } from '../core/types.js';
+import { findId3v2, readId3v2Text, type ReadBytes } from './id3v2Text.js';
 
-export interface ReadTags extends TrackTags {
-  /** music-metadata's container name (`MPEG`, `WAVE`, `FLAC`…), for the file extension. */
-  readonly container?: string | undefined;
+/** Tags and format as read; `container` is also what the file extension comes from. */
+export type ReadTags = TrackTags;
+
+/** An embedded front cover, for the album folder's `Folder.jpg` / `Folder.png`. */
+export interface Cover {
+  readonly data: Uint8Array;
+  readonly mimeType: 'image/jpeg' | 'image/png';
 }
 
 export interface ObjectFacts {
   readonly size: number;
   readonly contentType?: string | undefined;
   readonly tags: ReadTags;
+  readonly cover?: Cover | undefined;
 }
+
+/** The largest cover kept: a bigger picture is not written to the album folder. */
+export const MAX_COVER_BYTES = 2 * 1024 * 1024;
 
 /** One 64 KiB read usually covers ID3v2, FLAC and RIFF headers with their tags. */
 const CHUNK = 64 * 1024;
@@ -31,11 +41,13 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
   const client = new S3RangeClient(s3, bucket, key);
   // The tokenizer's own first read is [0, CHUNK] (it rounds up by a byte): ask for that, once.
   const first = await client.getResponse('GET', [0, CHUNK]);
-  const facts = { size: first.size, contentType: first.mimeType };
+  const facts = { size: first.size, contentType: client.contentType };
   try {
     const tok = await tokenizer(client, { avoidHeadRequests: true, initialChunkSize: CHUNK, minimumChunkSize: CHUNK });
     try {
-      return { ...facts, tags: toTags(await parseFromTokenizer(tok, { duration: false, skipCovers: true })) };
+      // Covers are read too: the parser asks for the picture's bytes only, as its block says.
+      const meta = await parseFromTokenizer(tok, { duration: false });
+      return { ...facts, tags: toTags(meta, (at, n) => client.cached(at, n), first.size), cover: coverOf(meta) };
     } finally {
       await tok.close();
     }
@@ -52,30 +64,117 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
  * Tags from the head of a file still on its way in, to name it before it is uploaded: those a
  * file carries up front (ID3v2, FLAC, RIFF INFO). Undefined when the head does not tell.
  */
-export async function tagsFromHead(head: Buffer, mimeType: string | undefined): Promise<ReadTags | undefined> {
+export async function tagsFromHead(head: Buffer, _mimeType?: string): Promise<ReadTags | undefined> {
   try {
-    return toTags(await parseBuffer(head, mimeType ? { mimeType } : undefined, { duration: false, skipCovers: true }));
+    // The bytes say what the file is, as a player finds out: a store's Content-Type may be wrong
+    // (audio/mpeg on a FLAC would have it parsed as MPEG), so it is no hint here.
+    const meta = await parseBuffer(head, { size: head.length }, { duration: false, skipCovers: true });
+    return toTags(meta, (at, n) => (at + n <= head.length ? head.subarray(at, at + n) : undefined), head.length);
   } catch {
     return undefined;
   }
 }
 
-function toTags(meta: IAudioMetadata): ReadTags {
+/** Longest text kept of one tag value, and most values kept of a list: a library row stays far below 400 KB. */
+const MAX_VALUE_BYTES = 1024;
+const MAX_VALUES = 16;
+
+/** How players show several values of one tag (Windows Media Player's own separator). */
+export const VALUE_SEPARATOR = '; ';
+
+function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
   const c = meta.common;
-  return {
-    title: clean(c.title),
-    artist: clean(c.artist),
-    albumArtist: clean(c.albumartist),
-    album: clean(c.album),
-    trackNumber: c.track.no ?? undefined,
-    durationSeconds: meta.format.duration !== undefined ? Math.round(meta.format.duration * 1000) / 1000 : undefined,
-    container: meta.format.container,
+  const f = meta.format;
+  // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.3 at '/' and trims).
+  const id3 = f.tagTypes.some((t) => t === 'ID3v2.3' || t === 'ID3v2.4') ? raw(read, size) : undefined;
+  const artists = list(id3?.get('TPE1') ?? c.artists ?? (c.artist ? [c.artist] : undefined));
+  const albumArtists = list(id3?.get('TPE2') ?? c.albumartists ?? (c.albumartist ? [c.albumartist] : undefined));
+  const genres = list(c.genre);
+  const tags = {
+    title: text(id3?.get('TIT2')?.join(VALUE_SEPARATOR) ?? c.title),
+    artist: joined(artists),
+    artists,
+    albumArtist: joined(albumArtists),
+    albumArtists,
+    album: text(id3?.get('TALB')?.join(VALUE_SEPARATOR) ?? c.album),
+    trackNumber: count(c.track.no),
+    trackTotal: count(c.track.of),
+    discNumber: count(c.disk.no),
+    discTotal: count(c.disk.of),
+    year: count(c.year),
+    genre: joined(genres),
+    genres,
+    durationSeconds: f.duration !== undefined ? Math.round(f.duration * 1000) / 1000 : undefined,
+    codec: text(f.codec),
+    container: containerName(f.container),
+    bitrate: f.bitrate !== undefined && Number.isFinite(f.bitrate) ? Math.round(f.bitrate) : undefined,
+    sampleRate: count(f.sampleRate),
+    channels: count(f.numberOfChannels),
+    lossless: f.lossless ?? (f.codec ? /lossless/i.test(f.codec) : undefined),
+    replayGain: defined({
+      trackGain: finite(c.replaygain_track_gain?.dB),
+      trackPeak: finite(c.replaygain_track_peak?.ratio),
+      albumGain: finite(c.replaygain_album_gain?.dB),
+      albumPeak: finite(c.replaygain_album_peak?.ratio),
+    }),
+    musicBrainz: defined({
+      recordingId: text(c.musicbrainz_recordingid),
+      trackId: text(c.musicbrainz_trackid),
+      albumId: text(c.musicbrainz_albumid),
+      releaseGroupId: text(c.musicbrainz_releasegroupid),
+      artistIds: list(c.musicbrainz_artistid),
+      albumArtistIds: list(c.musicbrainz_albumartistid),
+    }),
   };
+  return { ...tags, compilation: isCompilation({ compilation: c.compilation, albumArtist: tags.albumArtist }) };
 }
 
-function clean(v: string | undefined): string | undefined {
-  const t = v?.trim();
-  return t ? t : undefined;
+function raw(read: ReadBytes, size: number): Map<string, string[]> | undefined {
+  const at = findId3v2(read, size);
+  return at === undefined ? undefined : readId3v2Text(read, at);
+}
+
+/** music-metadata's container, named plainly: `M4A/isom/iso2` is MP4, `ASF/audio` is ASF. */
+function containerName(c: string | undefined): string | undefined {
+  const first = c?.split('/')[0];
+  if (!first) return undefined;
+  return /^(m4a|mp4|m4b|m4p|3gp|mov)/i.test(first) ? 'MP4' : first;
+}
+
+/** A value as tagged, bounded in length; an empty one is no value. */
+function text(v: string | undefined): string | undefined {
+  return v ? truncateUtf8(v, MAX_VALUE_BYTES) : undefined;
+}
+
+function list(values: readonly (string | undefined)[] | undefined): string[] | undefined {
+  const kept = (values ?? []).map(text).filter((v): v is string => v !== undefined).slice(0, MAX_VALUES);
+  return kept.length > 0 ? kept : undefined;
+}
+
+function joined(values: readonly string[] | undefined): string | undefined {
+  return values ? text(values.join(VALUE_SEPARATOR)) : undefined;
+}
+
+function count(n: number | null | undefined): number | undefined {
+  return n !== null && n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+function finite(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+/** The object without its undefined fields, or undefined when nothing is left. */
+function defined<T extends object>(o: T): T | undefined {
+  const kept = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return Object.keys(kept).length > 0 ? (kept as T) : undefined;
+}
+
+/** The front cover (else the first picture), when it is a JPEG or PNG of bounded size. */
+function coverOf(meta: IAudioMetadata): Cover | undefined {
+  const pic = selectCover(meta.common.picture);
+  if (!pic || pic.data.length === 0 || pic.data.length > MAX_COVER_BYTES) return undefined;
+  const mimeType = /jpe?g/i.test(pic.format) ? 'image/jpeg' : /png/i.test(pic.format) ? 'image/png' : undefined;
+  return mimeType ? { data: pic.data, mimeType } : undefined;
 }
 
 /**
@@ -86,7 +185,8 @@ class S3RangeClient implements IRangeRequestClient {
   private readonly abortController = new AbortController();
   private readonly fetched: { start: number; bytes: Uint8Array }[] = [];
   private size: number | undefined;
-  private mimeType: string | undefined;
+  /** The object's Content-Type, kept on the copy; never a hint to the parser. */
+  contentType: string | undefined;
   /** The first error S3 itself gave, whatever the parser makes of it. */
   readFailure: unknown;
 
@@ -108,7 +208,7 @@ class S3RangeClient implements IRangeRequestClient {
       const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
       const contentRange = out.ContentRange ? parseContentRange(out.ContentRange) : undefined;
       this.size = contentRange?.instanceLength ?? out.ContentLength ?? bytes.length;
-      this.mimeType = out.ContentType;
+      this.contentType = out.ContentType;
       this.fetched.push({ start: from, bytes });
       return this.response(from, bytes);
     } catch (err) {
@@ -119,11 +219,26 @@ class S3RangeClient implements IRangeRequestClient {
     }
   }
 
+  /** Bytes already fetched at [from, from + length), joined across adjacent reads; undefined if not all were. */
+  cached(from: number, length: number): Uint8Array | undefined {
+    const out = new Uint8Array(length);
+    let at = from;
+    while (at < from + length) {
+      const piece = this.fetched.find((f) => f.start <= at && f.start + f.bytes.length > at);
+      if (!piece) return undefined;
+      const take = piece.bytes.subarray(at - piece.start, Math.min(piece.bytes.length, from + length - piece.start));
+      out.set(take, at - from);
+      at += take.length;
+    }
+    return out;
+  }
+
   private response(from: number, bytes: Uint8Array): IRangeRequestResponse {
     const size = this.size ?? bytes.length;
     return {
       size,
-      mimeType: this.mimeType,
+      // No type for the parser: it detects the format from the bytes (see tagsFromHead).
+      mimeType: undefined,
       acceptPartialRequests: true,
       contentRange: { firstBytePosition: from, lastBytePosition: from + bytes.length - 1, instanceLength: size },
       arrayBuffer: async () => bytes,

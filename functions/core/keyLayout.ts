@@ -5,7 +5,20 @@ import type { TrackTags } from './types.js';
  * sanitised segments so no tag, name or id can step outside the user's Music folder, and safe
  * to sync to Windows, macOS and Linux file systems.
  */
-export type KeyTags = Pick<TrackTags, 'title' | 'artist' | 'albumArtist' | 'album' | 'trackNumber'>;
+export type KeyTags = Pick<TrackTags, 'title' | 'artist' | 'albumArtist' | 'album' | 'trackNumber' | 'discNumber' | 'discTotal' | 'compilation'>;
+
+/** The folder compilations share, as iTunes and Windows Media Player file them. */
+export const COMPILATIONS_FOLDER = 'Compilations';
+
+/** A compilation: the file's flag (ID3 TCMP, MP4 cpil, Vorbis COMPILATION), or album artist "Various Artists". */
+export function isCompilation(tags: Pick<TrackTags, 'compilation' | 'albumArtist'>): boolean {
+  return tags.compilation === true || /^\s*various artists\s*$/iu.test(tags.albumArtist ?? '');
+}
+
+/** An album of several discs: a disc total above 1, or a disc number above 1. */
+export function isMultiDisc(tags: Pick<TrackTags, 'discNumber' | 'discTotal'>): boolean {
+  return (tags.discTotal ?? 0) > 1 || (tags.discNumber ?? 0) > 1;
+}
 
 /** Bytes per path segment: well under every file system's 255 and S3's 1024 for the whole key. */
 export const MAX_SEGMENT_BYTES = 120;
@@ -52,9 +65,10 @@ const EXT_BY_CONTAINER: readonly (readonly [RegExp, string])[] = [
   [/^aiff?/, 'aiff'],
 ];
 
-/** File extension from the detected container, else the URL's, else `bin`. */
-export function extensionFor(container: string | undefined, sourcePath: string | undefined): string {
+/** File extension from the detected container (and codec: Opus in Ogg is `.opus`), else the URL's, else `bin`. */
+export function extensionFor(container: string | undefined, sourcePath: string | undefined, codec?: string): string {
   const c = container?.toLowerCase() ?? '';
+  if (/^ogg/.test(c) && /opus/i.test(codec ?? '')) return 'opus';
   const hit = EXT_BY_CONTAINER.find(([pattern]) => pattern.test(c));
   if (hit) return hit[1];
   const fromPath = /\.([A-Za-z0-9]{1,5})$/.exec(sourcePath ?? '')?.[1];
@@ -74,16 +88,29 @@ export function musicPrefix(userId: string): string {
   return `users/${userId}/Music/`;
 }
 
+/**
+ * `{Album artist, else artist}/{Album}/{NN Title}.{ext}`; compilations under
+ * `Compilations/{Album}/`; on an album of several discs `{disc}-{NN Title}`.
+ */
 export function trackKey(input: TrackKeyInput): string {
-  const artist = sanitizeSegment(input.tags.albumArtist ?? input.tags.artist, 'Unknown Artist');
-  const album = sanitizeSegment(input.tags.album, 'Unknown Album');
-  const title = sanitizeSegment(input.tags.title, `Track ${input.serviceTrackId}`);
-  const n = input.tags.trackNumber;
-  const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${String(n).padStart(2, '0')} ` : '';
+  const t = input.tags;
+  // An album artist of blanks names nothing: the track artist does.
+  const artist = isCompilation(t) ? COMPILATIONS_FOLDER : sanitizeSegment(t.albumArtist, '') || sanitizeSegment(t.artist, 'Unknown Artist');
+  const album = sanitizeSegment(t.album, 'Unknown Album');
+  const title = sanitizeSegment(t.title, `Track ${input.serviceTrackId}`);
+  const n = t.trackNumber;
+  const d = t.discNumber;
+  const disc = isMultiDisc(t) && d !== undefined && Number.isInteger(d) && d > 0 && d < 1000 ? `${d}-` : '';
+  const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${disc}${String(n).padStart(2, '0')} ` : '';
   const suffix = input.attempt && input.attempt > 1 ? ` (${input.attempt})` : '';
   const ext = /^[a-z0-9]{1,5}$/.test(input.ext) ? input.ext : 'bin';
   const file = truncateUtf8(`${number}${title}`, MAX_SEGMENT_BYTES).replace(/[. ]+$/u, '') || `Track ${input.serviceTrackId}`;
   return `${musicPrefix(input.userId)}${artist}/${album}/${file}${suffix}.${ext}`;
+}
+
+/** The album folder's cover beside a track: `Folder.jpg`, or `Folder.png` for a PNG. */
+export function coverKeyFor(trackKey: string, mimeType: 'image/jpeg' | 'image/png'): string {
+  return `${trackKey.slice(0, trackKey.lastIndexOf('/') + 1)}Folder.${mimeType === 'image/png' ? 'png' : 'jpg'}`;
 }
 
 /**

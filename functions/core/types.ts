@@ -32,13 +32,56 @@ export interface Session {
   readonly notifiedAt?: string | undefined;
 }
 
+/**
+ * What a file says about itself, as the file has it (text is never trimmed or rewritten; only
+ * key segments are sanitised). Multi-valued tags keep their list (`artists`, `genres`…) beside
+ * the display string players show, the values joined with "; ".
+ */
 export interface TrackTags {
   readonly title?: string | undefined;
   readonly artist?: string | undefined;
+  readonly artists?: readonly string[] | undefined;
   readonly albumArtist?: string | undefined;
+  readonly albumArtists?: readonly string[] | undefined;
   readonly album?: string | undefined;
   readonly trackNumber?: number | undefined;
+  readonly trackTotal?: number | undefined;
+  readonly discNumber?: number | undefined;
+  readonly discTotal?: number | undefined;
+  readonly year?: number | undefined;
+  readonly genre?: string | undefined;
+  readonly genres?: readonly string[] | undefined;
+  /** The compilation flag (ID3 TCMP, MP4 cpil, Vorbis COMPILATION) or album artist "Various Artists". */
+  readonly compilation?: boolean | undefined;
   readonly durationSeconds?: number | undefined;
+  /** The audio codec, e.g. `MPEG 2 Layer 3`, `FLAC`, `MPEG-4/AAC`, `Opus`, `PCM`. */
+  readonly codec?: string | undefined;
+  /** The container: `MPEG`, `FLAC`, `MP4`, `Ogg`, `WAVE`, `AIFF` or `ASF`. */
+  readonly container?: string | undefined;
+  /** Bits per second. */
+  readonly bitrate?: number | undefined;
+  readonly sampleRate?: number | undefined;
+  readonly channels?: number | undefined;
+  readonly lossless?: boolean | undefined;
+  readonly replayGain?: ReplayGain | undefined;
+  readonly musicBrainz?: MusicBrainzIds | undefined;
+}
+
+/** ReplayGain as tagged: gains in dB, peaks as sample ratios (1 = full scale). */
+export interface ReplayGain {
+  readonly trackGain?: number | undefined;
+  readonly trackPeak?: number | undefined;
+  readonly albumGain?: number | undefined;
+  readonly albumPeak?: number | undefined;
+}
+
+export interface MusicBrainzIds {
+  readonly recordingId?: string | undefined;
+  readonly trackId?: string | undefined;
+  readonly albumId?: string | undefined;
+  readonly releaseGroupId?: string | undefined;
+  readonly artistIds?: readonly string[] | undefined;
+  readonly albumArtistIds?: readonly string[] | undefined;
 }
 
 /** What landed in the user's Music folder. */
@@ -47,6 +90,8 @@ export interface StoredItem extends TrackTags {
   readonly bytes: number;
   readonly sha256: string;
   readonly contentType?: string | undefined;
+  /** The album folder's cover (`Folder.jpg` or `Folder.png`), when the file carries one. */
+  readonly coverKey?: string | undefined;
 }
 
 export interface Track {

@@ -1,9 +1,5 @@
-import type { APIGatewayProxyHandlerV2 } from 'aws-lambda';
-import { handleRequest } from '../api/handleRequest.js';
-import { buildApiDeps } from '../service/apiDeps.js';
-import { lambdaInput } from './lambdaRuntime.js';
+import { apiDepsFromEnv } from '../runtime/apiDepsFromEnv.js';
+import { createApiHandler } from '../runtime/createApiHandler.js';
 
-// Built once per container; the sandbox and tests call the same service code with their own deps.
-const deps = buildApiDeps(lambdaInput());
-
-export const handler: APIGatewayProxyHandlerV2 = async (event) => handleRequest(deps, event);
+// Built once per container from the function's environment, by the builder every local run uses.
+export const handler = createApiHandler(apiDepsFromEnv(process.env));

@@ -1,10 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CallbackSender } from '../adapters/callbackSender.js';
-import type { ResourceNames } from '../adapters/config.js';
-import type { SecretBox } from '../adapters/secrets/secretBox.js';
 import type { DownloadsRepo } from '../adapters/downloadsRepo.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { LicensesRepo } from '../adapters/licensesRepo.js';
@@ -20,13 +15,13 @@ import type { CompletionMessage, DownloadMessage } from '../core/types.js';
 import type { TrackdropSettings } from '../settings.js';
 
 /**
- * What the service code touches, built once per container and passed in, so the same code runs
- * in Lambda, in the sandbox and in tests. Each function gets only its own part: a function's
- * bundle carries only the adapters it uses.
+ * What the service code touches, built once per container from the function's environment
+ * (functions/runtime/*DepsFromEnv.ts) and passed in, so the same code runs in Lambda, in the
+ * sandbox and in tests. Each function gets only its own part: a function's bundle carries only
+ * the adapters it uses.
  */
 export interface CommonDeps {
   readonly settings: TrackdropSettings;
-  readonly names: ResourceNames;
   readonly logger: Logger;
   readonly telemetry: Telemetry;
   readonly stores: StoresRepo;
@@ -55,20 +50,3 @@ export interface WorkerDeps extends CommonDeps {
 export interface CompletionDeps extends CommonDeps {
   readonly callbacks: CallbackSender;
 }
-
-/** All of it: the sandbox and tests run the three functions in one process. */
-export type Deps = ApiDeps & WorkerDeps & CompletionDeps;
-
-/** What every builder starts from. */
-export interface DepsInput {
-  readonly ddb: DynamoDBDocumentClient;
-  readonly sqs: SQSClient;
-  readonly names: ResourceNames;
-  readonly settings: TrackdropSettings;
-  readonly logger: Logger;
-  readonly telemetry: Telemetry;
-  /** Only where signing secrets are written or read (the completion function, the operator CLI). */
-  readonly secretBox?: SecretBox | undefined;
-}
-
-export type WorkerDepsInput = DepsInput & { readonly s3: S3Client };

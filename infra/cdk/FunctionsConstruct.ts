@@ -4,13 +4,13 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { resourceEnv } from '../../functions/adapters/config.js';
-import { stagingPrefix } from '../../functions/resources.js';
+import { bucket as bucketShape, queues as queueShapes, stagingPrefix, tables as tableShapes } from '../../functions/resources.js';
 import { settingsEnv, type QueueConsumerSettings, type TrackdropSettings } from '../../functions/settings.js';
 import type { QueuesConstruct } from './QueuesConstruct.js';
 import { secretsKeyEnv, type SecretsConstruct } from './SecretsConstruct.js';
 import type { StorageConstruct } from './StorageConstruct.js';
 import type { TablesConstruct } from './TablesConstruct.js';
+import { bindBucket, bindDecryptKey, bindQueue, bindTable } from './bindings.js';
 import { TrackdropFunction } from './TrackdropFunction.js';
 
 export interface FunctionsConstructProps {
@@ -54,77 +54,48 @@ export class FunctionsConstruct extends Construct {
     super(scope, id);
     const { settings, tables, queues, storage, secrets } = props;
 
-    // Every handler reads all resource names at cold start (functions/adapters/config.ts);
-    // names are not secrets, the grants below decide what each function may touch.
-    const environment = {
-      // The same names readResourceNames() reads back at cold start.
-      ...resourceEnv({
-        tables: {
-          stores: tables.stores.tableName,
-          downloads: tables.downloads.tableName,
-          licenses: tables.licenses.tableName,
-          library: tables.library.tableName,
-        },
-        queueUrls: { downloads: queues.downloads.queueUrl, completions: queues.completions.queueUrl },
-        bucket: storage.mediaBucket.bucketName,
-      }),
-      [secretsKeyEnv]: secrets.signingSecretsKey.keyId,
-      // The code runs with the limits and backoff the stack was built with, not compiled-in defaults.
-      [settingsEnv]: JSON.stringify(settings),
-    };
+    // Only the settings are given to all three; each resource is bound (variable and grant in
+    // one call) to the functions that use it, as functions/runtime/functionEnv.ts declares.
+    const environment = { [settingsEnv]: JSON.stringify(settings) };
     const common = { environment, logRetention: props.logRetention, removalPolicy: props.removalPolicy };
 
     this.api = new TrackdropFunction(this, 'Api', { ...common, handlerName: 'api', settings: settings.functions.api });
-    this.worker = new TrackdropFunction(this, 'Worker', {
-      ...common,
-      handlerName: 'worker',
-      settings: settings.functions.worker,
-    });
-    this.completion = new TrackdropFunction(this, 'Completion', {
-      ...common,
-      handlerName: 'completion',
-      settings: settings.functions.completion,
-    });
+    this.worker = new TrackdropFunction(this, 'Worker', { ...common, handlerName: 'worker', settings: settings.functions.worker });
+    this.completion = new TrackdropFunction(this, 'Completion', { ...common, handlerName: 'completion', settings: settings.functions.completion });
 
-    // api: stores, sessions and licenses; reads the library; enqueues tracks and store events.
-    tables.stores.grantReadWriteData(this.api);
-    tables.downloads.grantReadWriteData(this.api);
-    tables.licenses.grantReadWriteData(this.api);
-    tables.library.grantReadData(this.api);
-    queues.downloads.grantSendMessages(this.api);
-    queues.completions.grantSendMessages(this.api);
-    // Signing secrets are sealed by the operator CLI (with the operator's own KMS rights) and
-    // opened only by the completion function: the api has no use for the key.
+    // api: authenticates stores (the operator CLI registers them); sessions and licenses; reads
+    // the library; enqueues tracks and store events. Signing secrets are sealed by the operator
+    // CLI (with the operator's own KMS rights) and opened only by the completion function.
+    bindTable(this.api, tables.stores, tableShapes.stores, 'read');
+    bindTable(this.api, tables.downloads, tableShapes.downloads, 'readWrite');
+    bindTable(this.api, tables.licenses, tableShapes.licenses, 'readWrite');
+    bindTable(this.api, tables.library, tableShapes.library, 'read');
+    bindQueue(this.api, queues.downloads, queueShapes.downloads, 'send');
+    bindQueue(this.api, queues.completions, queueShapes.completions, 'send');
 
     // worker: checks licenses, claims object keys in the library, copies into the bucket.
-    tables.licenses.grantReadData(this.worker);
-    tables.library.grantReadWriteData(this.worker);
-    tables.downloads.grantReadWriteData(this.worker);
-    tables.stores.grantReadData(this.worker);
-    queues.completions.grantSendMessages(this.worker);
-    this.worker.addToRolePolicy(
-      new PolicyStatement({
-        actions: workerObjectActions,
-        resources: workerPrefixes.map((prefix) => storage.mediaBucket.arnForObjects(`${prefix}*`)),
-      }),
-    );
+    bindTable(this.worker, tables.stores, tableShapes.stores, 'read');
+    bindTable(this.worker, tables.licenses, tableShapes.licenses, 'read');
+    bindTable(this.worker, tables.library, tableShapes.library, 'readWrite');
+    bindTable(this.worker, tables.downloads, tableShapes.downloads, 'readWrite');
+    bindQueue(this.worker, queues.completions, queueShapes.completions, 'send');
     const sourceBucketArns = props.sourceBuckets.map((name) => `arn:${Aws.PARTITION}:s3:::${name}`);
-    this.worker.addToRolePolicy(
+    bindBucket(this.worker, storage.mediaBucket, bucketShape.env, [
+      new PolicyStatement({ actions: workerObjectActions, resources: workerPrefixes.map((prefix) => storage.mediaBucket.arnForObjects(`${prefix}*`)) }),
       new PolicyStatement({ actions: bucketActions, resources: [storage.mediaBucket.bucketArn, ...sourceBucketArns] }),
-    );
+    ]);
     if (sourceBucketArns.length > 0) {
-      this.worker.addToRolePolicy(
-        new PolicyStatement({ actions: sourceObjectActions, resources: sourceBucketArns.map((arn) => `${arn}/*`) }),
-      );
+      this.worker.addToRolePolicy(new PolicyStatement({ actions: sourceObjectActions, resources: sourceBucketArns.map((arn) => `${arn}/*`) }));
     }
     this.worker.addEventSource(sqsSource(queues.downloads, settings.downloads));
 
     // completion: library rows, session states, signed callbacks. The event source grants
-    // consume rights, ChangeMessageVisibility (the callback backoff) included.
-    tables.downloads.grantReadWriteData(this.completion);
-    tables.library.grantReadWriteData(this.completion);
-    tables.stores.grantReadData(this.completion);
-    secrets.signingSecretsKey.grantDecrypt(this.completion);
+    // consume rights; the callback backoff hides a message again (ChangeMessageVisibility).
+    bindTable(this.completion, tables.stores, tableShapes.stores, 'read');
+    bindTable(this.completion, tables.downloads, tableShapes.downloads, 'readWrite');
+    bindTable(this.completion, tables.library, tableShapes.library, 'readWrite');
+    bindQueue(this.completion, queues.completions, queueShapes.completions, 'delay');
+    bindDecryptKey(this.completion, secrets.signingSecretsKey, secretsKeyEnv);
     this.completion.addEventSource(sqsSource(queues.completions, settings.completions));
 
     this.acknowledgeWorkerWildcards(storage, props.sourceBuckets);

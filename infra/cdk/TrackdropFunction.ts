@@ -1,13 +1,17 @@
 import { join } from 'node:path';
 import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing, type EnvironmentOptions } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { functionEnv, telemetryEnv, type FunctionName } from '../../functions/runtime/functionEnv.js';
 import type { FunctionSettings } from '../../functions/settings.js';
 
 /** The three handlers in `functions/handlers/`, each exporting `handler`. */
-export type HandlerName = 'api' | 'worker' | 'completion';
+export type HandlerName = FunctionName;
+
+/** Variables each function was given, recorded as they are added (a field would be set only after `super`). */
+const given = new WeakMap<TrackdropFunction, Set<string>>();
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -19,7 +23,7 @@ const requireShim =
 export interface TrackdropFunctionProps {
   readonly handlerName: HandlerName;
   readonly settings: FunctionSettings;
-  /** Resource names and URLs the handler reads at cold start. */
+  /** Variables besides the resources bound to it (bindings.ts), e.g. the settings. */
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
@@ -65,6 +69,18 @@ export class TrackdropFunction extends NodejsFunction {
         forceDockerBundling: false,
       },
     });
+    // Exactly what the function's builder reads (functions/runtime/functionEnv.ts): no variable
+    // missing at cold start, none naming a resource the function has no business with.
+    const declared = new Set<string>(['NODE_OPTIONS', ...telemetryEnv, ...functionEnv[props.handlerName]]);
+    this.node.addValidation({
+      validate: () => {
+        const set = given.get(this) ?? new Set<string>();
+        return [
+          ...[...declared].filter((k) => !set.has(k)).map((k) => `the ${props.handlerName} function reads ${k}, which the stack does not set`),
+          ...[...set].filter((k) => !declared.has(k)).map((k) => `the ${props.handlerName} function is given ${k}, which it does not read`),
+        ];
+      },
+    });
     Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -78,5 +94,11 @@ export class TrackdropFunction extends NodejsFunction {
           'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
       },
     );
+  }
+
+  override addEnvironment(key: string, value: string, options?: EnvironmentOptions): this {
+    const set = given.get(this) ?? new Set<string>();
+    given.set(this, set.add(key));
+    return super.addEnvironment(key, value, options);
   }
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { buildApiEvent, matchRoute } from './apiEvent.js';
+import { buildApiEvent, matchRoute, type MatchedRoute } from './apiEvent.js';
 
 /** API Gateway HTTP API's own payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -19,10 +19,18 @@ export interface HttpAdapter {
  * Stands in for API Gateway on a laptop: routes by the shared route table, builds real
  * payload-2.0 events, and answers unknown routes and oversized bodies as API Gateway does.
  */
-export async function startHttpAdapter(handler: ApiHandler, opts: { port?: number; host?: string } = {}): Promise<HttpAdapter> {
+export interface HttpAdapterOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Route selection; the shared route table by default, the template's routes as deployed. */
+  readonly match?: (method: string, path: string) => MatchedRoute | undefined;
+}
+
+export async function startHttpAdapter(handler: ApiHandler, opts: HttpAdapterOptions = {}): Promise<HttpAdapter> {
   const host = opts.host ?? '127.0.0.1';
+  const match = opts.match ?? matchRoute;
   const server = http.createServer((req, res) => {
-    void serve(handler, req, res).catch(() => {
+    void serve(handler, match, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'Internal Server Error' }));
     });
@@ -44,7 +52,7 @@ export async function startHttpAdapter(handler: ApiHandler, opts: { port?: numbe
   };
 }
 
-async function serve(handler: ApiHandler, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function serve(handler: ApiHandler, match: NonNullable<HttpAdapterOptions['match']>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -58,7 +66,7 @@ async function serve(handler: ApiHandler, req: http.IncomingMessage, res: http.S
   }
   const url = req.url ?? '/';
   const path = url.split('?')[0] ?? '/';
-  const route = matchRoute(req.method ?? 'GET', path);
+  const route = match(req.method ?? 'GET', path);
   if (!route) {
     send(res, 404, { message: 'Not Found' });
     return;

@@ -1,18 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { LocalSecretBox } from '../../functions/adapters/secrets/localSecretBox.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
-import { handleRequest } from '../../functions/api/handleRequest.js';
-import { buildDeps } from '../../functions/service/buildDeps.js';
-import type { Deps } from '../../functions/service/deps.js';
-import { processCompletions } from '../../functions/service/completion/processCompletions.js';
-import { processDownloads } from '../../functions/service/worker/processDownloads.js';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { clientConfig } from '../../functions/adapters/aws/clientConfig.js';
+import { createSecretBox } from '../../functions/adapters/secrets/createSecretBox.js';
+import { StoresRepo } from '../../functions/adapters/storesRepo.js';
+import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
+import { completionDepsFromEnv } from '../../functions/runtime/completionDepsFromEnv.js';
+import { createApiHandler } from '../../functions/runtime/createApiHandler.js';
+import { createCompletionHandler } from '../../functions/runtime/createCompletionHandler.js';
+import { createWorkerHandler } from '../../functions/runtime/createWorkerHandler.js';
+import type { ApiHandler, QueueHandler } from '../../functions/runtime/handlerTypes.js';
+import type { Instrument } from '../../functions/runtime/instrument.js';
+import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js';
+import type { ApiDeps, CompletionDeps, WorkerDeps } from '../../functions/service/deps.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { localCredentials, localRegion, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
-import { startHttpAdapter, type ApiHandler, type HttpAdapter } from './httpAdapter.js';
+import { startHttpAdapter, type HttpAdapter } from './httpAdapter.js';
+import { localContext } from './lambdaContext.js';
+import { localEnv } from './localEnv.js';
 import { provision, type Provisioned } from './provision.js';
-import { QueuePoller, type SqsHandler } from './queuePoller.js';
+import { QueuePoller } from './queuePoller.js';
 
 export interface LocalStackOptions {
   readonly dataDir?: string | undefined;
@@ -22,7 +33,8 @@ export interface LocalStackOptions {
   readonly settings?: TrackdropSettings;
   /** Names resources apart, so several stacks can share emulators. */
   readonly prefix?: string;
-  readonly logger?: Logger;
+  /** The functions' log level (POWERTOOLS_LOG_LEVEL); ERROR by default. */
+  readonly logLevel?: string;
   /** Start the pollers (default); tests of single handlers leave them off. */
   readonly pollers?: boolean;
   /** See QueuePoller: short, extended visibility so a killed sandbox recovers fast. */
@@ -33,37 +45,66 @@ export interface LocalStackOptions {
   readonly emulatorEndpoints?: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
   /** The pollers' own SQS client (the benchmark counts the event source's requests apart). */
   readonly pollerSqs?: SQSClient;
+  /** Applied to every AWS client the functions build (the benchmark counts their requests). */
+  readonly instrument?: Instrument;
   /** Wraps each function's handler, e.g. to time its invocations. */
-  readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: SqsHandler) => SqsHandler; readonly completion?: (h: SqsHandler) => SqsHandler };
+  readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: QueueHandler) => QueueHandler; readonly completion?: (h: QueueHandler) => QueueHandler };
 }
 
 export interface LocalStack {
   readonly emulators: Emulators;
+  /** For provisioning and for tests' own reads and writes; the functions build their own from `env`. */
   readonly clients: AwsClients;
   readonly provisioned: Provisioned;
-  readonly deps: Deps;
+  /** The AWS clients the functions built from `env`, by service: where tests inject faults or watch requests. */
+  readonly functionClients: { readonly dynamodb: readonly DynamoDBClient[]; readonly sqs: readonly SQSClient[]; readonly s3: readonly S3Client[] };
+  /** What the functions are given: the stack's variables, Lambda's, and the emulator endpoints. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Each function's dependencies, built from `env` by the builders the Lambda handlers use. */
+  readonly deps: { readonly api: ApiDeps; readonly worker: WorkerDeps; readonly completion: CompletionDeps };
+  /** Each function's handler, from the same factories as on Lambda, invoked with a local Lambda context. */
+  readonly handlers: { readonly api: ApiHandler; readonly worker: QueueHandler; readonly completion: QueueHandler };
+  /** The stores table as the operator CLI sees it: it registers stores and seals their secrets. */
+  readonly stores: StoresRepo;
   readonly api: HttpAdapter;
   readonly pollers: { readonly downloads: QueuePoller; readonly completions: QueuePoller };
   readonly settings: TrackdropSettings;
   stop(): Promise<void>;
 }
 
-/** Emulators + resources + the api, worker and completion handlers, wired as on AWS. */
+/** Emulators + resources + the api, worker and completion handlers, built from an environment as on AWS. */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const settings = opts.settings ?? defaultSettings;
-  const logger = opts.logger ?? new Logger({ serviceName: 'trackdrop', logLevel: 'ERROR' });
+  const logLevel = opts.logLevel ?? 'ERROR';
+  const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: logLevel === 'SILENT' ? 'SILENT' : 'ERROR' });
   const emulators: Emulators = opts.emulatorEndpoints
     ? { endpoints: opts.emulatorEndpoints, dynamo: opts.dynamo ?? 'dynalite', stop: async () => {} }
     : await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
   const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: emulators.endpoints });
   const provisioned = await provision(clients, settings, opts.prefix);
-  const secretBox = new LocalSecretBox(opts.secretsKey ?? randomBytes(32));
-  const deps = buildDeps(clients, provisioned.names, settings, { logger, secretBox });
-  const wrap = { api: (h: ApiHandler) => h, worker: (h: SqsHandler) => h, completion: (h: SqsHandler) => h, ...opts.wrap };
-  const api = await startHttpAdapter(
-    wrap.api((event) => handleRequest(deps, event)),
-    opts.apiPort === undefined ? {} : { port: opts.apiPort },
-  );
+  const secretsKey = opts.secretsKey ?? randomBytes(32);
+  const env = localEnv({ names: provisioned.names, endpoints: emulators.endpoints, settings, secretsKey, logLevel });
+  // Every client the functions build is kept: tests reach them to inject faults, and they close with the stack.
+  const functionClients = { dynamodb: [] as DynamoDBClient[], sqs: [] as SQSClient[], s3: [] as S3Client[], kms: [] as KMSClient[] };
+  const instrument: Instrument = (client) => {
+    if (client instanceof DynamoDBClient) functionClients.dynamodb.push(client);
+    else if (client instanceof SQSClient) functionClients.sqs.push(client);
+    else if (client instanceof S3Client) functionClients.s3.push(client);
+    else if (client instanceof KMSClient) functionClients.kms.push(client);
+    return opts.instrument ? opts.instrument(client) : client;
+  };
+  const build = { instrument };
+  const deps = { api: apiDepsFromEnv(env, build), worker: workerDepsFromEnv(env, build), completion: completionDepsFromEnv(env, build) };
+  const wrap = { api: (h: ApiHandler) => h, worker: (h: QueueHandler) => h, completion: (h: QueueHandler) => h, ...opts.wrap };
+  const api = createApiHandler(deps.api);
+  const worker = createWorkerHandler(deps.worker);
+  const completion = createCompletionHandler(deps.completion);
+  const handlers = {
+    api: wrap.api((e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
+    worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
+    completion: wrap.completion((e, c) => completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion))),
+  };
+  const http = await startHttpAdapter(handlers.api, opts.apiPort === undefined ? {} : { port: opts.apiPort });
   const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
   const sqs = opts.pollerSqs ?? clients.sqs;
   const pollers = {
@@ -71,7 +112,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       sqs,
       queueUrl: provisioned.names.queueUrls.downloads,
       consumer: settings.downloads,
-      handler: wrap.worker((e) => processDownloads(deps, e)),
+      handler: (e) => handlers.worker(e),
       onError,
       leaseSeconds: opts.leaseSeconds,
     }),
@@ -79,7 +120,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       sqs,
       queueUrl: provisioned.names.queueUrls.completions,
       consumer: settings.completions,
-      handler: wrap.completion((e) => processCompletions(deps, e)),
+      handler: (e) => handlers.completion(e),
       onError,
       leaseSeconds: opts.leaseSeconds,
       extendLease: false,
@@ -90,17 +131,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     emulators,
     clients,
     provisioned,
+    env,
+    functionClients,
     deps,
-    api,
+    handlers,
+    stores: new StoresRepo(clients.ddb, provisioned.names.tables.stores, createSecretBox(env, () => new KMSClient(clientConfig('kms', env)))),
+    api: http,
     pollers,
     settings,
     async stop() {
-      await api.close();
+      await http.close();
       await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
-      clients.ddb.destroy();
-      clients.dynamodb.destroy();
-      clients.sqs.destroy();
-      clients.s3.destroy();
+      for (const c of [clients.ddb, clients.dynamodb, clients.sqs, clients.s3, ...functionClients.dynamodb, ...functionClients.sqs, ...functionClients.s3, ...functionClients.kms]) c.destroy();
       await emulators.stop();
     },
   };

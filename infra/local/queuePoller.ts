@@ -26,6 +26,12 @@ export interface PollerOptions {
    * handler must finish within the lease.
    */
   readonly extendLease?: boolean;
+  /**
+   * The event source's `FunctionResponseTypes: [ReportBatchItemFailures]` (default on): only the
+   * reported records come back. Off, a returned value is ignored and a batch that did not throw
+   * is deleted whole, as Lambda does.
+   */
+  readonly reportBatchItemFailures?: boolean;
 }
 
 /**
@@ -115,7 +121,7 @@ export class QueuePoller {
     const heartbeat = this.opts.leaseSeconds && this.opts.extendLease !== false ? setInterval(() => void this.extend(batch), (this.opts.leaseSeconds * 1000) / 3) : undefined;
     try {
       const res = await this.opts.handler(event);
-      failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      failed = this.opts.reportBatchItemFailures === false ? new Set() : new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (err) {
       this.opts.onError?.(err);
       failed = new Set(batch.map((m) => m.MessageId ?? ''));

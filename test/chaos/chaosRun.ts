@@ -1,5 +1,4 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients } from '../../functions/adapters/clients.js';
 import { mapLimit } from '../../functions/core/mapLimit.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
@@ -73,10 +72,10 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
   log(`chaos run: seed ${seed}, ${trackCount} tracks in ${plan.sessions.length} sessions`);
 
   const settings = chaosSettings();
-  const stack = await startLocalStack({ settings, leaseSeconds: 2, logger: new Logger({ serviceName: 'trackdrop-chaos', logLevel: 'SILENT' }) });
+  const stack = await startLocalStack({ settings, leaseSeconds: 2, logLevel: 'SILENT' });
   const store = await startFakeStore();
   const auditor = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
-  const awsFaults = new AwsFaults(rng.next).attach(stack.clients);
+  const awsFaults = new AwsFaults(rng.next).attach(stack.functionClients);
   const originFaults = new OriginFaults(store);
   const timers: NodeJS.Timeout[] = [];
   try {
@@ -88,7 +87,7 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
     );
     const urls = new Map<number, string>();
     for (const t of plan.tracks) urls.set(t.serviceTrackId, t.source === 's3' ? `s3://${SOURCE_BUCKET}/${t.name}` : store.addFile(t.name, t.body));
-    const reg = await registerStore(stack.deps.stores, { storeId: STORE_ID, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCE_BUCKET}`] });
+    const reg = await registerStore(stack.stores, { storeId: STORE_ID, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCE_BUCKET}`] });
     store.secret = reg.signingSecret;
     const chaosStore = new ChaosStore(new StoreClient(stack.api.url, reg.apiKey));
 

@@ -1,6 +1,5 @@
-import { ProvisionedThroughputExceededException, ThrottlingException } from '@aws-sdk/client-dynamodb';
-import { S3ServiceException } from '@aws-sdk/client-s3';
-import type { AwsClients } from '../../functions/adapters/clients.js';
+import { ProvisionedThroughputExceededException, ThrottlingException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import type { FakeStore, OriginFault } from '../../infra/local/fakeStore.js';
 
 /**
@@ -98,10 +97,10 @@ export class AwsFaults {
 
   constructor(private readonly random: () => number = Math.random) {}
 
-  /** Adds the middleware to the S3 and DynamoDB clients (the document client shares the latter's stack). */
-  attach(clients: Pick<AwsClients, 's3' | 'dynamodb'>): this {
-    this.attachTo('s3', clients.s3.middlewareStack as unknown as MiddlewareStackLike);
-    this.attachTo('dynamodb', clients.dynamodb.middlewareStack as unknown as MiddlewareStackLike);
+  /** Adds the middleware to the functions' S3 and DynamoDB clients (a document client shares its DynamoDB client's stack). */
+  attach(clients: { readonly s3: readonly S3Client[]; readonly dynamodb: readonly DynamoDBClient[] }): this {
+    for (const c of clients.s3) this.attachTo('s3', c.middlewareStack as unknown as MiddlewareStackLike);
+    for (const c of clients.dynamodb) this.attachTo('dynamodb', c.middlewareStack as unknown as MiddlewareStackLike);
     return this;
   }
 

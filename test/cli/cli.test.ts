@@ -171,7 +171,7 @@ describe('where to act', () => {
       AWS_REGION: 'us-east-1',
       AWS_PROFILE: '',
     };
-    await registerStore(stack.deps.stores, { storeId: 'via-outputs', callbackUrl: 'https://o.example/cb', allowOrigins: ['https://o.example'] });
+    await registerStore(stack.stores, { storeId: 'via-outputs', callbackUrl: 'https://o.example/cb', allowOrigins: ['https://o.example'] });
     const [listed, ambiguous, picked, both, missing] = await Promise.all([
       trackdrop(['store', 'list', '--json', '--outputs', one], env),
       trackdrop(['store', 'list', '--outputs', two], env),
@@ -209,7 +209,7 @@ describe('stores', () => {
     assert.equal(put.status, 201);
     const bad = await new StoreClient(stack.api.url, 'tdk_wrong').putLicense('cli-user', 7);
     assert.equal(bad.status, 401);
-    const stored = await stack.deps.stores.get('cli-store');
+    const stored = await stack.stores.get('cli-store');
     assert.deepEqual(stored?.allowOrigins, [origin, 's3://cli-bucket']);
     assert.equal(stored?.name, 'CLI Store');
     assert.deepEqual(await openSecrets('cli-store'), [firstSecret], 'sealed with the sandbox key');
@@ -237,7 +237,7 @@ describe('stores', () => {
       assert.equal(r.stdout, '');
       noStackTrace(r);
     }
-    assert.equal(await stack.deps.stores.get('other-store'), undefined);
+    assert.equal(await stack.stores.get('other-store'), undefined);
   });
 
   test('store list shows the store and never a secret', async () => {
@@ -270,7 +270,7 @@ describe('stores', () => {
 
 describe('sessions and libraries', () => {
   test('session shows the session, counts by state and each track; an unknown cookie is exit 1', async () => {
-    const reg = await registerStore(stack.deps.stores, { storeId: 'session-store', callbackUrl: 'https://s.example/cb', allowOrigins: ['https://media.s.example'] });
+    const reg = await registerStore(stack.stores, { storeId: 'session-store', callbackUrl: 'https://s.example/cb', allowOrigins: ['https://media.s.example'] });
     const client = new StoreClient(stack.api.url, reg.apiKey);
     const cookie = (await client.openSession('s-user')).body.cookie;
     const batch = await client.downloadTracks(cookie, [
@@ -315,9 +315,9 @@ describe('sessions and libraries', () => {
       album: 'Album',
       trackNumber: serviceTrackId,
     });
-    await stack.deps.library.addOnce(row('store-b', 2, 'Second'));
-    await stack.deps.library.addOnce(row('store-a', 1, 'First'));
-    await stack.deps.library.claimKey('lib-user', 'some-key', 'owner', 'k'); // a claim, not a row
+    await stack.deps.worker.library.addOnce(row('store-b', 2, 'Second'));
+    await stack.deps.worker.library.addOnce(row('store-a', 1, 'First'));
+    await stack.deps.worker.library.claimKey('lib-user', 'some-key', 'owner', 'k'); // a claim, not a row
     const [text, json, empty] = await Promise.all([cli('library', 'lib-user'), cli('library', 'lib-user', '--json'), cli('library', 'nobody')]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^storeId\s+serviceTrackId\s+artist\s+album\s+trackNumber\s+title\s+bytes\s+key\s+addedAt/);

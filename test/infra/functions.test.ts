@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { bucket, queues as queueShapes, tables as tableShapes } from '../../functions/resources.js';
-import { defaultSettings } from '../../functions/settings.js';
+import { functionEnv, telemetryEnv } from '../../functions/runtime/functionEnv.js';
+import { defaultSettings, settingsEnv } from '../../functions/settings.js';
 import { secretsKeyEnv } from '../../infra/cdk/SecretsConstruct.js';
-import { allows, grantsOf, logicalId, synthStack } from './stackFixture.js';
+import { TrackdropStack } from '../../infra/cdk/TrackdropStack.js';
+import { allows, grantsOf, logicalId, synthStack, testContext } from './stackFixture.js';
 
 const sourceBucket = 'catalog-of-a-store';
 const { stack, template } = synthStack({ sourceBuckets: [sourceBucket] });
@@ -44,21 +47,36 @@ test('three functions on the newest Node.js runtime, arm64, traced, sized from s
   }
 });
 
-test('every function learns every resource name from its environment', () => {
-  const expected = {
+test('each function is given exactly the variables its builder reads, naming only what it uses', () => {
+  const always = {
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME: 'trackdrop',
     POWERTOOLS_METRICS_NAMESPACE: 'Trackdrop',
-    [tableShapes.stores.env]: { Ref: id.stores },
-    [tableShapes.downloads.env]: { Ref: id.downloads },
-    [tableShapes.licenses.env]: { Ref: id.licenses },
-    [tableShapes.library.env]: { Ref: id.library },
-    [queueShapes.downloads.env]: { Ref: id.downloadsQueue },
-    [queueShapes.completions.env]: { Ref: id.completionsQueue },
-    [bucket.env]: { Ref: id.media },
-    [secretsKeyEnv]: { Ref: id.key },
+    [settingsEnv]: JSON.stringify(defaultSettings),
   };
-  template.allResourcesProperties('AWS::Lambda::Function', { Environment: { Variables: expected } });
+  const stores = { [tableShapes.stores.env]: { Ref: id.stores } };
+  const downloads = { [tableShapes.downloads.env]: { Ref: id.downloads } };
+  const licenses = { [tableShapes.licenses.env]: { Ref: id.licenses } };
+  const library = { [tableShapes.library.env]: { Ref: id.library } };
+  const downloadsQueue = { [queueShapes.downloads.env]: { Ref: id.downloadsQueue } };
+  const completionsQueue = { [queueShapes.completions.env]: { Ref: id.completionsQueue } };
+  const expected = {
+    api: { ...always, ...stores, ...downloads, ...licenses, ...library, ...downloadsQueue, ...completionsQueue },
+    worker: { ...always, ...stores, ...downloads, ...licenses, ...library, ...completionsQueue, [bucket.env]: { Ref: id.media } },
+    completion: { ...always, ...stores, ...downloads, ...library, ...completionsQueue, [secretsKeyEnv]: { Ref: id.key } },
+  };
+  const resources = template.findResources('AWS::Lambda::Function');
+  for (const [name, fn] of fns) {
+    const variables = (resources[logicalId(fn)] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    assert.deepEqual(variables, expected[name], name);
+    assert.deepEqual(Object.keys(variables).sort(), ['NODE_OPTIONS', ...telemetryEnv, ...functionEnv[name]].sort(), `${name}: as declared beside its builder`);
+  }
+});
+
+test('a function given a variable it does not read fails the synth', () => {
+  const s = new TrackdropStack(new App({ context: testContext() }), 'TrackdropExtraEnv', {});
+  s.functions.api.addEnvironment(bucket.env, 'not-for-the-api');
+  assert.throws(() => Template.fromStack(s), /api function is given TRACKDROP_MEDIA_BUCKET, which it does not read/);
 });
 
 test('the signing-secrets key rotates', () => {
@@ -66,9 +84,13 @@ test('the signing-secrets key rotates', () => {
   template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
 });
 
-test('api: read/write stores, sessions and licenses; reads the library; sends to both queues; encrypts secrets', () => {
+test('api: reads stores (to authenticate) and the library; read/write sessions and licenses; sends to both queues', () => {
   const g = grantsOf(template, functions.api);
-  for (const table of [id.stores, id.downloads, id.licenses]) {
+  assert.ok(allows(g, 'dynamodb:Query', id.stores) && allows(g, 'dynamodb:GetItem', id.stores));
+  for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+    assert.ok(!allows(g, action, id.stores), `the operator CLI registers stores, not the api (${action})`);
+  }
+  for (const table of [id.downloads, id.licenses]) {
     assert.ok(allows(g, 'dynamodb:PutItem', table) && allows(g, 'dynamodb:Query', table), table);
   }
   assert.ok(allows(g, 'dynamodb:Query', id.library));

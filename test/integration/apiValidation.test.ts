@@ -15,8 +15,8 @@ const origin = 'https://cdn.store.example';
 before(async () => {
   // No pollers: nothing may be processed, and the queue shows whatever a bad call let through.
   stack = await startLocalStack({ pollers: false });
-  const a = await registerStore(stack.deps.stores, { storeId: 'store-a', callbackUrl: 'https://a.example/cb', allowOrigins: [origin] });
-  const b = await registerStore(stack.deps.stores, { storeId: 'store-b', callbackUrl: 'https://b.example/cb', allowOrigins: [origin] });
+  const a = await registerStore(stack.stores, { storeId: 'store-a', callbackUrl: 'https://a.example/cb', allowOrigins: [origin] });
+  const b = await registerStore(stack.stores, { storeId: 'store-b', callbackUrl: 'https://b.example/cb', allowOrigins: [origin] });
   client = new StoreClient(stack.api.url, a.apiKey);
   other = new StoreClient(stack.api.url, b.apiKey);
   cookie = (await client.openSession('u1')).body.cookie;
@@ -96,7 +96,7 @@ describe('bad input gets a clear error and changes nothing', () => {
       new GetQueueAttributesCommand({ QueueUrl: stack.provisioned.names.queueUrls.downloads, AttributeNames: ['ApproximateNumberOfMessages'] }),
     );
     assert.equal(attrs.Attributes?.ApproximateNumberOfMessages, '0');
-    const lic = await stack.deps.trackFacts([{ userId: 'u1', storeId: 'store-a', serviceTrackId: 1 }]);
+    const lic = await stack.deps.api.trackFacts([{ userId: 'u1', storeId: 'store-a', serviceTrackId: 1 }]);
     assert.equal(lic.licenses.size, 0);
   });
 });

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { processCompletions } from '../../functions/service/completion/processCompletions.js';
-import { processDownloads } from '../../functions/service/worker/processDownloads.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
@@ -16,7 +14,7 @@ let client: StoreClient;
 before(async () => {
   stack = await startLocalStack({ pollers: false });
   store = await startFakeStore();
-  const reg = await registerStore(stack.deps.stores, { storeId: 'cb-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const reg = await registerStore(stack.stores, { storeId: 'cb-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
   store.secret = reg.signingSecret;
   client = new StoreClient(stack.api.url, reg.apiKey);
 });
@@ -30,7 +28,7 @@ const completionsUrl = () => stack.provisioned.names.queueUrls.completions;
 
 async function runCompletions(expected = 1) {
   const event = await receiveCount(stack.clients.sqs, completionsUrl(), expected);
-  const res = await processCompletions(stack.deps, event);
+  const res = await stack.handlers.completion(event);
   const failed = (res.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   await ack(stack.clients.sqs, completionsUrl(), event, failed);
   return { event, failed };
@@ -42,14 +40,14 @@ test('a store that is down gets the callback later, with the same event id; comp
   const cookie = (await client.openSession(user)).body.cookie;
   await client.downloadTrack(cookie, { trackUrl: store.addFile('a.mp3', makeMp3({ title: 'A', artist: 'B', album: 'C' })), serviceTrackId: 1, downloadParams: 'keep me', hrDownload: 0 });
   const work = await receiveEvent(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads);
-  await processDownloads(stack.deps, work);
+  await stack.handlers.worker(work);
   await ack(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads, work);
 
   store.callbackStatus = 503;
   const down = await runCompletions(2); // the session's Download event and the track's completion
   assert.equal(down.event.Records.length, 2);
   assert.equal(down.failed.length, 2, 'both reported back for a retry');
-  assert.equal((await stack.deps.downloads.getTrack(cookie, 1))?.state, 'stored');
+  assert.equal((await stack.deps.worker.downloads.getTrack(cookie, 1))?.state, 'stored');
   // The library row is written before the callback, once.
   assert.equal((await client.library(user)).body.items.length, 1);
   // Backoff: the failed messages are hidden for a while rather than back at once.
@@ -60,11 +58,11 @@ test('a store that is down gets the callback later, with the same event id; comp
   store.callbackStatus = 200;
   const retry = await receiveCount(stack.clients.sqs, completionsUrl(), 2);
   assert.equal(retry.Records.length, 2, 'retried after the backoff');
-  const res = await processCompletions(stack.deps, retry);
+  const res = await stack.handlers.completion(retry);
   assert.deepEqual(res.batchItemFailures, []);
   await ack(stack.clients.sqs, completionsUrl(), retry);
 
-  const track = await stack.deps.downloads.getTrack(cookie, 1);
+  const track = await stack.deps.worker.downloads.getTrack(cookie, 1);
   assert.equal(track?.state, 'completed');
   const delivered = store.events.filter((e) => e.body.cookie === cookie);
   assert.deepEqual(delivered.map((e) => e.body.event).sort(), ['Download', 'DownloadTrackComplete']);
@@ -77,7 +75,7 @@ test('a store that is down gets the callback later, with the same event id; comp
   assert.equal((await client.library(user)).body.items.length, 1);
 
   // A late duplicate of the completion message changes nothing and calls nobody.
-  await stack.deps.completionsQueue.send([{ kind: 'track', cookie, serviceTrackId: 1 }]);
+  await stack.deps.worker.completionsQueue.send([{ kind: 'track', cookie, serviceTrackId: 1 }]);
   const calls = store.attempts.length;
   const dup = await runCompletions(1);
   assert.deepEqual(dup.failed, []);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { processDownloads } from '../../functions/service/worker/processDownloads.js';
 import { defaultSettings } from '../../functions/settings.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
@@ -20,7 +19,7 @@ before(async () => {
   stack = await startLocalStack({ pollers: false, settings });
   store = await startFakeStore();
   other = await startFakeStore(); // a server on loopback the store did not allowlist
-  const reg = await registerStore(stack.deps.stores, { storeId: 'policy', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const reg = await registerStore(stack.stores, { storeId: 'policy', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
   client = new StoreClient(stack.api.url, reg.apiKey);
 });
 
@@ -36,9 +35,9 @@ async function outcome(url: string) {
   const cookie = (await client.openSession('policy-user')).body.cookie;
   assert.equal((await client.downloadTrack(cookie, { trackUrl: url, serviceTrackId: n, downloadParams: '', hrDownload: 0 })).status, 202);
   const event = await receiveEvent(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads);
-  const res = await processDownloads(stack.deps, event);
+  const res = await stack.handlers.worker(event);
   await ack(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads, event, (res.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-  return (await stack.deps.downloads.getTrack(cookie, n))!;
+  return (await stack.deps.worker.downloads.getTrack(cookie, n))!;
 }
 
 test('a redirect within the allowlist is followed', async () => {

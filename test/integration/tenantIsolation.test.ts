@@ -14,14 +14,14 @@ const origin = 'https://cdn.alice.example';
 before(async () => {
   const settings = { ...defaultSettings, limits: { ...defaultSettings.limits, storeRatePerSecond: 1, storeBurst: 40 } };
   stack = await startLocalStack({ pollers: false, settings });
-  const a = await registerStore(stack.deps.stores, { storeId: 'alice-music', callbackUrl: 'https://alice.example/cb', allowOrigins: [origin] });
-  const m = await registerStore(stack.deps.stores, { storeId: 'mallory-music', callbackUrl: 'https://mallory.example/cb', allowOrigins: [origin] });
+  const a = await registerStore(stack.stores, { storeId: 'alice-music', callbackUrl: 'https://alice.example/cb', allowOrigins: [origin] });
+  const m = await registerStore(stack.stores, { storeId: 'mallory-music', callbackUrl: 'https://mallory.example/cb', allowOrigins: [origin] });
   alice = new StoreClient(stack.api.url, a.apiKey);
   mallory = new StoreClient(stack.api.url, m.apiKey);
   await alice.putLicense('u1', 5);
   cookie = (await alice.openSession('u1')).body.cookie;
   await alice.downloadTrack(cookie, { trackUrl: `${origin}/5.mp3`, serviceTrackId: 5, downloadParams: 'secret-params', hrDownload: 0 });
-  await stack.deps.library.addOnce({
+  await stack.deps.worker.library.addOnce({
     userId: 'u1', storeId: 'alice-music', serviceTrackId: 5, cookie, key: 'users/u1/Music/A/B/05 C.mp3', bytes: 1, sha256: 'a'.repeat(64), addedAt: new Date().toISOString(),
   });
 });
@@ -48,7 +48,7 @@ test("another store sees none of a store's licenses or library entries", async (
   assert.deepEqual((await alice.call<{ contentIds: number[] }>('GET', '/v1/users/u1/library/content-ids')).body.contentIds, [5]);
   // A license written by mallory for the same user and track is mallory's alone.
   assert.equal((await mallory.putLicense('u1', 5)).status, 201);
-  const facts = await stack.deps.trackFacts([{ userId: 'u1', storeId: 'alice-music', serviceTrackId: 5 }]);
+  const facts = await stack.deps.api.trackFacts([{ userId: 'u1', storeId: 'alice-music', serviceTrackId: 5 }]);
   assert.equal(facts.licenses.size, 1);
 });
 
@@ -66,12 +66,12 @@ test('a store over its rate gets 429 with Retry-After; another store is not slow
 
 test('the stores table holds no signing secret in the clear, and rotation keeps the previous one valid', async () => {
   const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-  const reg = await registerStore(stack.deps.stores, { storeId: 'sealed-store', callbackUrl: 'https://s.example/cb', allowOrigins: [origin] });
+  const reg = await registerStore(stack.stores, { storeId: 'sealed-store', callbackUrl: 'https://s.example/cb', allowOrigins: [origin] });
   const scan = await stack.clients.ddb.send(new ScanCommand({ TableName: stack.provisioned.names.tables.stores }));
   assert.ok(!JSON.stringify(scan.Items).includes(reg.signingSecret));
-  assert.deepEqual(await stack.deps.stores.signingSecrets('sealed-store'), [reg.signingSecret]);
-  await stack.deps.stores.rotateSecret('sealed-store', 'whsec_next');
-  assert.deepEqual(await stack.deps.stores.signingSecrets('sealed-store'), ['whsec_next', reg.signingSecret]);
-  await stack.deps.stores.rotateSecret('sealed-store', 'whsec_third');
-  assert.deepEqual(await stack.deps.stores.signingSecrets('sealed-store'), ['whsec_third', 'whsec_next'], 'two active secrets at most');
+  assert.deepEqual(await stack.stores.signingSecrets('sealed-store'), [reg.signingSecret]);
+  await stack.stores.rotateSecret('sealed-store', 'whsec_next');
+  assert.deepEqual(await stack.stores.signingSecrets('sealed-store'), ['whsec_next', reg.signingSecret]);
+  await stack.stores.rotateSecret('sealed-store', 'whsec_third');
+  assert.deepEqual(await stack.stores.signingSecrets('sealed-store'), ['whsec_third', 'whsec_next'], 'two active secrets at most');
 });

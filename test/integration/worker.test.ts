@@ -4,7 +4,6 @@ import { after, before, test } from 'node:test';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { processDownloads } from '../../functions/service/worker/processDownloads.js';
 import { defaultSettings } from '../../functions/settings.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
@@ -23,8 +22,8 @@ before(async () => {
   const settings = { ...defaultSettings, limits: { ...defaultSettings.limits, originTimeoutSeconds: 1 } };
   stack = await startLocalStack({ pollers: false, settings });
   store = await startFakeStore();
-  const a = await registerStore(stack.deps.stores, { storeId: 'shop', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, 'http://localhost:1'] });
-  const b = await registerStore(stack.deps.stores, { storeId: 'rival', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const a = await registerStore(stack.stores, { storeId: 'shop', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, 'http://localhost:1'] });
+  const b = await registerStore(stack.stores, { storeId: 'rival', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
   client = new StoreClient(stack.api.url, a.apiKey);
   otherStore = new StoreClient(stack.api.url, b.apiKey);
 });
@@ -49,10 +48,10 @@ async function runTrack(opts: { user?: string; id?: number; body?: Buffer; licen
   const event = await receiveEvent(stack.clients.sqs, downloadsUrl());
   assert.equal(event.Records.length, 1);
   if (opts.receiveCount) event.Records[0]!.attributes.ApproximateReceiveCount = String(opts.receiveCount);
-  const res = await processDownloads(stack.deps, event);
+  const res = await stack.handlers.worker(event);
   const failed = (res.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   await ack(stack.clients.sqs, downloadsUrl(), event, failed);
-  const track = await stack.deps.downloads.getTrack(cookie, id);
+  const track = await stack.deps.worker.downloads.getTrack(cookie, id);
   return { user, id, url, cookie, event, failed, track: track! };
 }
 
@@ -71,7 +70,7 @@ test('an https track lands under the Music folder with its tags, size and SHA-25
 
 test('a file tagged up front goes straight to its final key: no staging object, no server-side copy', async () => {
   const commands: string[] = [];
-  stack.clients.s3.middlewareStack.add((next, ctx) => async (args) => {
+  stack.functionClients.s3[0]!.middlewareStack.add((next, ctx) => async (args) => {
     commands.push(ctx.commandName ?? "");
     return next(args);
   }, { step: 'initialize', name: 'countCommands' });
@@ -81,7 +80,7 @@ test('a file tagged up front goes straight to its final key: no staging object, 
     assert.ok(!commands.includes('CopyObjectCommand'), commands.join(' '));
     assert.deepEqual(commands.filter((c) => c === 'PutObjectCommand'), ['PutObjectCommand']);
   } finally {
-    stack.clients.s3.middlewareStack.remove('countCommands');
+    stack.functionClients.s3[0]!.middlewareStack.remove('countCommands');
   }
 });
 
@@ -176,11 +175,11 @@ test('the same message delivered twice (also at once) makes one file and one out
   const r = await runTrack();
   const again: SQSEvent = { Records: r.event.Records.map((rec, i) => ({ ...rec, messageId: `dup-${i}` })) };
   const twice: SQSEvent = { Records: [...again.Records, { ...again.Records[0]!, messageId: 'dup-x' }] };
-  const res = await processDownloads(stack.deps, twice);
+  const res = await stack.handlers.worker(twice);
   assert.deepEqual(res.batchItemFailures, []);
   const objects = await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${r.user}/`);
   assert.equal(objects.size, 1);
-  const after2 = await stack.deps.downloads.getTrack(r.cookie, r.id);
+  const after2 = await stack.deps.worker.downloads.getTrack(r.cookie, r.id);
   assert.equal(after2?.state, 'stored');
   assert.equal(after2?.item?.key, r.track.item?.key);
 });
@@ -196,7 +195,7 @@ test('two tracks with the same tags get two names; names that differ only in cas
 test('a track already in the library completes with S_FALSE and is not fetched again', async () => {
   const user = `again${n}`;
   const first = await runTrack({ user, id: 77 });
-  await stack.deps.library.addOnce({ ...first.track.item!, userId: user, storeId: 'shop', serviceTrackId: 77, cookie: first.cookie, addedAt: new Date().toISOString() });
+  await stack.deps.worker.library.addOnce({ ...first.track.item!, userId: user, storeId: 'shop', serviceTrackId: 77, cookie: first.cookie, addedAt: new Date().toISOString() });
   const hitsBefore = [...store.originHits.values()].reduce((a, b) => a + b, 0);
   const second = await runTrack({ user, id: 77 });
   assert.equal(second.track.state, 'stored');
@@ -215,15 +214,15 @@ test('a cancel that wins the race leaves no file behind', async () => {
   const event = await receiveEvent(stack.clients.sqs, downloadsUrl());
   const cancel = await client.call('DELETE', `/v1/downloads/${cookie}`);
   assert.equal(cancel.status, 202);
-  const res = await processDownloads(stack.deps, event);
+  const res = await stack.handlers.worker(event);
   await ack(stack.clients.sqs, downloadsUrl(), event, (res.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-  assert.equal((await stack.deps.downloads.getTrack(cookie, 1))?.state, 'cancelled');
+  assert.equal((await stack.deps.worker.downloads.getTrack(cookie, 1))?.state, 'cancelled');
   assert.equal((await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${user}/`)).size, 0);
   assert.equal((await queueDepth(stack.clients.sqs, downloadsUrl())).visible, 0);
 });
 
 test('a re-download never harms the copy already in the library: bad bytes are refused before they reach it, a failure leaves it', async () => {
-  const reg = await registerStore(stack.deps.stores, { storeId: 'again-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
+  const reg = await registerStore(stack.stores, { storeId: 'again-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
   const again = new StoreClient(stack.api.url, reg.apiKey);
   const user = 'redownloader';
   const good = makeMp3({ title: 'Keeper', artist: 'Library', album: 'Safe', trackNumber: 1 }, 1);
@@ -233,14 +232,14 @@ test('a re-download never harms the copy already in the library: bad bytes are r
     assert.equal((await again.downloadTrack(cookie, body)).status, 202);
     const event = await receiveEvent(stack.clients.sqs, downloadsUrl());
     if (receiveCount) event.Records[0]!.attributes.ApproximateReceiveCount = String(receiveCount);
-    const res = await processDownloads(stack.deps, event);
+    const res = await stack.handlers.worker(event);
     await ack(stack.clients.sqs, downloadsUrl(), event, (res.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-    return (await stack.deps.downloads.getTrack(cookie, body.serviceTrackId))!;
+    return (await stack.deps.worker.downloads.getTrack(cookie, body.serviceTrackId))!;
   };
   await again.putLicense(user, 9);
   const first = await worker({ trackUrl: goodUrl, serviceTrackId: 9, downloadParams: '', hrDownload: 0 });
   assert.equal(first.state, 'stored');
-  await stack.deps.library.addOnce({ ...first.item!, userId: user, storeId: 'again-store', serviceTrackId: 9, cookie: first.cookie, addedAt: first.updatedAt });
+  await stack.deps.worker.library.addOnce({ ...first.item!, userId: user, storeId: 'again-store', serviceTrackId: 9, cookie: first.cookie, addedAt: first.updatedAt });
   const key = first.item!.key;
   const sha = createHash('sha256').update(good).digest('hex');
 

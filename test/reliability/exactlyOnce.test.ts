@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { SQSEvent } from 'aws-lambda';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { processCompletions } from '../../functions/service/completion/processCompletions.js';
-import { processDownloads } from '../../functions/service/worker/processDownloads.js';
 import { defaultSettings } from '../../functions/settings.js';
 import { AwsFaults, isTransitionTo, laterRangedRead } from '../chaos/faults.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
@@ -29,10 +27,10 @@ const SOURCES = 'once-sources';
 before(async () => {
   stack = await startLocalStack({ pollers: false, settings: { ...defaultSettings, limits: { ...defaultSettings.limits, originTimeoutSeconds: 2 } } });
   store = await startFakeStore();
-  const reg = await registerStore(stack.deps.stores, { storeId: 'once-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
+  const reg = await registerStore(stack.stores, { storeId: 'once-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
   store.secret = reg.signingSecret;
   client = new StoreClient(stack.api.url, reg.apiKey);
-  faults = new AwsFaults().attach(stack.clients);
+  faults = new AwsFaults().attach(stack.functionClients);
 });
 
 after(async () => {
@@ -73,18 +71,18 @@ for (const source of ['http', 's3'] as const) {
     const t = await sendTrack(source);
     // SQS at-least-once: the same message (same id, another receipt) handed to a second invocation.
     const twin: SQSEvent = { Records: t.event.Records.map((r) => ({ ...r, receiptHandle: `${r.receiptHandle}-twin` })) };
-    const [a, b] = await Promise.all([processDownloads(stack.deps, t.event), processDownloads(stack.deps, twin)]);
+    const [a, b] = await Promise.all([stack.handlers.worker(t.event), stack.handlers.worker(twin)]);
     assert.deepEqual([failedIds(a), failedIds(b)], [[], []]);
     await ack(stack.clients.sqs, downloadsUrl(), t.event);
 
     const objects = await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`);
     assert.equal(objects.size, 1, [...objects.keys()].join('\n'));
-    const track = await stack.deps.downloads.getTrack(t.cookie, t.id);
+    const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
     assert.equal(track?.state, 'stored');
     assert.ok(objects.has(track!.item!.key));
 
     await runCompletions(stack);
-    assert.equal((await stack.deps.downloads.getTrack(t.cookie, t.id))?.state, 'completed');
+    assert.equal((await stack.deps.worker.downloads.getTrack(t.cookie, t.id))?.state, 'completed');
     const lib = await client.library(t.user);
     assert.equal(lib.body.items.length, 1);
     assert.equal(lib.body.items[0]!.key, track!.item!.key);
@@ -98,10 +96,10 @@ test('a worker killed after the copy and before its state write: the redelivery 
   ctx.after(() => faults.clear());
   const t = await sendTrack('http');
   const kill = faults.add({ service: 'dynamodb', kind: 'kill', commands: ['UpdateItemCommand'], match: isTransitionTo('stored'), times: 1 });
-  const first = await processDownloads(stack.deps, t.event);
+  const first = await stack.handlers.worker(t.event);
   assert.equal(kill.fired, 1, 'the state write was attempted and failed');
   assert.deepEqual(failedIds(first), [t.event.Records[0]!.messageId], 'the record is left to SQS');
-  assert.equal((await stack.deps.downloads.getTrack(t.cookie, t.id))?.state, 'queued');
+  assert.equal((await stack.deps.worker.downloads.getTrack(t.cookie, t.id))?.state, 'queued');
   const copied = await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`);
   assert.equal(copied.size, 1, 'the copy was made before the crash');
 
@@ -109,16 +107,16 @@ test('a worker killed after the copy and before its state write: the redelivery 
   const again = await receiveEvent(stack.clients.sqs, downloadsUrl());
   assert.equal(again.Records[0]?.messageId, t.event.Records[0]!.messageId);
   assert.equal(again.Records[0]?.attributes.ApproximateReceiveCount, '2');
-  assert.deepEqual(failedIds(await processDownloads(stack.deps, again)), []);
+  assert.deepEqual(failedIds(await stack.handlers.worker(again)), []);
   await ack(stack.clients.sqs, downloadsUrl(), again);
 
   const objects = await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`);
   assert.deepEqual([...objects.keys()], [...copied.keys()], 'the same single file');
-  const track = await stack.deps.downloads.getTrack(t.cookie, t.id);
+  const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
   assert.equal(track?.state, 'stored');
   assert.equal(track?.item?.key, [...copied.keys()][0]);
   await runCompletions(stack);
-  assert.equal((await stack.deps.downloads.getTrack(t.cookie, t.id))?.state, 'completed');
+  assert.equal((await stack.deps.worker.downloads.getTrack(t.cookie, t.id))?.state, 'completed');
   assert.equal((await client.library(t.user)).body.items.length, 1);
   assert.equal(new Set(callbacksFor(t.cookie, t.id).map((e) => e.eventId)).size, 1);
 });
@@ -126,20 +124,20 @@ test('a worker killed after the copy and before its state write: the redelivery 
 test('a completion killed after the callback and before its state write: the redelivery calls back with the same event id, the track completes once', async (ctx) => {
   ctx.after(() => faults.clear());
   const t = await sendTrack('s3');
-  assert.deepEqual(failedIds(await processDownloads(stack.deps, t.event)), []);
+  assert.deepEqual(failedIds(await stack.handlers.worker(t.event)), []);
   await ack(stack.clients.sqs, downloadsUrl(), t.event);
   const kill = faults.add({ service: 'dynamodb', kind: 'kill', commands: ['UpdateItemCommand'], match: isTransitionTo('completed'), times: 1 });
 
   const completionsUrl = stack.provisioned.names.queueUrls.completions;
   const event = await receiveEvent(stack.clients.sqs, completionsUrl);
-  const first = await processCompletions(stack.deps, event);
+  const first = await stack.handlers.completion(event);
   assert.equal(kill.fired, 1);
   const trackMessage = event.Records.find((r) => JSON.parse(r.body).kind === 'track')!;
   assert.deepEqual(failedIds(first), [trackMessage.messageId]);
   await ack(stack.clients.sqs, completionsUrl, event, failedIds(first));
   const told = callbacksFor(t.cookie, t.id);
   assert.equal(told.length, 1, 'the store was told before the crash');
-  assert.equal((await stack.deps.downloads.getTrack(t.cookie, t.id))?.state, 'stored');
+  assert.equal((await stack.deps.worker.downloads.getTrack(t.cookie, t.id))?.state, 'stored');
 
   await releaseForRedelivery(stack.clients.sqs, completionsUrl, event, [trackMessage.messageId]);
   assert.deepEqual(await runCompletions(stack), []);
@@ -148,13 +146,13 @@ test('a completion killed after the callback and before its state write: the red
   assert.equal(all[1]!.eventId, all[0]!.eventId, 'with the same event id');
   assert.equal(all[1]!.body.hrResult, all[0]!.body.hrResult);
   assert.ok(all.every((e) => e.verified));
-  const track = await stack.deps.downloads.getTrack(t.cookie, t.id);
+  const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
   assert.equal(track?.state, 'completed');
   const lib = await client.library(t.user);
   assert.equal(lib.body.items.length, 1);
 
   // One more duplicate delivery changes nothing and tells nobody.
-  await stack.deps.completionsQueue.send([{ kind: 'track', cookie: t.cookie, serviceTrackId: t.id }]);
+  await stack.deps.worker.completionsQueue.send([{ kind: 'track', cookie: t.cookie, serviceTrackId: t.id }]);
   assert.deepEqual(await runCompletions(stack), []);
   assert.equal(callbacksFor(t.cookie, t.id).length, 2);
 });
@@ -165,7 +163,7 @@ test(
     ctx.after(() => faults.clear());
     const t = await sendTrack('http');
     faults.add({ service: 'dynamodb', kind: 'kill', commands: ['UpdateItemCommand'], match: isTransitionTo('stored'), times: 1 });
-    assert.equal(failedIds(await processDownloads(stack.deps, t.event)).length, 1);
+    assert.equal(failedIds(await stack.handlers.worker(t.event)).length, 1);
     assert.equal((await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`)).size, 1, 'copied before the crash');
 
     // The redelivery is the last receive, and now the origin answers 500.
@@ -174,9 +172,9 @@ test(
     await releaseForRedelivery(stack.clients.sqs, downloadsUrl(), t.event);
     const again = await receiveEvent(stack.clients.sqs, downloadsUrl());
     again.Records[0]!.attributes.ApproximateReceiveCount = String(stack.settings.downloads.maxReceiveCount);
-    assert.deepEqual(failedIds(await processDownloads(stack.deps, again)), []);
+    assert.deepEqual(failedIds(await stack.handlers.worker(again)), []);
     await ack(stack.clients.sqs, downloadsUrl(), again);
-    const track = await stack.deps.downloads.getTrack(t.cookie, t.id);
+    const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
     assert.equal(track?.state, 'failed');
     assert.equal(track?.hrResult, 0x801901f4);
     await runCompletions(stack);
@@ -194,18 +192,18 @@ test(
     // S3 tries a request 3 times: all three attempts of a ranged GET after the first are throttled.
     faults.add({ service: 's3', kind: 'SlowDown', commands: ['GetObjectCommand'], match: laterRangedRead, times: 3 });
     faults.add({ service: 'dynamodb', kind: 'kill', commands: ['UpdateItemCommand'], match: isTransitionTo('stored'), times: 1 });
-    const first = await processDownloads(stack.deps, t.event);
+    const first = await stack.handlers.worker(t.event);
     assert.equal(failedIds(first).length, 1, 'a throttled tag read is retried, not taken for an unreadable file');
     assert.equal((await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`)).size, 0, 'nothing copied under fallback names');
     // The redelivery copies, then dies before its state write; the next one finishes.
     await releaseForRedelivery(stack.clients.sqs, downloadsUrl(), t.event);
     const second = await receiveEvent(stack.clients.sqs, downloadsUrl());
-    assert.equal(failedIds(await processDownloads(stack.deps, second)).length, 1);
+    assert.equal(failedIds(await stack.handlers.worker(second)).length, 1);
     await releaseForRedelivery(stack.clients.sqs, downloadsUrl(), second);
     const again = await receiveEvent(stack.clients.sqs, downloadsUrl());
-    assert.deepEqual(failedIds(await processDownloads(stack.deps, again)), []);
+    assert.deepEqual(failedIds(await stack.handlers.worker(again)), []);
     await ack(stack.clients.sqs, downloadsUrl(), again);
-    const track = await stack.deps.downloads.getTrack(t.cookie, t.id);
+    const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
     assert.equal(track?.state, 'stored');
     assert.ok(track?.item?.title && !track.item.key.includes('Unknown Artist'), track?.item?.key);
     const objects = await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`);
@@ -238,7 +236,7 @@ test(
     let reads = 0;
     let deletes = 0;
     const release = holdRequests(
-      stack.clients.s3,
+      stack.functionClients.s3[0]!, // the worker's
       (command, input) => {
         if (input.Key === key && command === 'DeleteObjectCommand') return ++deletes === 1 ? bothCopied.promise : secondDelete.promise;
         return undefined;
@@ -256,15 +254,15 @@ test(
       release();
     });
     const twin: SQSEvent = { Records: x.Records.map((r) => ({ ...r, receiptHandle: `${r.receiptHandle}-twin` })) };
-    const deliveries = Promise.all([processDownloads(stack.deps, x), processDownloads(stack.deps, twin)]);
-    await waitFor('the first delivery to fail the track', async () => (await stack.deps.downloads.getTrack(cookie, 901))?.state === 'failed');
+    const deliveries = Promise.all([stack.handlers.worker(x), stack.handlers.worker(twin)]);
+    await waitFor('the first delivery to fail the track', async () => (await stack.deps.worker.downloads.getTrack(cookie, 901))?.state === 'failed');
 
     // Another purchase with the same tags: the failed track keeps its name claimed, so this one
     // gets the next name and the failed track's late delete cannot reach its file.
     assert.equal((await client.downloadTrack(cookie, { trackUrl: `s3://${SOURCES}/race/${n}-c.mp3`, serviceTrackId: 902, downloadParams: 'c', hrDownload: 0 })).status, 202);
     const c = await receiveEvent(stack.clients.sqs, downloadsUrl());
-    assert.deepEqual(failedIds(await processDownloads(stack.deps, c)), []);
-    const stored = await stack.deps.downloads.getTrack(cookie, 902);
+    assert.deepEqual(failedIds(await stack.handlers.worker(c)), []);
+    const stored = await stack.deps.worker.downloads.getTrack(cookie, 902);
     assert.equal(stored?.state, 'stored');
     assert.equal(stored?.item?.key, `users/${user}/Music/Race/Condition/01 Twin (2).mp3`);
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { after, before, test } from 'node:test';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
@@ -34,12 +33,12 @@ const settings = { ...chaosSettings(), downloads: { ...chaosSettings().downloads
 
 before(async () => {
   // Silent: the poison message is logged as an error on every receive, as it should be.
-  stack = await startLocalStack({ settings, leaseSeconds: 1, logger: new Logger({ serviceName: 'trackdrop', logLevel: 'SILENT' }) });
+  stack = await startLocalStack({ settings, leaseSeconds: 1, logLevel: 'SILENT' });
   store = await startFakeStore();
-  const reg = await registerStore(stack.deps.stores, { storeId: 'faults-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
+  const reg = await registerStore(stack.stores, { storeId: 'faults-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
   store.secret = reg.signingSecret;
   client = new StoreClient(stack.api.url, reg.apiKey);
-  faults = new AwsFaults().attach(stack.clients);
+  faults = new AwsFaults().attach(stack.functionClients);
   own = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
 });
 

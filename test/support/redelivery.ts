@@ -1,6 +1,5 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { processCompletions } from '../../functions/service/completion/processCompletions.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
 import { ack, receiveEvent } from './receiveEvent.js';
 
@@ -23,7 +22,7 @@ export async function runCompletions(stack: LocalStack, opts: { rounds?: number 
   for (let round = 0; round < (opts.rounds ?? 20); round++) {
     const event = await receiveEvent(stack.clients.sqs, url, { waitSeconds: 0 });
     if (event.Records.length === 0) break;
-    const res = await processCompletions(stack.deps, event);
+    const res = await stack.handlers.completion(event);
     const f = (res.batchItemFailures ?? []).map((x) => x.itemIdentifier);
     failed.push(...f);
     await ack(stack.clients.sqs, url, event, f);

@@ -194,6 +194,11 @@ describe('extensionFor', () => {
     // The container wins over a misleading URL extension.
     assert.equal(extensionFor('FLAC', '/tracks/song.mp3'), 'flac');
     assert.equal(extensionFor('MPEG', '/tracks/song.bin'), 'mp3');
+    // Ogg by its codec: Opus is .opus, Vorbis stays .ogg; ASF is WMA.
+    assert.equal(extensionFor('Ogg', undefined, 'Opus'), 'opus');
+    assert.equal(extensionFor('Ogg', '/tracks/a.ogg', 'Vorbis I'), 'ogg');
+    assert.equal(extensionFor('MP4', undefined, 'MPEG-4/AAC'), 'm4a');
+    assert.equal(extensionFor('ASF', undefined, 'Windows Media Audio V8'), 'wma');
   });
 
   test('an unknown or missing container falls back to the URL path extension, lower-cased', () => {
@@ -251,12 +256,31 @@ describe('trackKey', () => {
     );
   });
 
-  test('albumArtist is preferred over artist', () => {
+  test('albumArtist is preferred over artist, so a featured artist never splits an album', () => {
     assert.equal(
-      key({ title: 'Song', artist: 'Guest feat. X', albumArtist: 'Various Artists', album: 'Hits', trackNumber: 3 }),
-      'users/u1/Music/Various Artists/Hits/03 Song.mp3',
+      key({ title: 'Duet', artist: 'Main Act feat. Guest', albumArtist: 'Main Act', album: 'Together', trackNumber: 3 }),
+      'users/u1/Music/Main Act/Together/03 Duet.mp3',
     );
     assert.equal(key({ title: 'Song', artist: 'Solo' }), 'users/u1/Music/Solo/Unknown Album/Song.mp3');
+    // An album artist of blanks names nothing.
+    assert.equal(key({ title: 'Song', artist: 'Solo', albumArtist: '  ' }), 'users/u1/Music/Solo/Unknown Album/Song.mp3');
+  });
+
+  test('compilations (the flag, or album artist "Various Artists") go to Compilations/<Album>/', () => {
+    assert.equal(
+      key({ title: 'Song', artist: 'Guest', albumArtist: 'Various Artists', album: 'Hits', trackNumber: 3 }),
+      'users/u1/Music/Compilations/Hits/03 Song.mp3',
+    );
+    assert.equal(key({ title: 'Song', artist: 'Guest', album: 'Hits', trackNumber: 4, compilation: true }), 'users/u1/Music/Compilations/Hits/04 Song.mp3');
+    assert.equal(key({ title: 'Song', artist: 'Guest', albumArtist: 'various artists', album: 'Hits' }), 'users/u1/Music/Compilations/Hits/Song.mp3');
+    assert.equal(key({ title: 'Song', artist: 'Guest', album: 'Hits', compilation: false }), 'users/u1/Music/Guest/Hits/Song.mp3');
+  });
+
+  test('an album of several discs names files <disc>-<NN Title>; a single disc keeps <NN Title>', () => {
+    assert.equal(key({ title: 'A', artist: 'X', album: 'Y', trackNumber: 1, discNumber: 1, discTotal: 2 }), 'users/u1/Music/X/Y/1-01 A.mp3');
+    assert.equal(key({ title: 'B', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 2 }), 'users/u1/Music/X/Y/2-07 B.mp3');
+    assert.equal(key({ title: 'C', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 1, discTotal: 1 }), 'users/u1/Music/X/Y/07 C.mp3');
+    assert.equal(key({ title: 'D', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 1 }), 'users/u1/Music/X/Y/07 D.mp3');
   });
 
   test('track numbers are zero-padded to 2; no or invalid number means no prefix', () => {

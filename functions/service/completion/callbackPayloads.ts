@@ -1,6 +1,6 @@
 import { formatHResult, HR } from '../../core/hresult.js';
 import { eventIdFor } from '../../core/signature.js';
-import type { Session, Track } from '../../core/types.js';
+import type { Session, StoredItem, Track } from '../../core/types.js';
 
 /** DownloadTrackComplete(hrResult, contentID, downloadParams), with the cookie and a stable event id. */
 export function trackCompletePayload(t: Track) {
@@ -14,21 +14,41 @@ export function trackCompletePayload(t: Track) {
     serviceTrackId: t.serviceTrackId,
     hrResult: formatHResult(hr as never),
     downloadParams: t.downloadParams,
-    ...(item
-      ? {
-          item: {
-            key: item.key,
-            bytes: item.bytes,
-            sha256: item.sha256,
-            title: item.title,
-            artist: item.artist,
-            album: item.album,
-            trackNumber: item.trackNumber,
-            durationSeconds: item.durationSeconds,
-          },
-        }
-      : {}),
+    ...(item ? { item: callbackItem(item) } : {}),
     ...(t.reason && hr >= 0x8000_0000 ? { reason: t.reason } : {}),
+  };
+}
+
+/** The library item as the store sees it: what landed where, and what the file says (README, "Library items"). */
+export function callbackItem(item: StoredItem) {
+  return {
+    key: item.key,
+    bytes: item.bytes,
+    sha256: item.sha256,
+    title: item.title,
+    artist: item.artist,
+    artists: item.artists,
+    albumArtist: item.albumArtist,
+    albumArtists: item.albumArtists,
+    album: item.album,
+    trackNumber: item.trackNumber,
+    trackTotal: item.trackTotal,
+    discNumber: item.discNumber,
+    discTotal: item.discTotal,
+    year: item.year,
+    genre: item.genre,
+    genres: item.genres,
+    compilation: item.compilation,
+    durationSeconds: item.durationSeconds,
+    codec: item.codec,
+    container: item.container,
+    bitrate: item.bitrate,
+    sampleRate: item.sampleRate,
+    channels: item.channels,
+    lossless: item.lossless,
+    replayGain: item.replayGain,
+    musicBrainz: item.musicBrainz,
+    coverKey: item.coverKey,
   };
 }
 

@@ -12,6 +12,7 @@ import type { OriginResponse } from '../../adapters/originFetcher.js';
 import { peekHead } from '../../adapters/streamHead.js';
 import { SourceNotFoundError, tagsFromHead, type ReadTags } from '../../adapters/tagReader.js';
 import type { WorkerDeps } from '../deps.js';
+import { placeCover } from './placeCover.js';
 import { claimObjectKey } from './placeObject.js';
 
 /** Metadata on every stored object, naming the track it holds. */
@@ -22,7 +23,8 @@ const metadataFor = (m: DownloadMessage): Record<string, string> => ({
 });
 
 /**
- * Copies one approved track into the user's Music folder and reads its tags.
+ * Copies one approved track into the user's Music folder and reads its tags; an embedded front
+ * cover becomes the album folder's `Folder.jpg` (or `.png`).
  * - `s3://` sources: tags from ranged reads, then a server-side copy; no byte passes through.
  * - `https://` sources: streamed with bounded memory, hashed on the way, straight to the name
  *   the file's head gives; a file whose tags are not up front goes to a staging object first,
@@ -83,13 +85,13 @@ async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string
   // Bytes already hashed (staged) are checked before they reach a user's folder.
   if (known && msg.expectedSha256 && known.sha256 !== msg.expectedSha256) throw hashMismatch(known.sha256, msg.expectedSha256);
   const facts = await sourceFacts(deps, bucket, key);
-  const { container, ...tags } = facts.tags;
+  const tags = facts.tags;
   const destKey = await claimObjectKey(deps, {
     userId: msg.userId,
     serviceTrackId: msg.serviceTrackId,
     owner: `${msg.storeId}#${msg.serviceTrackId}`,
     tags,
-    ext: extensionFor(container, namePath),
+    ext: extensionFor(tags.container, namePath, tags.codec),
   });
   const copied = await deps.media.copy({
     sourceBucket: bucket,
@@ -102,7 +104,8 @@ async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string
   // S3 reports the copy's SHA-256 (it computes one when asked, or keeps the source's);
   // reading the object through is the last resort, for sources stored without one.
   const sha256 = known?.sha256 ?? copied.sha256 ?? (await deps.media.sha256Of(deps.media.bucket, destKey)).sha256;
-  return { key: destKey, bytes: known?.bytes ?? facts.size, sha256, contentType: facts.contentType, ...tags };
+  const coverKey = facts.cover ? await placeCover(deps, destKey, facts.cover) : undefined;
+  return { key: destKey, bytes: known?.bytes ?? facts.size, sha256, contentType: facts.contentType, ...tags, ...(coverKey ? { coverKey } : {}) };
 }
 
 async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage, url: URL, opts: CopyOptions): Promise<StoredItem> {
@@ -131,12 +134,13 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
       serviceTrackId: msg.serviceTrackId,
       owner: `${msg.storeId}#${msg.serviceTrackId}`,
       tags: named,
-      ext: extensionFor(named.container, res.finalUrl.pathname),
+      ext: extensionFor(named.container, res.finalUrl.pathname, named.codec),
     });
     const sent = await streamToBucket(deps, source, res, destKey, metadataFor(msg));
-    // Tags and duration from the stored file itself: ranged reads, exact for the whole file.
-    const { container: _c, ...tags } = (await deps.objectFacts(deps.media.bucket, destKey)).tags;
-    return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...tags };
+    // Tags, duration and cover from the stored file itself: ranged reads, exact for the whole file.
+    const stored = await deps.objectFacts(deps.media.bucket, destKey);
+    const coverKey = stored.cover ? await placeCover(deps, destKey, stored.cover) : undefined;
+    return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...stored.tags, ...(coverKey ? { coverKey } : {}) };
   }
   // Tags elsewhere (an MP4 with its index at the end, ID3v1 only), or bytes to check first.
   return viaStaging(deps, msg, (staging) => streamToBucket(deps, source, res, staging, {}), res.finalUrl.pathname);

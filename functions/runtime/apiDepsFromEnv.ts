@@ -1,0 +1,38 @@
+import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
+import { createSqsClient } from '../adapters/aws/sqsClient.js';
+import { LicensesRepo } from '../adapters/licensesRepo.js';
+import { QueueSender } from '../adapters/queues.js';
+import { fetchTrackFacts } from '../adapters/trackFacts.js';
+import { RateLimiter } from '../core/rateLimiter.js';
+import { queues, tables } from '../resources.js';
+import type { ApiDeps } from '../service/deps.js';
+import { commonDeps } from './commonDeps.js';
+import { readFunctionEnv } from './functionEnv.js';
+import { noInstrument, type BuildOptions } from './instrument.js';
+
+/**
+ * The api function's dependencies, from its environment: what `functions/handlers/api.ts` runs
+ * on Lambda, and what the sandbox, tests and benchmark run with an environment of their own.
+ * The api reads the stores table only to authenticate; it never sees a signing secret.
+ */
+export function apiDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}): ApiDeps {
+  const vars = readFunctionEnv(env, 'api');
+  const instrument = opts.instrument ?? noInstrument;
+  const { ddb, dynamodb } = createDynamoClients(env);
+  instrument(dynamodb);
+  const sqs = instrument(createSqsClient(env));
+  const names = {
+    stores: vars[tables.stores.env],
+    downloads: vars[tables.downloads.env],
+    licenses: vars[tables.licenses.env],
+    library: vars[tables.library.env],
+  };
+  const common = commonDeps(env, 'api', { ddb, sqs, tables: names, completionsQueueUrl: vars[queues.completions.env] });
+  return {
+    ...common,
+    licenses: new LicensesRepo(ddb, names.licenses),
+    downloadsQueue: new QueueSender(sqs, vars[queues.downloads.env]),
+    rateLimiter: new RateLimiter(common.settings.limits.storeRatePerSecond, common.settings.limits.storeBurst),
+    trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),
+  };
+}

@@ -1,0 +1,34 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DownloadsRepo } from '../adapters/downloadsRepo.js';
+import { LibraryRepo } from '../adapters/libraryRepo.js';
+import { QueueSender } from '../adapters/queues.js';
+import type { SecretBox } from '../adapters/secrets/secretBox.js';
+import { StoresRepo } from '../adapters/storesRepo.js';
+import type { CommonDeps } from '../service/deps.js';
+import { settingsFromEnv } from '../settings.js';
+import type { FunctionName } from './functionEnv.js';
+import { loggerFromEnv, telemetryFromEnv } from './observability.js';
+
+export interface CommonParts {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  readonly tables: { readonly stores: string; readonly downloads: string; readonly library: string };
+  readonly completionsQueueUrl: string;
+  /** Only the completion function opens signing secrets. */
+  readonly secretBox?: SecretBox;
+}
+
+/** What every function has: settings, logs, metrics, the stores, sessions and library, the completions queue. */
+export function commonDeps(env: NodeJS.ProcessEnv, fn: FunctionName, parts: CommonParts): CommonDeps {
+  const settings = settingsFromEnv(env);
+  return {
+    settings,
+    logger: loggerFromEnv(env, fn),
+    telemetry: telemetryFromEnv(env),
+    stores: new StoresRepo(parts.ddb, parts.tables.stores, parts.secretBox),
+    downloads: new DownloadsRepo(parts.ddb, parts.tables.downloads, settings.retention.finishedSessionDays * 86_400),
+    library: new LibraryRepo(parts.ddb, parts.tables.library),
+    completionsQueue: new QueueSender(parts.sqs, parts.completionsQueueUrl),
+  };
+}

@@ -1,0 +1,43 @@
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
+import { createS3Client } from '../adapters/aws/s3Client.js';
+import { createSqsClient } from '../adapters/aws/sqsClient.js';
+import { MediaStore } from '../adapters/mediaStore.js';
+import { fetchOrigin } from '../adapters/originFetcher.js';
+import { readObjectFacts } from '../adapters/tagReader.js';
+import { fetchTrackFacts } from '../adapters/trackFacts.js';
+import { bucket, queues, tables } from '../resources.js';
+import type { WorkerDeps } from '../service/deps.js';
+import { readFunctionEnv } from './functionEnv.js';
+import { noInstrument, type BuildOptions, type Instrument } from './instrument.js';
+import { commonDeps } from './commonDeps.js';
+
+/**
+ * The worker's dependencies, from its environment. Its time goes to S3 and DynamoDB, so on
+ * Lambda each AWS call gets its own X-Ray subsegment (the Tracer is inert off Lambda); the api
+ * and completion functions keep to Lambda's own tracing, which keeps their bundles small.
+ */
+export function workerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}): WorkerDeps {
+  const vars = readFunctionEnv(env, 'worker');
+  const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'trackdrop' });
+  const extra = opts.instrument ?? noInstrument;
+  const instrument: Instrument = (client) => extra(tracer.captureAWSv3Client(client));
+  const { ddb, dynamodb } = createDynamoClients(env);
+  instrument(dynamodb);
+  const sqs = instrument(createSqsClient(env));
+  const s3 = instrument(createS3Client(env));
+  const names = {
+    stores: vars[tables.stores.env],
+    downloads: vars[tables.downloads.env],
+    licenses: vars[tables.licenses.env],
+    library: vars[tables.library.env],
+  };
+  const common = commonDeps(env, 'worker', { ddb, sqs, tables: names, completionsQueueUrl: vars[queues.completions.env] });
+  return {
+    ...common,
+    media: new MediaStore(s3, vars[bucket.env]),
+    objectFacts: (b, key) => readObjectFacts(s3, b, key, (err) => common.logger.warn('could not read tags', { bucket: b, key, error: err as Error })),
+    trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),
+    fetchOrigin,
+  };
+}

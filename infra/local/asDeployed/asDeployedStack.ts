@@ -1,0 +1,342 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
+import { createClients, type AwsClients } from '../../../functions/adapters/clients.js';
+import { localCredentials, localRegion, startEmulators, type DynamoBackend, type Emulators } from '../emulators.js';
+import { startHttpAdapter, type HttpAdapter } from '../httpAdapter.js';
+import { QueuePoller } from '../queuePoller.js';
+import type { CloudAssembly } from './cloudAssembly.js';
+import { FunctionRunner, type FunctionSpec } from './functionRunner.js';
+import { compileRoutes, selectRoute } from './httpApiRoutes.js';
+import { startIamProxy, type Denial, type IamProxy, type ResourcePolicy } from './iam/iamProxy.js';
+import { statements, type PolicyDocument, type Statement } from './iam/policy.js';
+import { managedPolicies } from './iam/roles.js';
+import { keyOfCiphertext, startKmsStandIn, type KmsStandIn } from './kmsStandIn.js';
+import { provisionFromTemplate } from './provisionFromTemplate.js';
+import { props, resolve, resolveString, resourcesOfType, TemplateError, type CfnTemplate, type LocalValue, type Pseudo } from './template.js';
+
+export const localAccountId = '000000000000';
+
+export interface AsDeployedOptions {
+  readonly assembly: CloudAssembly;
+  readonly dataDir?: string | undefined;
+  readonly dynamo?: DynamoBackend;
+  readonly apiPort?: number;
+  readonly emulatorPorts?: { readonly aws?: number; readonly dynamodb?: number };
+  /** Every line the functions log (their CloudWatch Logs); dropped by default. */
+  readonly onLog?: (fn: string, line: string) => void;
+  /** Called for each refused request, as it happens (they are all kept in `denials` too). */
+  readonly onDenied?: (denial: Denial) => void;
+}
+
+export interface DeployedFunction {
+  readonly logicalId: string;
+  readonly runner: FunctionRunner;
+  readonly proxy: IamProxy;
+}
+
+export interface AsDeployedStack {
+  readonly emulators: Emulators;
+  readonly kms: KmsStandIn;
+  /** Clients with the operator's (unrestricted) access, straight to the emulators. */
+  readonly admin: AwsClients & { readonly kms: KMSClient };
+  readonly api: HttpAdapter;
+  readonly functions: ReadonlyMap<string, DeployedFunction>;
+  readonly pollers: readonly QueuePoller[];
+  /** The template's Outputs, resolved (those that name local resources). */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** Every request a function's role was refused. */
+  readonly denials: readonly Denial[];
+  /** What the emulators could not take from the template. */
+  readonly skipped: readonly string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The stack as `cdk synth` wrote it, run here: the template's resources created on the emulators,
+ * its three bundles in Node.js containers with their environment, memory and timeout, its HTTP
+ * API routes, its SQS event sources, and every AWS request checked against its IAM policies.
+ */
+export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsDeployedStack> {
+  const { template, stackName } = opts.assembly;
+  const pseudo: Pseudo = { region: localRegion, accountId: localAccountId, stackName };
+  const emulators = await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
+  const kms = await startKmsStandIn({ region: localRegion, accountId: localAccountId });
+  const clientOpts = { region: localRegion, credentials: localCredentials };
+  const admin = {
+    ...createClients({}, { ...clientOpts, endpoints: emulators.endpoints }),
+    kms: new KMSClient({ ...clientOpts, endpoint: kms.endpoint }),
+  };
+  const started: { stop(): unknown }[] = [];
+  try {
+    const { locals, notes } = await provisionFromTemplate(template, pseudo, admin, () => kms.createKey());
+    const resourcePolicies = resourcePoliciesOf(template, locals, pseudo);
+    const denials: Denial[] = [];
+    const functions = new Map<string, DeployedFunction>();
+    const byArn = new Map<string, DeployedFunction>();
+    const upstream = { dynamodb: emulators.endpoints.dynamodb, sqs: emulators.endpoints.sqs, s3: emulators.endpoints.s3, kms: kms.endpoint };
+
+    for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const p = props(fn);
+      const roleId = roleOf(p.Role);
+      const role = locals.get(roleId);
+      if (!role) throw new TemplateError(`${id}: role ${roleId} is not in the template`);
+      const proxy = await startIamProxy({
+        functionName: locals.get(id)!.ref,
+        roleArn: role.attrs.Arn!,
+        region: localRegion,
+        accountId: localAccountId,
+        identity: identityPolicies(template, roleId, locals, pseudo),
+        resourcePolicy: (arn) => resourcePolicies(arn),
+        upstream,
+        keyOfCiphertext,
+        onDenied: (d) => {
+          denials.push(d);
+          opts.onDenied?.(d);
+        },
+      });
+      started.push(proxy);
+      const spec = functionSpec(id, p, locals, pseudo, opts.assembly);
+      const runner = new FunctionRunner(spec, {
+        region: localRegion,
+        runtimeEnv: {
+          // What Lambda gives a function: its role's credentials, and here its proxy as every AWS endpoint.
+          AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+          AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+          AWS_ENDPOINT_URL_SQS: proxy.endpoint,
+          AWS_ENDPOINT_URL_S3: proxy.endpoint,
+          AWS_ENDPOINT_URL_KMS: proxy.endpoint,
+          AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+        },
+        onLog: (line) => opts.onLog?.(spec.name, line),
+      });
+      started.push(runner);
+      const deployed = { logicalId: id, runner, proxy };
+      functions.set(id, deployed);
+      byArn.set(spec.arn, deployed);
+    }
+
+    const pollers = eventSources(template, locals, pseudo, functions);
+    for (const poller of pollers) {
+      await poller.start();
+      started.push(poller);
+    }
+    const api = await startHttpApi(template, locals, pseudo, byArn, opts.apiPort);
+    started.push({ stop: () => api.close() });
+    const outputs = resolvedOutputs(template, locals, pseudo);
+    return {
+      emulators,
+      kms,
+      admin,
+      api,
+      functions,
+      pollers,
+      outputs,
+      denials,
+      skipped: notes.skipped,
+      async stop() {
+        await api.close();
+        await Promise.all(pollers.map((p) => p.stop()));
+        for (const f of functions.values()) {
+          f.runner.stop();
+          await f.proxy.stop();
+        }
+        destroyClients(admin);
+        await kms.stop();
+        await emulators.stop();
+      },
+    };
+  } catch (err) {
+    for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => undefined);
+    destroyClients(admin);
+    await kms.stop();
+    await emulators.stop();
+    throw err;
+  }
+}
+
+function destroyClients(admin: AwsClients & { kms: KMSClient }): void {
+  admin.ddb.destroy();
+  admin.dynamodb.destroy();
+  admin.sqs.destroy();
+  admin.s3.destroy();
+  admin.kms.destroy();
+}
+
+function roleOf(role: unknown): string {
+  const getAtt = (role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+  if (!getAtt) throw new TemplateError('a function role must be Fn::GetAtt of a role in the template');
+  return getAtt[0];
+}
+
+function functionSpec(id: string, p: Record<string, unknown>, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo, assembly: CloudAssembly): FunctionSpec {
+  const code = p.Code as { S3Key?: unknown } | undefined;
+  if (!code?.S3Key) throw new TemplateError(`${id}: only zip assets (Code.S3Key) run locally`);
+  const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+  const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolveString(v, locals, pseudo)]));
+  const local = locals.get(id)!;
+  return {
+    logicalId: id,
+    name: local.ref,
+    arn: local.attrs.Arn!,
+    runtime: String(p.Runtime),
+    handler: String(p.Handler),
+    codeDir: assembly.assetDir(resolveString(code.S3Key, locals, pseudo)),
+    // CloudFormation's defaults: 128 MB, 3 s.
+    memoryMb: Number(p.MemorySize ?? 128),
+    timeoutSeconds: Number(p.Timeout ?? 3),
+    environment,
+  };
+}
+
+/** A role's policies: inline ones, `AWS::IAM::Policy`s attached to it, and managed policies by ARN. */
+function identityPolicies(template: CfnTemplate, roleId: string, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo): Statement[] {
+  const role = template.Resources[roleId]!;
+  const rp = props(role);
+  const out: Statement[] = [];
+  for (const inline of (rp.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) out.push(...statements(resolve(inline.PolicyDocument, locals, pseudo) as PolicyDocument));
+  for (const arn of (rp.ManagedPolicyArns as unknown[] | undefined) ?? []) {
+    const resolved = resolveString(arn, locals, pseudo);
+    const managed = managedPolicies[resolved];
+    if (!managed) throw new TemplateError(`${roleId}: managed policy ${resolved} is not known to the local evaluator`);
+    out.push(...managed);
+  }
+  for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
+    for (const [, policy] of resourcesOfType(template, type)) {
+      const pp = props(policy);
+      const roles = (pp.Roles as { Ref?: string }[] | undefined) ?? [];
+      if (!roles.some((r) => r.Ref === roleId)) continue;
+      out.push(...statements(resolve(pp.PolicyDocument, locals, pseudo) as PolicyDocument));
+    }
+  }
+  return out;
+}
+
+/** Bucket policies, queue policies and key policies, found by the ARN a request names. */
+function resourcePoliciesOf(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo): (arn: string) => ResourcePolicy | undefined {
+  const buckets = new Map<string, Statement[]>();
+  const queues = new Map<string, Statement[]>();
+  const keys = new Map<string, Statement[]>();
+  for (const [, r] of resourcesOfType(template, 'AWS::S3::BucketPolicy')) {
+    const p = props(r);
+    buckets.set(resolveString(p.Bucket, locals, pseudo), [...statements(resolve(p.PolicyDocument, locals, pseudo) as PolicyDocument)]);
+  }
+  for (const [, r] of resourcesOfType(template, 'AWS::SQS::QueuePolicy')) {
+    const p = props(r);
+    const doc = [...statements(resolve(p.PolicyDocument, locals, pseudo) as PolicyDocument)];
+    for (const url of (p.Queues as unknown[]) ?? []) {
+      const resolvedUrl = resolveString(url, locals, pseudo);
+      const queue = [...locals.values()].find((l) => l.ref === resolvedUrl);
+      if (queue?.attrs.Arn) queues.set(queue.attrs.Arn, doc);
+    }
+  }
+  for (const [id, r] of resourcesOfType(template, 'AWS::KMS::Key')) {
+    keys.set(locals.get(id)!.attrs.Arn!, [...statements(resolve(props(r).KeyPolicy, locals, pseudo) as PolicyDocument)]);
+  }
+  return (arn) => {
+    if (arn.startsWith('arn:aws:s3:::')) {
+      const doc = buckets.get(arn.slice('arn:aws:s3:::'.length).split('/')[0]!);
+      return doc ? { statements: doc, required: false } : undefined;
+    }
+    if (arn.startsWith('arn:aws:sqs:')) {
+      const doc = queues.get(arn);
+      return doc ? { statements: doc, required: false } : undefined;
+    }
+    if (arn.startsWith('arn:aws:kms:')) {
+      // A key always has a key policy; one not in the template allows nothing.
+      return { statements: keys.get(arn) ?? [], required: true };
+    }
+    return undefined;
+  };
+}
+
+/** One poller per `AWS::Lambda::EventSourceMapping` on an SQS queue, with the mapping's settings. */
+function eventSources(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo, functions: ReadonlyMap<string, DeployedFunction>): QueuePoller[] {
+  const pollers: QueuePoller[] = [];
+  for (const [id, r] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
+    const p = props(r);
+    if (p.Enabled === false) continue;
+    const fnId = (p.FunctionName as { Ref?: string }).Ref;
+    const fn = fnId ? functions.get(fnId) : undefined;
+    if (!fn) throw new TemplateError(`${id}: FunctionName must Ref a function of the template`);
+    const sourceArn = resolveString(p.EventSourceArn, locals, pseudo);
+    const queue = [...locals.values()].find((l) => l.attrs.Arn === sourceArn && l.attrs.QueueUrl);
+    if (!queue) throw new TemplateError(`${id}: event source ${sourceArn} is not a queue of the template`);
+    const scaling = p.ScalingConfig as { MaximumConcurrency?: number } | undefined;
+    const reportFailures = ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures');
+    // The event source polls with the function's role: its requests go through the function's proxy.
+    const sqs = new SQSClient({ region: localRegion, credentials: localCredentials, endpoint: fn.proxy.endpoint, useQueueUrlAsEndpoint: false });
+    pollers.push(
+      new QueuePoller({
+        sqs,
+        queueUrl: queue.ref,
+        region: localRegion,
+        consumer: {
+          batchSize: Number(p.BatchSize ?? 10),
+          batchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
+          // Without ScalingConfig, Lambda scales to the account's concurrency.
+          maxConcurrency: Number(scaling?.MaximumConcurrency ?? 1000),
+          maxReceiveCount: 0,
+          dlqRetentionDays: 0,
+        },
+        handler: async (event) => (await fn.runner.invoke(event)) as SQSBatchResponse | undefined,
+        reportBatchItemFailures: reportFailures,
+      }),
+    );
+  }
+  return pollers;
+}
+
+/** The template's HTTP API: its routes, their Lambda proxy integrations (payload 2.0), on one local port. */
+async function startHttpApi(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo, byArn: ReadonlyMap<string, DeployedFunction>, port: number | undefined): Promise<HttpAdapter> {
+  const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([id, r]) => {
+    const p = props(r);
+    const auth = String(p.AuthorizationType ?? 'NONE');
+    if (auth !== 'NONE') throw new TemplateError(`${id}: authorization type ${auth} is not run locally yet`);
+    const target = resolveString(p.Target, locals, pseudo);
+    const integrationId = target.replace(/^integrations\//, '');
+    const integration = template.Resources[integrationId];
+    if (!integration || integration.Type !== 'AWS::ApiGatewayV2::Integration') throw new TemplateError(`${id}: target ${target} is not an integration of the template`);
+    const ip = props(integration);
+    if (ip.IntegrationType !== 'AWS_PROXY' || String(ip.PayloadFormatVersion) !== '2.0') throw new TemplateError(`${integrationId}: only Lambda proxy integrations with payload 2.0 run locally`);
+    const uri = resolveString(ip.IntegrationUri, locals, pseudo);
+    const fnArn = /arn:aws:lambda:[^/]*?function:[^/:]+/.exec(uri)?.[0] ?? uri;
+    const fn = byArn.get(fnArn);
+    if (!fn) throw new TemplateError(`${integrationId}: ${uri} is not a function of the template`);
+    return { routeKey: String(p.RouteKey), target: fn };
+  });
+  const compiled = compileRoutes(routes);
+  const byKey = new Map(compiled.map((r) => [r.routeKey, r.target]));
+  return startHttpAdapter(
+    async (event) => {
+      const fn = byKey.get(event.routeKey)!;
+      try {
+        return toHttpResult(await fn.runner.invoke(event));
+      } catch {
+        // A function error or timeout: API Gateway answers 500 with its own body.
+        return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };
+      }
+    },
+    { ...(port === undefined ? {} : { port }), match: (method, path) => selectRoute(compiled, method, path) },
+  );
+}
+
+/** Payload 2.0: a result without `statusCode` is a 200 JSON body, as API Gateway infers it. */
+function toHttpResult(value: unknown): APIGatewayProxyStructuredResultV2 {
+  if (value && typeof value === 'object' && 'statusCode' in value) return value as APIGatewayProxyStructuredResultV2;
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof value === 'string' ? value : JSON.stringify(value) };
+}
+
+function resolvedOutputs(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo): Record<string, string> {
+  const outputs = (template as CfnTemplate & { Outputs?: Record<string, { Value: unknown }> }).Outputs ?? {};
+  const out: Record<string, string> = {};
+  for (const [name, o] of Object.entries(outputs)) {
+    try {
+      out[name] = resolveString(o.Value, locals, pseudo);
+    } catch {
+      // An output naming something that has no local counterpart (the stage's URL).
+    }
+  }
+  return out;
+}

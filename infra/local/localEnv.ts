@@ -1,0 +1,41 @@
+import { endpointEnv } from '../../functions/adapters/aws/clientConfig.js';
+import { resourceEnv, type ResourceNames } from '../../functions/adapters/config.js';
+import { localSecretsKeyEnv } from '../../functions/resources.js';
+import { settingsEnv, type TrackdropSettings } from '../../functions/settings.js';
+import { localCredentials, localRegion, type Emulators } from './emulators.js';
+
+export interface LocalEnvInput {
+  readonly names: ResourceNames;
+  readonly endpoints: Emulators['endpoints'];
+  readonly settings: TrackdropSettings;
+  /** 32 bytes that seal stores' signing secrets where KMS is not. */
+  readonly secretsKey: Buffer;
+  readonly logLevel?: string | undefined;
+}
+
+/**
+ * The environment a local run gives the functions: what the stack gives them on AWS (resource
+ * names, settings, service name), plus what Lambda gives them (region, credentials) and the
+ * SDK's own `AWS_ENDPOINT_URL_*` overrides pointing at the emulators. KMS has no emulator: a
+ * local AES key (TRACKDROP_LOCAL_SECRETS_KEY) stands in for it and says so in its sealed values.
+ */
+export function localEnv(i: LocalEnvInput): Record<string, string> {
+  return {
+    ...resourceEnv(i.names),
+    [settingsEnv]: JSON.stringify(i.settings),
+    [localSecretsKeyEnv]: i.secretsKey.toString('base64'),
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    [endpointEnv.dynamodb]: i.endpoints.dynamodb,
+    [endpointEnv.sqs]: i.endpoints.sqs,
+    [endpointEnv.s3]: i.endpoints.s3,
+    // What Lambda sets for an on-demand container; Powertools reads it (from process.env) to tell cold starts.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    POWERTOOLS_SERVICE_NAME: 'trackdrop',
+    POWERTOOLS_METRICS_NAMESPACE: 'Trackdrop',
+    // EMF lines are CloudWatch's to read; locally they would only flood the console.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...(i.logLevel ? { POWERTOOLS_LOG_LEVEL: i.logLevel } : {}),
+  };
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { registerStore } from '../../functions/service/admin/registerStore.js';
+import { startAsDeployedStack, type AsDeployedStack } from '../../infra/local/asDeployed/asDeployedStack.js';
+import { withTemplate, type CloudAssembly } from '../../infra/local/asDeployed/cloudAssembly.js';
+import { InvalidRouteKeyError } from '../../infra/local/asDeployed/httpApiRoutes.js';
+import type { CfnTemplate } from '../../infra/local/asDeployed/template.js';
+import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
+import { StoreClient } from '../../infra/local/storeClient.js';
+import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { objectsUnder } from '../support/bucketObjects.js';
+import { queueDepth } from '../support/receiveEvent.js';
+import { asDeployedTarget, synthForTests } from './asDeployedTarget.js';
+
+// The as-deployed checks can fail: a template with one grant fewer, or a route key API Gateway
+// would refuse, does not run here either.
+
+let synth: { assembly: CloudAssembly; cleanup(): void };
+
+before(async () => {
+  synth = await synthForTests();
+});
+after(() => synth?.cleanup());
+
+/** A copy of the template whose worker role no longer has `action`. */
+function withoutWorkerGrant(template: CfnTemplate, action: string): CfnTemplate {
+  const copy = structuredClone(template) as CfnTemplate;
+  const worker = Object.entries(copy.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('FunctionsWorker'));
+  const roleId = (worker?.[1].Properties?.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  let removed = 0;
+  for (const r of Object.values(copy.Resources)) {
+    if (r.Type !== 'AWS::IAM::Policy' || !(r.Properties?.Roles as { Ref: string }[]).some((x) => x.Ref === roleId)) continue;
+    // The template's own JSON, edited in place.
+    for (const s of (r.Properties!.PolicyDocument as { Statement: { Action?: string | string[] }[] }).Statement) {
+      if (!Array.isArray(s.Action) || !s.Action.includes(action)) continue;
+      s.Action = s.Action.filter((a) => a !== action);
+      removed += 1;
+    }
+  }
+  assert.ok(removed > 0, `the worker had no ${action} grant to remove`);
+  return copy;
+}
+
+describe('without the worker s3:PutObject grant', () => {
+  let stack: AsDeployedStack;
+  let store: FakeStore;
+
+  before(async () => {
+    stack = await startAsDeployedStack({ assembly: withTemplate(synth.assembly, withoutWorkerGrant(synth.assembly.template, 's3:PutObject')) });
+    store = await startFakeStore();
+  });
+  after(async () => {
+    await stack?.stop();
+    await store?.close();
+  });
+
+  test('a track is not stored, its message stays for a retry, and the denial is reported', async () => {
+    const target = asDeployedTarget(stack);
+    const reg = await registerStore(target.stores, { storeId: 'no-put', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+    store.secret = reg.signingSecret;
+    const client = new StoreClient(target.apiUrl, reg.apiKey);
+    assert.equal((await client.putLicense('u1', 7, { licenseId: 'lic-7' })).status, 201);
+    const { body: session } = await client.openSession('u1');
+    const queued = await client.downloadTrack(session.cookie, { trackUrl: store.addFile('t7.mp3', makeMp3({ title: 'Seven' })), serviceTrackId: 7, downloadParams: 'p7', hrDownload: 0 });
+    assert.equal(queued.status, 202);
+
+    const worker = [...stack.functions.values()].find((f) => f.logicalId.startsWith('FunctionsWorker'))!;
+    const deadline = Date.now() + 30_000;
+    while (!stack.denials.some((d) => d.action === 's3:PutObject') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const denial = stack.denials.find((d) => d.action === 's3:PutObject');
+    assert.ok(denial, 'the missing grant was reported');
+    assert.equal(denial.function, worker.runner.spec.name);
+    assert.match(denial.resource, new RegExp(`^arn:aws:s3:::${target.bucket}/(staging|users)/`));
+    assert.deepEqual(
+      stack.denials.filter((d) => d.action !== 's3:PutObject'),
+      [],
+      'nothing else was refused',
+    );
+
+    // Retried, as on AWS: the message is back in the queue (invisible until its visibility timeout), the track still queued.
+    const downloadsQueue = stack.outputs.DownloadsQueueUrl!;
+    for (let i = 0; i < 100 && (await queueDepth(stack.admin.sqs, downloadsQueue)).inFlight !== 1; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await queueDepth(stack.admin.sqs, downloadsQueue), { visible: 0, inFlight: 1 });
+    const { body: status } = await client.session(session.cookie);
+    assert.equal(status.tracks[0]?.state, 'queued');
+    assert.equal((await objectsUnder(stack.admin.s3, target.bucket, 'users/')).size, 0);
+    assert.equal(store.events.filter((e) => e.body.event === 'DownloadTrackComplete').length, 0);
+  });
+});
+
+test('a route key API Gateway would refuse stops the stack from starting', async () => {
+  const template = structuredClone(synth.assembly.template) as CfnTemplate;
+  const route = Object.values(template.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Route' && String(r.Properties?.RouteKey).endsWith('tracks:batch'))!;
+  // A path variable must be a whole path part: `{cookie}:batch` is refused on deploy.
+  (route.Properties as { RouteKey: string }).RouteKey = 'POST /v1/downloads/{cookie}:batch';
+  await assert.rejects(startAsDeployedStack({ assembly: withTemplate(synth.assembly, template) }), (err: Error) => {
+    assert.ok(err instanceof InvalidRouteKeyError, String(err));
+    assert.match(err.message, /\{cookie\}:batch/);
+    return true;
+  });
+});

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../functions/adapters/aws/s3Client.js';
+import { readObjectFacts } from '../../functions/adapters/tagReader.js';
+import { localCredentials, localRegion } from '../../infra/local/emulators.js';
+import { registerStore } from '../../functions/service/admin/registerStore.js';
+import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
+import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { StoreClient } from '../../infra/local/storeClient.js';
+import { corpus, corpusBytes } from '../fixtures/audio/corpus.js';
+import { objectsUnder } from '../support/bucketObjects.js';
+import { makeSourceBucket } from '../support/sourceBucket.js';
+
+/**
+ * The whole corpus of real encoders' files through the pipeline, from a store's HTTPS origin and
+ * from its S3 bucket: every file lands where the table says, with the library fields it says,
+ * and each album with art gets exactly one cover in its folder.
+ */
+describe('the corpus end to end', () => {
+  let stack: LocalStack;
+  let store: FakeStore;
+  let client: StoreClient;
+
+  before(async () => {
+    stack = await startLocalStack();
+    store = await startFakeStore();
+    const reg = await registerStore(stack.stores, { storeId: 'corpus-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, 's3://corpus-sources'] });
+    store.secret = reg.signingSecret;
+    client = new StoreClient(stack.api.url, reg.apiKey);
+    // Every object announced as audio/mpeg, as a store's bulk upload might: the bytes decide.
+    await makeSourceBucket(stack.clients.s3, 'corpus-sources', Object.fromEntries(corpus.map((c) => [`catalog/${c.file}`, corpusBytes(c.file)])));
+  });
+
+  after(async () => {
+    await stack?.stop();
+    await store?.close();
+  });
+
+  test('s3:// tag reads stay ranged: a 4 MiB FLAC with a 300 KB cover costs its header blocks, not the file', async (t) => {
+    const { file: big, headerBytes } = flacWithCover(corpusBytes('acdc.flac'), 300_000, 4 * 1024 * 1024);
+    await stack.clients.s3.send(new PutObjectCommand({ Bucket: 'corpus-sources', Key: 'big/acdc.flac', Body: big, ContentType: 'audio/flac' }));
+    // A client of its own that counts the bytes each GET brings back.
+    const s3 = createS3Client({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
+    let fetched = 0;
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        fetched += Number((out.output as { ContentLength?: number } | undefined)?.ContentLength ?? 0);
+        return out;
+      },
+      { step: 'initialize', name: 'countBytes' },
+    );
+    const facts = await readObjectFacts(s3, 'corpus-sources', 'big/acdc.flac');
+    assert.equal(facts.tags.title, 'Shoot to Thrill');
+    assert.equal(facts.cover?.data.length, 300_000);
+    assert.equal(facts.size, big.length);
+    t.diagnostic(`${fetched} bytes fetched of ${big.length}`);
+    // The header blocks, the 128-byte tail (ID3v1's place) and the reads' rounding up to 64 KiB
+    // (the first read, and the one for the header after the picture): never the audio.
+    assert.ok(fetched <= headerBytes + 128 + 2 * (64 * 1024 + 1), `${fetched} bytes fetched of ${big.length}, header ${headerBytes}`);
+  });
+
+  for (const kind of ['https', 's3'] as const) {
+    test(`${kind} sources: keys, library fields, callbacks and one cover per album folder`, async () => {
+      const user = `listener-${kind}`;
+      const music = `users/${user}/Music/`;
+      const ids = new Map(corpus.map((c, i) => [c.file, 5000 + i]));
+      for (const id of ids.values()) assert.equal((await client.putLicense(user, id, {})).status, 201);
+      const opened = await client.openSession(user, [{ id: 'corpus', type: 'album', contentIds: [...ids.values()] }]);
+      const cookie = opened.body.cookie;
+      for (const c of corpus) {
+        const trackUrl = kind === 's3' ? `s3://corpus-sources/catalog/${c.file}` : store.addFile(`${kind}-${c.file}`, corpusBytes(c.file), c.contentType);
+        const res = await client.downloadTrack(cookie, { trackUrl, serviceTrackId: ids.get(c.file)!, downloadParams: c.file, hrDownload: 0 });
+        assert.equal(res.status, 202, JSON.stringify(res.body));
+      }
+      const status = await client.waitForSession(cookie);
+      assert.equal(status.counts.completed, corpus.length, JSON.stringify(status.tracks.filter((t) => t.state !== 'completed')));
+
+      // The Music folder holds the tracks and one cover per album with art, nothing else.
+      const objects = await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, music);
+      const covers = new Set(corpus.flatMap((c) => (c.coverKey ? [c.coverKey] : [])));
+      assert.deepEqual([...objects.keys()].map((k) => k.slice(music.length)).sort(), [...corpus.map((c) => c.key), ...covers].sort());
+      for (const c of corpus) {
+        assert.equal(objects.get(music + c.key), createHash('sha256').update(corpusBytes(c.file)).digest('hex'), `${c.key} holds the source's bytes`);
+      }
+      for (const cover of covers) {
+        const obj = await stack.clients.s3.send(new GetObjectCommand({ Bucket: stack.provisioned.names.bucket, Key: music + cover }));
+        const bytes = Buffer.from(await obj.Body!.transformToByteArray());
+        const png = cover.endsWith('.png');
+        assert.equal(obj.ContentType, png ? 'image/png' : 'image/jpeg');
+        assert.deepEqual([...bytes.subarray(0, 2)], png ? [0x89, 0x50] : [0xff, 0xd8], `${cover} is the embedded picture`);
+      }
+
+      // The library: each item as the table says; the callback's item agrees with it.
+      const lib = await client.library(user, '?limit=100');
+      assert.equal(lib.body.items.length, corpus.length);
+      const callbacks = new Map(
+        store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie).map((e) => [e.body.serviceTrackId, e.body]),
+      );
+      for (const c of corpus) {
+        const item = lib.body.items.find((i) => i.serviceTrackId === ids.get(c.file)) as Record<string, unknown> | undefined;
+        assert.ok(item, `${c.file} in the library`);
+        assert.equal(item.key, music + c.key);
+        assert.equal(item.coverKey, c.coverKey ? music + c.coverKey : undefined, `${c.file} coverKey`);
+        for (const [field, want] of Object.entries(c.library)) {
+          if (field === 'coverKey') continue;
+          assert.deepEqual(item[field], want, `${c.file} ${field}`);
+        }
+        assert.ok(Math.abs(Number(item.durationSeconds) - c.durationSeconds) <= 0.1, `${c.file} duration ${item.durationSeconds}`);
+        const sent = callbacks.get(ids.get(c.file)) as { hrResult: string; item: Record<string, unknown> } | undefined;
+        assert.equal(sent?.hrResult, '0x00000000');
+        for (const field of ['key', 'title', 'artist', 'artists', 'albumArtist', 'album', 'trackNumber', 'discNumber', 'compilation', 'codec', 'container', 'coverKey', 'replayGain', 'musicBrainz']) {
+          assert.deepEqual(sent.item[field], item[field], `${c.file} callback ${field}`);
+        }
+      }
+    });
+  }
+});
+
+/**
+ * The corpus FLAC with its PICTURE block's image grown to `pictureBytes` (the JPEG padded) and
+ * its audio frames repeated to about `totalBytes`: a file as large as a real track, its cover
+ * in the header blocks as taggers put it.
+ */
+function flacWithCover(flac: Buffer, pictureBytes: number, totalBytes: number): { file: Buffer; headerBytes: number } {
+  const blocks: Buffer[] = [];
+  let pos = 4;
+  for (let last = false; !last; ) {
+    last = (flac[pos]! & 0x80) !== 0;
+    const type = flac[pos]! & 0x7f;
+    const length = flac.readUIntBE(pos + 1, 3);
+    let data = flac.subarray(pos + 4, pos + 4 + length);
+    pos += 4 + length;
+    if (type === 6) {
+      // PICTURE: type, MIME, description, width, height, depth, colours, then the image's length and bytes.
+      const mimeLength = data.readUInt32BE(4);
+      const descLength = data.readUInt32BE(8 + mimeLength);
+      const fixed = 12 + mimeLength + descLength + 16;
+      const image = data.subarray(fixed + 4, fixed + 4 + data.readUInt32BE(fixed));
+      const grown = Buffer.concat([image, Buffer.alloc(pictureBytes - image.length)]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(grown.length);
+      data = Buffer.concat([data.subarray(0, fixed), length, grown]);
+    }
+    const header = Buffer.alloc(4);
+    header[0] = type | (last ? 0x80 : 0);
+    header.writeUIntBE(data.length, 1, 3);
+    blocks.push(header, data);
+  }
+  const frames = flac.subarray(pos);
+  const repeats = Math.ceil(totalBytes / frames.length);
+  const header = Buffer.concat([flac.subarray(0, 4), ...blocks]);
+  return { file: Buffer.concat([header, ...Array.from({ length: repeats }, () => frames)]), headerBytes: header.length };
+}
