@@ -22,9 +22,9 @@ before(async () => {
   // machine is not retried: every second delivery seen is then a second send.
   stack = await startLocalStack({ pollers: false, settings: { ...defaultSettings, callbacks: { ...defaultSettings.callbacks, timeoutSeconds: 120 } } });
   store = await startFakeStore();
-  const reg = await registerStore(stack.deps.stores, { storeId: 'big', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const reg = await registerStore(stack.deps.api.stores, { storeId: 'big', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
   store.secret = reg.signingSecret;
-  const b = await registerStore(stack.deps.stores, { storeId: 'small', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const b = await registerStore(stack.deps.api.stores, { storeId: 'small', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
   client = new StoreClient(stack.api.url, reg.apiKey);
   other = new StoreClient(stack.api.url, b.apiKey);
 });
@@ -122,8 +122,8 @@ test('library and content ids page in bounded steps, and a library that fits ans
     sha256: '0'.repeat(64),
     addedAt: new Date().toISOString(),
   }));
-  await stack.deps.library.putMany(rows);
-  await stack.deps.library.putMany([{ ...rows[0]!, storeId: 'small', serviceTrackId: 999_999 }]);
+  await stack.deps.completion.library.putMany(rows);
+  await stack.deps.completion.library.putMany([{ ...rows[0]!, storeId: 'small', serviceTrackId: 999_999 }]);
   const whole = await client.contentIds(user);
   assert.equal(whole.body.contentIds.length, 2500);
   assert.equal(whole.body.next, undefined);
@@ -156,9 +156,9 @@ test('licenses:batch stores up to 100 licenses in one call; over 100 is a 400', 
   const res = await client.putLicenses('licensee', licenses);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.deepEqual(res.body.results, licenses.map((l) => ({ serviceTrackId: l.serviceTrackId, state: 'stored' })));
-  const facts = await stack.deps.trackFacts(licenses.map((l) => ({ userId: 'licensee', storeId: 'big', serviceTrackId: l.serviceTrackId })));
+  const facts = await stack.deps.worker.trackFacts(licenses.map((l) => ({ userId: 'licensee', storeId: 'big', serviceTrackId: l.serviceTrackId })));
   assert.equal(facts.licenses.size, 100);
-  const none = await stack.deps.trackFacts([{ userId: 'licensee', storeId: 'small', serviceTrackId: 1 }]);
+  const none = await stack.deps.worker.trackFacts([{ userId: 'licensee', storeId: 'small', serviceTrackId: 1 }]);
   assert.equal(none.licenses.size, 0, "another store's licenses are its own");
   const over = await client.putLicenses('licensee', Array.from({ length: 101 }, (_, i) => ({ serviceTrackId: i })));
   assert.equal(over.status, 400);
@@ -167,7 +167,7 @@ test('licenses:batch stores up to 100 licenses in one call; over 100 is a 400', 
 });
 
 test('a DownloadTrack batch with a throttled track answers that track "throttled" and takes the others', async () => {
-  const repo = stack.deps.downloads;
+  const repo = stack.deps.api.downloads;
   const original = repo.putTrackOnce.bind(repo);
   repo.putTrackOnce = async (track) => {
     if (track.serviceTrackId === 7) throw new ProvisionedThroughputExceededException({ message: 'Throughput exceeds the current capacity', $metadata: {} });
@@ -230,8 +230,8 @@ test('cancel answers at once whatever the size; each queued track then ends canc
 
 test("a failed track's clean-up reads only that track's name claims", async () => {
   const user = 'claimer';
-  for (let i = 0; i < 300; i++) await stack.deps.library.claimKey(user, `artist/album/${i}.mp3`, `big#${i}`, `users/${user}/Music/Artist/Album/${i}.mp3`);
-  await stack.deps.library.claimKey(user, 'artist/album/42 (2).mp3', 'big#42', `users/${user}/Music/Artist/Album/42 (2).mp3`);
-  assert.deepEqual((await stack.deps.library.keysOwnedBy(user, 'big#42')).sort(), [`users/${user}/Music/Artist/Album/42 (2).mp3`, `users/${user}/Music/Artist/Album/42.mp3`]);
-  assert.deepEqual(await stack.deps.library.keysOwnedBy('someone-else', 'big#42'), []);
+  for (let i = 0; i < 300; i++) await stack.deps.worker.library.claimKey(user, `artist/album/${i}.mp3`, `big#${i}`, `users/${user}/Music/Artist/Album/${i}.mp3`);
+  await stack.deps.worker.library.claimKey(user, 'artist/album/42 (2).mp3', 'big#42', `users/${user}/Music/Artist/Album/42 (2).mp3`);
+  assert.deepEqual((await stack.deps.worker.library.keysOwnedBy(user, 'big#42')).sort(), [`users/${user}/Music/Artist/Album/42 (2).mp3`, `users/${user}/Music/Artist/Album/42.mp3`]);
+  assert.deepEqual(await stack.deps.worker.library.keysOwnedBy('someone-else', 'big#42'), []);
 });
