@@ -22,9 +22,9 @@ before(async () => {
   // machine is not retried: every second delivery seen is then a second send.
   stack = await startLocalStack({ pollers: false, settings: { ...defaultSettings, callbacks: { ...defaultSettings.callbacks, timeoutSeconds: 120 } } });
   store = await startFakeStore();
-  const reg = await registerStore(stack.deps.api.stores, { storeId: 'big', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const reg = await registerStore(stack.stores, { storeId: 'big', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
   store.secret = reg.signingSecret;
-  const b = await registerStore(stack.deps.api.stores, { storeId: 'small', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const b = await registerStore(stack.stores, { storeId: 'small', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
   client = new StoreClient(stack.api.url, reg.apiKey);
   other = new StoreClient(stack.api.url, b.apiKey);
 });
