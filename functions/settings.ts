@@ -23,8 +23,31 @@ export interface QueueConsumerSettings {
   readonly dlqRetentionDays: number;
 }
 
+/** S3 storage classes a track may land in (the media bucket's final keys; staging objects stay Standard). */
+export type StorageClass = 'STANDARD' | 'INTELLIGENT_TIERING' | 'STANDARD_IA' | 'GLACIER_IR';
+
+export interface TableCapacity {
+  readonly readUnits: number;
+  readonly writeUnits: number;
+}
+
 export interface TrackdropSettings {
   readonly stage: 'dev' | 'prod';
+  readonly storage: {
+    /**
+     * Where tracks land. Intelligent-Tiering suits a locker whose tracks are mostly cold: no
+     * retrieval fee, moved down after 30 and 90 days without access (bench/COST.md models it).
+     */
+    readonly storageClass: StorageClass;
+  };
+  readonly tables: {
+    /**
+     * DynamoDB capacity mode. On demand needs no sizing and is the default; provisioned is
+     * cheaper for a steady load (bench/COST.md models both) and takes the units below per table.
+     */
+    readonly billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+    readonly provisioned: { readonly stores: TableCapacity; readonly downloads: TableCapacity; readonly licenses: TableCapacity; readonly library: TableCapacity };
+  };
   readonly functions: {
     readonly api: FunctionSettings;
     readonly worker: FunctionSettings;
@@ -78,6 +101,17 @@ export interface TrackdropSettings {
 
 export const defaultSettings: TrackdropSettings = {
   stage: 'dev',
+  storage: { storageClass: 'INTELLIGENT_TIERING' },
+  tables: {
+    billingMode: 'PAY_PER_REQUEST',
+    // Sized for a steady 1,000 tracks/s (docs/scale.md): used only in PROVISIONED mode.
+    provisioned: {
+      stores: { readUnits: 100, writeUnits: 5 },
+      downloads: { readUnits: 2_000, writeUnits: 3_500 },
+      licenses: { readUnits: 1_000, writeUnits: 1_100 },
+      library: { readUnits: 1_000, writeUnits: 2_200 },
+    },
+  },
   functions: {
     api: { memoryMb: 512, timeoutSeconds: 10 },
     worker: { memoryMb: 1024, timeoutSeconds: 300 },
@@ -140,6 +174,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
   return {
     ...defaultSettings,
     ...given,
+    storage: { ...defaultSettings.storage, ...given.storage },
+    tables: { ...defaultSettings.tables, ...given.tables },
     functions: { ...defaultSettings.functions, ...given.functions },
     downloads: { ...defaultSettings.downloads, ...given.downloads },
     completions: { ...defaultSettings.completions, ...given.completions },
