@@ -1,3 +1,4 @@
+import type { CapacityModeModel, StorageModel } from './costModel.js';
 import type { ScaleResult } from './scaleRun.js';
 import type { ApiResult } from './apiThroughput.js';
 import type { ColdStartResult, FunctionName } from './coldStart.js';
@@ -34,6 +35,10 @@ export interface CostSection {
   readonly https: CostModel;
   readonly baseline: CostModel & { readonly label: string; readonly publishedUsdPerMillion: number };
   readonly target: { readonly s3UsdPerMillionTracks: number; readonly met: boolean };
+  /** Monthly storage of a million 8 MB tracks, Standard beside Intelligent-Tiering. */
+  readonly storage: StorageModel;
+  /** DynamoDB at a steady 1,000 tracks/s with the S3 path's measured units, both capacity modes. */
+  readonly capacity: CapacityModeModel;
 }
 
 export interface Sections {
@@ -121,6 +126,8 @@ export function rows(s: Sections): Row[] {
       const c = s.cost;
       add('cost', 'S3 source: $ per million tracks', c.s3.usdPerMillionTracks, c.baseline.usdPerMillionTracks, c.baseline.label, 2, { text: `≤ $${targets.usdPerMillionTracksS3}`, met: c.target.met });
       add('cost', 'HTTPS source: $ per million tracks', c.https.usdPerMillionTracks, c.baseline.usdPerMillionTracks, c.baseline.label, 2);
+      add('cost', `storage, a million 8 MB tracks, $/month (Intelligent-Tiering, ${c.storage.intelligentTiering.mix.archiveInstant * 100} % cold)`, c.storage.intelligentTiering.usdPerMonth, c.storage.standardUsdPerMonth, 'S3 Standard', 2);
+      add('cost', `DynamoDB at a steady ${c.capacity.tracksPerSecond} tracks/s, $/month, provisioned at ${c.capacity.provisioned.utilisation * 100} %`, c.capacity.provisioned.usdPerMonth, c.capacity.onDemandUsdPerMonth, 'on demand', 0);
     }
   }
   if (s.copy) {

@@ -16,7 +16,7 @@ import { table } from '../sandbox/render.js';
 import { apiThroughput } from './apiThroughput.js';
 import { coldStart } from './coldStart.js';
 import { copyThroughput } from './copyThroughput.js';
-import { costModel, idealDesign, idealRequestsPerTrack, inputsFromRun, prices } from './costModel.js';
+import { capacityModeModel, costModel, idealDesign, idealRequestsPerTrack, inputsFromRun, prices, storageModel } from './costModel.js';
 import { emulatorFloor } from './emulatorFloor.js';
 import { codeVersion, machine } from './machine.js';
 import { pipelineRun } from './pipelineThroughput.js';
@@ -118,6 +118,8 @@ async function main(): Promise<number> {
         https: costModel(inputsFromRun(pipeline.https, defaultSettings)),
         baseline: { ...costModel(idealDesign.inputs), label: 'minimal design (bench/COST.md), batch route', publishedUsdPerMillion: idealDesign.publishedUsdPerMillion },
         target: { s3UsdPerMillionTracks: targets.usdPerMillionTracksS3, met: s3Cost.usdPerMillionTracks <= targets.usdPerMillionTracksS3 },
+        storage: storageModel(),
+        capacity: capacityModeModel(s3Cost.inputs),
       };
     }
   }

@@ -158,6 +158,29 @@ export const defaultSettings: TrackdropSettings = {
   },
 };
 
+/**
+ * A production stack's capacity: what sustains 1,000 tracks/s (docs/scale.md has the
+ * arithmetic). Worker: 100 batches of 10 a second at about 1.5 s each (8 MB per track at a
+ * function's ~75 MB/s, ten at once) keep ~150 invocations busy, so 200 leaves headroom.
+ * Completion: 100 batches a second at up to 1 s (ten callbacks at once) is ~100. The sandbox
+ * and tests keep the small defaults: 200 invocations in one process on a laptop help nobody.
+ */
+export const launchCapacity = {
+  downloads: { batchSize: 10, maxConcurrency: 200 },
+  completions: { batchSize: 10, maxConcurrency: 100 },
+} as const;
+
+/** The settings the CDK app deploys a stage with: prod gets the launch capacity. */
+export function settingsForStage(stage: TrackdropSettings['stage']): TrackdropSettings {
+  if (stage === 'dev') return { ...defaultSettings, stage };
+  return {
+    ...defaultSettings,
+    stage,
+    downloads: { ...defaultSettings.downloads, ...launchCapacity.downloads },
+    completions: { ...defaultSettings.completions, ...launchCapacity.completions },
+  };
+}
+
 /** Visibility timeout for a queue consumed by a function: six times its timeout, as AWS advises. */
 export function visibilityTimeoutSeconds(fn: FunctionSettings): number {
   return fn.timeoutSeconds * 6;
