@@ -134,35 +134,58 @@ export class DownloadsRepo {
   /**
    * Up to `limit` tracks from `from` on, shard after shard, projected to what the status route
    * shows (no downloadParams travel). `next` is where the following page starts, if any.
+   * Shards are read in parallel waves as wide as the page needs, judged from the session's
+   * size (`total`, from its counts; the hash keeps shards even): a small session is one round
+   * trip for all sixteen, a large one reads one or two shards, never much more than the page.
    */
-  async pageTracks(cookie: string, limit: number, from: TrackPosition = { shard: 0 }): Promise<{ tracks: TrackSummary[]; next?: TrackPosition }> {
+  async pageTracks(cookie: string, limit: number, from: TrackPosition = { shard: 0 }, total = 0): Promise<{ tracks: TrackSummary[]; next?: TrackPosition }> {
+    const perShard = Math.max(1, total / TRACK_SHARDS);
     const tracks: TrackSummary[] = [];
     let shard = from.shard;
     let after = from.after;
-    while (shard < TRACK_SHARDS) {
-      const out = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
-          ExpressionAttributeValues: { ':c': shardPk(cookie, shard), ':t': 'track#' },
-          ExpressionAttributeNames: { '#s': 'state', '#i': 'item', '#k': 'key' },
-          ProjectionExpression: 'serviceTrackId, #s, hrResult, reason, notifiedAt, #i.#k',
-          Limit: limit - tracks.length,
-          ...(after !== undefined ? { ExclusiveStartKey: { cookie: shardPk(cookie, shard), sk: trackSk(after) } } : {}),
-        }),
+    while (shard < TRACK_SHARDS && tracks.length < limit) {
+      const want = limit - tracks.length;
+      const width = Math.min(TRACK_SHARDS - shard, Math.ceil(want / perShard) + 1);
+      const wave = await Promise.all(
+        Array.from({ length: width }, (_, i) => this.queryShard(cookie, shard + i, want, i === 0 ? after : undefined)),
       );
-      for (const i of out.Items ?? []) tracks.push(toSummary(i));
-      const stop = idOfSk(out.LastEvaluatedKey?.sk);
-      if (stop !== undefined) {
-        after = stop;
-      } else {
+      for (const page of wave) {
+        const room = limit - tracks.length;
+        if (page.items.length > room) {
+          // The page is full inside this shard: it goes on after the last track taken.
+          tracks.push(...page.items.slice(0, room));
+          after = tracks.at(-1)?.serviceTrackId;
+          break;
+        }
+        tracks.push(...page.items);
+        if (page.stop !== undefined) {
+          // DynamoDB stopped early (its 1 MB page, or the limit): this shard goes on from there.
+          after = page.stop;
+          break;
+        }
         shard += 1;
         after = undefined;
+        if (tracks.length >= limit) break;
       }
-      if (tracks.length >= limit) break;
     }
     tracks.sort((a, b) => a.serviceTrackId - b.serviceTrackId);
     return { tracks, ...(shard < TRACK_SHARDS ? { next: { shard, after } } : {}) };
+  }
+
+  private async queryShard(cookie: string, shard: number, limit: number, after: number | undefined): Promise<{ items: TrackSummary[]; stop?: number }> {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
+        ExpressionAttributeValues: { ':c': shardPk(cookie, shard), ':t': 'track#' },
+        ExpressionAttributeNames: { '#s': 'state', '#i': 'item', '#k': 'key' },
+        ProjectionExpression: 'serviceTrackId, #s, hrResult, reason, notifiedAt, #i.#k',
+        Limit: limit,
+        ...(after !== undefined ? { ExclusiveStartKey: { cookie: shardPk(cookie, shard), sk: trackSk(after) } } : {}),
+      }),
+    );
+    const stop = idOfSk(out.LastEvaluatedKey?.sk);
+    return { items: (out.Items ?? []).map(toSummary), ...(stop !== undefined ? { stop } : {}) };
   }
 
   /**

@@ -64,7 +64,8 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
   const from = next === undefined ? undefined : decodeCursor(sessionCursorSchema, next);
   if (from && from.s >= TRACK_SHARDS) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
   const [session, counts] = await Promise.all([sessionOf(deps, store, cookie), deps.downloads.getCounts(cookie, true)]);
-  const page = await deps.downloads.pageTracks(cookie, limit, from ? { shard: from.s, after: from.a } : undefined);
+  const total = Object.values(counts.counts).reduce((a, b) => a + b, 0);
+  const page = await deps.downloads.pageTracks(cookie, limit, from ? { shard: from.s, after: from.a } : undefined, total);
   const cancelledAt = session.cancelledAt ?? counts.cancelledAt;
   return {
     cookie,
