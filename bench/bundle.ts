@@ -1,27 +1,25 @@
 import { build } from 'esbuild';
-
-/** What the CDK's NodejsFunction puts at the top of an ESM bundle: bundled CommonJS still calls `require`. */
-export const requireShim =
-  "import { createRequire as __trackdropCreateRequire } from 'node:module';" + 'const require = __trackdropCreateRequire(import.meta.url);';
+import { functionBundling } from '../infra/cdk/bundling.js';
 
 /**
- * Bundles one entry as infra/cdk/TrackdropFunction.ts has the CDK do it: esbuild, bundled
- * (AWS SDK included), minified, platform node, ESM, the require shim as banner, a source map in
- * a file of its own without sources. Target node22: the Node.js this machine runs.
+ * Bundles one entry with the stack's own bundling options (infra/cdk/bundling.ts), as the CDK's
+ * NodejsFunction hands them to esbuild: bundled (AWS SDK included, `bundleAwsSDK`), platform
+ * node, the require shim as banner, a linked source map without sources.
  */
 export async function bundle(entry: string, outfile: string): Promise<void> {
+  const o = functionBundling;
   await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    minify: true,
+    minify: o.minify,
     platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    sourcemap: 'linked',
-    sourcesContent: false,
-    banner: { js: requireShim },
+    format: o.format,
+    target: o.target,
+    mainFields: [...o.mainFields],
+    sourcemap: o.sourceMap ? 'linked' : false,
+    sourcesContent: o.sourcesContent,
+    banner: { js: o.banner },
     logLevel: 'silent',
   });
 }

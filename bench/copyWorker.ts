@@ -1,39 +1,44 @@
 /**
- * Child process: one HTTP-source copy exactly as the worker's copyTrack does it (fetchOrigin →
- * HashingMeter → MediaStore.uploadStream, through a PassThrough), then prints its own figures,
- * peak RSS included, as one JSON line. Run bundled by bench/copyThroughput.ts.
+ * Child process: one HTTP-source copy by the worker's own code: its dependencies built by
+ * workerDepsFromEnv from an environment naming the bench bucket and the S3 emulator, the
+ * origin fetched by the worker's fetchOrigin with its limits, the body streamed by copyTrack's
+ * streamToBucket (HashingMeter → MediaStore.uploadStream). Prints its own figures, peak RSS
+ * included, as one JSON line. Run bundled by bench/copyThroughput.ts.
  * Arguments: <origin url> <s3 endpoint> <bucket> <key>
  */
-import { PassThrough } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
-import { createClients } from '../functions/adapters/clients.js';
-import { HashingMeter } from '../functions/adapters/hashingMeter.js';
-import { MediaStore } from '../functions/adapters/mediaStore.js';
-import { fetchOrigin } from '../functions/adapters/originFetcher.js';
-import { defaultSettings } from '../functions/settings.js';
+import { bucket as bucketShape, queues, tables } from '../functions/resources.js';
+import { workerDepsFromEnv } from '../functions/runtime/workerDepsFromEnv.js';
+import { streamToBucket } from '../functions/service/worker/copyTrack.js';
 
 const [url = '', endpoint = '', bucket = '', key = ''] = process.argv.slice(2);
 const startRss = process.memoryUsage().rss;
-const limits = defaultSettings.limits;
-const clients = createClients({}, { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, endpoints: { s3: endpoint } });
-const media = new MediaStore(clients.s3, bucket);
+const env: NodeJS.ProcessEnv = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_ENDPOINT_URL_S3: endpoint,
+  [bucketShape.env]: bucket,
+  // Named but not touched by a copy: the worker reads them at cold start.
+  ...Object.fromEntries(Object.values(tables).map((t) => [t.env, t.name])),
+  [queues.completions.env]: 'http://127.0.0.1:1/000000000000/unused',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+const deps = workerDepsFromEnv(env);
+const limits = deps.settings.limits;
 
 const t0 = performance.now();
 const source = new URL(url);
-const res = await fetchOrigin(source, {
+const res = await deps.fetchOrigin(source, {
   allowOrigins: [source.origin],
   maxRedirects: limits.maxRedirects,
   timeoutMs: limits.originTimeoutSeconds * 1000,
   maxBytes: limits.maxTrackBytes,
 });
-const meter = new HashingMeter(limits.maxTrackBytes, res.contentLength);
-const body = new PassThrough();
-await Promise.all([pipeline(res.body, meter, body), media.uploadStream(key, body, res.contentType)]);
+const sent = await streamToBucket(deps, res.body, res, key, {});
 const ms = performance.now() - t0;
-const sha256 = meter.digest();
 
 process.stdout.write(
-  `${JSON.stringify({ bytes: meter.bytes, ms, sha256, startRssKiB: Math.round(startRss / 1024), maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+  `${JSON.stringify({ bytes: sent.bytes, ms, sha256: sent.sha256, startRssKiB: Math.round(startRss / 1024), maxRssKiB: process.resourceUsage().maxRSS })}\n`,
 );
 process.exit(0);

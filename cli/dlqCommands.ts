@@ -1,4 +1,5 @@
-import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { redriveDlq } from '../functions/service/admin/redriveDlq.js';
 import { table } from '../sandbox/render.js';
 import { CliError, jsonHelp, jsonOption, printJson, UsageError, type Command } from './command.js';
 import type { QueueName, Target } from './target.js';
@@ -54,7 +55,7 @@ const redrive: Command = {
   check: (_v, args) => void queueArg(args),
   async run({ target, args, out }) {
     const queue = queueArg(args);
-    const { moved, failed } = await redriveAll(target, target.dlqUrls[queue], target.names.queueUrls[queue]);
+    const { moved, failed } = await redriveDlq(target.clients.sqs, target.dlqUrls[queue], target.names.queueUrls[queue], { waitSeconds: target.receiveWaitSeconds });
     out(`moved ${moved} message(s) from the ${queue} dead-letter queue back to the ${queue} queue`);
     if (failed.length > 0) {
       throw new CliError(`${failed.length} message(s) could not be moved and stay in the dead-letter queue: ${failed.join('; ')}`);
@@ -90,47 +91,6 @@ async function peek(target: Target, queueUrl: string): Promise<DlqMessage[]> {
     if (seen.size >= expected && idle > 0) break;
   }
   return [...seen.values()].sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
-}
-
-/** Receive → send the body to the main queue → delete from the DLQ, until the DLQ answers empty. */
-async function redriveAll(target: Target, dlqUrl: string, mainUrl: string): Promise<{ moved: number; failed: string[] }> {
-  const sqs = target.clients.sqs;
-  const failed: string[] = [];
-  let moved = 0;
-  let empty = 0;
-  // A received message stays hidden for the whole run, so nothing is moved twice.
-  const hideSeconds = 300;
-  while (empty < 2) {
-    const res = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: dlqUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: hideSeconds,
-        WaitTimeSeconds: target.receiveWaitSeconds,
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    const messages = res.Messages ?? [];
-    empty = messages.length === 0 ? empty + 1 : 0;
-    for (const m of messages) {
-      try {
-        await sqs.send(
-          new SendMessageCommand({
-            QueueUrl: mainUrl,
-            MessageBody: m.Body ?? '',
-            ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
-          }),
-        );
-      } catch (err) {
-        failed.push(`${m.MessageId}: ${(err as Error).message}`);
-        continue; // left in the DLQ: it comes back into view when its visibility timeout ends
-      }
-      // Sent but not deleted would only duplicate it: every consumer is idempotent.
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
-      moved += 1;
-    }
-  }
-  return { moved, failed };
 }
 
 async function approximateCount(target: Target, queueUrl: string): Promise<number> {

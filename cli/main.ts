@@ -5,9 +5,10 @@ import { dlqCommands } from './dlqCommands.js';
 import { libraryCommand } from './libraryCommand.js';
 import { sessionCommand } from './sessionCommand.js';
 import { storeCommands } from './storeCommands.js';
+import { tokenCommand } from './tokenCommand.js';
 import { resolveTarget, type Target } from './target.js';
 
-const commands: readonly Command[] = [...storeCommands, sessionCommand, libraryCommand, ...dlqCommands];
+const commands: readonly Command[] = [...storeCommands, sessionCommand, libraryCommand, ...dlqCommands, tokenCommand];
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
 
 const globalOptions = {

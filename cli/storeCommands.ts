@@ -1,9 +1,9 @@
 import { $ZodError } from 'zod/v4/core';
 import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { normalizeOrigin } from '../functions/core/sourceUrl.js';
-import { newSecret } from '../functions/core/signature.js';
 import type { Store } from '../functions/core/types.js';
-import { registerStore, StoreExistsError, type RegisterStoreInput } from '../functions/service/admin/registerStore.js';
+import { OwnBucketError, registerStore, StoreExistsError, type RegisterStoreInput } from '../functions/service/admin/registerStore.js';
+import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
 import { table } from '../sandbox/render.js';
 import { CliError, InvalidInputError, jsonHelp, jsonOption, printJson, UsageError, type Command, type CommandInput } from './command.js';
 import type { Target } from './target.js';
@@ -51,10 +51,11 @@ const add: Command = {
     };
     let reg;
     try {
-      reg = await registerStore(storesRepo(target, { sealing: true }), input);
+      reg = await registerStore(storesRepo(target, { sealing: true }), input, { ownBuckets: [target.names.bucket] });
     } catch (err) {
       // The core class: what both zod and zod/mini schemas throw.
       if (err instanceof $ZodError) throw new InvalidInputError(err.issues.map((i) => describeIssue(i, input)).join('; '));
+      if (err instanceof OwnBucketError) throw new InvalidInputError(err.message);
       if (err instanceof StoreExistsError) throw new CliError(`store ${input.storeId} exists already (in ${target.label}); pick another id, or \`store rotate-secret ${input.storeId}\` for a new signing secret`);
       throw err;
     }
@@ -127,18 +128,17 @@ const rotateSecret: Command = {
   options: { ...jsonOption },
   async run({ target, values, args, out }) {
     const storeId = args[0]!;
-    const secret = newSecret('whsec_');
-    const store = await storesRepo(target, { sealing: true }).rotateSecret(storeId, secret);
-    if (!store) throw new CliError(`no store ${storeId} in ${target.label} (\`trackdrop store list\` shows them)`);
+    const rotated = await rotateSigningSecret(storesRepo(target, { sealing: true }), storeId);
+    if (!rotated) throw new CliError(`no store ${storeId} in ${target.label} (\`trackdrop store list\` shows them)`);
     if (values.json === true) {
-      printJson(out, { storeId, signingSecret: secret });
+      printJson(out, rotated);
       return 0;
     }
     out(
       [
         `New signing secret for store ${storeId}:`,
         '',
-        `  ${secret}`,
+        `  ${rotated.signingSecret}`,
         '',
         'It is not shown again. Callbacks are signed with it and with the previous secret (one v1= each)',
         'until the next rotation, so the store can switch over at its own pace; the previous secret',

@@ -3,12 +3,14 @@ import { join, resolve } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createClients, type AwsClients } from '../functions/adapters/clients.js';
 import type { ResourceNames } from '../functions/adapters/config.js';
-import { KmsSecretBox } from '../functions/adapters/secrets/kmsSecretBox.js';
-import { LocalSecretBox } from '../functions/adapters/secrets/localSecretBox.js';
+import { createSecretBox } from '../functions/adapters/secrets/createSecretBox.js';
 import type { SecretBox } from '../functions/adapters/secrets/secretBox.js';
 import { outputNames } from '../infra/cdk/outputNames.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
+import { localSecretsKeyEnv, secretsKeyEnv } from '../functions/resources.js';
 import { defaultDataDir, readSandboxState } from '../sandbox/sandboxState.js';
+import { isProcessAlive } from '../sandbox/processAlive.js';
+import { readSecretsKey, SecretsKeyError } from '../sandbox/secretsKey.js';
 import { CliError } from './command.js';
 
 export type QueueName = 'downloads' | 'completions';
@@ -19,6 +21,8 @@ export interface Target {
   /** For messages: `the sandbox in .sandbox`, `stack Trackdrop (eu-west-1)`. */
   readonly label: string;
   readonly apiUrl: string;
+  /** The sandbox's local issuer of listener tokens, and the data folder holding its key. */
+  readonly localIssuer?: { readonly url: string; readonly dataDir: string } | undefined;
   readonly names: ResourceNames;
   readonly dlqUrls: Readonly<Record<QueueName, string>>;
   readonly clients: AwsClients;
@@ -51,7 +55,7 @@ export function sandboxTarget(dataDir: string): Target {
     const why = existsSync(file) ? `${file} cannot be read` : `no ${file}`;
     throw new CliError(`no running sandbox in ${resolve(dataDir)} (${why}). ${startHint}`);
   }
-  if (!isAlive(state.pid)) {
+  if (!isProcessAlive(state.pid)) {
     throw new CliError(`no running sandbox in ${resolve(dataDir)}: the one that wrote ${file} (pid ${state.pid}) has exited. ${startHint}`);
   }
   const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: state.endpoints, maxAttempts: 2 });
@@ -59,11 +63,12 @@ export function sandboxTarget(dataDir: string): Target {
     kind: 'sandbox',
     label: `the sandbox in ${dataDir}`,
     apiUrl: state.apiUrl,
+    localIssuer: state.issuerUrl ? { url: state.issuerUrl, dataDir } : undefined,
     names: state.names,
     dlqUrls: state.dlqUrls,
     clients,
     receiveWaitSeconds: 0,
-    secretBox: () => new LocalSecretBox(readSecretsKey(dataDir)),
+    secretBox: () => createSecretBox({ [localSecretsKeyEnv]: sandboxSecretsKey(dataDir).toString('base64') }, () => new KMSClient({})),
     close: () => destroy(clients),
   };
 }
@@ -90,7 +95,9 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
     throw new CliError(`${outputsFile} holds several trackdrop stacks (${stacks.map(([n]) => n).join(', ')}): pick one with --stack <name>`);
   }
   const [name, outputs] = chosen!;
-  const missing = Object.values(outputNames).filter((k) => k !== outputNames.secretsKeyId && typeof outputs[k] !== 'string');
+  // Outputs the operator CLI does not use need not be there (stacks deployed before they existed).
+  const optional: string[] = [outputNames.secretsKeyId, outputNames.listenerIssuer, outputNames.listenerAudience];
+  const missing = Object.values(outputNames).filter((k) => !optional.includes(k) && typeof outputs[k] !== 'string');
   if (missing.length > 0) throw new CliError(`stack ${name} in ${outputsFile} lacks the outputs ${missing.join(', ')}; redeploy with the current CDK app`);
   const out = (k: string) => outputs[k] as string;
   const region = regionOf(out(outputNames.downloadsQueueUrl)) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -116,8 +123,7 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
     receiveWaitSeconds: 1,
     secretBox() {
       if (typeof keyId !== 'string') throw new CliError(`stack ${name} in ${outputsFile} has no ${outputNames.secretsKeyId} output to seal signing secrets with; redeploy with the current CDK app`);
-      kms ??= new KMSClient(region ? { region } : {});
-      return new KmsSecretBox(kms, keyId);
+      return createSecretBox({ [secretsKeyEnv]: keyId }, () => (kms ??= new KMSClient(region ? { region } : {})));
     },
     close() {
       destroy(clients);
@@ -126,32 +132,9 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
   };
 }
 
-/** The sandbox's key (what KMS is on AWS), read only: a new one would seal secrets the sandbox cannot open. */
-function readSecretsKey(dataDir: string): Buffer {
-  const file = join(dataDir, 'secrets.key');
-  let key: Buffer;
-  try {
-    key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  } catch (err) {
-    throw new CliError(`cannot read the sandbox's secrets key ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it is made by \`npm start\``);
-  }
-  if (key.length !== 32) throw new CliError(`${file} is not a 32-byte base64 key`);
-  return key;
-}
-
 /** `https://sqs.eu-west-1.amazonaws.com/…` → `eu-west-1`. */
 export function regionOf(queueUrl: string): string | undefined {
   return /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(queueUrl)?.[1];
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
-  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -163,4 +146,14 @@ function destroy(clients: AwsClients): void {
   clients.dynamodb.destroy();
   clients.sqs.destroy();
   clients.s3.destroy();
+}
+
+/** The sandbox's key (what KMS is on AWS), from where `npm start` keeps it. */
+function sandboxSecretsKey(dataDir: string): Buffer {
+  try {
+    return readSecretsKey(dataDir);
+  } catch (err) {
+    if (err instanceof SecretsKeyError) throw new CliError(err.message);
+    throw err;
+  }
 }

@@ -52,6 +52,18 @@ export interface TrackdropSettings {
     readonly api: FunctionSettings;
     readonly worker: FunctionSettings;
     readonly completion: FunctionSettings;
+    readonly listener: FunctionSettings;
+  };
+  /** The listener API (`/v1/me/…`): who a token names, and how long a file URL lasts. */
+  readonly listener: {
+    /** The JWT claim holding the user id, held to the userId rules (`sub` by default). */
+    readonly userIdClaim: string;
+    /** Lifetime of a presigned play/download URL, in seconds. */
+    readonly urlTtlSeconds: number;
+    /** Scopes a token must carry one of, when set (API Gateway's authorization scopes). */
+    readonly scopes: readonly string[];
+    /** Items in one page of the library (default; at most 1000). */
+    readonly pageSize: number;
   };
   readonly downloads: QueueConsumerSettings;
   readonly completions: QueueConsumerSettings;
@@ -68,8 +80,23 @@ export interface TrackdropSettings {
     readonly maxTrackBytes: number;
     /** Redirects followed when fetching an HTTPS source. */
     readonly maxRedirects: number;
-    /** Seconds to wait for an origin's response headers, and between body chunks. */
+    /**
+     * Seconds to wait for an origin's response headers; also the window of the body's rate
+     * check: a window with no byte is a stall (retried), one with fewer than
+     * `minOriginBytesPerSecond` × the window is too slow (failed at once).
+     */
     readonly originTimeoutSeconds: number;
+    /** Slowest body an origin may send, in bytes per second, over each `originTimeoutSeconds` window. */
+    readonly minOriginBytesPerSecond: number;
+    /**
+     * Longest one fetch may take, headers to last byte, in seconds. Each fetch also ends
+     * `workerReserveSeconds` before the invocation's own time runs out.
+     */
+    readonly originDeadlineSeconds: number;
+    /** Time the worker keeps back at the end of an invocation to record outcomes. */
+    readonly workerReserveSeconds: number;
+    /** Longest stored value of one text tag (title, artist, album…), in UTF-8 bytes; longer ones are cut. */
+    readonly maxTagBytes: number;
     /** Per-store request rate (steady, per second) and burst, kept by the api function. */
     readonly storeRatePerSecond: number;
     readonly storeBurst: number;
@@ -116,6 +143,13 @@ export const defaultSettings: TrackdropSettings = {
     api: { memoryMb: 512, timeoutSeconds: 10 },
     worker: { memoryMb: 1024, timeoutSeconds: 300 },
     completion: { memoryMb: 256, timeoutSeconds: 30 },
+    listener: { memoryMb: 256, timeoutSeconds: 10 },
+  },
+  listener: {
+    userIdClaim: 'sub',
+    urlTtlSeconds: 300,
+    scopes: [],
+    pageSize: 200,
   },
   downloads: {
     batchSize: 10,
@@ -141,6 +175,11 @@ export const defaultSettings: TrackdropSettings = {
     maxTrackBytes: 5 * 1024 * 1024 * 1024,
     maxRedirects: 3,
     originTimeoutSeconds: 30,
+    // 16 KiB/s is a 128 kbit/s stream: a store's CDN sends hundreds of times that.
+    minOriginBytesPerSecond: 16 * 1024,
+    originDeadlineSeconds: 240,
+    workerReserveSeconds: 10,
+    maxTagBytes: 1024,
     storeRatePerSecond: 100,
     storeBurst: 200,
     apiRatePerSecond: 3000,
@@ -201,6 +240,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
     tables: { ...defaultSettings.tables, ...given.tables },
     functions: { ...defaultSettings.functions, ...given.functions },
     downloads: { ...defaultSettings.downloads, ...given.downloads },
+    listener: { ...defaultSettings.listener, ...given.listener },
     completions: { ...defaultSettings.completions, ...given.completions },
     limits: { ...defaultSettings.limits, ...given.limits },
     callbacks: { ...defaultSettings.callbacks, ...given.callbacks },

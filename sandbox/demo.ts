@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { isSettled } from '../functions/core/completionOwed.js';
 import { StoreClient } from '../infra/local/storeClient.js';
-import { demoCatalog } from './demoCatalog.js';
+import { startDemoSession } from './demoSession.js';
 import { progressBar, table, tree } from './render.js';
 import { defaultDataDir, readSandboxState } from './sandboxState.js';
 
@@ -50,30 +51,19 @@ async function main(): Promise<number> {
   }
   const user = values.user ?? `demo-user-${Date.now()}`;
   const client = new StoreClient(url, key);
-  const catalog = demoCatalog();
-  const tracks = Array.from({ length: count }, (_, i) => {
-    const t = catalog[i % catalog.length]!;
-    const serviceTrackId = i < catalog.length ? t.serviceTrackId : 10_000 + i;
-    return { trackUrl: `${origin}/tracks/${t.file}`, serviceTrackId, downloadParams: `demo-order=${i + 1}`, hrDownload: 0 };
-  });
-
-  console.log(`Predelivering ${count} licenses for ${user}…`);
-  for (const t of tracks) {
-    const res = await client.putLicense(user, t.serviceTrackId, { licenseId: `demo-${t.serviceTrackId}` });
-    if (res.status >= 300) return fail('license', res);
+  console.log(`Predelivering ${count} licenses for ${user}, opening a session, sending ${count} tracks…`);
+  let cookie: string;
+  try {
+    cookie = await startDemoSession(client, origin, user, count);
+  } catch (err) {
+    console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
   }
-  const session = await client.openSession(user, [{ id: 'demo-cart', type: 'list', contentIds: tracks.map((t) => t.serviceTrackId) }]);
-  if (session.status !== 201) return fail('session', session);
-  const cookie = session.body.cookie;
-  console.log(`Session ${cookie}: sending ${count} tracks…`);
-  for (let i = 0; i < tracks.length; i += 100) {
-    const res = await client.downloadTracks(cookie, tracks.slice(i, i + 100));
-    if (res.status !== 200) return fail('DownloadTrack', res);
-  }
+  console.log(`Session ${cookie}`);
   const started = Date.now();
   let shown = '';
   const final = await client.waitForSession(cookie, 10 * 60_000, (s) => {
-    const done = s.tracks.filter((t) => t.state !== 'queued' && t.state !== 'stored').length;
+    const done = s.tracks.filter(isSettled).length;
     const line = `${progressBar(done, s.tracks.length)}  ${JSON.stringify(s.counts)}`;
     if (line !== shown) process.stdout.write(`\r${(shown = line)}   `);
   });
@@ -90,11 +80,6 @@ async function main(): Promise<number> {
   console.log(`\n${user}'s library (${items.length} items):`);
   console.log(table(items, ['serviceTrackId', 'artist', 'album', 'trackNumber', 'title', 'durationSeconds', 'bytes']));
   return final.tracks.every((t) => t.state === 'completed') ? 0 : 1;
-}
-
-function fail(what: string, res: { status: number; body: unknown }): number {
-  console.error(`demo: ${what} failed with HTTP ${res.status}: ${JSON.stringify(res.body)}`);
-  return 1;
 }
 
 main().then(

@@ -1,7 +1,7 @@
-import { hashApiKey, newApiKey } from '../functions/core/apiKey.js';
-import { newSecret } from '../functions/core/signature.js';
 import type { StoresRepo } from '../functions/adapters/storesRepo.js';
+import { issueApiKey } from '../functions/service/admin/issueApiKey.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
+import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
 import { startFakeStore, type FakeStore } from '../infra/local/fakeStore.js';
 import { demoCatalog, type DemoTrack } from './demoCatalog.js';
 import type { SandboxState } from './sandboxState.js';
@@ -29,11 +29,10 @@ export async function startDemoStore(stores: StoresRepo, port: number, saved: Sa
     credentials = { ...reg, originUrl: server.originUrl };
   } else if (!credentials || credentials.originUrl !== server.originUrl) {
     // Registered before, but its key is lost (or its port moved): issue a new key and secret.
-    const apiKey = newApiKey();
-    await stores.addKey(DEMO_STORE_ID, hashApiKey(apiKey));
-    const signingSecret = newSecret('whsec_');
-    await stores.rotateSecret(DEMO_STORE_ID, signingSecret);
-    credentials = { storeId: DEMO_STORE_ID, apiKey, signingSecret, originUrl: server.originUrl };
+    const apiKey = await issueApiKey(stores, DEMO_STORE_ID);
+    const rotated = await rotateSigningSecret(stores, DEMO_STORE_ID);
+    if (!rotated) throw new Error(`the ${DEMO_STORE_ID} store vanished while the sandbox started`);
+    credentials = { storeId: DEMO_STORE_ID, apiKey, signingSecret: rotated.signingSecret, originUrl: server.originUrl };
   }
   server.secret = credentials!.signingSecret;
   const seen = server.events.length;

@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
-import { startLocalStack } from '../infra/local/localStack.js';
+import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
+import { StoreClient } from '../infra/local/storeClient.js';
+import { startDemoSession } from './demoSession.js';
 import { startDemoStore } from './demoStore.js';
+import { startLockerServer } from './lockerServer.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
-import { loadOrCreateSecretsKey } from './secretsKey.js';
+import { startAsDeployedRuntime, startSourceRuntime } from './startRuntime.js';
 import { walkthrough } from './walkthrough.js';
 
 const HELP = `Usage: npm start -- [options]
@@ -13,21 +16,32 @@ completion functions, and a demo store. Data persists in the data folder.
 Options:
   --port <n>          API port (default 4000, or TRACKDROP_PORT)
   --store-port <n>    demo store port (default 4100)
+  --locker-port <n>   locker page port (default 4200)
+  --issuer-port <n>   local identity provider port (default 4300)
   --data-dir <path>   where data persists (default ${defaultDataDir})
   --dynamodb <kind>   dynalite (default) or dynamodb-local (needs Java)
   --log-level <lvl>   DEBUG, INFO, WARN (default) or ERROR
   --lease <seconds>   how soon work of a killed sandbox is picked up again (default 30)
+  --as-deployed       run what \`cdk synth\` produces instead of the sources: the bundles in
+                      Node.js 24 containers, the template's environment, routes, event
+                      sources and IAM policies (every refused request is printed)
   -h, --help          this text`;
+
+/** The listener the sandbox fills a library for, and offers at the locker's sign-in. */
+const demoUser = 'demo-user';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.TRACKDROP_PORT ?? '4000' },
       'store-port': { type: 'string', default: '4100' },
+      'locker-port': { type: 'string', default: '4200' },
+      'issuer-port': { type: 'string', default: '4300' },
       'data-dir': { type: 'string', default: defaultDataDir },
       dynamodb: { type: 'string', default: 'dynalite' },
       'log-level': { type: 'string', default: 'WARN' },
       lease: { type: 'string', default: '30' },
+      'as-deployed': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -37,9 +51,11 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   const storePort = Number(values['store-port']);
+  const lockerPort = Number(values['locker-port']);
+  const issuerPort = Number(values['issuer-port']);
   const dynamo = values.dynamodb;
   const lease = Number(values.lease);
-  if (!Number.isInteger(port) || !Number.isInteger(storePort) || !(lease >= 2 && lease <= 43_200) || (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')) {
+  if (![port, storePort, lockerPort, issuerPort].every(Number.isInteger) || !(lease >= 2 && lease <= 43_200) || (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')) {
     console.error(`trackdrop: bad option\n\n${HELP}`);
     process.exitCode = 2;
     return;
@@ -47,18 +63,36 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'];
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-  const stack = await startLocalStack({ dataDir, dynamo, apiPort: port, logLevel: values['log-level'], leaseSeconds: lease, secretsKey: loadOrCreateSecretsKey(dataDir) });
+  // Before anything opens the folder's files: a second sandbox on it says so and stops here.
+  const lock = lockDataDir(dataDir);
+  process.on('exit', () => lock.release());
+  const asDeployed = values['as-deployed'];
+  // The page's origin first: the API's CORS configuration names it.
+  const locker = asDeployed ? undefined : await startLockerServer({ port: lockerPort });
+  const start = asDeployed ? startAsDeployedRuntime : startSourceRuntime;
+  const stack = await start({ dataDir, dynamo, port, logLevel: values['log-level'], leaseSeconds: lease, log, issuerPort, lockerOrigins: locker ? [locker.url] : undefined });
+  if (locker && stack.issuerUrl) locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
+  // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);
-  const demo = await startDemoStore(stack.stores, storePort, saved?.demoStore, log);
+  const demo = await startDemoStore(stack.stores, storePort, saved?.names.tables.stores === stack.names.tables.stores ? saved.demoStore : undefined, log);
   writeSandboxState(dataDir, {
-    apiUrl: stack.api.url,
-    endpoints: stack.emulators.endpoints,
-    names: stack.provisioned.names,
-    dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
+    apiUrl: stack.apiUrl,
+    ...(stack.issuerUrl ? { issuerUrl: stack.issuerUrl } : {}),
+    ...(locker ? { lockerUrl: locker.url } : {}),
+    endpoints: stack.endpoints,
+    names: stack.names,
+    dlqUrls: stack.dlqUrls,
     demoStore: demo.credentials,
     pid: process.pid,
   });
-  console.log(walkthrough({ apiUrl: stack.api.url, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
+  console.log(walkthrough({ apiUrl: stack.apiUrl, lockerUrl: locker?.url, demoUser, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
+  // A first start gives the demo user a library to look at in the locker.
+  if (locker && !(await stack.hasLibrary(demoUser))) {
+    startDemoSession(new StoreClient(stack.apiUrl, demo.credentials.apiKey), demo.server.originUrl, demoUser, 10).then(
+      () => log(`demo store sold 10 tracks to ${demoUser}: watch them arrive in the locker`),
+      (err: unknown) => log(`demo purchase for ${demoUser} failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -70,6 +104,7 @@ async function main(): Promise<void> {
     log(`${signal}: no new work; letting tracks in flight finish…`);
     await stack.stop();
     await demo.server.close();
+    await locker?.close();
     log('stopped. Start again with `npm start`: every session, file and library row is kept.');
     process.exit(0);
   };
@@ -79,7 +114,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
+  if (err instanceof DataDirInUseError) console.error(`trackdrop: ${err.message}.`);
+  else if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
   else console.error('trackdrop: the sandbox could not start:', err);
   process.exit(1);
 });

@@ -9,6 +9,10 @@ import type { ResourceNames } from '../functions/adapters/config.js';
  */
 export interface SandboxState {
   readonly apiUrl: string;
+  /** The local issuer of listeners' tokens (its key is `issuer-key.json` in the data folder). */
+  readonly issuerUrl?: string;
+  /** The locker page. */
+  readonly lockerUrl?: string;
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
   readonly names: ResourceNames;
   readonly dlqUrls: { readonly downloads: string; readonly completions: string };

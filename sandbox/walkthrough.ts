@@ -1,12 +1,12 @@
 import type { DemoTrack } from './demoCatalog.js';
 
 /** The copy-paste tour printed when the sandbox starts. */
-export function walkthrough(o: { apiUrl: string; apiKey: string; originUrl: string; track: DemoTrack; dataDir: string; dynamo: string }): string {
+export function walkthrough(o: { apiUrl: string; lockerUrl: string | undefined; demoUser: string; apiKey: string; originUrl: string; track: DemoTrack; dataDir: string; dynamo: string }): string {
   const t = o.track;
   return `
 trackdrop sandbox is up — the same handlers as on AWS, on local emulators (DynamoDB: ${o.dynamo}).
 
-  API          ${o.apiUrl}
+${o.lockerUrl ? `  locker       ${o.lockerUrl}   (sign in as ${o.demoUser}: library, Music folder, player)\n` : ''}  API          ${o.apiUrl}   (OpenAPI: ${o.apiUrl}/v1/openapi.json)
   demo store   ${o.apiKey}
   origin       ${o.originUrl}/tracks/…
   data         ${o.dataDir}/   (kept across restarts)
@@ -24,6 +24,10 @@ Try it (copy and paste into another terminal):
   # 4. watch it finish, then see alice's library
   curl -s $TD/v1/downloads/$COOKIE -H "authorization: Bearer $KEY"
   curl -s $TD/v1/users/alice/library -H "authorization: Bearer $KEY"
+
+As the listener (the locker's API, /v1/me/…):
+  TOKEN=$(npx trackdrop token ${o.demoUser})
+  curl -s $TD/v1/me/library -H "authorization: Bearer $TOKEN"
 
 Or run a whole session with a progress bar:   npm run demo
 Inspect with the operator CLI:                  npx trackdrop --help

@@ -1,11 +1,33 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hresult } from '../core/hresult.js';
 import { allStates, sourcesOf } from '../core/trackState.js';
-import type { Session, Track, TrackState } from '../core/types.js';
+import type { Container, Session, StoredItem, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 
 const SESSION_SK = 'session';
 const COUNTS_SK = 'counts';
+const containersSk = (i: number): string => `containers#${String(i).padStart(4, '0')}`;
+/**
+ * A container list up to this size (as JSON) stays in the session item; a longer one (the
+ * documented maximum, 100 containers × 1,000 content ids, is about 1.2 MB) is split over items
+ * of about this size each, far under DynamoDB's 400 KB, so every list the API accepts is stored.
+ */
+const CONTAINERS_ITEM_BYTES = 64 * 1024;
+/** A user's list of sessions lives in its own partition; `#` never appears in a cookie, so it cannot clash with one. */
+const userSessionsPk = (userId: string): string => `user#${userId}`;
+const userSessionSk = (createdAt: string, cookie: string): string => `session#${createdAt}#${cookie}`;
+
+export interface UserSessionRef {
+  readonly cookie: string;
+  readonly storeId: string;
+  readonly createdAt: string;
+}
+
+export interface UserSessionPage {
+  readonly sessions: UserSessionRef[];
+  readonly next?: string | undefined;
+}
 export const trackSk = (id: number): string => `track#${String(id).padStart(10, '0')}`;
 
 /**
@@ -37,8 +59,8 @@ export interface TrackPosition {
   readonly after?: number | undefined;
 }
 
-/** What the status route shows of a track; never its downloadParams or URL. */
-export type TrackSummary = Pick<Track, 'serviceTrackId' | 'state' | 'hrResult' | 'reason' | 'notifiedAt'> & { readonly key?: string | undefined };
+/** What the status route shows of a track (its item for the store's view of the key); never its downloadParams or URL. */
+export type TrackSummary = Pick<Track, 'serviceTrackId' | 'state' | 'hrResult' | 'reason' | 'notifiedAt' | 'item'>;
 
 /**
  * A session item and its counts item share the cookie's partition; its tracks are spread over
@@ -52,13 +74,24 @@ export class DownloadsRepo {
     private readonly retentionSeconds: number,
   ) {}
 
-  /** Creates the session; false when it exists already (a retried request). */
+  /**
+   * Creates the session; false when it exists already (a retried request). A long container
+   * list is written first, in parts, so a session item never points at parts not there.
+   */
   async createSession(session: Session): Promise<boolean> {
+    const chunks = chunkContainers(session.containers);
+    const expiresAt = this.expiry(session.createdAt);
+    if (chunks.length > 1) {
+      for (const [i, containers] of chunks.entries()) {
+        await this.ddb.send(new PutCommand({ TableName: this.table, Item: { cookie: session.cookie, sk: containersSk(i), containers, expiresAt } }));
+      }
+    }
+    const item = chunks.length > 1 ? { ...session, containers: [], containerChunks: chunks.length } : session;
     try {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...session, sk: SESSION_SK, expiresAt: this.expiry(session.createdAt) },
+          Item: { ...item, sk: SESSION_SK, expiresAt },
           ConditionExpression: 'attribute_not_exists(cookie)',
         }),
       );
@@ -67,6 +100,42 @@ export class DownloadsRepo {
       if (isConditionFailed(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * Adds the session to its user's list (newest first), for the listener's view: one small
+   * write per session, never per track, and it expires with the session. A plain put: a
+   * retried request writes the same item again.
+   */
+  async indexForUser(session: Session): Promise<void> {
+    const ref: UserSessionRef = { cookie: session.cookie, storeId: session.storeId, createdAt: session.createdAt };
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...ref, cookie: userSessionsPk(session.userId), sk: userSessionSk(session.createdAt, session.cookie), sessionCookie: session.cookie, expiresAt: this.expiry(session.createdAt) },
+      }),
+    );
+  }
+
+  /** The user's sessions, newest first, a page at a time. */
+  async sessionsOfUser(userId: string, limit: number, next?: string): Promise<UserSessionPage> {
+    const start = next === undefined ? undefined : Buffer.from(next, 'base64url').toString('utf8');
+    if (start !== undefined && !start.startsWith('session#')) throw new RangeError('bad cursor');
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :u AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':u': userSessionsPk(userId), ':s': 'session#' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start === undefined ? undefined : { cookie: userSessionsPk(userId), sk: start },
+      }),
+    );
+    const last = out.LastEvaluatedKey?.sk;
+    return {
+      sessions: (out.Items ?? []).map((i) => ({ cookie: String(i.sessionCookie), storeId: String(i.storeId), createdAt: String(i.createdAt) })),
+      next: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : undefined,
+    };
   }
 
   /**
@@ -85,9 +154,22 @@ export class DownloadsRepo {
     }
   }
 
+  /** The session; a long container list (`containerChunks`) is not in it: see containersOf. */
   async getSession(cookie: string): Promise<Session | undefined> {
     const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie, sk: SESSION_SK }, ConsistentRead: true }));
     return out.Item ? (strip(out.Item) as unknown as Session) : undefined;
+  }
+
+  /** The session's whole container list, from its parts when it was split. */
+  async containersOf(session: Session): Promise<readonly Container[]> {
+    if (!session.containerChunks) return session.containers;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'cookie = :c AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':c': session.cookie, ':p': 'containers#' },
+      ConsistentRead: true,
+    });
+    return items.sort((a, b) => String(a.sk).localeCompare(String(b.sk))).flatMap((i) => i.containers as Container[]);
   }
 
   /** Records a track once: the existing one comes back when (cookie, serviceTrackId) is known. */
@@ -178,8 +260,8 @@ export class DownloadsRepo {
         TableName: this.table,
         KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
         ExpressionAttributeValues: { ':c': shardPk(cookie, shard), ':t': 'track#' },
-        ExpressionAttributeNames: { '#s': 'state', '#i': 'item', '#k': 'key' },
-        ProjectionExpression: 'serviceTrackId, #s, hrResult, reason, notifiedAt, #i.#k',
+        ExpressionAttributeNames: { '#s': 'state', '#i': 'item' },
+        ProjectionExpression: 'serviceTrackId, #s, hrResult, reason, notifiedAt, #i',
         Limit: limit,
         ...(after !== undefined ? { ExclusiveStartKey: { cookie: shardPk(cookie, shard), sk: trackSk(after) } } : {}),
       }),
@@ -324,15 +406,35 @@ export class DownloadsRepo {
   }
 }
 
+/** Containers in runs of about CONTAINERS_ITEM_BYTES of JSON each; one run when the list is short. */
+function chunkContainers(containers: readonly Container[]): Container[][] {
+  const chunks: Container[][] = [[]];
+  let size = 0;
+  for (const c of containers) {
+    const bytes = Buffer.byteLength(JSON.stringify(c), 'utf8');
+    if (size + bytes > CONTAINERS_ITEM_BYTES && chunks.at(-1)!.length > 0) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)!.push(c);
+    size += bytes;
+  }
+  return chunks;
+}
+
 function strip(item: Record<string, unknown>): Record<string, unknown> {
   const { sk: _sk, expiresAt: _e, ...rest } = item;
   return rest;
 }
 
-/** A track as stored, without the table's own attributes (and its cookie without the shard). */
+/**
+ * A track as stored, without the table's own attributes: its cookie without the shard, its
+ * HRESULTs branded again as they are read.
+ */
 export function toTrack(item: Record<string, unknown>): Track {
   const rest = strip(item);
-  return { ...rest, cookie: String(rest.cookie).split('#')[0] } as unknown as Track;
+  const t = { ...rest, cookie: String(rest.cookie).split('#')[0] } as unknown as Track;
+  return { ...t, hrDownload: hresult(Number(t.hrDownload)), ...(t.hrResult === undefined ? {} : { hrResult: hresult(Number(t.hrResult)) }) };
 }
 
 function idOfSk(sk: unknown): number | undefined {
@@ -340,14 +442,14 @@ function idOfSk(sk: unknown): number | undefined {
 }
 
 function toSummary(i: Record<string, unknown>): TrackSummary {
-  const key = (i.item as { key?: unknown } | undefined)?.key;
+  const item = i.item as StoredItem | undefined;
   return {
     serviceTrackId: Number(i.serviceTrackId),
     state: i.state as TrackState,
-    ...(typeof i.hrResult === 'number' ? { hrResult: i.hrResult } : {}),
+    ...(typeof i.hrResult === 'number' ? { hrResult: hresult(i.hrResult) } : {}),
     ...(typeof i.reason === 'string' ? { reason: i.reason } : {}),
     ...(typeof i.notifiedAt === 'string' ? { notifiedAt: i.notifiedAt } : {}),
-    ...(typeof key === 'string' ? { key } : {}),
+    ...(item && typeof item.key === 'string' ? { item } : {}),
   };
 }
 

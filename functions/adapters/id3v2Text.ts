@@ -1,7 +1,7 @@
 /**
- * ID3v2.3 and ID3v2.4 text frames as the file holds them, for the few frames that name a track.
+ * ID3v2 text frames as the file holds them, for the few frames that name a track.
  *
- * music-metadata reads everything else, but it splits ID3v2.3 artist frames at `/` (the
+ * music-metadata reads everything else, but it splits ID3v2.2/2.3 artist frames at `/` (the
  * specification's separator, which no player honours: "AC/DC" would be two artists) and trims
  * the values. Players (Windows Media Player, iTunes) take an ID3v2.3 frame whole; ID3v2.4
  * separates values with NUL, and so do some ID3v2.3 writers. Nothing here trims a value.
@@ -12,6 +12,8 @@ export type ReadBytes = (offset: number, length: number) => Uint8Array | undefin
 
 /** The frames read raw: title, artists, album artists, album. */
 const FRAMES = new Set(['TIT2', 'TPE1', 'TPE2', 'TALB']);
+/** ID3v2.2's names for them (old iTunes files). */
+const V22: Readonly<Record<string, string>> = { TT2: 'TIT2', TP1: 'TPE1', TP2: 'TPE2', TAL: 'TALB' };
 
 /** Where an ID3v2 tag starts: at 0 (MP3, and AAC/FLAC files that carry one), or in an AIFF or WAV chunk. */
 export function findId3v2(read: ReadBytes, size: number): number | undefined {
@@ -33,17 +35,18 @@ export function findId3v2(read: ReadBytes, size: number): number | undefined {
   return undefined;
 }
 
-/** The text frames of the ID3v2.3/2.4 tag at `offset`, each frame's values in order; undefined if none is readable. */
+/** The text frames of the ID3v2.2/2.3/2.4 tag at `offset`, each frame's values in order; undefined if none is readable. */
 export function readId3v2Text(read: ReadBytes, offset: number): Map<string, string[]> | undefined {
   const header = read(offset, 10);
   if (!header || ascii(header, 0, 3) !== 'ID3') return undefined;
   const major = header[3]!;
-  if (major !== 3 && major !== 4) return undefined;
+  if (major < 2 || major > 4) return undefined;
   const flags = header[5]!;
   let body = read(offset + 10, syncsafe(header, 6));
   if (!body) return undefined;
-  // ID3v2.3 unsynchronises the whole tag; ID3v2.4 each frame (and says so in the frame's flags).
-  if (major === 3 && flags & 0x80) body = resync(body);
+  // ID3v2.2/2.3 unsynchronise the whole tag; ID3v2.4 each frame (and says so in the frame's flags).
+  if (major < 4 && flags & 0x80) body = resync(body);
+  if (major === 2) return readV22(body);
   let pos = 0;
   if (flags & 0x40) pos = major === 3 ? 4 + u32(body, 0) : syncsafe(body, 0);
   const frames = new Map<string, string[]>();
@@ -66,6 +69,23 @@ export function readId3v2Text(read: ReadBytes, offset: number): Map<string, stri
     }
     const values = decodeText(data);
     if (values.length > 0) frames.set(id, [...(frames.get(id) ?? []), ...values]);
+  }
+  return frames.size > 0 ? frames : undefined;
+}
+
+/** ID3v2.2: 3-character ids, 3-byte sizes, no frame flags (compression was never defined). */
+function readV22(body: Uint8Array): Map<string, string[]> | undefined {
+  const frames = new Map<string, string[]>();
+  for (let pos = 0; pos + 6 <= body.length; ) {
+    const id = ascii(body, pos, 3);
+    if (!/^[A-Z0-9]{3}$/.test(id)) break;
+    const size = (body[pos + 3]! << 16) | (body[pos + 4]! << 8) | body[pos + 5]!;
+    const name = V22[id];
+    if (name) {
+      const values = decodeText(body.subarray(pos + 6, pos + 6 + size));
+      if (values.length > 0) frames.set(name, [...(frames.get(name) ?? []), ...values]);
+    }
+    pos += 6 + size;
   }
   return frames.size > 0 ? frames : undefined;
 }

@@ -89,6 +89,27 @@ export class LibraryRepo {
     return { items: (out.Items ?? []).map(toItem), next: idOfLibrarySk(out.LastEvaluatedKey?.sk) };
   }
 
+  /**
+   * Every store's rows for the user, a page at a time, in (store, content ID) order: the
+   * listener's view. The cursor is opaque (base64url of the last row's sort key) and checked to
+   * name a library row; the start key is the caller's own user, so it cannot leave their rows.
+   */
+  async listAcrossStores(userId: string, limit: number, next?: string): Promise<{ items: LibraryItem[]; next?: string | undefined }> {
+    const start = next ? Buffer.from(next, 'base64url').toString('utf8') : undefined;
+    if (start !== undefined && !/^track#[^#]{1,200}#\d{10}$/.test(start)) throw new RangeError('bad cursor');
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':u': userId, ':p': 'track#' },
+        Limit: limit,
+        ExclusiveStartKey: start === undefined ? undefined : { userId, sk: start },
+      }),
+    );
+    const last = out.LastEvaluatedKey?.sk;
+    return { items: (out.Items ?? []).map(toItem), next: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : undefined };
+  }
+
   /** Every store's rows for the user, in (store, content ID) order: the operator CLI's view. */
   async listAll(userId: string): Promise<LibraryItem[]> {
     const items = await queryAll(this.ddb, {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Of } from './bucketObjects.js';
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -6,7 +6,6 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
-  GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   UploadPartCopyCommand,
@@ -152,15 +151,8 @@ export class MediaStore {
   }
 
   /** Reads an object through to hash it: the fallback when S3 reports no SHA-256 of its own. */
-  async sha256Of(bucket: string, key: string): Promise<{ sha256: string; bytes: number }> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of out.Body as Readable) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-    return { sha256: hash.digest('hex'), bytes };
+  sha256Of(bucket: string, key: string): Promise<{ sha256: string; bytes: number }> {
+    return sha256Of(this.s3, bucket, key);
   }
 }
 

@@ -5,7 +5,11 @@ import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
 import type { TrackTags } from '../core/types.js';
 import { findId3v2, readId3v2Text, type ReadBytes } from './id3v2Text.js';
 
-/** Tags and format as read; `container` is also what the file extension comes from. */
+/**
+ * Tags and format as read. `container` is music-metadata's own name (`MPEG`, `M4A/isom/iso2`,
+ * `ASF/audio`…), what the file extension and the audio check go by; a library item names it
+ * plainly (containerName).
+ */
 export type ReadTags = TrackTags;
 
 /** An embedded front cover, for the album folder's `Folder.jpg` / `Folder.png`. */
@@ -27,6 +31,13 @@ export const MAX_COVER_BYTES = 2 * 1024 * 1024;
 /** One 64 KiB read usually covers ID3v2, FLAC and RIFF headers with their tags. */
 const CHUNK = 64 * 1024;
 
+/** Bytes a tag read with covers may fetch in all, beyond which covers are skipped. */
+const COVER_READ_BUDGET = 2 * MAX_COVER_BYTES;
+
+class ReadBudgetExceeded extends Error {
+  override readonly name = 'ReadBudgetExceeded';
+}
+
 export class SourceNotFoundError extends Error {
   override readonly name = 'SourceNotFoundError';
 }
@@ -42,15 +53,27 @@ export async function readObjectFacts(s3: S3Client, bucket: string, key: string,
   // The tokenizer's own first read is [0, CHUNK] (it rounds up by a byte): ask for that, once.
   const first = await client.getResponse('GET', [0, CHUNK]);
   const facts = { size: first.size, contentType: client.contentType };
-  try {
+  const parse = async (skipCovers: boolean) => {
     const tok = await tokenizer(client, { avoidHeadRequests: true, initialChunkSize: CHUNK, minimumChunkSize: CHUNK });
     try {
-      // Covers are read too: the parser asks for the picture's bytes only, as its block says.
-      const meta = await parseFromTokenizer(tok, { duration: false });
-      return { ...facts, tags: toTags(meta, (at, n) => client.cached(at, n), first.size), cover: coverOf(meta) };
+      return await parseFromTokenizer(tok, { duration: false, skipCovers });
     } finally {
       await tok.close();
     }
+  };
+  try {
+    // Covers are read too (the parser asks for a picture's bytes only, as its block says), within
+    // a budget: a file whose pictures would cost more is read again without them.
+    client.budget = COVER_READ_BUDGET;
+    let meta: IAudioMetadata;
+    try {
+      meta = await parse(false);
+    } catch (err) {
+      if (!(err instanceof ReadBudgetExceeded)) throw err;
+      client.budget = undefined;
+      meta = await parse(true);
+    }
+    return { ...facts, tags: toTags(meta, (at, n) => client.cached(at, n), first.size), cover: coverOf(meta) };
   } catch (err) {
     // S3 failing (throttled, reset) is not an unreadable file: let the attempt be retried rather
     // than store the track, for good, under fallback names.
@@ -85,8 +108,8 @@ export const VALUE_SEPARATOR = '; ';
 function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
   const c = meta.common;
   const f = meta.format;
-  // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.3 at '/' and trims).
-  const id3 = f.tagTypes.some((t) => t === 'ID3v2.3' || t === 'ID3v2.4') ? raw(read, size) : undefined;
+  // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.2/2.3 at '/' and trims).
+  const id3 = f.tagTypes.some((t) => /^ID3v2\.[234]$/.test(t)) ? raw(read, size) : undefined;
   const artists = list(id3?.get('TPE1') ?? c.artists ?? (c.artist ? [c.artist] : undefined));
   const albumArtists = list(id3?.get('TPE2') ?? c.albumartists ?? (c.albumartist ? [c.albumartist] : undefined));
   const genres = list(c.genre);
@@ -106,7 +129,7 @@ function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
     genres,
     durationSeconds: f.duration !== undefined ? Math.round(f.duration * 1000) / 1000 : undefined,
     codec: text(f.codec),
-    container: containerName(f.container),
+    container: f.container,
     bitrate: f.bitrate !== undefined && Number.isFinite(f.bitrate) ? Math.round(f.bitrate) : undefined,
     sampleRate: count(f.sampleRate),
     channels: count(f.numberOfChannels),
@@ -132,13 +155,6 @@ function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
 function raw(read: ReadBytes, size: number): Map<string, string[]> | undefined {
   const at = findId3v2(read, size);
   return at === undefined ? undefined : readId3v2Text(read, at);
-}
-
-/** music-metadata's container, named plainly: `M4A/isom/iso2` is MP4, `ASF/audio` is ASF. */
-function containerName(c: string | undefined): string | undefined {
-  const first = c?.split('/')[0];
-  if (!first) return undefined;
-  return /^(m4a|mp4|m4b|m4p|3gp|mov)/i.test(first) ? 'MP4' : first;
 }
 
 /** A value as tagged, bounded in length; an empty one is no value. */
@@ -182,11 +198,14 @@ function coverOf(meta: IAudioMetadata): Cover | undefined {
  * answered from memory: a file that fits in the first read costs one GET in all.
  */
 class S3RangeClient implements IRangeRequestClient {
-  private readonly abortController = new AbortController();
+  private abortController = new AbortController();
   private readonly fetched: { start: number; bytes: Uint8Array }[] = [];
   private size: number | undefined;
   /** The object's Content-Type, kept on the copy; never a hint to the parser. */
   contentType: string | undefined;
+  private fetchedBytes = 0;
+  /** When set, a read that would bring the bytes fetched past it throws ReadBudgetExceeded. */
+  budget: number | undefined;
   /** The first error S3 itself gave, whatever the parser makes of it. */
   readFailure: unknown;
 
@@ -201,6 +220,9 @@ class S3RangeClient implements IRangeRequestClient {
     const to = this.size === undefined ? rawTo : Math.min(rawTo, this.size - 1);
     const hit = this.fetched.find((f) => f.start <= from && f.start + f.bytes.length - 1 >= to);
     if (hit) return this.response(from, hit.bytes.subarray(from - hit.start, to - hit.start + 1));
+    if (this.budget !== undefined && this.fetchedBytes + (to - from + 1) > this.budget) {
+      throw new ReadBudgetExceeded(`reading ${to - from + 1} more bytes would pass the ${this.budget}-byte budget`);
+    }
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: `bytes=${from}-${to}` }), {
         abortSignal: this.abortController.signal,
@@ -210,8 +232,14 @@ class S3RangeClient implements IRangeRequestClient {
       this.size = contentRange?.instanceLength ?? out.ContentLength ?? bytes.length;
       this.contentType = out.ContentType;
       this.fetched.push({ start: from, bytes });
+      this.fetchedBytes += bytes.length;
       return this.response(from, bytes);
     } catch (err) {
+      // A range from 0 that cannot be satisfied: the object is empty (S3 answers 416 InvalidRange).
+      if (from === 0 && err instanceof Error && err.name === 'InvalidRange') {
+        this.size = 0;
+        return this.response(0, new Uint8Array());
+      }
       const missing = err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound');
       const failure = missing ? new SourceNotFoundError(`s3://${this.bucket}/${this.key} does not exist`) : err;
       this.readFailure ??= failure;
@@ -221,16 +249,15 @@ class S3RangeClient implements IRangeRequestClient {
 
   /** Bytes already fetched at [from, from + length), joined across adjacent reads; undefined if not all were. */
   cached(from: number, length: number): Uint8Array | undefined {
-    const out = new Uint8Array(length);
-    let at = from;
-    while (at < from + length) {
+    const takes: Uint8Array[] = [];
+    for (let at = from; at < from + length; ) {
       const piece = this.fetched.find((f) => f.start <= at && f.start + f.bytes.length > at);
-      if (!piece) return undefined;
+      if (!piece) return undefined; // checked before anything is allocated: a header may claim any size
       const take = piece.bytes.subarray(at - piece.start, Math.min(piece.bytes.length, from + length - piece.start));
-      out.set(take, at - from);
+      takes.push(take);
       at += take.length;
     }
-    return out;
+    return takes.length === 1 ? takes[0] : Buffer.concat(takes);
   }
 
   private response(from: number, bytes: Uint8Array): IRangeRequestResponse {
@@ -247,5 +274,7 @@ class S3RangeClient implements IRangeRequestClient {
 
   abort(): void {
     this.abortController.abort();
+    // A second parse (without covers) may follow on this client: its reads start afresh.
+    this.abortController = new AbortController();
   }
 }

@@ -1,12 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from 'zod/mini';
 import { ApiError } from '../core/errors.js';
 import { HR } from '../core/hresult.js';
 import {
   batchBodySchema,
   contentIdsQuerySchema,
   cookieSchema,
-  describeIssues,
   libraryQuerySchema,
   licenseBatchBodySchema,
   licenseBodySchema,
@@ -25,9 +23,10 @@ import { deleteLicense, putLicense, putLicenseBatch } from '../service/api/licen
 import { cancelSession, openSession, sessionOf, sessionStatus } from '../service/api/sessions.js';
 import { errorResponse, json } from './respond.js';
 import { isThrottled } from '../adapters/isThrottled.js';
-import { routeKey, routes, type RouteName } from './routes.js';
+import { header, parse } from './requestInput.js';
+import { apiRouteNames, type ApiRouteName } from './routes.js';
 
-const routeByKey = new Map<string, RouteName>(routes.map((r) => [routeKey(r), r.name]));
+const routeByKey = apiRouteNames;
 
 /** One API Gateway HTTP API (payload 2.0) request → one answer; never throws. */
 export async function handleRequest(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
@@ -58,7 +57,7 @@ export async function handleRequest(deps: ApiDeps, event: APIGatewayProxyEventV2
   }
 }
 
-async function dispatch(deps: ApiDeps, name: RouteName, store: Store, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function dispatch(deps: ApiDeps, name: ApiRouteName, store: Store, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const limits = deps.settings.limits;
   switch (name) {
     case 'putLicense': {
@@ -114,13 +113,6 @@ async function dispatch(deps: ApiDeps, name: RouteName, store: Store, event: API
   }
 }
 
-function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where?: string): z.output<S> {
-  const out = schema.safeParse(value);
-  if (out.success) return out.data;
-  const message = describeIssues(out.error);
-  throw new ApiError(400, 'invalid_request', where && message.startsWith('body:') ? message.replace(/^body/, where) : message, HR.E_INVALIDARG);
-}
-
 function licensePath(event: APIGatewayProxyEventV2): { userId: string; serviceTrackId: number } {
   return {
     userId: parse(userIdSchema, event.pathParameters?.userId, 'userId'),
@@ -133,10 +125,6 @@ function cookieParam(event: APIGatewayProxyEventV2): string {
   const out = cookieSchema.safeParse(event.pathParameters?.cookie);
   if (!out.success) throw new ApiError(404, 'session_not_found', 'no download session with this cookie', HR.E_INVALIDARG);
   return out.data;
-}
-
-function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  return event.headers?.[name] ?? Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 }
 
 /** The JSON body; `optional` lets an empty body stand for `{}`. */

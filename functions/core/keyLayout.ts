@@ -82,10 +82,25 @@ export interface TrackKeyInput {
   readonly ext: string;
   /** 1 for the plain name; n ≥ 2 appends ` (n)` when another track already holds the name. */
   readonly attempt?: number;
+  /** The collision suffix itself (see collisionSuffix); wins over `attempt`. */
+  readonly suffix?: string;
 }
 
 export function musicPrefix(userId: string): string {
   return `users/${userId}/Music/`;
+}
+
+/** The artist folder: `Compilations` for a compilation, else the album artist, else the track artist. */
+export function artistFolder(tags: KeyTags): string {
+  if (isCompilation(tags)) return COMPILATIONS_FOLDER;
+  // An album artist of blanks names nothing: the track artist does.
+  return sanitizeSegment(tags.albumArtist, '') || sanitizeSegment(tags.artist, 'Unknown Artist');
+}
+
+/** `<disc>-` before the track number on an album of several discs, else nothing. */
+export function discPrefix(tags: KeyTags): string {
+  const d = tags.discNumber;
+  return isMultiDisc(tags) && d !== undefined && Number.isInteger(d) && d > 0 && d < 1000 ? `${d}-` : '';
 }
 
 /**
@@ -93,19 +108,24 @@ export function musicPrefix(userId: string): string {
  * `Compilations/{Album}/`; on an album of several discs `{disc}-{NN Title}`.
  */
 export function trackKey(input: TrackKeyInput): string {
-  const t = input.tags;
-  // An album artist of blanks names nothing: the track artist does.
-  const artist = isCompilation(t) ? COMPILATIONS_FOLDER : sanitizeSegment(t.albumArtist, '') || sanitizeSegment(t.artist, 'Unknown Artist');
-  const album = sanitizeSegment(t.album, 'Unknown Album');
-  const title = sanitizeSegment(t.title, `Track ${input.serviceTrackId}`);
-  const n = t.trackNumber;
-  const d = t.discNumber;
-  const disc = isMultiDisc(t) && d !== undefined && Number.isInteger(d) && d > 0 && d < 1000 ? `${d}-` : '';
-  const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${disc}${String(n).padStart(2, '0')} ` : '';
-  const suffix = input.attempt && input.attempt > 1 ? ` (${input.attempt})` : '';
+  const artist = artistFolder(input.tags);
+  const album = sanitizeSegment(input.tags.album, 'Unknown Album');
+  const title = sanitizeSegment(input.tags.title, `Track ${input.serviceTrackId}`);
+  const n = input.tags.trackNumber;
+  const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${discPrefix(input.tags)}${String(n).padStart(2, '0')} ` : '';
+  const suffix = input.suffix ?? (input.attempt && input.attempt > 1 ? ` (${input.attempt})` : '');
   const ext = /^[a-z0-9]{1,5}$/.test(input.ext) ? input.ext : 'bin';
-  const file = truncateUtf8(`${number}${title}`, MAX_SEGMENT_BYTES).replace(/[. ]+$/u, '') || `Track ${input.serviceTrackId}`;
-  return `${musicPrefix(input.userId)}${artist}/${album}/${file}${suffix}.${ext}`;
+  return `${musicPrefix(input.userId)}${artist}/${album}/${fileSegment(`${number}${title}`, suffix, ext, `Track ${input.serviceTrackId}`)}`;
+}
+
+/**
+ * `{stem}{suffix}.{ext}` within MAX_SEGMENT_BYTES, suffix and extension included: the stem
+ * gives way, never the suffix that makes the name unique.
+ */
+export function fileSegment(stem: string, suffix: string, ext: string, fallback: string): string {
+  const room = MAX_SEGMENT_BYTES - Buffer.byteLength(`${suffix}.${ext}`, 'utf8');
+  const cut = truncateUtf8(stem, room).replace(/[. ]+$/u, '') || truncateUtf8(fallback, room);
+  return `${cut}${suffix}.${ext}`;
 }
 
 /** The album folder's cover beside a track: `Folder.jpg`, or `Folder.png` for a PNG. */

@@ -24,8 +24,8 @@ export const serviceTrackIdParamSchema = z.pipe(
 
 export const hresultSchema = z.pipe(
   z
-    .union([z.number(), z.string()], 'hrDownload must be an int32 or an "0x…" hex HRESULT')
-    .check(z.refine((v) => parseHResult(v) !== undefined, 'hrDownload must be an int32 or an "0x…" hex HRESULT')),
+    .union([z.number(), z.string()], 'hrDownload must be an int32, an unsigned 32-bit number or an "0x…" hex string')
+    .check(z.refine((v) => parseHResult(v) !== undefined, 'hrDownload must be an int32, an unsigned 32-bit number or an "0x…" hex string')),
   z.transform((v): HResult => parseHResult(v)!),
 );
 
@@ -55,7 +55,7 @@ export function sessionBodySchema(maxContainers: number) {
             id: z.union([z.string().check(z.minLength(1), z.maxLength(256)), contentIdSchema]),
             type: z.optional(z.string().check(z.maxLength(64))),
             price: z.optional(z.string().check(z.maxLength(64))),
-            contentIds: z.array(contentIdSchema).check(z.maxLength(1000)),
+            contentIds: z.array(contentIdSchema).check(z.maxLength(1000, 'at most 1000 content ids per container')),
           }),
         )
         .check(z.maxLength(maxContainers, `at most ${maxContainers} containers`)),
@@ -120,6 +120,30 @@ export function licenseBatchBodySchema(maxLicenses: number) {
       .check(z.minLength(1, 'licenses must not be empty'), z.maxLength(maxLicenses, `at most ${maxLicenses} licenses per batch`)),
   });
 }
+
+/** A store's id, as registered: 2–63 of `a-z 0-9 -`. */
+export const storeIdSchema = z
+  .string('store id must be a string')
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'store id: 2-63 of a-z 0-9 -, starting with a letter or digit'));
+
+/** `GET /v1/me/library/{storeId}/{serviceTrackId}/url`: what to sign, and how the browser should treat it. */
+export const itemUrlQuerySchema = z.strictObject({
+  /** `audio` (default): the track's file; `cover`: its album's cover art. */
+  part: z.optional(z.enum(['audio', 'cover'])),
+  /** `inline` (default) plays in the browser; `attachment` saves the file under its name. */
+  disposition: z.optional(z.enum(['inline', 'attachment'])),
+});
+
+/** `GET /v1/me/downloads`: newest sessions first, a page at a time. */
+export const myDownloadsQuerySchema = z.strictObject({
+  limit: z.optional(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d{1,2}$/, 'limit must be 1-50')), z.transform(Number)),
+      z.int().check(z.minimum(1, 'limit must be 1-50'), z.maximum(50, 'limit must be 1-50')),
+    ),
+  ),
+  next: z.optional(z.string().check(z.maxLength(2048))),
+});
 
 /** Lists the problems of a failed parse in one line a person can act on. */
 export function describeIssues(error: z.core.$ZodError): string {

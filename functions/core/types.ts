@@ -1,5 +1,7 @@
 /** The records trackdrop keeps and the messages it passes between its functions. */
 
+import type { HResult } from './hresult.js';
+
 export type TrackState = 'queued' | 'stored' | 'completed' | 'failed' | 'cancelled' | 'declined';
 
 export interface Store {
@@ -25,7 +27,10 @@ export interface Session {
   readonly storeId: string;
   readonly userId: string;
   readonly transactionType: 'none' | 'download' | 'buy';
+  /** Empty when `containerChunks` is set: a long list is kept apart (DownloadsRepo.containersOf). */
   readonly containers: readonly Container[];
+  /** How many items hold a long container list, when it does not fit in the session's own item. */
+  readonly containerChunks?: number | undefined;
   readonly createdAt: string;
   readonly cancelledAt?: string | undefined;
   /** Set once the store acknowledged the session's `Download` event. */
@@ -56,7 +61,7 @@ export interface TrackTags {
   readonly durationSeconds?: number | undefined;
   /** The audio codec, e.g. `MPEG 2 Layer 3`, `FLAC`, `MPEG-4/AAC`, `Opus`, `PCM`. */
   readonly codec?: string | undefined;
-  /** The container: `MPEG`, `FLAC`, `MP4`, `Ogg`, `WAVE`, `AIFF` or `ASF`. */
+  /** In a library item `MPEG`, `FLAC`, `MP4`, `Ogg`, `WAVE`, `AIFF`, `ASF`…; as read, the tag reader's own name (see ReadTags). */
   readonly container?: string | undefined;
   /** Bits per second. */
   readonly bitrate?: number | undefined;
@@ -102,11 +107,11 @@ export interface Track {
   readonly trackUrl?: string | undefined;
   readonly downloadParams: string;
   /** hrDownload as the store sent it, normalised to unsigned. */
-  readonly hrDownload: number;
+  readonly hrDownload: HResult;
   readonly expectedSha256?: string | undefined;
   readonly state: TrackState;
   /** The outcome reported to the store, unsigned. */
-  readonly hrResult?: number | undefined;
+  readonly hrResult?: HResult | undefined;
   readonly item?: StoredItem | undefined;
   readonly reason?: string | undefined;
   /** Set once the store acknowledged DownloadTrackComplete. */
@@ -132,23 +137,5 @@ export interface LibraryItem extends StoredItem {
   readonly addedAt: string;
 }
 
-/** Downloads queue: one approved track. It carries what the worker needs, so no extra read. */
-export interface DownloadMessage {
-  readonly cookie: string;
-  readonly storeId: string;
-  readonly userId: string;
-  readonly serviceTrackId: number;
-  readonly trackUrl: string;
-  readonly expectedSha256?: string | undefined;
-}
-
-/**
- * Completions queue: a track reached an outcome, a session opened, or a cancelled session's
- * tracks are to be ended one chunk of one shard at a time (`after`: the last id done). A track message carries
- * the track as it was when it got there, so the completion function need not read it again;
- * one without (from an operator's redrive of an older message, say) is read from the table.
- */
-export type CompletionMessage =
-  | { readonly kind: 'track'; readonly cookie: string; readonly serviceTrackId: number; readonly track?: Track }
-  | { readonly kind: 'session'; readonly cookie: string }
-  | { readonly kind: 'cancel'; readonly cookie: string; readonly shard: number; readonly after?: number | undefined };
+/** The queue messages' types are inferred from their schemas. */
+export type { CompletionMessage, DownloadMessage } from './queueMessages.js';

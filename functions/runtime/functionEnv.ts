@@ -3,7 +3,7 @@ import { MissingConfigError } from '../adapters/config.js';
 import { bucket, localSecretsKeyEnv, queues, secretsKeyEnv, tables } from '../resources.js';
 import { settingsEnv } from '../settings.js';
 
-export type FunctionName = 'api' | 'worker' | 'completion';
+export type FunctionName = 'api' | 'worker' | 'completion' | 'listener';
 
 /** Read by every function: how its logs and metrics are labelled. */
 export const telemetryEnv = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'] as const;
@@ -14,11 +14,14 @@ export const telemetryEnv = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAME
  * checks it at synth), so no function learns of a resource it does not use.
  */
 export const functionEnv = {
-  // Stores only to authenticate (read); sessions, licenses, the library (read) and both queues.
-  api: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.downloads.env, queues.completions.env, settingsEnv],
+  // Stores only to authenticate (read); sessions, licenses, the library (read) and both queues;
+  // the media bucket's name only, to refuse it as a track source (no access to it).
+  api: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.downloads.env, queues.completions.env, bucket.env, settingsEnv],
   worker: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.completions.env, bucket.env, settingsEnv],
   // The KMS key id opens stores' signing secrets; off AWS, a local key stands in (see below).
   completion: [tables.stores.env, tables.downloads.env, tables.library.env, queues.completions.env, settingsEnv, secretsKeyEnv],
+  // Reads the user's library rows and sessions; signs URLs for objects of the bucket.
+  listener: [tables.downloads.env, tables.library.env, bucket.env, settingsEnv],
 } as const satisfies Record<FunctionName, readonly string[]>;
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CallbackSender } from '../adapters/callbackSender.js';
 import type { DownloadsRepo } from '../adapters/downloadsRepo.js';
+import type { FileUrls } from '../adapters/fileUrls.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { LicensesRepo } from '../adapters/licensesRepo.js';
 import type { MediaStore } from '../adapters/mediaStore.js';
@@ -36,6 +37,8 @@ export interface ApiDeps extends CommonDeps {
   /** Per-store request limits of this process (one Lambda container, or the sandbox). */
   readonly rateLimiter: RateLimiter;
   readonly trackFacts: (refs: readonly TrackRef[]) => Promise<TrackFacts>;
+  /** Buckets of trackdrop's own (the media bucket): never a track source, whatever an allowlist says. */
+  readonly ownBuckets: readonly string[];
 }
 
 export interface WorkerDeps extends CommonDeps {
@@ -49,4 +52,14 @@ export interface WorkerDeps extends CommonDeps {
 
 export interface CompletionDeps extends CommonDeps {
   readonly callbacks: CallbackSender;
+}
+
+/** The listener API: the user's own library rows, sessions and files, nothing of the stores'. */
+export interface ListenerDeps {
+  readonly settings: TrackdropSettings;
+  readonly logger: Logger;
+  readonly telemetry: Telemetry;
+  readonly downloads: DownloadsRepo;
+  readonly library: LibraryRepo;
+  readonly fileUrls: FileUrls;
 }

@@ -1,6 +1,8 @@
-import { Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpRoute,
@@ -13,12 +15,18 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routes } from '../../functions/api/routes.js';
+import { lockerCors, routes, type RouteFunction } from '../../functions/api/routes.js';
 import type { TrackdropSettings } from '../../functions/settings.js';
+import type { ListenerIssuer } from './ListenerAuthConstruct.js';
 
 export interface ApiConstructProps {
   readonly settings: TrackdropSettings;
   readonly apiFunction: IFunction;
+  readonly listenerFunction: IFunction;
+  /** Whose JWTs the listener routes accept (API Gateway's JWT authorizer checks them). */
+  readonly listenerIssuer: ListenerIssuer;
+  /** Origins a locker page may call the API from (CORS); none: no CORS headers at all. */
+  readonly lockerOrigins?: readonly string[] | undefined;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -38,9 +46,14 @@ const accessLogFields = {
   error: '$context.error.message',
 };
 
-/** The store-facing HTTP API: one route per entry of the shared route table, all to the api function. */
+/**
+ * The HTTP API: one route per entry of the shared route table, to the function the table names.
+ * Store routes are authenticated by the api function (store API keys); listener routes by API
+ * Gateway's JWT authorizer, so no unsigned or foreign token ever reaches the listener function.
+ */
 export class ApiConstruct extends Construct {
   public readonly httpApi: HttpApi;
+  public readonly jwtAuthorizer: HttpJwtAuthorizer;
   public readonly stage: HttpStage;
   public readonly accessLogGroup: LogGroup;
   public readonly routes: HttpRoute[];
@@ -51,6 +64,16 @@ export class ApiConstruct extends Construct {
       description: 'trackdrop store-facing API (v1)',
       // The stage is created below with throttling and access logs, which the default stage cannot take.
       createDefaultStage: false,
+      ...(props.lockerOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: [...props.lockerOrigins],
+              allowHeaders: [...lockerCors.allowHeaders],
+              allowMethods: lockerCors.allowMethods.map((m) => CorsHttpMethod[m]),
+              maxAge: Duration.seconds(lockerCors.maxAgeSeconds),
+            },
+          }
+        : {}),
     });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
@@ -75,22 +98,35 @@ export class ApiConstruct extends Construct {
       },
     });
 
-    const integration = new HttpLambdaIntegration('ApiIntegration', props.apiFunction, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    const integrations: Record<RouteFunction, HttpLambdaIntegration> = {
+      api: new HttpLambdaIntegration('ApiIntegration', props.apiFunction, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 }),
+      listener: new HttpLambdaIntegration('ListenerIntegration', props.listenerFunction, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      }),
+    };
+    this.jwtAuthorizer = new HttpJwtAuthorizer('ListenerJwt', props.listenerIssuer.issuer, {
+      jwtAudience: [...props.listenerIssuer.audience],
+      identitySource: ['$request.header.Authorization'],
     });
-    this.routes = routes.map(
-      (route) =>
-        new HttpRoute(this, `Route-${route.name}`, {
-          httpApi: this.httpApi,
-          routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-          integration,
-        }),
-    );
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Auth is done by the api function with store API keys (Bearer, checked against their hashes in the ' +
-        'stores table); a Lambda authorizer would only add a second invocation for the same lookup.',
+    const scopes = props.settings.listener.scopes;
+    this.routes = routes.map((route) => {
+      const httpRoute = new HttpRoute(this, `Route-${route.name}`, {
+        httpApi: this.httpApi,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: integrations[route.fn],
+        ...(route.auth === 'listener' ? { authorizer: this.jwtAuthorizer, ...(scopes.length ? { authorizationScopes: [...scopes] } : {}) } : {}),
+      });
+      if (route.auth !== 'listener') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            route.auth === 'store'
+              ? 'Auth is done by the api function with store API keys (Bearer, checked against their hashes in the ' +
+                'stores table); a Lambda authorizer would only add a second invocation for the same lookup.'
+              : 'A public document (the API description); it reveals nothing about any user or store.',
+        });
+      }
+      return httpRoute;
     });
   }
 

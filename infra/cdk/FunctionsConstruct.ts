@@ -28,6 +28,9 @@ export interface FunctionsConstructProps {
 /** Prefixes the worker writes: users' Music folders and staged HTTPS uploads. */
 const workerPrefixes = ['users/', stagingPrefix] as const;
 
+/** What the listener function may read (and so what its presigned URLs may open): users' folders. */
+const listenerPrefix = 'users/';
+
 /** Object actions the worker needs on its prefixes: read, write (single or multipart), clean up. */
 const workerObjectActions = [
   's3:GetObject',
@@ -44,11 +47,12 @@ const sourceObjectActions = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjec
 /** Without ListBucket, HeadObject on a missing key answers 403 instead of the 404 the worker expects. */
 const bucketActions = ['s3:ListBucket'];
 
-/** The api, worker and completion functions, their event sources and least-privilege grants. */
+/** The api, worker, completion and listener functions, their event sources and least-privilege grants. */
 export class FunctionsConstruct extends Construct {
   public readonly api: TrackdropFunction;
   public readonly worker: TrackdropFunction;
   public readonly completion: TrackdropFunction;
+  public readonly listener: TrackdropFunction;
 
   constructor(scope: Construct, id: string, props: FunctionsConstructProps) {
     super(scope, id);
@@ -63,6 +67,8 @@ export class FunctionsConstruct extends Construct {
     this.worker = new TrackdropFunction(this, 'Worker', { ...common, handlerName: 'worker', settings: settings.functions.worker });
     this.completion = new TrackdropFunction(this, 'Completion', { ...common, handlerName: 'completion', settings: settings.functions.completion });
 
+    this.listener = new TrackdropFunction(this, 'Listener', { ...common, handlerName: 'listener', settings: settings.functions.listener });
+
     // api: authenticates stores (the operator CLI registers them); sessions and licenses; reads
     // the library; enqueues tracks and store events. Signing secrets are sealed by the operator
     // CLI (with the operator's own KMS rights) and opened only by the completion function.
@@ -72,6 +78,8 @@ export class FunctionsConstruct extends Construct {
     bindTable(this.api, tables.library, tableShapes.library, 'read');
     bindQueue(this.api, queues.downloads, queueShapes.downloads, 'send');
     bindQueue(this.api, queues.completions, queueShapes.completions, 'send');
+    // The media bucket's name, without any grant: DownloadTrack refuses it as a source.
+    this.api.addEnvironment(bucketShape.env, storage.mediaBucket.bucketName);
 
     // worker: checks licenses, claims object keys in the library, copies into the bucket.
     bindTable(this.worker, tables.stores, tableShapes.stores, 'read');
@@ -98,10 +106,22 @@ export class FunctionsConstruct extends Construct {
     bindDecryptKey(this.completion, secrets.signingSecretsKey, secretsKeyEnv);
     this.completion.addEventSource(sqsSource(queues.completions, settings.completions));
 
+    // listener: reads the user's library rows and sessions; its presigned URLs are signed with
+    // its own role, so they open only objects under users/ (GetObject, nothing else).
+    bindTable(this.listener, tables.downloads, tableShapes.downloads, 'read');
+    bindTable(this.listener, tables.library, tableShapes.library, 'read');
+    bindBucket(this.listener, storage.mediaBucket, bucketShape.env, [
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [storage.mediaBucket.arnForObjects(`${listenerPrefix}*`)] }),
+    ]);
+
     this.acknowledgeWorkerWildcards(storage, props.sourceBuckets);
+    Validations.of(this.listener).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.bucketRef(storage)}/${listenerPrefix}*]`,
+      reason: 'Presigned play/download URLs name per-user keys known only at run time; the grant is GetObject under users/ only.',
+    });
     // A table grant covers its indexes as `<table>/index/*`; the library has one, the claims index.
     const libraryArn = `<${Stack.of(this).getLogicalId(tables.library.node.defaultChild as CfnResource)}.Arn>`;
-    for (const fn of [this.api, this.worker, this.completion]) {
+    for (const fn of [this.api, this.worker, this.completion, this.listener]) {
       Validations.of(fn).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${libraryArn}/index/*]`,
         reason: "The library table's only index (claimsByTrack, its object-key claims by track), granted with the table.",
@@ -110,8 +130,12 @@ export class FunctionsConstruct extends Construct {
   }
 
   /** The worker's object grants end in `/*` by nature; each one is acknowledged by name. */
+  private bucketRef(storage: StorageConstruct): string {
+    return `<${Stack.of(this).getLogicalId(storage.mediaBucket.node.defaultChild as CfnResource)}.Arn>`;
+  }
+
   private acknowledgeWorkerWildcards(storage: StorageConstruct, sourceBuckets: readonly string[]): void {
-    const bucketArn = `<${Stack.of(this).getLogicalId(storage.mediaBucket.node.defaultChild as CfnResource)}.Arn>`;
+    const bucketArn = this.bucketRef(storage);
     for (const prefix of workerPrefixes) {
       Validations.of(this.worker).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,

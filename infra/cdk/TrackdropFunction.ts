@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing, type EnvironmentOptions } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionEnv, telemetryEnv, type FunctionName } from '../../functions/runtime/functionEnv.js';
 import type { FunctionSettings } from '../../functions/settings.js';
+import { functionBundling } from './bundling.js';
 
-/** The three handlers in `functions/handlers/`, each exporting `handler`. */
+/** The handlers in `functions/handlers/`, each exporting `handler`. */
 export type HandlerName = FunctionName;
 
 /** Variables each function was given, recorded as they are added (a field would be set only after `super`). */
@@ -15,10 +16,6 @@ const given = new WeakMap<TrackdropFunction, Set<string>>();
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
-/** ESM output has no `require`; bundled CommonJS dependencies still call it. */
-const requireShim =
-  "import { createRequire as __trackdropCreateRequire } from 'node:module';" +
-  'const require = __trackdropCreateRequire(import.meta.url);';
 
 export interface TrackdropFunctionProps {
   readonly handlerName: HandlerName;
@@ -54,20 +51,7 @@ export class TrackdropFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: 'Trackdrop',
         ...props.environment,
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        // Line numbers are enough for stack traces; embedded sources would double the bundle.
-        sourcesContent: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: requireShim,
-        // Bundle the SDK versions pinned in package-lock.json instead of the runtime's copy:
-        // what is tested is what runs, and tree-shaken clients load faster.
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-      },
+      bundling: { ...functionBundling, mainFields: [...functionBundling.mainFields] },
     });
     // Exactly what the function's builder reads (functions/runtime/functionEnv.ts): no variable
     // missing at cold start, none naming a resource the function has no business with.

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { ApiConstruct } from './ApiConstruct.js';
 import { FunctionsConstruct } from './FunctionsConstruct.js';
+import { ListenerAuthConstruct, type ListenerIssuer } from './ListenerAuthConstruct.js';
 import { MonitoringConstruct } from './MonitoringConstruct.js';
 import { outputNames } from './outputNames.js';
 import { QueuesConstruct } from './QueuesConstruct.js';
@@ -16,6 +17,10 @@ export interface TrackdropStackProps extends StackProps {
   readonly settings?: TrackdropSettings;
   /** Buckets stores may copy tracks from (`s3://` track URLs); the worker gets read-only access. */
   readonly sourceBuckets?: readonly string[];
+  /** The locker's identity provider for the listener API; default: a Cognito user pool of the stack's own. */
+  readonly listenerIssuer?: ListenerIssuer | undefined;
+  /** Origins a locker page may call the API from (CORS). */
+  readonly lockerOrigins?: readonly string[] | undefined;
 }
 
 /** The whole pipeline: API → downloads queue → worker → completions queue → completion. */
@@ -27,6 +32,7 @@ export class TrackdropStack extends Stack {
   public readonly secrets: SecretsConstruct;
   public readonly functions: FunctionsConstruct;
   public readonly api: ApiConstruct;
+  public readonly listenerAuth: ListenerAuthConstruct;
   public readonly monitoring: MonitoringConstruct;
 
   constructor(scope: Construct, id: string, props: TrackdropStackProps = {}) {
@@ -52,9 +58,13 @@ export class TrackdropStack extends Stack {
       logRetention,
       removalPolicy,
     });
+    this.listenerAuth = new ListenerAuthConstruct(this, 'ListenerAuth', { issuer: props.listenerIssuer, removalPolicy });
     this.api = new ApiConstruct(this, 'Api', {
       settings,
       apiFunction: this.functions.api,
+      listenerFunction: this.functions.listener,
+      listenerIssuer: { issuer: this.listenerAuth.issuer, audience: this.listenerAuth.audience },
+      lockerOrigins: props.lockerOrigins,
       logRetention,
       removalPolicy,
     });
@@ -81,6 +91,8 @@ export class TrackdropStack extends Stack {
       downloadsDlqUrl: [this.queues.downloadsDlq.queueUrl, 'Dead-lettered download messages'],
       completionsDlqUrl: [this.queues.completionsDlq.queueUrl, 'Dead-lettered completion messages'],
       secretsKeyId: [this.secrets.signingSecretsKey.keyId, 'KMS key that encrypts store signing secrets'],
+      listenerIssuer: [this.listenerAuth.issuer, 'Issuer of the JWTs the listener API (/v1/me/…) accepts'],
+      listenerAudience: [this.listenerAuth.audience.join(','), 'Audience those JWTs must carry'],
     };
     for (const [key, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, outputNames[key as keyof typeof outputNames], { value, description });

@@ -33,3 +33,36 @@ export function readSourceBuckets(scope: Construct): string[] {
   }
   return trimmed as string[];
 }
+
+/** A context value given as a JSON array or a comma-separated string, trimmed, empties dropped. */
+function readList(scope: Construct, name: string): string[] {
+  const raw: unknown = scope.node.tryGetContext(name) ?? [];
+  const values = typeof raw === 'string' ? raw.split(',') : raw;
+  if (!Array.isArray(values) || !values.every((v): v is string => typeof v === 'string')) {
+    throw new Error(`context "${name}" must be an array of strings or a comma-separated string`);
+  }
+  return values.map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/**
+ * Context `listenerIssuer` and `listenerAudience`: the locker's own identity provider (an
+ * https issuer URL, and the audiences its tokens carry). Neither: the stack creates a Cognito
+ * user pool. One without the other is a mistake.
+ */
+export function readListenerIssuer(scope: Construct): { issuer: string; audience: string[] } | undefined {
+  const issuer: unknown = scope.node.tryGetContext('listenerIssuer');
+  const audience = readList(scope, 'listenerAudience');
+  if (issuer === undefined && audience.length === 0) return undefined;
+  if (typeof issuer !== 'string' || !/^https:\/\/[^\s/]+/.test(issuer)) throw new Error('context "listenerIssuer" must be an https:// issuer URL');
+  if (audience.length === 0) throw new Error('context "listenerAudience" must name at least one audience when "listenerIssuer" is set');
+  return { issuer, audience };
+}
+
+/** Context `lockerOrigins`: where a locker page may call the API from (CORS), e.g. `https://locker.example`. */
+export function readLockerOrigins(scope: Construct): string[] {
+  const origins = readList(scope, 'lockerOrigins');
+  for (const o of origins) {
+    if (!/^https?:\/\/[^\s/]+$/.test(o) && o !== '*') throw new Error(`context "lockerOrigins": ${JSON.stringify(o)} is not an origin`);
+  }
+  return origins;
+}

@@ -11,4 +11,6 @@ export const outputNames = {
   downloadsDlqUrl: 'DownloadsDlqUrl',
   completionsDlqUrl: 'CompletionsDlqUrl',
   secretsKeyId: 'SecretsKeyId',
+  listenerIssuer: 'ListenerIssuer',
+  listenerAudience: 'ListenerAudience',
 } as const;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { routeKey, routes } from '../../functions/api/routes.js';
+import { routeKey, routes, type RouteAuth } from '../../functions/api/routes.js';
 
 interface CompiledRoute {
   readonly method: string;
   readonly key: string;
+  readonly auth: RouteAuth;
   readonly pattern: RegExp;
   readonly params: readonly string[];
 }
@@ -24,11 +25,13 @@ const compiled: readonly CompiledRoute[] = routes.map((r) => {
       }),
     )
     .join('/');
-  return { method: r.method, key: routeKey(r), pattern: new RegExp(`^${source}$`), params };
+  return { method: r.method, key: routeKey(r), auth: r.auth, pattern: new RegExp(`^${source}$`), params };
 });
 
 export interface MatchedRoute {
   readonly routeKey: string;
+  /** Who checks the caller: `listener` routes have the JWT authorizer in front of them (undefined: the caller's own routing decides). */
+  readonly auth?: RouteAuth;
   readonly pathParameters: Record<string, string>;
 }
 
@@ -44,7 +47,7 @@ export function matchRoute(method: string, path: string): MatchedRoute | undefin
     } catch {
       return undefined;
     }
-    return { routeKey: r.key, pathParameters };
+    return { routeKey: r.key, auth: r.auth, pathParameters };
   }
   return undefined;
 }

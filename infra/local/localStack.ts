@@ -19,7 +19,13 @@ import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js'
 import type { ApiDeps, CompletionDeps, WorkerDeps } from '../../functions/service/deps.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { localCredentials, localRegion, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
+import { listenerRouteNames, lockerCors } from '../../functions/api/routes.js';
+import { createListenerHandler } from '../../functions/runtime/createListenerHandler.js';
+import { listenerDepsFromEnv } from '../../functions/runtime/listenerDepsFromEnv.js';
+import type { ListenerDeps } from '../../functions/service/deps.js';
 import { startHttpAdapter, type HttpAdapter } from './httpAdapter.js';
+import { createJwtAuthorizer } from './jwtAuthorizer.js';
+import { startLocalIssuer, type LocalIssuer } from './localIssuer.js';
 import { localContext } from './lambdaContext.js';
 import { localEnv } from './localEnv.js';
 import { provision, type Provisioned } from './provision.js';
@@ -47,6 +53,10 @@ export interface LocalStackOptions {
   readonly pollerSqs?: SQSClient;
   /** Applied to every AWS client the functions build (the benchmark counts their requests). */
   readonly instrument?: Instrument;
+  /** Origins a locker page may call the API from (the API's CORS configuration). */
+  readonly lockerOrigins?: readonly string[];
+  /** The local issuer's port (default: any free one). */
+  readonly issuerPort?: number;
   /** Wraps each function's handler, e.g. to time its invocations. */
   readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: QueueHandler) => QueueHandler; readonly completion?: (h: QueueHandler) => QueueHandler };
 }
@@ -61,12 +71,14 @@ export interface LocalStack {
   /** What the functions are given: the stack's variables, Lambda's, and the emulator endpoints. */
   readonly env: Readonly<Record<string, string>>;
   /** Each function's dependencies, built from `env` by the builders the Lambda handlers use. */
-  readonly deps: { readonly api: ApiDeps; readonly worker: WorkerDeps; readonly completion: CompletionDeps };
+  readonly deps: { readonly api: ApiDeps; readonly worker: WorkerDeps; readonly completion: CompletionDeps; readonly listener: ListenerDeps };
   /** Each function's handler, from the same factories as on Lambda, invoked with a local Lambda context. */
-  readonly handlers: { readonly api: ApiHandler; readonly worker: QueueHandler; readonly completion: QueueHandler };
+  readonly handlers: { readonly api: ApiHandler; readonly worker: QueueHandler; readonly completion: QueueHandler; readonly listener: ApiHandler };
   /** The stores table as the operator CLI sees it: it registers stores and seals their secrets. */
   readonly stores: StoresRepo;
   readonly api: HttpAdapter;
+  /** The listeners' identity provider: the JWT authorizer in front of `/v1/me/…` trusts it. */
+  readonly issuer: LocalIssuer;
   readonly pollers: { readonly downloads: QueuePoller; readonly completions: QueuePoller };
   readonly settings: TrackdropSettings;
   stop(): Promise<void>;
@@ -94,17 +106,33 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     return opts.instrument ? opts.instrument(client) : client;
   };
   const build = { instrument };
-  const deps = { api: apiDepsFromEnv(env, build), worker: workerDepsFromEnv(env, build), completion: completionDepsFromEnv(env, build) };
+  const deps = {
+    api: apiDepsFromEnv(env, build),
+    worker: workerDepsFromEnv(env, build),
+    completion: completionDepsFromEnv(env, build),
+    listener: listenerDepsFromEnv(env, build),
+  };
   const wrap = { api: (h: ApiHandler) => h, worker: (h: QueueHandler) => h, completion: (h: QueueHandler) => h, ...opts.wrap };
   const api = createApiHandler(deps.api);
   const worker = createWorkerHandler(deps.worker);
   const completion = createCompletionHandler(deps.completion);
+  const listener = createListenerHandler(deps.listener);
   const handlers = {
     api: wrap.api((e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
     worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
     completion: wrap.completion((e, c) => completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion))),
+    listener: (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) => listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
   };
-  const http = await startHttpAdapter(handlers.api, opts.apiPort === undefined ? {} : { port: opts.apiPort });
+  // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
+  const issuer = await startLocalIssuer({ dataDir: opts.dataDir, ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }) });
+  // As API Gateway does: each route to the function the route table names, listener routes behind the JWT authorizer.
+  const routed: ApiHandler = (event, context) => (listenerRouteNames.has(event.routeKey) ? handlers.listener(event, context) : handlers.api(event, context));
+  const http = await startHttpAdapter(routed, {
+    ...(opts.apiPort === undefined ? {} : { port: opts.apiPort }),
+    listenerAuthorizer: createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] }),
+    listenerScopes: settings.listener.scopes,
+    cors: opts.lockerOrigins?.length ? { allowOrigins: opts.lockerOrigins, ...lockerCors } : undefined,
+  });
   const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
   const sqs = opts.pollerSqs ?? clients.sqs;
   const pollers = {
@@ -137,10 +165,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     handlers,
     stores: new StoresRepo(clients.ddb, provisioned.names.tables.stores, createSecretBox(env, () => new KMSClient(clientConfig('kms', env)))),
     api: http,
+    issuer,
     pollers,
     settings,
     async stop() {
       await http.close();
+      await issuer.close();
       await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
       for (const c of [clients.ddb, clients.dynamodb, clients.sqs, clients.s3, ...functionClients.dynamodb, ...functionClients.sqs, ...functionClients.s3, ...functionClients.kms]) c.destroy();
       await emulators.stop();

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, type AttributeDefinition, type DynamoDBClient, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../functions/adapters/clients.js';
@@ -52,10 +52,10 @@ async function ensureTable(ddb: DynamoDBClient, name: string, shape: TableShape)
   } catch (err) {
     if (!(err instanceof Error && err.name === 'ResourceNotFoundException')) throw err;
   }
-  const keys = [{ AttributeName: shape.partitionKey, KeyType: 'HASH' as const }];
-  const attrs = [{ AttributeName: shape.partitionKey, AttributeType: 'S' as const }];
+  const keys: KeySchemaElement[] = [{ AttributeName: shape.partitionKey, KeyType: 'HASH' }];
+  const attrs: AttributeDefinition[] = [{ AttributeName: shape.partitionKey, AttributeType: 'S' }];
   if (shape.sortKey) {
-    keys.push({ AttributeName: shape.sortKey, KeyType: 'RANGE' as never });
+    keys.push({ AttributeName: shape.sortKey, KeyType: 'RANGE' });
     attrs.push({ AttributeName: shape.sortKey, AttributeType: 'S' });
   }
   for (const index of shape.indexes ?? []) attrs.push({ AttributeName: index.partitionKey, AttributeType: 'S' });

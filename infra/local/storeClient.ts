@@ -1,3 +1,6 @@
+import { isSettled } from '../../functions/core/completionOwed.js';
+import type { TrackState } from '../../functions/core/types.js';
+
 /** A store's side of the API, over plain HTTP: what the demo, the tests and the benchmark use. */
 export interface ApiAnswer<T = unknown> {
   readonly status: number;
@@ -63,7 +66,7 @@ export class StoreClient {
     for (;;) {
       const { body } = await this.session(cookie);
       onProgress?.(body);
-      const settled = body.tracks.every((t) => ['completed', 'declined'].includes(t.state) || (['failed', 'cancelled'].includes(t.state) && t.notifiedAt));
+      const settled = body.tracks.every(isSettled);
       if (settled || Date.now() > deadline) return body;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -77,5 +80,5 @@ export interface SessionStatus {
   readonly cancelledAt?: string;
   /** Present when more tracks follow: pass it back as `?next=`. */
   readonly next?: string;
-  readonly tracks: { serviceTrackId: number; state: string; hrResult?: string; key?: string; notifiedAt?: string }[];
+  readonly tracks: { serviceTrackId: number; state: TrackState; hrResult?: string; key?: string; reason?: string; notifiedAt?: string }[];
 }

@@ -1,20 +1,19 @@
-import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { listKeys, sha256Of } from '../../functions/adapters/bucketObjects.js';
 import type { AwsClients } from '../../functions/adapters/clients.js';
 import type { ResourceNames } from '../../functions/adapters/config.js';
 import { DownloadsRepo } from '../../functions/adapters/downloadsRepo.js';
 import { LibraryRepo } from '../../functions/adapters/libraryRepo.js';
+import { isCompletionOwed, isSettled as isTrackSettled } from '../../functions/core/completionOwed.js';
 import { formatHResult, HR, type HResult } from '../../functions/core/hresult.js';
 import type { LibraryItem, Track } from '../../functions/core/types.js';
 import { stagingPrefix } from '../../functions/resources.js';
 import type { FakeStore } from '../../infra/local/fakeStore.js';
 import { acceptableOutcomes, type ChaosPlan, type PlannedTrack } from './plan.js';
 
-/** A track is settled when nothing more will happen to it: the store has been told (or declined it). */
+/** A track is settled when nothing more will happen to it (functions/core/completionOwed.ts); an unrecorded one is not. */
 export function isSettled(t: Track | undefined): boolean {
-  if (!t) return false;
-  if (t.state === 'completed' || t.state === 'declined') return true;
-  return (t.state === 'failed' || t.state === 'cancelled') && t.notifiedAt !== undefined;
+  return t !== undefined && isTrackSettled(t);
 }
 
 export interface AuditInput {
@@ -54,6 +53,8 @@ export interface Audit {
   readonly sessionEventProblems: string[];
   readonly callbacks: { readonly tracksTold: number; readonly deliveries: number; readonly repeatedDeliveries: number; readonly refusedAttempts: number };
   readonly stagingLeftovers: number;
+  /** Per store: seconds from a track's DownloadTrack to the store being told (told tracks only). */
+  readonly completionSeconds: Map<string, { readonly tracks: number; readonly p50: number; readonly p95: number; readonly max: number }>;
 }
 
 const trackRef = (t: { session: number; serviceTrackId: number }) => `session ${t.session} track ${t.serviceTrackId}`;
@@ -73,10 +74,10 @@ export async function audit(input: AuditInput): Promise<Audit> {
   for (const p of plan.tracks) {
     const t = trackOf(p);
     if (!isSettled(t)) {
-      lost.push(`${trackRef(p)}: ${t ? `${t.state}${t.notifiedAt ? '' : ', store not told'}` : 'never recorded'}`);
+      lost.push(`${trackRef(p)}: ${t ? `${t.state}${isCompletionOwed(t) ? ', store not told' : ''}` : 'never recorded'}`);
       continue;
     }
-    const hr = (t!.hrResult ?? (t!.state === 'declined' ? t!.hrDownload : HR.S_OK)) as HResult;
+    const hr = t!.hrResult ?? (t!.state === 'declined' ? t!.hrDownload : HR.S_OK);
     const label = `${t!.state} ${hresultName(hr)} (${formatHResult(hr)})`;
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     const got = `${t!.state} ${formatHResult(hr)}`;
@@ -96,7 +97,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
     byTrack.set(owner, [...(byTrack.get(owner) ?? []), key]);
     const t = tracks.get(`${m['trackdrop-cookie']}#${m['trackdrop-track']}`);
     if (!t || t.state !== 'completed' || t.item?.key !== key) orphanObjects.push(`${key} (${t ? `track ${t.serviceTrackId} ${t.state}${t.item ? ` at ${t.item.key}` : ''}` : `store ${m['trackdrop-store']} track ${m['trackdrop-track']}: unknown`})`);
-    bodies.set(key, await sha256Of(clients.s3, names.bucket, key));
+    bodies.set(key, (await sha256Of(clients.s3, names.bucket, key)).sha256);
   }
   const duplicateObjects = [...byTrack.entries()].filter(([, keys]) => keys.length > 1).map(([owner, keys]) => `track ${owner.split('#')[2]}: ${keys.join(' | ')}`);
 
@@ -163,7 +164,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
       continue;
     }
     tracksTold += 1;
-    const hr = formatHResult((t.hrResult ?? HR.S_OK) as HResult);
+    const hr = formatHResult(t.hrResult ?? HR.S_OK);
     for (const e of events) {
       if (!e.verified) callbackProblems.push(`${trackRef(p)}: a delivery failed signature verification`);
       if (e.body.hrResult !== hr) callbackProblems.push(`${trackRef(p)}: told ${String(e.body.hrResult)}, the track says ${hr}`);
@@ -176,6 +177,25 @@ export async function audit(input: AuditInput): Promise<Audit> {
     if (ids.size !== 1) sessionEventProblems.push(`session ${i}: ${ids.size} distinct Download event ids`);
   });
   const distinct = new Set(completes.map((e) => e.eventId)).size;
+
+  // How long each store waited: DownloadTrack accepted → its DownloadTrackComplete received.
+  const firstTold = new Map<string, number>();
+  for (const e of completes) {
+    const k = `${String(e.body.cookie)}#${String(e.body.serviceTrackId)}`;
+    firstTold.set(k, Math.min(firstTold.get(k) ?? Infinity, e.receivedAt));
+  }
+  const waits = new Map<string, number[]>();
+  for (const t of tracks.values()) {
+    const told = firstTold.get(`${t.cookie}#${t.serviceTrackId}`);
+    if (told !== undefined) waits.set(t.storeId, [...(waits.get(t.storeId) ?? []), (told - Date.parse(t.createdAt)) / 1000]);
+  }
+  const completionSeconds = new Map(
+    [...waits.entries()].map(([storeId, w]) => {
+      const sorted = w.sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+      return [storeId, { tracks: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted.at(-1)! }] as const;
+    }),
+  );
 
   return {
     outcomes,
@@ -196,6 +216,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
       refusedAttempts: store.attempts.filter((a) => a.status < 200 || a.status >= 300).length,
     },
     stagingLeftovers: (await listKeys(clients.s3, names.bucket, stagingPrefix)).length,
+    completionSeconds,
   };
 }
 
@@ -207,20 +228,4 @@ export function hresultName(hr: HResult): string {
   if (known) return known;
   if (hr >>> 16 === 0x8019) return `HTTP_E_STATUS_${hr & 0xffff}`;
   return formatHResult(hr);
-}
-
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys;
-}
-
-async function sha256Of(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return createHash('sha256').update(await out.Body!.transformToByteArray()).digest('hex');
 }

@@ -9,9 +9,9 @@ import { startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { audit, type Audit } from './audit.js';
 import { AwsFaults, OriginFaults, storeOutage, type AwsFaultRule } from './faults.js';
-import { makePlan, type ChaosPlan } from './plan.js';
+import { hostileKinds, makePlan, type ChaosPlan } from './plan.js';
 import { prng, randomSeed } from './prng.js';
-import { redriveDlq } from './redrive.js';
+import { redriveDlq } from '../../functions/service/admin/redriveDlq.js';
 import { waitUntilQuiet, waitUntilSettled } from './settle.js';
 import { ChaosStore, sessionsOf } from './storeSide.js';
 import { mustBeZero, tallyRows, type FaultCounts, type TallyRow } from './tally.js';
@@ -74,6 +74,8 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
   const settings = chaosSettings();
   const stack = await startLocalStack({ settings, leaseSeconds: 2, logLevel: 'SILENT' });
   const store = await startFakeStore();
+  // A slow-drip origin sends a byte every half second: far under the minimum rate.
+  store.dripIntervalMs = 500;
   const auditor = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
   const awsFaults = new AwsFaults(rng.next).attach(stack.functionClients);
   const originFaults = new OriginFaults(store);
@@ -171,6 +173,7 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       const c = await redriveDlq(auditor.sqs, q.completions.dlqUrl, q.completions.url);
       redriven.downloads += d.moved;
       redriven.completions += c.moved;
+      for (const f of [...d.failed, ...c.failed]) log(`${elapsed()} kept in a DLQ (its send failed): ${f}`);
       if (d.moved + c.moved === 0) break;
       log(`${elapsed()} redrove ${d.moved} download and ${c.moved} completion message(s) from the DLQs`);
       await waitUntilSettled({ stack, clients: auditor, sessions, until: Date.now() + deadline, onProgress });
@@ -188,6 +191,7 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       origin500: originFaults.injected.status500,
       originTruncate: originFaults.injected.truncate,
       originStall: originFaults.injected.stall,
+      hostile: Object.fromEntries(hostileKinds.map((k) => [k, plan.tracks.filter((t) => t.hostile === k).length])) as FaultCounts['hostile'],
       wrongChecksum: plan.tracks.filter((t) => t.wrongChecksum && t.licensed && !t.declinedWith).length,
       missingLicense: plan.tracks.filter((t) => !t.licensed && !t.declinedWith).length,
       declined: plan.tracks.filter((t) => t.declinedWith).length,

@@ -31,7 +31,8 @@ function trackdrop(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promis
     execFile(
       process.execPath,
       ['bin/trackdrop.mjs', ...args],
-      { cwd: repoRoot, env: { ...process.env, TRACKDROP_DEBUG: '', ...env }, timeout: 20_000 },
+      // A guard against a hung CLI, not a speed check: generous, since eleven start at once.
+      { cwd: repoRoot, env: { ...process.env, TRACKDROP_DEBUG: '', ...env }, timeout: 90_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr });

@@ -8,7 +8,7 @@ import type { CfnTemplate } from '../../infra/local/asDeployed/template.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
-import { objectsUnder } from '../support/bucketObjects.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { queueDepth } from '../support/receiveEvent.js';
 import { asDeployedTarget, synthForTests } from './asDeployedTarget.js';
 
@@ -98,4 +98,42 @@ test('a route key API Gateway would refuse stops the stack from starting', async
     assert.match(err.message, /\{cookie\}:batch/);
     return true;
   });
+});
+
+test("a JWT route is checked by its authorizer before the function runs, with the template's audience and scopes", async () => {
+  const template = structuredClone(synth.assembly.template) as CfnTemplate;
+  const [routeId, route] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Route')!;
+  // The template's own route, put behind a JWT authorizer as the listener routes are.
+  template.Resources.ProbeAuthorizer = {
+    Type: 'AWS::ApiGatewayV2::Authorizer',
+    Properties: { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'], JwtConfiguration: { Issuer: 'https://issuer.example', Audience: ['listener-app'] } },
+  };
+  template.Resources[`${routeId}Jwt`] = {
+    Type: 'AWS::ApiGatewayV2::Route',
+    Properties: { ...route.Properties, RouteKey: 'GET /v1/me/probe', AuthorizationType: 'JWT', AuthorizerId: { Ref: 'ProbeAuthorizer' }, AuthorizationScopes: ['library.read'] },
+  };
+  const seen: { issuer?: string | undefined; audience?: readonly string[]; header?: string | undefined; scopes?: readonly string[] }[] = [];
+  const stack = await startAsDeployedStack({
+    assembly: withTemplate(synth.assembly, template),
+    jwtVerifier: (spec) => async (header, scopes) => {
+      seen.push({ issuer: spec.issuer, audience: spec.audience, header, scopes });
+      return header === 'Bearer good' ? { ok: true, jwt: { claims: { sub: 'u1' }, scopes: ['library.read'] } } : { ok: false, status: 401, body: { message: 'Unauthorized' } };
+    },
+  });
+  try {
+    const refused = await fetch(`${stack.api.url}/v1/me/probe`);
+    assert.equal(refused.status, 401);
+    assert.deepEqual(await refused.json(), { message: 'Unauthorized' });
+    const api = [...stack.functions.values()].find((f) => f.logicalId.startsWith('FunctionsApi'))!;
+    assert.equal(api.runner.stats.invocations, 0, 'a refused token never reaches the function');
+    const passed = await fetch(`${stack.api.url}/v1/me/probe`, { headers: { authorization: 'Bearer good' } });
+    assert.notEqual(passed.status, 401);
+    assert.equal(api.runner.stats.invocations, 1);
+    assert.deepEqual(seen[1], { issuer: 'https://issuer.example', audience: ['listener-app'], header: 'Bearer good', scopes: ['library.read'] });
+    // Routes without an authorizer are not checked.
+    await fetch(`${stack.api.url}/v1/downloads`, { method: 'POST', body: '{}' });
+    assert.equal(seen.length, 2);
+  } finally {
+    await stack.stop();
+  }
 });

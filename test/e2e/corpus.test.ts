@@ -3,14 +3,14 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../functions/adapters/aws/s3Client.js';
-import { readObjectFacts } from '../../functions/adapters/tagReader.js';
+import { MAX_COVER_BYTES, readObjectFacts } from '../../functions/adapters/tagReader.js';
 import { localCredentials, localRegion } from '../../infra/local/emulators.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { corpus, corpusBytes } from '../fixtures/audio/corpus.js';
-import { objectsUnder } from '../support/bucketObjects.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
 
 /**
@@ -33,6 +33,20 @@ describe('the corpus end to end', () => {
     await makeSourceBucket(stack.clients.s3, 'corpus-sources', Object.fromEntries(corpus.map((c) => [`catalog/${c.file}`, corpusBytes(c.file)])));
   });
 
+  /** An S3 client of its own that counts the bytes each GET brings back. */
+  function countingS3() {
+    const counter = { client: createS3Client({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints }), fetched: 0 };
+    counter.client.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        counter.fetched += Number((out.output as { ContentLength?: number } | undefined)?.ContentLength ?? 0);
+        return out;
+      },
+      { step: 'initialize', name: 'countBytes' },
+    );
+    return counter;
+  }
+
   after(async () => {
     await stack?.stop();
     await store?.close();
@@ -41,18 +55,9 @@ describe('the corpus end to end', () => {
   test('s3:// tag reads stay ranged: a 4 MiB FLAC with a 300 KB cover costs its header blocks, not the file', async (t) => {
     const { file: big, headerBytes } = flacWithCover(corpusBytes('acdc.flac'), 300_000, 4 * 1024 * 1024);
     await stack.clients.s3.send(new PutObjectCommand({ Bucket: 'corpus-sources', Key: 'big/acdc.flac', Body: big, ContentType: 'audio/flac' }));
-    // A client of its own that counts the bytes each GET brings back.
-    const s3 = createS3Client({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
-    let fetched = 0;
-    s3.middlewareStack.add(
-      (next) => async (args) => {
-        const out = await next(args);
-        fetched += Number((out.output as { ContentLength?: number } | undefined)?.ContentLength ?? 0);
-        return out;
-      },
-      { step: 'initialize', name: 'countBytes' },
-    );
-    const facts = await readObjectFacts(s3, 'corpus-sources', 'big/acdc.flac');
+    const s3 = countingS3();
+    const facts = await readObjectFacts(s3.client, 'corpus-sources', 'big/acdc.flac');
+    const fetched = s3.fetched;
     assert.equal(facts.tags.title, 'Shoot to Thrill');
     assert.equal(facts.cover?.data.length, 300_000);
     assert.equal(facts.size, big.length);
@@ -60,6 +65,19 @@ describe('the corpus end to end', () => {
     // The header blocks, the 128-byte tail (ID3v1's place) and the reads' rounding up to 64 KiB
     // (the first read, and the one for the header after the picture): never the audio.
     assert.ok(fetched <= headerBytes + 128 + 2 * (64 * 1024 + 1), `${fetched} bytes fetched of ${big.length}, header ${headerBytes}`);
+  });
+
+  test('a cover over 2 MiB is not kept for the album folder, and one far over it is not even fetched; the tags still are', async () => {
+    const s3 = countingS3();
+    for (const [name, pictureBytes] of [['over', MAX_COVER_BYTES + 1], ['far-over', 3 * MAX_COVER_BYTES]] as const) {
+      const { file, headerBytes } = flacWithCover(corpusBytes('acdc.flac'), pictureBytes, 0);
+      await stack.clients.s3.send(new PutObjectCommand({ Bucket: 'corpus-sources', Key: `big/${name}.flac`, Body: file }));
+      s3.fetched = 0;
+      const facts = await readObjectFacts(s3.client, 'corpus-sources', `big/${name}.flac`);
+      assert.equal(facts.tags.title, 'Shoot to Thrill', name);
+      assert.equal(facts.cover, undefined, name);
+      if (name === 'far-over') assert.ok(s3.fetched < headerBytes - pictureBytes + 4 * 64 * 1024, `${s3.fetched} bytes fetched`);
+    }
   });
 
   for (const kind of ['https', 's3'] as const) {
@@ -150,7 +168,7 @@ function flacWithCover(flac: Buffer, pictureBytes: number, totalBytes: number): 
     blocks.push(header, data);
   }
   const frames = flac.subarray(pos);
-  const repeats = Math.ceil(totalBytes / frames.length);
+  const repeats = Math.max(1, Math.ceil(totalBytes / frames.length));
   const header = Buffer.concat([flac.subarray(0, 4), ...blocks]);
   return { file: Buffer.concat([header, ...Array.from({ length: repeats }, () => frames)]), headerBytes: header.length };
 }

@@ -9,7 +9,7 @@ import { freePort, localCredentials, localRegion } from '../../infra/local/emula
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
 import { readSandboxState, type SandboxState } from '../../sandbox/sandboxState.js';
-import { objectsUnder } from '../support/bucketObjects.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'trackdrop-sandbox-'));
 const children: ChildProcess[] = [];
@@ -45,6 +45,15 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
   const creds = first.state.demoStore!;
   assert.ok(first.output().includes(creds.apiKey), 'the demo store key is printed');
   const client = new StoreClient(first.state.apiUrl, creds.apiKey);
+
+  // A second `npm start` on the folder in use says so and exits, before it touches the data.
+  const busy = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', String(await freePort()), '--store-port', String(await freePort()), '--data-dir', dataDir], {
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(busy.status, 1, busy.stderr);
+  assert.match(busy.stderr, new RegExp(`in use by another sandbox \\(pid ${first.child.pid}\\)`));
 
   const catalog = demoCatalog();
   const user = 'restart-user';

@@ -28,10 +28,11 @@ const fns = [
   ['api', functions.api, defaultSettings.functions.api],
   ['worker', functions.worker, defaultSettings.functions.worker],
   ['completion', functions.completion, defaultSettings.functions.completion],
+  ['listener', functions.listener, defaultSettings.functions.listener],
 ] as const;
 
-test('three functions on the newest Node.js runtime, arm64, traced, sized from settings', () => {
-  template.resourceCountIs('AWS::Lambda::Function', 3);
+test('four functions on the newest Node.js runtime, arm64, traced, sized from settings', () => {
+  template.resourceCountIs('AWS::Lambda::Function', 4);
   for (const [name, fn, settings] of fns) {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.absent(),
@@ -61,9 +62,11 @@ test('each function is given exactly the variables its builder reads, naming onl
   const downloadsQueue = { [queueShapes.downloads.env]: { Ref: id.downloadsQueue } };
   const completionsQueue = { [queueShapes.completions.env]: { Ref: id.completionsQueue } };
   const expected = {
-    api: { ...always, ...stores, ...downloads, ...licenses, ...library, ...downloadsQueue, ...completionsQueue },
+    // The api learns the media bucket's name (to refuse it as a track source), with no grant on it.
+    api: { ...always, ...stores, ...downloads, ...licenses, ...library, ...downloadsQueue, ...completionsQueue, [bucket.env]: { Ref: id.media } },
     worker: { ...always, ...stores, ...downloads, ...licenses, ...library, ...completionsQueue, [bucket.env]: { Ref: id.media } },
     completion: { ...always, ...stores, ...downloads, ...library, ...completionsQueue, [secretsKeyEnv]: { Ref: id.key } },
+    listener: { ...always, ...downloads, ...library, [bucket.env]: { Ref: id.media } },
   };
   const resources = template.findResources('AWS::Lambda::Function');
   for (const [name, fn] of fns) {
@@ -75,8 +78,8 @@ test('each function is given exactly the variables its builder reads, naming onl
 
 test('a function given a variable it does not read fails the synth', () => {
   const s = new TrackdropStack(new App({ context: testContext() }), 'TrackdropExtraEnv', {});
-  s.functions.api.addEnvironment(bucket.env, 'not-for-the-api');
-  assert.throws(() => Template.fromStack(s), /api function is given TRACKDROP_MEDIA_BUCKET, which it does not read/);
+  s.functions.api.addEnvironment(secretsKeyEnv, 'not-for-the-api');
+  assert.throws(() => Template.fromStack(s), new RegExp(`api function is given ${secretsKeyEnv}, which it does not read`));
 });
 
 test('the signing-secrets key rotates', () => {
@@ -146,6 +149,19 @@ test('completion: library rows and session states, reads stores, decrypts secret
   assert.ok(allows(g, 'sqs:ChangeMessageVisibility', id.completionsQueue));
   assert.ok(allows(g, 'sqs:DeleteMessage', id.completionsQueue));
   assert.ok(!g.some((x) => x.action.startsWith('s3:')), 'completion has no bucket access');
+});
+
+test('listener: reads library rows and sessions, GetObject under users/ only, nothing else', () => {
+  const g = grantsOf(template, functions.listener);
+  assert.ok(allows(g, 'dynamodb:Query', id.library) && allows(g, 'dynamodb:GetItem', id.library));
+  assert.ok(allows(g, 'dynamodb:Query', id.downloads) && allows(g, 'dynamodb:GetItem', id.downloads));
+  const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  assert.ok(!g.some((x) => writes.includes(x.action)), 'listener writes no table');
+  assert.ok(!g.some((x) => x.resource.includes(id.stores) || x.resource.includes(id.licenses)), 'listener reads no stores or licenses');
+  const s3 = g.filter((x) => x.action.startsWith('s3:'));
+  assert.deepEqual([...new Set(s3.map((x) => x.action))], ['s3:GetObject']);
+  assert.ok(s3.every((x) => x.resource.includes(id.media) && x.resource.includes('/users/*')), 'GetObject only under users/');
+  assert.ok(!g.some((x) => x.action.startsWith('sqs:') || x.action.startsWith('kms:')), 'listener has no queue or key access');
 });
 
 test('function logs go to their own log groups with a retention', () => {

@@ -8,7 +8,7 @@ import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
-import { objectsUnder } from '../support/bucketObjects.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { ack, receiveEvent } from '../support/receiveEvent.js';
 import { deferred, holdRequests } from '../support/holdRequests.js';
 import { releaseForRedelivery, runCompletions, waitFor } from '../support/redelivery.js';

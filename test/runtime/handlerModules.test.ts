@@ -5,6 +5,7 @@ import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { localContext } from '../../infra/local/lambdaContext.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { toSqsRecord } from '../../infra/local/sqsRecord.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import { apiRequest } from '../support/apiRequest.js';
 import { ack, receiveCount, receiveEvent } from '../support/receiveEvent.js';
@@ -20,7 +21,8 @@ let store: FakeStore;
 let apiKey: string;
 const lines: Record<string, unknown>[] = [];
 const saved = { ...process.env };
-const write = process.stdout.write.bind(process.stdout);
+const streams = [process.stdout, process.stderr] as const;
+const writes = streams.map((s) => s.write);
 
 before(async () => {
   stack = await startLocalStack({ pollers: false });
@@ -29,17 +31,20 @@ before(async () => {
   store.secret = reg.signingSecret;
   apiKey = reg.apiKey;
   Object.assign(process.env, stack.env, { POWERTOOLS_LOG_LEVEL: 'INFO' });
-  // The functions' JSON log lines, to check what each carries.
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    for (const line of String(chunk).split('\n')) {
-      if (line.startsWith('{')) lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
-    return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  // The functions' JSON log lines (errors go to stderr), to check what each carries.
+  streams.forEach((stream, i) => {
+    const write = writes[i]!.bind(stream);
+    stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      for (const line of String(chunk).split('\n')) {
+        if (line.startsWith('{"level"')) lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      return write(chunk, ...rest);
+    }) as typeof stream.write;
+  });
 });
 
 after(async () => {
-  process.stdout.write = write;
+  streams.forEach((stream, i) => (stream.write = writes[i]!));
   for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
   await stack?.stop();
   await store?.close();
@@ -92,4 +97,28 @@ test('a handler module without its resource names fails at import, naming the va
   delete env.TRACKDROP_MEDIA_BUCKET;
   assert.throws(() => readFunctionEnv(env, 'worker'), /TRACKDROP_MEDIA_BUCKET/);
   assert.doesNotThrow(() => readFunctionEnv(env, 'api'), 'the api does not read the bucket');
+});
+
+test('both queue consumers log a poison message the same way, with its reason, and hand it back to the queue', async () => {
+  const worker = (await import('../../functions/handlers/worker.js')) as QueueModule;
+  const completion = (await import('../../functions/handlers/completion.js')) as QueueModule;
+  const poison = (body: string, id: string): SQSEvent => ({
+    Records: [toSqsRecord({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: body, Attributes: { ApproximateReceiveCount: '2' } }, 'arn:aws:sqs:us-east-1:000000000000:q')],
+  });
+  const cases = [
+    { queue: 'downloads', handler: worker.handler, fn: 'trackdrop-worker', body: '{"cookie":"c"', reason: /not JSON/ },
+    { queue: 'completions', handler: completion.handler, fn: 'trackdrop-completion', body: '{"kind":"track","cookie":""}', reason: /cookie|serviceTrackId/ },
+  ] as const;
+  for (const c of cases) {
+    const id = `poison-${c.queue}`;
+    const context = localContext(c.fn, stack.settings.functions.worker);
+    const res = await c.handler(poison(c.body, id), context);
+    assert.deepEqual(res.batchItemFailures, [{ itemIdentifier: id }], `${c.queue}: back to the queue, toward the DLQ`);
+    const line = lines.find((l) => l.message === 'poison message' && l.messageId === id);
+    assert.ok(line, `${c.queue}: logged`);
+    assert.equal(line.queue, c.queue);
+    assert.equal(line.receiveCount, 2);
+    assert.match(String(line.reason), c.reason);
+    assert.equal(line.function_request_id, context.awsRequestId);
+  }
 });

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
 import { completionDepsFromEnv } from '../../functions/runtime/completionDepsFromEnv.js';
 import { functionEnv, runtimeEnv, telemetryEnv, type FunctionName } from '../../functions/runtime/functionEnv.js';
+import { listenerDepsFromEnv } from '../../functions/runtime/listenerDepsFromEnv.js';
 import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js';
 import { localSecretsKeyEnv } from '../../functions/resources.js';
 
@@ -14,6 +15,7 @@ const builders: Record<FunctionName, (env: NodeJS.ProcessEnv) => unknown> = {
   api: apiDepsFromEnv,
   worker: workerDepsFromEnv,
   completion: completionDepsFromEnv,
+  listener: listenerDepsFromEnv,
 };
 
 function recordingEnv(values: Record<string, string>): { env: NodeJS.ProcessEnv; read: Set<string> } {

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import '../../core/schemas.js'; // English error messages
+import { storeIdSchema } from '../../core/schemas.js';
 import { hashApiKey, newApiKey } from '../../core/apiKey.js';
 import { normalizeOrigin } from '../../core/sourceUrl.js';
 import { newSecret } from '../../core/signature.js';
 import type { StoresRepo } from '../../adapters/storesRepo.js';
 
 export const registerStoreSchema = z.strictObject({
-  storeId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'store id: 2-63 of a-z 0-9 -, starting with a letter or digit')),
+  storeId: storeIdSchema,
   name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   callbackUrl: z.url({ protocol: /^https?$/, error: 'callback URL must be an http(s) URL' }),
   allowOrigins: z
@@ -32,9 +32,22 @@ export class StoreExistsError extends Error {
   override readonly name = 'StoreExistsError';
 }
 
+/** An allowlist that names a bucket of trackdrop's own: it holds every user's files. */
+export class OwnBucketError extends Error {
+  override readonly name = 'OwnBucketError';
+}
+
+export interface RegisterStoreOptions {
+  /** Buckets the stack owns (the media bucket first): no store may allowlist them. */
+  readonly ownBuckets?: readonly string[];
+}
+
 /** The operator's `store add`: a store id, an API key and a signing secret. */
-export async function registerStore(stores: StoresRepo, raw: RegisterStoreInput): Promise<RegisteredStore> {
+export async function registerStore(stores: StoresRepo, raw: RegisterStoreInput, opts: RegisterStoreOptions = {}): Promise<RegisteredStore> {
   const input = registerStoreSchema.parse(raw);
+  const own = new Set((opts.ownBuckets ?? []).map((b) => `s3://${b}`));
+  const refused = input.allowOrigins.map((o) => normalizeOrigin(o)!).filter((o) => own.has(o));
+  if (refused.length > 0) throw new OwnBucketError(`${refused.join(', ')} is trackdrop's own bucket, which holds every user's files: no store may read from it`);
   const apiKey = newApiKey();
   const signingSecret = newSecret('whsec_');
   const created = await stores.create(

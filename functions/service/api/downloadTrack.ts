@@ -19,10 +19,14 @@ export function checkTrack(deps: ApiDeps, store: Store, raw: unknown): DownloadT
   if (Buffer.byteLength(input.downloadParams, 'utf8') > max) {
     throw new ApiError(413, 'download_params_too_large', `downloadParams is over ${max} bytes`, HR.E_INVALIDARG);
   }
-  if (succeeded(input.hrDownload as never)) {
+  if (succeeded(input.hrDownload)) {
     if (!input.trackUrl) throw new ApiError(400, 'invalid_request', 'trackUrl: required when hrDownload is a success code', HR.E_INVALIDARG);
     const source = parseSource(input.trackUrl);
     if (!source) throw new ApiError(400, 'invalid_track_url', 'trackUrl must be an https://, http:// or s3:// URL', HR.E_INVALIDARG);
+    // The media bucket holds every user's files: refused even if an old record allowlists it.
+    if (source.kind === 's3' && deps.ownBuckets.includes(source.bucket)) {
+      throw new ApiError(403, 'origin_not_allowed', "trackdrop's own bucket cannot be a track source", HR.E_ACCESSDENIED);
+    }
     if (!isOriginAllowed(source, store.allowOrigins)) {
       throw new ApiError(403, 'origin_not_allowed', `${source.origin} is not on this store's allowlist`, HR.E_ACCESSDENIED);
     }
@@ -41,7 +45,7 @@ export async function recordTrack(
   input: DownloadTrackInput,
 ): Promise<{ answer: TrackAnswer; message?: DownloadMessage; created?: 'queued' | 'declined' }> {
   if (session.cancelledAt) throw new ApiError(409, 'session_cancelled', 'this download session was cancelled', HR.E_ABORT);
-  const approved = succeeded(input.hrDownload as never);
+  const approved = succeeded(input.hrDownload);
   const now = new Date().toISOString();
   const track: Track = {
     cookie: session.cookie,
@@ -96,7 +100,7 @@ export async function downloadTrack(deps: ApiDeps, store: Store, session: Sessio
 
 function answerFor(t: Track): TrackAnswer {
   if (t.state === 'declined') {
-    return { status: 200, body: { serviceTrackId: t.serviceTrackId, state: 'declined', hrResult: formatHResult(t.hrDownload as never) } };
+    return { status: 200, body: { serviceTrackId: t.serviceTrackId, state: 'declined', hrResult: formatHResult(t.hrDownload) } };
   }
   return { status: 202, body: { serviceTrackId: t.serviceTrackId, state: 'queued' } };
 }

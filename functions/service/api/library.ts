@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor, libraryCursorSchema } from '../../core/cursor.js';
+import { itemForStore } from '../../core/storeView.js';
 import type { Store } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -9,7 +10,8 @@ const positionOf = (next: string | undefined): number | undefined => (next === u
 export async function listLibrary(deps: ApiDeps, store: Store, userId: string, limit: number, next?: string) {
   const page = await deps.library.list(userId, store.storeId, limit, positionOf(next));
   return {
-    items: page.items.map(({ storeId: _s, userId: _u, ...item }) => item),
+    // The store's view: its own key and an item id, never a name other stores' files shaped.
+    items: page.items.map(({ storeId: _s, userId: _u, ...item }) => itemForStore(userId, store.storeId, item.serviceTrackId, item)),
     ...cursorOf(page.next),
   };
 }

@@ -2,7 +2,8 @@ import { newCookie } from '../../core/apiKey.js';
 import { sha256Hex } from '../../core/signature.js';
 import { ApiError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/cursor.js';
-import { formatHResult, hresult, HR } from '../../core/hresult.js';
+import { formatHResult, HR } from '../../core/hresult.js';
+import { itemIdFor, keyForStore } from '../../core/storeView.js';
 import type { Session, Store } from '../../core/types.js';
 import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import type { ApiDeps } from '../deps.js';
@@ -41,6 +42,9 @@ export async function openSession(deps: ApiDeps, store: Store, input: OpenSessio
     containers: input.containers ?? [],
     createdAt: new Date().toISOString(),
   };
+  // The user's list first: a session is never without it, and a list entry whose session was
+  // never written is skipped by the reader.
+  await deps.downloads.indexForUser(session);
   await deps.downloads.createSession(session);
   await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie }]);
   return session;
@@ -76,8 +80,8 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
     tracks: page.tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,
       state: t.state,
-      ...(t.hrResult !== undefined ? { hrResult: formatHResult(hresult(t.hrResult)) } : {}),
-      ...(t.key ? { key: t.key } : {}),
+      ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult) } : {}),
+      ...(t.item ? { key: keyForStore(session.userId, t.serviceTrackId, t.item), itemId: itemIdFor(session.userId, session.storeId, t.serviceTrackId) } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),
     })),

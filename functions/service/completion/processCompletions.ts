@@ -1,40 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod/mini';
+import { isCompletionOwed } from '../../core/completionOwed.js';
 import { memoize } from '../../core/memoize.js';
+import { completionMessageSchema } from '../../core/queueMessages.js';
+import { parseRecords, poisonError } from '../queueRecords.js';
 import { HR } from '../../core/hresult.js';
-import type { CompletionMessage, LibraryItem, Store, Track } from '../../core/types.js';
+import type { LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
-import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import { StateTally } from '../stateTally.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
-
-const trackSnapshotSchema = z.looseObject({
-  cookie: z.string(),
-  storeId: z.string(),
-  userId: z.string(),
-  serviceTrackId: z.int(),
-  downloadParams: z.string(),
-  state: z.enum(['stored', 'failed', 'cancelled']),
-  updatedAt: z.string(),
-});
-
-const completionSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('track'),
-    cookie: z.string().check(z.minLength(1)),
-    serviceTrackId: z.int().check(z.minimum(0)),
-    track: z.optional(trackSnapshotSchema),
-  }),
-  z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
-  z.object({
-    kind: z.literal('cancel'),
-    cookie: z.string().check(z.minLength(1)),
-    shard: z.int().check(z.minimum(0), z.maximum(TRACK_SHARDS - 1)),
-    after: z.optional(z.int().check(z.minimum(0))),
-  }),
-]);
 
 export class CallbackFailedError extends Error {
   override readonly name = 'CallbackFailedError';
@@ -47,7 +22,7 @@ export class CallbackFailedError extends Error {
  */
 export async function processCompletions(deps: CompletionDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const storeOf = memoize((id: string) => deps.stores.get(id));
-  const messages = new Map(event.Records.map((r) => [r.messageId, parseMessage(r.body)]));
+  const messages = parseRecords(deps.logger, 'completions', event.Records, completionMessageSchema);
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
   await deps.library.putMany([...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : [])));
   const moves = new StateTally();
@@ -56,7 +31,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
     event,
     async (record: SQSRecord) => {
       const msg = messages.get(record.messageId);
-      if (!msg) throw new Error('malformed completion message');
+      if (!msg) throw poisonError('completions');
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
       if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
       const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announceSession(deps, msg.cookie, storeOf);
@@ -71,14 +46,6 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
   await moves.flush(deps.downloads, deps.logger);
   deps.telemetry.flush();
   return response;
-}
-
-function parseMessage(body: string): CompletionMessage | undefined {
-  try {
-    return completionSchema.parse(JSON.parse(body)) as CompletionMessage;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A stored track's library row; none for S_FALSE (the row is there already) or other outcomes. */
@@ -109,7 +76,7 @@ async function completeTrack(
     return true;
   }
   const log = { cookie: track.cookie, userId: track.userId, serviceTrackId: track.serviceTrackId };
-  if (track.state === 'completed' || track.notifiedAt || track.state === 'queued' || track.state === 'declined') return true;
+  if (!isCompletionOwed(track)) return true;
   const store = await storeOf(track.storeId);
   if (!store) {
     deps.logger.error('completion for a store that no longer exists', log);
@@ -138,7 +105,7 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
   if (!session || session.notifiedAt) return true;
   const store = await storeOf(session.storeId);
   if (!store) return true;
-  const payload = downloadPayload(session);
+  const payload = downloadPayload(session, await deps.downloads.containersOf(session));
   const res = await deps.callbacks.send(store.callbackUrl, await deps.stores.signingSecrets(store.storeId), payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
@@ -7,6 +8,7 @@ import { startHttpAdapter, type HttpAdapter } from '../httpAdapter.js';
 import { QueuePoller } from '../queuePoller.js';
 import type { CloudAssembly } from './cloudAssembly.js';
 import { FunctionRunner, type FunctionSpec } from './functionRunner.js';
+import { jwtAuthorizers, refuseAllTokens, type JwtVerifierFactory } from './httpApiAuthorizers.js';
 import { compileRoutes, selectRoute } from './httpApiRoutes.js';
 import { startIamProxy, type Denial, type IamProxy, type ResourcePolicy } from './iam/iamProxy.js';
 import { statements, type PolicyDocument, type Statement } from './iam/policy.js';
@@ -25,6 +27,11 @@ export interface AsDeployedOptions {
   readonly emulatorPorts?: { readonly aws?: number; readonly dynamodb?: number };
   /** Every line the functions log (their CloudWatch Logs); dropped by default. */
   readonly onLog?: (fn: string, line: string) => void;
+  /**
+   * Checks tokens for the template's JWT authorizers (the sandbox's JWT checks, with its local
+   * issuer); without one, JWT routes answer 401 to every request, as no token could be checked.
+   */
+  readonly jwtVerifier?: JwtVerifierFactory;
   /** Called for each refused request, as it happens (they are all kept in `denials` too). */
   readonly onDenied?: (denial: Denial) => void;
 }
@@ -61,7 +68,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
   const { template, stackName } = opts.assembly;
   const pseudo: Pseudo = { region: localRegion, accountId: localAccountId, stackName };
   const emulators = await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
-  const kms = await startKmsStandIn({ region: localRegion, accountId: localAccountId });
+  const kms = await startKmsStandIn({ region: localRegion, accountId: localAccountId, keyFile: opts.dataDir ? join(opts.dataDir, 'kms-stand-in-keys.json') : undefined });
   const clientOpts = { region: localRegion, credentials: localCredentials };
   const admin = {
     ...createClients({}, { ...clientOpts, endpoints: emulators.endpoints }),
@@ -69,7 +76,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
   };
   const started: { stop(): unknown }[] = [];
   try {
-    const { locals, notes } = await provisionFromTemplate(template, pseudo, admin, () => kms.createKey());
+    const { locals, notes } = await provisionFromTemplate(template, pseudo, admin, (name) => kms.createKey(name));
     const resourcePolicies = resourcePoliciesOf(template, locals, pseudo);
     const denials: Denial[] = [];
     const functions = new Map<string, DeployedFunction>();
@@ -122,7 +129,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       await poller.start();
       started.push(poller);
     }
-    const api = await startHttpApi(template, locals, pseudo, byArn, opts.apiPort);
+    const api = await startHttpApi(template, locals, pseudo, byArn, opts.apiPort, opts.jwtVerifier ?? refuseAllTokens);
     started.push({ stop: () => api.close() });
     const outputs = resolvedOutputs(template, locals, pseudo);
     return {
@@ -289,11 +296,23 @@ function eventSources(template: CfnTemplate, locals: ReadonlyMap<string, LocalVa
 }
 
 /** The template's HTTP API: its routes, their Lambda proxy integrations (payload 2.0), on one local port. */
-async function startHttpApi(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo, byArn: ReadonlyMap<string, DeployedFunction>, port: number | undefined): Promise<HttpAdapter> {
+async function startHttpApi(
+  template: CfnTemplate,
+  locals: ReadonlyMap<string, LocalValue>,
+  pseudo: Pseudo,
+  byArn: ReadonlyMap<string, DeployedFunction>,
+  port: number | undefined,
+  jwtVerifier: JwtVerifierFactory,
+): Promise<HttpAdapter> {
+  const authorizers = new Map([...jwtAuthorizers(template, locals, pseudo)].map(([id, spec]) => [id, { spec, verify: jwtVerifier(spec) }]));
   const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([id, r]) => {
     const p = props(r);
     const auth = String(p.AuthorizationType ?? 'NONE');
-    if (auth !== 'NONE') throw new TemplateError(`${id}: authorization type ${auth} is not run locally yet`);
+    if (auth !== 'NONE' && auth !== 'JWT') throw new TemplateError(`${id}: authorization type ${auth} is not run locally (NONE and JWT are)`);
+    const authorizerId = auth === 'JWT' ? (p.AuthorizerId as { Ref?: string } | undefined)?.Ref : undefined;
+    const authorizer = authorizerId ? authorizers.get(authorizerId) : undefined;
+    if (auth === 'JWT' && !authorizer) throw new TemplateError(`${id}: a JWT route needs an authorizer of the template`);
+    const scopes = ((p.AuthorizationScopes as unknown[] | undefined) ?? []).map(String);
     const target = resolveString(p.Target, locals, pseudo);
     const integrationId = target.replace(/^integrations\//, '');
     const integration = template.Resources[integrationId];
@@ -304,15 +323,22 @@ async function startHttpApi(template: CfnTemplate, locals: ReadonlyMap<string, L
     const fnArn = /arn:aws:lambda:[^/]*?function:[^/:]+/.exec(uri)?.[0] ?? uri;
     const fn = byArn.get(fnArn);
     if (!fn) throw new TemplateError(`${integrationId}: ${uri} is not a function of the template`);
-    return { routeKey: String(p.RouteKey), target: fn };
+    return { routeKey: String(p.RouteKey), target: { fn, authorizer, scopes } };
   });
   const compiled = compileRoutes(routes);
   const byKey = new Map(compiled.map((r) => [r.routeKey, r.target]));
   return startHttpAdapter(
     async (event) => {
-      const fn = byKey.get(event.routeKey)!;
+      const { fn, authorizer, scopes } = byKey.get(event.routeKey)!;
+      let invoked: unknown = event;
+      if (authorizer) {
+        // API Gateway checks the token before the function is invoked, and answers for it.
+        const decision = await authorizer.verify(event.headers[authorizer.spec.identityHeader], scopes);
+        if (!decision.ok) return { statusCode: decision.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(decision.body) };
+        invoked = { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: decision.jwt } } };
+      }
       try {
-        return toHttpResult(await fn.runner.invoke(event));
+        return toHttpResult(await fn.runner.invoke(invoked));
       } catch {
         // A function error or timeout: API Gateway answers 500 with its own body.
         return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -13,8 +14,11 @@ import type { AddressInfo } from 'node:net';
  */
 export interface KmsStandIn {
   readonly endpoint: string;
-  /** Creates a key and returns its id (a UUID, like a real key id). */
-  createKey(): string;
+  /**
+   * Creates a key and returns its id (a UUID, like a real key id). With a key file, the key
+   * named `name` (the template's logical id) is the same across restarts.
+   */
+  createKey(name?: string): string;
   stop(): Promise<void>;
 }
 
@@ -36,8 +40,19 @@ class KmsError extends Error {
   }
 }
 
-export async function startKmsStandIn(opts: { region: string; accountId: string }): Promise<KmsStandIn> {
+export interface KmsStandInOptions {
+  readonly region: string;
+  readonly accountId: string;
+  /** Keeps key material here (mode 0600), so a restarted sandbox opens what it sealed before. */
+  readonly keyFile?: string | undefined;
+}
+
+type SavedKeys = Record<string, { readonly id: string; readonly material: string }>;
+
+export async function startKmsStandIn(opts: KmsStandInOptions): Promise<KmsStandIn> {
   const keys = new Map<string, Buffer>();
+  const saved: SavedKeys = opts.keyFile && existsSync(opts.keyFile) ? (JSON.parse(readFileSync(opts.keyFile, 'utf8')) as SavedKeys) : {};
+  for (const k of Object.values(saved)) keys.set(k.id, Buffer.from(k.material, 'base64'));
   const arnOf = (id: string) => `arn:aws:kms:${opts.region}:${opts.accountId}:key/${id}`;
   const keyFor = (keyId: unknown): [string, Buffer] => {
     const id = String(keyId ?? '').replace(/^arn:aws:kms:[^:]*:[^:]*:key\//, '');
@@ -106,9 +121,16 @@ export async function startKmsStandIn(opts: { region: string; accountId: string 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    createKey() {
+    createKey(name) {
+      const known = name ? saved[name] : undefined;
+      if (known) return known.id;
       const id = randomUUID();
-      keys.set(id, randomBytes(32));
+      const material = randomBytes(32);
+      keys.set(id, material);
+      if (name && opts.keyFile) {
+        saved[name] = { id, material: material.toString('base64') };
+        writeFileSync(opts.keyFile, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+      }
       return id;
     },
     stop: () =>

@@ -30,7 +30,7 @@ export async function provisionFromTemplate(
   template: CfnTemplate,
   pseudo: Pseudo,
   clients: AwsClients,
-  createKey: () => string,
+  createKey: (name: string) => string,
 ): Promise<Provisioned> {
   const locals = new Map<string, LocalValue>();
   const notes: ProvisionNotes = { skipped: [] };
@@ -42,7 +42,7 @@ export async function provisionFromTemplate(
     const name = physical(id, 64);
     switch (r.Type) {
       case 'AWS::KMS::Key': {
-        const keyId = createKey();
+        const keyId = createKey(id);
         locals.set(id, { ref: keyId, attrs: { Arn: `arn:aws:kms:${region}:${accountId}:key/${keyId}`, KeyId: keyId } });
         break;
       }
@@ -57,6 +57,13 @@ export async function provisionFromTemplate(
       case 'AWS::ApiGatewayV2::Authorizer':
       case 'AWS::ApiGatewayV2::Stage':
         locals.set(id, { ref: id, attrs: {} });
+        break;
+      // A user pool has no local counterpart; its id lets the template's issuer URL resolve.
+      case 'AWS::Cognito::UserPool':
+        locals.set(id, { ref: `${region}_local${id.slice(0, 8)}`, attrs: { Arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${region}_local${id.slice(0, 8)}` } });
+        break;
+      case 'AWS::Cognito::UserPoolClient':
+        locals.set(id, { ref: `local${id}`.slice(0, 26).toLowerCase(), attrs: {} });
         break;
       case 'AWS::Logs::LogGroup': {
         const group = typeof props(r).LogGroupName === 'string' ? String(props(r).LogGroupName) : `/aws/lambda/${name}`;

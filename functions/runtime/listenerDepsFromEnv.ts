@@ -1,0 +1,33 @@
+import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
+import { createS3Client } from '../adapters/aws/s3Client.js';
+import { DownloadsRepo } from '../adapters/downloadsRepo.js';
+import { FileUrls } from '../adapters/fileUrls.js';
+import { LibraryRepo } from '../adapters/libraryRepo.js';
+import { bucket, tables } from '../resources.js';
+import type { ListenerDeps } from '../service/deps.js';
+import { settingsFromEnv } from '../settings.js';
+import { readFunctionEnv } from './functionEnv.js';
+import { noInstrument, type BuildOptions } from './instrument.js';
+import { loggerFromEnv, telemetryFromEnv } from './observability.js';
+
+/**
+ * The listener function's dependencies, from its environment: two tables it only reads, and
+ * the bucket it signs URLs for. Its S3 client never sends a request; it signs with the role's
+ * credentials, so a URL opens only what the role may read.
+ */
+export function listenerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}): ListenerDeps {
+  const vars = readFunctionEnv(env, 'listener');
+  const instrument = opts.instrument ?? noInstrument;
+  const { ddb, dynamodb } = createDynamoClients(env);
+  instrument(dynamodb);
+  const s3 = instrument(createS3Client(env));
+  const settings = settingsFromEnv(env);
+  return {
+    settings,
+    logger: loggerFromEnv(env, 'listener'),
+    telemetry: telemetryFromEnv(env),
+    downloads: new DownloadsRepo(ddb, vars[tables.downloads.env], settings.retention.finishedSessionDays * 86_400),
+    library: new LibraryRepo(ddb, vars[tables.library.env]),
+    fileUrls: new FileUrls(s3, vars[bucket.env]),
+  };
+}

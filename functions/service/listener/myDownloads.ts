@@ -1,0 +1,40 @@
+import { sha256Hex } from '../../core/signature.js';
+import { ApiError } from '../../core/errors.js';
+import { HR } from '../../core/hresult.js';
+import { countStates } from '../../core/trackState.js';
+import type { ListenerDeps } from '../deps.js';
+
+/**
+ * The user's download sessions, newest first, each with its tracks counted by state. The
+ * cookie stays the store's: the listener gets a stable id derived from it, not the cookie.
+ */
+export async function myDownloads(deps: ListenerDeps, userId: string, limit: number, next?: string) {
+  let page;
+  try {
+    page = await deps.downloads.sessionsOfUser(userId, limit, next);
+  } catch (err) {
+    if (err instanceof RangeError) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
+    throw err;
+  }
+  const unique = [...new Map(page.sessions.map((s) => [s.cookie, s])).values()];
+  const sessions = await Promise.all(
+    unique.map(async (ref) => {
+      const [session, tracks] = await Promise.all([deps.downloads.getSession(ref.cookie), deps.downloads.listTracks(ref.cookie)]);
+      // A list entry whose session was never written (a request that died in between), or one
+      // of another user's (never: the list is per user), is left out.
+      if (!session || session.userId !== userId) return undefined;
+      const counts = countStates(tracks.map((t) => t.state));
+      const pending = counts.queued + counts.stored;
+      return {
+        id: sha256Hex(session.cookie).slice(0, 24),
+        storeId: session.storeId,
+        createdAt: session.createdAt,
+        ...(session.cancelledAt ? { cancelledAt: session.cancelledAt } : {}),
+        inProgress: pending > 0,
+        total: tracks.length,
+        counts,
+      };
+    }),
+  );
+  return { sessions: sessions.filter((s) => s !== undefined), ...(page.next ? { next: page.next } : {}) };
+}

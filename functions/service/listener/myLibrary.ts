@@ -1,0 +1,52 @@
+import { contentDisposition, fileNameOf } from '../../core/contentDisposition.js';
+import { ApiError } from '../../core/errors.js';
+import { HR } from '../../core/hresult.js';
+import { mediaTypeOf } from '../../core/mediaType.js';
+import type { LibraryItem } from '../../core/types.js';
+import type { ListenerDeps } from '../deps.js';
+
+/** A library row as the listener sees it: the file, its tags and where it came from, no store internals. */
+export function listenerItem(row: LibraryItem) {
+  const { userId: _u, cookie: _c, ...item } = row;
+  return { ...item, fileName: fileNameOf(row.key), contentType: mediaTypeOf(row.key, row.contentType) };
+}
+
+/** The user's library across every store, a page at a time. */
+export async function myLibrary(deps: ListenerDeps, userId: string, limit: number, next?: string) {
+  try {
+    const page = await deps.library.listAcrossStores(userId, limit, next);
+    return { items: page.items.map(listenerItem), ...(page.next ? { next: page.next } : {}) };
+  } catch (err) {
+    if (err instanceof RangeError) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
+    throw err;
+  }
+}
+
+/** One item of the user's own library; anyone else's, like a missing one, is unknown. */
+export async function myItem(deps: ListenerDeps, userId: string, storeId: string, serviceTrackId: number): Promise<LibraryItem> {
+  const row = await deps.library.get(userId, storeId, serviceTrackId);
+  if (!row) throw new ApiError(404, 'item_not_found', 'no such item in your library', HR.E_INVALIDARG);
+  return row;
+}
+
+export interface ItemUrlOptions {
+  readonly part: 'audio' | 'cover';
+  readonly disposition: 'inline' | 'attachment';
+}
+
+/**
+ * A short-lived presigned GET URL for the item's file (or its album's cover), which S3 serves
+ * with the item's Content-Type and a Content-Disposition naming the file. The key comes from
+ * the user's own row, so a URL never points outside `users/{userId}/`.
+ */
+export async function myItemUrl(deps: ListenerDeps, userId: string, storeId: string, serviceTrackId: number, opts: ItemUrlOptions) {
+  const row = await myItem(deps, userId, storeId, serviceTrackId);
+  const key = opts.part === 'cover' ? row.coverKey : row.key;
+  if (!key) throw new ApiError(404, 'cover_not_found', 'this item has no cover art', HR.E_INVALIDARG);
+  if (!key.startsWith(`users/${userId}/`)) throw new ApiError(404, 'item_not_found', 'no such item in your library', HR.E_INVALIDARG);
+  const fileName = fileNameOf(key);
+  const contentType = opts.part === 'cover' ? mediaTypeOf(key) : mediaTypeOf(key, row.contentType);
+  const ttl = deps.settings.listener.urlTtlSeconds;
+  const url = await deps.fileUrls.sign({ key, contentType, contentDisposition: contentDisposition(opts.disposition, fileName), expiresInSeconds: ttl });
+  return { url, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), fileName, contentType };
+}

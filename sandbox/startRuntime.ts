@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import type { ResourceNames } from '../functions/adapters/config.js';
+import { LibraryRepo } from '../functions/adapters/libraryRepo.js';
+import { StoresRepo } from '../functions/adapters/storesRepo.js';
+import { KmsSecretBox } from '../functions/adapters/secrets/kmsSecretBox.js';
+import { outputNames } from '../infra/cdk/outputNames.js';
+import { startAsDeployedStack } from '../infra/local/asDeployed/asDeployedStack.js';
+import { synthCloudAssembly } from '../infra/local/asDeployed/cloudAssembly.js';
+import type { DynamoBackend } from '../infra/local/emulators.js';
+import { startLocalStack } from '../infra/local/localStack.js';
+import { loadOrCreateSecretsKey } from './secretsKey.js';
+
+/** What the sandbox needs of whichever stack it runs. */
+export interface SandboxRuntime {
+  readonly apiUrl: string;
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
+  readonly names: ResourceNames;
+  readonly dlqUrls: { readonly downloads: string; readonly completions: string };
+  /** The operator's store registration. */
+  readonly stores: StoresRepo;
+  /** The local issuer of listeners' tokens, in source mode (the locker page signs in with it). */
+  readonly issuerUrl?: string | undefined;
+  /** Whether the user has anything in the library yet (the sandbox fills the demo user's once). */
+  hasLibrary(userId: string): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly dataDir: string;
+  readonly dynamo: DynamoBackend;
+  readonly port: number;
+  /** The functions' log level (POWERTOOLS_LOG_LEVEL in source mode). */
+  readonly logLevel: string;
+  readonly leaseSeconds: number;
+  readonly log: (line: string) => void;
+  readonly issuerPort?: number | undefined;
+  /** Origins the locker page is served from (the API's CORS configuration). */
+  readonly lockerOrigins?: readonly string[] | undefined;
+}
+
+/** Source mode: the handlers' TypeScript, wired in this process. */
+export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRuntime> {
+  const stack = await startLocalStack({
+    dataDir: o.dataDir,
+    dynamo: o.dynamo,
+    apiPort: o.port,
+    logLevel: o.logLevel,
+    leaseSeconds: o.leaseSeconds,
+    secretsKey: loadOrCreateSecretsKey(o.dataDir),
+    ...(o.issuerPort === undefined ? {} : { issuerPort: o.issuerPort }),
+    ...(o.lockerOrigins ? { lockerOrigins: o.lockerOrigins } : {}),
+  });
+  return {
+    apiUrl: stack.api.url,
+    issuerUrl: stack.issuer.url,
+    hasLibrary: async (userId) => (await stack.deps.listener.library.listAcrossStores(userId, 1)).items.length > 0,
+    endpoints: stack.emulators.endpoints,
+    names: stack.provisioned.names,
+    dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
+    stores: stack.stores,
+    stop: () => stack.stop(),
+  };
+}
+
+/** As deployed: `cdk synth` into the data folder, then the synthesized stack (see infra/local/asDeployed). */
+export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<SandboxRuntime> {
+  o.log('synthesizing the stack (cdk synth)…');
+  const assembly = await synthCloudAssembly({ outdir: join(o.dataDir, 'cdk.out') });
+  const stack = await startAsDeployedStack({
+    assembly,
+    dataDir: join(o.dataDir, 'as-deployed'),
+    dynamo: o.dynamo,
+    apiPort: o.port,
+    onDenied: (d) => o.log(`IAM DENIED ${d.function}: ${d.action} on ${d.resource}`),
+    onLog: (fn, line) => {
+      if (/"level":"(WARN|ERROR|CRITICAL)"|ERROR|Task timed out/.test(line)) o.log(`${fn}: ${line}`);
+    },
+  });
+  for (const s of stack.skipped) o.log(`not taken by the emulators: ${s}`);
+  const out = (name: keyof typeof outputNames) => stack.outputs[outputNames[name]] ?? '';
+  return {
+    apiUrl: stack.api.url,
+    endpoints: stack.emulators.endpoints,
+    names: {
+      tables: { stores: out('storesTableName'), downloads: out('downloadsTableName'), licenses: out('licensesTableName'), library: out('libraryTableName') },
+      queueUrls: { downloads: out('downloadsQueueUrl'), completions: out('completionsQueueUrl') },
+      bucket: out('mediaBucketName'),
+    },
+    dlqUrls: { downloads: out('downloadsDlqUrl'), completions: out('completionsDlqUrl') },
+    stores: new StoresRepo(stack.admin.ddb, out('storesTableName'), new KmsSecretBox(stack.admin.kms, out('secretsKeyId'))),
+    hasLibrary: async (userId) => (await new LibraryRepo(stack.admin.ddb, out('libraryTableName')).listAcrossStores(userId, 1)).items.length > 0,
+    async stop() {
+      await stack.stop();
+      if (stack.denials.length) o.log(`${stack.denials.length} request(s) were refused by IAM during this run`);
+    },
+  };
+}

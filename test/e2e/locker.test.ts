@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { librarySk } from '../../functions/adapters/libraryRepo.js';
+import { repoRoot } from '../../infra/cdk/TrackdropFunction.js';
+import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { StoreClient } from '../../infra/local/storeClient.js';
+import { demoCatalog } from '../../sandbox/demoCatalog.js';
+import { startDemoSession } from '../../sandbox/demoSession.js';
+import { startDemoStore, type DemoStore } from '../../sandbox/demoStore.js';
+import { startLockerServer, type LockerServer } from '../../sandbox/lockerServer.js';
+import { tinyJpeg } from '../support/coverArt.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const skip = existsSync(chromiumPath) ? false : `no Chromium at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH)`;
+const outputDir = join(repoRoot, 'test-output');
+const user = 'locker-listener';
+
+let stack: LocalStack;
+let locker: LockerServer;
+let demo: DemoStore;
+let browser: BrowserContext;
+let profile: string;
+
+before(async () => {
+  if (skip) return;
+  locker = await startLockerServer();
+  stack = await startLocalStack({ lockerOrigins: [locker.url] });
+  demo = await startDemoStore(stack.stores, 0, undefined, () => undefined);
+  locker.configure({ apiUrl: stack.api.url, issuerUrl: stack.issuer.url, users: [user] });
+  profile = mkdtempSync(join(tmpdir(), 'trackdrop-chromium-'));
+  // A fresh profile (playwright passes it as --user-data-dir); the flags keep Chromium to
+  // loopback and this run: no updates, sync, QUIC or first-run work.
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+/** Polls `check` until it holds; fails with `what` when the time is up. */
+async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+after(async () => {
+  await browser?.close();
+  await locker?.close();
+  await demo?.server.close();
+  await stack?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('the locker page: sign in, watch a download finish, see the folder and library, play a track', { skip, timeout: 180_000 }, async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+
+  await page.goto(locker.url);
+  await page.getByLabel('User').fill(user);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`Signed in as ${user}`).waitFor();
+
+  // A purchase while the listener watches: its progress bar runs to 100 %.
+  const catalog = demoCatalog();
+  await startDemoSession(new StoreClient(stack.api.url, demo.credentials.apiKey), demo.server.originUrl, user, catalog.length);
+  const session = page.locator('#downloads li').first();
+  await session.waitFor().catch((err: unknown) => { throw new Error(`${String(err)}\n${problems.join('\n')}`); });
+  await eventually(async () => (await session.getAttribute('data-percent')) === '100', 120_000, 'the session reaches 100 %');
+  assert.match((await session.textContent()) ?? '', new RegExp(`${catalog.length}/${catalog.length} · 100 %`));
+
+  // Every title of the purchase, in the Music folder tree and in the library table.
+  const allRows = async () => (await page.locator('#library tbody tr').count()) === catalog.length;
+  await eventually(allRows, 30_000, 'every track in the table');
+  const treeTitles = await Promise.all((await page.locator('#tree li.file').all()).map((li) => li.getAttribute('data-title')));
+  const tableTitles = await page.locator('#library tbody tr td:first-child').allTextContents();
+  for (const t of catalog) {
+    assert.ok(treeTitles.includes(t.tags.title ?? null), `tree shows ${t.tags.title}`);
+    assert.ok(tableTitles.includes(t.tags.title!), `table shows ${t.tags.title}`);
+  }
+
+  // Sorting by title puts the table in title order; again, in reverse.
+  await page.getByRole('button', { name: 'Title', exact: true }).click();
+  const sorted = await page.locator('#library tbody tr td:first-child').allTextContents();
+  assert.deepEqual(sorted, [...sorted].sort((a, b) => a.localeCompare(b)));
+  assert.equal(await page.locator('th:has(button[data-sort="title"])').getAttribute('aria-sort'), 'ascending');
+  await page.locator('button[data-sort="title"]').click();
+  const reversed = await page.locator('#library tbody tr td:first-child').allTextContents();
+  assert.deepEqual(reversed, [...sorted].reverse());
+
+  // Covers: the page shows one for every album whose items have a cover key. Until the worker
+  // stores Folder.jpg itself, the test gives one album its cover as the worker would.
+  const rows = await stack.deps.completion.library.listAcrossStores(user, 100);
+  if (!rows.items.some((i) => i.coverKey)) {
+    const album = rows.items.filter((i) => i.album === catalog[0]!.tags.album);
+    const coverKey = `${album[0]!.key.slice(0, album[0]!.key.lastIndexOf('/'))}/Folder.jpg`;
+    await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.provisioned.names.bucket, Key: coverKey, Body: tinyJpeg, ContentType: 'image/jpeg' }));
+    for (const i of album) {
+      await stack.clients.ddb.send(
+        new UpdateCommand({ TableName: stack.provisioned.names.tables.library, Key: { userId: user, sk: librarySk(i.storeId, i.serviceTrackId) }, UpdateExpression: 'SET coverKey = :c', ExpressionAttributeValues: { ':c': coverKey } }),
+      );
+    }
+    await page.reload();
+    await eventually(allRows, 30_000, 'every track in the table after a reload');
+  }
+  const albumsWithCovers = new Set((await stack.deps.completion.library.listAcrossStores(user, 100)).items.filter((i) => i.coverKey).map((i) => i.album));
+  assert.ok(albumsWithCovers.size > 0);
+  for (const album of albumsWithCovers) {
+    const img = page.getByRole('img', { name: `Cover of ${album}`, exact: true });
+    await eventually(async () => (await img.evaluate((el) => el.complete && el.naturalWidth)) > 0, 30_000, `the cover of ${album} loads`);
+  }
+
+  // Play: the audio element plays the file from its presigned URL, and time moves on.
+  const wav = catalog.find((t) => t.file.endsWith('.wav') && (t.tags.trackNumber ?? 0) > 1) ?? catalog[0]!;
+  await page.getByRole('row', { name: new RegExp(wav.tags.title!) }).getByRole('button', { name: `Play ${wav.tags.title}` }).click();
+  await eventually(async () => (await page.locator('#audio').evaluate((a) => a.currentTime)) > 0.3, 30_000, 'audio time advances');
+  const src = await page.locator('#audio').getAttribute('src');
+  assert.ok(src?.startsWith(stack.emulators.endpoints.s3), 'played from the S3 endpoint, by presigned URL');
+  assert.match(src ?? '', /X-Amz-Signature=/);
+
+  mkdirSync(outputDir, { recursive: true });
+  await page.screenshot({ path: join(outputDir, 'locker.png'), fullPage: true });
+  assert.deepEqual(problems, [], 'no script errors on the page');
+});
