@@ -4,6 +4,7 @@ import { ApiError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/cursor.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { itemIdFor, keyForStore } from '../../core/storeView.js';
+import { countStates } from '../../core/trackState.js';
 import type { Session, Store } from '../../core/types.js';
 import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import type { ApiDeps } from '../deps.js';
@@ -71,12 +72,16 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
   const total = Object.values(counts.counts).reduce((a, b) => a + b, 0);
   const page = await deps.downloads.pageTracks(cookie, limit, from ? { shard: from.s, after: from.a } : undefined, total);
   const cancelledAt = session.cancelledAt ?? counts.cancelledAt;
+  // A session that fits in this one page is counted from its tracks, exactly as before; a
+  // larger one reports its counts item, kept per batch (a batch whose function died before its
+  // count write, or whose write is still on its way, is missing from it for a while).
+  const whole = from === undefined && page.next === undefined;
   return {
     cookie,
     userId: session.userId,
     createdAt: session.createdAt,
     ...(cancelledAt ? { cancelledAt } : {}),
-    counts: counts.counts,
+    counts: whole ? countStates(page.tracks.map((t) => t.state)) : counts.counts,
     tracks: page.tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,
       state: t.state,
