@@ -20,8 +20,9 @@ after(() => {
 });
 
 /** `npm start`, as a newcomer runs it, on free ports; resolves once the walkthrough is printed. */
-async function startSandbox(ports: { api: number; store: number }): Promise<{ child: ChildProcess; state: SandboxState; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', String(ports.api), '--store-port', String(ports.store), '--data-dir', dataDir, '--lease', '3'], {
+async function startSandbox(ports: { api: number; store: number; locker: number; issuer: number }): Promise<{ child: ChildProcess; state: SandboxState; output: () => string }> {
+  const args = ['--port', String(ports.api), '--store-port', String(ports.store), '--locker-port', String(ports.locker), '--issuer-port', String(ports.issuer)];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', ...args, '--data-dir', dataDir, '--lease', '3'], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,7 +40,7 @@ async function startSandbox(ports: { api: number; store: number }): Promise<{ ch
 }
 
 test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file and one library row each', async (t) => {
-  const ports = { api: await freePort(), store: await freePort() };
+  const ports = { api: await freePort(), store: await freePort(), locker: await freePort(), issuer: await freePort() };
   const first = await startSandbox(ports);
   assert.match(first.output(), new RegExp(`API\\s+http://127.0.0.1:${ports.api}`));
   const creds = first.state.demoStore!;
@@ -76,7 +77,11 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
   assert.equal(status.counts.completed, 50, JSON.stringify(status.counts));
 
   const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: second.state.endpoints });
-  const objects = await objectsUnder(clients.s3, second.state.names.bucket, `users/${user}/Music/`);
+  const all = await objectsUnder(clients.s3, second.state.names.bucket, `users/${user}/Music/`);
+  // Beside the tracks, one cover per album whose files carry one (the demo's two MP3 albums).
+  const covers = [...all.keys()].filter((k) => k.endsWith('/Folder.jpg'));
+  assert.equal(covers.length, 2, covers.join(', '));
+  const objects = new Map([...all].filter(([k]) => !k.endsWith('/Folder.jpg')));
   assert.equal(objects.size, 50, 'one object per track, none twice');
   const lib = await client2.library(user, '?limit=1000');
   assert.equal(lib.body.items.length, 50);
