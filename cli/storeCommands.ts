@@ -2,7 +2,7 @@ import { $ZodError } from 'zod/v4/core';
 import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { normalizeOrigin } from '../functions/core/sourceUrl.js';
 import type { Store } from '../functions/core/types.js';
-import { registerStore, StoreExistsError, type RegisterStoreInput } from '../functions/service/admin/registerStore.js';
+import { OwnBucketError, registerStore, StoreExistsError, type RegisterStoreInput } from '../functions/service/admin/registerStore.js';
 import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
 import { table } from '../sandbox/render.js';
 import { CliError, InvalidInputError, jsonHelp, jsonOption, printJson, UsageError, type Command, type CommandInput } from './command.js';
@@ -51,10 +51,11 @@ const add: Command = {
     };
     let reg;
     try {
-      reg = await registerStore(storesRepo(target, { sealing: true }), input);
+      reg = await registerStore(storesRepo(target, { sealing: true }), input, { ownBuckets: [target.names.bucket] });
     } catch (err) {
       // The core class: what both zod and zod/mini schemas throw.
       if (err instanceof $ZodError) throw new InvalidInputError(err.issues.map((i) => describeIssue(i, input)).join('; '));
+      if (err instanceof OwnBucketError) throw new InvalidInputError(err.message);
       if (err instanceof StoreExistsError) throw new CliError(`store ${input.storeId} exists already (in ${target.label}); pick another id, or \`store rotate-secret ${input.storeId}\` for a new signing secret`);
       throw err;
     }

@@ -57,8 +57,23 @@ export interface TrackdropSettings {
     readonly maxTrackBytes: number;
     /** Redirects followed when fetching an HTTPS source. */
     readonly maxRedirects: number;
-    /** Seconds to wait for an origin's response headers, and between body chunks. */
+    /**
+     * Seconds to wait for an origin's response headers; also the window of the body's rate
+     * check: a window with no byte is a stall (retried), one with fewer than
+     * `minOriginBytesPerSecond` × the window is too slow (failed at once).
+     */
     readonly originTimeoutSeconds: number;
+    /** Slowest body an origin may send, in bytes per second, over each `originTimeoutSeconds` window. */
+    readonly minOriginBytesPerSecond: number;
+    /**
+     * Longest one fetch may take, headers to last byte, in seconds. Each fetch also ends
+     * `workerReserveSeconds` before the invocation's own time runs out.
+     */
+    readonly originDeadlineSeconds: number;
+    /** Time the worker keeps back at the end of an invocation to record outcomes. */
+    readonly workerReserveSeconds: number;
+    /** Longest stored value of one text tag (title, artist, album…), in UTF-8 bytes; longer ones are cut. */
+    readonly maxTagBytes: number;
     /** Per-store request rate (steady, per second) and burst. */
     readonly storeRatePerSecond: number;
     readonly storeBurst: number;
@@ -117,6 +132,11 @@ export const defaultSettings: TrackdropSettings = {
     maxTrackBytes: 5 * 1024 * 1024 * 1024,
     maxRedirects: 3,
     originTimeoutSeconds: 30,
+    // 16 KiB/s is a 128 kbit/s stream: a store's CDN sends hundreds of times that.
+    minOriginBytesPerSecond: 16 * 1024,
+    originDeadlineSeconds: 240,
+    workerReserveSeconds: 10,
+    maxTagBytes: 1024,
     storeRatePerSecond: 100,
     storeBurst: 200,
   },

@@ -63,8 +63,9 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'];
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-  const release = lockDataDir(dataDir);
-  process.on('exit', release);
+  // Before anything opens the folder's files: a second sandbox on it says so and stops here.
+  const lock = lockDataDir(dataDir);
+  process.on('exit', () => lock.release());
   const asDeployed = values['as-deployed'];
   // The page's origin first: the API's CORS configuration names it.
   const locker = asDeployed ? undefined : await startLockerServer({ port: lockerPort });
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
-  if (err instanceof DataDirInUseError) console.error(`trackdrop: ${err.message}`);
+  if (err instanceof DataDirInUseError) console.error(`trackdrop: ${err.message}.`);
   else if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
   else console.error('trackdrop: the sandbox could not start:', err);
   process.exit(1);

@@ -1,11 +1,18 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hresult } from '../core/hresult.js';
 import { sourcesOf } from '../core/trackState.js';
-import type { Session, Track, TrackState } from '../core/types.js';
+import type { Container, Session, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 
 const SESSION_SK = 'session';
+const containersSk = (i: number): string => `containers#${String(i).padStart(4, '0')}`;
+/**
+ * A container list up to this size (as JSON) stays in the session item; a longer one (the
+ * documented maximum, 100 containers × 1,000 content ids, is about 1.2 MB) is split over items
+ * of about this size each, far under DynamoDB's 400 KB, so every list the API accepts is stored.
+ */
+const CONTAINERS_ITEM_BYTES = 64 * 1024;
 /** A user's list of sessions lives in its own partition; `#` never appears in a cookie, so it cannot clash with one. */
 const userSessionsPk = (userId: string): string => `user#${userId}`;
 const userSessionSk = (createdAt: string, cookie: string): string => `session#${createdAt}#${cookie}`;
@@ -33,13 +40,24 @@ export class DownloadsRepo {
     private readonly retentionSeconds: number,
   ) {}
 
-  /** Creates the session; false when it exists already (a retried request). */
+  /**
+   * Creates the session; false when it exists already (a retried request). A long container
+   * list is written first, in parts, so a session item never points at parts not there.
+   */
   async createSession(session: Session): Promise<boolean> {
+    const chunks = chunkContainers(session.containers);
+    const expiresAt = this.expiry(session.createdAt);
+    if (chunks.length > 1) {
+      for (const [i, containers] of chunks.entries()) {
+        await this.ddb.send(new PutCommand({ TableName: this.table, Item: { cookie: session.cookie, sk: containersSk(i), containers, expiresAt } }));
+      }
+    }
+    const item = chunks.length > 1 ? { ...session, containers: [], containerChunks: chunks.length } : session;
     try {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...session, sk: SESSION_SK, expiresAt: this.expiry(session.createdAt) },
+          Item: { ...item, sk: SESSION_SK, expiresAt },
           ConditionExpression: 'attribute_not_exists(cookie)',
         }),
       );
@@ -102,9 +120,22 @@ export class DownloadsRepo {
     }
   }
 
+  /** The session; a long container list (`containerChunks`) is not in it: see containersOf. */
   async getSession(cookie: string): Promise<Session | undefined> {
     const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie, sk: SESSION_SK }, ConsistentRead: true }));
     return out.Item ? (strip(out.Item) as unknown as Session) : undefined;
+  }
+
+  /** The session's whole container list, from its parts when it was split. */
+  async containersOf(session: Session): Promise<readonly Container[]> {
+    if (!session.containerChunks) return session.containers;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'cookie = :c AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':c': session.cookie, ':p': 'containers#' },
+      ConsistentRead: true,
+    });
+    return items.sort((a, b) => String(a.sk).localeCompare(String(b.sk))).flatMap((i) => i.containers as Container[]);
   }
 
   /** Records a track once: the existing one comes back when (cookie, serviceTrackId) is known. */
@@ -216,6 +247,22 @@ export class DownloadsRepo {
   private ttlFor(state: TrackState, atIso: string): { expiresAt?: number } {
     return state === 'queued' || state === 'stored' ? {} : { expiresAt: this.expiry(atIso) };
   }
+}
+
+/** Containers in runs of about CONTAINERS_ITEM_BYTES of JSON each; one run when the list is short. */
+function chunkContainers(containers: readonly Container[]): Container[][] {
+  const chunks: Container[][] = [[]];
+  let size = 0;
+  for (const c of containers) {
+    const bytes = Buffer.byteLength(JSON.stringify(c), 'utf8');
+    if (size + bytes > CONTAINERS_ITEM_BYTES && chunks.at(-1)!.length > 0) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)!.push(c);
+    size += bytes;
+  }
+  return chunks;
 }
 
 function strip(item: Record<string, unknown>): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
@@ -59,6 +59,23 @@ export class LibraryRepo {
         requests = out.UnprocessedItems?.[this.table] as typeof requests;
       }
     }
+  }
+
+  /** Rows of many tracks in BatchGetItem calls of 100: the completion function's check before it writes. */
+  async getMany(refs: readonly { userId: string; storeId: string; serviceTrackId: number }[]): Promise<LibraryItem[]> {
+    const keys = [...new Map(refs.map((r) => [`${r.userId}\u0000${librarySk(r.storeId, r.serviceTrackId)}`, { userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) }])).values()];
+    const out: LibraryItem[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: { Keys: Record<string, unknown>[]; ConsistentRead: boolean } | undefined = { Keys: keys.slice(i, i + 100), ConsistentRead: true };
+      for (let attempt = 0; request && request.Keys.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed after 8 retries');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        const res = await this.ddb.send(new BatchGetCommand({ RequestItems: { [this.table]: request } }));
+        out.push(...(res.Responses?.[this.table] ?? []).map(toItem));
+        request = res.UnprocessedKeys?.[this.table] as typeof request;
+      }
+    }
+    return out;
   }
 
   async get(userId: string, storeId: string, serviceTrackId: number): Promise<LibraryItem | undefined> {

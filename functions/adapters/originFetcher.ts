@@ -10,8 +10,16 @@ import { isOriginAllowed, mayConnect, parseSource } from '../core/sourceUrl.js';
 export interface OriginPolicy {
   readonly allowOrigins: readonly string[];
   readonly maxRedirects: number;
+  /** Wait for the headers, and the window of the body's rate check. */
   readonly timeoutMs: number;
   readonly maxBytes: number;
+  /** Slowest body accepted, over each `timeoutMs` window; a window with no byte at all is a stall. */
+  readonly minBytesPerSecond?: number;
+  /**
+   * When the whole fetch, headers to last byte, must be done (epoch ms). `transient` when the
+   * deadline is the invocation's and not the fetch's own: the next attempt has time again.
+   */
+  readonly deadline?: { readonly at: number; readonly transient: boolean };
 }
 
 export interface OriginResponse {
@@ -20,6 +28,8 @@ export interface OriginResponse {
   readonly contentType?: string | undefined;
   /** The URL the bytes came from, after redirects. */
   readonly finalUrl: URL;
+  /** Why the body was stopped (too slow, stalled, past the deadline), once it was. */
+  failure(): TrackFailure | undefined;
 }
 
 const agents = {
@@ -39,7 +49,7 @@ export async function fetchOrigin(start: URL, policy: OriginPolicy): Promise<Ori
     if (source?.kind !== 'http' || !isOriginAllowed(source, policy.allowOrigins)) {
       throw new TrackFailure(HR.E_ACCESSDENIED, `${url.origin} is not on the store's allowlist`);
     }
-    const res = await request(url, policy.timeoutMs);
+    const res = await request(url, policy);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
       res.resume();
@@ -52,32 +62,92 @@ export async function fetchOrigin(start: URL, policy: OriginPolicy): Promise<Ori
       const transient = status >= 500 || status === 429 || status === 408;
       throw new TrackFailure(httpStatusHResult(status), `origin answered HTTP ${status}`, transient);
     }
+    // No Accept-Encoding is sent: a body encoded anyway would be stored as its encoded bytes.
+    const encoding = res.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      res.destroy();
+      throw new TrackFailure(HR.E_UNSUPPORTED_ENCODING, `origin sent Content-Encoding: ${encoding}, which was not asked for`);
+    }
     const length = res.headers['content-length'] ? Number(res.headers['content-length']) : undefined;
     if (length !== undefined && length > policy.maxBytes) {
       res.destroy();
       throw new TrackFailure(HR.E_FILE_TOO_LARGE, `origin announced ${length} bytes, over the ${policy.maxBytes} limit`);
     }
-    return { body: res, contentLength: length, contentType: res.headers['content-type'], finalUrl: url };
+    return { body: res, contentLength: length, contentType: res.headers['content-type'], finalUrl: url, failure: () => failures.get(res) };
   }
 }
 
-function request(url: URL, timeoutMs: number): Promise<http.IncomingMessage> {
+/** Why a response was stopped by its own timers. */
+const failures = new WeakMap<http.IncomingMessage, TrackFailure>();
+
+function request(url: URL, policy: OriginPolicy): Promise<http.IncomingMessage> {
   const lib = url.protocol === 'https:' ? https : http;
+  const timeoutMs = policy.timeoutMs;
+  const deadline = policy.deadline;
+  const tooLate = (): TrackFailure =>
+    new TrackFailure(HR.E_TOO_SLOW, deadline?.transient ? 'the fetch ran out of the time this attempt had' : 'the origin did not send the whole file within the fetch deadline', deadline?.transient ?? false);
   return new Promise((resolve, reject) => {
+    if (deadline && deadline.at <= Date.now()) {
+      reject(tooLate());
+      return;
+    }
     const req = lib.get(url, {
       agent: url.protocol === 'https:' ? agents.https : agents.http,
       lookup: guardedLookup(url.hostname),
       headers: { 'user-agent': 'trackdrop/1', accept: '*/*' },
       timeout: timeoutMs,
     });
+    let stop: ((failure: TrackFailure) => void) | undefined = (failure) => req.destroy(failure);
+    let response: http.IncomingMessage | undefined;
+    const deadlineTimer = deadline ? setTimeout(() => stop?.(tooLate()), deadline.at - Date.now()) : undefined;
     req.on('response', (res) => {
-      // An idle body is a stalled origin: fail it rather than hold the worker.
-      res.setTimeout(timeoutMs, () => res.destroy(new TrackFailure(HR.E_TIMEOUT, `origin body stalled for ${timeoutMs} ms`, true)));
+      response = res;
+      stop = (failure) => {
+        failures.set(res, failure);
+        res.destroy(failure);
+      };
+      const rateTimer = watchRate(res, timeoutMs, policy.minBytesPerSecond ?? 0, (f) => stop?.(f));
+      res.once('close', () => {
+        clearTimeout(deadlineTimer);
+        clearInterval(rateTimer);
+        stop = undefined;
+      });
       resolve(res);
     });
-    req.on('timeout', () => req.destroy(new TrackFailure(HR.E_TIMEOUT, `origin did not answer within ${timeoutMs} ms`, true)));
-    req.on('error', (err) => reject(err instanceof TrackFailure ? err : unreachable(err)));
+    req.on('timeout', () => {
+      // The socket is idle: before the headers, the origin is late; once a body began, the rate
+      // check judges it; once the whole body is in, waiting on trackdrop's own side is no fault.
+      if (!response) req.destroy(new TrackFailure(HR.E_TIMEOUT, `origin did not answer within ${timeoutMs} ms`, true));
+    });
+    req.on('error', (err) => {
+      clearTimeout(deadlineTimer);
+      reject(err instanceof TrackFailure ? err : unreachable(err));
+    });
   });
+}
+
+/**
+ * Checks the body's pace once per window: no byte at all is a stalled origin (retried); fewer
+ * than `minBytesPerSecond` a second is one too slow to wait for (an origin that drips a byte
+ * now and then would otherwise hold a worker for as long as it likes). Counted on the socket,
+ * without touching the stream's flow; a window in which the reader held the body back is not
+ * the origin's fault and is not judged.
+ */
+function watchRate(res: http.IncomingMessage, windowMs: number, minBytesPerSecond: number, fail: (f: TrackFailure) => void): NodeJS.Timeout {
+  const socket = res.socket;
+  let seen = socket.bytesRead;
+  const timer = setInterval(() => {
+    const got = socket.bytesRead - seen;
+    seen = socket.bytesRead;
+    // Done, or held back by trackdrop's own side (the upload is slower than the origin): no judgement.
+    if (res.complete || res.readableLength >= res.readableHighWaterMark) return;
+    if (got === 0) fail(new TrackFailure(HR.E_TIMEOUT, `origin body stalled for ${windowMs} ms`, true));
+    else if (got < (minBytesPerSecond * windowMs) / 1000) {
+      fail(new TrackFailure(HR.E_TOO_SLOW, `origin sent ${got} bytes in ${windowMs} ms, under the minimum of ${minBytesPerSecond} bytes/s`));
+    }
+  }, windowMs);
+  timer.unref();
+  return timer;
 }
 
 function unreachable(err: Error): TrackFailure {

@@ -235,6 +235,11 @@ class S3RangeClient implements IRangeRequestClient {
       this.fetchedBytes += bytes.length;
       return this.response(from, bytes);
     } catch (err) {
+      // A range from 0 that cannot be satisfied: the object is empty (S3 answers 416 InvalidRange).
+      if (from === 0 && err instanceof Error && err.name === 'InvalidRange') {
+        this.size = 0;
+        return this.response(0, new Uint8Array());
+      }
       const missing = err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound');
       const failure = missing ? new SourceNotFoundError(`s3://${this.bucket}/${this.key} does not exist`) : err;
       this.readFailure ??= failure;

@@ -5,17 +5,20 @@
  */
 export type HResult = number & { readonly __brand: 'HResult' };
 
-/** Normalises any accepted form to an unsigned 32-bit value, or undefined when it is none. */
+/**
+ * Normalises an accepted form to an unsigned 32-bit value, or undefined when it is none. Exactly
+ * three forms: an int32 number, an unsigned 32-bit number, or a `"0x…"` string of 1–8 hex digits.
+ * Any other string ("80004005", "-2147467259", " 0x1") is refused: read as decimal, hex without its
+ * `0x` turns a failure code into a success, so no guess is made.
+ */
 export function parseHResult(input: unknown): HResult | undefined {
   if (typeof input === 'number') {
     if (!Number.isInteger(input) || input < -0x8000_0000 || input > 0xffff_ffff) return undefined;
     return (input >>> 0) as HResult;
   }
   if (typeof input === 'string') {
-    const hex = /^0[xX]([0-9a-fA-F]{1,8})$/.exec(input.trim());
+    const hex = /^0[xX]([0-9a-fA-F]{1,8})$/.exec(input);
     if (hex?.[1]) return (Number.parseInt(hex[1], 16) >>> 0) as HResult;
-    const dec = /^-?\d{1,10}$/.exec(input.trim());
-    if (dec) return parseHResult(Number(input.trim()));
   }
   return undefined;
 }
@@ -61,6 +64,14 @@ export const HR = {
   E_ORIGIN_UNREACHABLE: hresult(0x800c_0005),
   /** The origin's body ended early (INET_E_DOWNLOAD_FAILURE). */
   E_DOWNLOAD_FAILURE: hresult(0x800c_0008),
+  /** The file is empty: zero bytes (HRESULT_FROM_WIN32(ERROR_HANDLE_EOF)). */
+  E_EMPTY_FILE: hresult(0x8007_0026),
+  /** The bytes are not a recognisable audio container (HRESULT_FROM_WIN32(ERROR_BAD_FORMAT)). */
+  E_NOT_AUDIO: hresult(0x8007_000b),
+  /** The origin sent a Content-Encoding trackdrop did not ask for (HRESULT_FROM_WIN32(ERROR_UNSUPPORTED_TYPE)). */
+  E_UNSUPPORTED_ENCODING: hresult(0x8007_065e),
+  /** The origin sent too slowly: under the minimum rate, or past the fetch deadline (INET_E_CONNECTION_TIMEOUT). */
+  E_TOO_SLOW: hresult(0x800c_000b),
 } as const;
 
 /** An origin's HTTP error status as HRESULT: HTTP_E_STATUS_* = 0x80190000 + status. */

@@ -82,6 +82,8 @@ export interface TrackKeyInput {
   readonly ext: string;
   /** 1 for the plain name; n ≥ 2 appends ` (n)` when another track already holds the name. */
   readonly attempt?: number;
+  /** The collision suffix itself (see collisionSuffix); wins over `attempt`. */
+  readonly suffix?: string;
 }
 
 export function musicPrefix(userId: string): string {
@@ -111,10 +113,19 @@ export function trackKey(input: TrackKeyInput): string {
   const title = sanitizeSegment(input.tags.title, `Track ${input.serviceTrackId}`);
   const n = input.tags.trackNumber;
   const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${discPrefix(input.tags)}${String(n).padStart(2, '0')} ` : '';
-  const suffix = input.attempt && input.attempt > 1 ? ` (${input.attempt})` : '';
+  const suffix = input.suffix ?? (input.attempt && input.attempt > 1 ? ` (${input.attempt})` : '');
   const ext = /^[a-z0-9]{1,5}$/.test(input.ext) ? input.ext : 'bin';
-  const file = truncateUtf8(`${number}${title}`, MAX_SEGMENT_BYTES).replace(/[. ]+$/u, '') || `Track ${input.serviceTrackId}`;
-  return `${musicPrefix(input.userId)}${artist}/${album}/${file}${suffix}.${ext}`;
+  return `${musicPrefix(input.userId)}${artist}/${album}/${fileSegment(`${number}${title}`, suffix, ext, `Track ${input.serviceTrackId}`)}`;
+}
+
+/**
+ * `{stem}{suffix}.{ext}` within MAX_SEGMENT_BYTES, suffix and extension included: the stem
+ * gives way, never the suffix that makes the name unique.
+ */
+export function fileSegment(stem: string, suffix: string, ext: string, fallback: string): string {
+  const room = MAX_SEGMENT_BYTES - Buffer.byteLength(`${suffix}.${ext}`, 'utf8');
+  const cut = truncateUtf8(stem, room).replace(/[. ]+$/u, '') || truncateUtf8(fallback, room);
+  return `${cut}${suffix}.${ext}`;
 }
 
 /** The album folder's cover beside a track: `Folder.jpg`, or `Folder.png` for a PNG. */

@@ -24,8 +24,8 @@ export const serviceTrackIdParamSchema = z.pipe(
 
 export const hresultSchema = z.pipe(
   z
-    .union([z.number(), z.string()], 'hrDownload must be an int32 or an "0x…" hex HRESULT')
-    .check(z.refine((v) => parseHResult(v) !== undefined, 'hrDownload must be an int32 or an "0x…" hex HRESULT')),
+    .union([z.number(), z.string()], 'hrDownload must be an int32, an unsigned 32-bit number or an "0x…" hex string')
+    .check(z.refine((v) => parseHResult(v) !== undefined, 'hrDownload must be an int32, an unsigned 32-bit number or an "0x…" hex string')),
   z.transform((v): HResult => parseHResult(v)!),
 );
 
@@ -55,7 +55,7 @@ export function sessionBodySchema(maxContainers: number) {
             id: z.union([z.string().check(z.minLength(1), z.maxLength(256)), contentIdSchema]),
             type: z.optional(z.string().check(z.maxLength(64))),
             price: z.optional(z.string().check(z.maxLength(64))),
-            contentIds: z.array(contentIdSchema).check(z.maxLength(1000)),
+            contentIds: z.array(contentIdSchema).check(z.maxLength(1000, 'at most 1000 content ids per container')),
           }),
         )
         .check(z.maxLength(maxContainers, `at most ${maxContainers} containers`)),

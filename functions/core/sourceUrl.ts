@@ -15,6 +15,9 @@ export function parseSource(raw: string): Source | undefined {
   }
   if (url.username || url.password) return undefined;
   if (url.protocol === 's3:') {
+    // Bucket and key, nothing else: a port, a query (`?versionId=`) or a fragment would be
+    // silently ignored, so the URL would not name what it seems to.
+    if (!/^s3:\/\/[^/?#:@]+\/[^?#]+$/i.test(raw)) return undefined;
     let key: string;
     try {
       key = decodeURIComponent(url.pathname.replace(/^\//, ''));
@@ -87,18 +90,44 @@ export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
   if (family === 6) {
-    // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible forms are judged by their IPv4 address.
-    const mapped = /^::(ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[2];
-    if (mapped) return isPublicAddress(mapped);
-    const hexMapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-    if (hexMapped?.[1] && hexMapped[2]) {
-      const hi = Number.parseInt(hexMapped[1], 16);
-      const lo = Number.parseInt(hexMapped[2], 16);
-      return isPublicAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
-    }
-    return !forbidden.check(address, 'ipv6');
+    const words = ipv6Words(address);
+    if (!words) return false;
+    if (forbidden.check(address, 'ipv6')) return false;
+    // Teredo (2001:0::/32) hides its client's IPv4 address: refused.
+    if (words[0] === 0x2001 && words[1] === 0) return false;
+    const embedded = embeddedIPv4(words);
+    return embedded === undefined || isPublicAddress(embedded);
   }
   return !forbidden.check(address, 'ipv4');
+}
+
+/**
+ * The IPv4 address an IPv6 one carries, in the forms that reach it: IPv4-compatible (::a.b.c.d),
+ * IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and 6to4 (2002:aabb:ccdd::/48).
+ */
+function embeddedIPv4(w: readonly number[]): string | undefined {
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  if (w[0] === 0x2002) return v4(w[1]!, w[2]!);
+  const zeros = (from: number, to: number) => w.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && (w[5] === 0 || w[5] === 0xffff)) return v4(w[6]!, w[7]!);
+  if (zeros(0, 4) && w[4] === 0xffff && w[5] === 0) return v4(w[6]!, w[7]!);
+  return undefined;
+}
+
+/** The eight 16-bit words of an IPv6 address (`::` and a trailing dotted quad expanded). */
+function ipv6Words(address: string): number[] | undefined {
+  let text = address.toLowerCase();
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const part = (s: string | undefined) => (s ? s.split(':').map((x) => Number.parseInt(x, 16)) : []);
+  const left = part(head);
+  const right = part(tail);
+  const words = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return words.length === 8 && words.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffff) ? words : undefined;
 }
 
 /**

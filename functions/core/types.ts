@@ -27,7 +27,10 @@ export interface Session {
   readonly storeId: string;
   readonly userId: string;
   readonly transactionType: 'none' | 'download' | 'buy';
+  /** Empty when `containerChunks` is set: a long list is kept apart (DownloadsRepo.containersOf). */
   readonly containers: readonly Container[];
+  /** How many items hold a long container list, when it does not fit in the session's own item. */
+  readonly containerChunks?: number | undefined;
   readonly createdAt: string;
   readonly cancelledAt?: string | undefined;
   /** Set once the store acknowledged the session's `Download` event. */

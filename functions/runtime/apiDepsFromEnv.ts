@@ -4,7 +4,7 @@ import { LicensesRepo } from '../adapters/licensesRepo.js';
 import { QueueSender } from '../adapters/queues.js';
 import { fetchTrackFacts } from '../adapters/trackFacts.js';
 import { RateLimiter } from '../core/rateLimiter.js';
-import { queues, tables } from '../resources.js';
+import { bucket, queues, tables } from '../resources.js';
 import type { ApiDeps } from '../service/deps.js';
 import { commonDeps } from './commonDeps.js';
 import { readFunctionEnv } from './functionEnv.js';
@@ -34,5 +34,6 @@ export function apiDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}):
     downloadsQueue: new QueueSender(sqs, vars[queues.downloads.env]),
     rateLimiter: new RateLimiter(common.settings.limits.storeRatePerSecond, common.settings.limits.storeBurst),
     trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),
+    ownBuckets: [vars[bucket.env]],
   };
 }

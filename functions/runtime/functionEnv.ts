@@ -14,8 +14,9 @@ export const telemetryEnv = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAME
  * checks it at synth), so no function learns of a resource it does not use.
  */
 export const functionEnv = {
-  // Stores only to authenticate (read); sessions, licenses, the library (read) and both queues.
-  api: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.downloads.env, queues.completions.env, settingsEnv],
+  // Stores only to authenticate (read); sessions, licenses, the library (read) and both queues;
+  // the media bucket's name only, to refuse it as a track source (no access to it).
+  api: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.downloads.env, queues.completions.env, bucket.env, settingsEnv],
   worker: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.completions.env, bucket.env, settingsEnv],
   // The KMS key id opens stores' signing secrets; off AWS, a local key stands in (see below).
   completion: [tables.stores.env, tables.downloads.env, tables.library.env, queues.completions.env, settingsEnv, secretsKeyEnv],

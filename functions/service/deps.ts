@@ -37,6 +37,8 @@ export interface ApiDeps extends CommonDeps {
   /** Per-store request limits of this process (one Lambda container, or the sandbox). */
   readonly rateLimiter: RateLimiter;
   readonly trackFacts: (refs: readonly TrackRef[]) => Promise<TrackFacts>;
+  /** Buckets of trackdrop's own (the media bucket): never a track source, whatever an allowlist says. */
+  readonly ownBuckets: readonly string[];
 }
 
 export interface WorkerDeps extends CommonDeps {

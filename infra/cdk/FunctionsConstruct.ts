@@ -78,6 +78,8 @@ export class FunctionsConstruct extends Construct {
     bindTable(this.api, tables.library, tableShapes.library, 'read');
     bindQueue(this.api, queues.downloads, queueShapes.downloads, 'send');
     bindQueue(this.api, queues.completions, queueShapes.completions, 'send');
+    // The media bucket's name, without any grant: DownloadTrack refuses it as a source.
+    this.api.addEnvironment(bucketShape.env, storage.mediaBucket.bucketName);
 
     // worker: checks licenses, claims object keys in the library, copies into the bucket.
     bindTable(this.worker, tables.stores, tableShapes.stores, 'read');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { verifySignature } from '../../functions/core/signature.js';
 
 export interface ReceivedEvent {
@@ -13,8 +14,12 @@ export interface ReceivedEvent {
   readonly receivedAt: number;
 }
 
-/** Lets a test make the origin or the callback endpoint misbehave. */
-export type OriginFault = 'none' | 'status500' | 'truncate' | 'stall';
+/**
+ * Lets a test make the origin or the callback endpoint misbehave: `drip` answers 200 at once,
+ * then sends one byte every `dripIntervalMs`; `gzip` sends the body gzip-compressed with a
+ * `Content-Encoding: gzip` nobody asked for.
+ */
+export type OriginFault = 'none' | 'status500' | 'truncate' | 'stall' | 'drip' | 'gzip';
 
 export interface FakeStore {
   readonly originUrl: string;
@@ -33,6 +38,10 @@ export interface FakeStore {
   readonly redirects: Map<string, string>;
   /** Requests the origin served, by file name. */
   readonly originHits: Map<string, number>;
+  /** The request headers of the last request for each file name. */
+  readonly originRequestHeaders: Map<string, http.IncomingHttpHeaders>;
+  /** Milliseconds between two bytes of a `drip` origin (default 3,000). */
+  dripIntervalMs: number;
   /** Every callback attempt, answered or refused: event id and the status given. */
   readonly attempts: { eventId: string; status: number; at: number }[];
   close(): Promise<void>;
@@ -50,6 +59,8 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
     callbackStatus: 200,
     originFaults: new Map(),
     originHits: new Map(),
+    originRequestHeaders: new Map(),
+    dripIntervalMs: 3000,
     redirects: new Map(),
     attempts: [],
     addFile(name, body, contentType = 'audio/mpeg') {
@@ -63,6 +74,7 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
     if (req.method === 'GET' && url.pathname.startsWith('/tracks/')) {
       const name = decodeURIComponent(url.pathname.slice('/tracks/'.length));
       store.originHits.set(name, (store.originHits.get(name) ?? 0) + 1);
+      store.originRequestHeaders.set(name, req.headers);
       const location = store.redirects.get(name);
       if (location) {
         res.writeHead(302, { location }).end();
@@ -79,6 +91,26 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
         return;
       }
       if (fault === 'stall') return; // never answers
+      if (fault === 'gzip') {
+        const packed = gzipSync(file.body);
+        res.writeHead(200, { 'content-type': file.contentType, 'content-encoding': 'gzip', 'content-length': packed.length }).end(packed);
+        return;
+      }
+      if (fault === 'drip') {
+        res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
+        let at = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed || at >= file.body.length) {
+            clearInterval(timer);
+            if (!res.destroyed) res.end();
+            return;
+          }
+          res.write(file.body.subarray(at, at + 1));
+          at += 1;
+        }, store.dripIntervalMs);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
       if (fault === 'truncate') {
         // Half the body really leaves, then the connection drops.

@@ -69,5 +69,5 @@ export interface SessionStatus {
   readonly cookie: string;
   readonly userId: string;
   readonly counts: Record<string, number>;
-  readonly tracks: { serviceTrackId: number; state: TrackState; hrResult?: string; key?: string; notifiedAt?: string }[];
+  readonly tracks: { serviceTrackId: number; state: TrackState; hrResult?: string; key?: string; reason?: string; notifiedAt?: string }[];
 }

@@ -53,6 +53,8 @@ export interface Audit {
   readonly sessionEventProblems: string[];
   readonly callbacks: { readonly tracksTold: number; readonly deliveries: number; readonly repeatedDeliveries: number; readonly refusedAttempts: number };
   readonly stagingLeftovers: number;
+  /** Per store: seconds from a track's DownloadTrack to the store being told (told tracks only). */
+  readonly completionSeconds: Map<string, { readonly tracks: number; readonly p50: number; readonly p95: number; readonly max: number }>;
 }
 
 const trackRef = (t: { session: number; serviceTrackId: number }) => `session ${t.session} track ${t.serviceTrackId}`;
@@ -176,6 +178,25 @@ export async function audit(input: AuditInput): Promise<Audit> {
   });
   const distinct = new Set(completes.map((e) => e.eventId)).size;
 
+  // How long each store waited: DownloadTrack accepted → its DownloadTrackComplete received.
+  const firstTold = new Map<string, number>();
+  for (const e of completes) {
+    const k = `${String(e.body.cookie)}#${String(e.body.serviceTrackId)}`;
+    firstTold.set(k, Math.min(firstTold.get(k) ?? Infinity, e.receivedAt));
+  }
+  const waits = new Map<string, number[]>();
+  for (const t of tracks.values()) {
+    const told = firstTold.get(`${t.cookie}#${t.serviceTrackId}`);
+    if (told !== undefined) waits.set(t.storeId, [...(waits.get(t.storeId) ?? []), (told - Date.parse(t.createdAt)) / 1000]);
+  }
+  const completionSeconds = new Map(
+    [...waits.entries()].map(([storeId, w]) => {
+      const sorted = w.sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+      return [storeId, { tracks: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted.at(-1)! }] as const;
+    }),
+  );
+
   return {
     outcomes,
     lost,
@@ -195,6 +216,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
       refusedAttempts: store.attempts.filter((a) => a.status < 200 || a.status >= 300).length,
     },
     stagingLeftovers: (await listKeys(clients.s3, names.bucket, stagingPrefix)).length,
+    completionSeconds,
   };
 }
 

@@ -9,7 +9,7 @@ import { startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { audit, type Audit } from './audit.js';
 import { AwsFaults, OriginFaults, storeOutage, type AwsFaultRule } from './faults.js';
-import { makePlan, type ChaosPlan } from './plan.js';
+import { hostileKinds, makePlan, type ChaosPlan } from './plan.js';
 import { prng, randomSeed } from './prng.js';
 import { redriveDlq } from '../../functions/service/admin/redriveDlq.js';
 import { waitUntilQuiet, waitUntilSettled } from './settle.js';
@@ -74,6 +74,8 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
   const settings = chaosSettings();
   const stack = await startLocalStack({ settings, leaseSeconds: 2, logLevel: 'SILENT' });
   const store = await startFakeStore();
+  // A slow-drip origin sends a byte every half second: far under the minimum rate.
+  store.dripIntervalMs = 500;
   const auditor = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
   const awsFaults = new AwsFaults(rng.next).attach(stack.functionClients);
   const originFaults = new OriginFaults(store);
@@ -189,6 +191,7 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       origin500: originFaults.injected.status500,
       originTruncate: originFaults.injected.truncate,
       originStall: originFaults.injected.stall,
+      hostile: Object.fromEntries(hostileKinds.map((k) => [k, plan.tracks.filter((t) => t.hostile === k).length])) as FaultCounts['hostile'],
       wrongChecksum: plan.tracks.filter((t) => t.wrongChecksum && t.licensed && !t.declinedWith).length,
       missingLicense: plan.tracks.filter((t) => !t.licensed && !t.declinedWith).length,
       declined: plan.tracks.filter((t) => t.declinedWith).length,

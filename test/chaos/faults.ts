@@ -204,7 +204,7 @@ export class OriginFaults {
   private readonly pending = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   /** Faults set, by kind. */
-  readonly injected: Record<OriginFaultKind, number> = { status500: 0, truncate: 0, stall: 0 };
+  readonly injected: Record<OriginFaultKind, number> = { status500: 0, truncate: 0, stall: 0, drip: 0, gzip: 0 };
 
   constructor(private readonly store: FakeStore) {
     this.timer = setInterval(() => this.sweep(), 20);

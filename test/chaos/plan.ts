@@ -4,6 +4,17 @@ import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import type { OriginFaultKind } from './faults.js';
 import type { Prng } from './prng.js';
 
+/**
+ * What a careless or hostile origin serves instead of a plain tagged file: nothing at all, an
+ * HTML page, 150 KB tags, the same badly tagged name as many other tracks, or its bytes one
+ * by one (`slow-drip`, http only).
+ */
+export type HostileKind = 'zero-byte' | 'not-audio' | 'huge-tags' | 'same-name' | 'slow-drip';
+export const hostileKinds: readonly HostileKind[] = ['zero-byte', 'not-audio', 'huge-tags', 'same-name', 'slow-drip'];
+
+/** The stored length of one text tag (settings.limits.maxTagBytes): what a huge tag is cut to. */
+const MAX_TAG_BYTES = 1024;
+
 export interface PlannedTags {
   readonly title: string;
   readonly artist: string;
@@ -31,6 +42,8 @@ export interface PlannedTrack {
   readonly wrongChecksum: boolean;
   /** The origin misbehaves for this many requests, then serves the file. */
   readonly originFault?: { readonly kind: OriginFaultKind; readonly hits: number } | undefined;
+  /** What the origin serves instead of a plain file, if anything (see HostileKind). */
+  readonly hostile?: HostileKind | undefined;
 }
 
 export interface PlannedSession {
@@ -71,25 +84,48 @@ export function makePlan(rng: Prng, opts: PlanOptions): ChaosPlan {
     ...(i === cancelled ? { cancelAfterMs: rng.int(200, 1500) } : {}),
   }));
   const tracks: PlannedTrack[] = [];
+  const unplaced = new Set(hostileKinds);
   for (let i = 0; i < opts.tracks; i++) {
     const session = Math.floor(i / perSession);
     const serviceTrackId = 10_000 + i;
     const source = rng.chance(0.4) ? 's3' : 'http';
-    const tags = {
+    let tags = {
       title: `Song ${serviceTrackId}`,
       artist: `Artist ${rng.int(1, 6)}`,
       album: `Album ${rng.int(1, 4)}`,
       trackNumber: rng.int(1, 20),
     };
-    const body = makeMp3(tags, 0.2 + rng.next() * 0.3);
+    const seconds = 0.2 + rng.next() * 0.3;
+    let body = makeMp3(tags, seconds);
     const roll = rng.next();
     const declinedWith = roll < 0.04 ? rng.pick(['0x80004005', '0x80070005', '0x8004D000']) : undefined;
     const licensed = !(roll >= 0.04 && roll < 0.08);
     const wrongChecksum = roll >= 0.08 && roll < 0.12;
-    const originFault =
+    let originFault: PlannedTrack['originFault'] =
       source === 'http' && !declinedWith && licensed && rng.chance(0.3)
         ? { kind: rng.pick(['status500', 'truncate', 'stall'] as const), hits: rng.int(1, 5) }
         : undefined;
+    // Hostile origins, on tracks with no other fault so each outcome says what it is about.
+    // Each kind at least once (on the first tracks that can take it), then a fifth of the rest.
+    const fits = (k: HostileKind) => k !== 'slow-drip' || source === 'http';
+    const eligible = !declinedWith && licensed && !wrongChecksum && !originFault;
+    // (Not in the session that is cancelled: there each could end `cancelled` before it shows.)
+    const owed = session === cancelled ? undefined : [...unplaced].find(fits);
+    const hostile = !eligible ? undefined : owed ?? (rng.chance(0.2) ? rng.pick(hostileKinds.filter(fits)) : undefined);
+    if (hostile) unplaced.delete(hostile);
+    if (hostile === 'zero-byte') body = Buffer.alloc(0);
+    if (hostile === 'not-audio') body = Buffer.from(`<!doctype html><html><body>${'<p>Sign in to download</p>'.repeat(40)}</body></html>`);
+    if (hostile === 'huge-tags') {
+      const huge = (c: string) => c.repeat(150 * 1024);
+      body = makeMp3({ title: huge('T'), artist: huge('A'), album: huge('B'), trackNumber: tags.trackNumber }, seconds);
+      tags = { title: 'T'.repeat(MAX_TAG_BYTES), artist: 'A'.repeat(MAX_TAG_BYTES), album: 'B'.repeat(MAX_TAG_BYTES), trackNumber: tags.trackNumber };
+    }
+    if (hostile === 'same-name') {
+      // A badly tagged import: every such track of a user wants the very same name.
+      tags = { title: 'Track 01', artist: 'Unknown Artist', album: 'Unknown Album', trackNumber: 1 };
+      body = makeMp3(tags, seconds);
+    }
+    if (hostile === 'slow-drip') originFault = { kind: 'drip', hits: 1 };
     tracks.push({
       session,
       userId: sessions[session]!.userId,
@@ -104,6 +140,7 @@ export function makePlan(rng: Prng, opts: PlanOptions): ChaosPlan {
       declinedWith,
       wrongChecksum,
       originFault,
+      hostile,
     });
   }
   const storms = Array.from({ length: rng.int(2, 3) }, () => ({ atMs: rng.int(0, opts.spanMs), ms: rng.int(1500, 3500) }));
@@ -128,6 +165,17 @@ export function acceptableOutcomes(t: PlannedTrack, sessionCancelled: boolean): 
     out.add(`failed ${hex(HR.NS_E_DRM_LICENSE_NOTACQUIRED)}`);
     return out;
   }
+  // A fault of trackdrop's own side repeated to the last receive (throttling past the SDK's
+  // retries, every time) ends a track failed with E_FAIL rather than leave it waiting.
+  out.add(`failed ${hex(HR.E_FAIL)}`);
+  if (t.hostile === 'zero-byte') {
+    out.add(`failed ${hex(HR.E_EMPTY_FILE)}`);
+    return out;
+  }
+  if (t.hostile === 'not-audio') {
+    out.add(`failed ${hex(HR.E_NOT_AUDIO)}`);
+    return out;
+  }
   out.add(t.wrongChecksum ? `failed ${hex(HR.E_HASH_MISMATCH)}` : `completed ${hex(HR.S_OK)}`);
   // An origin fault that outlasts the receives fails the track with its own code.
   if (t.originFault) out.add(`failed ${hex(faultHResult(t.originFault.kind))}`);
@@ -145,5 +193,9 @@ export function faultHResult(kind: OriginFaultKind): HResult {
       return HR.E_DOWNLOAD_FAILURE;
     case 'stall':
       return HR.E_TIMEOUT;
+    case 'drip':
+      return HR.E_TOO_SLOW;
+    case 'gzip':
+      return HR.E_UNSUPPORTED_ENCODING;
   }
 }

@@ -1,4 +1,5 @@
 import type { Audit } from './audit.js';
+import type { HostileKind } from './plan.js';
 
 export interface TallyRow {
   readonly figure: string;
@@ -15,6 +16,8 @@ export interface FaultCounts {
   readonly origin500: number;
   readonly originTruncate: number;
   readonly originStall: number;
+  /** Tracks whose origin served a hostile body (empty, not audio, huge tags, a shared name, a drip). */
+  readonly hostile: Readonly<Record<HostileKind, number>>;
   readonly wrongChecksum: number;
   readonly missingLicense: number;
   readonly declined: number;
@@ -63,6 +66,7 @@ export function tallyRows(t: TallyInput): TallyRow[] {
     info('fault: origin HTTP 500 (tracks)', f.origin500),
     info('fault: origin body cut short (tracks)', f.originTruncate),
     info('fault: origin stall (tracks)', f.originStall),
+    ...Object.entries(f.hostile).map(([kind, n]) => info(`hostile origin: ${kind} (tracks)`, n)),
     info('fault: wrong sha256 in DownloadTrack (tracks)', f.wrongChecksum),
     info('fault: no license predelivered (tracks)', f.missingLicense),
     info('declined by the store (tracks)', f.declined),
@@ -79,6 +83,9 @@ export function tallyRows(t: TallyInput): TallyRow[] {
     info('callbacks: deliveries (repeats of an event id)', `${t.audit.callbacks.deliveries} (${t.audit.callbacks.repeatedDeliveries})`),
     info('callbacks: attempts refused while the store was down', t.audit.callbacks.refusedAttempts),
     info('staging objects left behind (lifecycle rule removes them)', t.audit.stagingLeftovers),
+    ...[...t.audit.completionSeconds.entries()].map(([storeId, c]) =>
+      info(`completion time, store ${storeId}: p50 / p95 / max s (${c.tracks} tracks)`, `${c.p50.toFixed(1)} / ${c.p95.toFixed(1)} / ${c.max.toFixed(1)}`),
+    ),
   );
   for (const m of mustBeZero(t)) rows.push({ figure: m.figure, value: m.problems.length, check: m.problems.length === 0 ? 'must be 0: ok' : 'must be 0: FAIL' });
   return rows;

@@ -33,6 +33,15 @@ describe('as deployed', () => {
     }
   });
 
+  test("the listener routes sit behind the template's JWT authorizer: no token reaches the listener function unchecked", async () => {
+    const res = await fetch(`${stack.api.url}/v1/me/library`, { headers: { authorization: 'Bearer not-a-token' } });
+    assert.equal(res.status, 401);
+    assert.deepEqual(await res.json(), { message: 'Unauthorized' });
+    const listener = [...stack.functions.values()].find((f) => f.logicalId.startsWith('FunctionsListener'));
+    assert.ok(listener, 'the template has the listener function');
+    assert.equal(listener.runner.stats.invocations, 0);
+  });
+
   test('a session of 20 DownloadTrack calls ends as in source mode, with no request refused by IAM', async () => {
     await twentyCallSession(asDeployedTarget(stack), store);
     assert.deepEqual(stack.denials, []);

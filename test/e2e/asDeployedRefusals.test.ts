@@ -137,3 +137,24 @@ test("a JWT route is checked by its authorizer before the function runs, with th
     await stack.stop();
   }
 });
+
+test("the HTTP API's CORS configuration: API Gateway answers preflights and sets the CORS headers", async () => {
+  const template = structuredClone(synth.assembly.template) as CfnTemplate;
+  const api = Object.values(template.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Api')!;
+  (api.Properties as Record<string, unknown>).CorsConfiguration = { AllowOrigins: ['https://locker.example'], AllowMethods: ['GET'], AllowHeaders: ['authorization'], MaxAge: 600 };
+  const stack = await startAsDeployedStack({ assembly: withTemplate(synth.assembly, template) });
+  try {
+    const preflight = await fetch(`${stack.api.url}/v1/users/u1/library`, { method: 'OPTIONS', headers: { origin: 'https://locker.example', 'access-control-request-method': 'GET' } });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://locker.example');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET');
+    assert.equal(preflight.headers.get('access-control-max-age'), '600');
+    const foreign = await fetch(`${stack.api.url}/v1/users/u1/library`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    const call = await fetch(`${stack.api.url}/v1/users/u1/library`, { headers: { origin: 'https://locker.example' } });
+    assert.equal(call.status, 401, 'the function answered (no API key)');
+    assert.equal(call.headers.get('access-control-allow-origin'), 'https://locker.example');
+  } finally {
+    await stack.stop();
+  }
+});

@@ -47,6 +47,15 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
   assert.ok(first.output().includes(creds.apiKey), 'the demo store key is printed');
   const client = new StoreClient(first.state.apiUrl, creds.apiKey);
 
+  // A second `npm start` on the folder in use says so and exits, before it touches the data.
+  const busy = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', String(await freePort()), '--store-port', String(await freePort()), '--data-dir', dataDir], {
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(busy.status, 1, busy.stderr);
+  assert.match(busy.stderr, new RegExp(`in use by another sandbox \\(pid ${first.child.pid}\\)`));
+
   const catalog = demoCatalog();
   const user = 'restart-user';
   const tracks = Array.from({ length: 50 }, (_, i) => ({

@@ -62,7 +62,8 @@ test('each function is given exactly the variables its builder reads, naming onl
   const downloadsQueue = { [queueShapes.downloads.env]: { Ref: id.downloadsQueue } };
   const completionsQueue = { [queueShapes.completions.env]: { Ref: id.completionsQueue } };
   const expected = {
-    api: { ...always, ...stores, ...downloads, ...licenses, ...library, ...downloadsQueue, ...completionsQueue },
+    // The api learns the media bucket's name (to refuse it as a track source), with no grant on it.
+    api: { ...always, ...stores, ...downloads, ...licenses, ...library, ...downloadsQueue, ...completionsQueue, [bucket.env]: { Ref: id.media } },
     worker: { ...always, ...stores, ...downloads, ...licenses, ...library, ...completionsQueue, [bucket.env]: { Ref: id.media } },
     completion: { ...always, ...stores, ...downloads, ...library, ...completionsQueue, [secretsKeyEnv]: { Ref: id.key } },
     listener: { ...always, ...downloads, ...library, [bucket.env]: { Ref: id.media } },
@@ -77,8 +78,8 @@ test('each function is given exactly the variables its builder reads, naming onl
 
 test('a function given a variable it does not read fails the synth', () => {
   const s = new TrackdropStack(new App({ context: testContext() }), 'TrackdropExtraEnv', {});
-  s.functions.api.addEnvironment(bucket.env, 'not-for-the-api');
-  assert.throws(() => Template.fromStack(s), /api function is given TRACKDROP_MEDIA_BUCKET, which it does not read/);
+  s.functions.api.addEnvironment(secretsKeyEnv, 'not-for-the-api');
+  assert.throws(() => Template.fromStack(s), new RegExp(`api function is given ${secretsKeyEnv}, which it does not read`));
 });
 
 test('the signing-secrets key rotates', () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
@@ -9,7 +8,7 @@ import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
-import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
+import { listKeys, objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { ack, queueDepth, receiveEvent } from '../support/receiveEvent.js';
 
 let stack: LocalStack;
@@ -64,8 +63,7 @@ test('an https track lands under the Music folder with its tags, size and SHA-25
   assert.equal(r.track.item?.bytes, body.length);
   assert.equal(r.track.item?.sha256, createHash('sha256').update(body).digest('hex'));
   assert.ok((r.track.item?.durationSeconds ?? 0) > 1.5);
-  const staging = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: stack.provisioned.names.bucket, Prefix: 'staging/' }));
-  assert.equal(staging.KeyCount ?? 0, 0);
+  assert.deepEqual(await listKeys(stack.clients.s3, stack.provisioned.names.bucket, 'staging/'), [], 'no staging object left');
 });
 
 test('a file tagged up front goes straight to its final key: no staging object, no server-side copy', async () => {
@@ -90,8 +88,7 @@ test('a file tagged only at its end (ID3v1) is staged, named from those tags, an
   assert.equal(r.track.state, 'stored');
   assert.equal(r.track.item?.key, `users/${r.user}/Music/Tail Band/Vintage/04 Old Rip.mp3`);
   assert.equal(r.track.item?.sha256, createHash('sha256').update(body).digest('hex'));
-  const staging = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: stack.provisioned.names.bucket, Prefix: 'staging/' }));
-  assert.equal(staging.KeyCount ?? 0, 0);
+  assert.deepEqual(await listKeys(stack.clients.s3, stack.provisioned.names.bucket, 'staging/'), [], 'no staging object left');
 });
 
 test('no license: failed with NS_E_DRM_LICENSE_NOTACQUIRED and nothing fetched', async () => {

@@ -35,6 +35,15 @@ test('the chaos was real: throttling, origin faults and a store outage all happe
   assert.ok(run.audit.callbacks.refusedAttempts > 0, 'callbacks were refused while the store was down');
 });
 
+test('hostile origins were in the mix: empty, not audio, huge tags, shared names, slow drip', () => {
+  for (const [kind, n] of Object.entries(run.faults.hostile)) assert.ok(n > 0, `${kind} origins planned`);
+  const outcome = (label: RegExp) => [...run.audit.outcomes.entries()].filter(([k]) => label.test(k)).reduce((a, [, n]) => a + n, 0);
+  assert.ok(outcome(/^failed .*\(0x80070026\)$/) > 0, 'a zero-byte file ended failed with ERROR_HANDLE_EOF');
+  assert.ok(outcome(/^failed .*\(0x8007000B\)$/) > 0, 'a non-audio file ended failed with ERROR_BAD_FORMAT');
+  assert.ok(outcome(/^failed .*\(0x800C000B\)$/) > 0, 'a slow-drip origin ended failed with INET_E_CONNECTION_TIMEOUT');
+  assert.ok(run.audit.completionSeconds.size > 0, 'completion times are reported per store');
+});
+
 test('no track is lost: every one reaches an outcome and its store is told', () => {
   assert.deepEqual(run.audit.lost, [], explain(run.audit.lost));
 });

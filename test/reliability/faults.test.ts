@@ -130,7 +130,7 @@ test('S3 SlowDown, then DynamoDB throttling, on every attempt: records fail and 
   assert.equal((await queueDepth(own.sqs, stack.provisioned.queues.downloads.dlqUrl)).visible, 0, 'nothing was dead-lettered');
 });
 
-test('a poison message lands in the DLQ after maxReceiveCount receives; a redrive brings a valid dead-lettered track to its outcome', async (t) => {
+test('only an unreadable message lands in the DLQ; a track that keeps failing ends failed on its last receive, its store told', async (t) => {
   t.after(() => faults.clear());
   const q = stack.provisioned.queues.downloads;
   // A track the worker keeps dying on (every read of its source fails, and is not retried).
@@ -144,21 +144,22 @@ test('a poison message lands in the DLQ after maxReceiveCount receives; a redriv
   assert.equal((await client.downloadTrack(cookie, { trackUrl: `s3://${SOURCES}/dead/${id}.mp3`, serviceTrackId: id, downloadParams: 'x', hrDownload: 0 })).status, 202);
   await own.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'this is not {json' }));
 
-  await waitFor('both messages in the DLQ', async () => (await queueDepth(own.sqs, q.dlqUrl)).visible === 2, 40_000);
+  await waitFor('the unreadable message in the DLQ', async () => (await queueDepth(own.sqs, q.dlqUrl)).visible === 1, 40_000);
+  const status = await client.waitForSession(cookie, 20_000);
   assert.ok(dying.fired >= settings.downloads.maxReceiveCount);
-  assert.deepEqual(await queueDepth(own.sqs, q.url), { visible: 0, inFlight: 0 });
-  const stuck = (await client.session(cookie)).body.tracks[0]!;
-  assert.equal(stuck.state, 'queued', 'not lost: waiting in the DLQ');
-  assert.equal(callbacksFor(cookie, id).length, 0);
+  const ended = status.tracks[0]!;
+  assert.equal(ended.state, 'failed', 'ended on its last receive, not left in the DLQ');
+  assert.equal(ended.hrResult, '0x80004005');
+  assert.match(ended.reason ?? '', /attempts/);
+  assert.equal(callbacksFor(cookie, id).length, 1, 'the store is told');
+  assert.equal(callbacksFor(cookie, id)[0]!.body.hrResult, '0x80004005');
+  await waitFor('the downloads queue empty', async () => (await queueDepth(own.sqs, q.url)).visible + (await queueDepth(own.sqs, q.url)).inFlight === 0, 10_000);
+  assert.equal((await queueDepth(own.sqs, q.dlqUrl)).visible, 1, 'the DLQ keeps only the unreadable one');
 
   dying.remove();
   const { moved, failed } = await redriveDlq(own.sqs, q.dlqUrl, q.url);
-  assert.equal(moved, 2, 'the poison message and the track both go back');
+  assert.equal(moved, 1, 'only the unreadable message goes back');
   assert.deepEqual(failed, []);
-  const status = await client.waitForSession(cookie, 20_000);
-  assert.equal(status.tracks[0]!.state, 'completed');
-  assert.equal(new Set(callbacksFor(cookie, id).map((e) => e.eventId)).size, 1);
-  assert.equal((await client.library(user)).body.items.length, 1);
 });
 
 test("the store's endpoint down, then back: every track gets its callback, under one stable event id, and ends completed", async (t) => {

@@ -1,26 +1,41 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DataDirInUseError, lockDataDir } from '../../sandbox/dataDirLock.js';
+import { DataDirInUseError, lockDataDir, lockFileName } from '../../sandbox/dataDirLock.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'trackdrop-lock-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dirs: string[] = [];
+const freshDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'trackdrop-lock-'));
+  dirs.push(d);
+  return d;
+};
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-test('a data folder held by a running sandbox is refused with who holds it; released, it is free again', async () => {
-  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
-  try {
-    writeFileSync(join(dir, 'sandbox.lock'), String(other.pid));
-    assert.throws(() => lockDataDir(dir), (e: Error) => e instanceof DataDirInUseError && e.pid === other.pid && e.message.includes(dir));
-  } finally {
-    other.kill();
-    await new Promise((r) => other.once('exit', r));
-  }
-  // The holder is gone: its lock is stale and taken over.
-  const release = lockDataDir(dir);
-  assert.ok(existsSync(join(dir, 'sandbox.lock')));
-  release();
-  assert.ok(!existsSync(join(dir, 'sandbox.lock')));
+test('the lock holds the owner pid and is removed on release', () => {
+  const dir = freshDir();
+  const lock = lockDataDir(dir);
+  assert.equal(readFileSync(join(dir, lockFileName), 'utf8').trim(), String(process.pid));
+  lock.release();
+  assert.equal(existsSync(join(dir, lockFileName)), false);
+});
+
+test('a folder locked by a live process is refused, naming its pid', async (t) => {
+  const dir = freshDir();
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+  t.after(() => other.kill('SIGKILL'));
+  writeFileSync(join(dir, lockFileName), `${other.pid}\n`);
+  assert.throws(() => lockDataDir(dir), (err: unknown) => err instanceof DataDirInUseError && err.pid === other.pid && /in use by another sandbox/.test(err.message));
+  assert.equal(readFileSync(join(dir, lockFileName), 'utf8').trim(), String(other.pid), 'its lock is left alone');
+});
+
+test('a lock whose pid is gone is stale and taken over', () => {
+  const dir = freshDir();
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(join(dir, lockFileName), `${gone.stdout}\n`);
+  const lock = lockDataDir(dir);
+  assert.equal(readFileSync(join(dir, lockFileName), 'utf8').trim(), String(process.pid));
+  lock.release();
 });

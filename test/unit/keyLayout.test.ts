@@ -323,12 +323,15 @@ describe('trackKey', () => {
     assert.equal(k2, 'users/u1/Music/_CON/_2e_2e/3pm.exe.mp3');
   });
 
-  test('a long title with a number stays within MAX_SEGMENT_BYTES before suffix and extension', () => {
+  test('a long title with a number stays within MAX_SEGMENT_BYTES, suffix and extension included', () => {
     const k = key({ title: 'x'.repeat(500), trackNumber: 7 }, { attempt: 3 });
     const file = k.split('/').pop()!;
     assert.ok(file.endsWith(' (3).mp3'));
-    assert.equal(bytes(file.slice(0, -' (3).mp3'.length)), MAX_SEGMENT_BYTES);
+    assert.equal(bytes(file), MAX_SEGMENT_BYTES);
     assert.ok(file.startsWith('07 xxx'));
+    const hashed = key({ title: 'é'.repeat(300), trackNumber: 12 }, { suffix: ' (~0123abcd)', ext: 'flac' }).split('/').pop()!;
+    assert.ok(bytes(hashed) <= MAX_SEGMENT_BYTES, `${bytes(hashed)} bytes`);
+    assert.ok(hashed.endsWith(' (~0123abcd).flac'));
   });
 });
 
@@ -414,7 +417,7 @@ describe('trackKey properties (hostile tags)', () => {
           // (3) no empty, "." or ".." segment, no slash, backslash or control character
           segs.forEach((s, i) => assertSafeSegment(s, `segment ${i}`));
           assert.ok(bytes(segs[0]!) <= MAX_SEGMENT_BYTES + 1 && bytes(segs[1]!) <= MAX_SEGMENT_BYTES + 1);
-          assert.ok(bytes(segs[2]!) <= 255, `file name is ${bytes(segs[2]!)} bytes`);
+          assert.ok(bytes(segs[2]!) <= MAX_SEGMENT_BYTES, `file name is ${bytes(segs[2]!)} bytes`);
           // (4) S3's 1024-byte limit, and the same string after a UTF-8 round trip
           assert.ok(bytes(k) <= 1024, `${bytes(k)} bytes`);
           assert.ok(wellFormed(k), `not well-formed: ${JSON.stringify(k)}`);

@@ -42,7 +42,7 @@ describe('parseSource', () => {
   });
 
   test('rejects s3 URLs without a key or with an invalid bucket name', () => {
-    for (const raw of ['s3://bucket', 's3://bucket/', 's3://ab/k', 's3://Bucket/k', 's3://-bucket/k', 's3://bucket-/k', 's3://bu_cket/k', `s3://${'a'.repeat(64)}/k`, 's3:///k']) {
+    for (const raw of ['s3://bucket:9000/key', 's3://bucket/key?versionId=1', 's3://bucket/key#x', 's3://bucket:9000/key?versionId=1#x', 's3://bucket/key?', 's3://bucket/key#', 's3://bucket:/key', 's3://bucket', 's3://bucket/', 's3://ab/k', 's3://Bucket/k', 's3://-bucket/k', 's3://bucket-/k', 's3://bu_cket/k', `s3://${'a'.repeat(64)}/k`, 's3:///k']) {
       assert.equal(parseSource(raw), undefined, raw);
     }
   });
@@ -164,6 +164,13 @@ describe('isPublicAddress', () => {
     }
     assert.equal(isPublicAddress('::ffff:8.8.8.8'), true);
     assert.equal(isPublicAddress('::ffff:808:808'), true);
+  });
+
+  test('every IPv6 form that embeds an IPv4 address is judged by it: compatible, translated, 6to4; Teredo is refused', () => {
+    for (const a of ['::7f00:1', '::a00:1', '::a9fe:a9fe', '::ffff:0:7f00:1', '::ffff:0:127.0.0.1', '::ffff:0:a00:1', '2002:7f00:1::', '2002:a00:1::1', '2002:a9fe:a9fe:1::5', '2002:c0a8:101::', '2001:0:4136:e378:8000:63bf:3fff:fdd2', '0:0:0:0:0:ffff:7f00:1', '0000:0000:0000:0000:0000:0000:7f00:0001']) {
+      assert.equal(isPublicAddress(a), false, a);
+    }
+    for (const a of ['::808:808', '::ffff:0:808:808', '2002:808:808::1']) assert.equal(isPublicAddress(a), true, a);
   });
 
   test('public addresses are public', () => {

@@ -32,9 +32,22 @@ export class StoreExistsError extends Error {
   override readonly name = 'StoreExistsError';
 }
 
+/** An allowlist that names a bucket of trackdrop's own: it holds every user's files. */
+export class OwnBucketError extends Error {
+  override readonly name = 'OwnBucketError';
+}
+
+export interface RegisterStoreOptions {
+  /** Buckets the stack owns (the media bucket first): no store may allowlist them. */
+  readonly ownBuckets?: readonly string[];
+}
+
 /** The operator's `store add`: a store id, an API key and a signing secret. */
-export async function registerStore(stores: StoresRepo, raw: RegisterStoreInput): Promise<RegisteredStore> {
+export async function registerStore(stores: StoresRepo, raw: RegisterStoreInput, opts: RegisterStoreOptions = {}): Promise<RegisteredStore> {
   const input = registerStoreSchema.parse(raw);
+  const own = new Set((opts.ownBuckets ?? []).map((b) => `s3://${b}`));
+  const refused = input.allowOrigins.map((o) => normalizeOrigin(o)!).filter((o) => own.has(o));
+  if (refused.length > 0) throw new OwnBucketError(`${refused.join(', ')} is trackdrop's own bucket, which holds every user's files: no store may read from it`);
   const apiKey = newApiKey();
   const signingSecret = newSecret('whsec_');
   const created = await stores.create(

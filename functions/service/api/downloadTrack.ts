@@ -23,6 +23,10 @@ export function checkTrack(deps: ApiDeps, store: Store, raw: unknown): DownloadT
     if (!input.trackUrl) throw new ApiError(400, 'invalid_request', 'trackUrl: required when hrDownload is a success code', HR.E_INVALIDARG);
     const source = parseSource(input.trackUrl);
     if (!source) throw new ApiError(400, 'invalid_track_url', 'trackUrl must be an https://, http:// or s3:// URL', HR.E_INVALIDARG);
+    // The media bucket holds every user's files: refused even if an old record allowlists it.
+    if (source.kind === 's3' && deps.ownBuckets.includes(source.bucket)) {
+      throw new ApiError(403, 'origin_not_allowed', "trackdrop's own bucket cannot be a track source", HR.E_ACCESSDENIED);
+    }
     if (!isOriginAllowed(source, store.allowOrigins)) {
       throw new ApiError(403, 'origin_not_allowed', `${source.origin} is not on this store's allowlist`, HR.E_ACCESSDENIED);
     }

@@ -1,5 +1,6 @@
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
+import { itemForStore } from '../../core/storeView.js';
 import type { Store } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -8,7 +9,8 @@ export async function listLibrary(deps: ApiDeps, store: Store, userId: string, l
   try {
     const page = await deps.library.list(userId, store.storeId, limit, next);
     return {
-      items: page.items.map(({ storeId: _s, userId: _u, ...item }) => item),
+      // The store's view: its own key and an item id, never a name other stores' files shaped.
+      items: page.items.map(({ storeId: _s, userId: _u, ...item }) => itemForStore(userId, store.storeId, item.serviceTrackId, item)),
       ...(page.next ? { next: page.next } : {}),
     };
   } catch (err) {

@@ -2,6 +2,7 @@ import { newCookie } from '../../core/apiKey.js';
 import { sha256Hex } from '../../core/signature.js';
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
+import { itemIdFor, keyForStore } from '../../core/storeView.js';
 import { countStates } from '../../core/trackState.js';
 import type { Session, Store, Track } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
@@ -70,7 +71,7 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string)
       serviceTrackId: t.serviceTrackId,
       state: t.state,
       ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult) } : {}),
-      ...(t.item ? { key: t.item.key } : {}),
+      ...(t.item ? { key: keyForStore(t.userId, t.serviceTrackId, t.item), itemId: itemIdFor(t.userId, t.storeId, t.serviceTrackId) } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),
     })),

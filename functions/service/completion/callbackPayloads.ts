@@ -1,6 +1,7 @@
 import { formatHResult, HR } from '../../core/hresult.js';
 import { eventIdFor } from '../../core/signature.js';
-import type { Session, StoredItem, Track } from '../../core/types.js';
+import { itemForStore } from '../../core/storeView.js';
+import type { Container, Session, StoredItem, Track } from '../../core/types.js';
 
 /** DownloadTrackComplete(hrResult, contentID, downloadParams), with the cookie and a stable event id. */
 export function trackCompletePayload(t: Track) {
@@ -14,14 +15,16 @@ export function trackCompletePayload(t: Track) {
     serviceTrackId: t.serviceTrackId,
     hrResult: formatHResult(hr),
     downloadParams: t.downloadParams,
-    ...(item ? { item: callbackItem(item) } : {}),
+    // The store's view of the item: its own key and an item id (core/storeView.ts).
+    ...(item ? { item: callbackItem(itemForStore(t.userId, t.storeId, t.serviceTrackId, item)) } : {}),
     ...(t.reason && hr >= 0x8000_0000 ? { reason: t.reason } : {}),
   };
 }
 
 /** The library item as the store sees it: what landed where, and what the file says (README, "Library items"). */
-export function callbackItem(item: StoredItem) {
+export function callbackItem(item: StoredItem & { itemId?: string }) {
   return {
+    ...(item.itemId ? { itemId: item.itemId } : {}),
     key: item.key,
     bytes: item.bytes,
     sha256: item.sha256,
@@ -53,14 +56,14 @@ export function callbackItem(item: StoredItem) {
 }
 
 /** The protocol's Download(containerList, cookie), sent when a session opens. */
-export function downloadPayload(s: Session) {
+export function downloadPayload(s: Session, containers: readonly Container[]) {
   return {
     event: 'Download' as const,
     eventId: eventIdFor('Download', s.cookie),
     cookie: s.cookie,
     userId: s.userId,
     transactionType: s.transactionType,
-    containers: s.containers,
+    containers,
     createdAt: s.createdAt,
   };
 }

@@ -22,7 +22,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
   const storeOf = memoize((id: string) => deps.stores.get(id));
   const messages = parseRecords(deps.logger, 'completions', event.Records, completionMessageSchema);
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
-  await deps.library.putMany([...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : [])));
+  await deps.library.putMany(await newerRowsOnly(deps, [...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : []))));
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
     event,
@@ -44,6 +44,20 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
 }
 
 /** A stored track's library row; none for S_FALSE (the row is there already) or other outcomes. */
+/**
+ * The rows to write, without those older than the row already there: a message delayed by a
+ * failing callback still carries its track's first copy, and must not put it back over a
+ * re-download's newer row (whose replaced file is gone). One BatchGetItem per batch.
+ */
+async function newerRowsOnly(deps: CompletionDeps, rows: LibraryItem[]): Promise<LibraryItem[]> {
+  if (rows.length === 0) return rows;
+  const existing = new Map((await deps.library.getMany(rows)).map((r) => [`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`, r]));
+  return rows.filter((r) => {
+    const there = existing.get(`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`);
+    return !there || there.addedAt <= r.addedAt;
+  });
+}
+
 function libraryRowsOf(track: Track): LibraryItem[] {
   if (track.state !== 'stored' || !track.item || track.hrResult === HR.S_FALSE) return [];
   return [{ ...track.item, userId: track.userId, storeId: track.storeId, serviceTrackId: track.serviceTrackId, cookie: track.cookie, addedAt: track.updatedAt }];
@@ -92,7 +106,7 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
   if (!session || session.notifiedAt) return true;
   const store = await storeOf(session.storeId);
   if (!store) return true;
-  const payload = downloadPayload(session);
+  const payload = downloadPayload(session, await deps.downloads.containersOf(session));
   const res = await deps.callbacks.send(store.callbackUrl, await deps.stores.signingSecrets(store.storeId), payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough, Readable } from 'node:stream';
+import { isAudioContainer } from '../../core/audioContainer.js';
 import { containerName } from '../../core/containerName.js';
 import { TrackFailure } from '../../core/errors.js';
 import { HR, httpStatusHResult } from '../../core/hresult.js';
 import { extensionFor } from '../../core/keyLayout.js';
 import { parseSource } from '../../core/sourceUrl.js';
+import { boundTags } from '../../core/tagBounds.js';
 import type { DownloadMessage, StoredItem, Store } from '../../core/types.js';
 import { stagingPrefix } from '../../resources.js';
 import { HashingMeter } from '../../adapters/hashingMeter.js';
@@ -35,6 +37,8 @@ export async function copyTrack(deps: WorkerDeps, store: Store, msg: DownloadMes
   const source = parseSource(msg.trackUrl);
   if (!source) throw new TrackFailure(HR.E_INVALIDARG, 'trackUrl is not a supported URL');
   if (source.kind === 's3') {
+    // The media bucket holds every user's files: no store may name it, whatever its allowlist says.
+    if (source.bucket === deps.media.bucket) throw new TrackFailure(HR.E_ACCESSDENIED, "trackdrop's own bucket is no track source");
     return opts.verifyFirst ? viaStaging(deps, msg, (staging) => copyToStaging(deps, source.bucket, source.key, staging), source.key) : copyFromS3(deps, msg, source.bucket, source.key, source.key);
   }
   return copyFromHttp(deps, store, msg, source.url, opts);
@@ -46,6 +50,8 @@ export interface CopyOptions {
    * key holds the copy already in the user's library and must not be overwritten by bad bytes.
    */
   readonly verifyFirst?: boolean;
+  /** When an HTTPS fetch must be done (see OriginPolicy.deadline). */
+  readonly deadline?: { readonly at: number; readonly transient: boolean };
 }
 
 /** Stages a file, then names it from its tags and copies it to its final key (checked first). */
@@ -82,11 +88,18 @@ async function sourceFacts(deps: WorkerDeps, bucket: string, key: string) {
   return facts;
 }
 
+/** Only a recognisable, non-empty audio file reaches a user's folder. */
+function assertAudio(size: number, container: string | undefined): void {
+  if (size === 0) throw new TrackFailure(HR.E_EMPTY_FILE, 'the file is empty (0 bytes)');
+  if (!isAudioContainer(container)) throw new TrackFailure(HR.E_NOT_AUDIO, 'the file is not a recognisable audio file');
+}
+
 async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string, key: string, namePath: string, known?: { sha256: string; bytes: number }): Promise<StoredItem> {
   // Bytes already hashed (staged) are checked before they reach a user's folder.
   if (known && msg.expectedSha256 && known.sha256 !== msg.expectedSha256) throw hashMismatch(known.sha256, msg.expectedSha256);
   const facts = await sourceFacts(deps, bucket, key);
-  const tags = facts.tags;
+  assertAudio(facts.size, facts.tags.container);
+  const tags = boundTags(facts.tags, deps.settings.limits.maxTagBytes);
   const destKey = await claimObjectKey(deps, {
     userId: msg.userId,
     serviceTrackId: msg.serviceTrackId,
@@ -116,17 +129,22 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
     maxRedirects: limits.maxRedirects,
     timeoutMs: limits.originTimeoutSeconds * 1000,
     maxBytes: limits.maxTrackBytes,
+    minBytesPerSecond: limits.minOriginBytesPerSecond,
+    ...(opts.deadline ? { deadline: opts.deadline } : {}),
   });
   let source: Readable = res.body;
   let named: ReadTags | undefined;
   try {
     const { head, ended } = await peekHead(res.body);
     if (ended) source = Readable.from([head]);
+    if (ended && head.length === 0) throw new TrackFailure(HR.E_EMPTY_FILE, 'the origin sent an empty file (0 bytes)');
     const tags = await tagsFromHead(head, res.contentType);
-    if (tags?.title && (tags.artist || tags.albumArtist) && !opts.verifyFirst) named = tags;
+    // A head that names an audio container and the file: straight to the final key. Anything
+    // else is staged, and judged on the whole file before it can reach the user's folder.
+    if (tags?.title && (tags.artist || tags.albumArtist) && isAudioContainer(tags.container) && !opts.verifyFirst) named = boundTags(tags, limits.maxTagBytes);
   } catch (err) {
     res.body.destroy();
-    throw originBodyFailure(err);
+    throw res.failure() ?? originBodyFailure(err);
   }
   if (named) {
     // The head names the file (ID3v2, FLAC, RIFF INFO up front): straight to its final key.
@@ -141,7 +159,7 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
     // Tags, duration and cover from the stored file itself: ranged reads, exact for the whole file.
     const stored = await deps.objectFacts(deps.media.bucket, destKey);
     const coverKey = stored.cover ? await placeCover(deps, destKey, stored.cover) : undefined;
-    return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...stored.tags, container: containerName(stored.tags.container), ...(coverKey ? { coverKey } : {}) };
+    return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...boundTags(stored.tags, limits.maxTagBytes), container: containerName(stored.tags.container), ...(coverKey ? { coverKey } : {}) };
   }
   // Tags elsewhere (an MP4 with its index at the end, ID3v1 only), or bytes to check first.
   return viaStaging(deps, msg, (staging) => streamToBucket(deps, source, res, staging, {}), res.finalUrl.pathname);
@@ -160,8 +178,7 @@ export async function streamToBucket(deps: Pick<WorkerDeps, 'settings' | 'media'
   } catch (err) {
     body.destroy();
     res.body.destroy();
-    if (meter.failure) throw meter.failure;
-    throw originBodyFailure(err);
+    throw meter.failure ?? res.failure() ?? originBodyFailure(err);
   }
   return { sha256: meter.digest(), bytes: meter.bytes };
 }

@@ -1,3 +1,6 @@
+import { collisionSuffix, MAX_NAME_ATTEMPTS } from '../../core/collisionSuffix.js';
+import { TrackFailure } from '../../core/errors.js';
+import { HR } from '../../core/hresult.js';
 import { keyIdentity, trackKey } from '../../core/keyLayout.js';
 import type { TrackTags } from '../../core/types.js';
 import type { WorkerDeps } from '../deps.js';
@@ -11,19 +14,19 @@ export interface Placement {
   readonly ext: string;
 }
 
-const MAX_NAME_ATTEMPTS = 100;
-
 /**
- * Finds the track's object key and claims it: the plain `{NN Title}.{ext}`, or `… (2)`, `… (3)`
- * when another track already holds the name (compared case-insensitively, as the folder may
- * sync to Windows). A redelivered message claims the same key again, so it never makes a second file.
+ * Finds the track's object key and claims it: the plain `{NN Title}.{ext}`, or `… (2)`, `… (3)`,
+ * then a hashed suffix (see collisionSuffix) when other tracks already hold the name (compared
+ * case-insensitively, as the folder may sync to Windows). A redelivered message claims the same
+ * key again, so it never makes a second file.
  */
 export async function claimObjectKey(deps: WorkerDeps, p: Placement): Promise<string> {
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
-    const key = trackKey({ userId: p.userId, serviceTrackId: p.serviceTrackId, tags: p.tags, ext: p.ext, attempt });
+    const key = trackKey({ userId: p.userId, serviceTrackId: p.serviceTrackId, tags: p.tags, ext: p.ext, suffix: collisionSuffix(attempt, p.owner) });
     if ((await deps.library.claimKey(p.userId, keyIdentity(key), p.owner, key)) === 'claimed') return key;
   }
-  throw new Error(`no free name for ${p.owner} after ${MAX_NAME_ATTEMPTS} attempts`);
+  // Only a name crafted to collide with this track's hashed ones gets here: end the track.
+  throw new TrackFailure(HR.E_FAIL, `no free name for this track after ${MAX_NAME_ATTEMPTS} tries`);
 }
 
 /**
@@ -43,4 +46,16 @@ export async function removeFilesOf(
   if (keys.size === 0) return;
   const kept = (await deps.library.get(p.userId, p.storeId, p.serviceTrackId))?.key;
   for (const key of keys) if (key !== kept) await deps.media.delete(key);
+}
+
+/**
+ * After a re-download under a new name: removes every file the track claimed except `keep` (the
+ * new copy) and whatever the library row names, so the old copy goes only once the row points
+ * at the new one. Safe to repeat.
+ */
+export async function removeReplacedFiles(deps: WorkerDeps, p: { userId: string; storeId: string; serviceTrackId: number }, keep: string): Promise<void> {
+  const owned = await deps.library.keysOwnedBy(p.userId, `${p.storeId}#${p.serviceTrackId}`);
+  if (owned.length <= 1) return;
+  const recorded = (await deps.library.get(p.userId, p.storeId, p.serviceTrackId))?.key;
+  for (const key of owned) if (key !== keep && key !== recorded) await deps.media.delete(key);
 }

@@ -10,27 +10,50 @@ import type { DownloadMessage, Store, Track, TrackState } from '../../core/types
 import { factKey, trackRefKey, type TrackFacts } from '../../adapters/trackFacts.js';
 import type { WorkerDeps } from '../deps.js';
 import { copyTrack, hashMismatch } from './copyTrack.js';
-import { removeFilesOf } from './placeObject.js';
+import { removeFilesOf, removeReplacedFiles } from './placeObject.js';
+
+/** What the worker knows of the invocation it runs in. */
+export interface WorkerInvocation {
+  /** Milliseconds left before the function is stopped (Lambda's `context.getRemainingTimeInMillis`). */
+  readonly remainingMs?: () => number;
+}
+
+/** Longest reason kept with a failed track. */
+const MAX_REASON_CHARS = 1000;
 
 /**
  * The worker: a batch of approved tracks from the downloads queue. One BatchGetItem answers
  * every license, library and track-state question of the batch; then each track is copied on
  * its own, and only the tracks that must be retried are reported back to SQS.
  */
-export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {
+export async function processDownloads(deps: WorkerDeps, event: SQSEvent, invocation: WorkerInvocation = {}): Promise<SQSBatchResponse> {
+  const endsAt = Date.now() + (invocation.remainingMs?.() ?? deps.settings.functions.worker.timeoutSeconds * 1000);
   const parsed = parseRecords(deps.logger, 'downloads', event.Records, downloadMessageSchema);
   const messages = [...parsed.values()];
-  const facts = await deps.trackFacts(messages);
+  // One read for the batch; should it fail, each track reads its own, so the rule of the last
+  // receive still holds for each.
+  const batchFacts = await deps.trackFacts(messages).catch((err: unknown) => {
+    deps.logger.warn('could not read the batch facts; reading per track', { error: err as Error });
+    return undefined;
+  });
   const storeOf = memoize((id: string) => deps.stores.get(id));
+  // The same track twice in one batch (a store repeating DownloadTrack): one delivery does the work.
+  const firstOf = new Map<string, string>();
+  for (const r of event.Records) {
+    const msg = parsed.get(r.messageId);
+    if (msg && !firstOf.has(trackRefKey(msg))) firstOf.set(trackRefKey(msg), r.messageId);
+  }
 
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
     event,
     async (record: SQSRecord) => {
       const msg = parsed.get(record.messageId);
+      // Unreadable: the one kind of message left for the dead-letter queue.
       if (!msg) throw poisonError('downloads');
+      if (firstOf.get(trackRefKey(msg)) !== record.messageId) return;
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-      await processOne(deps, msg, facts, await storeOf(msg.storeId), receiveCount);
+      await processOne(deps, msg, { facts: batchFacts, storeOf, receiveCount, endsAt });
     },
     processor,
     { throwOnFullBatchFailure: false },
@@ -39,8 +62,27 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent): Promi
   return response;
 }
 
-async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFacts, store: Store | undefined, receiveCount: number): Promise<void> {
-  const log = { cookie: msg.cookie, userId: msg.userId, serviceTrackId: msg.serviceTrackId };
+interface Attempt {
+  readonly facts: TrackFacts | undefined;
+  readonly storeOf: (id: string) => Promise<Store | undefined>;
+  readonly receiveCount: number;
+  /** When the invocation is stopped (epoch ms). */
+  readonly endsAt: number;
+}
+
+async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attempt): Promise<void> {
+  const log = { cookie: msg.cookie, userId: msg.userId, serviceTrackId: msg.serviceTrackId, receiveCount: attempt.receiveCount };
+  let facts: TrackFacts;
+  try {
+    facts = attempt.facts ?? (await deps.trackFacts([msg]));
+  } catch (err) {
+    deps.logger.error('could not read the track, its license or library row', { ...log, error: err as Error });
+    if (attempt.receiveCount < deps.settings.downloads.maxReceiveCount) throw err;
+    // The last receive: end the track anyway, so it does not wait in the dead-letter queue.
+    await failTrack(deps, msg, undefined, new TrackFailure(HR.E_FAIL, lastReceiveReason(attempt.receiveCount, err)), attempt.receiveCount, log);
+    return;
+  }
+  const receiveCount = attempt.receiveCount;
   const current = facts.tracks.get(trackRefKey(msg));
   if (!current) {
     deps.logger.warn('download message for a track that is not recorded (expired?)', log);
@@ -49,11 +91,14 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
   if (current.state !== 'queued') {
     // A duplicate, or a track cancelled meanwhile: nothing to copy, only what is owed.
     if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, msg, undefined, receiveCount > 1);
-    await askCompletionIfOwed(deps, current);
+    // A re-download that died before it removed the copy it replaced: remove it now.
+    if ((current.state === 'stored' || current.state === 'completed') && current.item && receiveCount > 1) await removeReplacedFiles(deps, msg, current.item.key);
+    if (repairDue(current, receiveCount)) await askCompletionIfOwed(deps, current);
     return;
   }
   let copiedKey: string | undefined;
   try {
+    const store = await attempt.storeOf(msg.storeId);
     if (!store) throw new TrackFailure(HR.E_ACCESSDENIED, 'the store no longer exists');
     const license = facts.licenses.get(factKey(msg));
     if (!license) throw new TrackFailure(HR.NS_E_DRM_LICENSE_NOTACQUIRED, 'no license was predelivered for this user and track');
@@ -64,33 +109,75 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, facts: TrackFa
     if (existing && !store.redownload) {
       // Already in the library and the store does not ask for a re-download: S_FALSE, no copy.
       const { userId: _u, storeId: _s, serviceTrackId: _t, cookie: _c, addedAt: _a, ...item } = existing;
-      await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' });
+      await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' }, receiveCount);
       return;
     }
     // A re-download lands on the key of the copy in the library: check the bytes before that.
-    const item = await copyTrack(deps, store, msg, { verifyFirst: existing !== undefined && msg.expectedSha256 !== undefined });
+    const item = await copyTrack(deps, store, msg, { verifyFirst: existing !== undefined && msg.expectedSha256 !== undefined, deadline: fetchDeadline(deps, attempt.endsAt) });
     copiedKey = item.key;
     if (msg.expectedSha256 && msg.expectedSha256 !== item.sha256) throw hashMismatch(item.sha256, msg.expectedSha256);
-    const now = await finish(deps, current, 'stored', { hrResult: HR.S_OK, item });
+    const now = await finish(deps, current, 'stored', { hrResult: HR.S_OK, item }, receiveCount);
     // Another delivery failed the track, or a cancel won the race: this copy must not stay.
     if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, false);
+    if (now.moved && existing && existing.key !== item.key) {
+      // Re-downloaded under a new name (its tags changed): the new copy is in place; once the
+      // library says so, the one it replaces goes, so the folder holds the track once.
+      await deps.library.putMany([{ ...item, userId: msg.userId, storeId: msg.storeId, serviceTrackId: msg.serviceTrackId, cookie: msg.cookie, addedAt: now.updatedAt ?? new Date().toISOString() }]);
+      await removeReplacedFiles(deps, msg, item.key);
+    }
     if (now.moved) {
       deps.telemetry.count('TracksStored');
       deps.telemetry.count('BytesCopied', item.bytes);
       deps.logger.info('track stored', { ...log, key: item.key, bytes: item.bytes });
     }
   } catch (err) {
-    if (!(err instanceof TrackFailure)) throw err;
-    if (err.transient && receiveCount < deps.settings.downloads.maxReceiveCount) {
-      deps.logger.warn('track will be retried', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
-      throw err;
+    const last = receiveCount >= deps.settings.downloads.maxReceiveCount;
+    let failure: TrackFailure;
+    if (err instanceof TrackFailure) {
+      if (err.transient && !last) {
+        deps.logger.warn('track will be retried', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
+        throw err;
+      }
+      failure = err;
+    } else {
+      // Not the track's fault (a throttled table, a bug, a record that cannot be written):
+      // retried, and on the last receive the track ends all the same, with its store told.
+      deps.logger.error('track attempt failed', { ...log, key: copiedKey, error: err as Error });
+      if (!last) throw err;
+      failure = new TrackFailure(HR.E_FAIL, lastReceiveReason(receiveCount, err));
     }
-    deps.logger.info('track failed', { ...log, hresult: formatHResult(err.hresult), reason: err.message });
-    const now = await finish(deps, current, 'failed', { hrResult: err.hresult, reason: err.message });
-    if (now.moved) deps.telemetry.count('TracksFailed');
-    // No file of a failed track may stay, this attempt's or an earlier one's.
-    if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, receiveCount > 1);
+    await failTrack(deps, msg, current, failure, receiveCount, log, copiedKey);
   }
+}
+
+/** Ends a track `failed` and removes every file it left: this attempt's and, after a redelivery, earlier ones'. */
+async function failTrack(deps: WorkerDeps, msg: DownloadMessage, current: Track | undefined, failure: TrackFailure, receiveCount: number, log: Record<string, unknown>, copiedKey?: string): Promise<void> {
+  const reason = failure.message.slice(0, MAX_REASON_CHARS);
+  deps.logger.info('track failed', { ...log, hresult: formatHResult(failure.hresult), reason });
+  const track = current ?? (await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId));
+  if (!track) {
+    deps.logger.warn('download message for a track that is not recorded (expired?)', log);
+    return;
+  }
+  const now = await finish(deps, track, 'failed', { hrResult: failure.hresult, reason }, receiveCount);
+  if (now.moved) deps.telemetry.count('TracksFailed');
+  if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, receiveCount > 1);
+}
+
+function lastReceiveReason(receiveCount: number, err: unknown): string {
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return `trackdrop could not process this track in ${receiveCount} attempts (${what})`;
+}
+
+/**
+ * When an HTTPS fetch must be done: its own deadline, or earlier when the invocation would
+ * end first, keeping back the time to record the outcome. Only the latter is worth a retry.
+ */
+function fetchDeadline(deps: WorkerDeps, endsAt: number): { at: number; transient: boolean } {
+  const limits = deps.settings.limits;
+  const own = Date.now() + limits.originDeadlineSeconds * 1000;
+  const invocation = endsAt - limits.workerReserveSeconds * 1000;
+  return invocation < own ? { at: invocation, transient: true } : { at: own, transient: false };
 }
 
 /**
@@ -105,18 +192,29 @@ async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = fa
 }
 
 /**
- * Moves the track out of `queued` and asks the completion function to report it. When the move
- * was made before (a redelivered message), the completion is asked again unless the store has
- * already been told: that repairs a crash between the state write and the enqueue.
+ * Should a message that finds its track already moved ask for the callback again? Only to repair
+ * a crash between a state write and its enqueue, and only the message that crashed can know: a
+ * redelivery (receive ≥ 2). A first receive is another message of the same track (a store
+ * repeating DownloadTrack), whose own mover reports it, or comes back to repair it; asking again
+ * there is what made callback storms. A cancel has no message of its own: always repaired.
  */
-async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>): Promise<{ moved: boolean; state: TrackState }> {
+function repairDue(track: Track, receiveCount: number): boolean {
+  return receiveCount > 1 || track.state === 'cancelled';
+}
+
+/**
+ * Moves the track out of `queued` and asks the completion function to report it. When the move
+ * was made before, the completion is asked again when a repair is due (see repairDue) and the
+ * store has not been told yet.
+ */
+async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>, receiveCount: number): Promise<{ moved: boolean; state: TrackState; updatedAt?: string }> {
   const updatedAt = await deps.downloads.transition(track.cookie, track.serviceTrackId, to, fields);
   if (updatedAt) {
     await askCompletionIfOwed(deps, { ...track, ...fields, state: to, updatedAt }, true);
-    return { moved: true, state: to };
+    return { moved: true, state: to, updatedAt };
   }
   const now = await deps.downloads.getTrack(track.cookie, track.serviceTrackId);
   if (!now) return { moved: false, state: 'queued' };
-  await askCompletionIfOwed(deps, now);
+  if (repairDue(now, receiveCount)) await askCompletionIfOwed(deps, now);
   return { moved: false, state: now.state };
 }

@@ -4,11 +4,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { createClients, type AwsClients } from '../../../functions/adapters/clients.js';
 import { localCredentials, localRegion, startEmulators, type DynamoBackend, type Emulators } from '../emulators.js';
-import { startHttpAdapter, type HttpAdapter } from '../httpAdapter.js';
+import { startHttpAdapter, type ApiHandler, type HttpAdapter } from '../httpAdapter.js';
 import { QueuePoller } from '../queuePoller.js';
 import type { CloudAssembly } from './cloudAssembly.js';
 import { FunctionRunner, type FunctionSpec } from './functionRunner.js';
 import { jwtAuthorizers, refuseAllTokens, type JwtVerifierFactory } from './httpApiAuthorizers.js';
+import { isPreflight, preflightHeaders, withCorsHeaders, type CorsConfiguration } from './httpApiCors.js';
 import { compileRoutes, selectRoute } from './httpApiRoutes.js';
 import { startIamProxy, type Denial, type IamProxy, type ResourcePolicy } from './iam/iamProxy.js';
 import { statements, type PolicyDocument, type Statement } from './iam/policy.js';
@@ -327,24 +328,48 @@ async function startHttpApi(
   });
   const compiled = compileRoutes(routes);
   const byKey = new Map(compiled.map((r) => [r.routeKey, r.target]));
+  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api');
+  if (apis.length > 1) throw new TemplateError('one HTTP API per stack runs locally');
+  const cors = apis[0] ? (props(apis[0][1]).CorsConfiguration as CorsConfiguration | undefined) : undefined;
+  const preflightKey = 'OPTIONS (CORS preflight)';
+  const answer = async (event: Parameters<ApiHandler>[0]): Promise<APIGatewayProxyStructuredResultV2> => {
+    if (event.routeKey === preflightKey) {
+      if (!cors || !isPreflight(event.requestContext.http.method, event.headers)) return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) };
+      return { statusCode: 204, headers: preflightHeaders(cors, event.headers), body: '' };
+    }
+    return invoke(event);
+  };
+  const invoke = async (event: Parameters<ApiHandler>[0]): Promise<APIGatewayProxyStructuredResultV2> => {
+    const { fn, authorizer, scopes } = byKey.get(event.routeKey)!;
+    let invoked: unknown = event;
+    if (authorizer) {
+      // API Gateway checks the token before the function is invoked, and answers for it.
+      const decision = await authorizer.verify(event.headers[authorizer.spec.identityHeader], scopes);
+      if (!decision.ok) return { statusCode: decision.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(decision.body) };
+      invoked = { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: decision.jwt } } };
+    }
+    try {
+      return toHttpResult(await fn.runner.invoke(invoked));
+    } catch {
+      // A function error or timeout: API Gateway answers 500 with its own body.
+      return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };
+    }
+  };
   return startHttpAdapter(
     async (event) => {
-      const { fn, authorizer, scopes } = byKey.get(event.routeKey)!;
-      let invoked: unknown = event;
-      if (authorizer) {
-        // API Gateway checks the token before the function is invoked, and answers for it.
-        const decision = await authorizer.verify(event.headers[authorizer.spec.identityHeader], scopes);
-        if (!decision.ok) return { statusCode: decision.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(decision.body) };
-        invoked = { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: decision.jwt } } };
-      }
-      try {
-        return toHttpResult(await fn.runner.invoke(invoked));
-      } catch {
-        // A function error or timeout: API Gateway answers 500 with its own body.
-        return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };
-      }
+      const out = await answer(event);
+      // With a CORS configuration, API Gateway's headers replace the integration's.
+      return cors && event.routeKey !== preflightKey ? { ...out, headers: withCorsHeaders(cors, event.headers, out.headers ?? {}) } : out;
     },
-    { ...(port === undefined ? {} : { port }), match: (method, path) => selectRoute(compiled, method, path) },
+    {
+      ...(port === undefined ? {} : { port }),
+      match: (method, path) => {
+        const route = selectRoute(compiled, method, path);
+        // API Gateway answers preflights itself when CORS is configured, with or without an OPTIONS route.
+        if (cors && method === 'OPTIONS' && (!route || route.routeKey === '$default')) return { routeKey: preflightKey, pathParameters: {} };
+        return route;
+      },
+    },
   );
 }
 

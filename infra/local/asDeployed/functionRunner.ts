@@ -150,11 +150,14 @@ export class FunctionRunner {
     }
     container.busy = true;
     this.stats.invocations += 1;
+    const requestId = randomUUID();
     try {
-      return await container.invoke(event, randomUUID());
+      return await container.invoke(event, requestId);
     } catch (err) {
       this.stats.errors += 1;
       if (err instanceof FunctionError && err.errorType === 'Sandbox.Timedout') this.stats.timeouts += 1;
+      // What Lambda itself writes to the function's log when an invocation fails.
+      if (err instanceof FunctionError) this.opts.onLog?.(`${new Date().toISOString()} ${requestId} ${err.errorType}: ${err.message}`);
       throw err;
     } finally {
       container.busy = false;
