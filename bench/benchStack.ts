@@ -52,7 +52,7 @@ export interface BenchStack {
  * a poller per queue (the SQS event-source stand-in) with an SQS client of their own, so the
  * pollers' requests are counted apart from trackdrop's.
  */
-export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings }): Promise<BenchStack> {
+export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings; leaseSeconds?: number }): Promise<BenchStack> {
   let timings: HandlerTimings = { api: [], worker: [], completion: [] };
   let inFlight = 0;
   let lastActivity = performance.now();
@@ -88,7 +88,9 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
     pollers: opts.pollers,
     pollerSqs: pollerClients.sqs,
     wrap: { api: timed('api'), worker: timed('worker'), completion: timed('completion') },
+    ...(process.env.BENCH_LOG_LEVEL ? { logLevel: process.env.BENCH_LOG_LEVEL } : {}),
     ...(opts.settings ? { settings: opts.settings } : {}),
+    ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
   });
   const { clients, provisioned, deps, settings, api } = stack;
   const pollers = opts.pollers ? stack.pollers : undefined;

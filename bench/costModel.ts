@@ -164,3 +164,78 @@ export const idealRequestsPerTrack = Object.values(idealDesign.requestsPerTrack)
 function fmt(x: number): string {
   return x >= 0.01 || x === 0 ? x.toFixed(4) : x.toExponential(3);
 }
+
+/** us-east-1 list prices for storage and provisioned capacity; sources in bench/COST.md. */
+export const storagePrices = {
+  s3StandardPerGbMonth: 0.023,
+  intelligentTiering: { frequentPerGbMonth: 0.023, infrequentPerGbMonth: 0.0125, archiveInstantPerGbMonth: 0.004, monitoringPerThousandObjects: 0.0025 },
+  dynamodbProvisioned: { perWcuHour: 0.00065, perRcuHour: 0.00013 },
+} as const;
+
+export interface StorageModel {
+  readonly tracks: number;
+  readonly trackBytes: number;
+  readonly gb: number;
+  readonly standardUsdPerMonth: number;
+  /** Intelligent-Tiering at a steady mix of its tiers, monitoring included. */
+  readonly intelligentTiering: { readonly mix: { frequent: number; infrequent: number; archiveInstant: number }; readonly usdPerMonth: number; readonly arithmetic: string };
+}
+
+/**
+ * Monthly storage of `tracks` objects of `trackBytes`, in S3 Standard and in Intelligent-Tiering
+ * at a steady mix: a locker's tracks are mostly cold, so by default 10 % were read in the last
+ * 30 days (frequent tier), 10 % in the last 90 (infrequent), 80 % not for 90 days (archive
+ * instant access). Objects are ≥ 128 KB, so each is monitored and tiered.
+ */
+export function storageModel(tracks = 1_000_000, trackBytes = 8_000_000, mix = { frequent: 0.1, infrequent: 0.1, archiveInstant: 0.8 }): StorageModel {
+  const gb = (tracks * trackBytes) / 1024 ** 3;
+  const it = storagePrices.intelligentTiering;
+  const tiers = gb * (mix.frequent * it.frequentPerGbMonth + mix.infrequent * it.infrequentPerGbMonth + mix.archiveInstant * it.archiveInstantPerGbMonth);
+  const monitoring = (tracks / 1000) * it.monitoringPerThousandObjects;
+  return {
+    tracks,
+    trackBytes,
+    gb,
+    standardUsdPerMonth: gb * storagePrices.s3StandardPerGbMonth,
+    intelligentTiering: {
+      mix,
+      usdPerMonth: tiers + monitoring,
+      arithmetic:
+        `${gb.toFixed(1)} GB × (${mix.frequent} × $${it.frequentPerGbMonth} + ${mix.infrequent} × $${it.infrequentPerGbMonth} + ${mix.archiveInstant} × $${it.archiveInstantPerGbMonth}) ` +
+        `+ ${tracks / 1000} × $${it.monitoringPerThousandObjects} monitoring = $${(tiers + monitoring).toFixed(2)} per month`,
+    },
+  };
+}
+
+export interface CapacityModeModel {
+  readonly tracksPerSecond: number;
+  readonly writeUnitsPerSecond: number;
+  readonly readUnitsPerSecond: number;
+  readonly onDemandUsdPerMonth: number;
+  /** Provisioned at the given utilisation (auto scaling keeps headroom: 70 % by default). */
+  readonly provisioned: { readonly utilisation: number; readonly wcu: number; readonly rcu: number; readonly usdPerMonth: number };
+  readonly arithmetic: string;
+}
+
+/** DynamoDB for a steady `tracksPerSecond`, from the measured units per track, in both capacity modes. */
+export function capacityModeModel(inputs: Pick<CostInputs, 'dynamodbReadUnits' | 'dynamodbWriteUnits'>, tracksPerSecond = 1000, utilisation = 0.7): CapacityModeModel {
+  const hours = 730;
+  const w = inputs.dynamodbWriteUnits * tracksPerSecond;
+  const r = inputs.dynamodbReadUnits * tracksPerSecond;
+  const perMonth = tracksPerSecond * 3600 * hours;
+  const onDemand = (perMonth * inputs.dynamodbWriteUnits * prices.dynamodbWritePerMillion.usd + perMonth * inputs.dynamodbReadUnits * prices.dynamodbReadPerMillion.usd) / M;
+  const wcu = Math.ceil(w / utilisation);
+  const rcu = Math.ceil(r / utilisation);
+  const p = storagePrices.dynamodbProvisioned;
+  const provisioned = hours * (wcu * p.perWcuHour + rcu * p.perRcuHour);
+  return {
+    tracksPerSecond,
+    writeUnitsPerSecond: w,
+    readUnitsPerSecond: r,
+    onDemandUsdPerMonth: onDemand,
+    provisioned: { utilisation, wcu, rcu, usdPerMonth: provisioned },
+    arithmetic:
+      `on demand: ${perMonth.toExponential(3)} tracks/month × (${fmt(inputs.dynamodbWriteUnits)} WRU × $0.625/M + ${fmt(inputs.dynamodbReadUnits)} RRU × $0.125/M) = $${onDemand.toFixed(0)}; ` +
+      `provisioned at ${utilisation * 100} %: (${wcu} WCU × $${p.perWcuHour} + ${rcu} RCU × $${p.perRcuHour}) × ${hours} h = $${provisioned.toFixed(0)} per month`,
+  };
+}

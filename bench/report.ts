@@ -1,3 +1,5 @@
+import type { CapacityModeModel, StorageModel } from './costModel.js';
+import type { ScaleResult } from './scaleRun.js';
 import type { ApiResult } from './apiThroughput.js';
 import type { ColdStartResult, FunctionName } from './coldStart.js';
 import type { CopyResult } from './copyThroughput.js';
@@ -33,6 +35,10 @@ export interface CostSection {
   readonly https: CostModel;
   readonly baseline: CostModel & { readonly label: string; readonly publishedUsdPerMillion: number };
   readonly target: { readonly s3UsdPerMillionTracks: number; readonly met: boolean };
+  /** Monthly storage of a million 8 MB tracks, Standard beside Intelligent-Tiering. */
+  readonly storage: StorageModel;
+  /** DynamoDB at a steady 1,000 tracks/s with the S3 path's measured units, both capacity modes. */
+  readonly capacity: CapacityModeModel;
 }
 
 export interface Sections {
@@ -42,6 +48,7 @@ export interface Sections {
   cost?: CostSection | SectionError;
   copy?: CopyResult | SectionError;
   coldStart?: ColdStartResult | SectionError;
+  scale?: ScaleResult | SectionError;
 }
 
 export interface Row {
@@ -119,6 +126,8 @@ export function rows(s: Sections): Row[] {
       const c = s.cost;
       add('cost', 'S3 source: $ per million tracks', c.s3.usdPerMillionTracks, c.baseline.usdPerMillionTracks, c.baseline.label, 2, { text: `≤ $${targets.usdPerMillionTracksS3}`, met: c.target.met });
       add('cost', 'HTTPS source: $ per million tracks', c.https.usdPerMillionTracks, c.baseline.usdPerMillionTracks, c.baseline.label, 2);
+      add('cost', `storage, a million 8 MB tracks, $/month (Intelligent-Tiering, ${c.storage.intelligentTiering.mix.archiveInstant * 100} % cold)`, c.storage.intelligentTiering.usdPerMonth, c.storage.standardUsdPerMonth, 'S3 Standard', 2);
+      add('cost', `DynamoDB at a steady ${c.capacity.tracksPerSecond} tracks/s, $/month, provisioned at ${c.capacity.provisioned.utilisation * 100} %`, c.capacity.provisioned.usdPerMonth, c.capacity.onDemandUsdPerMonth, 'on demand', 0);
     }
   }
   if (s.copy) {
@@ -144,6 +153,27 @@ export function rows(s: Sections): Row[] {
         add('coldstart', `${fn}:   of which the import itself, ms`, f.init.importMs, e.init.importMs, b, 1, undefined, 'difference');
         add('coldstart', `${fn}:   same with --enable-source-maps (as deployed), ms`, f.initWithSourceMaps.sinceProcessStartMs, e.initWithSourceMaps.sinceProcessStartMs, b, 1, undefined, 'difference');
       }
+    }
+  }
+  if (s.scale) {
+    if (isError(s.scale)) failed('scale', s.scale);
+    else {
+      const { session: q, cancel: c, library: l } = s.scale;
+      add('scale', `${q.tracks} licenses via licenses:batch, licenses/s`, q.licensesPerSecond, undefined, '', 0);
+      add('scale', `one ${q.tracks}-track session: submit, tracks/s (batches of 100, 4 in flight)`, q.submitTracksPerSecond, undefined, '', 0);
+      add('scale', `one ${q.tracks}-track session: drain, tracks/s (HTTPS source)`, q.drainTracksPerSecond, undefined, '', 1);
+      add('scale', `  status page p50 / max ms (${q.statusPage.count} reads)`, q.statusPage.p50Ms, undefined, '', 1, { text: '< 1,000 ms', met: q.statusPage.maxMs < 1000 });
+      out.push({ ...blank('scale'), figure: '    max', trackdrop: num(q.statusPage.maxMs, 1) });
+      add('scale', '  status page, largest, bytes', q.statusPage.maxBytes, undefined, '', 0, { text: '< 1 MB', met: q.statusPage.maxBytes < 1_000_000 });
+      add('scale', `  all terminal, tracks (counts agree: ${q.countsMatch ? 'yes' : 'NO'})`, q.terminal, q.tracks, 'tracks sent', 0, { text: 'all', met: q.terminal === q.tracks && q.countsMatch });
+      add('scale', '  DownloadTrackComplete per track', q.callbacksPerTrack, 1, 'one each', 3, { text: 'each exactly 1', met: q.tracksNotToldOnce === 0 });
+      add('scale', `cancel ${c.tracks} queued tracks: answer, ms`, c.answerMs, undefined, '', 1, { text: '< 1,000 ms', met: c.answerMs < 1000 });
+      add('scale', '  until the last E_ABORT callback, s', c.allToldSeconds, undefined, '', 1);
+      add('scale', '  E_ABORT callbacks per track (none fetched)', c.callbacksPerTrack, 1, 'one each', 3, { text: 'each exactly 1', met: c.tracksNotToldOnce === 0 && c.fetched === 0 });
+      add('scale', `${l.items}-item library: page of 1,000, p50 ms`, l.page.p50Ms, undefined, '', 1, { text: 'bounded', met: l.page.maxMs < 1000 });
+      out.push({ ...blank('scale'), figure: '    max ms / bytes', trackdrop: `${num(l.page.maxMs, 1)} / ${num(l.page.maxBytes, 0)}` });
+      add('scale', `  content-ids, ${l.contentIds.pages} pages of ≤ 10,000: p50 ms`, l.contentIds.p50Ms, undefined, '', 1, { text: 'bounded', met: l.contentIds.maxMs < 1000 });
+      out.push({ ...blank('scale'), figure: '    max ms / all pages ms', trackdrop: `${num(l.contentIds.maxMs, 1)} / ${num(l.contentIds.totalMs, 1)}` });
     }
   }
   return out;

@@ -3,7 +3,7 @@
  * bench/results/<date>.json and bench/results/latest.json.
  *
  *   --quick         the scaled-down run the test suite uses: tiny sizes, same code paths
- *   --only <name>   one section: api, pipeline (with requests and cost), copy, coldstart
+ *   --only <name>   one section: api, pipeline (with requests and cost), copy, coldstart, scale
  *   --out <dir>     write the JSON there instead of bench/results
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,32 +16,49 @@ import { table } from '../sandbox/render.js';
 import { apiThroughput } from './apiThroughput.js';
 import { coldStart } from './coldStart.js';
 import { copyThroughput } from './copyThroughput.js';
-import { costModel, idealDesign, idealRequestsPerTrack, inputsFromRun, prices } from './costModel.js';
+import { capacityModeModel, costModel, idealDesign, idealRequestsPerTrack, inputsFromRun, prices, storageModel } from './costModel.js';
 import { emulatorFloor } from './emulatorFloor.js';
 import { codeVersion, machine } from './machine.js';
 import { pipelineRun } from './pipelineThroughput.js';
 import { rows, type PipelineSection, type Sections } from './report.js';
 import { runRequests } from './requestCounts.js';
+import { scaleRun } from './scaleRun.js';
 import { targets } from './targets.js';
 
-const SECTIONS = ['api', 'pipeline', 'copy', 'coldstart'] as const;
+const SECTIONS = ['api', 'pipeline', 'copy', 'coldstart', 'scale'] as const;
 type SectionName = (typeof SECTIONS)[number];
 const ALIASES: Record<string, SectionName> = { requests: 'pipeline', cost: 'pipeline', 'cold-start': 'coldstart', coldStart: 'coldstart' };
 
 const sizes = {
-  full: { api: { connections: 10, durationSeconds: 5, warmupSeconds: 1 }, tracks: 1000, pipelineTimeoutMs: 600_000, copy: { bytes: 1024 ** 3, runs: 3 }, coldRuns: 7 },
-  quick: { api: { connections: 10, durationSeconds: 1, warmupSeconds: 0 }, tracks: 20, pipelineTimeoutMs: 60_000, copy: { bytes: 16 * 1024 ** 2, runs: 1 }, coldRuns: 3 },
+  full: {
+    api: { connections: 10, durationSeconds: 5, warmupSeconds: 1 },
+    tracks: 1000,
+    pipelineTimeoutMs: 600_000,
+    copy: { bytes: 1024 ** 3, runs: 3 },
+    coldRuns: 7,
+    scale: { sessionTracks: 20_000, cancelTracks: 10_000, libraryItems: 50_000, timeoutMs: 1_800_000 },
+  },
+  quick: {
+    api: { connections: 10, durationSeconds: 1, warmupSeconds: 0 },
+    tracks: 20,
+    pipelineTimeoutMs: 60_000,
+    copy: { bytes: 16 * 1024 ** 2, runs: 1 },
+    coldRuns: 3,
+    scale: { sessionTracks: 300, cancelTracks: 200, libraryItems: 2_500, timeoutMs: 120_000 },
+  },
 };
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, 'session-tracks': { type: 'string' }, help: { type: 'boolean', default: false } },
+  });
   if (values.help) {
-    process.stdout.write('npm run bench [-- --quick] [--only api|pipeline|requests|cost|copy|coldstart] [--out <dir>]\n');
+    process.stdout.write('npm run bench [-- --quick] [--only api|pipeline|requests|cost|copy|coldstart|scale] [--session-tracks <n>] [--out <dir>]\n');
     return 0;
   }
   const only = values.only === undefined ? undefined : (ALIASES[values.only] ?? values.only);
   if (only !== undefined && !SECTIONS.includes(only as SectionName)) {
-    process.stderr.write(`unknown section "${values.only}"; one of: api, pipeline, requests, cost, copy, coldstart\n`);
+    process.stderr.write(`unknown section "${values.only}"; one of: api, pipeline, requests, cost, copy, coldstart, scale\n`);
     return 2;
   }
   const want = (name: SectionName) => only === undefined || only === name;
@@ -101,6 +118,8 @@ async function main(): Promise<number> {
         https: costModel(inputsFromRun(pipeline.https, defaultSettings)),
         baseline: { ...costModel(idealDesign.inputs), label: 'minimal design (bench/COST.md), batch route', publishedUsdPerMillion: idealDesign.publishedUsdPerMillion },
         target: { s3UsdPerMillionTracks: targets.usdPerMillionTracksS3, met: s3Cost.usdPerMillionTracks <= targets.usdPerMillionTracksS3 },
+        storage: storageModel(),
+        capacity: capacityModeModel(s3Cost.inputs),
       };
     }
   }
@@ -109,6 +128,16 @@ async function main(): Promise<number> {
   }
   if (want('coldstart')) {
     sections.coldStart = await section('coldstart', `coldstart: bundling the handlers, ${size.coldRuns} fresh imports each`, () => coldStart({ runs: size.coldRuns }));
+  }
+
+  if (want('scale')) {
+    const given = values['session-tracks'] === undefined ? undefined : Number(values['session-tracks']);
+    const scale = { ...size.scale, ...(given && Number.isInteger(given) && given > 0 ? { sessionTracks: given } : {}) };
+    sections.scale = await section(
+      'scale',
+      `scale: one ${scale.sessionTracks}-track session, a cancel of ${scale.cancelTracks} queued tracks, a ${scale.libraryItems}-item library`,
+      () => scaleRun(scale, log),
+    );
   }
 
   const finishedAt = new Date();

@@ -12,6 +12,14 @@ export interface TableShape {
   readonly ttlAttribute?: string;
   /** Environment variable through which functions learn the table's real name. */
   readonly env: string;
+  /** Global secondary indexes: a string partition key, and the attributes they carry besides the keys. */
+  readonly indexes?: readonly IndexShape[];
+}
+
+export interface IndexShape {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly include: readonly string[];
 }
 
 export const tables = {
@@ -33,8 +41,18 @@ export const tables = {
     ttlAttribute: 'ttl',
     env: 'TRACKDROP_LICENSES_TABLE',
   },
-  /** The user's library: `track#<storeId>#<serviceTrackId>` rows and `key#<object key>` claims. */
-  library: { name: 'trackdrop-library', partitionKey: 'userId', sortKey: 'sk', env: 'TRACKDROP_LIBRARY_TABLE' },
+  /**
+   * The user's library: `track#<storeId>#<serviceTrackId>` rows and `key#<object key>` claims.
+   * The sparse `claimsByTrack` index holds only claims, by `<userId>#<storeId>#<serviceTrackId>`:
+   * a failed track's clean-up reads its own claims, not every claim of the user.
+   */
+  library: {
+    name: 'trackdrop-library',
+    partitionKey: 'userId',
+    sortKey: 'sk',
+    env: 'TRACKDROP_LIBRARY_TABLE',
+    indexes: [{ name: 'claimsByTrack', partitionKey: 'claimOf', include: ['key'] }],
+  },
 } as const satisfies Record<string, TableShape>;
 
 export interface QueueShape {

@@ -23,8 +23,31 @@ export interface QueueConsumerSettings {
   readonly dlqRetentionDays: number;
 }
 
+/** S3 storage classes a track may land in (the media bucket's final keys; staging objects stay Standard). */
+export type StorageClass = 'STANDARD' | 'INTELLIGENT_TIERING' | 'STANDARD_IA' | 'GLACIER_IR';
+
+export interface TableCapacity {
+  readonly readUnits: number;
+  readonly writeUnits: number;
+}
+
 export interface TrackdropSettings {
   readonly stage: 'dev' | 'prod';
+  readonly storage: {
+    /**
+     * Where tracks land. Intelligent-Tiering suits a locker whose tracks are mostly cold: no
+     * retrieval fee, moved down after 30 and 90 days without access (bench/COST.md models it).
+     */
+    readonly storageClass: StorageClass;
+  };
+  readonly tables: {
+    /**
+     * DynamoDB capacity mode. On demand needs no sizing and is the default; provisioned is
+     * cheaper for a steady load (bench/COST.md models both) and takes the units below per table.
+     */
+    readonly billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+    readonly provisioned: { readonly stores: TableCapacity; readonly downloads: TableCapacity; readonly licenses: TableCapacity; readonly library: TableCapacity };
+  };
   readonly functions: {
     readonly api: FunctionSettings;
     readonly worker: FunctionSettings;
@@ -74,9 +97,18 @@ export interface TrackdropSettings {
     readonly workerReserveSeconds: number;
     /** Longest stored value of one text tag (title, artist, album…), in UTF-8 bytes; longer ones are cut. */
     readonly maxTagBytes: number;
-    /** Per-store request rate (steady, per second) and burst. */
+    /** Per-store request rate (steady, per second) and burst, kept by the api function. */
     readonly storeRatePerSecond: number;
     readonly storeBurst: number;
+    /**
+     * The API Gateway stage's rate and burst: all stores together. Sized for a launch at 1,000
+     * tracks/s (licenses and DownloadTracks one by one, plus status polls), under the account's
+     * regional default of 10,000 requests/s and 5,000 burst.
+     */
+    readonly apiRatePerSecond: number;
+    readonly apiBurst: number;
+    /** Tracks a cancel ends per background chunk (one Query and its writes, per shard). */
+    readonly cancelChunkTracks: number;
   };
   readonly callbacks: {
     /** First retry delay for a failed store callback, doubled on every attempt. */
@@ -96,6 +128,17 @@ export interface TrackdropSettings {
 
 export const defaultSettings: TrackdropSettings = {
   stage: 'dev',
+  storage: { storageClass: 'INTELLIGENT_TIERING' },
+  tables: {
+    billingMode: 'PAY_PER_REQUEST',
+    // Sized for a steady 1,000 tracks/s (docs/scale.md): used only in PROVISIONED mode.
+    provisioned: {
+      stores: { readUnits: 100, writeUnits: 5 },
+      downloads: { readUnits: 2_000, writeUnits: 3_500 },
+      licenses: { readUnits: 1_000, writeUnits: 1_100 },
+      library: { readUnits: 1_000, writeUnits: 2_200 },
+    },
+  },
   functions: {
     api: { memoryMb: 512, timeoutSeconds: 10 },
     worker: { memoryMb: 1024, timeoutSeconds: 300 },
@@ -139,6 +182,9 @@ export const defaultSettings: TrackdropSettings = {
     maxTagBytes: 1024,
     storeRatePerSecond: 100,
     storeBurst: 200,
+    apiRatePerSecond: 3000,
+    apiBurst: 5000,
+    cancelChunkTracks: 100,
   },
   callbacks: {
     baseBackoffSeconds: 2,
@@ -150,6 +196,29 @@ export const defaultSettings: TrackdropSettings = {
     stagingDays: 1,
   },
 };
+
+/**
+ * A production stack's capacity: what sustains 1,000 tracks/s (docs/scale.md has the
+ * arithmetic). Worker: 100 batches of 10 a second at about 1.5 s each (8 MB per track at a
+ * function's ~75 MB/s, ten at once) keep ~150 invocations busy, so 200 leaves headroom.
+ * Completion: 100 batches a second at up to 1 s (ten callbacks at once) is ~100. The sandbox
+ * and tests keep the small defaults: 200 invocations in one process on a laptop help nobody.
+ */
+export const launchCapacity = {
+  downloads: { batchSize: 10, maxConcurrency: 200 },
+  completions: { batchSize: 10, maxConcurrency: 100 },
+} as const;
+
+/** The settings the CDK app deploys a stage with: prod gets the launch capacity. */
+export function settingsForStage(stage: TrackdropSettings['stage']): TrackdropSettings {
+  if (stage === 'dev') return { ...defaultSettings, stage };
+  return {
+    ...defaultSettings,
+    stage,
+    downloads: { ...defaultSettings.downloads, ...launchCapacity.downloads },
+    completions: { ...defaultSettings.completions, ...launchCapacity.completions },
+  };
+}
 
 /** Visibility timeout for a queue consumed by a function: six times its timeout, as AWS advises. */
 export function visibilityTimeoutSeconds(fn: FunctionSettings): number {
@@ -167,6 +236,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
   return {
     ...defaultSettings,
     ...given,
+    storage: { ...defaultSettings.storage, ...given.storage },
+    tables: { ...defaultSettings.tables, ...given.tables },
     functions: { ...defaultSettings.functions, ...given.functions },
     downloads: { ...defaultSettings.downloads, ...given.downloads },
     listener: { ...defaultSettings.listener, ...given.listener },

@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { defaultSettings } from '../functions/settings.js';
+import { settingsForStage } from '../functions/settings.js';
 import { readListenerIssuer, readLockerOrigins, readSourceBuckets, readStage, stackName } from './cdk/appContext.js';
 import { TrackdropStack } from './cdk/TrackdropStack.js';
 
@@ -8,7 +8,7 @@ const app = new App();
 const stage = readStage(app);
 new TrackdropStack(app, stackName(stage), {
   description: `trackdrop (${stage}): content-partner downloads into users' cloud Music folders`,
-  settings: { ...defaultSettings, stage },
+  settings: settingsForStage(stage),
   sourceBuckets: readSourceBuckets(app),
   listenerIssuer: readListenerIssuer(app),
   lockerOrigins: readLockerOrigins(app),

@@ -86,8 +86,9 @@ async function main(): Promise<void> {
     pid: process.pid,
   });
   console.log(walkthrough({ apiUrl: stack.apiUrl, lockerUrl: locker?.url, demoUser, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
-  // A first start gives the demo user a library to look at in the locker.
-  if (locker && !(await stack.hasLibrary(demoUser))) {
+  // A data folder's first start gives the demo user a library to look at in the locker (once:
+  // a restart finishes that purchase rather than making another).
+  if (locker && !saved?.demoStore && !(await stack.hasLibrary(demoUser))) {
     startDemoSession(new StoreClient(stack.apiUrl, demo.credentials.apiKey), demo.server.originUrl, demoUser, 10).then(
       () => log(`demo store sold 10 tracks to ${demoUser}: watch them arrive in the locker`),
       (err: unknown) => log(`demo purchase for ${demoUser} failed: ${err instanceof Error ? err.message : String(err)}`),

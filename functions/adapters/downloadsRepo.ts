@@ -1,11 +1,12 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hresult } from '../core/hresult.js';
-import { sourcesOf } from '../core/trackState.js';
-import type { Container, Session, Track, TrackState } from '../core/types.js';
+import { allStates, sourcesOf } from '../core/trackState.js';
+import type { Container, Session, StoredItem, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 
 const SESSION_SK = 'session';
+const COUNTS_SK = 'counts';
 const containersSk = (i: number): string => `containers#${String(i).padStart(4, '0')}`;
 /**
  * A container list up to this size (as JSON) stays in the session item; a longer one (the
@@ -30,8 +31,41 @@ export interface UserSessionPage {
 export const trackSk = (id: number): string => `track#${String(id).padStart(10, '0')}`;
 
 /**
- * A session and its tracks share one partition (the cookie): the status route reads the whole
- * session with one query, and every state change is a conditional write on one item.
+ * A session's tracks are spread over this many partitions (`<cookie>#<shard>`), so one large
+ * session is not one hot partition: 16 × 1,000 WCU/s. Changing it re-keys every live session.
+ */
+export const TRACK_SHARDS = 16;
+
+/** The shard of a track: a multiplicative hash, so sequential and strided ids spread evenly. */
+export function shardOf(serviceTrackId: number): number {
+  return Math.imul(serviceTrackId >>> 0, 0x9e3779b1) >>> 28;
+}
+
+/** The partition key of a track's item. Cookies never hold `#`, so the suffix is unambiguous. */
+export const trackPk = (cookie: string, serviceTrackId: number): string => shardPk(cookie, shardOf(serviceTrackId));
+const shardPk = (cookie: string, shard: number): string => `${cookie}#${String(shard).padStart(2, '0')}`;
+
+export type StateCounts = Record<TrackState, number>;
+
+/** The session's counts item: tallies by state (kept per batch), and the cancel mark workers read. */
+export interface SessionCounts {
+  readonly counts: StateCounts;
+  readonly cancelledAt?: string | undefined;
+}
+
+/** Where a page of tracks stopped: the shard and the last serviceTrackId read in it. */
+export interface TrackPosition {
+  readonly shard: number;
+  readonly after?: number | undefined;
+}
+
+/** What the status route shows of a track (its item for the store's view of the key); never its downloadParams or URL. */
+export type TrackSummary = Pick<Track, 'serviceTrackId' | 'state' | 'hrResult' | 'reason' | 'notifiedAt' | 'item'>;
+
+/**
+ * A session item and its counts item share the cookie's partition; its tracks are spread over
+ * TRACK_SHARDS partitions by serviceTrackId. Every state change is a conditional write on one
+ * item; the counts item is adjusted once per batch of changes (see adjustCounts).
  */
 export class DownloadsRepo {
   constructor(
@@ -144,7 +178,7 @@ export class DownloadsRepo {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...track, sk: trackSk(track.serviceTrackId), ...this.ttlFor(track.state, track.updatedAt) },
+          Item: { ...track, cookie: trackPk(track.cookie, track.serviceTrackId), sk: trackSk(track.serviceTrackId), ...this.ttlFor(track.state, track.updatedAt) },
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
       );
@@ -159,19 +193,127 @@ export class DownloadsRepo {
 
   async getTrack(cookie: string, serviceTrackId: number): Promise<Track | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: { cookie, sk: trackSk(serviceTrackId) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: { cookie: trackPk(cookie, serviceTrackId), sk: trackSk(serviceTrackId) }, ConsistentRead: true }),
     );
     return out.Item ? toTrack(out.Item) : undefined;
   }
 
+  /** Every track of the session, shard after shard, in serviceTrackId order: operator tools only. */
   async listTracks(cookie: string): Promise<Track[]> {
-    const items = await queryAll(this.ddb, {
-      TableName: this.table,
-      KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
-      ExpressionAttributeValues: { ':c': cookie, ':t': 'track#' },
-      ConsistentRead: true,
-    });
-    return items.map(toTrack);
+    const all: Track[] = [];
+    for (let shard = 0; shard < TRACK_SHARDS; shard++) {
+      const items = await queryAll(this.ddb, {
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
+        ExpressionAttributeValues: { ':c': shardPk(cookie, shard), ':t': 'track#' },
+        ConsistentRead: true,
+      });
+      all.push(...items.map(toTrack));
+    }
+    return all.sort((a, b) => a.serviceTrackId - b.serviceTrackId);
+  }
+
+  /**
+   * Up to `limit` tracks from `from` on, shard after shard, projected to what the status route
+   * shows (no downloadParams travel). `next` is where the following page starts, if any.
+   * Shards are read in parallel waves as wide as the page needs, judged from the session's
+   * size (`total`, from its counts; the hash keeps shards even): a small session is one round
+   * trip for all sixteen, a large one reads one or two shards, never much more than the page.
+   */
+  async pageTracks(cookie: string, limit: number, from: TrackPosition = { shard: 0 }, total = 0): Promise<{ tracks: TrackSummary[]; next?: TrackPosition }> {
+    const perShard = Math.max(1, total / TRACK_SHARDS);
+    const tracks: TrackSummary[] = [];
+    let shard = from.shard;
+    let after = from.after;
+    while (shard < TRACK_SHARDS && tracks.length < limit) {
+      const want = limit - tracks.length;
+      const width = Math.min(TRACK_SHARDS - shard, Math.ceil(want / perShard) + 1);
+      const wave = await Promise.all(
+        Array.from({ length: width }, (_, i) => this.queryShard(cookie, shard + i, want, i === 0 ? after : undefined)),
+      );
+      for (const page of wave) {
+        const room = limit - tracks.length;
+        if (page.items.length > room) {
+          // The page is full inside this shard: it goes on after the last track taken.
+          tracks.push(...page.items.slice(0, room));
+          after = tracks.at(-1)?.serviceTrackId;
+          break;
+        }
+        tracks.push(...page.items);
+        if (page.stop !== undefined) {
+          // DynamoDB stopped early (its 1 MB page, or the limit): this shard goes on from there.
+          after = page.stop;
+          break;
+        }
+        shard += 1;
+        after = undefined;
+        if (tracks.length >= limit) break;
+      }
+    }
+    tracks.sort((a, b) => a.serviceTrackId - b.serviceTrackId);
+    return { tracks, ...(shard < TRACK_SHARDS ? { next: { shard, after } } : {}) };
+  }
+
+  private async queryShard(cookie: string, shard: number, limit: number, after: number | undefined): Promise<{ items: TrackSummary[]; stop?: number }> {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
+        ExpressionAttributeValues: { ':c': shardPk(cookie, shard), ':t': 'track#' },
+        ExpressionAttributeNames: { '#s': 'state', '#i': 'item' },
+        ProjectionExpression: 'serviceTrackId, #s, hrResult, reason, notifiedAt, #i',
+        Limit: limit,
+        ...(after !== undefined ? { ExclusiveStartKey: { cookie: shardPk(cookie, shard), sk: trackSk(after) } } : {}),
+      }),
+    );
+    const stop = idOfSk(out.LastEvaluatedKey?.sk);
+    return { items: (out.Items ?? []).map(toSummary), ...(stop !== undefined ? { stop } : {}) };
+  }
+
+  /**
+   * One shard's tracks from `after` on, full items (a cancelled track's callback carries its
+   * downloadParams): the cancel's background chunk. `next` is the last id read when more remain.
+   */
+  async chunkOfShard(cookie: string, shard: number, limit: number, after?: number): Promise<{ tracks: Track[]; next?: number }> {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
+        ExpressionAttributeValues: { ':c': shardPk(cookie, shard), ':t': 'track#' },
+        Limit: limit,
+        ConsistentRead: true,
+        ...(after !== undefined ? { ExclusiveStartKey: { cookie: shardPk(cookie, shard), sk: trackSk(after) } } : {}),
+      }),
+    );
+    const tracks = (out.Items ?? []).map(toTrack);
+    const stop = idOfSk(out.LastEvaluatedKey?.sk);
+    return { tracks, ...(stop !== undefined ? { next: stop } : {}) };
+  }
+
+  /** The session's counts and cancel mark: one small item, whatever the session's size. */
+  async getCounts(cookie: string, consistent = false): Promise<SessionCounts> {
+    const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie, sk: COUNTS_SK }, ConsistentRead: consistent }));
+    return toCounts(out.Item);
+  }
+
+  /**
+   * Adds a batch's state changes to the session's counts in one UpdateItem (ADD), so counting
+   * costs one write per batch and session, not one per track. Only the writer whose conditional
+   * write moved a track counts it, so a redelivered message never counts twice; a process that
+   * dies between its state writes and this call leaves the counts short by that batch.
+   */
+  async adjustCounts(cookie: string, delta: Partial<StateCounts>): Promise<void> {
+    const entries = allStates.filter((s) => (delta[s] ?? 0) !== 0);
+    if (entries.length === 0) return;
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { cookie, sk: COUNTS_SK },
+        UpdateExpression: `SET expiresAt = if_not_exists(expiresAt, :e) ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map((s, i) => [`#c${i}`, s])),
+        ExpressionAttributeValues: { ':e': this.expiry(new Date().toISOString()), ...Object.fromEntries(entries.map((s, i) => [`:c${i}`, delta[s]])) },
+      }),
+    );
   }
 
   /**
@@ -197,7 +339,7 @@ export class DownloadsRepo {
       await this.ddb.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { cookie, sk: trackSk(serviceTrackId) },
+          Key: { cookie: trackPk(cookie, serviceTrackId), sk: trackSk(serviceTrackId) },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: `attribute_exists(sk) AND #state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
           ExpressionAttributeNames: { ...names, '#state': 'state' },
@@ -213,11 +355,26 @@ export class DownloadsRepo {
 
   /** Records that the store acknowledged the callback of a failed or cancelled track. */
   async markNotified(cookie: string, serviceTrackId: number): Promise<void> {
-    await this.stampOnce(cookie, trackSk(serviceTrackId), 'notifiedAt');
+    await this.stampOnce(trackPk(cookie, serviceTrackId), trackSk(serviceTrackId), 'notifiedAt');
   }
 
-  async markSessionCancelled(cookie: string): Promise<void> {
+  /**
+   * Marks the session cancelled: on the session item (DownloadTrack refuses new tracks) and on
+   * the counts item (workers read it with each batch and skip the session's queued tracks).
+   * Answers the counts as they stood, with the first cancel's time.
+   */
+  async markSessionCancelled(cookie: string): Promise<SessionCounts> {
     await this.stampOnce(cookie, SESSION_SK, 'cancelledAt');
+    const out = await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { cookie, sk: COUNTS_SK },
+        UpdateExpression: 'SET cancelledAt = if_not_exists(cancelledAt, :now), expiresAt = if_not_exists(expiresAt, :e)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':e': this.expiry(new Date().toISOString()) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toCounts(out.Attributes);
   }
 
   /** Marks the session as announced to the store (its `Download` event was acknowledged). */
@@ -226,11 +383,11 @@ export class DownloadsRepo {
   }
 
   /** Sets a timestamp attribute of an existing item once; later calls keep the first time. */
-  private async stampOnce(cookie: string, sk: string, attribute: 'notifiedAt' | 'cancelledAt'): Promise<void> {
+  private async stampOnce(pk: string, sk: string, attribute: 'notifiedAt' | 'cancelledAt'): Promise<void> {
     await this.ddb.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { cookie, sk },
+        Key: { cookie: pk, sk },
         UpdateExpression: 'SET #a = if_not_exists(#a, :now)',
         ConditionExpression: 'attribute_exists(sk)',
         ExpressionAttributeNames: { '#a': attribute },
@@ -270,8 +427,33 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-/** A track as stored, without the table's own attributes; its HRESULTs branded again as they are read. */
+/**
+ * A track as stored, without the table's own attributes: its cookie without the shard, its
+ * HRESULTs branded again as they are read.
+ */
 export function toTrack(item: Record<string, unknown>): Track {
-  const t = strip(item) as unknown as Track;
+  const rest = strip(item);
+  const t = { ...rest, cookie: String(rest.cookie).split('#')[0] } as unknown as Track;
   return { ...t, hrDownload: hresult(Number(t.hrDownload)), ...(t.hrResult === undefined ? {} : { hrResult: hresult(Number(t.hrResult)) }) };
+}
+
+function idOfSk(sk: unknown): number | undefined {
+  return typeof sk === 'string' && sk.startsWith('track#') ? Number(sk.slice(6)) : undefined;
+}
+
+function toSummary(i: Record<string, unknown>): TrackSummary {
+  const item = i.item as StoredItem | undefined;
+  return {
+    serviceTrackId: Number(i.serviceTrackId),
+    state: i.state as TrackState,
+    ...(typeof i.hrResult === 'number' ? { hrResult: hresult(i.hrResult) } : {}),
+    ...(typeof i.reason === 'string' ? { reason: i.reason } : {}),
+    ...(typeof i.notifiedAt === 'string' ? { notifiedAt: i.notifiedAt } : {}),
+    ...(item && typeof item.key === 'string' ? { item } : {}),
+  };
+}
+
+function toCounts(item: Record<string, unknown> | undefined): SessionCounts {
+  const counts = Object.fromEntries(allStates.map((s) => [s, Math.max(0, Number(item?.[s] ?? 0))])) as StateCounts;
+  return { counts, ...(typeof item?.cancelledAt === 'string' ? { cancelledAt: item.cancelledAt } : {}) };
 }

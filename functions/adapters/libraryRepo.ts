@@ -6,10 +6,13 @@ import { queryAll } from './queryAll.js';
 // Zero-padded so a listing comes back in content-ID order.
 export const librarySk = (storeId: string, serviceTrackId: number): string => `track#${storeId}#${String(serviceTrackId).padStart(10, "0")}`;
 const claimSk = (keyIdentity: string): string => `key#${keyIdentity}`;
+/** The claims index's key: one user's claims of one track (`owner` is `<storeId>#<serviceTrackId>`). */
+const claimOf = (userId: string, owner: string): string => `${userId}#${owner}`;
 
 export interface LibraryPage {
   readonly items: LibraryItem[];
-  readonly next?: string | undefined;
+  /** The last content ID of the page, when more may follow. */
+  readonly next?: number | undefined;
 }
 
 export type ClaimOutcome = 'claimed' | 'taken';
@@ -85,29 +88,43 @@ export class LibraryRepo {
     return out.Item ? toItem(out.Item) : undefined;
   }
 
-  async list(userId: string, storeId: string, limit: number, next?: string): Promise<LibraryPage> {
-    return this.page(userId, `track#${storeId}#`, limit, next);
-  }
-
-  /** Every store's rows for the user, a page at a time, in (store, content ID) order: the listener's view. */
-  async listAcrossStores(userId: string, limit: number, next?: string): Promise<LibraryPage> {
-    return this.page(userId, 'track#', limit, next);
-  }
-
-  private async page(userId: string, prefix: string, limit: number, next?: string): Promise<LibraryPage> {
-    const start = next ? decodeCursor(next) : undefined;
-    if (start !== undefined && !start.startsWith(prefix)) throw new RangeError('bad cursor');
+  /**
+   * One page of this store's rows, after content ID `after`. `next` is the last content ID of
+   * the page when more may follow. The start key is rebuilt from the caller's own user and
+   * store, so a position can never reach another store's rows.
+   */
+  async list(userId: string, storeId: string, limit: number, after?: number): Promise<LibraryPage> {
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':u': userId, ':p': prefix },
+        ExpressionAttributeValues: { ':u': userId, ':p': `track#${storeId}#` },
+        Limit: limit,
+        ExclusiveStartKey: after !== undefined ? { userId, sk: librarySk(storeId, after) } : undefined,
+      }),
+    );
+    return { items: (out.Items ?? []).map(toItem), next: idOfLibrarySk(out.LastEvaluatedKey?.sk) };
+  }
+
+  /**
+   * Every store's rows for the user, a page at a time, in (store, content ID) order: the
+   * listener's view. The cursor is opaque (base64url of the last row's sort key) and checked to
+   * name a library row; the start key is the caller's own user, so it cannot leave their rows.
+   */
+  async listAcrossStores(userId: string, limit: number, next?: string): Promise<{ items: LibraryItem[]; next?: string | undefined }> {
+    const start = next ? Buffer.from(next, 'base64url').toString('utf8') : undefined;
+    if (start !== undefined && !/^track#[^#]{1,200}#\d{10}$/.test(start)) throw new RangeError('bad cursor');
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':u': userId, ':p': 'track#' },
         Limit: limit,
         ExclusiveStartKey: start === undefined ? undefined : { userId, sk: start },
       }),
     );
     const last = out.LastEvaluatedKey?.sk;
-    return { items: (out.Items ?? []).map(toItem), next: typeof last === 'string' ? encodeCursor(last) : undefined };
+    return { items: (out.Items ?? []).map(toItem), next: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : undefined };
   }
 
   /** Every store's rows for the user, in (store, content ID) order: the operator CLI's view. */
@@ -120,14 +137,31 @@ export class LibraryRepo {
     return items.map(toItem);
   }
 
-  async contentIds(userId: string, storeId: string): Promise<number[]> {
-    const items = await queryAll(this.ddb, {
-      TableName: this.table,
-      KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':u': userId, ':p': `track#${storeId}#` },
-      ProjectionExpression: 'serviceTrackId',
-    });
-    return items.map((i) => Number(i.serviceTrackId)).sort((a, b) => a - b);
+  /**
+   * Up to `limit` of this store's content IDs after `after`, in order, projected to the id (a
+   * read still costs each row's size in read units: about 1 KB a row, so 10,000 ids ≈ 1,250
+   * eventually consistent units). `next` is the last id when more may follow.
+   */
+  async contentIds(userId: string, storeId: string, limit: number, after?: number): Promise<{ ids: number[]; next?: number | undefined }> {
+    const ids: number[] = [];
+    let start: Record<string, unknown> | undefined = after !== undefined ? { userId, sk: librarySk(storeId, after) } : undefined;
+    let next: number | undefined;
+    do {
+      const out = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':u': userId, ':p': `track#${storeId}#` },
+          ProjectionExpression: 'serviceTrackId',
+          Limit: limit - ids.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      ids.push(...(out.Items ?? []).map((i) => Number(i.serviceTrackId)));
+      start = out.LastEvaluatedKey;
+      next = idOfLibrarySk(start?.sk);
+    } while (start && ids.length < limit);
+    return { ids, next };
   }
 
   /** Claims an object key for one track; claiming again for the same track succeeds. */
@@ -136,7 +170,7 @@ export class LibraryRepo {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { userId, sk: claimSk(keyIdentity), owner, key, claimedAt: new Date().toISOString() },
+          Item: { userId, sk: claimSk(keyIdentity), owner, key, claimOf: claimOf(userId, owner), claimedAt: new Date().toISOString() },
           ConditionExpression: 'attribute_not_exists(sk) OR #o = :o',
           ExpressionAttributeNames: { '#o': 'owner' },
           ExpressionAttributeValues: { ':o': owner },
@@ -150,16 +184,18 @@ export class LibraryRepo {
   }
 
   /**
-   * The object keys a track has claimed. Claims are never released: a failed or cancelled track
-   * keeps its names, so a late clean-up of its files can never hit another track's file.
+   * The object keys a track has claimed, from the claims index: only this track's claims are
+   * read. Claims are never released: a failed or cancelled track keeps its names, so a late
+   * clean-up of its files can never hit another track's file. The index is eventually
+   * consistent; the clean-up that reads it runs on a redelivery, long after the claims.
    */
   async keysOwnedBy(userId: string, owner: string): Promise<string[]> {
     const items = await queryAll(this.ddb, {
       TableName: this.table,
-      KeyConditionExpression: 'userId = :u AND begins_with(sk, :k)',
-      FilterExpression: '#o = :o',
-      ExpressionAttributeNames: { '#o': 'owner', '#k': 'key' },
-      ExpressionAttributeValues: { ':u': userId, ':k': 'key#', ':o': owner },
+      IndexName: 'claimsByTrack',
+      KeyConditionExpression: 'claimOf = :c',
+      ExpressionAttributeNames: { '#k': 'key' },
+      ExpressionAttributeValues: { ':c': claimOf(userId, owner) },
       ProjectionExpression: '#k',
     });
     return items.map((i) => String(i.key));
@@ -172,9 +208,8 @@ export function toItem(item: Record<string, unknown>): LibraryItem {
   return rest as unknown as LibraryItem;
 }
 
-const encodeCursor = (sk: string): string => Buffer.from(sk, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): string {
-  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!sk.startsWith('track#')) throw new RangeError('bad cursor');
-  return sk;
+/** The content ID at the end of a `track#<store>#<id>` sort key. */
+function idOfLibrarySk(sk: unknown): number | undefined {
+  const m = typeof sk === 'string' ? /#(\d{10})$/.exec(sk) : null;
+  return m ? Number(m[1]) : undefined;
 }

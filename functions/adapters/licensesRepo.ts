@@ -1,8 +1,18 @@
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { License } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
+import { isThrottled } from './isThrottled.js';
 
 export const licenseSk = (storeId: string, serviceTrackId: number): string => `${storeId}#${serviceTrackId}`;
+
+function itemOf(license: License): Record<string, unknown> {
+  return {
+    ...license,
+    sk: licenseSk(license.storeId, license.serviceTrackId),
+    // An expired license is removed by DynamoDB TTL a while after it lapses.
+    ...(license.expiresAt ? { ttl: Math.floor(Date.parse(license.expiresAt) / 1000) + 86_400 } : {}),
+  };
+}
 
 /** Predelivered licenses, one item per user, store and track. */
 export class LicensesRepo {
@@ -13,19 +23,40 @@ export class LicensesRepo {
 
   /** Writes the license; true when it is new (201), false when it replaced one (200). */
   async put(license: License): Promise<boolean> {
-    const out = await this.ddb.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...license,
-          sk: licenseSk(license.storeId, license.serviceTrackId),
-          // An expired license is removed by DynamoDB TTL a while after it lapses.
-          ...(license.expiresAt ? { ttl: Math.floor(Date.parse(license.expiresAt) / 1000) + 86_400 } : {}),
-        },
-        ReturnValues: 'ALL_OLD',
+    const out = await this.ddb.send(new PutCommand({ TableName: this.table, Item: itemOf(license), ReturnValues: 'ALL_OLD' }));
+    return out.Attributes === undefined;
+  }
+
+  /**
+   * Writes many licenses (one user's) in BatchWriteItem calls of 25, retrying what DynamoDB
+   * left unprocessed with backoff. Answers the serviceTrackIds still unwritten after the retries.
+   * A track given twice keeps its last license (BatchWriteItem refuses repeated keys).
+   */
+  async putMany(licenses: readonly License[]): Promise<Set<number>> {
+    const unique = [...new Map(licenses.map((l) => [licenseSk(l.storeId, l.serviceTrackId), l])).values()];
+    const unwritten = new Set<number>();
+    const chunks: License[][] = [];
+    for (let i = 0; i < unique.length; i += 25) chunks.push(unique.slice(i, i + 25));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let requests = chunk.map((l) => ({ PutRequest: { Item: itemOf(l) } }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          if (attempt > 5) {
+            for (const r of requests) unwritten.add(Number(r.PutRequest.Item.serviceTrackId));
+            return;
+          }
+          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+          try {
+            const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+            requests = (out.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+          } catch (err) {
+            // Every item of the call throttled: the same as all of them left unprocessed.
+            if (!isThrottled(err)) throw err;
+          }
+        }
       }),
     );
-    return out.Attributes === undefined;
+    return unwritten;
   }
 
   /** Deletes the license; false when there was none. */

@@ -7,6 +7,8 @@ export type MetricName =
   | 'TracksStored'
   | 'TracksFailed'
   | 'TracksCompleted'
+  | 'TracksCancelled'
+  | 'TracksThrottled'
   | 'BytesCopied'
   | 'CallbackFailures';
 

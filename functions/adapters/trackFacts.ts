@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { License, LibraryItem, Track } from '../core/types.js';
-import { toTrack, trackSk } from './downloadsRepo.js';
+import { toTrack, trackPk, trackSk } from './downloadsRepo.js';
 import { licenseSk } from './licensesRepo.js';
 import { librarySk, toItem } from './libraryRepo.js';
 
@@ -17,6 +17,8 @@ export interface TrackFacts {
   readonly library: Map<string, LibraryItem>;
   /** The tracks themselves, by cookie and serviceTrackId (see trackRefKey). */
   readonly tracks: Map<string, Track>;
+  /** Cookies of the batch whose session was cancelled: their queued tracks are not fetched. */
+  readonly cancelledSessions: Set<string>;
 }
 
 export const trackRefKey = (t: { cookie: string; serviceTrackId: number }): string => `${t.cookie}\u0000${t.serviceTrackId}`;
@@ -36,11 +38,17 @@ export async function fetchTrackFacts(
   const licenses = new Map<string, License>();
   const library = new Map<string, LibraryItem>();
   const tracks = new Map<string, Track>();
+  const cancelledSessions = new Set<string>();
   const unique = [...new Map(refs.map((r) => [`${factKey(r)}\u0000${r.cookie ?? ''}`, r])).values()];
-  // BatchGetItem takes 100 keys; each track asks for up to three.
-  for (let i = 0; i < unique.length; i += 33) {
-    const chunk = unique.slice(i, i + 33);
-    const trackKeys = chunk.filter((r) => r.cookie).map((r) => ({ cookie: r.cookie, sk: trackSk(r.serviceTrackId) }));
+  // BatchGetItem takes 100 keys; each track asks for up to four (three, and its session's counts).
+  for (let i = 0; i < unique.length; i += 25) {
+    const chunk = unique.slice(i, i + 25);
+    const cookies = [...new Set(chunk.flatMap((r) => (r.cookie ? [r.cookie] : [])))];
+    // Each track's own item, and its session's small counts item (the cancel mark), not the session item.
+    const trackKeys = [
+      ...chunk.flatMap((r) => (r.cookie ? [{ cookie: trackPk(r.cookie, r.serviceTrackId), sk: trackSk(r.serviceTrackId) }] : [])),
+      ...cookies.map((cookie) => ({ cookie, sk: 'counts' })),
+    ];
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
       [tables.licenses]: { Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: licenseSk(r.storeId, r.serviceTrackId) }))), ConsistentRead: true },
       [tables.library]: { Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) }))), ConsistentRead: true },
@@ -59,13 +67,17 @@ export async function fetchTrackFacts(
         library.set(factKey(l), l);
       }
       for (const item of out.Responses?.[tables.downloads] ?? []) {
+        if (item.sk === 'counts') {
+          if (typeof item.cancelledAt === 'string') cancelledSessions.add(String(item.cookie));
+          continue;
+        }
         const t = toTrack(item);
         tracks.set(trackRefKey(t), t);
       }
       request = out.UnprocessedKeys as typeof request;
     }
   }
-  return { licenses, library, tracks };
+  return { licenses, library, tracks, cancelledSessions };
 }
 
 function dedupe<T>(keys: T[]): T[] {

@@ -3,11 +3,14 @@ import { ApiError } from '../core/errors.js';
 import { HR } from '../core/hresult.js';
 import {
   batchBodySchema,
+  contentIdsQuerySchema,
   cookieSchema,
   libraryQuerySchema,
+  licenseBatchBodySchema,
   licenseBodySchema,
   serviceTrackIdParamSchema,
   sessionBodySchema,
+  sessionQuerySchema,
   userIdSchema,
 } from '../core/schemas.js';
 import type { Store } from '../core/types.js';
@@ -16,9 +19,10 @@ import { authenticate } from '../service/api/authenticate.js';
 import { downloadTrack } from '../service/api/downloadTrack.js';
 import { downloadTrackBatch } from '../service/api/downloadTrackBatch.js';
 import { contentIds, listLibrary } from '../service/api/library.js';
-import { deleteLicense, putLicense } from '../service/api/licenses.js';
+import { deleteLicense, putLicense, putLicenseBatch } from '../service/api/licenses.js';
 import { cancelSession, openSession, sessionOf, sessionStatus } from '../service/api/sessions.js';
 import { errorResponse, json } from './respond.js';
+import { isThrottled } from '../adapters/isThrottled.js';
 import { header, parse } from './requestInput.js';
 import { apiRouteNames, type ApiRouteName } from './routes.js';
 
@@ -40,6 +44,11 @@ export async function handleRequest(deps: ApiDeps, event: APIGatewayProxyEventV2
     return await dispatch(deps, name, store, event);
   } catch (err) {
     if (err instanceof ApiError) return errorResponse(err, requestId);
+    if (isThrottled(err)) {
+      deps.logger.warn('throttled by DynamoDB', { routeKey: event.routeKey, requestId });
+      const busy = new ApiError(429, 'throttled', 'trackdrop is busy; retry after 1 s', HR.E_FAIL);
+      return { ...errorResponse(busy, requestId), headers: { 'content-type': 'application/json', 'retry-after': '1' } };
+    }
     deps.logger.error('unhandled error', { error: err as Error, routeKey: event.routeKey, requestId });
     return errorResponse(new ApiError(500, 'internal_error', 'trackdrop could not complete the request; retry it', HR.E_FAIL), requestId);
   } finally {
@@ -61,6 +70,11 @@ async function dispatch(deps: ApiDeps, name: ApiRouteName, store: Store, event: 
       await deleteLicense(deps, store, userId, serviceTrackId);
       return json(204);
     }
+    case 'putLicenseBatch': {
+      const userId = parse(userIdSchema, event.pathParameters?.userId, 'userId');
+      const { licenses } = parse(licenseBatchBodySchema(limits.maxBatchTracks), body(deps, event));
+      return json(200, await putLicenseBatch(deps, store, userId, licenses));
+    }
     case 'openSession': {
       const key = header(event, 'idempotency-key');
       if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
@@ -79,8 +93,11 @@ async function dispatch(deps: ApiDeps, name: ApiRouteName, store: Store, event: 
       const { tracks } = parse(batchBodySchema(limits.maxBatchTracks), body(deps, event));
       return json(200, await downloadTrackBatch(deps, store, session, tracks));
     }
-    case 'getSession':
-      return json(200, await sessionStatus(deps, store, cookieParam(event)));
+    case 'getSession': {
+      const cookie = cookieParam(event);
+      const q = parse(sessionQuerySchema, event.queryStringParameters ?? {}, 'query');
+      return json(200, await sessionStatus(deps, store, cookie, q.limit ?? 1000, q.next));
+    }
     case 'cancelSession':
       return json(202, await cancelSession(deps, store, cookieParam(event)));
     case 'getLibrary': {
@@ -90,7 +107,8 @@ async function dispatch(deps: ApiDeps, name: ApiRouteName, store: Store, event: 
     }
     case 'getContentIds': {
       const userId = parse(userIdSchema, event.pathParameters?.userId, 'userId');
-      return json(200, await contentIds(deps, store, userId));
+      const q = parse(contentIdsQuerySchema, event.queryStringParameters ?? {}, 'query');
+      return json(200, await contentIds(deps, store, userId, q.limit ?? 10_000, q.next));
     }
   }
 }

@@ -1,13 +1,16 @@
 import * as z from 'zod/mini';
 import {
+  contentIdsQuerySchema,
   cookieSchema,
   downloadTrackSchema,
   itemUrlQuerySchema,
   libraryQuerySchema,
+  licenseBatchBodySchema,
   licenseBodySchema,
   myDownloadsQuerySchema,
   serviceTrackIdParamSchema,
   sessionBodySchema,
+  sessionQuerySchema,
   storeIdSchema,
   userIdSchema,
 } from '../core/schemas.js';
@@ -47,6 +50,11 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
   return {
     putLicense: { summary: 'Predeliver a license', ok: { 200: 'replaced', 201: 'created' }, body: licenseBodySchema, bodyOptional: true },
     deleteLicense: { summary: 'Withdraw a license', ok: { 204: 'deleted' }, errors: [404] },
+    putLicenseBatch: {
+      summary: 'Predeliver many licenses at once (each answered in order; a throttled one says so on its own)',
+      ok: { 200: 'one result per license' },
+      body: licenseBatchBodySchema(limits.maxBatchTracks),
+    },
     openSession: { summary: 'Download(containerList): open a download session', ok: { 201: 'the session and its cookie' }, body: sessionBodySchema(limits.maxContainers), errors: [409] },
     downloadTrack: { summary: 'DownloadTrack', ok: { 200: 'declined', 202: 'queued' }, body: downloadTrackSchema, errors: [403, 404, 409, 413] },
     downloadTrackBatch: {
@@ -56,10 +64,14 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       body: z.strictObject({ tracks: z.array(downloadTrackSchema).check(z.minLength(1), z.maxLength(limits.maxBatchTracks)) }),
       errors: [404, 409],
     },
-    getSession: { summary: "A session's state: counts and each track's outcome", ok: { 200: 'the session' }, errors: [404] },
-    cancelSession: { summary: 'Cancel a session: tracks not yet stored end cancelled (E_ABORT)', ok: { 202: 'how many were cancelled' }, errors: [404] },
+    getSession: { summary: "A session's state: counts of the whole session and a page of its tracks' outcomes", ok: { 200: 'the session' }, query: sessionQuerySchema, errors: [404] },
+    cancelSession: {
+      summary: 'Cancel a session at once: its tracks not yet stored then end cancelled (E_ABORT) in the background, each with one callback',
+      ok: { 202: 'how many were queued when the cancel was taken' },
+      errors: [404],
+    },
     getLibrary: { summary: "This store's items in the user's library", ok: { 200: 'a page of items' }, query: libraryQuerySchema },
-    getContentIds: { summary: "GetContentIDsInLibrary: this store's content IDs in the user's library", ok: { 200: 'the content IDs' } },
+    getContentIds: { summary: "GetContentIDsInLibrary: this store's content IDs in the user's library, a page at a time", ok: { 200: 'a page of content IDs' }, query: contentIdsQuerySchema },
     getMyLibrary: { summary: "The listener's library across every store (cover key, tags, bytes)", ok: { 200: 'a page of items' }, query: libraryQuerySchema },
     getMyItem: { summary: 'One item of the listener\'s library', ok: { 200: 'the item' }, errors: [404] },
     getMyItemUrl: {

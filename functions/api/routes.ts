@@ -10,6 +10,7 @@
 export const routes = [
   { method: 'PUT', path: '/v1/users/{userId}/licenses/{serviceTrackId}', name: 'putLicense', auth: 'store', fn: 'api' },
   { method: 'DELETE', path: '/v1/users/{userId}/licenses/{serviceTrackId}', name: 'deleteLicense', auth: 'store', fn: 'api' },
+  { method: 'PUT', path: '/v1/users/{userId}/licenses:batch', name: 'putLicenseBatch', auth: 'store', fn: 'api' },
   { method: 'POST', path: '/v1/downloads', name: 'openSession', auth: 'store', fn: 'api' },
   { method: 'POST', path: '/v1/downloads/{cookie}/tracks', name: 'downloadTrack', auth: 'store', fn: 'api' },
   { method: 'POST', path: '/v1/downloads/{cookie}/tracks:batch', name: 'downloadTrackBatch', auth: 'store', fn: 'api' },

@@ -54,8 +54,10 @@ const everyTrackField: Exclude<keyof Track, keyof z.infer<typeof trackSnapshotSc
 void everyTrackField;
 
 /**
- * Completions queue: a track reached an outcome, or a session opened. A message without the
- * track (from an operator's redrive of an older message, say) has it read from the table.
+ * Completions queue: a track reached an outcome, a session opened, or a cancelled session's
+ * tracks are to be ended, one chunk of one shard at a time (`after`: the last id done). A track
+ * message without the track (from an operator's redrive of an older message, say) has it read
+ * from the table.
  */
 export const completionMessageSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -65,6 +67,12 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     track: z.optional(trackSnapshotSchema),
   }),
   z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
+  z.object({
+    kind: z.literal('cancel'),
+    cookie: z.string().check(z.minLength(1)),
+    shard: z.int().check(z.minimum(0), z.maximum(255)),
+    after: z.optional(serviceTrackIdSchema),
+  }),
 ]);
 
 export type CompletionMessage = Readonly<z.infer<typeof completionMessageSchema>>;

@@ -82,15 +82,44 @@ export function batchBodySchema(maxTracks: number) {
   });
 }
 
-export const libraryQuerySchema = z.strictObject({
-  limit: z.optional(
+/** `?limit=` as text: 1 to max. */
+function limitParam(max: number) {
+  const message = `limit must be 1-${max}`;
+  return z.optional(
     z.pipe(
-      z.pipe(z.string().check(z.regex(/^\d{1,4}$/, 'limit must be 1-1000')), z.transform(Number)),
-      z.int().check(z.minimum(1, 'limit must be 1-1000'), z.maximum(1000, 'limit must be 1-1000')),
+      z.pipe(z.string().check(z.regex(/^\d{1,6}$/, message)), z.transform(Number)),
+      z.int().check(z.minimum(1, message), z.maximum(max, message)),
     ),
-  ),
-  next: z.optional(z.string().check(z.maxLength(2048))),
+  );
+}
+
+/** A paged listing's query: `limit` and the opaque `next` cursor of the previous page. */
+function pageQuerySchema(maxLimit: number) {
+  return z.strictObject({ limit: limitParam(maxLimit), next: z.optional(z.string().check(z.maxLength(2048))) });
+}
+
+export const libraryQuerySchema = pageQuerySchema(1000);
+
+/** Session status pages: up to 1,000 tracks each (about 150 KB of JSON). */
+export const sessionQuerySchema = pageQuerySchema(1000);
+
+/** GetContentIDsInLibrary pages: ids are small, so a page holds up to 10,000. */
+export const contentIdsQuerySchema = pageQuerySchema(10_000);
+
+/** One license of a batch: the single route's body, with its serviceTrackId. */
+export const licenseBatchItemSchema = z.strictObject({
+  serviceTrackId: serviceTrackIdSchema,
+  licenseId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  expiresAt: z.optional(z.iso.datetime({ offset: true })),
 });
+
+export function licenseBatchBodySchema(maxLicenses: number) {
+  return z.strictObject({
+    licenses: z
+      .array(licenseBatchItemSchema)
+      .check(z.minLength(1, 'licenses must not be empty'), z.maxLength(maxLicenses, `at most ${maxLicenses} licenses per batch`)),
+  });
+}
 
 /** A store's id, as registered: 2–63 of `a-z 0-9 -`. */
 export const storeIdSchema = z

@@ -35,7 +35,7 @@ export function workerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {
   const common = commonDeps(env, 'worker', { ddb, sqs, tables: names, completionsQueueUrl: vars[queues.completions.env] });
   return {
     ...common,
-    media: new MediaStore(s3, vars[bucket.env]),
+    media: new MediaStore(s3, vars[bucket.env], common.settings.storage.storageClass),
     objectFacts: (b, key) => readObjectFacts(s3, b, key, (err) => common.logger.warn('could not read tags', { bucket: b, key, error: err as Error })),
     trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),
     fetchOrigin,

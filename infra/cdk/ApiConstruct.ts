@@ -82,15 +82,15 @@ export class ApiConstruct extends Construct {
     });
 
     // HTTP APIs have no per-client API keys or usage plans, so stage throttling is the only
-    // AWS-side limit (on all stores together); the api function enforces each store's own
-    // rate and burst itself.
+    // AWS-side limit: on all stores together, sized for all of them; the api function enforces
+    // each store's own rate and burst itself.
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
       throttle: {
-        rateLimit: props.settings.limits.storeRatePerSecond,
-        burstLimit: props.settings.limits.storeBurst,
+        rateLimit: props.settings.limits.apiRatePerSecond,
+        burstLimit: props.settings.limits.apiBurst,
       },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),

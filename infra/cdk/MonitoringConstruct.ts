@@ -61,6 +61,7 @@ export class MonitoringConstruct extends Construct {
       { name: 'api', resource: functions.api },
       { name: 'worker', resource: functions.worker },
       { name: 'completion', resource: functions.completion },
+      { name: 'listener', resource: functions.listener },
     ];
 
     for (const { name, resource: dlq } of dlqs) {

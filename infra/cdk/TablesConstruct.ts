@@ -1,11 +1,14 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tables, type TableShape } from '../../functions/resources.js';
+import type { TableCapacity, TrackdropSettings } from '../../functions/settings.js';
 
 export interface TablesConstructProps {
   readonly removalPolicy: RemovalPolicy;
   readonly deletionProtection: boolean;
+  /** The capacity mode (settings.tables): on demand, or provisioned with each table's units. */
+  readonly settings?: TrackdropSettings;
 }
 
 /**
@@ -20,21 +23,34 @@ export class TablesConstruct extends Construct {
 
   constructor(scope: Construct, id: string, props: TablesConstructProps) {
     super(scope, id);
-    this.stores = tableFor(this, 'Stores', tables.stores, props);
-    this.downloads = tableFor(this, 'Downloads', tables.downloads, props);
-    this.licenses = tableFor(this, 'Licenses', tables.licenses, props);
-    this.library = tableFor(this, 'Library', tables.library, props);
+    this.stores = tableFor(this, 'Stores', tables.stores, props, props.settings?.tables.provisioned.stores);
+    this.downloads = tableFor(this, 'Downloads', tables.downloads, props, props.settings?.tables.provisioned.downloads);
+    this.licenses = tableFor(this, 'Licenses', tables.licenses, props, props.settings?.tables.provisioned.licenses);
+    this.library = tableFor(this, 'Library', tables.library, props, props.settings?.tables.provisioned.library);
   }
 }
 
-function tableFor(scope: Construct, id: string, shape: TableShape, props: TablesConstructProps): Table {
-  return new Table(scope, id, {
+function tableFor(scope: Construct, id: string, shape: TableShape, props: TablesConstructProps, capacity: TableCapacity | undefined): Table {
+  const provisioned = props.settings?.tables.billingMode === 'PROVISIONED' && capacity !== undefined;
+  const units = provisioned ? { readCapacity: capacity.readUnits, writeCapacity: capacity.writeUnits } : {};
+  const table = new Table(scope, id, {
     partitionKey: { name: shape.partitionKey, type: AttributeType.STRING },
     sortKey: shape.sortKey === undefined ? undefined : { name: shape.sortKey, type: AttributeType.STRING },
     timeToLiveAttribute: shape.ttlAttribute,
-    billingMode: BillingMode.PAY_PER_REQUEST,
+    billingMode: provisioned ? BillingMode.PROVISIONED : BillingMode.PAY_PER_REQUEST,
+    ...units,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: props.deletionProtection,
     removalPolicy: props.removalPolicy,
   });
+  for (const index of shape.indexes ?? []) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.name,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...index.include],
+      ...units,
+    });
+  }
+  return table;
 }

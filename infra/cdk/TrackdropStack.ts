@@ -44,7 +44,7 @@ export class TrackdropStack extends Stack {
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH;
 
-    this.tables = new TablesConstruct(this, 'Tables', { removalPolicy, deletionProtection: prod });
+    this.tables = new TablesConstruct(this, 'Tables', { removalPolicy, deletionProtection: prod, settings });
     this.queues = new QueuesConstruct(this, 'Queues', { settings });
     this.storage = new StorageConstruct(this, 'Storage', { settings, removalPolicy });
     this.secrets = new SecretsConstruct(this, 'Secrets', { removalPolicy });

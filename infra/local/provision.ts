@@ -58,7 +58,21 @@ async function ensureTable(ddb: DynamoDBClient, name: string, shape: TableShape)
     keys.push({ AttributeName: shape.sortKey, KeyType: 'RANGE' });
     attrs.push({ AttributeName: shape.sortKey, AttributeType: 'S' });
   }
-  await ddb.send(new CreateTableCommand({ TableName: name, KeySchema: keys, AttributeDefinitions: attrs, BillingMode: 'PAY_PER_REQUEST' }));
+  for (const index of shape.indexes ?? []) attrs.push({ AttributeName: index.partitionKey, AttributeType: 'S' });
+  const indexes = (shape.indexes ?? []).map((index) => ({
+    IndexName: index.name,
+    KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' as const }],
+    Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.include] },
+  }));
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: keys,
+      AttributeDefinitions: attrs,
+      BillingMode: 'PAY_PER_REQUEST',
+      ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
+    }),
+  );
   for (let i = 0; i < 100; i++) {
     const out = await ddb.send(new DescribeTableCommand({ TableName: name }));
     if (out.Table?.TableStatus === 'ACTIVE') return name;

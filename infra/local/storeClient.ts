@@ -44,8 +44,16 @@ export class StoreClient {
     return this.call<{ results: Record<string, unknown>[] }>('POST', `/v1/downloads/${cookie}/tracks:batch`, { tracks });
   }
 
-  session(cookie: string) {
-    return this.call<SessionStatus>('GET', `/v1/downloads/${cookie}`);
+  session(cookie: string, query = '') {
+    return this.call<SessionStatus>('GET', `/v1/downloads/${cookie}${query}`);
+  }
+
+  putLicenses(userId: string, licenses: { serviceTrackId: number; licenseId?: string; expiresAt?: string }[]) {
+    return this.call<{ results: Record<string, unknown>[] }>('PUT', `/v1/users/${encodeURIComponent(userId)}/licenses:batch`, { licenses });
+  }
+
+  contentIds(userId: string, query = '') {
+    return this.call<{ contentIds: number[]; next?: string }>('GET', `/v1/users/${encodeURIComponent(userId)}/library/content-ids${query}`);
   }
 
   library(userId: string, query = '') {
@@ -69,5 +77,8 @@ export interface SessionStatus {
   readonly cookie: string;
   readonly userId: string;
   readonly counts: Record<string, number>;
+  readonly cancelledAt?: string;
+  /** Present when more tracks follow: pass it back as `?next=`. */
+  readonly next?: string;
   readonly tracks: { serviceTrackId: number; state: TrackState; hrResult?: string; key?: string; reason?: string; notifiedAt?: string }[];
 }

@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..', '..');
  * `npm run bench -- --quick` runs end to end: every section measured and written down. It
  * asserts that the benchmark ran, never how fast anything was.
  */
-test('the quick benchmark prints its table and writes every section as numbers', { timeout: 180_000 }, async () => {
+test('the quick benchmark prints its table and writes every section as numbers', { timeout: 480_000 }, async () => {
   const out = await mkdtemp(join(tmpdir(), 'trackdrop-bench-test-'));
   try {
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -27,7 +27,7 @@ test('the quick benchmark prints its table and writes every section as numbers',
     // One table: its header, a rule, and a row for each section.
     assert.match(run.stdout, /^section\s+figure\s+trackdrop\s+baseline\s+vs baseline\s+baseline is\s+target\s+met$/m);
     assert.match(run.stdout, /^-+\s+-+/m);
-    for (const section of ['api', 'pipeline', 'requests', 'cost', 'copy', 'coldstart']) {
+    for (const section of ['api', 'pipeline', 'requests', 'cost', 'copy', 'coldstart', 'scale']) {
       assert.match(run.stdout, new RegExp(`^${section}\\s+\\S`, 'm'), `no ${section} row in the table`);
     }
 
@@ -42,7 +42,7 @@ test('the quick benchmark prints its table and writes every section as numbers',
     assert.match(result.machine.node, /^v\d+/);
 
     const s = result.sections;
-    for (const name of ['api', 'pipeline', 'requests', 'cost', 'copy', 'coldStart']) {
+    for (const name of ['api', 'pipeline', 'requests', 'cost', 'copy', 'coldStart', 'scale']) {
       assert.ok(s[name] && !('error' in s[name]), `section ${name}: ${JSON.stringify(s[name])?.slice(0, 500)}`);
     }
     const numbers: [string, unknown][] = [
@@ -67,6 +67,15 @@ test('the quick benchmark prints its table and writes every section as numbers',
       ['copy.plainUpload.mbPerSecond', s.copy.plainUpload.mbPerSecond],
       ['copy.plainUpload.peakRssMiB', s.copy.plainUpload.peakRssMiB],
       ['coldStart.emptyHandler.init.sinceProcessStartMs', s.coldStart.emptyHandler.init.sinceProcessStartMs],
+      ['scale.session.submitTracksPerSecond', s.scale.session.submitTracksPerSecond],
+      ['scale.session.drainTracksPerSecond', s.scale.session.drainTracksPerSecond],
+      ['scale.session.statusPage.p50Ms', s.scale.session.statusPage.p50Ms],
+      ['scale.session.statusPage.maxBytes', s.scale.session.statusPage.maxBytes],
+      ['scale.session.callbacksPerTrack', s.scale.session.callbacksPerTrack],
+      ['scale.cancel.answerMs', s.scale.cancel.answerMs],
+      ['scale.cancel.callbacksPerTrack', s.scale.cancel.callbacksPerTrack],
+      ['scale.library.page.p50Ms', s.scale.library.page.p50Ms],
+      ['scale.library.contentIds.totalMs', s.scale.library.contentIds.totalMs],
       ...['api', 'worker', 'completion'].flatMap((fn): [string, unknown][] => [
         [`coldStart.functions.${fn}.bundleKB`, s.coldStart.functions[fn].bundleKB],
         [`coldStart.functions.${fn}.init.sinceProcessStartMs`, s.coldStart.functions[fn].init.sinceProcessStartMs],
@@ -77,6 +86,12 @@ test('the quick benchmark prints its table and writes every section as numbers',
     // Every track made it through both pipelines, and the cost model shows its arithmetic.
     assert.equal(s.pipeline.s3.notOk, 0);
     assert.equal(s.pipeline.https.notOk, 0);
+    // The scaled-down scale run: every track of the big session ended and was told; the cancel
+    // told every queued track and fetched none; the library paged through every item.
+    assert.equal(s.scale.session.terminal, s.scale.session.tracks);
+    assert.equal(s.scale.session.countsMatch, true);
+    assert.equal(s.scale.cancel.fetched, 0);
+    assert.equal(s.scale.library.contentIds.ids, s.scale.library.items);
     assert.ok(s.cost.s3.lines.length > 0 && s.cost.s3.lines.every((l: { arithmetic: unknown }) => typeof l.arithmetic === 'string'));
   } finally {
     await rm(out, { recursive: true, force: true });

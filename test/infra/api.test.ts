@@ -80,8 +80,8 @@ test('the $default stage is throttled from settings and writes JSON access logs'
     StageName: '$default',
     AutoDeploy: true,
     DefaultRouteSettings: {
-      ThrottlingRateLimit: defaultSettings.limits.storeRatePerSecond,
-      ThrottlingBurstLimit: defaultSettings.limits.storeBurst,
+      ThrottlingRateLimit: defaultSettings.limits.apiRatePerSecond,
+      ThrottlingBurstLimit: defaultSettings.limits.apiBurst,
     },
     AccessLogSettings: {
       DestinationArn: { 'Fn::GetAtt': [logicalId(stack.api.accessLogGroup), 'Arn'] },

@@ -22,9 +22,9 @@ const queueName = (q: typeof queues.downloads) => ({
   Value: { 'Fn::GetAtt': [logicalId(q), 'QueueName'] },
 });
 
-test('seven alarms: two DLQs, two queue ages, three functions', () => {
-  template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
-  assert.equal(stack.monitoring.alarms.length, 7);
+test('eight alarms: two DLQs, two queue ages, four functions', () => {
+  template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+  assert.equal(stack.monitoring.alarms.length, 8);
 });
 
 test('a single dead-lettered message raises an alarm', () => {
@@ -40,7 +40,7 @@ test('old messages on the main queues raise an alarm', () => {
 });
 
 test('any function error raises an alarm', () => {
-  for (const fn of [functions.api, functions.worker, functions.completion]) {
+  for (const fn of [functions.api, functions.worker, functions.completion, functions.listener]) {
     alarmOn('Errors', { Name: 'FunctionName', Value: { Ref: logicalId(fn) } }, 1);
   }
 });

@@ -96,6 +96,8 @@ test('a handler module without its resource names fails at import, naming the va
   const env = { ...stack.env };
   delete env.TRACKDROP_MEDIA_BUCKET;
   assert.throws(() => readFunctionEnv(env, 'worker'), /TRACKDROP_MEDIA_BUCKET/);
+  // The api reads the bucket's name (to refuse it as a track source), never the bucket itself.
+  assert.throws(() => readFunctionEnv(env, 'api'), /TRACKDROP_MEDIA_BUCKET/);
   assert.doesNotThrow(() => readFunctionEnv(env, 'completion'), 'the completion function does not read the bucket');
 });
 

@@ -39,7 +39,11 @@ export function checkTrack(deps: ApiDeps, store: Store, raw: unknown): DownloadT
  * failure code records it `declined` and fetches nothing. A repeat of the same call gets the
  * same answer and no second copy; the same serviceTrackId with other arguments is a conflict.
  */
-export async function recordTrack(deps: ApiDeps, session: Session, input: DownloadTrackInput): Promise<{ answer: TrackAnswer; message?: DownloadMessage }> {
+export async function recordTrack(
+  deps: ApiDeps,
+  session: Session,
+  input: DownloadTrackInput,
+): Promise<{ answer: TrackAnswer; message?: DownloadMessage; created?: 'queued' | 'declined' }> {
   if (session.cancelledAt) throw new ApiError(409, 'session_cancelled', 'this download session was cancelled', HR.E_ABORT);
   const approved = succeeded(input.hrDownload);
   const now = new Date().toISOString();
@@ -64,11 +68,13 @@ export async function recordTrack(deps: ApiDeps, session: Session, input: Downlo
     throw new ApiError(409, 'track_conflict', `serviceTrackId ${input.serviceTrackId} was already sent with other arguments`, HR.E_INVALIDARG);
   }
   const answer = answerFor(kept);
+  const created = put.created ? { created: approved ? ('queued' as const) : ('declined' as const) } : {};
   // A queued track is (re)enqueued: on a repeat this repairs an enqueue that failed before the
   // first answer; a worker handles a duplicate message as a no-op.
   if (kept.state === 'queued' && kept.trackUrl) {
     return {
       answer,
+      ...created,
       message: {
         cookie: kept.cookie,
         storeId: kept.storeId,
@@ -79,15 +85,16 @@ export async function recordTrack(deps: ApiDeps, session: Session, input: Downlo
       },
     };
   }
-  return { answer };
+  return { answer, ...created };
 }
 
 /** DownloadTrack, one call. */
 export async function downloadTrack(deps: ApiDeps, store: Store, session: Session, raw: unknown): Promise<TrackAnswer> {
   const input = checkTrack(deps, store, raw);
-  const { answer, message } = await recordTrack(deps, session, input);
+  const { answer, message, created } = await recordTrack(deps, session, input);
   // Concurrent calls in one container share SendMessageBatch requests.
   if (message) await deps.downloadsQueue.sendSoon(message);
+  if (created) await deps.downloads.adjustCounts(session.cookie, { [created]: 1 });
   return answer;
 }
 

@@ -1,4 +1,6 @@
 import { ApiError } from '../../core/errors.js';
+import { HR } from '../../core/hresult.js';
+import { isThrottled } from '../../adapters/isThrottled.js';
 import type { DownloadMessage, Session, Store } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 import { mapLimit } from '../../core/mapLimit.js';
@@ -11,20 +13,29 @@ type BatchResult =
 /**
  * DownloadTrack for up to 100 tracks in one call: each track gets its own result (a bad one
  * does not sink the others), and the approved ones go to the queue in SendMessageBatch calls.
+ * A track DynamoDB throttled answers `throttled` on its own (send that one again; the call is
+ * idempotent); the others are taken. The session's counts move once for the whole batch.
  */
 export async function downloadTrackBatch(deps: ApiDeps, store: Store, session: Session, items: readonly unknown[]): Promise<{ results: BatchResult[] }> {
   const messages: DownloadMessage[] = [];
+  const added = { queued: 0, declined: 0 };
   const results = await mapLimit(items, 16, async (raw): Promise<BatchResult> => {
+    const id = (raw as { serviceTrackId?: unknown } | null)?.serviceTrackId;
+    const idField = typeof id === 'number' ? { serviceTrackId: id } : {};
     try {
-      const { answer, message } = await recordTrack(deps, session, checkTrack(deps, store, raw));
+      const { answer, message, created } = await recordTrack(deps, session, checkTrack(deps, store, raw));
       if (message) messages.push(message);
+      if (created) added[created] += 1;
       return answer.body;
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      const id = (raw as { serviceTrackId?: unknown } | null)?.serviceTrackId;
-      return { ...(typeof id === 'number' ? { serviceTrackId: id } : {}), error: err.toBody().error };
+      if (err instanceof ApiError) return { ...idField, error: err.toBody().error };
+      if (!isThrottled(err)) throw err;
+      deps.logger.warn('track throttled', { cookie: session.cookie, ...idField });
+      deps.telemetry.count('TracksThrottled');
+      return { ...idField, error: new ApiError(429, 'throttled', 'DynamoDB is busy; send this track again', HR.E_FAIL).toBody().error };
     }
   });
   await deps.downloadsQueue.send(messages);
+  await deps.downloads.adjustCounts(session.cookie, added);
   return { results };
 }

@@ -1,10 +1,12 @@
 import { newCookie } from '../../core/apiKey.js';
 import { sha256Hex } from '../../core/signature.js';
 import { ApiError } from '../../core/errors.js';
+import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/cursor.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { itemIdFor, keyForStore } from '../../core/storeView.js';
 import { countStates } from '../../core/trackState.js';
-import type { Session, Store, Track } from '../../core/types.js';
+import type { Session, Store } from '../../core/types.js';
+import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import type { ApiDeps } from '../deps.js';
 
 export interface OpenSessionInput {
@@ -58,40 +60,50 @@ export async function sessionOf(deps: ApiDeps, store: Store, cookie: string): Pr
   return session;
 }
 
-export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string) {
-  const session = await sessionOf(deps, store, cookie);
-  const tracks = await deps.downloads.listTracks(cookie);
+/**
+ * Session status: the counts (one small item, whatever the session's size) and one page of
+ * tracks, projected to what a store needs. A session of up to `limit` tracks answers in one
+ * page, as it always did; a larger one carries `next` for the following page.
+ */
+export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string, limit: number, next?: string) {
+  const from = next === undefined ? undefined : decodeCursor(sessionCursorSchema, next);
+  if (from && from.s >= TRACK_SHARDS) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
+  const [session, counts] = await Promise.all([sessionOf(deps, store, cookie), deps.downloads.getCounts(cookie, true)]);
+  const total = Object.values(counts.counts).reduce((a, b) => a + b, 0);
+  const page = await deps.downloads.pageTracks(cookie, limit, from ? { shard: from.s, after: from.a } : undefined, total);
+  const cancelledAt = session.cancelledAt ?? counts.cancelledAt;
+  // A session that fits in this one page is counted from its tracks, exactly as before; a
+  // larger one reports its counts item, kept per batch (a batch whose function died before its
+  // count write, or whose write is still on its way, is missing from it for a while).
+  const whole = from === undefined && page.next === undefined;
   return {
     cookie,
     userId: session.userId,
     createdAt: session.createdAt,
-    ...(session.cancelledAt ? { cancelledAt: session.cancelledAt } : {}),
-    counts: countStates(tracks.map((t) => t.state)),
-    tracks: tracks.map((t) => ({
+    ...(cancelledAt ? { cancelledAt } : {}),
+    counts: whole ? countStates(page.tracks.map((t) => t.state)) : counts.counts,
+    tracks: page.tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,
       state: t.state,
       ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult) } : {}),
-      ...(t.item ? { key: keyForStore(t.userId, t.serviceTrackId, t.item), itemId: itemIdFor(t.userId, t.storeId, t.serviceTrackId) } : {}),
+      ...(t.item ? { key: keyForStore(session.userId, t.serviceTrackId, t.item), itemId: itemIdFor(session.userId, session.storeId, t.serviceTrackId) } : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),
     })),
+    ...(page.next ? { next: encodeCursor(sessionCursorSchema, { v: 1, s: page.next.shard, ...(page.next.after !== undefined ? { a: page.next.after } : {}) }) } : {}),
   };
 }
 
 /**
- * Cancel: every track not yet stored ends `cancelled` with E_ABORT, and the store gets its
- * DownloadTrackComplete for each. Tracks already stored finish normally.
+ * Cancel, in a fixed number of requests whatever the session's size: marks the session
+ * cancelled and hands the work to the completion function, one chunk chain per shard (see
+ * cancelChunk). Workers skip the queued tracks of a cancelled session before fetching. Every
+ * track not yet stored ends `cancelled` (E_ABORT) with one DownloadTrackComplete; stored tracks
+ * finish normally. `cancelled` is the number of tracks queued when the cancel was taken.
  */
-export async function cancelSession(deps: ApiDeps, store: Store, cookie: string): Promise<{ cancelled: number }> {
+export async function cancelSession(deps: ApiDeps, store: Store, cookie: string): Promise<{ cancelled: number; state: 'cancelling' }> {
   await sessionOf(deps, store, cookie);
-  await deps.downloads.markSessionCancelled(cookie);
-  const tracks = await deps.downloads.listTracks(cookie);
-  const cancelled: Track[] = [];
-  const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
-  for (const t of tracks.filter((t) => t.state === 'queued')) {
-    const updatedAt = await deps.downloads.transition(cookie, t.serviceTrackId, 'cancelled', fields);
-    if (updatedAt) cancelled.push({ ...t, ...fields, state: 'cancelled', updatedAt });
-  }
-  await deps.completionsQueue.send(cancelled.map((track) => ({ kind: 'track' as const, cookie, serviceTrackId: track.serviceTrackId, track })));
-  return { cancelled: cancelled.length };
+  const counts = await deps.downloads.markSessionCancelled(cookie);
+  await deps.completionsQueue.send(Array.from({ length: TRACK_SHARDS }, (_, shard) => ({ kind: 'cancel' as const, cookie, shard })));
+  return { cancelled: counts.counts.queued, state: 'cancelling' };
 }

@@ -7,6 +7,8 @@ import { parseRecords, poisonError } from '../queueRecords.js';
 import { HR } from '../../core/hresult.js';
 import type { LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
+import { mapLimit } from '../../core/mapLimit.js';
+import { StateTally } from '../stateTally.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
 
 export class CallbackFailedError extends Error {
@@ -23,15 +25,17 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
   const messages = parseRecords(deps.logger, 'completions', event.Records, completionMessageSchema);
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
   await deps.library.putMany(await newerRowsOnly(deps, [...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : []))));
+  const moves = new StateTally();
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
     event,
     async (record: SQSRecord) => {
       const msg = messages.get(record.messageId);
       if (!msg) throw poisonError('completions');
-      const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf) : await announceSession(deps, msg.cookie, storeOf);
+      const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
+      const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announceSession(deps, msg.cookie, storeOf);
       if (!delivered) {
-        const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
         await deps.completionsQueue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
         throw new CallbackFailedError(`store callback failed (attempt ${attempt}); retrying later`);
       }
@@ -39,6 +43,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
     processor,
     { throwOnFullBatchFailure: false },
   );
+  await moves.flush(deps.downloads, deps.logger);
   deps.telemetry.flush();
   return response;
 }
@@ -72,7 +77,12 @@ export function backoffSeconds(deps: CompletionDeps, attempt: number): number {
 type StoreOf = (id: string) => Promise<Store | undefined>;
 
 /** True when nothing is left to do for this message. */
-async function completeTrack(deps: CompletionDeps, msg: { cookie: string; serviceTrackId: number; track?: Track | undefined }, storeOf: StoreOf): Promise<boolean> {
+async function completeTrack(
+  deps: CompletionDeps,
+  msg: { cookie: string; serviceTrackId: number; track?: Track | undefined },
+  storeOf: StoreOf,
+  moves: StateTally,
+): Promise<boolean> {
   // The worker's snapshot spares a read; a repeat it causes is a callback with the same event id.
   const track = msg.track ?? (await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId));
   if (!track) {
@@ -96,7 +106,10 @@ async function completeTrack(deps: CompletionDeps, msg: { cookie: string; servic
     return false;
   }
   if (track.state !== 'stored') await deps.downloads.markNotified(track.cookie, track.serviceTrackId);
-  else if (await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed')) deps.telemetry.count('TracksCompleted');
+  else if (await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed')) {
+    moves.add(track.cookie, 'completed', 'stored');
+    deps.telemetry.count('TracksCompleted');
+  }
   deps.logger.info('store told', { ...log, hrResult: payload.hrResult, eventId: payload.eventId });
   return true;
 }
@@ -114,4 +127,40 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
   }
   await deps.downloads.markSessionNotified(cookie);
   return true;
+}
+
+/**
+ * One chunk of a cancel: up to `cancelChunkTracks` tracks of one shard of the session. Its
+ * queued tracks end `cancelled` (E_ABORT), each by a conditional write whose winner alone asks
+ * for the track's DownloadTrackComplete (a worker that finds the session cancelled does the
+ * same for the tracks it holds, so no track is announced twice). Then the next chunk of the
+ * shard is queued. A redelivered chunk (a run that died part-way) also asks again for the
+ * cancelled tracks of its chunk the store has not acknowledged; the completion skips a track
+ * already told.
+ */
+async function cancelChunk(
+  deps: CompletionDeps,
+  msg: { cookie: string; shard: number; after?: number | undefined },
+  redelivered: boolean,
+  moves: StateTally,
+): Promise<void> {
+  const chunk = await deps.downloads.chunkOfShard(msg.cookie, msg.shard, deps.settings.limits.cancelChunkTracks, msg.after);
+  const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
+  const moved = await mapLimit(
+    chunk.tracks.filter((t) => t.state === 'queued'),
+    16,
+    async (t): Promise<Track | undefined> => {
+      const updatedAt = await deps.downloads.transition(t.cookie, t.serviceTrackId, 'cancelled', fields);
+      return updatedAt ? { ...t, ...fields, state: 'cancelled', updatedAt } : undefined;
+    },
+  );
+  const cancelled = moved.filter((t): t is Track => t !== undefined);
+  for (const t of cancelled) moves.add(t.cookie, 'cancelled');
+  deps.telemetry.count('TracksCancelled', cancelled.length);
+  const repairs = redelivered ? chunk.tracks.filter((t) => t.state === 'cancelled' && !t.notifiedAt) : [];
+  await deps.completionsQueue.send([
+    ...cancelled.map((track) => ({ kind: 'track' as const, cookie: track.cookie, serviceTrackId: track.serviceTrackId, track })),
+    ...repairs.map((t) => ({ kind: 'track' as const, cookie: t.cookie, serviceTrackId: t.serviceTrackId })),
+  ]);
+  if (chunk.next !== undefined) await deps.completionsQueue.send([{ kind: 'cancel', cookie: msg.cookie, shard: msg.shard, after: chunk.next }]);
 }

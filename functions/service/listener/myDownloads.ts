@@ -1,11 +1,11 @@
 import { sha256Hex } from '../../core/signature.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
-import { countStates } from '../../core/trackState.js';
 import type { ListenerDeps } from '../deps.js';
 
 /**
- * The user's download sessions, newest first, each with its tracks counted by state. The
+ * The user's download sessions, newest first, each with its tracks counted by state (from the
+ * session's counts item: two small reads a session, whatever its size). The
  * cookie stays the store's: the listener gets a stable id derived from it, not the cookie.
  */
 export async function myDownloads(deps: ListenerDeps, userId: string, limit: number, next?: string) {
@@ -19,11 +19,10 @@ export async function myDownloads(deps: ListenerDeps, userId: string, limit: num
   const unique = [...new Map(page.sessions.map((s) => [s.cookie, s])).values()];
   const sessions = await Promise.all(
     unique.map(async (ref) => {
-      const [session, tracks] = await Promise.all([deps.downloads.getSession(ref.cookie), deps.downloads.listTracks(ref.cookie)]);
+      const [session, { counts }] = await Promise.all([deps.downloads.getSession(ref.cookie), deps.downloads.getCounts(ref.cookie)]);
       // A list entry whose session was never written (a request that died in between), or one
       // of another user's (never: the list is per user), is left out.
       if (!session || session.userId !== userId) return undefined;
-      const counts = countStates(tracks.map((t) => t.state));
       const pending = counts.queued + counts.stored;
       return {
         id: sha256Hex(session.cookie).slice(0, 24),
@@ -31,7 +30,7 @@ export async function myDownloads(deps: ListenerDeps, userId: string, limit: num
         createdAt: session.createdAt,
         ...(session.cancelledAt ? { cancelledAt: session.cancelledAt } : {}),
         inProgress: pending > 0,
-        total: tracks.length,
+        total: Object.values(counts).reduce((a, b) => a + b, 0),
         counts,
       };
     }),

@@ -20,6 +20,7 @@ export interface WorkerInvocation {
 
 /** Longest reason kept with a failed track. */
 const MAX_REASON_CHARS = 1000;
+import { StateTally } from '../stateTally.js';
 
 /**
  * The worker: a batch of approved tracks from the downloads queue. One BatchGetItem answers
@@ -44,6 +45,7 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent, invoca
     if (msg && !firstOf.has(trackRefKey(msg))) firstOf.set(trackRefKey(msg), r.messageId);
   }
 
+  const moves = new StateTally();
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
     event,
@@ -53,11 +55,13 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent, invoca
       if (!msg) throw poisonError('downloads');
       if (firstOf.get(trackRefKey(msg)) !== record.messageId) return;
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-      await processOne(deps, msg, { facts: batchFacts, storeOf, receiveCount, endsAt });
+      await processOne(deps, msg, { facts: batchFacts, storeOf, receiveCount, endsAt, moves });
     },
     processor,
     { throwOnFullBatchFailure: false },
   );
+  // The batch's moves out of `queued`, one counts write per session.
+  await moves.flush(deps.downloads, deps.logger);
   deps.telemetry.flush();
   return response;
 }
@@ -68,6 +72,8 @@ interface Attempt {
   readonly receiveCount: number;
   /** When the invocation is stopped (epoch ms). */
   readonly endsAt: number;
+  /** The batch's state moves, for its one counts write per session. */
+  readonly moves: StateTally;
 }
 
 async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attempt): Promise<void> {
@@ -79,10 +85,11 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     deps.logger.error('could not read the track, its license or library row', { ...log, error: err as Error });
     if (attempt.receiveCount < deps.settings.downloads.maxReceiveCount) throw err;
     // The last receive: end the track anyway, so it does not wait in the dead-letter queue.
-    await failTrack(deps, msg, undefined, new TrackFailure(HR.E_FAIL, lastReceiveReason(attempt.receiveCount, err)), attempt.receiveCount, log);
+    await failTrack(deps, msg, undefined, new TrackFailure(HR.E_FAIL, lastReceiveReason(attempt.receiveCount, err)), attempt, log);
     return;
   }
   const receiveCount = attempt.receiveCount;
+  const moves = attempt.moves;
   const current = facts.tracks.get(trackRefKey(msg));
   if (!current) {
     deps.logger.warn('download message for a track that is not recorded (expired?)', log);
@@ -94,6 +101,17 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     // A re-download that died before it removed the copy it replaced: remove it now.
     if ((current.state === 'stored' || current.state === 'completed') && current.item && receiveCount > 1) await removeReplacedFiles(deps, msg, current.item.key);
     if (repairDue(current, receiveCount)) await askCompletionIfOwed(deps, current);
+    return;
+  }
+  if (facts.cancelledSessions.has(msg.cookie)) {
+    // The session was cancelled: end the track before fetching anything.
+    const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
+    const updatedAt = await deps.downloads.transition(current.cookie, current.serviceTrackId, 'cancelled', fields);
+    if (updatedAt) {
+      moves.add(msg.cookie, 'cancelled');
+      deps.telemetry.count('TracksCancelled');
+      await askCompletionIfOwed(deps, { ...current, ...fields, state: 'cancelled', updatedAt }, true);
+    }
     return;
   }
   let copiedKey: string | undefined;
@@ -109,7 +127,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     if (existing && !store.redownload) {
       // Already in the library and the store does not ask for a re-download: S_FALSE, no copy.
       const { userId: _u, storeId: _s, serviceTrackId: _t, cookie: _c, addedAt: _a, ...item } = existing;
-      await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' }, receiveCount);
+      if ((await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' }, receiveCount)).moved) moves.add(msg.cookie, 'stored');
       return;
     }
     // A re-download lands on the key of the copy in the library: check the bytes before that.
@@ -126,6 +144,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
       await removeReplacedFiles(deps, msg, item.key);
     }
     if (now.moved) {
+      moves.add(msg.cookie, 'stored');
       deps.telemetry.count('TracksStored');
       deps.telemetry.count('BytesCopied', item.bytes);
       deps.logger.info('track stored', { ...log, key: item.key, bytes: item.bytes });
@@ -146,12 +165,13 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
       if (!last) throw err;
       failure = new TrackFailure(HR.E_FAIL, lastReceiveReason(receiveCount, err));
     }
-    await failTrack(deps, msg, current, failure, receiveCount, log, copiedKey);
+    await failTrack(deps, msg, current, failure, attempt, log, copiedKey);
   }
 }
 
 /** Ends a track `failed` and removes every file it left: this attempt's and, after a redelivery, earlier ones'. */
-async function failTrack(deps: WorkerDeps, msg: DownloadMessage, current: Track | undefined, failure: TrackFailure, receiveCount: number, log: Record<string, unknown>, copiedKey?: string): Promise<void> {
+async function failTrack(deps: WorkerDeps, msg: DownloadMessage, current: Track | undefined, failure: TrackFailure, attempt: Attempt, log: Record<string, unknown>, copiedKey?: string): Promise<void> {
+  const receiveCount = attempt.receiveCount;
   const reason = failure.message.slice(0, MAX_REASON_CHARS);
   deps.logger.info('track failed', { ...log, hresult: formatHResult(failure.hresult), reason });
   const track = current ?? (await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId));
@@ -160,7 +180,10 @@ async function failTrack(deps: WorkerDeps, msg: DownloadMessage, current: Track 
     return;
   }
   const now = await finish(deps, track, 'failed', { hrResult: failure.hresult, reason }, receiveCount);
-  if (now.moved) deps.telemetry.count('TracksFailed');
+  if (now.moved) {
+    attempt.moves.add(msg.cookie, 'failed');
+    deps.telemetry.count('TracksFailed');
+  }
   if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, receiveCount > 1);
 }
 
@@ -196,10 +219,12 @@ async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = fa
  * a crash between a state write and its enqueue, and only the message that crashed can know: a
  * redelivery (receive ≥ 2). A first receive is another message of the same track (a store
  * repeating DownloadTrack), whose own mover reports it, or comes back to repair it; asking again
- * there is what made callback storms. A cancel has no message of its own: always repaired.
+ * there is what made callback storms. A cancelled track is reported by whoever cancelled it (a
+ * cancel chunk, which repairs itself when redelivered, or a worker): asking again on a first
+ * receive is what announced cancelled tracks twice.
  */
-function repairDue(track: Track, receiveCount: number): boolean {
-  return receiveCount > 1 || track.state === 'cancelled';
+function repairDue(_track: Track, receiveCount: number): boolean {
+  return receiveCount > 1;
 }
 
 /**

@@ -1,0 +1,299 @@
+import { performance } from 'node:perf_hooks';
+import { mapLimit } from '../functions/core/mapLimit.js';
+import { registerStore } from '../functions/service/admin/registerStore.js';
+import type { LibraryItem } from '../functions/core/types.js';
+import { startFakeStore, type FakeStore } from '../infra/local/fakeStore.js';
+import { StoreClient, type SessionStatus } from '../infra/local/storeClient.js';
+import { makeMp3 } from '../infra/local/taggedAudio.js';
+import { startBenchStack, type BenchStack } from './benchStack.js';
+import { withEmulators } from './emulatorProcesses.js';
+
+export interface ScaleSizes {
+  /** Tracks in the one big session that is drained end to end. */
+  readonly sessionTracks: number;
+  /** Queued tracks in the session that is cancelled. */
+  readonly cancelTracks: number;
+  /** Items in the big library. */
+  readonly libraryItems: number;
+  readonly timeoutMs: number;
+}
+
+export interface Latency {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly maxMs: number;
+}
+
+export interface ScaleResult {
+  readonly session: {
+    readonly tracks: number;
+    /** Licenses through PUT …/licenses:batch, 100 a call. */
+    readonly licensesPerSecond: number;
+    /** DownloadTrack batches of 100, 4 calls in flight. */
+    readonly submitTracksPerSecond: number;
+    /** From the first DownloadTrack batch to the last DownloadTrackComplete. */
+    readonly drainTracksPerSecond: number;
+    readonly drainSeconds: number;
+    /** Status pages (1,000 tracks) read while the session drained, and one full walk at the end. */
+    readonly statusPage: Latency & { readonly maxBytes: number; readonly pagesInWalk: number; readonly walkMs: number };
+    readonly terminal: number;
+    /** DownloadTrackComplete deliveries per track, and tracks told other than exactly once. */
+    readonly callbacksPerTrack: number;
+    readonly tracksNotToldOnce: number;
+    readonly countsMatch: boolean;
+  };
+  readonly cancel: {
+    readonly tracks: number;
+    readonly answerMs: number;
+    /** From the DELETE to the last E_ABORT callback. */
+    readonly allToldSeconds: number;
+    readonly callbacksPerTrack: number;
+    readonly tracksNotToldOnce: number;
+    readonly fetched: number;
+  };
+  readonly library: {
+    readonly items: number;
+    readonly page: Latency & { readonly maxBytes: number };
+    readonly contentIds: Latency & { readonly pages: number; readonly totalMs: number; readonly ids: number };
+  };
+}
+
+const STORE = 'scale-store';
+
+/**
+ * Real volumes on the local stack: one big session submitted as fast as the batch route takes
+ * it and drained end to end, a cancel of a session full of queued tracks, and a big library
+ * paged through. Emulators in their own processes.
+ */
+export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult> {
+  return withEmulators({}, async (emulators) => {
+    // A short lease, as the sandbox has: a track retried after an origin timeout on this busy
+    // machine comes back in seconds rather than after the worker's 30-minute visibility timeout.
+    const stack = await startBenchStack({ endpoints: emulators.endpoints, pollers: true, leaseSeconds: 20 });
+    const store = await startFakeStore();
+    try {
+      const reg = await registerStore(stack.stores, { storeId: STORE, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+      store.secret = reg.signingSecret;
+      const client = new StoreClient(stack.api.url, reg.apiKey);
+      const session = await bigSession(stack, store, client, sizes, log);
+      const cancel = await cancelRun(stack, store, client, sizes, log);
+      const library = await libraryRun(stack, client, sizes, log);
+      return { session, cancel, library };
+    } finally {
+      await stack.stop();
+      await store.close();
+    }
+  });
+}
+
+function files(store: FakeStore, prefix: string, n: number): { id: number; url: string }[] {
+  // One small file per album of 100 tracks, each track its own name: no name collisions.
+  return Array.from({ length: n }, (_, i) => {
+    const id = i + 1;
+    const body = makeMp3({ title: `Track ${(i % 100) + 1}`, artist: `${prefix} Artist`, album: `Album ${Math.floor(i / 100) + 1}`, trackNumber: (i % 100) + 1 }, 0.05);
+    return { id, url: store.addFile(`${prefix}/${id}.mp3`, body) };
+  });
+}
+
+async function submit(client: StoreClient, cookie: string, tracks: { id: number; url: string }[]): Promise<number> {
+  const batches: { id: number; url: string }[][] = [];
+  for (let i = 0; i < tracks.length; i += 100) batches.push(tracks.slice(i, i + 100));
+  const t0 = performance.now();
+  await mapLimit(batches, 4, async (batch) => {
+    for (;;) {
+      const res = await client.downloadTracks(cookie, batch.map((t) => ({ trackUrl: t.url, serviceTrackId: t.id, downloadParams: `order=${t.id}`, hrDownload: 0 })));
+      if (res.status === 429) {
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? '1')));
+        continue;
+      }
+      const queued = res.body.results?.filter((r) => r.state === 'queued').length ?? 0;
+      if (res.status !== 200 || queued !== batch.length) throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+      return;
+    }
+  });
+  return (performance.now() - t0) / 1000;
+}
+
+async function bigSession(stack: BenchStack, store: FakeStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['session']> {
+  const user = 'scale-user';
+  const tracks = files(store, 'session', sizes.sessionTracks);
+  const l0 = performance.now();
+  const licenseBatches: { id: number }[][] = [];
+  for (let i = 0; i < tracks.length; i += 100) licenseBatches.push(tracks.slice(i, i + 100));
+  await mapLimit(licenseBatches, 4, async (batch) => {
+    const res = await client.putLicenses(user, batch.map((t) => ({ serviceTrackId: t.id })));
+    if (res.status !== 200 || res.body.results.some((r) => r.state !== 'stored')) throw new Error(`licenses:batch answered ${res.status}`);
+  });
+  const licenseSeconds = (performance.now() - l0) / 1000;
+  const cookie = (await client.openSession(user)).body.cookie;
+  log(`scale: ${tracks.length} licenses in ${licenseSeconds.toFixed(1)} s; submitting ${tracks.length} tracks`);
+  const startedAt = Date.now();
+  const submitSeconds = await submit(client, cookie, tracks);
+  log(`scale: submitted in ${submitSeconds.toFixed(1)} s; draining`);
+  const pageTimes: number[] = [];
+  let maxBytes = 0;
+  const completes = () => store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
+  const deadline = Date.now() + sizes.timeoutMs;
+  let lastLog = Date.now();
+  for (;;) {
+    const t0 = performance.now();
+    const res = await client.call('GET', `/v1/downloads/${cookie}`);
+    pageTimes.push(performance.now() - t0);
+    maxBytes = Math.max(maxBytes, JSON.stringify(res.body).length);
+    const told = new Set(completes().map((e) => e.body.serviceTrackId)).size;
+    if (told >= tracks.length) break;
+    if (Date.now() > deadline) {
+      const toldIds = new Set(completes().map((e) => Number(e.body.serviceTrackId)));
+      const stuck = (await allTracks(client, cookie)).filter((t) => !toldIds.has(t.serviceTrackId)).slice(0, 5);
+      throw new Error(`only ${told} of ${tracks.length} tracks told within ${sizes.timeoutMs} ms; not told: ${JSON.stringify(stuck)}`);
+    }
+    if (Date.now() - lastLog > 15_000) {
+      log(`scale: ${told} of ${tracks.length} told`);
+      lastLog = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const lastAt = Math.max(...completes().map((e) => e.receivedAt));
+  const drainSeconds = (lastAt - startedAt) / 1000;
+  await stack.settle(500);
+  // One walk of every page at the end: every track terminal, the counts agree with the pages.
+  const w0 = performance.now();
+  let next: string | undefined;
+  let pages = 0;
+  let terminal = 0;
+  let counts: Record<string, number> = {};
+  do {
+    const t0 = performance.now();
+    const res = await client.session(cookie, next ? `?next=${next}` : '');
+    pageTimes.push(performance.now() - t0);
+    maxBytes = Math.max(maxBytes, JSON.stringify(res.body).length);
+    counts = res.body.counts;
+    terminal += res.body.tracks.filter((t) => t.state === 'completed' || ((t.state === 'failed' || t.state === 'cancelled') && t.notifiedAt)).length;
+    next = res.body.next;
+    pages += 1;
+  } while (next);
+  const walkMs = performance.now() - w0;
+  const perTrack = deliveries(completes());
+  return {
+    tracks: tracks.length,
+    licensesPerSecond: tracks.length / licenseSeconds,
+    submitTracksPerSecond: tracks.length / submitSeconds,
+    drainTracksPerSecond: tracks.length / drainSeconds,
+    drainSeconds,
+    statusPage: { ...latency(pageTimes), maxBytes, pagesInWalk: pages, walkMs },
+    terminal,
+    callbacksPerTrack: completes().length / tracks.length,
+    tracksNotToldOnce: tracks.length - [...perTrack.values()].filter((c) => c === 1).length,
+    countsMatch: counts.completed === tracks.length && Object.entries(counts).every(([k, v]) => k === 'completed' || v === 0),
+  };
+}
+
+async function cancelRun(stack: BenchStack, store: FakeStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['cancel']> {
+  const tracks = files(store, 'cancel', sizes.cancelTracks);
+  const cookie = (await client.openSession('scale-canceller')).body.cookie;
+  // Held queued: the worker's event source is paused while they are submitted.
+  await stack.pollers?.downloads.stop();
+  await submit(client, cookie, tracks);
+  const hits = () => [...store.originHits].filter(([k]) => k.includes('/cancel/')).reduce((a, [, v]) => a + v, 0);
+  const hitsBefore = hits();
+  log(`scale: ${tracks.length} tracks queued; cancelling`);
+  const t0 = performance.now();
+  const res = await client.call<{ cancelled: number }>('DELETE', `/v1/downloads/${cookie}`);
+  const answerMs = performance.now() - t0;
+  if (res.status !== 202 || res.body.cancelled !== tracks.length) throw new Error(`cancel answered ${res.status} ${JSON.stringify(res.body)}`);
+  const cancelledAt = Date.now();
+  await stack.pollers?.downloads.start();
+  const completes = () => store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
+  const deadline = Date.now() + sizes.timeoutMs;
+  while (new Set(completes().map((e) => e.body.serviceTrackId)).size < tracks.length) {
+    if (Date.now() > deadline) throw new Error(`only ${new Set(completes().map((e) => e.body.serviceTrackId)).size} of ${tracks.length} cancelled tracks told`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const allToldSeconds = (Math.max(...completes().map((e) => e.receivedAt)) - cancelledAt) / 1000;
+  await stack.settle(1000);
+  const perTrack = deliveries(completes().filter((e) => e.body.hrResult === '0x80004004'));
+  return {
+    tracks: tracks.length,
+    answerMs,
+    allToldSeconds,
+    callbacksPerTrack: completes().length / tracks.length,
+    tracksNotToldOnce: tracks.length - [...perTrack.values()].filter((c) => c === 1).length,
+    fetched: hits() - hitsBefore,
+  };
+}
+
+async function libraryRun(stack: BenchStack, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['library']> {
+  const user = 'scale-collector';
+  const now = new Date().toISOString();
+  const rows: LibraryItem[] = Array.from({ length: sizes.libraryItems }, (_, i) => ({
+    userId: user,
+    storeId: STORE,
+    serviceTrackId: i + 1,
+    cookie: 'imported',
+    key: `users/${user}/Music/Artist ${Math.floor(i / 1000)}/Album ${Math.floor(i / 10)}/${String((i % 10) + 1).padStart(2, '0')} Track ${i + 1}.mp3`,
+    bytes: 8_000_000,
+    sha256: 'ab'.repeat(32),
+    title: `Track ${i + 1}`,
+    artist: `Artist ${Math.floor(i / 1000)}`,
+    album: `Album ${Math.floor(i / 10)}`,
+    trackNumber: (i % 10) + 1,
+    durationSeconds: 240,
+    addedAt: now,
+  }));
+  const chunks: LibraryItem[][] = [];
+  for (let i = 0; i < rows.length; i += 500) chunks.push(rows.slice(i, i + 500));
+  await mapLimit(chunks, 4, (c) => stack.deps.completion.library.putMany(c));
+  log(`scale: ${rows.length} library rows written; paging`);
+  const pageTimes: number[] = [];
+  let maxBytes = 0;
+  let next: string | undefined;
+  let seen = 0;
+  do {
+    const t0 = performance.now();
+    const res = await client.library(user, `?limit=1000${next ? `&next=${next}` : ''}`);
+    pageTimes.push(performance.now() - t0);
+    maxBytes = Math.max(maxBytes, JSON.stringify(res.body).length);
+    seen += res.body.items.length;
+    next = res.body.next;
+  } while (next);
+  if (seen !== rows.length) throw new Error(`library pages held ${seen} of ${rows.length} items`);
+  const idTimes: number[] = [];
+  let ids = 0;
+  const c0 = performance.now();
+  next = undefined;
+  do {
+    const t0 = performance.now();
+    const res = await client.contentIds(user, next ? `?next=${next}` : '');
+    idTimes.push(performance.now() - t0);
+    ids += res.body.contentIds.length;
+    next = res.body.next;
+  } while (next);
+  if (ids !== rows.length) throw new Error(`content-ids pages held ${ids} of ${rows.length} ids`);
+  return {
+    items: rows.length,
+    page: { ...latency(pageTimes), maxBytes },
+    contentIds: { ...latency(idTimes), pages: idTimes.length, totalMs: performance.now() - c0, ids },
+  };
+}
+
+async function allTracks(client: StoreClient, cookie: string) {
+  const tracks: SessionStatus['tracks'][number][] = [];
+  let next: string | undefined;
+  do {
+    const res = await client.session(cookie, next ? `?next=${next}` : '');
+    tracks.push(...res.body.tracks);
+    next = res.body.next;
+  } while (next);
+  return tracks;
+}
+
+function deliveries(events: { body: Record<string, unknown> }[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const e of events) m.set(Number(e.body.serviceTrackId), (m.get(Number(e.body.serviceTrackId)) ?? 0) + 1);
+  return m;
+}
+
+function latency(ms: number[]): Latency {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { count: ms.length, p50Ms: sorted[Math.floor(sorted.length / 2)] ?? 0, maxMs: sorted.at(-1) ?? 0 };
+}

@@ -1,0 +1,33 @@
+import * as z from 'zod/mini';
+import { ApiError } from './errors.js';
+import { HR } from './hresult.js';
+
+/**
+ * Paging cursors: opaque to stores (base64url of a small JSON object), and strictly checked on
+ * the way back in. A cursor only names a position (a shard and a uint32 content ID); the key
+ * it starts from is rebuilt from the path's own cookie or user and the caller's store, so a
+ * forged cursor can move within the caller's own listing, never out of it.
+ */
+const uint32 = z.int().check(z.minimum(0), z.maximum(0xffff_ffff));
+
+export const sessionCursorSchema = z.strictObject({ v: z.literal(1), s: z.int().check(z.minimum(0), z.maximum(255)), a: z.optional(uint32) });
+export const libraryCursorSchema = z.strictObject({ v: z.literal(1), a: uint32 });
+
+export function encodeCursor<S extends z.ZodMiniType>(_schema: S, value: z.output<S>): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+/** The position a cursor names; 400 `invalid_request` for anything trackdrop did not issue. */
+export function decodeCursor<S extends z.ZodMiniType>(schema: S, cursor: string): z.output<S> {
+  const bad = new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
+  if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw bad;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad;
+  }
+  const out = schema.safeParse(parsed);
+  if (!out.success) throw bad;
+  return out.data;
+}
