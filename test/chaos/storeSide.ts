@@ -54,23 +54,39 @@ export class ChaosStore {
     return res.body.cookie;
   }
 
-  /** DownloadTrack for the session's tracks, in batches of up to 100. */
+  /**
+   * DownloadTrack for the session's tracks, in batches of up to 100. A track answered `throttled`
+   * on its own (DynamoDB was busy for it) is sent again, as the README tells a store to.
+   */
   async sendTracks(cookie: string, tracks: readonly PlannedTrack[], trackUrl: (t: PlannedTrack) => string): Promise<void> {
     for (let i = 0; i < tracks.length; i += 100) {
-      const chunk = tracks.slice(i, i + 100);
-      const body = chunk.map((t) => ({
-        trackUrl: trackUrl(t),
-        serviceTrackId: t.serviceTrackId,
-        downloadParams: t.downloadParams,
-        hrDownload: t.declinedWith ?? 0,
-        ...(t.wrongChecksum ? { sha256: wrongSha256(t.sha256) } : {}),
-      }));
-      const res = await this.call('batch', () => this.client.downloadTracks(cookie, body));
-      if (res.status !== 200) throw new Error(`batch: ${res.status} ${JSON.stringify(res.body)}`);
-      res.body.results.forEach((r, j) => {
-        const expected = chunk[j]!.declinedWith ? 'declined' : 'queued';
-        if (r.state !== expected) this.refused.push(`track ${chunk[j]!.serviceTrackId}: ${JSON.stringify(r)}`);
-      });
+      let chunk = tracks.slice(i, i + 100);
+      for (let attempt = 0; chunk.length > 0; attempt++) {
+        const body = chunk.map((t) => ({
+          trackUrl: trackUrl(t),
+          serviceTrackId: t.serviceTrackId,
+          downloadParams: t.downloadParams,
+          hrDownload: t.declinedWith ?? 0,
+          ...(t.wrongChecksum ? { sha256: wrongSha256(t.sha256) } : {}),
+        }));
+        const res = await this.call('batch', () => this.client.downloadTracks(cookie, body));
+        if (res.status !== 200) throw new Error(`batch: ${res.status} ${JSON.stringify(res.body)}`);
+        const again: PlannedTrack[] = [];
+        res.body.results.forEach((r, j) => {
+          const t = chunk[j]!;
+          if (isThrottled(r) && attempt < 12) {
+            again.push(t);
+            return;
+          }
+          const expected = t.declinedWith ? 'declined' : 'queued';
+          if (r.state !== expected) this.refused.push(`track ${t.serviceTrackId}: ${JSON.stringify(r)}`);
+        });
+        if (again.length > 0) {
+          this.retried += 1;
+          await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+        }
+        chunk = again;
+      }
     }
   }
 
@@ -87,4 +103,10 @@ function wrongSha256(sha256: string): string {
 
 export function sessionsOf(plan: ChaosPlan): PlannedTrack[][] {
   return plan.sessions.map((_, i) => plan.tracks.filter((t) => t.session === i));
+}
+
+/** A batch result that says "DynamoDB was busy for this one; send it again". */
+function isThrottled(result: Record<string, unknown>): boolean {
+  const { error } = result;
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'throttled';
 }

@@ -44,6 +44,11 @@ test('hostile origins were in the mix: empty, not audio, huge tags, shared names
   assert.ok(run.audit.completionSeconds.size > 0, 'completion times are reported per store');
 });
 
+test('the API took every DownloadTrack the store sent (a track throttled on its own, once sent again)', () => {
+  const refused = run.failures.find((f) => f.figure === 'DownloadTrack calls the API refused');
+  assert.equal(refused, undefined, explain(refused?.problems ?? []));
+});
+
 test('no track is lost: every one reaches an outcome and its store is told', () => {
   assert.deepEqual(run.audit.lost, [], explain(run.audit.lost));
 });
