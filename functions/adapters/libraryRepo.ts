@@ -4,6 +4,12 @@ import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 
 // Zero-padded so a listing comes back in content-ID order.
+/** Where a page of the listener's library ends: the last row's store and content ID. */
+export interface LibraryPosition {
+  readonly storeId: string;
+  readonly serviceTrackId: number;
+}
+
 export const librarySk = (storeId: string, serviceTrackId: number): string => `track#${storeId}#${String(serviceTrackId).padStart(10, "0")}`;
 const claimSk = (keyIdentity: string): string => `key#${keyIdentity}`;
 /** The claims index's key: one user's claims of one track (`owner` is `<storeId>#<serviceTrackId>`). */
@@ -108,23 +114,20 @@ export class LibraryRepo {
 
   /**
    * Every store's rows for the user, a page at a time, in (store, content ID) order: the
-   * listener's view. The cursor is opaque (base64url of the last row's sort key) and checked to
-   * name a library row; the start key is the caller's own user, so it cannot leave their rows.
+   * listener's view. `after` is the last row of the previous page; the start key is the
+   * caller's own user, so it cannot leave their rows.
    */
-  async listAcrossStores(userId: string, limit: number, next?: string): Promise<{ items: LibraryItem[]; next?: string | undefined }> {
-    const start = next ? Buffer.from(next, 'base64url').toString('utf8') : undefined;
-    if (start !== undefined && !/^track#[^#]{1,200}#\d{10}$/.test(start)) throw new RangeError('bad cursor');
+  async listAcrossStores(userId: string, limit: number, after?: LibraryPosition): Promise<{ items: LibraryItem[]; next?: LibraryPosition | undefined }> {
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':u': userId, ':p': 'track#' },
         Limit: limit,
-        ExclusiveStartKey: start === undefined ? undefined : { userId, sk: start },
+        ExclusiveStartKey: after === undefined ? undefined : { userId, sk: librarySk(after.storeId, after.serviceTrackId) },
       }),
     );
-    const last = out.LastEvaluatedKey?.sk;
-    return { items: (out.Items ?? []).map(toItem), next: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : undefined };
+    return { items: (out.Items ?? []).map(toItem), next: positionOfLibrarySk(out.LastEvaluatedKey?.sk) };
   }
 
   /** Every store's rows for the user, in (store, content ID) order: the operator CLI's view. */
@@ -206,6 +209,12 @@ export class LibraryRepo {
 export function toItem(item: Record<string, unknown>): LibraryItem {
   const { sk: _sk, ...rest } = item;
   return rest as unknown as LibraryItem;
+}
+
+/** The store and content ID a `track#<store>#<id>` sort key names. */
+function positionOfLibrarySk(sk: unknown): LibraryPosition | undefined {
+  const m = typeof sk === 'string' ? /^track#([^#]+)#(\d{10})$/.exec(sk) : null;
+  return m ? { storeId: m[1]!, serviceTrackId: Number(m[2]) } : undefined;
 }
 
 /** The content ID at the end of a `track#<store>#<id>` sort key. */

@@ -12,6 +12,8 @@ const uint32 = z.int().check(z.minimum(0), z.maximum(0xffff_ffff));
 
 export const sessionCursorSchema = z.strictObject({ v: z.literal(1), s: z.int().check(z.minimum(0), z.maximum(255)), a: z.optional(uint32) });
 export const libraryCursorSchema = z.strictObject({ v: z.literal(1), a: uint32 });
+/** The listener's library runs across stores: a position is a store and a content ID. */
+export const listenerLibraryCursorSchema = z.strictObject({ v: z.literal(1), s: z.string().check(z.regex(/^[^#]{1,200}$/)), a: uint32 });
 
 export function encodeCursor<S extends z.ZodMiniType>(_schema: S, value: z.output<S>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');

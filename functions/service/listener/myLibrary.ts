@@ -1,4 +1,5 @@
 import { contentDisposition, fileNameOf } from '../../core/contentDisposition.js';
+import { decodeCursor, encodeCursor, listenerLibraryCursorSchema } from '../../core/cursor.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import { mediaTypeOf } from '../../core/mediaType.js';
@@ -13,13 +14,10 @@ export function listenerItem(row: LibraryItem) {
 
 /** The user's library across every store, a page at a time. */
 export async function myLibrary(deps: ListenerDeps, userId: string, limit: number, next?: string) {
-  try {
-    const page = await deps.library.listAcrossStores(userId, limit, next);
-    return { items: page.items.map(listenerItem), ...(page.next ? { next: page.next } : {}) };
-  } catch (err) {
-    if (err instanceof RangeError) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
-    throw err;
-  }
+  const from = next === undefined ? undefined : decodeCursor(listenerLibraryCursorSchema, next);
+  const page = await deps.library.listAcrossStores(userId, limit, from && { storeId: from.s, serviceTrackId: from.a });
+  const cursor = page.next && encodeCursor(listenerLibraryCursorSchema, { v: 1, s: page.next.storeId, a: page.next.serviceTrackId });
+  return { items: page.items.map(listenerItem), ...(cursor ? { next: cursor } : {}) };
 }
 
 /** One item of the user's own library; anyone else's, like a missing one, is unknown. */
