@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hresult } from '../core/hresult.js';
+import { listenerSessionId } from '../core/listenerSessionId.js';
 import { allStates, sourcesOf } from '../core/trackState.js';
 import type { Container, Session, StoredItem, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
@@ -16,7 +17,20 @@ const containersSk = (i: number): string => `containers#${String(i).padStart(4, 
 const CONTAINERS_ITEM_BYTES = 64 * 1024;
 /** A user's list of sessions lives in its own partition; `#` never appears in a cookie, so it cannot clash with one. */
 const userSessionsPk = (userId: string): string => `user#${userId}`;
-const userSessionSk = (createdAt: string, cookie: string): string => `session#${createdAt}#${cookie}`;
+// Ordered by creation; the digest, not the cookie, keeps entries apart, so a page's end can be
+// handed to the listener as a cursor without handing over the store's cookie.
+const userSessionSk = (createdAt: string, id: string): string => `session#${createdAt}#${id}`;
+
+/** Where a page of the user's sessions ends: the last entry's creation time and listener id. */
+export interface UserSessionPosition {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+function positionOfUserSessionSk(sk: unknown): UserSessionPosition | undefined {
+  const m = typeof sk === 'string' ? /^session#([^#]+)#([^#]+)$/.exec(sk) : null;
+  return m ? { createdAt: m[1]!, id: m[2]! } : undefined;
+}
 
 export interface UserSessionRef {
   readonly cookie: string;
@@ -26,7 +40,7 @@ export interface UserSessionRef {
 
 export interface UserSessionPage {
   readonly sessions: UserSessionRef[];
-  readonly next?: string | undefined;
+  readonly next?: UserSessionPosition | undefined;
 }
 export const trackSk = (id: number): string => `track#${String(id).padStart(10, '0')}`;
 
@@ -112,15 +126,13 @@ export class DownloadsRepo {
     await this.ddb.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...ref, cookie: userSessionsPk(session.userId), sk: userSessionSk(session.createdAt, session.cookie), sessionCookie: session.cookie, expiresAt: this.expiry(session.createdAt) },
+        Item: { ...ref, cookie: userSessionsPk(session.userId), sk: userSessionSk(session.createdAt, listenerSessionId(session.cookie)), sessionCookie: session.cookie, expiresAt: this.expiry(session.createdAt) },
       }),
     );
   }
 
   /** The user's sessions, newest first, a page at a time. */
-  async sessionsOfUser(userId: string, limit: number, next?: string): Promise<UserSessionPage> {
-    const start = next === undefined ? undefined : Buffer.from(next, 'base64url').toString('utf8');
-    if (start !== undefined && !start.startsWith('session#')) throw new RangeError('bad cursor');
+  async sessionsOfUser(userId: string, limit: number, after?: UserSessionPosition): Promise<UserSessionPage> {
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
@@ -128,13 +140,12 @@ export class DownloadsRepo {
         ExpressionAttributeValues: { ':u': userSessionsPk(userId), ':s': 'session#' },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: start === undefined ? undefined : { cookie: userSessionsPk(userId), sk: start },
+        ExclusiveStartKey: after === undefined ? undefined : { cookie: userSessionsPk(userId), sk: userSessionSk(after.createdAt, after.id) },
       }),
     );
-    const last = out.LastEvaluatedKey?.sk;
     return {
       sessions: (out.Items ?? []).map((i) => ({ cookie: String(i.sessionCookie), storeId: String(i.storeId), createdAt: String(i.createdAt) })),
-      next: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : undefined,
+      next: positionOfUserSessionSk(out.LastEvaluatedKey?.sk),
     };
   }
 

@@ -100,6 +100,20 @@ describe('a listener with a valid token', () => {
     assert.deepEqual((await get('/v1/me/downloads', await bearer('u2'))).body.sessions, []);
   });
 
+  test('pages their sessions with a cursor that carries no cookie, and refuses a forged one', async () => {
+    const auth = await bearer('u1');
+    const all = await get('/v1/me/downloads', auth);
+    const p1 = await get('/v1/me/downloads?limit=1', auth);
+    assert.equal(p1.body.sessions.length, 1);
+    const cursor = String(p1.body.next);
+    // Inside: only the page's last session as the listener knows it (its id, never its cookie).
+    const inside: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    assert.deepEqual(inside, { v: 1, t: p1.body.sessions[0].createdAt, i: p1.body.sessions[0].id });
+    const p2 = await get(`/v1/me/downloads?limit=1&next=${cursor}`, auth);
+    assert.deepEqual([p1.body.sessions[0].id, p2.body.sessions[0].id], all.body.sessions.slice(0, 2).map((x: { id: string }) => x.id));
+    assert.equal((await get('/v1/me/downloads?next=bm9wZQ', auth)).status, 400);
+  });
+
   test('answers CORS for the configured locker origin only', async () => {
     const pre = await fetch(`${stack.api.url}/v1/me/library`, { method: 'OPTIONS', headers: { origin: 'http://locker.test', 'access-control-request-method': 'GET' } });
     assert.equal(pre.status, 204);

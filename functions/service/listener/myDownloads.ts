@@ -1,6 +1,5 @@
-import { sha256Hex } from '../../core/signature.js';
-import { ApiError } from '../../core/errors.js';
-import { HR } from '../../core/hresult.js';
+import { decodeCursor, encodeCursor, listenerSessionsCursorSchema } from '../../core/cursor.js';
+import { listenerSessionId } from '../../core/listenerSessionId.js';
 import type { ListenerDeps } from '../deps.js';
 
 /**
@@ -9,13 +8,8 @@ import type { ListenerDeps } from '../deps.js';
  * cookie stays the store's: the listener gets a stable id derived from it, not the cookie.
  */
 export async function myDownloads(deps: ListenerDeps, userId: string, limit: number, next?: string) {
-  let page;
-  try {
-    page = await deps.downloads.sessionsOfUser(userId, limit, next);
-  } catch (err) {
-    if (err instanceof RangeError) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
-    throw err;
-  }
+  const from = next === undefined ? undefined : decodeCursor(listenerSessionsCursorSchema, next);
+  const page = await deps.downloads.sessionsOfUser(userId, limit, from && { createdAt: from.t, id: from.i });
   const unique = [...new Map(page.sessions.map((s) => [s.cookie, s])).values()];
   const sessions = await Promise.all(
     unique.map(async (ref) => {
@@ -25,7 +19,7 @@ export async function myDownloads(deps: ListenerDeps, userId: string, limit: num
       if (!session || session.userId !== userId) return undefined;
       const pending = counts.queued + counts.stored;
       return {
-        id: sha256Hex(session.cookie).slice(0, 24),
+        id: listenerSessionId(session.cookie),
         storeId: session.storeId,
         createdAt: session.createdAt,
         ...(session.cancelledAt ? { cancelledAt: session.cancelledAt } : {}),
@@ -35,5 +29,6 @@ export async function myDownloads(deps: ListenerDeps, userId: string, limit: num
       };
     }),
   );
-  return { sessions: sessions.filter((s) => s !== undefined), ...(page.next ? { next: page.next } : {}) };
+  const cursor = page.next && encodeCursor(listenerSessionsCursorSchema, { v: 1, t: page.next.createdAt, i: page.next.id });
+  return { sessions: sessions.filter((s) => s !== undefined), ...(cursor ? { next: cursor } : {}) };
 }
