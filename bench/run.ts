@@ -36,7 +36,7 @@ const sizes = {
     pipelineTimeoutMs: 600_000,
     copy: { bytes: 1024 ** 3, runs: 3 },
     coldRuns: 7,
-    scale: { sessionTracks: 20_000, cancelTracks: 10_000, libraryItems: 50_000, timeoutMs: 1_800_000 },
+    scale: { sessionTracks: 50_000, cancelTracks: 10_000, libraryItems: 50_000, timeoutMs: 2_700_000 },
   },
   quick: {
     api: { connections: 10, durationSeconds: 1, warmupSeconds: 0 },

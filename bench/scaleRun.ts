@@ -1,8 +1,8 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { mapLimit } from '../functions/core/mapLimit.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
 import type { LibraryItem } from '../functions/core/types.js';
-import { startFakeStore, type FakeStore } from '../infra/local/fakeStore.js';
+import { startFakeStoreThread, type ThreadStore } from '../infra/local/fakeStoreThread.js';
 import { StoreClient, type SessionStatus } from '../infra/local/storeClient.js';
 import { makeMp3 } from '../infra/local/taggedAudio.js';
 import { startBenchStack, type BenchStack } from './benchStack.js';
@@ -40,6 +40,13 @@ export interface ScaleResult {
     /** DownloadTrackComplete deliveries per track, and tracks told other than exactly once. */
     readonly callbacksPerTrack: number;
     readonly tracksNotToldOnce: number;
+    /** For the tracks told more than once: seconds between their first two deliveries (p50, max). */
+    readonly repeatGapSeconds: { readonly p50: number; readonly max: number };
+    /**
+     * Event loop delay of this process while the session drained. The api, workers, completions
+     * and the status reads share it here; on AWS each invocation has a process of its own.
+     */
+    readonly loopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
     readonly countsMatch: boolean;
   };
   readonly cancel: {
@@ -63,14 +70,14 @@ const STORE = 'scale-store';
 /**
  * Real volumes on the local stack: one big session submitted as fast as the batch route takes
  * it and drained end to end, a cancel of a session full of queued tracks, and a big library
- * paged through. Emulators in their own processes.
+ * paged through. Emulators in their own processes, the store in a thread of its own.
  */
 export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult> {
   return withEmulators({}, async (emulators) => {
     // A short lease, as the sandbox has: a track retried after an origin timeout on this busy
     // machine comes back in seconds rather than after the worker's 30-minute visibility timeout.
     const stack = await startBenchStack({ endpoints: emulators.endpoints, pollers: true, leaseSeconds: 20 });
-    const store = await startFakeStore();
+    const store = await startFakeStoreThread();
     try {
       const reg = await registerStore(stack.stores, { storeId: STORE, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
       store.secret = reg.signingSecret;
@@ -86,7 +93,7 @@ export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Pro
   });
 }
 
-function files(store: FakeStore, prefix: string, n: number): { id: number; url: string }[] {
+function files(store: ThreadStore, prefix: string, n: number): { id: number; url: string }[] {
   // One small file per album of 100 tracks, each track its own name: no name collisions.
   return Array.from({ length: n }, (_, i) => {
     const id = i + 1;
@@ -114,9 +121,10 @@ async function submit(client: StoreClient, cookie: string, tracks: { id: number;
   return (performance.now() - t0) / 1000;
 }
 
-async function bigSession(stack: BenchStack, store: FakeStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['session']> {
+async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['session']> {
   const user = 'scale-user';
   const tracks = files(store, 'session', sizes.sessionTracks);
+  await store.synced();
   const l0 = performance.now();
   const licenseBatches: { id: number }[][] = [];
   for (let i = 0; i < tracks.length; i += 100) licenseBatches.push(tracks.slice(i, i + 100));
@@ -127,6 +135,8 @@ async function bigSession(stack: BenchStack, store: FakeStore, client: StoreClie
   const licenseSeconds = (performance.now() - l0) / 1000;
   const cookie = (await client.openSession(user)).body.cookie;
   log(`scale: ${tracks.length} licenses in ${licenseSeconds.toFixed(1)} s; submitting ${tracks.length} tracks`);
+  const lag = monitorEventLoopDelay({ resolution: 20 });
+  lag.enable();
   const startedAt = Date.now();
   const submitSeconds = await submit(client, cookie, tracks);
   log(`scale: submitted in ${submitSeconds.toFixed(1)} s; draining`);
@@ -153,6 +163,8 @@ async function bigSession(stack: BenchStack, store: FakeStore, client: StoreClie
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
+  lag.disable();
+  const loopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
   const lastAt = Math.max(...completes().map((e) => e.receivedAt));
   const drainSeconds = (lastAt - startedAt) / 1000;
   await stack.settle(500);
@@ -174,6 +186,7 @@ async function bigSession(stack: BenchStack, store: FakeStore, client: StoreClie
   } while (next);
   const walkMs = performance.now() - w0;
   const perTrack = deliveries(completes());
+  log(`scale: invocations ${JSON.stringify({ worker: stack.pollers?.downloads.stats, completion: stack.pollers?.completions.stats })}`);
   return {
     tracks: tracks.length,
     licensesPerSecond: tracks.length / licenseSeconds,
@@ -184,12 +197,15 @@ async function bigSession(stack: BenchStack, store: FakeStore, client: StoreClie
     terminal,
     callbacksPerTrack: completes().length / tracks.length,
     tracksNotToldOnce: tracks.length - [...perTrack.values()].filter((c) => c === 1).length,
+    repeatGapSeconds: repeatGaps(completes()),
+    loopDelayMs,
     countsMatch: counts.completed === tracks.length && Object.entries(counts).every(([k, v]) => k === 'completed' || v === 0),
   };
 }
 
-async function cancelRun(stack: BenchStack, store: FakeStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['cancel']> {
+async function cancelRun(stack: BenchStack, store: ThreadStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['cancel']> {
   const tracks = files(store, 'cancel', sizes.cancelTracks);
+  await store.synced();
   const cookie = (await client.openSession('scale-canceller')).body.cookie;
   // Held queued: the worker's event source is paused while they are submitted.
   await stack.pollers?.downloads.stop();
@@ -291,6 +307,23 @@ function deliveries(events: { body: Record<string, unknown> }[]): Map<number, nu
   const m = new Map<number, number>();
   for (const e of events) m.set(Number(e.body.serviceTrackId), (m.get(Number(e.body.serviceTrackId)) ?? 0) + 1);
   return m;
+}
+
+/** Why a track was told twice shows in the gap: a lease running out is its length, a race is ~0. */
+function repeatGaps(events: { body: Record<string, unknown>; receivedAt: number }[]): { p50: number; max: number } {
+  const firstAt = new Map<number, number>();
+  const gaps: number[] = [];
+  for (const e of [...events].sort((a, b) => a.receivedAt - b.receivedAt)) {
+    const id = Number(e.body.serviceTrackId);
+    const first = firstAt.get(id);
+    if (first === undefined) firstAt.set(id, e.receivedAt);
+    else if (first >= 0) {
+      gaps.push((e.receivedAt - first) / 1000);
+      firstAt.set(id, -1);
+    }
+  }
+  const l = latency(gaps);
+  return { p50: l.p50Ms, max: l.maxMs };
 }
 
 function latency(ms: number[]): Latency {

@@ -51,7 +51,15 @@ export interface FakeStore {
  * A store on loopback: an origin serving track files and an endpoint receiving trackdrop's
  * callbacks, which verifies every signature the way the README tells stores to.
  */
-export async function startFakeStore(opts: { port?: number } = {}): Promise<FakeStore> {
+export interface FakeStoreOptions {
+  readonly port?: number;
+  /** Told of every callback the store took, as it is recorded (a store in a thread of its own reports them so). */
+  readonly onEvent?: (event: ReceivedEvent) => void;
+  /** Told of every origin request, by file name. */
+  readonly onOriginHit?: (name: string) => void;
+}
+
+export async function startFakeStore(opts: FakeStoreOptions = {}): Promise<FakeStore> {
   const files = new Map<string, { body: Buffer; contentType: string; sha256: string }>();
   const store: Omit<FakeStore, 'originUrl' | 'callbackUrl' | 'close'> = {
     events: [],
@@ -74,6 +82,7 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
     if (req.method === 'GET' && url.pathname.startsWith('/tracks/')) {
       const name = decodeURIComponent(url.pathname.slice('/tracks/'.length));
       store.originHits.set(name, (store.originHits.get(name) ?? 0) + 1);
+      opts.onOriginHit?.(name);
       store.originRequestHeaders.set(name, req.headers);
       const location = store.redirects.get(name);
       if (location) {
@@ -134,7 +143,9 @@ export async function startFakeStore(opts: { port?: number } = {}): Promise<Fake
         const signature = String(req.headers['trackdrop-signature'] ?? '');
         const verified = verifySignature(store.secret, signature, raw, { nowSeconds: Math.floor(Date.now() / 1000) });
         const body = JSON.parse(raw) as ReceivedEvent['body'];
-        store.events.push({ eventId, verified, body, raw, signature, receivedAt: Date.now() });
+        const event = { eventId, verified, body, raw, signature, receivedAt: Date.now() };
+        store.events.push(event);
+        opts.onEvent?.(event);
         res.writeHead(verified ? 200 : 401).end();
       });
       return;
