@@ -11,7 +11,7 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { uploadInParts } from './partUpload.js';
 import { stagingPrefix } from '../resources.js';
 import type { StorageClass } from '../settings.js';
 
@@ -36,9 +36,10 @@ export class MediaStore {
     readonly bucket: string,
     /** The class final keys land in; staging objects (deleted within the hour) stay Standard. */
     private readonly storageClass: StorageClass = 'STANDARD',
-    // S3's smallest part, two in flight: a 1 GiB copy peaks under 150 MB RSS at the plain
-    // Upload's speed (npm run bench); more in flight buys little against one origin stream.
-    private readonly upload = { partBytes: 5 * 1024 ** 2, queueSize: 2 },
+    // S3's smallest part, two in flight and one filling: a 1 GiB copy peaks well under 150 MB
+    // RSS at the plain Upload's speed (npm run bench); more in flight buys little against one
+    // origin stream.
+    private readonly upload = { partBytes: 5 * 1024 ** 2, inFlight: 2 },
   ) {}
 
   private classFor(key: string): { StorageClass?: StorageClass } {
@@ -112,17 +113,10 @@ export class MediaStore {
 
   /**
    * Streams a body into the bucket with bounded memory: one PutObject when it fits in a part,
-   * otherwise a multipart upload with at most `queueSize` parts in flight.
+   * otherwise a multipart upload with at most two parts in flight (see partUpload.ts).
    */
   async uploadStream(key: string, body: Readable, contentType: string | undefined, metadata: Record<string, string> = {}): Promise<void> {
-    const upload = new Upload({
-      client: this.s3,
-      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata, ...this.classFor(key) },
-      partSize: this.upload.partBytes,
-      queueSize: this.upload.queueSize,
-      leavePartsOnError: false,
-    });
-    await upload.done();
+    await uploadInParts(this.s3, { Bucket: this.bucket, Key: key, ContentType: contentType, Metadata: metadata, ...this.classFor(key) }, body, this.upload);
   }
 
   /**
