@@ -229,7 +229,9 @@ export class DownloadsRepo {
    * shows (no downloadParams travel). `next` is where the following page starts, if any.
    * Shards are read in parallel waves as wide as the page needs, judged from the session's
    * size (`total`, from its counts; the hash keeps shards even): a small session is one round
-   * trip for all sixteen, a large one reads one or two shards, never much more than the page.
+   * trip for all sixteen, each shard after the first asked for its expected share only; a
+   * session whose shards hold a page or more reads one shard at a time. Either way a page reads
+   * little more than it returns (a wave of whole pages would read twice the page).
    */
   async pageTracks(cookie: string, limit: number, from: TrackPosition = { shard: 0 }, total = 0): Promise<{ tracks: TrackSummary[]; next?: TrackPosition }> {
     const perShard = Math.max(1, total / TRACK_SHARDS);
@@ -238,9 +240,11 @@ export class DownloadsRepo {
     let after = from.after;
     while (shard < TRACK_SHARDS && tracks.length < limit) {
       const want = limit - tracks.length;
-      const width = Math.min(TRACK_SHARDS - shard, Math.ceil(want / perShard) + 1);
+      const width = perShard >= want ? 1 : Math.min(TRACK_SHARDS - shard, Math.ceil(want / perShard) + 1);
+      // A shard holding more than its share stops early and the next wave goes on from there.
+      const share = total > 0 ? Math.min(want, Math.ceil(perShard * 1.25) + 1) : want;
       const wave = await Promise.all(
-        Array.from({ length: width }, (_, i) => this.queryShard(cookie, shard + i, want, i === 0 ? after : undefined)),
+        Array.from({ length: width }, (_, i) => this.queryShard(cookie, shard + i, i === 0 ? want : share, i === 0 ? after : undefined)),
       );
       for (const page of wave) {
         const room = limit - tracks.length;

@@ -71,6 +71,12 @@ test('session status: counts for the whole session, tracks a page at a time by o
   for (const p of pages) assert.deepEqual(p.body.counts, { queued: 350, stored: 0, completed: 0, failed: 0, cancelled: 0, declined: 0 });
   assert.ok(pages.every((p) => !JSON.stringify(p.body).includes('ppppp')), 'downloadParams never travel in a status answer');
   assert.equal(pages.at(-1)?.body.next, undefined);
+  // Pages smaller than a shard (~22 tracks each here) are read one shard at a time: still every track once.
+  const small = (await allPages(cookie, 15)).pages;
+  const smallIds = small.flatMap((p) => p.body.tracks.map((t) => t.serviceTrackId));
+  assert.equal(smallIds.length, 350, 'every track once in pages of 15');
+  assert.equal(new Set(smallIds).size, 350);
+  assert.ok(small.every((p) => p.body.tracks.length <= 15));
   // A session that fits in one page answers as it always did: every track, no cursor.
   const whole = await client.session(cookie);
   assert.equal(whole.body.tracks.length, 350);
