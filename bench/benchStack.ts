@@ -52,7 +52,7 @@ export interface BenchStack {
  * a poller per queue (the SQS event-source stand-in) with an SQS client of their own, so the
  * pollers' requests are counted apart from trackdrop's.
  */
-export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings; leaseSeconds?: number }): Promise<BenchStack> {
+export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings; leaseSeconds?: number; apiThread?: boolean }): Promise<BenchStack> {
   let timings: HandlerTimings = { api: [], worker: [], completion: [] };
   let inFlight = 0;
   let lastActivity = performance.now();
@@ -91,6 +91,7 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
     ...(process.env.BENCH_LOG_LEVEL ? { logLevel: process.env.BENCH_LOG_LEVEL } : {}),
     ...(opts.settings ? { settings: opts.settings } : {}),
     ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
+    ...(opts.apiThread ? { apiThread: true } : {}),
   });
   const { clients, provisioned, deps, settings, api } = stack;
   const pollers = opts.pollers ? stack.pollers : undefined;

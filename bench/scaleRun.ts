@@ -43,8 +43,8 @@ export interface ScaleResult {
     /** For the tracks told more than once: seconds between their first two deliveries (p50, max). */
     readonly repeatGapSeconds: { readonly p50: number; readonly max: number };
     /**
-     * Event loop delay of this process while the session drained. The api, workers, completions
-     * and the status reads share it here; on AWS each invocation has a process of its own.
+     * Event loop delay of this process while the session drained: the workers and completions
+     * share it here (the api has a thread of its own); on AWS each invocation has its own process.
      */
     readonly loopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
     readonly countsMatch: boolean;
@@ -70,13 +70,15 @@ const STORE = 'scale-store';
 /**
  * Real volumes on the local stack: one big session submitted as fast as the batch route takes
  * it and drained end to end, a cancel of a session full of queued tracks, and a big library
- * paged through. Emulators in their own processes, the store in a thread of its own.
+ * paged through. Emulators in their own processes, the store and the api in threads of their own.
  */
 export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult> {
   return withEmulators({}, async (emulators) => {
     // A short lease, as the sandbox has: a track retried after an origin timeout on this busy
     // machine comes back in seconds rather than after the worker's 30-minute visibility timeout.
-    const stack = await startBenchStack({ endpoints: emulators.endpoints, pollers: true, leaseSeconds: 20 });
+    // The api in a thread of its own, as it has a function of its own on AWS: its answers are
+    // then timed apart from the workers' and completions' turns of the stack's event loop.
+    const stack = await startBenchStack({ endpoints: emulators.endpoints, pollers: true, leaseSeconds: 20, apiThread: true });
     const store = await startFakeStoreThread();
     try {
       const reg = await registerStore(stack.stores, { storeId: STORE, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });

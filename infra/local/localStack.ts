@@ -26,6 +26,7 @@ import type { ListenerDeps } from '../../functions/service/deps.js';
 import { startHttpAdapter, type HttpAdapter } from './httpAdapter.js';
 import { createJwtAuthorizer } from './jwtAuthorizer.js';
 import { startLocalIssuer, type LocalIssuer } from './localIssuer.js';
+import { startApiThread } from './apiThread.js';
 import { localContext } from './lambdaContext.js';
 import { localEnv } from './localEnv.js';
 import { provision, type Provisioned } from './provision.js';
@@ -58,6 +59,8 @@ export interface LocalStackOptions {
   /** The local issuer's port (default: any free one). */
   readonly issuerPort?: number;
   /** Wraps each function's handler, e.g. to time its invocations. */
+  /** Run the api function in a worker thread of its own (see apiThread.ts) rather than on the stack's own event loop. */
+  readonly apiThread?: boolean;
   readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: QueueHandler) => QueueHandler; readonly completion?: (h: QueueHandler) => QueueHandler };
 }
 
@@ -117,8 +120,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const worker = createWorkerHandler(deps.worker);
   const completion = createCompletionHandler(deps.completion);
   const listener = createListenerHandler(deps.listener);
+  const apiThread = opts.apiThread ? await startApiThread(env, 'trackdrop-api', settings.functions.api) : undefined;
   const handlers = {
-    api: wrap.api((e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
+    api: wrap.api(apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
     worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
     completion: wrap.completion((e, c) => completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion))),
     listener: (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) => listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
@@ -171,6 +175,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     async stop() {
       await http.close();
       await issuer.close();
+      await apiThread?.close();
       await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
       for (const c of [clients.ddb, clients.dynamodb, clients.sqs, clients.s3, ...functionClients.dynamodb, ...functionClients.sqs, ...functionClients.s3, ...functionClients.kms]) c.destroy();
       await emulators.stop();

@@ -33,3 +33,21 @@ for (const dynamo of backends) describe(`on ${dynamo}`, () => {
     await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores }, store);
   });
 });
+
+// The scale benchmark runs the api in a thread of its own, built there from its environment
+// alone: the same session must end the same way through it.
+describe('with the api in a thread of its own', () => {
+  before(async () => {
+    stack = await startLocalStack({ apiThread: true });
+    store = await startFakeStore();
+  });
+
+  after(async () => {
+    await stack?.stop();
+    await store?.close();
+  });
+
+  test('a session of 20 DownloadTrack calls ends with files, library rows and signed callbacks', async () => {
+    await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores }, store);
+  });
+});

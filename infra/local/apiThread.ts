@@ -1,0 +1,43 @@
+import { Worker } from 'node:worker_threads';
+import type { ApiHandler } from '../../functions/runtime/handlerTypes.js';
+import type { FunctionSettings } from '../../functions/settings.js';
+import { apiThreadReply, type ApiThreadCall } from './apiThreadMessages.js';
+
+/**
+ * The api function in a worker thread of its own, built there from its environment. On AWS the
+ * api has its own function; in one process it shares the event loop with every worker and
+ * completion invocation, so a status read mid-drain waits on their turns. Used by the scale
+ * benchmark, which measures the api's answers while the pipeline is at full tilt.
+ */
+export async function startApiThread(env: Readonly<Record<string, string>>, functionName: string, fn: FunctionSettings): Promise<{ handler: ApiHandler; close(): Promise<void> }> {
+  const worker = new Worker(new URL('./apiThreadMain.ts', import.meta.url), { workerData: { env: { ...env }, functionName, fn: { memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds } } });
+  const waiting = new Map<number, { resolve: (r: Awaited<ReturnType<ApiHandler>>) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  worker.on('message', (raw: unknown) => {
+    const m = apiThreadReply.parse(raw);
+    const call = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (m.result) call?.resolve(m.result);
+    else call?.reject(new Error(m.error ?? 'the api thread gave no answer'));
+  });
+  worker.on('error', (err) => {
+    for (const call of waiting.values()) call.reject(err);
+    waiting.clear();
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('online', () => resolve());
+    worker.once('error', reject);
+  });
+  return {
+    handler: (event) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        waiting.set(id, { resolve, reject });
+        const call: ApiThreadCall = { id, event };
+        worker.postMessage(call);
+      }),
+    async close() {
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** The thread side of apiThread.ts: the api function built from its environment alone, as Lambda builds it. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
+import { createApiHandler } from '../../functions/runtime/createApiHandler.js';
+import { apiThreadCall, apiThreadData, type ApiThreadReply } from './apiThreadMessages.js';
+import { localContext } from './lambdaContext.js';
+
+const port = parentPort;
+if (!port) throw new Error('apiThreadMain runs as a worker thread');
+const { env, functionName, fn } = apiThreadData.parse(workerData);
+const handler = createApiHandler(apiDepsFromEnv(env));
+port.on('message', (raw: unknown) => {
+  const { id, event } = apiThreadCall.parse(raw);
+  const reply = (m: ApiThreadReply): void => port.postMessage(m);
+  handler(event, localContext(functionName, fn)).then(
+    (result) => reply({ id, result }),
+    (err: unknown) => reply({ id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
+  );
+});

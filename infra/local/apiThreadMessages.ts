@@ -1,0 +1,33 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+
+/** What the api's thread is started with: its environment and its function's settings. */
+export const apiThreadData = z.object({
+  env: z.record(z.string(), z.string()),
+  functionName: z.string(),
+  fn: z.object({ memoryMb: z.number(), timeoutSeconds: z.number() }),
+});
+
+/** One invocation: the event as API Gateway would pass it. */
+export const apiThreadCall = z.object({
+  id: z.number(),
+  event: z.custom<APIGatewayProxyEventV2>((v) => typeof v === 'object' && v !== null && 'routeKey' in v && 'rawPath' in v, 'an HTTP API event'),
+});
+
+/** Its answer, or why the handler threw (as Lambda answers a failed invocation: a 500). */
+export const apiThreadReply = z.object({
+  id: z.number(),
+  result: z
+    .object({
+      statusCode: z.number().optional(),
+      headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      body: z.string().optional(),
+      isBase64Encoded: z.boolean().optional(),
+      cookies: z.array(z.string()).optional(),
+    })
+    .optional(),
+  error: z.string().optional(),
+});
+
+export type ApiThreadCall = z.infer<typeof apiThreadCall>;
+export type ApiThreadReply = z.infer<typeof apiThreadReply>;
