@@ -18,36 +18,27 @@ const hasJava = (() => {
 })();
 const backends = (['dynalite', 'dynamodb-local'] as const).filter((b) => b === 'dynalite' || hasJava);
 
-for (const dynamo of backends) describe(`on ${dynamo}`, () => {
-  before(async () => {
-    stack = await startLocalStack({ dynamo });
-    store = await startFakeStore();
-  });
+/** The 20-call session against a local stack started with `opts`. */
+function sessionOn(name: string, opts: Parameters<typeof startLocalStack>[0]): void {
+  describe(name, () => {
+    before(async () => {
+      stack = await startLocalStack(opts);
+      store = await startFakeStore();
+    });
 
-  after(async () => {
-    await stack?.stop();
-    await store?.close();
-  });
+    after(async () => {
+      await stack?.stop();
+      await store?.close();
+    });
 
-  test('a session of 20 DownloadTrack calls ends with files, library rows and signed callbacks', async () => {
-    await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores }, store);
+    test('a session of 20 DownloadTrack calls ends with files, library rows and signed callbacks', async () => {
+      await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores }, store);
+    });
   });
-});
+}
+
+for (const dynamo of backends) sessionOn(`on ${dynamo}`, { dynamo });
 
 // The scale benchmark runs the api in a thread of its own, built there from its environment
 // alone: the same session must end the same way through it.
-describe('with the api in a thread of its own', () => {
-  before(async () => {
-    stack = await startLocalStack({ apiThread: true });
-    store = await startFakeStore();
-  });
-
-  after(async () => {
-    await stack?.stop();
-    await store?.close();
-  });
-
-  test('a session of 20 DownloadTrack calls ends with files, library rows and signed callbacks', async () => {
-    await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores }, store);
-  });
-});
+sessionOn('with the api in a thread of its own', { apiThread: true });
