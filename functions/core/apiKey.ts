@@ -9,7 +9,10 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-/** A session cookie: unguessable, URL-safe. */
+/**
+ * A session cookie: unguessable, URL-safe, and starting with a letter, so that it can be given
+ * to a command line as it is (one starting with `-` reads as an option).
+ */
 export function newCookie(): string {
-  return randomBytes(18).toString('base64url');
+  return `s${randomBytes(18).toString('base64url')}`;
 }

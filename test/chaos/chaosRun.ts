@@ -104,6 +104,9 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
     // does not retry (concurrent requests share a throttling rule's firings, so forcing a run
     // of three on one request is not possible).
     awsFaults.add({ service: 's3', kind: 'kill', commands: ['GetObjectCommand'], times: 1 });
+    // And at least one S3 503, whatever the draw: a small run makes few S3 requests, and at 4 %
+    // a run with none at all is possible (it happened once).
+    awsFaults.add({ service: 's3', kind: 'SlowDown', commands: ['GetObjectCommand'], times: 1 });
     for (const t of plan.tracks) if (t.originFault) originFaults.set(t.name, t.originFault.kind, t.originFault.hits);
 
     // The store: licenses first (a few deliberately missing), then sessions and batches.
