@@ -20,10 +20,15 @@ export async function startApiThread(env: Readonly<Record<string, string>>, func
     if (m.result) call?.resolve(m.result);
     else call?.reject(new Error(m.error ?? 'the api thread gave no answer'));
   });
-  worker.on('error', (err) => {
+  // A thread that died answers nothing more: calls in flight and later ones fail at once (a 500).
+  let dead: Error | undefined;
+  const die = (err: Error): void => {
+    dead ??= err;
     for (const call of waiting.values()) call.reject(err);
     waiting.clear();
-  });
+  };
+  worker.on('error', die);
+  worker.on('exit', (code) => die(new Error(`the api thread exited with ${code}`)));
   await new Promise<void>((resolve, reject) => {
     worker.once('online', () => resolve());
     worker.once('error', reject);
@@ -31,6 +36,7 @@ export async function startApiThread(env: Readonly<Record<string, string>>, func
   return {
     handler: (event) =>
       new Promise((resolve, reject) => {
+        if (dead) return reject(dead);
         const id = next++;
         waiting.set(id, { resolve, reject });
         const call: ApiThreadCall = { id, event };
