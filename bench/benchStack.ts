@@ -52,7 +52,7 @@ export interface BenchStack {
  * a poller per queue (the SQS event-source stand-in) with an SQS client of their own, so the
  * pollers' requests are counted apart from trackdrop's.
  */
-export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings; leaseSeconds?: number; apiThread?: boolean }): Promise<BenchStack> {
+export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings; leaseSeconds?: number; apiThread?: boolean; onApiInvoked?: (routeKey: string, ms: number) => void }): Promise<BenchStack> {
   let timings: HandlerTimings = { api: [], worker: [], completion: [] };
   let inFlight = 0;
   let lastActivity = performance.now();
@@ -92,6 +92,7 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
     ...(opts.settings ? { settings: opts.settings } : {}),
     ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
     ...(opts.apiThread ? { apiThread: true } : {}),
+    ...(opts.onApiInvoked ? { onApiInvoked: opts.onApiInvoked } : {}),
   });
   const { clients, provisioned, deps, settings, api } = stack;
   const pollers = opts.pollers ? stack.pollers : undefined;

@@ -164,6 +164,7 @@ export function rows(s: Sections): Row[] {
       add('scale', `one ${q.tracks}-track session: drain, tracks/s (HTTPS source)`, q.drainTracksPerSecond, undefined, '', 1);
       add('scale', `  status page p50 / max ms (${q.statusPage.count} reads)`, q.statusPage.p50Ms, undefined, '', 1, { text: '< 1,000 ms', met: q.statusPage.maxMs < 1000 });
       out.push({ ...blank('scale'), figure: '    max', trackdrop: num(q.statusPage.maxMs, 1) });
+      out.push({ ...blank('scale'), figure: '    the api function itself, p50 / max ms', trackdrop: `${num(q.statusFunction.p50Ms, 1)} / ${num(q.statusFunction.maxMs, 1)}` });
       out.push({ ...blank('scale'), figure: `    after the drain, ms a page (${q.statusPage.pagesInWalk} pages)`, trackdrop: num(q.statusPage.walkMs / q.statusPage.pagesInWalk, 1) });
       out.push({ ...blank('scale'), figure: "  the functions' event loop delay while draining, p50 / p99 ms", trackdrop: `${num(q.loopDelayMs.p50, 0)} / ${num(q.loopDelayMs.p99, 0)}` });
       add('scale', '  status page, largest, bytes', q.statusPage.maxBytes, undefined, '', 0, { text: '< 1 MB', met: q.statusPage.maxBytes < 1_000_000 });

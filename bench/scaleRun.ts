@@ -48,6 +48,11 @@ export interface ScaleResult {
      */
     readonly loopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
     readonly countsMatch: boolean;
+    /**
+     * The status reads' own duration in the api's thread (what Lambda would bill; API Gateway
+     * adds its own ms), against `statusPage`, timed by the client through the shared loop.
+     */
+    readonly statusFunction: Latency;
   };
   readonly cancel: {
     readonly tracks: number;
@@ -78,13 +83,22 @@ export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Pro
     // machine comes back in seconds rather than after the worker's 30-minute visibility timeout.
     // The api in a thread of its own, as it has a function of its own on AWS: its answers are
     // then timed apart from the workers' and completions' turns of the stack's event loop.
-    const stack = await startBenchStack({ endpoints: emulators.endpoints, pollers: true, leaseSeconds: 20, apiThread: true });
+    const statusRuns: number[] = [];
+    const stack = await startBenchStack({
+      endpoints: emulators.endpoints,
+      pollers: true,
+      leaseSeconds: 20,
+      apiThread: true,
+      onApiInvoked: (routeKey, ms) => {
+        if (routeKey === 'GET /v1/downloads/{cookie}') statusRuns.push(ms);
+      },
+    });
     const store = await startFakeStoreThread();
     try {
       const reg = await registerStore(stack.stores, { storeId: STORE, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
       store.secret = reg.signingSecret;
       const client = new StoreClient(stack.api.url, reg.apiKey);
-      const session = await bigSession(stack, store, client, sizes, log);
+      const session = { ...(await bigSession(stack, store, client, sizes, log)), statusFunction: latency(statusRuns) };
       const cancel = await cancelRun(stack, store, client, sizes, log);
       const library = await libraryRun(stack, client, sizes, log);
       return { session, cancel, library };
@@ -123,7 +137,7 @@ async function submit(client: StoreClient, cookie: string, tracks: { id: number;
   return (performance.now() - t0) / 1000;
 }
 
-async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['session']> {
+async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<Omit<ScaleResult['session'], 'statusFunction'>> {
   const user = 'scale-user';
   const tracks = files(store, 'session', sizes.sessionTracks);
   await store.synced();

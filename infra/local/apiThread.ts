@@ -9,14 +9,21 @@ import { apiThreadReply, type ApiThreadCall } from './apiThreadMessages.js';
  * completion invocation, so a status read mid-drain waits on their turns. Used by the scale
  * benchmark, which measures the api's answers while the pipeline is at full tilt.
  */
-export async function startApiThread(env: Readonly<Record<string, string>>, functionName: string, fn: FunctionSettings): Promise<{ handler: ApiHandler; close(): Promise<void> }> {
+export async function startApiThread(
+  env: Readonly<Record<string, string>>,
+  functionName: string,
+  fn: FunctionSettings,
+  /** Told of each invocation's route and its own duration in the thread. */
+  onInvoked?: (routeKey: string, ms: number) => void,
+): Promise<{ handler: ApiHandler; close(): Promise<void> }> {
   const worker = new Worker(new URL('./apiThreadMain.ts', import.meta.url), { workerData: { env: { ...env }, functionName, fn: { memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds } } });
-  const waiting = new Map<number, { resolve: (r: Awaited<ReturnType<ApiHandler>>) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { routeKey: string; resolve: (r: Awaited<ReturnType<ApiHandler>>) => void; reject: (e: Error) => void }>();
   let next = 0;
   worker.on('message', (raw: unknown) => {
     const m = apiThreadReply.parse(raw);
     const call = waiting.get(m.id);
     waiting.delete(m.id);
+    if (call) onInvoked?.(call.routeKey, m.ms);
     if (m.result) call?.resolve(m.result);
     else call?.reject(new Error(m.error ?? 'the api thread gave no answer'));
   });
@@ -38,7 +45,7 @@ export async function startApiThread(env: Readonly<Record<string, string>>, func
       new Promise((resolve, reject) => {
         if (dead) return reject(dead);
         const id = next++;
-        waiting.set(id, { resolve, reject });
+        waiting.set(id, { routeKey: event.routeKey, resolve, reject });
         const call: ApiThreadCall = { id, event };
         worker.postMessage(call);
       }),

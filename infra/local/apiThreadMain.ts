@@ -1,4 +1,5 @@
 /** The thread side of apiThread.ts: the api function built from its environment alone, as Lambda builds it. */
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
 import { createApiHandler } from '../../functions/runtime/createApiHandler.js';
@@ -12,8 +13,9 @@ const handler = createApiHandler(apiDepsFromEnv(env));
 port.on('message', (raw: unknown) => {
   const { id, event } = apiThreadCall.parse(raw);
   const reply = (m: ApiThreadReply): void => port.postMessage(m);
+  const t0 = performance.now();
   handler(event, localContext(functionName, fn)).then(
-    (result) => reply({ id, result }),
-    (err: unknown) => reply({ id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
+    (result) => reply({ id, result, ms: performance.now() - t0 }),
+    (err: unknown) => reply({ id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), ms: performance.now() - t0 }),
   );
 });

@@ -27,6 +27,8 @@ export const apiThreadReply = z.object({
     })
     .optional(),
   error: z.string().optional(),
+  /** How long the handler ran in its thread: the function's own duration, as Lambda bills it. */
+  ms: z.number(),
 });
 
 export type ApiThreadCall = z.infer<typeof apiThreadCall>;

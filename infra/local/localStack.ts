@@ -61,6 +61,8 @@ export interface LocalStackOptions {
   /** Wraps each function's handler, e.g. to time its invocations. */
   /** Run the api function in a worker thread of its own (see apiThread.ts) rather than on the stack's own event loop. */
   readonly apiThread?: boolean;
+  /** With `apiThread`: told of each api invocation's route and its own duration in the thread. */
+  readonly onApiInvoked?: (routeKey: string, ms: number) => void;
   readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: QueueHandler) => QueueHandler; readonly completion?: (h: QueueHandler) => QueueHandler };
 }
 
@@ -120,7 +122,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const worker = createWorkerHandler(deps.worker);
   const completion = createCompletionHandler(deps.completion);
   const listener = createListenerHandler(deps.listener);
-  const apiThread = opts.apiThread ? await startApiThread(env, 'trackdrop-api', settings.functions.api) : undefined;
+  const apiThread = opts.apiThread ? await startApiThread(env, 'trackdrop-api', settings.functions.api, opts.onApiInvoked) : undefined;
   const handlers = {
     api: wrap.api(apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
     worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
