@@ -5,13 +5,13 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../functions/adapters/aws/s3Client.js';
 import { MAX_COVER_BYTES, readObjectFacts } from '../../functions/adapters/tagReader.js';
 import { localCredentials, localRegion } from '../../infra/local/emulators.js';
-import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
+import type { FakeStore } from '../../infra/local/fakeStore.js';
+import type { LocalStack } from '../../infra/local/localStack.js';
+import type { StoreClient } from '../../infra/local/storeClient.js';
 import { corpus, corpusBytes } from '../fixtures/audio/corpus.js';
 import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
+import { startStoreOnStack } from '../support/storeOnStack.js';
 
 /**
  * The whole corpus of real encoders' files through the pipeline, from a store's HTTPS origin and
@@ -24,11 +24,7 @@ describe('the corpus end to end', () => {
   let client: StoreClient;
 
   before(async () => {
-    stack = await startLocalStack();
-    store = await startFakeStore();
-    const reg = await registerStore(stack.stores, { storeId: 'corpus-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, 's3://corpus-sources'] });
-    store.secret = reg.signingSecret;
-    client = new StoreClient(stack.api.url, reg.apiKey);
+    ({ stack, store, client } = await startStoreOnStack('corpus-store', { sourceBuckets: ['corpus-sources'] }));
     // Every object announced as audio/mpeg, as a store's bulk upload might: the bytes decide.
     await makeSourceBucket(stack.clients.s3, 'corpus-sources', Object.fromEntries(corpus.map((c) => [`catalog/${c.file}`, corpusBytes(c.file)])));
   });

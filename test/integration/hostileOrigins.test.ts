@@ -6,14 +6,15 @@ import { processDownloads } from '../../functions/service/worker/processDownload
 import { keyIdentity, MAX_SEGMENT_BYTES, trackKey } from '../../functions/core/keyLayout.js';
 import { defaultSettings } from '../../functions/settings.js';
 import { AwsFaults } from '../chaos/faults.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import type { FakeStore } from '../../infra/local/fakeStore.js';
+import type { LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { ack, receiveEvent } from '../support/receiveEvent.js';
 import { runCompletions } from '../support/redelivery.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
+import { startStoreOnStack } from '../support/storeOnStack.js';
 
 // Whatever an origin sends, every accepted track ends in one terminal state, the store is told,
 // and nothing is left in the user's folder that the library does not know of.
@@ -28,12 +29,8 @@ const SOURCES = 'hostile-sources';
 before(async () => {
   // A 1 s rate window and 1 KiB/s minimum: a one-byte-every-300-ms origin is ended within about a second.
   const settings = { ...defaultSettings, limits: { ...defaultSettings.limits, originTimeoutSeconds: 1, minOriginBytesPerSecond: 1024 } };
-  stack = await startLocalStack({ pollers: false, settings });
-  store = await startFakeStore();
+  ({ stack, store, client } = await startStoreOnStack('hostile', { stack: { pollers: false, settings }, sourceBuckets: [SOURCES] }));
   store.dripIntervalMs = 300;
-  const reg = await registerStore(stack.stores, { storeId: 'hostile', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
-  store.secret = reg.signingSecret;
-  client = new StoreClient(stack.api.url, reg.apiKey);
   faults = new AwsFaults().attach(stack.functionClients);
 });
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventIdFor } from '../../functions/core/signature.js';
-import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
+import type { FakeStore } from '../../infra/local/fakeStore.js';
+import type { LocalStack } from '../../infra/local/localStack.js';
+import type { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import { queueDepth } from '../support/receiveEvent.js';
 import { waitFor } from '../support/redelivery.js';
+import { startStoreOnStack } from '../support/storeOnStack.js';
 
 // A store that repeats one DownloadTrack many times at once (a retry storm) gets one outcome and
 // its DownloadTrackComplete about once, not once per repeat.
@@ -17,11 +17,7 @@ let store: FakeStore;
 let client: StoreClient;
 
 before(async () => {
-  stack = await startLocalStack();
-  store = await startFakeStore();
-  const reg = await registerStore(stack.stores, { storeId: 'stormy', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
-  store.secret = reg.signingSecret;
-  client = new StoreClient(stack.api.url, reg.apiKey);
+  ({ stack, store, client } = await startStoreOnStack('stormy'));
 });
 
 after(async () => {

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { SQSEvent } from 'aws-lambda';
-import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
 import { AwsFaults, isTransitionTo, laterRangedRead } from '../chaos/faults.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
+import type { FakeStore } from '../../infra/local/fakeStore.js';
+import type { LocalStack } from '../../infra/local/localStack.js';
+import type { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { ack, receiveEvent } from '../support/receiveEvent.js';
 import { deferred, holdRequests } from '../support/holdRequests.js';
 import { releaseForRedelivery, runCompletions, waitFor } from '../support/redelivery.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
+import { startStoreOnStack } from '../support/storeOnStack.js';
 
 // Exactly one outcome per track when messages are delivered twice, and when a function dies
 // between its side effect (copy, callback) and its state write. Handlers are driven by hand.
@@ -25,11 +25,8 @@ let n = 0;
 const SOURCES = 'once-sources';
 
 before(async () => {
-  stack = await startLocalStack({ pollers: false, settings: { ...defaultSettings, limits: { ...defaultSettings.limits, originTimeoutSeconds: 2 } } });
-  store = await startFakeStore();
-  const reg = await registerStore(stack.stores, { storeId: 'once-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
-  store.secret = reg.signingSecret;
-  client = new StoreClient(stack.api.url, reg.apiKey);
+  const settings = { ...defaultSettings, limits: { ...defaultSettings.limits, originTimeoutSeconds: 2 } };
+  ({ stack, store, client } = await startStoreOnStack('once-store', { stack: { pollers: false, settings }, sourceBuckets: [SOURCES] }));
   faults = new AwsFaults().attach(stack.functionClients);
 });
 

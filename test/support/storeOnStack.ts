@@ -1,0 +1,17 @@
+import { registerStore } from '../../functions/service/admin/registerStore.js';
+import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/localStack.js';
+import { StoreClient } from '../../infra/local/storeClient.js';
+
+/** A local stack, a fake store registered on it (its origin and these source buckets allowed) and that store's API client. */
+export async function startStoreOnStack(
+  storeId: string,
+  opts: { readonly stack?: LocalStackOptions; readonly sourceBuckets?: readonly string[] } = {},
+): Promise<{ stack: LocalStack; store: FakeStore; client: StoreClient }> {
+  const stack = await startLocalStack(opts.stack);
+  const store = await startFakeStore();
+  const allowOrigins = [store.originUrl, ...(opts.sourceBuckets ?? []).map((b) => `s3://${b}`)];
+  const reg = await registerStore(stack.stores, { storeId, callbackUrl: store.callbackUrl, allowOrigins });
+  store.secret = reg.signingSecret;
+  return { stack, store, client: new StoreClient(stack.api.url, reg.apiKey) };
+}
