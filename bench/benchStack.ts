@@ -11,7 +11,7 @@ import { startLocalStack } from '../infra/local/localStack.js';
 import type { HttpAdapter } from '../infra/local/httpAdapter.js';
 import type { LocalStack } from '../infra/local/localStack.js';
 import type { Provisioned } from '../infra/local/provision.js';
-import { QueuePoller } from '../infra/local/queuePoller.js';
+import type { EventSource } from '../infra/local/queuePoller.js';
 import type { Endpoints } from './emulatorProcesses.js';
 import { RequestCounter } from './requestCounter.js';
 
@@ -29,7 +29,7 @@ export interface BenchStack {
   /** The stores table as the operator sees it (registers stores). */
   readonly stores: StoresRepo;
   readonly api: HttpAdapter;
-  readonly pollers: { readonly downloads: QueuePoller; readonly completions: QueuePoller } | undefined;
+  readonly pollers: { readonly downloads: EventSource; readonly completions: EventSource } | undefined;
   readonly settings: TrackdropSettings;
   /** Requests made by trackdrop's code (the three handlers). */
   readonly counter: RequestCounter;
@@ -52,7 +52,7 @@ export interface BenchStack {
  * a poller per queue (the SQS event-source stand-in) with an SQS client of their own, so the
  * pollers' requests are counted apart from trackdrop's.
  */
-export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings; leaseSeconds?: number; apiThread?: boolean; onApiInvoked?: (routeKey: string, ms: number) => void }): Promise<BenchStack> {
+export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings; leaseSeconds?: number; functionThreads?: boolean; onApiInvoked?: (routeKey: string, ms: number) => void }): Promise<BenchStack> {
   let timings: HandlerTimings = { api: [], worker: [], completion: [] };
   let inFlight = 0;
   let lastActivity = performance.now();
@@ -91,7 +91,7 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
     ...(process.env.BENCH_LOG_LEVEL ? { logLevel: process.env.BENCH_LOG_LEVEL } : {}),
     ...(opts.settings ? { settings: opts.settings } : {}),
     ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
-    ...(opts.apiThread ? { apiThread: true } : {}),
+    ...(opts.functionThreads ? { functionThreads: true } : {}),
     ...(opts.onApiInvoked ? { onApiInvoked: opts.onApiInvoked } : {}),
   });
   const { clients, provisioned, deps, settings, api } = stack;

@@ -166,7 +166,7 @@ export function rows(s: Sections): Row[] {
       out.push({ ...blank('scale'), figure: '    max', trackdrop: num(q.statusPage.maxMs, 1) });
       out.push({ ...blank('scale'), figure: '    the api function itself, p50 / max ms', trackdrop: `${num(q.statusFunction.p50Ms, 1)} / ${num(q.statusFunction.maxMs, 1)}` });
       out.push({ ...blank('scale'), figure: `    after the drain, ms a page (${q.statusPage.pagesInWalk} pages)`, trackdrop: num(q.statusPage.walkMs / q.statusPage.pagesInWalk, 1) });
-      out.push({ ...blank('scale'), figure: "  the functions' event loop delay while draining, p50 / p99 ms", trackdrop: `${num(q.loopDelayMs.p50, 0)} / ${num(q.loopDelayMs.p99, 0)}` });
+      out.push({ ...blank('scale'), figure: "  the HTTP front's event loop delay while draining, p50 / p99 ms", trackdrop: `${num(q.loopDelayMs.p50, 0)} / ${num(q.loopDelayMs.p99, 0)}` });
       add('scale', '  status page, largest, bytes', q.statusPage.maxBytes, undefined, '', 0, { text: '< 1 MB', met: q.statusPage.maxBytes < 1_000_000 });
       add('scale', `  all terminal, tracks (counts agree: ${q.countsMatch ? 'yes' : 'NO'})`, q.terminal, q.tracks, 'tracks sent', 0, { text: 'all', met: q.terminal === q.tracks && q.countsMatch });
       add('scale', '  DownloadTrackComplete per track', q.callbacksPerTrack, 1, 'one each', 3, { text: 'each exactly 1', met: q.tracksNotToldOnce === 0 });

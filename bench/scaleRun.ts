@@ -43,14 +43,14 @@ export interface ScaleResult {
     /** For the tracks told more than once: seconds between their first two deliveries (p50, max). */
     readonly repeatGapSeconds: { readonly p50: number; readonly max: number };
     /**
-     * Event loop delay of this process while the session drained: the workers and completions
-     * share it here (the api has a thread of its own); on AWS each invocation has its own process.
+     * Event loop delay of this process's own loop while the session drained: the local HTTP front
+     * and the benchmark's client run on it; each function has a thread of its own.
      */
     readonly loopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
     readonly countsMatch: boolean;
     /**
      * The status reads' own duration in the api's thread (what Lambda would bill; API Gateway
-     * adds its own ms), against `statusPage`, timed by the client through the shared loop.
+     * adds its own ms), against `statusPage`, timed by the client through the local HTTP front.
      */
     readonly statusFunction: Latency;
   };
@@ -75,20 +75,20 @@ const STORE = 'scale-store';
 /**
  * Real volumes on the local stack: one big session submitted as fast as the batch route takes
  * it and drained end to end, a cancel of a session full of queued tracks, and a big library
- * paged through. Emulators in their own processes, the store and the api in threads of their own.
+ * paged through. Emulators in their own processes; the store and each function in a thread of its own.
  */
 export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult> {
   return withEmulators({}, async (emulators) => {
     // A short lease, as the sandbox has: a track retried after an origin timeout on this busy
     // machine comes back in seconds rather than after the worker's 30-minute visibility timeout.
-    // The api in a thread of its own, as it has a function of its own on AWS: its answers are
-    // then timed apart from the workers' and completions' turns of the stack's event loop.
+    // Each function in a thread of its own, as each has its own processes on AWS: the api's
+    // answers are then timed apart from the workers' copies and the completions' callbacks.
     const statusRuns: number[] = [];
     const stack = await startBenchStack({
       endpoints: emulators.endpoints,
       pollers: true,
       leaseSeconds: 20,
-      apiThread: true,
+      functionThreads: true,
       onApiInvoked: (routeKey, ms) => {
         if (routeKey === 'GET /v1/downloads/{cookie}') statusRuns.push(ms);
       },

@@ -30,7 +30,8 @@ import { startApiThread } from './apiThread.js';
 import { localContext } from './lambdaContext.js';
 import { localEnv } from './localEnv.js';
 import { provision, type Provisioned } from './provision.js';
-import { QueuePoller } from './queuePoller.js';
+import { QueuePoller, type EventSource } from './queuePoller.js';
+import { startQueueThread } from './queueThread.js';
 
 export interface LocalStackOptions {
   readonly dataDir?: string | undefined;
@@ -59,9 +60,14 @@ export interface LocalStackOptions {
   /** The local issuer's port (default: any free one). */
   readonly issuerPort?: number;
   /** Wraps each function's handler, e.g. to time its invocations. */
-  /** Run the api function in a worker thread of its own (see apiThread.ts) rather than on the stack's own event loop. */
-  readonly apiThread?: boolean;
-  /** With `apiThread`: told of each api invocation's route and its own duration in the thread. */
+  /**
+   * Run the api, worker and completion functions each in a worker thread of its own (apiThread.ts,
+   * queueThread.ts), built there from `env`, rather than on the stack's own event loop. The
+   * queue functions' clients are then their threads' own: `functionClients`, `instrument` and
+   * `wrap.worker`/`wrap.completion` see only the on-loop handlers, which no event source calls.
+   */
+  readonly functionThreads?: boolean;
+  /** With `functionThreads`: told of each api invocation's route and its own duration in the thread. */
   readonly onApiInvoked?: (routeKey: string, ms: number) => void;
   readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: QueueHandler) => QueueHandler; readonly completion?: (h: QueueHandler) => QueueHandler };
 }
@@ -84,7 +90,7 @@ export interface LocalStack {
   readonly api: HttpAdapter;
   /** The listeners' identity provider: the JWT authorizer in front of `/v1/me/…` trusts it. */
   readonly issuer: LocalIssuer;
-  readonly pollers: { readonly downloads: QueuePoller; readonly completions: QueuePoller };
+  readonly pollers: { readonly downloads: EventSource; readonly completions: EventSource };
   readonly settings: TrackdropSettings;
   stop(): Promise<void>;
 }
@@ -122,7 +128,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const worker = createWorkerHandler(deps.worker);
   const completion = createCompletionHandler(deps.completion);
   const listener = createListenerHandler(deps.listener);
-  const apiThread = opts.apiThread ? await startApiThread(env, 'trackdrop-api', settings.functions.api, opts.onApiInvoked) : undefined;
+  const apiThread = opts.functionThreads ? await startApiThread(env, 'trackdrop-api', settings.functions.api, opts.onApiInvoked) : undefined;
   const handlers = {
     api: wrap.api(apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
     worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
@@ -141,25 +147,21 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
   const sqs = opts.pollerSqs ?? clients.sqs;
-  const pollers = {
-    downloads: new QueuePoller({
-      sqs,
-      queueUrl: provisioned.names.queueUrls.downloads,
-      consumer: settings.downloads,
-      handler: (e) => handlers.worker(e),
-      onError,
-      leaseSeconds: opts.leaseSeconds,
-    }),
-    completions: new QueuePoller({
-      sqs,
-      queueUrl: provisioned.names.queueUrls.completions,
-      consumer: settings.completions,
-      handler: (e) => handlers.completion(e),
-      onError,
-      leaseSeconds: opts.leaseSeconds,
-      extendLease: false,
-    }),
+  // Each event source as the template's EventSourceMappings describe it; the completion function
+  // sets its own visibility (its backoff), which a lease heartbeat would overwrite.
+  const sources = {
+    downloads: { kind: 'worker', fn: settings.functions.worker, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, extendLease: true, handler: handlers.worker },
+    completions: { kind: 'completion', fn: settings.functions.completion, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, extendLease: false, handler: handlers.completion },
+  } as const;
+  const threads: { close(): Promise<void> }[] = [];
+  const eventSource = async (s: (typeof sources)[keyof typeof sources]): Promise<EventSource> => {
+    const { kind, fn, queueUrl, consumer, extendLease } = s;
+    if (!opts.functionThreads) return new QueuePoller({ sqs, queueUrl, consumer, extendLease, leaseSeconds: opts.leaseSeconds, onError, handler: (e) => s.handler(e) });
+    const thread = await startQueueThread({ kind, env, functionName: `trackdrop-${kind}`, fn, endpoints: emulators.endpoints, queueUrl, consumer, extendLease, leaseSeconds: opts.leaseSeconds });
+    threads.push(thread);
+    return thread;
   };
+  const pollers = { downloads: await eventSource(sources.downloads), completions: await eventSource(sources.completions) };
   if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
   return {
     emulators,
@@ -179,6 +181,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       await issuer.close();
       await apiThread?.close();
       await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
+      await Promise.all(threads.map((t) => t.close()));
       for (const c of [clients.ddb, clients.dynamodb, clients.sqs, clients.s3, ...functionClients.dynamodb, ...functionClients.sqs, ...functionClients.s3, ...functionClients.kms]) c.destroy();
       await emulators.stop();
     },

@@ -32,6 +32,17 @@ export interface PollerOptions {
    * is deleted whole, as Lambda does.
    */
   readonly reportBatchItemFailures?: boolean;
+  /** Told the invocations in flight each time that number changes (after a batch's deletes, when one ends). */
+  readonly onInFlight?: (inFlight: number) => void;
+}
+
+/** What the stack holds of an event source: the in-process poller, or one in a function's own thread. */
+export interface EventSource {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** True when nothing is being handled right now. */
+  readonly idle: boolean;
+  readonly stats: { readonly invocations: number; readonly records: number; readonly failures: number };
 }
 
 /**
@@ -40,7 +51,7 @@ export interface PollerOptions {
  * what succeeded and leaves the `batchItemFailures` (or the whole batch, when the handler
  * throws) to come back after their visibility timeout and, past maxReceiveCount, to the DLQ.
  */
-export class QueuePoller {
+export class QueuePoller implements EventSource {
   private running = false;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
@@ -85,8 +96,12 @@ export class QueuePoller {
         continue;
       }
       if (batch.length === 0) continue;
-      const p: Promise<void> = this.invoke(batch).finally(() => this.inFlight.delete(p));
+      const p: Promise<void> = this.invoke(batch).finally(() => {
+        this.inFlight.delete(p);
+        this.opts.onInFlight?.(this.inFlight.size);
+      });
       this.inFlight.add(p);
+      this.opts.onInFlight?.(this.inFlight.size);
     }
   }
 

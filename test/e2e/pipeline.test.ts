@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
@@ -34,11 +35,18 @@ function sessionOn(name: string, opts: Parameters<typeof startLocalStack>[0]): v
     test('a session of 20 DownloadTrack calls ends with files, library rows and signed callbacks', async () => {
       await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores }, store);
     });
+
+    test('its event sources counted the invocations and went idle', async () => {
+      const { downloads, completions } = stack.pollers;
+      for (let i = 0; i < 200 && !(downloads.idle && completions.idle); i++) await new Promise((r) => setTimeout(r, 25));
+      assert.ok(downloads.idle && completions.idle, 'both event sources idle once the session is told');
+      assert.ok(downloads.stats.records > 0 && completions.stats.records > 0, JSON.stringify({ downloads: downloads.stats, completions: completions.stats }));
+    });
   });
 }
 
 for (const dynamo of backends) sessionOn(`on ${dynamo}`, { dynamo });
 
-// The scale benchmark runs the api in a thread of its own, built there from its environment
-// alone: the same session must end the same way through it.
-sessionOn('with the api in a thread of its own', { apiThread: true });
+// The scale benchmark runs the api, the worker and the completion function each in a thread of
+// its own, built there from its environment alone: the same session must end the same way.
+sessionOn('with each function in a thread of its own', { functionThreads: true });
