@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hresult } from '../core/hresult.js';
 import { listenerSessionId } from '../core/listenerSessionId.js';
+import { sessionRecordSchema, trackRecordSchema } from '../core/storedRecords.js';
 import { allStates, sourcesOf } from '../core/trackState.js';
 import type { Container, Session, StoredItem, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
@@ -168,7 +169,7 @@ export class DownloadsRepo {
   /** The session; a long container list (`containerChunks`) is not in it: see containersOf. */
   async getSession(cookie: string): Promise<Session | undefined> {
     const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie, sk: SESSION_SK }, ConsistentRead: true }));
-    return out.Item ? (strip(out.Item) as unknown as Session) : undefined;
+    return out.Item ? sessionRecordSchema.parse(out.Item) : undefined;
   }
 
   /** The session's whole container list, from its parts when it was split. */
@@ -437,19 +438,12 @@ function chunkContainers(containers: readonly Container[]): Container[][] {
   return chunks;
 }
 
-function strip(item: Record<string, unknown>): Record<string, unknown> {
-  const { sk: _sk, expiresAt: _e, ...rest } = item;
-  return rest;
-}
-
 /**
  * A track as stored, without the table's own attributes: its cookie without the shard, its
  * HRESULTs branded again as they are read.
  */
 export function toTrack(item: Record<string, unknown>): Track {
-  const rest = strip(item);
-  const t = { ...rest, cookie: String(rest.cookie).split('#')[0] } as unknown as Track;
-  return { ...t, hrDownload: hresult(Number(t.hrDownload)), ...(t.hrResult === undefined ? {} : { hrResult: hresult(Number(t.hrResult)) }) };
+  return trackRecordSchema.parse({ ...item, cookie: String(item.cookie).split('#')[0] });
 }
 
 function idOfSk(sk: unknown): number | undefined {

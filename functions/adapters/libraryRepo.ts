@@ -1,4 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { libraryItemOf } from '../core/storedRecords.js';
 import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
@@ -80,7 +81,7 @@ export class LibraryRepo {
         if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed after 8 retries');
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
         const res = await this.ddb.send(new BatchGetCommand({ RequestItems: { [this.table]: request } }));
-        out.push(...(res.Responses?.[this.table] ?? []).map(toItem));
+        out.push(...(res.Responses?.[this.table] ?? []).map(libraryItemOf));
         request = res.UnprocessedKeys?.[this.table] as typeof request;
       }
     }
@@ -91,7 +92,7 @@ export class LibraryRepo {
     const out = await this.ddb.send(
       new GetCommand({ TableName: this.table, Key: { userId, sk: librarySk(storeId, serviceTrackId) }, ConsistentRead: true }),
     );
-    return out.Item ? toItem(out.Item) : undefined;
+    return out.Item ? libraryItemOf(out.Item) : undefined;
   }
 
   /**
@@ -109,7 +110,7 @@ export class LibraryRepo {
         ExclusiveStartKey: after !== undefined ? { userId, sk: librarySk(storeId, after) } : undefined,
       }),
     );
-    return { items: (out.Items ?? []).map(toItem), next: idOfLibrarySk(out.LastEvaluatedKey?.sk) };
+    return { items: (out.Items ?? []).map(libraryItemOf), next: idOfLibrarySk(out.LastEvaluatedKey?.sk) };
   }
 
   /**
@@ -127,7 +128,7 @@ export class LibraryRepo {
         ExclusiveStartKey: after === undefined ? undefined : { userId, sk: librarySk(after.storeId, after.serviceTrackId) },
       }),
     );
-    return { items: (out.Items ?? []).map(toItem), next: positionOfLibrarySk(out.LastEvaluatedKey?.sk) };
+    return { items: (out.Items ?? []).map(libraryItemOf), next: positionOfLibrarySk(out.LastEvaluatedKey?.sk) };
   }
 
   /** Every store's rows for the user, in (store, content ID) order: the operator CLI's view. */
@@ -137,7 +138,7 @@ export class LibraryRepo {
       KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':u': userId, ':p': 'track#' },
     });
-    return items.map(toItem);
+    return items.map(libraryItemOf);
   }
 
   /**
@@ -206,10 +207,6 @@ export class LibraryRepo {
 
 }
 
-export function toItem(item: Record<string, unknown>): LibraryItem {
-  const { sk: _sk, ...rest } = item;
-  return rest as unknown as LibraryItem;
-}
 
 /** The store and content ID a `track#<store>#<id>` sort key names. */
 function positionOfLibrarySk(sk: unknown): LibraryPosition | undefined {

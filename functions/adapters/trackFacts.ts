@@ -1,8 +1,9 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { libraryItemOf, licenseRecordSchema } from '../core/storedRecords.js';
 import type { License, LibraryItem, Track } from '../core/types.js';
 import { toTrack, trackPk, trackSk } from './downloadsRepo.js';
 import { licenseSk } from './licensesRepo.js';
-import { librarySk, toItem } from './libraryRepo.js';
+import { librarySk } from './libraryRepo.js';
 
 export interface TrackRef {
   readonly userId: string;
@@ -59,11 +60,11 @@ export async function fetchTrackFacts(
       if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed after 8 retries');
       const out = await ddb.send(new BatchGetCommand({ RequestItems: request }));
       for (const item of out.Responses?.[tables.licenses] ?? []) {
-        const l = item as unknown as License;
+        const l = licenseRecordSchema.parse(item);
         licenses.set(factKey(l), l);
       }
       for (const item of out.Responses?.[tables.library] ?? []) {
-        const l = toItem(item);
+        const l = libraryItemOf(item);
         library.set(factKey(l), l);
       }
       for (const item of out.Responses?.[tables.downloads] ?? []) {

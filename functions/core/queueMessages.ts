@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
-import { hresult } from './hresult.js';
 import { serviceTrackIdSchema, userIdSchema } from './schemas.js';
-import type { StoredItem, Track } from './types.js';
+import { trackRecordSchema } from './storedRecords.js';
 
 /**
  * The messages trackdrop's functions pass each other through SQS. Queue bodies are input too:
@@ -20,38 +19,8 @@ export const downloadMessageSchema = z.object({
 
 export type DownloadMessage = Readonly<z.infer<typeof downloadMessageSchema>>;
 
-/** An HRESULT as trackdrop stored it (unsigned), branded again on the way in. */
-const storedHResultSchema = z.pipe(z.int(), z.transform(hresult));
-
-const storedItemSchema = z.custom<StoredItem>(
-  (v) => typeof v === 'object' && v !== null && 'key' in v && typeof v.key === 'string' && 'bytes' in v && typeof v.bytes === 'number' && 'sha256' in v && typeof v.sha256 === 'string',
-  'item must name the stored file (key, bytes, sha256)',
-);
-
 /** The track as the worker left it, so the completion function need not read it again. */
-const trackSnapshotSchema = z.object({
-  cookie: z.string(),
-  storeId: z.string(),
-  userId: z.string(),
-  serviceTrackId: z.int(),
-  trackUrl: z.optional(z.string()),
-  downloadParams: z.string(),
-  hrDownload: storedHResultSchema,
-  expectedSha256: z.optional(z.string()),
-  // Sent only for a track that ended; a snapshot of any other is read and skipped (nothing owed).
-  state: z.enum(['queued', 'stored', 'completed', 'failed', 'cancelled', 'declined']),
-  hrResult: z.optional(storedHResultSchema),
-  item: z.optional(storedItemSchema),
-  reason: z.optional(z.string()),
-  notifiedAt: z.optional(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-// A field added to Track must be added to the snapshot too, or the snapshot would drop it:
-// this line stops compiling until it is.
-const everyTrackField: Exclude<keyof Track, keyof z.infer<typeof trackSnapshotSchema>> extends never ? true : never = true;
-void everyTrackField;
+const trackSnapshotSchema = trackRecordSchema;
 
 /**
  * Completions queue: a track reached an outcome, a session opened, or a cancelled session's
