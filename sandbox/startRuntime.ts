@@ -40,7 +40,7 @@ export interface RuntimeOptions {
   readonly lockerOrigins?: readonly string[] | undefined;
 }
 
-/** Source mode: the handlers' TypeScript, wired in this process. */
+/** Source mode: the handlers' TypeScript, wired in this process (each function in a thread of its own). */
 export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRuntime> {
   const stack = await startLocalStack({
     dataDir: o.dataDir,
@@ -48,6 +48,9 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
     apiPort: o.port,
     logLevel: o.logLevel,
     leaseSeconds: o.leaseSeconds,
+    // Each function in a thread of its own, as each has its own processes on AWS: the API and
+    // the locker page answer at once while a big import copies and calls back.
+    functionThreads: true,
     secretsKey: loadOrCreateSecretsKey(o.dataDir),
     ...(o.issuerPort === undefined ? {} : { issuerPort: o.issuerPort }),
     ...(o.lockerOrigins ? { lockerOrigins: o.lockerOrigins } : {}),
