@@ -1,15 +1,17 @@
-/** The thread side of apiThread.ts: the api function built from its environment alone, as Lambda builds it. */
+/** The thread side of apiThread.ts: the api or listener function built from its environment alone, as Lambda builds it. */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
 import { createApiHandler } from '../../functions/runtime/createApiHandler.js';
+import { createListenerHandler } from '../../functions/runtime/createListenerHandler.js';
+import { listenerDepsFromEnv } from '../../functions/runtime/listenerDepsFromEnv.js';
 import { apiThreadCall, apiThreadData, type ApiThreadReply } from './apiThreadMessages.js';
 import { localContext } from './lambdaContext.js';
 
 const port = parentPort;
 if (!port) throw new Error('apiThreadMain runs as a worker thread');
-const { env, functionName, fn } = apiThreadData.parse(workerData);
-const handler = createApiHandler(apiDepsFromEnv(env));
+const { kind, env, functionName, fn } = apiThreadData.parse(workerData);
+const handler = kind === 'api' ? createApiHandler(apiDepsFromEnv(env)) : createListenerHandler(listenerDepsFromEnv(env));
 port.on('message', (raw: unknown) => {
   const { id, event } = apiThreadCall.parse(raw);
   const reply = (m: ApiThreadReply): void => port.postMessage(m);

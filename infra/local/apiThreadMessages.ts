@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 
-/** What the api's thread is started with: its environment and its function's settings. */
+/** What an HTTP function's thread is started with: which function, its environment and its settings. */
 export const apiThreadData = z.object({
+  kind: z.enum(['api', 'listener']),
   env: z.record(z.string(), z.string()),
   functionName: z.string(),
   fn: z.object({ memoryMb: z.number(), timeoutSeconds: z.number() }),

@@ -61,8 +61,8 @@ export interface LocalStackOptions {
   readonly issuerPort?: number;
   /** Wraps each function's handler, e.g. to time its invocations. */
   /**
-   * Run the api, worker and completion functions each in a worker thread of its own (apiThread.ts,
-   * queueThread.ts), built there from `env`, rather than on the stack's own event loop. The
+   * Run each function (api, listener, worker, completion) in a worker thread of its own
+   * (apiThread.ts, queueThread.ts), built there from `env`, rather than on the stack's own event loop. The
    * queue functions' clients are then their threads' own: `functionClients`, `instrument` and
    * `wrap.worker`/`wrap.completion` see only the on-loop handlers, which no event source calls.
    */
@@ -128,12 +128,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const worker = createWorkerHandler(deps.worker);
   const completion = createCompletionHandler(deps.completion);
   const listener = createListenerHandler(deps.listener);
-  const apiThread = opts.functionThreads ? await startApiThread(env, 'trackdrop-api', settings.functions.api, opts.onApiInvoked) : undefined;
+  const apiThread = opts.functionThreads ? await startApiThread('api', env, 'trackdrop-api', settings.functions.api, opts.onApiInvoked) : undefined;
+  const listenerThread = opts.functionThreads ? await startApiThread('listener', env, 'trackdrop-listener', settings.functions.listener) : undefined;
   const handlers = {
     api: wrap.api(apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
     worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
     completion: wrap.completion((e, c) => completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion))),
-    listener: (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) => listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
+    listener: listenerThread ? listenerThread.handler : (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) => listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
   };
   // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
   const issuer = await startLocalIssuer({ dataDir: opts.dataDir, ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }) });
@@ -179,7 +180,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     async stop() {
       await http.close();
       await issuer.close();
-      await apiThread?.close();
+      await Promise.all([apiThread?.close(), listenerThread?.close()]);
       await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
       await Promise.all(threads.map((t) => t.close()));
       for (const c of [clients.ddb, clients.dynamodb, clients.sqs, clients.s3, ...functionClients.dynamodb, ...functionClients.sqs, ...functionClients.s3, ...functionClients.kms]) c.destroy();

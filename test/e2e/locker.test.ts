@@ -26,7 +26,8 @@ let profile: string;
 before(async () => {
   if (skip) return;
   locker = await startLockerServer();
-  stack = await startLocalStack({ lockerOrigins: [locker.url] });
+  // As `npm start` runs it: each function, the listener's too, in a thread of its own.
+  stack = await startLocalStack({ lockerOrigins: [locker.url], functionThreads: true });
   demo = await startDemoStore(stack.stores, 0, undefined, () => undefined);
   locker.configure({ apiUrl: stack.api.url, issuerUrl: stack.issuer.url, users: [user] });
   profile = mkdtempSync(join(tmpdir(), 'trackdrop-chromium-'));
