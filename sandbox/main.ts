@@ -70,7 +70,13 @@ async function main(): Promise<void> {
   // The page's origin first: the API's CORS configuration names it.
   const locker = asDeployed ? undefined : await startLockerServer({ port: lockerPort });
   const start = asDeployed ? startAsDeployedRuntime : startSourceRuntime;
-  const stack = await start({ dataDir, dynamo, port, logLevel: values['log-level'], leaseSeconds: lease, log, issuerPort, lockerOrigins: locker ? [locker.url] : undefined });
+  // A function whose thread died stops the sandbox, as a crash would; a restart takes up its work.
+  let functionDied = (name: string, err: Error): void => {
+    log(`${name} stopped: ${err.message}`);
+    process.exit(1);
+  };
+  const onFunctionDied = (name: string, err: Error) => functionDied(name, err);
+  const stack = await start({ dataDir, dynamo, port, logLevel: values['log-level'], leaseSeconds: lease, log, issuerPort, lockerOrigins: locker ? [locker.url] : undefined, onFunctionDied });
   if (locker && stack.issuerUrl) locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
   // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) {
       log('second signal: exiting now; unfinished tracks return to their queue');
       process.exit(130);
@@ -107,7 +113,11 @@ async function main(): Promise<void> {
     await demo.server.close();
     await locker?.close();
     log('stopped. Start again with `npm start`: every session, file and library row is kept.');
-    process.exit(0);
+    process.exit(exitCode);
+  };
+  functionDied = (name, err) => {
+    log(`${name} stopped: ${err.message}; stopping the sandbox (unfinished tracks return to their queue)`);
+    void shutdown('a function stopped', 1);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   readonly issuerPort?: number | undefined;
   /** Origins the locker page is served from (the API's CORS configuration). */
   readonly lockerOrigins?: readonly string[] | undefined;
+  /** Told of a function's thread that died, in source mode. */
+  readonly onFunctionDied?: ((functionName: string, err: Error) => void) | undefined;
 }
 
 /** Source mode: the handlers' TypeScript, wired in this process (each function in a thread of its own). */
@@ -51,6 +53,7 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
     // Each function in a thread of its own, as each has its own processes on AWS: the API and
     // the locker page answer at once while a big import copies and calls back.
     functionThreads: true,
+    ...(o.onFunctionDied ? { onFunctionDied: o.onFunctionDied } : {}),
     secretsKey: loadOrCreateSecretsKey(o.dataDir),
     ...(o.issuerPort === undefined ? {} : { issuerPort: o.issuerPort }),
     ...(o.lockerOrigins ? { lockerOrigins: o.lockerOrigins } : {}),

@@ -63,10 +63,16 @@ export interface LocalStackOptions {
   /**
    * Run each function (api, listener, worker, completion) in a worker thread of its own
    * (apiThread.ts, queueThread.ts), built there from `env`, rather than on the stack's own event loop. The
-   * queue functions' clients are then their threads' own: `functionClients`, `instrument` and
-   * `wrap.worker`/`wrap.completion` see only the on-loop handlers, which no event source calls.
+   * functions' clients are then their threads' own: `functionClients`, `instrument`, `pollerSqs`,
+   * `wrap` (but `wrap.api`) and changes made to `deps` see only the on-loop handlers and
+   * clients, which no event source or route calls.
    */
   readonly functionThreads?: boolean;
+  /**
+   * With `functionThreads`: told once of a function's thread that died (an uncaught error in it).
+   * Logged by default; its calls then fail with a 500, its queue's messages wait for their lease.
+   */
+  readonly onFunctionDied?: (functionName: string, err: Error) => void;
   /** With `functionThreads`: told of each api invocation's route and its own duration in the thread. */
   readonly onApiInvoked?: (routeKey: string, ms: number) => void;
   readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: QueueHandler) => QueueHandler; readonly completion?: (h: QueueHandler) => QueueHandler };
@@ -100,91 +106,121 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const settings = opts.settings ?? defaultSettings;
   const logLevel = opts.logLevel ?? 'ERROR';
   const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: logLevel === 'SILENT' ? 'SILENT' : 'ERROR' });
-  const emulators: Emulators = opts.emulatorEndpoints
-    ? { endpoints: opts.emulatorEndpoints, dynamo: opts.dynamo ?? 'dynalite', stop: async () => {} }
-    : await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
-  const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: emulators.endpoints });
-  const provisioned = await provision(clients, settings, opts.prefix);
-  const secretsKey = opts.secretsKey ?? randomBytes(32);
-  const env = localEnv({ names: provisioned.names, endpoints: emulators.endpoints, settings, secretsKey, logLevel });
-  // Every client the functions build is kept: tests reach them to inject faults, and they close with the stack.
-  const functionClients = { dynamodb: [] as DynamoDBClient[], sqs: [] as SQSClient[], s3: [] as S3Client[], kms: [] as KMSClient[] };
-  const instrument: Instrument = (client) => {
-    if (client instanceof DynamoDBClient) functionClients.dynamodb.push(client);
-    else if (client instanceof SQSClient) functionClients.sqs.push(client);
-    else if (client instanceof S3Client) functionClients.s3.push(client);
-    else if (client instanceof KMSClient) functionClients.kms.push(client);
-    return opts.instrument ? opts.instrument(client) : client;
+  // What is running, ended by stop() or by a start that fails part-way; stop() never throws.
+  const running: { http?: HttpAdapter; issuer?: LocalIssuer; threads: { close(): Promise<void> }[]; pollers?: LocalStack['pollers']; clients: { destroy(): void }[]; emulators?: Emulators } = { threads: [], clients: [] };
+  const stop = async (): Promise<void> => {
+    const step = (name: string, end: () => Promise<unknown> | undefined) =>
+      Promise.resolve()
+        .then(end)
+        .catch((err: unknown) => logger.error(`${name} did not stop cleanly`, { error: err instanceof Error ? err : String(err) }));
+    const { http, issuer, pollers, emulators } = running;
+    delete running.http;
+    delete running.issuer;
+    delete running.pollers;
+    delete running.emulators;
+    await step('the HTTP front', () => http?.close());
+    await step('the issuer', () => issuer?.close());
+    await step('the event sources', () => pollers && Promise.all([pollers.downloads.stop(), pollers.completions.stop()]));
+    await Promise.all(running.threads.splice(0).map((t) => step('a function thread', () => t.close())));
+    for (const c of running.clients.splice(0)) c.destroy();
+    await step('the emulators', () => emulators?.stop());
   };
-  const build = { instrument };
-  const deps = {
-    api: apiDepsFromEnv(env, build),
-    worker: workerDepsFromEnv(env, build),
-    completion: completionDepsFromEnv(env, build),
-    listener: listenerDepsFromEnv(env, build),
-  };
-  const wrap = { api: (h: ApiHandler) => h, worker: (h: QueueHandler) => h, completion: (h: QueueHandler) => h, ...opts.wrap };
-  const api = createApiHandler(deps.api);
-  const worker = createWorkerHandler(deps.worker);
-  const completion = createCompletionHandler(deps.completion);
-  const listener = createListenerHandler(deps.listener);
-  const apiThread = opts.functionThreads ? await startApiThread('api', env, 'trackdrop-api', settings.functions.api, opts.onApiInvoked) : undefined;
-  const listenerThread = opts.functionThreads ? await startApiThread('listener', env, 'trackdrop-listener', settings.functions.listener) : undefined;
-  const handlers = {
-    api: wrap.api(apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
-    worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
-    completion: wrap.completion((e, c) => completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion))),
-    listener: listenerThread ? listenerThread.handler : (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) => listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
-  };
-  // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
-  const issuer = await startLocalIssuer({ dataDir: opts.dataDir, ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }) });
-  // As API Gateway does: each route to the function the route table names, listener routes behind the JWT authorizer.
-  const routed: ApiHandler = (event, context) => (listenerRouteNames.has(event.routeKey) ? handlers.listener(event, context) : handlers.api(event, context));
-  const http = await startHttpAdapter(routed, {
-    ...(opts.apiPort === undefined ? {} : { port: opts.apiPort }),
-    listenerAuthorizer: createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] }),
-    listenerScopes: settings.listener.scopes,
-    cors: opts.lockerOrigins?.length ? { allowOrigins: opts.lockerOrigins, ...lockerCors } : undefined,
-  });
-  const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
-  const sqs = opts.pollerSqs ?? clients.sqs;
-  // Each event source as the template's EventSourceMappings describe it; the completion function
-  // sets its own visibility (its backoff), which a lease heartbeat would overwrite.
-  const sources = {
-    downloads: { kind: 'worker', fn: settings.functions.worker, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, extendLease: true, handler: handlers.worker },
-    completions: { kind: 'completion', fn: settings.functions.completion, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, extendLease: false, handler: handlers.completion },
-  } as const;
-  const threads: { close(): Promise<void> }[] = [];
-  const eventSource = async (s: (typeof sources)[keyof typeof sources]): Promise<EventSource> => {
-    const { kind, fn, queueUrl, consumer, extendLease } = s;
-    if (!opts.functionThreads) return new QueuePoller({ sqs, queueUrl, consumer, extendLease, leaseSeconds: opts.leaseSeconds, onError, handler: (e) => s.handler(e) });
-    const thread = await startQueueThread({ kind, env, functionName: `trackdrop-${kind}`, fn, endpoints: emulators.endpoints, queueUrl, consumer, extendLease, leaseSeconds: opts.leaseSeconds });
-    threads.push(thread);
-    return thread;
-  };
-  const pollers = { downloads: await eventSource(sources.downloads), completions: await eventSource(sources.completions) };
-  if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
-  return {
-    emulators,
-    clients,
-    provisioned,
-    env,
-    functionClients,
-    deps,
-    handlers,
-    stores: new StoresRepo(clients.ddb, provisioned.names.tables.stores, createSecretBox(env, () => new KMSClient(clientConfig('kms', env)))),
-    api: http,
-    issuer,
-    pollers,
-    settings,
-    async stop() {
-      await http.close();
-      await issuer.close();
-      await Promise.all([apiThread?.close(), listenerThread?.close()]);
-      await Promise.all([pollers.downloads.stop(), pollers.completions.stop()]);
-      await Promise.all(threads.map((t) => t.close()));
-      for (const c of [clients.ddb, clients.dynamodb, clients.sqs, clients.s3, ...functionClients.dynamodb, ...functionClients.sqs, ...functionClients.s3, ...functionClients.kms]) c.destroy();
-      await emulators.stop();
-    },
-  };
+  try {
+    return await start();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  async function start(): Promise<LocalStack> {
+    const emulators: Emulators = opts.emulatorEndpoints
+      ? { endpoints: opts.emulatorEndpoints, dynamo: opts.dynamo ?? 'dynalite', stop: async () => {} }
+      : await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
+    running.emulators = emulators;
+    const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: emulators.endpoints });
+    running.clients.push(clients.ddb, clients.dynamodb, clients.sqs, clients.s3);
+    const provisioned = await provision(clients, settings, opts.prefix);
+    const secretsKey = opts.secretsKey ?? randomBytes(32);
+    const env = localEnv({ names: provisioned.names, endpoints: emulators.endpoints, settings, secretsKey, logLevel });
+    // Every client the functions build is kept: tests reach them to inject faults, and they close with the stack.
+    const functionClients = { dynamodb: [] as DynamoDBClient[], sqs: [] as SQSClient[], s3: [] as S3Client[], kms: [] as KMSClient[] };
+    running.clients.push({ destroy: () => Object.values(functionClients).flat().forEach((c) => c.destroy()) });
+    const instrument: Instrument = (client) => {
+      if (client instanceof DynamoDBClient) functionClients.dynamodb.push(client);
+      else if (client instanceof SQSClient) functionClients.sqs.push(client);
+      else if (client instanceof S3Client) functionClients.s3.push(client);
+      else if (client instanceof KMSClient) functionClients.kms.push(client);
+      return opts.instrument ? opts.instrument(client) : client;
+    };
+    const build = { instrument };
+    const deps = {
+      api: apiDepsFromEnv(env, build),
+      worker: workerDepsFromEnv(env, build),
+      completion: completionDepsFromEnv(env, build),
+      listener: listenerDepsFromEnv(env, build),
+    };
+    const wrap = { api: (h: ApiHandler) => h, worker: (h: QueueHandler) => h, completion: (h: QueueHandler) => h, ...opts.wrap };
+    const api = createApiHandler(deps.api);
+    const worker = createWorkerHandler(deps.worker);
+    const completion = createCompletionHandler(deps.completion);
+    const listener = createListenerHandler(deps.listener);
+    const died = opts.onFunctionDied ?? ((name: string, err: Error) => logger.error(`${name} stopped`, { error: err }));
+    const thread = async <T extends { close(): Promise<void> }>(t: Promise<T>): Promise<T> => {
+      const started = await t;
+      running.threads.push(started);
+      return started;
+    };
+    const apiThread = opts.functionThreads ? await thread(startApiThread('api', env, 'trackdrop-api', settings.functions.api, (err) => died('trackdrop-api', err), opts.onApiInvoked)) : undefined;
+    const listenerThread = opts.functionThreads ? await thread(startApiThread('listener', env, 'trackdrop-listener', settings.functions.listener, (err) => died('trackdrop-listener', err))) : undefined;
+    const handlers = {
+      api: wrap.api(apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
+      worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
+      completion: wrap.completion((e, c) => completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion))),
+      listener: listenerThread ? listenerThread.handler : (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) => listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
+    };
+    // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
+    const issuer = await startLocalIssuer({ dataDir: opts.dataDir, ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }) });
+    running.issuer = issuer;
+    // As API Gateway does: each route to the function the route table names, listener routes behind the JWT authorizer.
+    const routed: ApiHandler = (event, context) => (listenerRouteNames.has(event.routeKey) ? handlers.listener(event, context) : handlers.api(event, context));
+    const http = await startHttpAdapter(routed, {
+      ...(opts.apiPort === undefined ? {} : { port: opts.apiPort }),
+      listenerAuthorizer: createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] }),
+      listenerScopes: settings.listener.scopes,
+      cors: opts.lockerOrigins?.length ? { allowOrigins: opts.lockerOrigins, ...lockerCors } : undefined,
+    });
+    running.http = http;
+    const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
+    const sqs = opts.pollerSqs ?? clients.sqs;
+    // Each event source as the template's EventSourceMappings describe it; the completion function
+    // sets its own visibility (its backoff), which a lease heartbeat would overwrite.
+    const sources = {
+      downloads: { kind: 'worker', fn: settings.functions.worker, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, extendLease: true, handler: handlers.worker },
+      completions: { kind: 'completion', fn: settings.functions.completion, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, extendLease: false, handler: handlers.completion },
+    } as const;
+    const eventSource = async (s: (typeof sources)[keyof typeof sources]): Promise<EventSource> => {
+      const { kind, fn, queueUrl, consumer, extendLease } = s;
+      if (!opts.functionThreads) return new QueuePoller({ sqs, queueUrl, consumer, extendLease, leaseSeconds: opts.leaseSeconds, onError, handler: (e) => s.handler(e) });
+      const functionName = `trackdrop-${kind}`;
+      return thread(startQueueThread({ kind, env, functionName, fn, endpoints: emulators.endpoints, queueUrl, consumer, extendLease, leaseSeconds: opts.leaseSeconds }, (err) => died(functionName, err)));
+    };
+    const pollers = { downloads: await eventSource(sources.downloads), completions: await eventSource(sources.completions) };
+    running.pollers = pollers;
+    if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
+    return {
+      emulators,
+      clients,
+      provisioned,
+      env,
+      functionClients,
+      deps,
+      handlers,
+      stores: new StoresRepo(clients.ddb, provisioned.names.tables.stores, createSecretBox(env, () => new KMSClient(clientConfig('kms', env)))),
+      api: http,
+      issuer,
+      pollers,
+      settings,
+      stop,
+    };
+  }
 }

@@ -55,6 +55,7 @@ export class QueuePoller implements EventSource {
   private running = false;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private queueArn = '';
   /** Invocations and records handled, for the sandbox's log and the benchmark. */
   readonly stats = { invocations: 0, records: 0, failures: 0 };
@@ -62,14 +63,18 @@ export class QueuePoller implements EventSource {
   constructor(private readonly opts: PollerOptions) {}
 
   async start(): Promise<void> {
-    const attrs = await this.opts.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.opts.queueUrl, AttributeNames: ['QueueArn'] }));
-    this.queueArn = attrs.Attributes?.QueueArn ?? '';
-    this.running = true;
-    this.loop = this.run();
+    this.starting = (async () => {
+      const attrs = await this.opts.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.opts.queueUrl, AttributeNames: ['QueueArn'] }));
+      this.queueArn = attrs.Attributes?.QueueArn ?? '';
+      this.running = true;
+      this.loop = this.run();
+    })();
+    await this.starting;
   }
 
-  /** Stops receiving, then waits for the invocations in flight to finish. */
+  /** Stops receiving (after a start under way), then waits for the invocations in flight to finish. */
   async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     this.running = false;
     await this.loop;
     await Promise.all(this.inFlight);

@@ -29,10 +29,14 @@ const poller: QueuePoller = new QueuePoller({
   handler: (event) => handler(event, localContext(data.functionName, data.fn)),
   onInFlight: (inFlight) => send({ kind: 'state', inFlight, stats: { ...poller.stats } }),
 });
+// One ask at a time, in order: a stop that comes while a start is under way waits for it.
+let asks = Promise.resolve();
 port.on('message', (raw: unknown) => {
   const { kind, id } = toQueueThread.parse(raw);
-  (kind === 'start' ? poller.start() : poller.stop()).then(
-    () => send({ kind: 'done', id }),
-    (err: unknown) => send({ kind: 'done', id, error: err instanceof Error ? err.message : String(err) }),
+  asks = asks.then(() =>
+    (kind === 'start' ? poller.start() : poller.stop()).then(
+      () => send({ kind: 'done', id }),
+      (err: unknown) => send({ kind: 'done', id, error: err instanceof Error ? err.message : String(err) }),
+    ),
   );
 });

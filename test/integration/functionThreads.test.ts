@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { after, before, describe, test } from 'node:test';
+import { startFunctionThread } from '../../infra/local/functionThread.js';
+import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+
+test('a function thread that dies is told once, by name, and still closes', async () => {
+  const deaths: Error[] = [];
+  const echoed: unknown[] = [];
+  const thread = await startFunctionThread({
+    main: new URL('../support/crashingThreadMain.ts', import.meta.url),
+    workerData: {},
+    name: 'the test-fn thread',
+    onMessage: (m) => echoed.push(m),
+    onDied: (err) => deaths.push(err),
+  });
+  thread.post('ping');
+  while (echoed.length === 0) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(thread.dead, undefined);
+  thread.post('crash');
+  while (!thread.dead) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(deaths.length, 1, 'one death reported, not one per event');
+  assert.match(deaths[0]!.message, /the test-fn thread .*a bug in the function/);
+  await thread.close();
+  await thread.close();
+});
+
+// An event source stopped while its start is still under way must not start polling after the
+// stop was answered: the scale run pauses the worker's source that way to hold tracks queued.
+for (const functionThreads of [false, true]) {
+  describe(functionThreads ? 'an event source in its own thread' : 'an event source on the stack’s loop', () => {
+    let stack: LocalStack;
+    before(async () => {
+      stack = await startLocalStack({ pollers: false, functionThreads });
+    });
+    after(async () => {
+      await stack?.stop();
+    });
+
+    test('stopped while it starts, it takes no message', async () => {
+      const source = stack.pollers.downloads;
+      const starting = source.start();
+      await source.stop();
+      await starting;
+      const QueueUrl = stack.provisioned.names.queueUrls.downloads;
+      await stack.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{}' }));
+      await new Promise((r) => setTimeout(r, 2500));
+      const attrs = await stack.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      assert.equal(attrs.Attributes?.ApproximateNumberOfMessages, '1');
+      assert.equal(source.stats.invocations, 0);
+    });
+  });
+}
