@@ -129,9 +129,15 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
       return t;
     },
     async settle(quietMs = 300) {
+      // An event source in a thread of its own is seen through its idle flag and its counts.
+      const invocations = () => (pollers ? pollers.downloads.stats.invocations + pollers.completions.stats.invocations : 0);
+      let seen = invocations();
       for (;;) {
-        const idle = inFlight === 0 && (!pollers || (pollers.downloads.idle && pollers.completions.idle));
-        if (idle && performance.now() - lastActivity >= quietMs) return;
+        const busy = inFlight > 0 || (pollers !== undefined && (!pollers.downloads.idle || !pollers.completions.idle || invocations() !== seen));
+        if (busy) {
+          seen = invocations();
+          lastActivity = performance.now();
+        } else if (performance.now() - lastActivity >= quietMs) return;
         await new Promise((r) => setTimeout(r, 25));
       }
     },
