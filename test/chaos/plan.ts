@@ -125,7 +125,9 @@ export function makePlan(rng: Prng, opts: PlanOptions): ChaosPlan {
       tags = { title: 'Track 01', artist: 'Unknown Artist', album: 'Unknown Album', trackNumber: 1 };
       body = makeMp3(tags, seconds);
     }
-    if (hostile === 'slow-drip') originFault = { kind: 'drip', hits: 1 };
+    // Every fetch drips: an attempt that dies of another fault after its drip (a throttled
+    // state write, say) then meets the drip again instead of a healthy origin.
+    if (hostile === 'slow-drip') originFault = { kind: 'drip', hits: 10 };
     tracks.push({
       session,
       userId: sessions[session]!.userId,
