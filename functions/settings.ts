@@ -109,6 +109,14 @@ export interface TrackdropSettings {
     readonly apiBurst: number;
     /** Tracks a cancel ends per background chunk (one Query and its writes, per shard). */
     readonly cancelChunkTracks: number;
+    /** Seconds a session's counts may sit unmoved while they disagree with its tracks before a status read asks for a recount. */
+    readonly recountStaleSeconds: number;
+    /**
+     * Seconds between a recount's two walks of the tracks: at least the longest function
+     * timeout, so every invocation that moved a track before the first walk has ended and
+     * written its counts (at most 900, SQS's longest delay).
+     */
+    readonly recountSettleSeconds: number;
   };
   readonly callbacks: {
     /** First retry delay for a failed store callback, doubled on every attempt. */
@@ -185,6 +193,8 @@ export const defaultSettings: TrackdropSettings = {
     apiRatePerSecond: 3000,
     apiBurst: 5000,
     cancelChunkTracks: 100,
+    recountStaleSeconds: 600,
+    recountSettleSeconds: 360,
   },
   callbacks: {
     baseBackoffSeconds: 2,

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { hresult } from '../core/hresult.js';
 import { listenerSessionId } from '../core/listenerSessionId.js';
 import { sessionRecordSchema, trackRecordSchema } from '../core/storedRecords.js';
-import { allStates, sourcesOf } from '../core/trackState.js';
+import { allStates, countStates, sourcesOf } from '../core/trackState.js';
 import type { Container, Session, StoredItem, Track, TrackState } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
@@ -66,6 +66,10 @@ export type StateCounts = Record<TrackState, number>;
 export interface SessionCounts {
   readonly counts: StateCounts;
   readonly cancelledAt?: string | undefined;
+  /** Count writes so far (each batch's adds one): a recount writes only if none came since it read. */
+  readonly moves: number;
+  /** When the counts last moved. */
+  readonly movedAt?: string | undefined;
 }
 
 /** Where a page of tracks stopped: the shard and the last serviceTrackId read in it. */
@@ -316,7 +320,8 @@ export class DownloadsRepo {
    * Adds a batch's state changes to the session's counts in one UpdateItem (ADD), so counting
    * costs one write per batch and session, not one per track. Only the writer whose conditional
    * write moved a track counts it, so a redelivered message never counts twice; a process that
-   * dies between its state writes and this call leaves the counts short by that batch.
+   * dies between its state writes and this call leaves the counts short by that batch, until a
+   * recount (claimRecount, countTracks, setCounts) puts them right.
    */
   async adjustCounts(cookie: string, delta: Partial<StateCounts>): Promise<void> {
     const entries = allStates.filter((s) => (delta[s] ?? 0) !== 0);
@@ -325,11 +330,72 @@ export class DownloadsRepo {
       new UpdateCommand({
         TableName: this.table,
         Key: { cookie, sk: COUNTS_SK },
-        UpdateExpression: `SET expiresAt = if_not_exists(expiresAt, :e) ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        UpdateExpression: `SET expiresAt = if_not_exists(expiresAt, :e), movedAt = :now ADD moves :one, ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
         ExpressionAttributeNames: Object.fromEntries(entries.map((s, i) => [`#c${i}`, s])),
-        ExpressionAttributeValues: { ':e': this.expiry(new Date().toISOString()), ...Object.fromEntries(entries.map((s, i) => [`:c${i}`, delta[s]])) },
+        ExpressionAttributeValues: { ':e': this.expiry(new Date().toISOString()), ':now': new Date().toISOString(), ':one': 1, ...Object.fromEntries(entries.map((s, i) => [`:c${i}`, delta[s]])) },
       }),
     );
+  }
+
+  /**
+   * Claims the session's next recount: true for one caller, and only while its counts have not
+   * moved since `before` and no recount was claimed since then either.
+   */
+  async claimRecount(cookie: string, before: string): Promise<boolean> {
+    const now = new Date().toISOString();
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { cookie, sk: COUNTS_SK },
+          UpdateExpression: 'SET recountAt = :now, expiresAt = if_not_exists(expiresAt, :e)',
+          ConditionExpression: '(attribute_not_exists(movedAt) OR movedAt < :before) AND (attribute_not_exists(recountAt) OR recountAt < :before)',
+          ExpressionAttributeValues: { ':now': now, ':before': before, ':e': this.expiry(now) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The session's tracks counted by state, from the tracks themselves (every shard, consistent reads). */
+  async countTracks(cookie: string): Promise<StateCounts> {
+    const shards = await Promise.all(
+      Array.from({ length: TRACK_SHARDS }, async (_, shard) => {
+        const items = await queryAll(this.ddb, {
+          TableName: this.table,
+          KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':c': shardPk(cookie, shard), ':t': 'track#' },
+          ProjectionExpression: '#s',
+          ConsistentRead: true,
+        });
+        return items.flatMap((i) => allStates.filter((st) => st === i.state));
+      }),
+    );
+    return countStates(shards.flat());
+  }
+
+  /** Sets the counts to a recount's, unless a count write came since it read `moves`; true when set. */
+  async setCounts(cookie: string, counts: StateCounts, moves: number): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { cookie, sk: COUNTS_SK },
+          UpdateExpression: `SET ${allStates.map((_, i) => `#c${i} = :c${i}`).join(', ')}, recountedAt = :now`,
+          ConditionExpression: moves === 0 ? 'attribute_not_exists(moves) OR moves = :m' : 'moves = :m',
+          ExpressionAttributeNames: Object.fromEntries(allStates.map((st, i) => [`#c${i}`, st])),
+          ExpressionAttributeValues: { ':m': moves, ':now': new Date().toISOString(), ...Object.fromEntries(allStates.map((st, i) => [`:c${i}`, counts[st]])) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
   }
 
   /**
@@ -464,5 +530,10 @@ function toSummary(i: Record<string, unknown>): TrackSummary {
 
 function toCounts(item: Record<string, unknown> | undefined): SessionCounts {
   const counts = Object.fromEntries(allStates.map((s) => [s, Math.max(0, Number(item?.[s] ?? 0))])) as StateCounts;
-  return { counts, ...(typeof item?.cancelledAt === 'string' ? { cancelledAt: item.cancelledAt } : {}) };
+  return {
+    counts,
+    moves: Number(item?.moves ?? 0),
+    ...(typeof item?.cancelledAt === 'string' ? { cancelledAt: item.cancelledAt } : {}),
+    ...(typeof item?.movedAt === 'string' ? { movedAt: item.movedAt } : {}),
+  };
 }

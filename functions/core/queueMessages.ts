@@ -23,8 +23,9 @@ export type DownloadMessage = Readonly<z.infer<typeof downloadMessageSchema>>;
 const trackSnapshotSchema = trackRecordSchema;
 
 /**
- * Completions queue: a track reached an outcome, a session opened, or a cancelled session's
- * tracks are to be ended, one chunk of one shard at a time (`after`: the last id done). A track
+ * Completions queue: a track reached an outcome, a session opened, a session's counts are to be
+ * recounted (see service/recount.ts), or a cancelled session's tracks are to be ended, one chunk
+ * of one shard at a time (`after`: the last id done). A track
  * message without the track (from an operator's redrive of an older message, say) has it read
  * from the table.
  */
@@ -36,6 +37,12 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     track: z.optional(trackSnapshotSchema),
   }),
   z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
+  // A recount of the session's counts: first walk, then (`check`: what it saw) the second.
+  z.object({
+    kind: z.literal('recount'),
+    cookie: z.string().check(z.minLength(1)),
+    check: z.optional(z.object({ moves: z.int().check(z.minimum(0)), counts: z.record(z.enum(['queued', 'stored', 'completed', 'failed', 'cancelled', 'declined']), z.int()) })),
+  }),
   z.object({
     kind: z.literal('cancel'),
     cookie: z.string().check(z.minLength(1)),

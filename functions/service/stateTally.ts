@@ -1,6 +1,5 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DownloadsRepo } from '../adapters/downloadsRepo.js';
 import type { TrackState } from '../core/types.js';
+import type { CommonDeps } from './deps.js';
 
 /**
  * The state moves a batch made, by session: flushed as one counts write per session, so the
@@ -19,14 +18,18 @@ export class StateTally {
 
   /**
    * Writes the tallies. A write that fails is logged, not thrown: the state moves are made and
-   * must not be redone for the sake of a count (the count is then short by this batch).
+   * must not be redone for the sake of a count. The session's counts are then short by this
+   * batch, and a recount is asked for at once.
    */
-  async flush(downloads: Pick<DownloadsRepo, 'adjustCounts'>, logger: Logger): Promise<void> {
+  async flush(deps: Pick<CommonDeps, 'downloads' | 'completionsQueue' | 'logger'>): Promise<void> {
     const entries = [...this.bySession];
     this.bySession.clear();
     await Promise.all(
       entries.map(([cookie, delta]) =>
-        downloads.adjustCounts(cookie, delta).catch((err: unknown) => logger.error('session counts not updated', { cookie, delta: JSON.stringify(delta), error: err as Error })),
+        deps.downloads.adjustCounts(cookie, delta).catch(async (err: unknown) => {
+          deps.logger.error('session counts not updated; recount asked for', { cookie, delta: JSON.stringify(delta), error: err instanceof Error ? err : String(err) });
+          await deps.completionsQueue.send([{ kind: 'recount', cookie }]).catch((e: unknown) => deps.logger.error('recount not asked for', { cookie, error: e instanceof Error ? e : String(e) }));
+        }),
       ),
     );
   }

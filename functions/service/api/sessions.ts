@@ -8,6 +8,7 @@ import { countStates } from '../../core/trackState.js';
 import type { Session, Store } from '../../core/types.js';
 import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import type { ApiDeps } from '../deps.js';
+import { recountIfStale } from '../recount.js';
 
 export interface OpenSessionInput {
   readonly userId: string;
@@ -76,12 +77,15 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
   // larger one reports its counts item, kept per batch (a batch whose function died before its
   // count write, or whose write is still on its way, is missing from it for a while).
   const whole = from === undefined && page.next === undefined;
+  const exact = whole ? countStates(page.tracks.map((t) => t.state)) : undefined;
+  // Counts that lost a batch's write are put right in the background (service/recount.ts).
+  await recountIfStale(deps, cookie, counts, exact).catch((err: unknown) => deps.logger.error('recount not asked for', { cookie, error: err instanceof Error ? err : String(err) }));
   return {
     cookie,
     userId: session.userId,
     createdAt: session.createdAt,
     ...(cancelledAt ? { cancelledAt } : {}),
-    counts: whole ? countStates(page.tracks.map((t) => t.state)) : counts.counts,
+    counts: exact ?? counts.counts,
     tracks: page.tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,
       state: t.state,

@@ -8,6 +8,7 @@ import { HR } from '../../core/hresult.js';
 import type { LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
 import { mapLimit } from '../../core/mapLimit.js';
+import { recountStep } from '../recount.js';
 import { StateTally } from '../stateTally.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
 
@@ -34,6 +35,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
       if (!msg) throw poisonError('completions');
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
       if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
+      if (msg.kind === 'recount') return recountStep(deps, msg);
       const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announceSession(deps, msg.cookie, storeOf);
       if (!delivered) {
         await deps.completionsQueue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
@@ -43,7 +45,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
     processor,
     { throwOnFullBatchFailure: false },
   );
-  await moves.flush(deps.downloads, deps.logger);
+  await moves.flush(deps);
   deps.telemetry.flush();
   return response;
 }

@@ -61,7 +61,7 @@ export async function processDownloads(deps: WorkerDeps, event: SQSEvent, invoca
     { throwOnFullBatchFailure: false },
   );
   // The batch's moves out of `queued`, one counts write per session.
-  await moves.flush(deps.downloads, deps.logger);
+  await moves.flush(deps);
   deps.telemetry.flush();
   return response;
 }

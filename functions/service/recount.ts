@@ -1,0 +1,43 @@
+import type { StateCounts } from '../adapters/downloadsRepo.js';
+import { allStates } from '../core/trackState.js';
+import type { CommonDeps } from './deps.js';
+
+/**
+ * Putting a session's counts right after a count write was lost (a function that died between
+ * its state writes and its count write, or a count write that failed): the counts item is kept
+ * per batch, not recounted, so nothing else would. Two walks of the tracks, `recountSettleSeconds`
+ * apart, must agree, and no count write may come in between or before the result is written:
+ * by the second walk every invocation that moved a track before the first has ended (the
+ * settle time is at least the longest function timeout) and its count write either came (and
+ * the recount gives way) or never will (and the walks hold what it lost).
+ */
+
+type RecountDeps = Pick<CommonDeps, 'downloads' | 'completionsQueue' | 'settings' | 'logger'>;
+
+const sameCounts = (a: StateCounts, b: Partial<StateCounts>): boolean => allStates.every((st) => a[st] === (b[st] ?? 0));
+
+/**
+ * Asks for a recount when the counts item disagrees with what a reader sees (`seen`, exact for
+ * a session read whole) or still has tracks pending, and has not moved for `recountStaleSeconds`:
+ * one conditional write, and one message from the one reader that wins it.
+ */
+export async function recountIfStale(deps: RecountDeps, cookie: string, stored: { counts: StateCounts; movedAt?: string | undefined }, seen?: StateCounts): Promise<void> {
+  const doubtful = seen ? !sameCounts(seen, stored.counts) : stored.counts.queued + stored.counts.stored > 0;
+  const before = new Date(Date.now() - deps.settings.limits.recountStaleSeconds * 1000).toISOString();
+  if (!doubtful || (stored.movedAt !== undefined && stored.movedAt >= before)) return;
+  if (await deps.downloads.claimRecount(cookie, before)) await deps.completionsQueue.send([{ kind: 'recount', cookie }]);
+}
+
+/** One step of a recount, in the completion function: the first walk, or the second and the write. */
+export async function recountStep(deps: RecountDeps, msg: { cookie: string; check?: { moves: number; counts: Partial<StateCounts> } | undefined }): Promise<void> {
+  const { moves, counts } = await deps.downloads.getCounts(msg.cookie, true);
+  if (msg.check && moves !== msg.check.moves) return; // counts moved: they are kept again, and a later read asks anew
+  const walked = await deps.downloads.countTracks(msg.cookie);
+  if (!msg.check) {
+    if (sameCounts(walked, counts)) return;
+    await deps.completionsQueue.send([{ kind: 'recount', cookie: msg.cookie, check: { moves, counts: walked } }], deps.settings.limits.recountSettleSeconds);
+    return;
+  }
+  if (!sameCounts(walked, msg.check.counts)) return; // tracks moved between the walks
+  if (await deps.downloads.setCounts(msg.cookie, walked, moves)) deps.logger.warn('session counts recounted', { cookie: msg.cookie, was: JSON.stringify(counts), now: JSON.stringify(walked) });
+}

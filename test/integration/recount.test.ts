@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { after, before, describe, test } from 'node:test';
+import { completionMessageSchema } from '../../functions/core/queueMessages.js';
+import { recountStep } from '../../functions/service/recount.js';
+import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
+import type { FakeStore } from '../../infra/local/fakeStore.js';
+import type { LocalStack } from '../../infra/local/localStack.js';
+import type { StoreClient } from '../../infra/local/storeClient.js';
+import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { startStoreOnStack } from '../support/storeOnStack.js';
+
+// Counts that lost a batch's write (a function that died between its state writes and its count
+// write) are put right by a recount; short times here, minutes on AWS (settings.ts).
+const settings: TrackdropSettings = { ...defaultSettings, limits: { ...defaultSettings.limits, recountStaleSeconds: 1, recountSettleSeconds: 2 } };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function sessionOf(client: StoreClient, store: FakeStore, user: string, ids: number[]): Promise<string> {
+  await client.putLicenses(user, ids.map((serviceTrackId) => ({ serviceTrackId })));
+  const cookie = (await client.openSession(user)).body.cookie;
+  const tracks = ids.map((id) => ({ trackUrl: store.addFile(`${user}-${id}.mp3`, makeMp3({ title: `T${id}`, artist: user, album: 'A', trackNumber: id }, 0.05)), serviceTrackId: id, downloadParams: `p${id}`, hrDownload: 0 }));
+  const res = await client.downloadTracks(cookie, tracks);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return cookie;
+}
+
+describe('with the pipeline running', () => {
+  let stack: LocalStack;
+  let store: FakeStore;
+  let client: StoreClient;
+  before(async () => {
+    ({ stack, store, client } = await startStoreOnStack('recount-store', { stack: { settings } }));
+  });
+  after(async () => {
+    await stack?.stop();
+    await store?.close();
+  });
+
+  test('counts short by a lost write are recounted once a status read finds them stale', async () => {
+    const cookie = await sessionOf(client, store, 'recount-user', [1, 2, 3]);
+    const done = await client.waitForSession(cookie);
+    assert.ok(done.tracks.every((t) => t.state === 'completed'), JSON.stringify(done.tracks));
+    // As if the completion that told track 3 died before its count write: one still `stored`.
+    await stack.deps.api.downloads.adjustCounts(cookie, { completed: -1, stored: 1 });
+    assert.equal((await client.session(cookie, '?limit=1')).body.counts.stored, 1, 'a paged read shows the counts item');
+    await sleep(1500);
+    const whole = await client.session(cookie);
+    assert.deepEqual(whole.body.counts, { queued: 0, stored: 0, completed: 3, failed: 0, cancelled: 0, declined: 0 }, 'a session read whole is counted from its tracks');
+    for (let i = 0; i < 100 && (await stack.deps.api.downloads.getCounts(cookie, true)).counts.stored !== 0; i++) await sleep(100);
+    const paged = await client.session(cookie, '?limit=1');
+    assert.deepEqual(paged.body.counts, { queued: 0, stored: 0, completed: 3, failed: 0, cancelled: 0, declined: 0 });
+  });
+});
+
+describe('a recount', () => {
+  let stack: LocalStack;
+  let store: FakeStore;
+  let client: StoreClient;
+  before(async () => {
+    // No event sources: the test plays the completion function's part itself.
+    ({ stack, store, client } = await startStoreOnStack('recount-store-2', { stack: { settings, pollers: false } }));
+  });
+  after(async () => {
+    await stack?.stop();
+    await store?.close();
+  });
+
+  test('gives way to a count write that comes between its two walks, and writes when none does', async () => {
+    const cookie = await sessionOf(client, store, 'recount-user-2', [1, 2, 3, 4]);
+    const { downloads } = stack.deps.completion;
+    await downloads.adjustCounts(cookie, { queued: 2 }); // wrong: 6 queued for 4 tracks
+    const queued = (c: { counts: { queued: number } }) => c.counts.queued;
+    await recountStep(stack.deps.completion, { cookie });
+    const QueueUrl = stack.provisioned.names.queueUrls.completions;
+    let second: ReturnType<typeof completionMessageSchema.parse> | undefined;
+    for (let i = 0; i < 5 && !second; i++) {
+      const received = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3, MaxNumberOfMessages: 10 }));
+      second = (received.Messages ?? []).map((m) => completionMessageSchema.parse(JSON.parse(m.Body ?? '{}'))).find((m) => m.kind === 'recount');
+    }
+    assert.ok(second?.kind === 'recount' && second.check, 'the first walk asks for the second, with what it saw');
+    assert.equal(second.check.counts.queued, 4);
+    // A batch's count write in between: the recount leaves the counts to it.
+    await downloads.adjustCounts(cookie, { queued: -1, failed: 1 });
+    await recountStep(stack.deps.completion, second);
+    assert.equal(queued(await downloads.getCounts(cookie, true)), 5, 'unchanged by a recount that gave way');
+    // Walked again with nothing in between, the counts are the tracks'.
+    const { moves } = await downloads.getCounts(cookie, true);
+    await recountStep(stack.deps.completion, { cookie, check: { moves, counts: await downloads.countTracks(cookie) } });
+    assert.deepEqual((await downloads.getCounts(cookie, true)).counts, { queued: 4, stored: 0, completed: 0, failed: 0, cancelled: 0, declined: 0 });
+  });
+});
