@@ -9,7 +9,8 @@ import type { CommonDeps } from './deps.js';
  * apart, must agree, and no count write may come in between or before the result is written:
  * by the second walk every invocation that moved a track before the first has ended (the
  * settle time is at least the longest function timeout) and its count write either came (and
- * the recount gives way) or never will (and the walks hold what it lost).
+ * the recount gives way) or never will (and the walks hold what it lost). Tracks only move
+ * forward in their life cycle, so any move or new track between the walks shows as a difference.
  */
 
 type RecountDeps = Pick<CommonDeps, 'downloads' | 'completionsQueue' | 'settings' | 'logger'>;
