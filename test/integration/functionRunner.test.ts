@@ -96,3 +96,15 @@ test('a function that outgrows its memory dies like a Lambda out of memory', asy
     runner.stop();
   }
 });
+
+test('a slow init phase does not count against the invocation’s timeout, as on Lambda', async () => {
+  // 1.5 s of init, then 1 s of work, against a 2 s timeout: Lambda times the two phases apart.
+  writeFileSync(join(dir, 'slowinit.mjs'), `await new Promise((r) => setTimeout(r, 1500));\nexport const handler = async (event, context) => { const at = context.getRemainingTimeInMillis(); await new Promise((r) => setTimeout(r, 1000)); return { remaining: at }; };\n`);
+  const runner = new FunctionRunner(spec({ handler: 'slowinit.handler' }), { region: 'us-east-1', runtimeEnv: {} });
+  try {
+    const out = (await runner.invoke({})) as { remaining: number };
+    assert.ok(out.remaining > 1500, `the invocation had ${out.remaining} ms left as it began`);
+  } finally {
+    runner.stop();
+  }
+});

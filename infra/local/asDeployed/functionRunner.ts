@@ -48,6 +48,8 @@ export interface RunnerOptions {
   readonly onLog?: (line: string) => void;
 }
 
+const INIT_TIMEOUT_MS = 10_000;
+
 interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
@@ -60,6 +62,8 @@ class Container {
   dead = false;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
+  /** The init phase: the bundle loaded (or failed to). Lambda starts an invocation's timeout only after it. */
+  private readonly initialized: Promise<void>;
 
   constructor(
     private readonly spec: FunctionSpec,
@@ -87,6 +91,15 @@ class Container {
       if (msg.ok) p?.resolve(msg.value);
       else p?.reject(new FunctionError(msg.error?.errorType ?? 'Error', msg.error?.errorMessage ?? 'unknown error'));
     });
+    this.initialized = new Promise<void>((resolve) => {
+      const done = () => (clearTimeout(initTimer), resolve());
+      // Lambda's init phase may take up to 10 s; a container that takes longer is thrown away.
+      const initTimer = setTimeout(() => (this.kill(), done()), INIT_TIMEOUT_MS);
+      this.child.on('message', (msg: { type: string }) => {
+        if (msg.type === 'ready' || msg.type === 'initError') done();
+      });
+      this.child.on('exit', done);
+    });
     this.child.on('exit', (code, signal) => {
       this.dead = true;
       for (const p of this.pending.values()) p.reject(new FunctionError('Runtime.ExitError', `RequestId: container exited (${signal ?? code}) before the invocation returned`));
@@ -94,7 +107,9 @@ class Container {
     });
   }
 
-  invoke(event: unknown, requestId: string): Promise<unknown> {
+  async invoke(event: unknown, requestId: string): Promise<unknown> {
+    await this.initialized;
+    if (this.dead) throw new FunctionError('Runtime.ExitError', 'RequestId: container exited or timed out during its init phase');
     const id = this.nextId++;
     const timeoutMs = this.spec.timeoutSeconds * 1000;
     return new Promise<unknown>((resolve, reject) => {
