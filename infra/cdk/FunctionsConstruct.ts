@@ -98,11 +98,12 @@ export class FunctionsConstruct extends Construct {
     this.worker.addEventSource(sqsSource(queues.downloads, settings.downloads));
 
     // completion: library rows, session states, signed callbacks. The event source grants
-    // consume rights; the callback backoff hides a message again (ChangeMessageVisibility).
+    // consume rights; the callback backoff hides a message again (ChangeMessageVisibility); a
+    // cancel's next chunk and its tracks' callbacks, and a recount's second walk, are sent to it.
     bindTable(this.completion, tables.stores, tableShapes.stores, 'read');
     bindTable(this.completion, tables.downloads, tableShapes.downloads, 'readWrite');
     bindTable(this.completion, tables.library, tableShapes.library, 'readWrite');
-    bindQueue(this.completion, queues.completions, queueShapes.completions, 'delay');
+    bindQueue(this.completion, queues.completions, queueShapes.completions, 'send', 'delay');
     bindDecryptKey(this.completion, secrets.signingSecretsKey, secretsKeyEnv);
     this.completion.addEventSource(sqsSource(queues.completions, settings.completions));
 

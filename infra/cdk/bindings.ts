@@ -18,13 +18,13 @@ export function bindTable(fn: TrackdropFunction, table: ITable, shape: TableShap
 }
 
 /**
- * A queue the function sends to, or (`delay`) whose received messages it hides for a while: the
- * completion function's callback backoff. Receiving itself comes with the event source.
+ * A queue the function sends to (`send`), and/or (`delay`) whose received messages it hides for
+ * a while: the completion function's callback backoff. Receiving itself comes with the event source.
  */
-export function bindQueue(fn: TrackdropFunction, queue: IQueue, shape: QueueShape, access: 'send' | 'delay'): void {
+export function bindQueue(fn: TrackdropFunction, queue: IQueue, shape: QueueShape, ...access: readonly ('send' | 'delay')[]): void {
   fn.addEnvironment(shape.env, queue.queueUrl);
-  if (access === 'send') queue.grantSendMessages(fn);
-  else queue.grant(fn, 'sqs:ChangeMessageVisibility');
+  if (access.includes('send')) queue.grantSendMessages(fn);
+  if (access.includes('delay')) queue.grant(fn, 'sqs:ChangeMessageVisibility');
 }
 
 /** A bucket, with object statements the caller scopes (prefixes) rather than a whole-bucket grant. */

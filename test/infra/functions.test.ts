@@ -140,7 +140,7 @@ test('worker: read-only on configured source buckets', () => {
   assert.ok(!grantsOf(plain.template, plain.stack.functions.worker).some((x) => x.resource.includes(':s3:::')));
 });
 
-test('completion: library rows and session states, reads stores, decrypts secrets, backs off on its queue', () => {
+test('completion: library rows and session states, reads stores, decrypts secrets, backs off on and sends to its queue', () => {
   const g = grantsOf(template, functions.completion);
   assert.ok(allows(g, 'dynamodb:PutItem', id.library) && allows(g, 'dynamodb:UpdateItem', id.downloads));
   assert.ok(allows(g, 'dynamodb:GetItem', id.stores) && !allows(g, 'dynamodb:PutItem', id.stores));
@@ -148,6 +148,8 @@ test('completion: library rows and session states, reads stores, decrypts secret
   assert.ok(allows(g, 'kms:Decrypt', id.key) && !allows(g, 'kms:Encrypt', id.key));
   assert.ok(allows(g, 'sqs:ChangeMessageVisibility', id.completionsQueue));
   assert.ok(allows(g, 'sqs:DeleteMessage', id.completionsQueue));
+  assert.ok(allows(g, 'sqs:SendMessage', id.completionsQueue), "a cancel's next chunk and its callbacks are sent to the completions queue");
+  assert.ok(!allows(g, 'sqs:SendMessage', id.downloadsQueue), 'the completion function queues no downloads');
   assert.ok(!g.some((x) => x.action.startsWith('s3:')), 'completion has no bucket access');
 });
 
