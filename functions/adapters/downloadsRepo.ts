@@ -70,6 +70,11 @@ export interface SessionCounts {
   readonly moves: number;
   /** When the counts last moved. */
   readonly movedAt?: string | undefined;
+  /** When a recount was last claimed, and the `moves` at which a walk last found the counts right. */
+  readonly recountAt?: string | undefined;
+  readonly verifiedMoves?: number | undefined;
+  /** A tally below zero (shown as 0): a count write was lost. */
+  readonly negative: boolean;
 }
 
 /** Where a page of tracks stopped: the shard and the last serviceTrackId read in it. */
@@ -348,9 +353,10 @@ export class DownloadsRepo {
         new UpdateCommand({
           TableName: this.table,
           Key: { cookie, sk: COUNTS_SK },
-          UpdateExpression: 'SET recountAt = :now, expiresAt = if_not_exists(expiresAt, :e)',
-          ConditionExpression: '(attribute_not_exists(movedAt) OR movedAt < :before) AND (attribute_not_exists(recountAt) OR recountAt < :before)',
-          ExpressionAttributeValues: { ':now': now, ':before': before, ':e': this.expiry(now) },
+          UpdateExpression: 'SET recountAt = :now',
+          // Never on a counts item TTL removed: a recount must not bring an expired session back.
+          ConditionExpression: 'attribute_exists(sk) AND (attribute_not_exists(movedAt) OR movedAt < :before) AND (attribute_not_exists(recountAt) OR recountAt < :before)',
+          ExpressionAttributeValues: { ':now': now, ':before': before },
         }),
       );
       return true;
@@ -385,8 +391,8 @@ export class DownloadsRepo {
         new UpdateCommand({
           TableName: this.table,
           Key: { cookie, sk: COUNTS_SK },
-          UpdateExpression: `SET ${allStates.map((_, i) => `#c${i} = :c${i}`).join(', ')}, recountedAt = :now`,
-          ConditionExpression: moves === 0 ? 'attribute_not_exists(moves) OR moves = :m' : 'moves = :m',
+          UpdateExpression: `SET ${allStates.map((_, i) => `#c${i} = :c${i}`).join(', ')}, recountedAt = :now, verifiedMoves = :m`,
+          ConditionExpression: moves === 0 ? 'attribute_exists(sk) AND (attribute_not_exists(moves) OR moves = :m)' : 'moves = :m',
           ExpressionAttributeNames: Object.fromEntries(allStates.map((st, i) => [`#c${i}`, st])),
           ExpressionAttributeValues: { ':m': moves, ':now': new Date().toISOString(), ...Object.fromEntries(allStates.map((st, i) => [`:c${i}`, counts[st]])) },
         }),
@@ -395,6 +401,23 @@ export class DownloadsRepo {
     } catch (err) {
       if (isConditionFailed(err)) return false;
       throw err;
+    }
+  }
+
+  /** Notes that a walk found the counts right at `moves`, so pending tracks alone ask for no recount until they move. */
+  async markCountsVerified(cookie: string, moves: number): Promise<void> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { cookie, sk: COUNTS_SK },
+          UpdateExpression: 'SET verifiedMoves = :m',
+          ConditionExpression: moves === 0 ? 'attribute_exists(sk) AND (attribute_not_exists(moves) OR moves = :m)' : 'moves = :m',
+          ExpressionAttributeValues: { ':m': moves },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
     }
   }
 
@@ -532,7 +555,10 @@ function toCounts(item: Record<string, unknown> | undefined): SessionCounts {
   const counts = Object.fromEntries(allStates.map((s) => [s, Math.max(0, Number(item?.[s] ?? 0))])) as StateCounts;
   return {
     counts,
+    negative: allStates.some((s) => Number(item?.[s] ?? 0) < 0),
     moves: Number(item?.moves ?? 0),
+    ...(typeof item?.recountAt === 'string' ? { recountAt: item.recountAt } : {}),
+    ...(typeof item?.verifiedMoves === 'number' ? { verifiedMoves: item.verifiedMoves } : {}),
     ...(typeof item?.cancelledAt === 'string' ? { cancelledAt: item.cancelledAt } : {}),
     ...(typeof item?.movedAt === 'string' ? { movedAt: item.movedAt } : {}),
   };

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { serviceTrackIdSchema, userIdSchema } from './schemas.js';
 import { trackRecordSchema } from './storedRecords.js';
+import { allStates } from './trackState.js';
 
 /**
  * The messages trackdrop's functions pass each other through SQS. Queue bodies are input too:
@@ -41,7 +42,9 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('recount'),
     cookie: z.string().check(z.minLength(1)),
-    check: z.optional(z.object({ moves: z.int().check(z.minimum(0)), counts: z.record(z.enum(['queued', 'stored', 'completed', 'failed', 'cancelled', 'declined']), z.int()) })),
+    // `claim`: asked for by a lost count write, not yet claimed (see recount.ts).
+    claim: z.optional(z.boolean()),
+    check: z.optional(z.object({ moves: z.int().check(z.minimum(0)), counts: z.record(z.enum(allStates), z.int()) })),
   }),
   z.object({
     kind: z.literal('cancel'),

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { hresult } from './hresult.js';
+import { allStates } from './trackState.js';
 import type { License, LibraryItem, Session, StoredItem, Track } from './types.js';
 
 /**
@@ -26,7 +27,7 @@ export const trackRecordSchema = z.object({
   downloadParams: z.string(),
   hrDownload: storedHResultSchema,
   expectedSha256: z.optional(z.string()),
-  state: z.enum(['queued', 'stored', 'completed', 'failed', 'cancelled', 'declined']),
+  state: z.enum(allStates),
   hrResult: z.optional(storedHResultSchema),
   item: z.optional(storedItemSchema),
   reason: z.optional(z.string()),

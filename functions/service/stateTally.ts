@@ -1,5 +1,5 @@
 import type { TrackState } from '../core/types.js';
-import type { CommonDeps } from './deps.js';
+import { writeCounts } from './recount.js';
 
 /**
  * The state moves a batch made, by session: flushed as one counts write per session, so the
@@ -16,21 +16,10 @@ export class StateTally {
     this.bySession.set(cookie, delta);
   }
 
-  /**
-   * Writes the tallies. A write that fails is logged, not thrown: the state moves are made and
-   * must not be redone for the sake of a count. The session's counts are then short by this
-   * batch, and a recount is asked for at once.
-   */
-  async flush(deps: Pick<CommonDeps, 'downloads' | 'completionsQueue' | 'logger'>): Promise<void> {
+  /** Writes the tallies, one count write per session (see writeCounts: a lost one asks for a recount). */
+  async flush(deps: Parameters<typeof writeCounts>[0]): Promise<void> {
     const entries = [...this.bySession];
     this.bySession.clear();
-    await Promise.all(
-      entries.map(([cookie, delta]) =>
-        deps.downloads.adjustCounts(cookie, delta).catch(async (err: unknown) => {
-          deps.logger.error('session counts not updated; recount asked for', { cookie, delta: JSON.stringify(delta), error: err instanceof Error ? err : String(err) });
-          await deps.completionsQueue.send([{ kind: 'recount', cookie }]).catch((e: unknown) => deps.logger.error('recount not asked for', { cookie, error: e instanceof Error ? e : String(e) }));
-        }),
-      ),
-    );
+    await Promise.all(entries.map(([cookie, delta]) => writeCounts(deps, cookie, delta)));
   }
 }

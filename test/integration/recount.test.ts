@@ -24,6 +24,16 @@ async function sessionOf(client: StoreClient, store: FakeStore, user: string, id
   return cookie;
 }
 
+/** The next recount message on the completions queue, if one comes within `tries` long polls of 3 s. */
+async function nextRecount(stack: LocalStack, QueueUrl: string, tries: number) {
+  for (let i = 0; i < tries; i++) {
+    const received = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3, MaxNumberOfMessages: 10 }));
+    const found = (received.Messages ?? []).map((m) => completionMessageSchema.parse(JSON.parse(m.Body ?? '{}'))).find((m) => m.kind === 'recount');
+    if (found) return found;
+  }
+  return undefined;
+}
+
 describe('with the pipeline running', () => {
   let stack: LocalStack;
   let store: FakeStore;
@@ -72,11 +82,7 @@ describe('a recount', () => {
     const queued = (c: { counts: { queued: number } }) => c.counts.queued;
     await recountStep(stack.deps.completion, { cookie });
     const QueueUrl = stack.provisioned.names.queueUrls.completions;
-    let second: ReturnType<typeof completionMessageSchema.parse> | undefined;
-    for (let i = 0; i < 5 && !second; i++) {
-      const received = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3, MaxNumberOfMessages: 10 }));
-      second = (received.Messages ?? []).map((m) => completionMessageSchema.parse(JSON.parse(m.Body ?? '{}'))).find((m) => m.kind === 'recount');
-    }
+    const second = await nextRecount(stack, QueueUrl, 5);
     assert.ok(second?.kind === 'recount' && second.check, 'the first walk asks for the second, with what it saw');
     assert.equal(second.check.counts.queued, 4);
     // A batch's count write in between: the recount leaves the counts to it.
@@ -87,5 +93,20 @@ describe('a recount', () => {
     const { moves } = await downloads.getCounts(cookie, true);
     await recountStep(stack.deps.completion, { cookie, check: { moves, counts: await downloads.countTracks(cookie) } });
     assert.deepEqual((await downloads.getCounts(cookie, true)).counts, { queued: 4, stored: 0, completed: 0, failed: 0, cancelled: 0, declined: 0 });
+  });
+
+  test('that finds right counts with tracks stuck pending is not asked for again until they move', async () => {
+    const cookie = await sessionOf(client, store, 'recount-user-3', [1, 2]);
+    const QueueUrl = stack.provisioned.names.queueUrls.completions;
+    await sleep(1500);
+    await client.session(cookie, '?limit=1'); // two queued tracks, counts still for a while: asked
+    const first = await nextRecount(stack, QueueUrl, 3);
+    assert.ok(first?.kind === 'recount' && first.cookie === cookie);
+    await recountStep(stack.deps.completion, first);
+    const counts = await stack.deps.completion.downloads.getCounts(cookie, true);
+    assert.equal(counts.verifiedMoves, counts.moves, 'the walk found them right');
+    await sleep(1500);
+    await client.session(cookie, '?limit=1');
+    assert.equal(await nextRecount(stack, QueueUrl, 1), undefined, 'no second walk for the same counts');
   });
 });

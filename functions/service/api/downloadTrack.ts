@@ -4,6 +4,7 @@ import { describeIssues, downloadTrackSchema, type DownloadTrackInput } from '..
 import { isOriginAllowed, parseSource } from '../../core/sourceUrl.js';
 import type { DownloadMessage, Session, Store, Track } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
+import { writeCounts } from '../recount.js';
 
 export interface TrackAnswer {
   readonly status: 200 | 202;
@@ -93,8 +94,12 @@ export async function downloadTrack(deps: ApiDeps, store: Store, session: Sessio
   const input = checkTrack(deps, store, raw);
   const { answer, message, created } = await recordTrack(deps, session, input);
   // Concurrent calls in one container share SendMessageBatch requests.
-  if (message) await deps.downloadsQueue.sendSoon(message);
-  if (created) await deps.downloads.adjustCounts(session.cookie, { [created]: 1 });
+  try {
+    if (message) await deps.downloadsQueue.sendSoon(message);
+  } finally {
+    // Counted even when the enqueue failed: the store's retry finds the track made, not new.
+    if (created) await writeCounts(deps, session.cookie, { [created]: 1 });
+  }
   return answer;
 }
 

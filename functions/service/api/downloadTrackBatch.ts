@@ -3,6 +3,7 @@ import { HR } from '../../core/hresult.js';
 import { isThrottled } from '../../adapters/isThrottled.js';
 import type { DownloadMessage, Session, Store } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
+import { writeCounts } from '../recount.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import { checkTrack, recordTrack } from './downloadTrack.js';
 
@@ -35,7 +36,11 @@ export async function downloadTrackBatch(deps: ApiDeps, store: Store, session: S
       return { ...idField, error: new ApiError(429, 'throttled', 'DynamoDB is busy; send this track again', HR.E_FAIL).toBody().error };
     }
   });
-  await deps.downloadsQueue.send(messages);
-  await deps.downloads.adjustCounts(session.cookie, added);
+  try {
+    await deps.downloadsQueue.send(messages);
+  } finally {
+    // Counted even when the enqueue failed: the store's retry finds the tracks made, not new.
+    await writeCounts(deps, session.cookie, added);
+  }
   return { results };
 }
