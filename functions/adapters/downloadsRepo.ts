@@ -326,7 +326,7 @@ export class DownloadsRepo {
    * costs one write per batch and session, not one per track. Only the writer whose conditional
    * write moved a track counts it, so a redelivered message never counts twice; a process that
    * dies between its state writes and this call leaves the counts short by that batch, until a
-   * recount (claimRecount, countTracks, setCounts) puts them right.
+   * recount (claimRecount, countTracks, verifyCounts) puts them right.
    */
   async adjustCounts(cookie: string, delta: Partial<StateCounts>): Promise<void> {
     const entries = allStates.filter((s) => (delta[s] ?? 0) !== 0);
@@ -384,40 +384,28 @@ export class DownloadsRepo {
     return countStates(shards.flat());
   }
 
-  /** Sets the counts to a recount's, unless a count write came since it read `moves`; true when set. */
-  async setCounts(cookie: string, counts: StateCounts, moves: number): Promise<boolean> {
+  /**
+   * Notes that a walk found the counts right at `moves` (so pending tracks alone ask for no
+   * recount until they move), setting them to the walk's `counts` when given; nothing when a
+   * count write came since `moves` was read. True when written.
+   */
+  async verifyCounts(cookie: string, moves: number, counts?: StateCounts): Promise<boolean> {
+    const sets = counts ? allStates.map((_, i) => `#c${i} = :c${i}`).concat('recountedAt = :now') : [];
     try {
       await this.ddb.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { cookie, sk: COUNTS_SK },
-          UpdateExpression: `SET ${allStates.map((_, i) => `#c${i} = :c${i}`).join(', ')}, recountedAt = :now, verifiedMoves = :m`,
+          UpdateExpression: `SET ${[...sets, 'verifiedMoves = :m'].join(', ')}`,
           ConditionExpression: moves === 0 ? 'attribute_exists(sk) AND (attribute_not_exists(moves) OR moves = :m)' : 'moves = :m',
-          ExpressionAttributeNames: Object.fromEntries(allStates.map((st, i) => [`#c${i}`, st])),
-          ExpressionAttributeValues: { ':m': moves, ':now': new Date().toISOString(), ...Object.fromEntries(allStates.map((st, i) => [`:c${i}`, counts[st]])) },
+          ...(counts ? { ExpressionAttributeNames: Object.fromEntries(allStates.map((st, i) => [`#c${i}`, st])) } : {}),
+          ExpressionAttributeValues: { ':m': moves, ...(counts ? { ':now': new Date().toISOString(), ...Object.fromEntries(allStates.map((st, i) => [`:c${i}`, counts[st]])) } : {}) },
         }),
       );
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
       throw err;
-    }
-  }
-
-  /** Notes that a walk found the counts right at `moves`, so pending tracks alone ask for no recount until they move. */
-  async markCountsVerified(cookie: string, moves: number): Promise<void> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { cookie, sk: COUNTS_SK },
-          UpdateExpression: 'SET verifiedMoves = :m',
-          ConditionExpression: moves === 0 ? 'attribute_exists(sk) AND (attribute_not_exists(moves) OR moves = :m)' : 'moves = :m',
-          ExpressionAttributeValues: { ':m': moves },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
     }
   }
 

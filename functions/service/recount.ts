@@ -52,10 +52,13 @@ export async function recountStep(deps: RecountDeps, msg: { cookie: string; clai
   if (msg.check && moves !== msg.check.moves) return; // counts moved: they are kept again, and a later read asks anew
   const walked = await deps.downloads.countTracks(msg.cookie);
   if (!msg.check) {
-    if (sameCounts(walked, counts)) return deps.downloads.markCountsVerified(msg.cookie, moves);
+    if (sameCounts(walked, counts)) {
+      await deps.downloads.verifyCounts(msg.cookie, moves);
+      return;
+    }
     await deps.completionsQueue.send([{ kind: 'recount', cookie: msg.cookie, check: { moves, counts: walked } }], deps.settings.limits.recountSettleSeconds);
     return;
   }
   if (!sameCounts(walked, msg.check.counts)) return; // tracks moved between the walks
-  if (await deps.downloads.setCounts(msg.cookie, walked, moves)) deps.logger.warn('session counts recounted', { cookie: msg.cookie, was: JSON.stringify(counts), now: JSON.stringify(walked) });
+  if (await deps.downloads.verifyCounts(msg.cookie, moves, walked)) deps.logger.warn('session counts recounted', { cookie: msg.cookie, was: JSON.stringify(counts), now: JSON.stringify(walked) });
 }
