@@ -106,9 +106,12 @@ describe('a listener with a valid token', () => {
     const p1 = await get('/v1/me/downloads?limit=1', auth);
     assert.equal(p1.body.sessions.length, 1);
     const cursor = String(p1.body.next);
-    // Inside: only the page's last session as the listener knows it (its id, never its cookie).
-    const inside: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // Inside: only the page's last session as the listener knows it (its id, never its cookie),
+    // and the tag of the listing that issued it.
+    const { l, ...inside } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
     assert.deepEqual(inside, { v: 1, t: p1.body.sessions[0].createdAt, i: p1.body.sessions[0].id });
+    assert.match(String(l), /^[A-Za-z0-9_-]{11}$/);
+    assert.equal((await get(`/v1/me/downloads?limit=1&next=${cursor}`, await bearer('u2'))).status, 400, "another listener's cursor");
     const p2 = await get(`/v1/me/downloads?limit=1&next=${cursor}`, auth);
     assert.deepEqual([p1.body.sessions[0].id, p2.body.sessions[0].id], all.body.sessions.slice(0, 2).map((x: { id: string }) => x.id));
     assert.equal((await get('/v1/me/downloads?next=bm9wZQ', auth)).status, 400);

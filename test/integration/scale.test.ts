@@ -157,6 +157,24 @@ test('library and content ids page in bounded steps, and a library that fits ans
   assert.deepEqual((await other.contentIds(user)).body.contentIds, [999_999]);
 });
 
+test('a cursor pages only the listing that issued it: another session, user or route answers 400', async () => {
+  const [a, b] = [await bigSession('cursor-a', 5, 'p'), await bigSession('cursor-b', 5, 'p')];
+  const fromA = String((await client.session(a, '?limit=2')).body.next);
+  assert.equal((await client.session(a, `?limit=2&next=${fromA}`)).status, 200);
+  const ofLibrary = String((await client.library('collector', '?limit=2')).body.next);
+  const ofIds = String((await client.contentIds('collector', '?limit=2')).body.next);
+  assert.equal((await client.library('collector', `?limit=2&next=${ofLibrary}`)).status, 200);
+  for (const res of [
+    await client.session(b, `?limit=2&next=${fromA}`),
+    await client.library('someone-else', `?next=${ofLibrary}`),
+    await client.contentIds('collector', `?next=${ofLibrary}`),
+    await client.library('collector', `?next=${ofIds}`),
+  ]) {
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.equal((res.body as unknown as { error: { code: string } }).error.code, 'invalid_request');
+  }
+});
+
 test('licenses:batch stores up to 100 licenses in one call; over 100 is a 400', async () => {
   const licenses = Array.from({ length: 100 }, (_, i) => ({ serviceTrackId: i + 1, ...(i % 2 ? { licenseId: `L${i}` } : {}) }));
   const res = await client.putLicenses('licensee', licenses);

@@ -8,7 +8,7 @@ import type { ListenerDeps } from '../deps.js';
  * cookie stays the store's: the listener gets a stable id derived from it, not the cookie.
  */
 export async function myDownloads(deps: ListenerDeps, userId: string, limit: number, next?: string) {
-  const from = next === undefined ? undefined : decodeCursor(listenerSessionsCursorSchema, next);
+  const from = next === undefined ? undefined : decodeCursor(listenerSessionsCursorSchema, next, `me-sessions:${userId}`);
   const page = await deps.downloads.sessionsOfUser(userId, limit, from && { createdAt: from.t, id: from.i });
   const unique = [...new Map(page.sessions.map((s) => [s.cookie, s])).values()];
   const sessions = await Promise.all(
@@ -29,6 +29,6 @@ export async function myDownloads(deps: ListenerDeps, userId: string, limit: num
       };
     }),
   );
-  const cursor = page.next && encodeCursor(listenerSessionsCursorSchema, { v: 1, t: page.next.createdAt, i: page.next.id });
+  const cursor = page.next && encodeCursor(listenerSessionsCursorSchema, { v: 1, t: page.next.createdAt, i: page.next.id }, `me-sessions:${userId}`);
   return { sessions: sessions.filter((s) => s !== undefined), ...(cursor ? { next: cursor } : {}) };
 }

@@ -14,9 +14,9 @@ export function listenerItem(row: LibraryItem) {
 
 /** The user's library across every store, a page at a time. */
 export async function myLibrary(deps: ListenerDeps, userId: string, limit: number, next?: string) {
-  const from = next === undefined ? undefined : decodeCursor(listenerLibraryCursorSchema, next);
+  const from = next === undefined ? undefined : decodeCursor(listenerLibraryCursorSchema, next, `me-library:${userId}`);
   const page = await deps.library.listAcrossStores(userId, limit, from && { storeId: from.s, serviceTrackId: from.a });
-  const cursor = page.next && encodeCursor(listenerLibraryCursorSchema, { v: 1, s: page.next.storeId, a: page.next.serviceTrackId });
+  const cursor = page.next && encodeCursor(listenerLibraryCursorSchema, { v: 1, s: page.next.storeId, a: page.next.serviceTrackId }, `me-library:${userId}`);
   return { items: page.items.map(listenerItem), ...(cursor ? { next: cursor } : {}) };
 }
 
