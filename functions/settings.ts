@@ -109,6 +109,12 @@ export interface TrackdropSettings {
     readonly apiBurst: number;
     /** Tracks a cancel ends per background chunk (one Query and its writes, per shard). */
     readonly cancelChunkTracks: number;
+    /**
+     * Seconds a retried session open waits before it asks for the session's `Download` event
+     * again: by then the first request's event has usually been told, and a told session is
+     * skipped; the ask only repairs an event the first request never queued.
+     */
+    readonly sessionRepairDelaySeconds: number;
     /** Seconds a session's counts may sit unmoved while they disagree with its tracks before a status read asks for a recount. */
     readonly recountStaleSeconds: number;
     /**
@@ -193,6 +199,7 @@ export const defaultSettings: TrackdropSettings = {
     apiRatePerSecond: 3000,
     apiBurst: 5000,
     cancelChunkTracks: 100,
+    sessionRepairDelaySeconds: 30,
     recountStaleSeconds: 600,
     recountSettleSeconds: 360,
   },

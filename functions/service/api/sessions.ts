@@ -32,7 +32,7 @@ export async function openSession(deps: ApiDeps, store: Store, input: OpenSessio
     cookie = claimed.cookie;
     const existing = await deps.downloads.getSession(cookie);
     if (existing) {
-      if (!existing.notifiedAt) await deps.completionsQueue.send([{ kind: 'session', cookie }]);
+      if (!existing.notifiedAt) await askAgainForDownloadEvent(deps, cookie);
       return existing;
     }
   }
@@ -47,9 +47,22 @@ export async function openSession(deps: ApiDeps, store: Store, input: OpenSessio
   // The user's list first: a session is never without it, and a list entry whose session was
   // never written is skipped by the reader.
   await deps.downloads.indexForUser(session);
-  await deps.downloads.createSession(session);
+  if (!(await deps.downloads.createSession(session))) {
+    // A concurrent retry with the same key made it first: its session, and its event.
+    await askAgainForDownloadEvent(deps, cookie);
+    return (await deps.downloads.getSession(cookie)) ?? session;
+  }
   await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie }]);
   return session;
+}
+
+/**
+ * A retry's ask for the session's `Download` event, delayed: it repairs an event the first
+ * request never queued, while the first request's own event, told by then, makes it a no-op
+ * (fifty concurrent retries of one open would otherwise each tell the store).
+ */
+function askAgainForDownloadEvent(deps: ApiDeps, cookie: string): Promise<void> {
+  return deps.completionsQueue.send([{ kind: 'session', cookie }], deps.settings.limits.sessionRepairDelaySeconds);
 }
 
 /** The session, if it exists and belongs to this store; another store's cookie looks unknown. */

@@ -23,6 +23,8 @@ export class CallbackFailedError extends Error {
  */
 export async function processCompletions(deps: CompletionDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const storeOf = memoize((id: string) => deps.stores.get(id));
+  // Repeats of one session's event in a batch are told once.
+  const announce = memoize((cookie: string) => announceSession(deps, cookie, storeOf));
   const messages = parseRecords(deps.logger, 'completions', event.Records, completionMessageSchema);
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
   await deps.library.putMany(await newerRowsOnly(deps, [...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : []))));
@@ -36,7 +38,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
       if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
       if (msg.kind === 'recount') return recountStep(deps, msg);
-      const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announceSession(deps, msg.cookie, storeOf);
+      const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announce(msg.cookie);
       if (!delivered) {
         await deps.completionsQueue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
         throw new CallbackFailedError(`store callback failed (attempt ${attempt}); retrying later`);
