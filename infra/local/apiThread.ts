@@ -18,34 +18,23 @@ export async function startApiThread(
   /** Told of each invocation's route and its own duration in the thread. */
   onInvoked?: (routeKey: string, ms: number) => void,
 ): Promise<{ handler: ApiHandler; close(): Promise<void> }> {
-  const waiting = new Map<number, { routeKey: string; resolve: (r: Awaited<ReturnType<ApiHandler>>) => void; reject: (e: Error) => void }>();
-  let next = 0;
   const thread = await startFunctionThread({
     main: new URL('./apiThreadMain.ts', import.meta.url),
     workerData: { kind, env: { ...env }, functionName, fn: { memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds } },
     name: `the ${functionName} thread`,
     onMessage: (raw) => {
-      const m = apiThreadReply.parse(raw);
-      const call = waiting.get(m.id);
-      waiting.delete(m.id);
-      if (call) onInvoked?.(call.routeKey, m.ms);
-      if (m.result) call?.resolve(m.result);
-      else call?.reject(new Error(m.error ?? `the ${functionName} thread gave no answer`));
+      const reply = apiThreadReply.parse(raw);
+      return { id: reply.id, reply };
     },
-    onDied: (err) => {
-      for (const call of waiting.values()) call.reject(err);
-      waiting.clear();
-      onDied(err);
-    },
+    onDied,
   });
   return {
-    handler: (event) =>
-      new Promise((resolve, reject) => {
-        if (thread.dead) return reject(thread.dead);
-        const id = next++;
-        waiting.set(id, { routeKey: event.routeKey, resolve, reject });
-        thread.post({ id, event } satisfies ApiThreadCall);
-      }),
+    handler: async (event) => {
+      const reply = await thread.call((id) => ({ id, event }) satisfies ApiThreadCall);
+      onInvoked?.(event.routeKey, reply.ms);
+      if (reply.result) return reply.result;
+      throw new Error(reply.error ?? `the ${functionName} thread gave no answer`);
+    },
     close: () => thread.close(),
   };
 }

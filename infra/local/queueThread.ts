@@ -11,8 +11,6 @@ import { fromQueueThread, type QueueThreadData, type ToQueueThread } from './que
  * it held come back to their queue when their lease runs out.
  */
 export async function startQueueThread(data: QueueThreadData, onDied: (err: Error) => void): Promise<EventSource & { close(): Promise<void> }> {
-  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  let next = 0;
   let inFlight = 0;
   let stats = { invocations: 0, records: 0, failures: 0 };
   const thread = await startFunctionThread({
@@ -21,30 +19,21 @@ export async function startQueueThread(data: QueueThreadData, onDied: (err: Erro
     name: `the ${data.functionName} thread`,
     onMessage: (raw) => {
       const m = fromQueueThread.parse(raw);
-      if (m.kind === 'state') {
-        inFlight = m.inFlight;
-        stats = m.stats;
-        return;
-      }
-      const call = waiting.get(m.id);
-      waiting.delete(m.id);
-      if (m.error) call?.reject(new Error(m.error));
-      else call?.resolve();
+      if (m.kind === 'done') return { id: m.id, reply: m };
+      inFlight = m.inFlight;
+      stats = m.stats;
+      return undefined;
     },
     onDied: (err) => {
       inFlight = 0;
-      for (const call of waiting.values()) call.reject(err);
-      waiting.clear();
       onDied(err);
     },
   });
-  const ask = (kind: ToQueueThread['kind']): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (thread.dead) return kind === 'stop' ? resolve() : reject(thread.dead);
-      const id = next++;
-      waiting.set(id, { resolve, reject });
-      thread.post({ kind, id } satisfies ToQueueThread);
-    });
+  const ask = async (kind: ToQueueThread['kind']): Promise<void> => {
+    if (thread.dead && kind === 'stop') return;
+    const done = await thread.call((id) => ({ kind, id }) satisfies ToQueueThread);
+    if (done.error) throw new Error(done.error);
+  };
   return {
     start: () => ask('start'),
     stop: () => ask('stop'),

@@ -4,24 +4,23 @@ import { after, before, describe, test } from 'node:test';
 import { startFunctionThread } from '../../infra/local/functionThread.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
 
-test('a function thread that dies is told once, by name, and still closes', async () => {
+test('a function thread that dies is told once, by name, fails the call it owed, and still closes', async () => {
   const deaths: Error[] = [];
-  const echoed: unknown[] = [];
   const thread = await startFunctionThread({
     main: new URL('../support/crashingThreadMain.ts', import.meta.url),
     workerData: {},
     name: 'the test-fn thread',
-    onMessage: (m) => echoed.push(m),
+    onMessage: (m) => (typeof m === 'object' && m !== null && 'id' in m && typeof m.id === 'number' ? { id: m.id, reply: 'answered' } : undefined),
     onDied: (err) => deaths.push(err),
   });
-  thread.post('ping');
-  while (echoed.length === 0) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(await thread.call((id) => ({ id })), 'answered');
   assert.equal(thread.dead, undefined);
-  thread.post('crash');
-  while (!thread.dead) await new Promise((r) => setTimeout(r, 10));
+  await assert.rejects(thread.call((id) => ({ id, crash: true })), /the test-fn thread .*a bug in the function/);
+  assert.ok(thread.dead);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(deaths.length, 1, 'one death reported, not one per event');
   assert.match(deaths[0]!.message, /the test-fn thread .*a bug in the function/);
+  await assert.rejects(thread.call((id) => ({ id })), /a bug in the function/, 'a dead thread fails calls at once');
   await thread.close();
   await thread.close();
 });
