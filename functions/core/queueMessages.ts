@@ -20,9 +20,6 @@ export const downloadMessageSchema = z.object({
 
 export type DownloadMessage = Readonly<z.infer<typeof downloadMessageSchema>>;
 
-/** The track as the worker left it, so the completion function need not read it again. */
-const trackSnapshotSchema = trackRecordSchema;
-
 /**
  * Completions queue: a track reached an outcome, a session opened, a session's counts are to be
  * recounted (see service/recount.ts), or a cancelled session's tracks are to be ended, one chunk
@@ -35,7 +32,8 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     kind: z.literal('track'),
     cookie: z.string().check(z.minLength(1)),
     serviceTrackId: z.int().check(z.minimum(0)),
-    track: z.optional(trackSnapshotSchema),
+    // The track as the worker left it, so the completion function need not read it again.
+    track: z.optional(trackRecordSchema),
   }),
   z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
   // A recount of the session's counts: first walk, then (`check`: what it saw) the second.

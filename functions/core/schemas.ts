@@ -34,6 +34,9 @@ export const sha256HexSchema = z.pipe(
   z.transform((s) => s.toLowerCase()),
 );
 
+/** The protocol's transaction types a session is opened with. */
+export const transactionTypes = ['none', 'download', 'buy'] as const;
+
 /** An opaque cookie: what trackdrop issued, nothing else. */
 export const cookieSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a trackdrop cookie'));
 
@@ -47,7 +50,7 @@ const contentIdSchema = serviceTrackIdSchema;
 export function sessionBodySchema(maxContainers: number) {
   return z.strictObject({
     userId: userIdSchema,
-    transactionType: z.optional(z.enum(['none', 'download', 'buy'])),
+    transactionType: z.optional(z.enum(transactionTypes)),
     containers: z.optional(
       z
         .array(

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { hresult } from './hresult.js';
+import { transactionTypes } from './schemas.js';
 import { allStates } from './trackState.js';
 import type { License, LibraryItem, Session, StoredItem, Track } from './types.js';
 
@@ -10,10 +11,10 @@ import type { License, LibraryItem, Session, StoredItem, Track } from './types.j
  */
 
 /** An HRESULT as trackdrop stored it (unsigned), branded again on the way in. */
-export const storedHResultSchema = z.pipe(z.int(), z.transform(hresult));
+const storedHResultSchema = z.pipe(z.int(), z.transform(hresult));
 
 /** The stored file; its tags are what the tag reader and boundTags made of the file, kept as written. */
-export const storedItemSchema = z.custom<StoredItem>(
+const storedItemSchema = z.custom<StoredItem>(
   (v) => typeof v === 'object' && v !== null && 'key' in v && typeof v.key === 'string' && 'bytes' in v && typeof v.bytes === 'number' && 'sha256' in v && typeof v.sha256 === 'string',
   'item must name the stored file (key, bytes, sha256)',
 );
@@ -40,7 +41,7 @@ export const sessionRecordSchema = z.object({
   cookie: z.string(),
   storeId: z.string(),
   userId: z.string(),
-  transactionType: z.enum(['none', 'download', 'buy']),
+  transactionType: z.enum(transactionTypes),
   containers: z.array(z.object({ id: z.union([z.string(), z.number()]), type: z.optional(z.string()), price: z.optional(z.string()), contentIds: z.array(z.int()) })),
   containerChunks: z.optional(z.int()),
   createdAt: z.string(),

@@ -59,7 +59,6 @@ export interface LocalStackOptions {
   readonly lockerOrigins?: readonly string[];
   /** The local issuer's port (default: any free one). */
   readonly issuerPort?: number;
-  /** Wraps each function's handler, e.g. to time its invocations. */
   /**
    * Run each function (api, listener, worker, completion) in a worker thread of its own
    * (apiThread.ts, queueThread.ts), built there from `env`, rather than on the stack's own event loop. The
@@ -75,6 +74,7 @@ export interface LocalStackOptions {
   readonly onFunctionDied?: (functionName: string, err: Error) => void;
   /** With `functionThreads`: told of each api invocation's route and its own duration in the thread. */
   readonly onApiInvoked?: (routeKey: string, ms: number) => void;
+  /** Wraps each function's handler, e.g. to time its invocations. */
   readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: QueueHandler) => QueueHandler; readonly completion?: (h: QueueHandler) => QueueHandler };
 }
 

@@ -80,7 +80,8 @@ export async function sessionOf(deps: ApiDeps, store: Store, cookie: string): Pr
  * page, as it always did; a larger one carries `next` for the following page.
  */
 export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string, limit: number, next?: string) {
-  const from = next === undefined ? undefined : decodeCursor(sessionCursorSchema, next, `session:${cookie}`);
+  const listing = `session:${cookie}`;
+  const from = next === undefined ? undefined : decodeCursor(sessionCursorSchema, next, listing);
   if (from && from.s >= TRACK_SHARDS) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
   const [session, counts] = await Promise.all([sessionOf(deps, store, cookie), deps.downloads.getCounts(cookie, true)]);
   const total = Object.values(counts.counts).reduce((a, b) => a + b, 0);
@@ -107,7 +108,7 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),
     })),
-    ...(page.next ? { next: encodeCursor(sessionCursorSchema, { v: 1, s: page.next.shard, ...(page.next.after !== undefined ? { a: page.next.after } : {}) }, `session:${cookie}`) } : {}),
+    ...(page.next ? { next: encodeCursor(sessionCursorSchema, { v: 1, s: page.next.shard, ...(page.next.after !== undefined ? { a: page.next.after } : {}) }, listing) } : {}),
   };
 }
 
