@@ -34,11 +34,18 @@ export interface ApiResult {
  * handler and emulators in their own processes, each request a new serviceTrackId so every
  * call takes the full path (conditional put, enqueue); against a no-op handler on the same adapter.
  */
-export async function apiThroughput(opts: { connections: number; durationSeconds: number; warmupSeconds: number }): Promise<ApiResult> {
+export async function apiThroughput(opts: {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}): Promise<ApiResult> {
   return withEmulators({}, async (emulators) => {
     // The per-store rate limit (settings.limits.storeRatePerSecond) is lifted: what is measured
     // is what the handler can do, not the limit it enforces.
-    const settings = { ...defaultSettings, limits: { ...defaultSettings.limits, storeRatePerSecond: 1e9, storeBurst: 1e9 } };
+    const settings = {
+      ...defaultSettings,
+      limits: { ...defaultSettings.limits, storeRatePerSecond: 1e9, storeBurst: 1e9 },
+    };
     const stack = await startBenchStack({ endpoints: emulators.endpoints, pollers: false, settings });
     const noop = await startHttpAdapter(async () => ({
       statusCode: 202,
@@ -68,7 +75,15 @@ export async function apiThroughput(opts: { connections: number; durationSeconds
               headers: { authorization: `Bearer ${reg.apiKey}`, 'content-type': 'application/json' },
               setupRequest: (req) => {
                 const id = nextId++;
-                return { ...req, body: JSON.stringify({ trackUrl: `s3://bench-sources/t/${id}.mp3`, serviceTrackId: id, downloadParams: `order=${id}`, hrDownload: 0 }) };
+                return {
+                  ...req,
+                  body: JSON.stringify({
+                    trackUrl: `s3://bench-sources/t/${id}.mp3`,
+                    serviceTrackId: id,
+                    downloadParams: `order=${id}`,
+                    hrDownload: 0,
+                  }),
+                };
               },
             },
           ],
@@ -86,7 +101,8 @@ export async function apiThroughput(opts: { connections: number; durationSeconds
       await stack.settle(100);
       const calls = stack.timings.api.length - before;
       const result = figures(measured);
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`DownloadTrack: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`DownloadTrack: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
       return {
         connections: opts.connections,
         durationSeconds: opts.durationSeconds,

@@ -1,15 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import { createClients, type AwsClients } from '../functions/adapters/clients.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { type AwsClients, createClients } from '../functions/adapters/clients.js';
 import type { StoresRepo } from '../functions/adapters/storesRepo.js';
 import type { Instrument } from '../functions/runtime/instrument.js';
 import type { TrackdropSettings } from '../functions/settings.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
-import { startLocalStack } from '../infra/local/localStack.js';
 import type { HttpAdapter } from '../infra/local/httpAdapter.js';
 import type { LocalStack } from '../infra/local/localStack.js';
+import { startLocalStack } from '../infra/local/localStack.js';
 import type { Provisioned } from '../infra/local/provision.js';
 import type { EventSource } from '../infra/local/queuePoller.js';
 import type { Endpoints } from './emulatorProcesses.js';
@@ -52,7 +52,14 @@ export interface BenchStack {
  * a poller per queue (the SQS event-source stand-in) with an SQS client of their own, so the
  * pollers' requests are counted apart from trackdrop's.
  */
-export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boolean; settings?: TrackdropSettings; leaseSeconds?: number; functionThreads?: boolean; onApiInvoked?: (routeKey: string, ms: number) => void }): Promise<BenchStack> {
+export async function startBenchStack(opts: {
+  endpoints: Endpoints;
+  pollers: boolean;
+  settings?: TrackdropSettings;
+  leaseSeconds?: number;
+  functionThreads?: boolean;
+  onApiInvoked?: (routeKey: string, ms: number) => void;
+}): Promise<BenchStack> {
   let timings: HandlerTimings = { api: [], worker: [], completion: [] };
   let inFlight = 0;
   let lastActivity = performance.now();
@@ -71,7 +78,10 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
       }
     };
   // The pollers get an SQS client of their own, so their requests are counted apart.
-  const pollerClients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: opts.endpoints });
+  const pollerClients = createClients(
+    {},
+    { region: localRegion, credentials: localCredentials, endpoints: opts.endpoints },
+  );
   const eventSourceCounter = new RequestCounter();
   eventSourceCounter.attach(pollerClients.sqs, 'sqs');
   // Every client the three functions build is counted, through the builders' own instrument hook.
@@ -130,10 +140,13 @@ export async function startBenchStack(opts: { endpoints: Endpoints; pollers: boo
     },
     async settle(quietMs = 300) {
       // An event source in a thread of its own is seen through its idle flag and its counts.
-      const invocations = () => (pollers ? pollers.downloads.stats.invocations + pollers.completions.stats.invocations : 0);
+      const invocations = () =>
+        pollers ? pollers.downloads.stats.invocations + pollers.completions.stats.invocations : 0;
       let seen = invocations();
       for (;;) {
-        const busy = inFlight > 0 || (pollers !== undefined && (!pollers.downloads.idle || !pollers.completions.idle || invocations() !== seen));
+        const busy =
+          inFlight > 0 ||
+          (pollers !== undefined && (!pollers.downloads.idle || !pollers.completions.idle || invocations() !== seen));
         if (busy) {
           seen = invocations();
           lastActivity = performance.now();

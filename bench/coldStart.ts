@@ -79,7 +79,11 @@ export async function coldStart(opts: { runs: number }): Promise<ColdStartResult
     });
     return {
       runs: opts.runs,
-      functions: { api: await figures('api'), worker: await figures('worker'), completion: await figures('completion') },
+      functions: {
+        api: await figures('api'),
+        worker: await figures('worker'),
+        completion: await figures('completion'),
+      },
       emptyHandler: await figures('empty'),
     };
   } finally {
@@ -97,7 +101,11 @@ function lastLines(text: string): string {
 }
 
 function summarize(runs: { importMs: number; sinceProcessStartMs: number }[]): InitFigures {
-  return { importMs: median(runs.map((r) => r.importMs)), sinceProcessStartMs: median(runs.map((r) => r.sinceProcessStartMs)), runs };
+  return {
+    importMs: median(runs.map((r) => r.importMs)),
+    sinceProcessStartMs: median(runs.map((r) => r.sinceProcessStartMs)),
+    runs,
+  };
 }
 
 /** What a handler reads at cold start: every resource's environment variable, with a plausible value. */
@@ -110,7 +118,8 @@ function handlerEnv(sourceMaps: boolean): NodeJS.ProcessEnv {
     ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
   };
   for (const t of Object.values(resources.tables)) env[t.env] = t.name;
-  for (const q of Object.values(resources.queues)) env[q.env] = `https://sqs.us-east-1.amazonaws.com/123456789012/${q.name}`;
+  for (const q of Object.values(resources.queues))
+    env[q.env] = `https://sqs.us-east-1.amazonaws.com/123456789012/${q.name}`;
   env[resources.bucket.env] = resources.bucket.name;
   // The KMS key sealing stores' signing secrets, as the CDK app sets it (where the code has one).
   const kmsKeyEnv = (resources as Record<string, unknown>).secretsKeyEnv;
@@ -118,15 +127,24 @@ function handlerEnv(sourceMaps: boolean): NodeJS.ProcessEnv {
   return env;
 }
 
-function importOnce(probe: string, bundlePath: string, sourceMaps: boolean): Promise<{ importMs: number; sinceProcessStartMs: number }> {
+function importOnce(
+  probe: string,
+  bundlePath: string,
+  sourceMaps: boolean,
+): Promise<{ importMs: number; sinceProcessStartMs: number }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [probe, bundlePath], { env: handlerEnv(sourceMaps), timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`importing ${bundlePath} failed: ${lastLines(stderr)}`));
-      try {
-        resolve(JSON.parse(stdout) as { importMs: number; sinceProcessStartMs: number });
-      } catch {
-        reject(new Error(`probe printed no figures: ${stdout}\n${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      [probe, bundlePath],
+      { env: handlerEnv(sourceMaps), timeout: 30_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`importing ${bundlePath} failed: ${lastLines(stderr)}`));
+        try {
+          resolve(JSON.parse(stdout) as { importMs: number; sinceProcessStartMs: number });
+        } catch {
+          reject(new Error(`probe printed no figures: ${stdout}\n${stderr}`));
+        }
+      },
+    );
   });
 }

@@ -11,12 +11,22 @@ import { Upload } from '@aws-sdk/lib-storage';
 
 const [url = '', endpoint = '', bucket = '', key = ''] = process.argv.slice(2);
 const startRss = process.memoryUsage().rss;
-const s3 = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const s3 = new S3Client({
+  region: 'us-east-1',
+  endpoint,
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 
 const t0 = performance.now();
 const res = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(url, resolve).on('error', reject));
-await new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: res, ContentType: res.headers['content-type'] } }).done();
+await new Upload({
+  client: s3,
+  params: { Bucket: bucket, Key: key, Body: res, ContentType: res.headers['content-type'] },
+}).done();
 const ms = performance.now() - t0;
 
-process.stdout.write(`${JSON.stringify({ bytes: Number(res.headers['content-length'] ?? 0), ms, startRssKiB: Math.round(startRss / 1024), maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ bytes: Number(res.headers['content-length'] ?? 0), ms, startRssKiB: Math.round(startRss / 1024), maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+);
 process.exit(0);

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -47,19 +47,31 @@ export async function copyThroughput(opts: { bytes: number; runs: number }): Pro
   const origin = await startOrigin();
   try {
     const [worker, baseline] = [join(dir, 'copyWorker.mjs'), join(dir, 'copyBaseline.mjs')];
-    await Promise.all([bundle(join(import.meta.dirname, 'copyWorker.ts'), worker), bundle(join(import.meta.dirname, 'copyBaseline.ts'), baseline)]);
+    await Promise.all([
+      bundle(join(import.meta.dirname, 'copyWorker.ts'), worker),
+      bundle(join(import.meta.dirname, 'copyBaseline.ts'), baseline),
+    ]);
     return await withEmulators({ dynamodb: false, s3StorageDir: join(dir, 's3') }, async ({ endpoints }) => {
-      const s3 = new S3Client({ region: localRegion, credentials: localCredentials, endpoint: endpoints.s3, forcePathStyle: true });
+      const s3 = new S3Client({
+        region: localRegion,
+        credentials: localCredentials,
+        endpoint: endpoints.s3,
+        forcePathStyle: true,
+      });
       try {
         await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
         const url = `${origin.url}/blob/${opts.bytes}`;
         const runs = { trackdrop: [] as ChildFigures[], plainUpload: [] as ChildFigures[] };
         for (let i = 0; i < opts.runs; i++) {
-          for (const [name, script] of [['plainUpload', baseline], ['trackdrop', worker]] as const) {
+          for (const [name, script] of [
+            ['plainUpload', baseline],
+            ['trackdrop', worker],
+          ] as const) {
             const key = `copy/${name}-${i}`;
             const out = await runChild(script, [url, endpoints.s3, BUCKET, key]);
             const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-            if (head.ContentLength !== opts.bytes) throw new Error(`${name} stored ${head.ContentLength} of ${opts.bytes} bytes`);
+            if (head.ContentLength !== opts.bytes)
+              throw new Error(`${name} stored ${head.ContentLength} of ${opts.bytes} bytes`);
             await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
             runs[name].push(out);
           }
@@ -91,7 +103,11 @@ interface ChildFigures {
 }
 
 function summarize(bytes: number, runs: readonly ChildFigures[]): CopyFigures {
-  const each = runs.map((r) => ({ ms: r.ms, mbPerSecond: bytes / 1e6 / (r.ms / 1000), peakRssMiB: r.maxRssKiB / 1024 }));
+  const each = runs.map((r) => ({
+    ms: r.ms,
+    mbPerSecond: bytes / 1e6 / (r.ms / 1000),
+    peakRssMiB: r.maxRssKiB / 1024,
+  }));
   return {
     bytes,
     mbPerSecond: median(each.map((r) => r.mbPerSecond)),
@@ -104,14 +120,19 @@ function summarize(bytes: number, runs: readonly ChildFigures[]): CopyFigures {
 
 function runChild(script: string, args: string[]): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, ...args], { maxBuffer: 1024 * 1024, timeout: 600_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${script} failed: ${err.message}\n${stderr}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as ChildFigures);
-      } catch {
-        reject(new Error(`${script} printed no figures: ${stdout}\n${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      [script, ...args],
+      { maxBuffer: 1024 * 1024, timeout: 600_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`${script} failed: ${err.message}\n${stderr}`));
+        try {
+          resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as ChildFigures);
+        } catch {
+          reject(new Error(`${script} printed no figures: ${stdout}\n${stderr}`));
+        }
+      },
+    );
   });
 }
 

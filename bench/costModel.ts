@@ -7,7 +7,11 @@ export const prices = {
   apiGatewayHttpPerMillion: {
     usd: 1.0,
     what: 'API Gateway HTTP API, per million requests (first 300 M)',
-    sources: ['https://aws.amazon.com/api-gateway/pricing/', 'https://amnic.com/blogs/aws-api-gateway-pricing', 'https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html'],
+    sources: [
+      'https://aws.amazon.com/api-gateway/pricing/',
+      'https://amnic.com/blogs/aws-api-gateway-pricing',
+      'https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html',
+    ],
   },
   lambdaRequestsPerMillion: {
     usd: 0.2,
@@ -22,17 +26,28 @@ export const prices = {
   sqsStandardPerMillion: {
     usd: 0.4,
     what: 'SQS standard queue, per million requests (each 64 KB chunk of payload is one request)',
-    sources: ['https://aws.amazon.com/sqs/pricing/', 'https://cloudburn.io/blog/amazon-sqs-pricing', 'https://unanswered.io/guide/aws-sqs-pricing-and-cost-optimization'],
+    sources: [
+      'https://aws.amazon.com/sqs/pricing/',
+      'https://cloudburn.io/blog/amazon-sqs-pricing',
+      'https://unanswered.io/guide/aws-sqs-pricing-and-cost-optimization',
+    ],
   },
   dynamodbWritePerMillion: {
     usd: 0.625,
     what: 'DynamoDB on-demand, per million write request units (after the 1 Nov 2024 cut)',
-    sources: ['https://aws.amazon.com/dynamodb/pricing/on-demand/', 'https://airbyte.com/data-engineering-resources/dynamodb-pricing', 'https://www.jusdb.com/blog/dynamodb-cost-optimization-a-comprehensive-guide-by-jusdb'],
+    sources: [
+      'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+      'https://airbyte.com/data-engineering-resources/dynamodb-pricing',
+      'https://www.jusdb.com/blog/dynamodb-cost-optimization-a-comprehensive-guide-by-jusdb',
+    ],
   },
   dynamodbReadPerMillion: {
     usd: 0.125,
     what: 'DynamoDB on-demand, per million read request units (after the 1 Nov 2024 cut)',
-    sources: ['https://aws.amazon.com/dynamodb/pricing/on-demand/', 'https://airbyte.com/data-engineering-resources/dynamodb-pricing'],
+    sources: [
+      'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+      'https://airbyte.com/data-engineering-resources/dynamodb-pricing',
+    ],
   },
   s3Tier1PerThousand: {
     usd: 0.005,
@@ -88,22 +103,49 @@ export function costModel(inputs: CostInputs): CostModel {
   const line = (item: string, perTrack: number, unitPriceUsd: number, unit: 'M' | 'k' | 'GB-s'): CostLine => {
     const per = unit === 'M' ? M : unit === 'k' ? 1000 : 1;
     const usd = (perTrack * M * unitPriceUsd) / per;
-    const priceText = unit === 'M' ? `$${unitPriceUsd}/M` : unit === 'k' ? `$${unitPriceUsd}/1,000` : `$${unitPriceUsd}/GB-s`;
-    return { item, perTrack, unitPriceUsd, arithmetic: `${fmt(perTrack)}/track × 1,000,000 × ${priceText} = $${usd.toFixed(4)}`, usdPerMillionTracks: usd };
+    const priceText =
+      unit === 'M' ? `$${unitPriceUsd}/M` : unit === 'k' ? `$${unitPriceUsd}/1,000` : `$${unitPriceUsd}/GB-s`;
+    return {
+      item,
+      perTrack,
+      unitPriceUsd,
+      arithmetic: `${fmt(perTrack)}/track × 1,000,000 × ${priceText} = $${usd.toFixed(4)}`,
+      usdPerMillionTracks: usd,
+    };
   };
   const lines: CostLine[] = [
     line('API Gateway HTTP API requests', inputs.apiGatewayRequests, prices.apiGatewayHttpPerMillion.usd, 'M'),
-    line('Lambda invocations (api + worker + completion)', l.api.invocations + l.worker.invocations + l.completion.invocations, prices.lambdaRequestsPerMillion.usd, 'M'),
-    line('Lambda arm64 GB-s (api + worker + completion)', l.api.gbSeconds + l.worker.gbSeconds + l.completion.gbSeconds, prices.lambdaArmPerGbSecond.usd, 'GB-s'),
+    line(
+      'Lambda invocations (api + worker + completion)',
+      l.api.invocations + l.worker.invocations + l.completion.invocations,
+      prices.lambdaRequestsPerMillion.usd,
+      'M',
+    ),
+    line(
+      'Lambda arm64 GB-s (api + worker + completion)',
+      l.api.gbSeconds + l.worker.gbSeconds + l.completion.gbSeconds,
+      prices.lambdaArmPerGbSecond.usd,
+      'GB-s',
+    ),
     line('SQS requests, trackdrop code', inputs.sqsCodeRequests, prices.sqsStandardPerMillion.usd, 'M'),
-    line('SQS requests, Lambda event source (receive/delete)', inputs.sqsEventSourceRequests, prices.sqsStandardPerMillion.usd, 'M'),
+    line(
+      'SQS requests, Lambda event source (receive/delete)',
+      inputs.sqsEventSourceRequests,
+      prices.sqsStandardPerMillion.usd,
+      'M',
+    ),
     line('DynamoDB write request units', inputs.dynamodbWriteUnits, prices.dynamodbWritePerMillion.usd, 'M'),
     line('DynamoDB read request units', inputs.dynamodbReadUnits, prices.dynamodbReadPerMillion.usd, 'M'),
     line('S3 PUT/COPY/POST/LIST requests', inputs.s3Tier1, prices.s3Tier1PerThousand.usd, 'k'),
     line('S3 GET/HEAD requests', inputs.s3Tier2, prices.s3Tier2PerThousand.usd, 'k'),
   ];
   const total = lines.reduce((s, x) => s + x.usdPerMillionTracks, 0);
-  return { inputs, lines, usdPerMillionTracks: total, arithmetic: `${lines.map((x) => `$${x.usdPerMillionTracks.toFixed(4)}`).join(' + ')} = $${total.toFixed(4)} per million tracks` };
+  return {
+    inputs,
+    lines,
+    usdPerMillionTracks: total,
+    arithmetic: `${lines.map((x) => `$${x.usdPerMillionTracks.toFixed(4)}`).join(' + ')} = $${total.toFixed(4)} per million tracks`,
+  };
 }
 
 /** The per-track inputs a measured pipeline run gives, with the function memory from settings. */
@@ -139,7 +181,13 @@ export function inputsFromRun(run: PipelineRun, settings: TrackdropSettings): Co
  * per completion batch of 10); the event source's receive and delete per batch of 10.
  */
 export const idealDesign = {
-  requestsPerTrack: { 'dynamodb:PutItem': 2, 'dynamodb:GetItem': 1, 'dynamodb:UpdateItem': 2, 'sqs:SendMessageBatch': 0.2, 's3:CopyObject': 1 } as Record<string, number>,
+  requestsPerTrack: {
+    'dynamodb:PutItem': 2,
+    'dynamodb:GetItem': 1,
+    'dynamodb:UpdateItem': 2,
+    'sqs:SendMessageBatch': 0.2,
+    's3:CopyObject': 1,
+  } as Record<string, number>,
   eventSourceRequestsPerTrack: { 'sqs:ReceiveMessage': 0.2, 'sqs:DeleteMessageBatch': 0.2 } as Record<string, number>,
   inputs: {
     apiGatewayRequests: 0.01,
@@ -168,7 +216,12 @@ function fmt(x: number): string {
 /** us-east-1 list prices for storage and provisioned capacity; sources in bench/COST.md. */
 export const storagePrices = {
   s3StandardPerGbMonth: 0.023,
-  intelligentTiering: { frequentPerGbMonth: 0.023, infrequentPerGbMonth: 0.0125, archiveInstantPerGbMonth: 0.004, monitoringPerThousandObjects: 0.0025 },
+  intelligentTiering: {
+    frequentPerGbMonth: 0.023,
+    infrequentPerGbMonth: 0.0125,
+    archiveInstantPerGbMonth: 0.004,
+    monitoringPerThousandObjects: 0.0025,
+  },
   dynamodbProvisioned: { perWcuHour: 0.00065, perRcuHour: 0.00013 },
 } as const;
 
@@ -178,7 +231,11 @@ export interface StorageModel {
   readonly gb: number;
   readonly standardUsdPerMonth: number;
   /** Intelligent-Tiering at a steady mix of its tiers, monitoring included. */
-  readonly intelligentTiering: { readonly mix: { frequent: number; infrequent: number; archiveInstant: number }; readonly usdPerMonth: number; readonly arithmetic: string };
+  readonly intelligentTiering: {
+    readonly mix: { frequent: number; infrequent: number; archiveInstant: number };
+    readonly usdPerMonth: number;
+    readonly arithmetic: string;
+  };
 }
 
 /**
@@ -187,10 +244,18 @@ export interface StorageModel {
  * 30 days (frequent tier), 10 % in the last 90 (infrequent), 80 % not for 90 days (archive
  * instant access). Objects are ≥ 128 KB, so each is monitored and tiered.
  */
-export function storageModel(tracks = 1_000_000, trackBytes = 8_000_000, mix = { frequent: 0.1, infrequent: 0.1, archiveInstant: 0.8 }): StorageModel {
+export function storageModel(
+  tracks = 1_000_000,
+  trackBytes = 8_000_000,
+  mix = { frequent: 0.1, infrequent: 0.1, archiveInstant: 0.8 },
+): StorageModel {
   const gb = (tracks * trackBytes) / 1024 ** 3;
   const it = storagePrices.intelligentTiering;
-  const tiers = gb * (mix.frequent * it.frequentPerGbMonth + mix.infrequent * it.infrequentPerGbMonth + mix.archiveInstant * it.archiveInstantPerGbMonth);
+  const tiers =
+    gb *
+    (mix.frequent * it.frequentPerGbMonth +
+      mix.infrequent * it.infrequentPerGbMonth +
+      mix.archiveInstant * it.archiveInstantPerGbMonth);
   const monitoring = (tracks / 1000) * it.monitoringPerThousandObjects;
   return {
     tracks,
@@ -213,17 +278,29 @@ export interface CapacityModeModel {
   readonly readUnitsPerSecond: number;
   readonly onDemandUsdPerMonth: number;
   /** Provisioned at the given utilisation (auto scaling keeps headroom: 70 % by default). */
-  readonly provisioned: { readonly utilisation: number; readonly wcu: number; readonly rcu: number; readonly usdPerMonth: number };
+  readonly provisioned: {
+    readonly utilisation: number;
+    readonly wcu: number;
+    readonly rcu: number;
+    readonly usdPerMonth: number;
+  };
   readonly arithmetic: string;
 }
 
 /** DynamoDB for a steady `tracksPerSecond`, from the measured units per track, in both capacity modes. */
-export function capacityModeModel(inputs: Pick<CostInputs, 'dynamodbReadUnits' | 'dynamodbWriteUnits'>, tracksPerSecond = 1000, utilisation = 0.7): CapacityModeModel {
+export function capacityModeModel(
+  inputs: Pick<CostInputs, 'dynamodbReadUnits' | 'dynamodbWriteUnits'>,
+  tracksPerSecond = 1000,
+  utilisation = 0.7,
+): CapacityModeModel {
   const hours = 730;
   const w = inputs.dynamodbWriteUnits * tracksPerSecond;
   const r = inputs.dynamodbReadUnits * tracksPerSecond;
   const perMonth = tracksPerSecond * 3600 * hours;
-  const onDemand = (perMonth * inputs.dynamodbWriteUnits * prices.dynamodbWritePerMillion.usd + perMonth * inputs.dynamodbReadUnits * prices.dynamodbReadPerMillion.usd) / M;
+  const onDemand =
+    (perMonth * inputs.dynamodbWriteUnits * prices.dynamodbWritePerMillion.usd +
+      perMonth * inputs.dynamodbReadUnits * prices.dynamodbReadPerMillion.usd) /
+    M;
   const wcu = Math.ceil(w / utilisation);
   const rcu = Math.ceil(r / utilisation);
   const p = storagePrices.dynamodbProvisioned;

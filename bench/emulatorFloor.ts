@@ -1,5 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
 import { withEmulators } from './emulatorProcesses.js';
 
@@ -19,16 +25,28 @@ export interface EmulatorFloor {
  */
 export async function emulatorFloor(roundTrips: number, inFlight = 10): Promise<EmulatorFloor> {
   return withEmulators({ dynamodb: false }, async ({ endpoints }) => {
-    const sqs = new SQSClient({ region: localRegion, credentials: localCredentials, endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false });
+    const sqs = new SQSClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: endpoints.sqs,
+      useQueueUrlAsEndpoint: false,
+    });
     try {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-floor' }));
       let started = 0;
       const worker = async (): Promise<void> => {
         while (started < roundTrips) {
           started += 1;
-          await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ kind: 'track', cookie: 'x'.repeat(43), serviceTrackId: started }) }));
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl,
+              MessageBody: JSON.stringify({ kind: 'track', cookie: 'x'.repeat(43), serviceTrackId: started }),
+            }),
+          );
           for (;;) {
-            const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 }));
+            const out = await sqs.send(
+              new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 }),
+            );
             const m = out.Messages?.[0];
             if (!m) continue;
             await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { freePort } from '../infra/local/emulators.js';
 
 export interface Endpoints {
@@ -26,7 +26,9 @@ process.once('exit', () => {
  * is not charged to the code under test. Loopback only; in memory, except S3 bodies, which go
  * to `s3StorageDir` when given (a 1 GiB object must not sit in the emulator's RAM).
  */
-export async function startEmulatorProcesses(opts: { s3StorageDir?: string; dynamodb?: boolean } = {}): Promise<EmulatorProcesses> {
+export async function startEmulatorProcesses(
+  opts: { s3StorageDir?: string; dynamodb?: boolean } = {},
+): Promise<EmulatorProcesses> {
   const started: ChildProcess[] = [];
   try {
     const fq = launch(process.execPath, [join(root, 'bench', 'fauxqsServer.mjs')], {
@@ -41,8 +43,16 @@ export async function startEmulatorProcesses(opts: { s3StorageDir?: string; dyna
       const port = await freePort();
       const dl = launch(process.execPath, [
         join(root, 'node_modules', 'dynalite', 'cli.js'),
-        '--port', String(port), '--host', '127.0.0.1',
-        '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--createTableMs',
+        '0',
+        '--deleteTableMs',
+        '0',
+        '--updateTableMs',
+        '0',
       ]);
       started.push(dl);
       await firstLine(dl, (l) => l.includes('listening'));
@@ -60,7 +70,10 @@ export async function startEmulatorProcesses(opts: { s3StorageDir?: string; dyna
 }
 
 /** Starts emulators, runs `fn`, and stops them whatever happens. */
-export async function withEmulators<T>(opts: Parameters<typeof startEmulatorProcesses>[0], fn: (e: EmulatorProcesses) => Promise<T>): Promise<T> {
+export async function withEmulators<T>(
+  opts: Parameters<typeof startEmulatorProcesses>[0],
+  fn: (e: EmulatorProcesses) => Promise<T>,
+): Promise<T> {
   const emulators = await startEmulatorProcesses(opts);
   try {
     return await fn(emulators);

@@ -20,7 +20,11 @@ export function machine(loadAtStart: readonly number[]): Machine {
   const cpus = os.cpus();
   const version = (name: string): string => {
     try {
-      return (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+      return (
+        JSON.parse(readFileSync(join(import.meta.dirname, '..', 'node_modules', name, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
     } catch {
       return 'unknown';
     }
@@ -33,7 +37,12 @@ export function machine(loadAtStart: readonly number[]): Machine {
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     loadAverage: { atStart: loadAtStart.map(round2), atEnd: os.loadavg().map(round2) },
-    packages: Object.fromEntries(['fauxqs', 'dynalite', 'autocannon', 'esbuild', '@aws-sdk/client-s3', '@aws-sdk/lib-storage'].map((p) => [p, version(p)])),
+    packages: Object.fromEntries(
+      ['fauxqs', 'dynalite', 'autocannon', 'esbuild', '@aws-sdk/client-s3', '@aws-sdk/lib-storage'].map((p) => [
+        p,
+        version(p),
+      ]),
+    ),
   };
 }
 
@@ -41,9 +50,17 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The commit the figures were taken on, and whether the working tree differed from it. */
 export function codeVersion(): { commit: string; uncommittedChanges: boolean } {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: join(import.meta.dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: join(import.meta.dirname, '..'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   try {
-    return { commit: git('rev-parse', 'HEAD'), uncommittedChanges: git('status', '--porcelain', '--', 'functions', 'infra').length > 0 };
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      uncommittedChanges: git('status', '--porcelain', '--', 'functions', 'infra').length > 0,
+    };
   } catch {
     return { commit: 'unknown', uncommittedChanges: false };
   }

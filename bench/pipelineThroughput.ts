@@ -1,10 +1,10 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mapLimit } from '../functions/core/mapLimit.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
-import { startFakeStore, type FakeStore } from '../infra/local/fakeStore.js';
+import { type FakeStore, startFakeStore } from '../infra/local/fakeStore.js';
 import { StoreClient } from '../infra/local/storeClient.js';
 import { makeMp3 } from '../infra/local/taggedAudio.js';
-import { startBenchStack, type BenchStack, type HandlerTimings } from './benchStack.js';
+import { type BenchStack, type HandlerTimings, startBenchStack } from './benchStack.js';
 import { withEmulators } from './emulatorProcesses.js';
 import { difference, type Tallies } from './requestCounter.js';
 
@@ -57,13 +57,23 @@ export async function pipelineRun(source: SourceKind, tracks: number, timeoutMs:
       store.secret = reg.signingSecret;
       const client = new StoreClient(stack.api.url, reg.apiKey);
       const bodies = await prepareSources(stack, store, source, tracks);
-      await mapLimit(bodies, 16, (t) => stack.deps.api.licenses.put({ userId: USER, storeId: 'bench-store', serviceTrackId: t.id, licenseId: `lic-${t.id}`, updatedAt: new Date().toISOString() }));
+      await mapLimit(bodies, 16, (t) =>
+        stack.deps.api.licenses.put({
+          userId: USER,
+          storeId: 'bench-store',
+          serviceTrackId: t.id,
+          licenseId: `lic-${t.id}`,
+          updatedAt: new Date().toISOString(),
+        }),
+      );
       await stack.settle(0);
 
       // The session and its Download event, counted on their own.
       const marks = () => ({ code: stack.counter.snapshot(), eventSource: stack.eventSourceCounter.snapshot() });
       const m0 = marks();
-      const opened = await client.openSession(USER, [{ id: 'bench', type: 'album', contentIds: bodies.map((b) => b.id) }]);
+      const opened = await client.openSession(USER, [
+        { id: 'bench', type: 'album', contentIds: bodies.map((b) => b.id) },
+      ]);
       if (opened.status !== 201) throw new Error(`openSession answered ${opened.status}`);
       const cookie = opened.body.cookie;
       await waitFor(() => store.events.some((e) => e.body.event === 'Download'), timeoutMs, 'the Download event');
@@ -74,16 +84,24 @@ export async function pipelineRun(source: SourceKind, tracks: number, timeoutMs:
       const startedAt = Date.now();
       let batchCalls = 0;
       for (let i = 0; i < bodies.length; i += 100) {
-        const batch = bodies.slice(i, i + 100).map((t) => ({ trackUrl: t.url, serviceTrackId: t.id, downloadParams: `order=${t.id}`, hrDownload: 0 }));
+        const batch = bodies
+          .slice(i, i + 100)
+          .map((t) => ({ trackUrl: t.url, serviceTrackId: t.id, downloadParams: `order=${t.id}`, hrDownload: 0 }));
         const res = await client.downloadTracks(cookie, batch);
         batchCalls += 1;
         const queued = res.body.results?.filter((r) => r.state === 'queued').length ?? 0;
-        if (res.status !== 200 || queued !== batch.length) throw new Error(`batch DownloadTrack answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (res.status !== 200 || queued !== batch.length)
+          throw new Error(`batch DownloadTrack answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
       }
       const completes = () => store.events.filter((e) => e.body.event === 'DownloadTrackComplete');
       // Distinct tracks: a callback the store saw twice (a retry) must not end the wait early.
       const done = () => new Set(completes().map((e) => e.body.serviceTrackId)).size;
-      await waitFor(() => done() >= tracks, timeoutMs, `${tracks} DownloadTrackComplete callbacks`, () => `${done()} so far`);
+      await waitFor(
+        () => done() >= tracks,
+        timeoutMs,
+        `${tracks} DownloadTrackComplete callbacks`,
+        () => `${done()} so far`,
+      );
       const lastAt = Math.max(...completes().map((e) => e.receivedAt));
       const seconds = Math.max((lastAt - startedAt) / 1000, 0.001);
       await stack.settle();
@@ -109,23 +127,48 @@ export async function pipelineRun(source: SourceKind, tracks: number, timeoutMs:
   });
 }
 
-async function prepareSources(stack: BenchStack, store: FakeStore, source: SourceKind, tracks: number): Promise<{ id: number; url: string }[]> {
+async function prepareSources(
+  stack: BenchStack,
+  store: FakeStore,
+  source: SourceKind,
+  tracks: number,
+): Promise<{ id: number; url: string }[]> {
   const files = Array.from({ length: tracks }, (_, i) => {
     const id = 10_000 + i;
-    const body = makeMp3({ title: `Track ${i + 1}`, artist: 'Bench Artist', album: `Album ${Math.floor(i / 100) + 1}`, trackNumber: (i % 100) + 1 }, 0.2);
+    const body = makeMp3(
+      {
+        title: `Track ${i + 1}`,
+        artist: 'Bench Artist',
+        album: `Album ${Math.floor(i / 100) + 1}`,
+        trackNumber: (i % 100) + 1,
+      },
+      0.2,
+    );
     return { id, name: `${Math.floor(i / 100) + 1}/${id}.mp3`, body };
   });
   if (source === 'https') return files.map((f) => ({ id: f.id, url: store.addFile(f.name, f.body) }));
   const s3 = stack.clients.s3;
   await s3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
   await mapLimit(files, 16, (f) =>
-    s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: `catalog/${f.name}`, Body: f.body, ContentType: 'audio/mpeg', ChecksumAlgorithm: 'SHA256' })),
+    s3.send(
+      new PutObjectCommand({
+        Bucket: SOURCE_BUCKET,
+        Key: `catalog/${f.name}`,
+        Body: f.body,
+        ContentType: 'audio/mpeg',
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    ),
   );
   return files.map((f) => ({ id: f.id, url: `s3://${SOURCE_BUCKET}/catalog/${f.name}` }));
 }
 
 function invocationsOf(t: HandlerTimings): PipelineRun['invocations'] {
-  const of = (ms: number[]): Invocations => ({ count: ms.length, billedMs: ms.reduce((s, x) => s + Math.ceil(x), 0), p50Ms: median(ms) });
+  const of = (ms: number[]): Invocations => ({
+    count: ms.length,
+    billedMs: ms.reduce((s, x) => s + Math.ceil(x), 0),
+    p50Ms: median(ms),
+  });
   return { api: of(t.api), worker: of(t.worker), completion: of(t.completion) };
 }
 

@@ -43,7 +43,10 @@ export class RequestCounter {
 
   attach(client: Clientish, service: Service): this {
     const middleware =
-      (next: (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>, ctx: { commandName?: string }) =>
+      (
+        next: (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>,
+        ctx: { commandName?: string },
+      ) =>
       async (args: { input: Record<string, unknown> }) => {
         const name = (ctx.commandName ?? 'Unknown').replace(/Command$/, '');
         // Ranged reads (tags) and whole-object reads (hashing) are told apart.
@@ -62,7 +65,8 @@ export class RequestCounter {
           t.errors += 1;
           t.attempts += attemptsOf(err);
           // A failed conditional write still consumes write capacity on DynamoDB (at least 1 WCU).
-          if (withCapacity && DDB_WRITES.has(op) && (err as Error).name === 'ConditionalCheckFailedException') t.writeUnits += 1;
+          if (withCapacity && DDB_WRITES.has(op) && (err as Error).name === 'ConditionalCheckFailedException')
+            t.writeUnits += 1;
           throw err;
         }
       };
@@ -119,7 +123,8 @@ function addCapacity(t: OpTally, op: string, consumed: unknown): void {
 /** SQS bills each started 64 KiB chunk of a request's payload as one request. */
 function sqsBilledRequests(op: string, input: Record<string, unknown>): number {
   let bytes = 0;
-  if (op === 'SendMessage') bytes = Buffer.byteLength(String(input.MessageBody ?? ''), 'utf8') + attributeBytes(input.MessageAttributes);
+  if (op === 'SendMessage')
+    bytes = Buffer.byteLength(String(input.MessageBody ?? ''), 'utf8') + attributeBytes(input.MessageAttributes);
   else if (op === 'SendMessageBatch') {
     for (const e of (input.Entries ?? []) as { MessageBody?: string; MessageAttributes?: unknown }[]) {
       bytes += Buffer.byteLength(e.MessageBody ?? '', 'utf8') + attributeBytes(e.MessageAttributes);
@@ -131,8 +136,14 @@ function sqsBilledRequests(op: string, input: Record<string, unknown>): number {
 function attributeBytes(attrs: unknown): number {
   if (!attrs || typeof attrs !== 'object') return 0;
   let n = 0;
-  for (const [name, v] of Object.entries(attrs as Record<string, { DataType?: string; StringValue?: string; BinaryValue?: Uint8Array }>)) {
-    n += Buffer.byteLength(name) + Buffer.byteLength(v.DataType ?? '') + Buffer.byteLength(v.StringValue ?? '') + (v.BinaryValue?.length ?? 0);
+  for (const [name, v] of Object.entries(
+    attrs as Record<string, { DataType?: string; StringValue?: string; BinaryValue?: Uint8Array }>,
+  )) {
+    n +=
+      Buffer.byteLength(name) +
+      Buffer.byteLength(v.DataType ?? '') +
+      Buffer.byteLength(v.StringValue ?? '') +
+      (v.BinaryValue?.length ?? 0);
   }
   return n;
 }

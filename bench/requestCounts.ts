@@ -21,7 +21,20 @@ export interface PerTrack {
 }
 
 /** S3's request classes: PUT, COPY, POST and LIST at one price; GET, HEAD and the rest at another; DELETE and CANCEL free. */
-const S3_TIER1 = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'ListObjects', 'ListObjectsV2', 'ListParts', 'ListMultipartUploads', 'ListBuckets', 'CreateBucket']);
+const S3_TIER1 = new Set([
+  'PutObject',
+  'CopyObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'UploadPartCopy',
+  'CompleteMultipartUpload',
+  'ListObjects',
+  'ListObjectsV2',
+  'ListParts',
+  'ListMultipartUploads',
+  'ListBuckets',
+  'CreateBucket',
+]);
 const S3_FREE = new Set(['DeleteObject', 'DeleteObjects', 'AbortMultipartUpload']);
 
 export function s3Tier(op: string): 'tier1' | 'tier2' | 'free' {
@@ -77,11 +90,18 @@ export interface RunRequests {
   readonly perSession: { readonly code: Record<string, number>; readonly eventSource: Record<string, number> };
 }
 
-export function runRequests(run: { tracks: number; requests: { code: Tallies; eventSource: Tallies }; session: { code: Tallies; eventSource: Tallies } }): RunRequests {
+export function runRequests(run: {
+  tracks: number;
+  requests: { code: Tallies; eventSource: Tallies };
+  session: { code: Tallies; eventSource: Tallies };
+}): RunRequests {
   return {
     tracks: run.tracks,
     code: perTrack(run.requests.code, run.tracks),
     eventSource: perTrack(run.requests.eventSource, run.tracks),
-    perSession: { code: perTrack(run.session.code, 1).byOperation, eventSource: perTrack(run.session.eventSource, 1).byOperation },
+    perSession: {
+      code: perTrack(run.session.code, 1).byOperation,
+      eventSource: perTrack(run.session.eventSource, 1).byOperation,
+    },
   };
 }

@@ -16,18 +16,31 @@ import { table } from '../sandbox/render.js';
 import { apiThroughput } from './apiThroughput.js';
 import { coldStart } from './coldStart.js';
 import { copyThroughput } from './copyThroughput.js';
-import { capacityModeModel, costModel, idealDesign, idealRequestsPerTrack, inputsFromRun, prices, storageModel } from './costModel.js';
+import {
+  capacityModeModel,
+  costModel,
+  idealDesign,
+  idealRequestsPerTrack,
+  inputsFromRun,
+  prices,
+  storageModel,
+} from './costModel.js';
 import { emulatorFloor } from './emulatorFloor.js';
 import { codeVersion, machine } from './machine.js';
 import { pipelineRun } from './pipelineThroughput.js';
-import { rows, type PipelineSection, type Sections } from './report.js';
+import { type PipelineSection, rows, type Sections } from './report.js';
 import { runRequests } from './requestCounts.js';
 import { scaleRun } from './scaleRun.js';
 import { targets } from './targets.js';
 
 const SECTIONS = ['api', 'pipeline', 'copy', 'coldstart', 'scale'] as const;
 type SectionName = (typeof SECTIONS)[number];
-const ALIASES: Record<string, SectionName> = { requests: 'pipeline', cost: 'pipeline', 'cold-start': 'coldstart', coldStart: 'coldstart' };
+const ALIASES: Record<string, SectionName> = {
+  requests: 'pipeline',
+  cost: 'pipeline',
+  'cold-start': 'coldstart',
+  coldStart: 'coldstart',
+};
 
 const sizes = {
   full: {
@@ -50,15 +63,25 @@ const sizes = {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, 'session-tracks': { type: 'string' }, help: { type: 'boolean', default: false } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      'session-tracks': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
-    process.stdout.write('npm run bench [-- --quick] [--only api|pipeline|requests|cost|copy|coldstart|scale] [--session-tracks <n>] [--out <dir>]\n');
+    process.stdout.write(
+      'npm run bench [-- --quick] [--only api|pipeline|requests|cost|copy|coldstart|scale] [--session-tracks <n>] [--out <dir>]\n',
+    );
     return 0;
   }
   const only = values.only === undefined ? undefined : (ALIASES[values.only] ?? values.only);
   if (only !== undefined && !SECTIONS.includes(only as SectionName)) {
-    process.stderr.write(`unknown section "${values.only}"; one of: api, pipeline, requests, cost, copy, coldstart, scale\n`);
+    process.stderr.write(
+      `unknown section "${values.only}"; one of: api, pipeline, requests, cost, copy, coldstart, scale\n`,
+    );
     return 2;
   }
   const want = (name: SectionName) => only === undefined || only === name;
@@ -83,15 +106,23 @@ async function main(): Promise<number> {
   };
 
   if (want('api')) {
-    sections.api = await section('api', `api: DownloadTrack vs a no-op handler, ${size.api.connections} connections × ${size.api.durationSeconds} s each`, () => apiThroughput(size.api));
+    sections.api = await section(
+      'api',
+      `api: DownloadTrack vs a no-op handler, ${size.api.connections} connections × ${size.api.durationSeconds} s each`,
+      () => apiThroughput(size.api),
+    );
   }
   if (want('pipeline')) {
-    const pipeline = await section('pipeline', `pipeline: ${size.tracks} tracks from S3, ${size.tracks} over HTTPS, and the emulator floor`, async (): Promise<PipelineSection> => {
-      const floor = await emulatorFloor(size.tracks);
-      const s3 = await pipelineRun('s3', size.tracks, size.pipelineTimeoutMs);
-      const https = await pipelineRun('https', size.tracks, size.pipelineTimeoutMs);
-      return { tracks: size.tracks, floor, s3, https };
-    });
+    const pipeline = await section(
+      'pipeline',
+      `pipeline: ${size.tracks} tracks from S3, ${size.tracks} over HTTPS, and the emulator floor`,
+      async (): Promise<PipelineSection> => {
+        const floor = await emulatorFloor(size.tracks);
+        const s3 = await pipelineRun('s3', size.tracks, size.pipelineTimeoutMs);
+        const https = await pipelineRun('https', size.tracks, size.pipelineTimeoutMs);
+        return { tracks: size.tracks, floor, s3, https };
+      },
+    );
     sections.pipeline = pipeline;
     if ('error' in pipeline) {
       sections.requests = { error: 'no pipeline run' };
@@ -116,18 +147,33 @@ async function main(): Promise<number> {
         prices,
         s3: s3Cost,
         https: costModel(inputsFromRun(pipeline.https, defaultSettings)),
-        baseline: { ...costModel(idealDesign.inputs), label: 'minimal design (bench/COST.md), batch route', publishedUsdPerMillion: idealDesign.publishedUsdPerMillion },
-        target: { s3UsdPerMillionTracks: targets.usdPerMillionTracksS3, met: s3Cost.usdPerMillionTracks <= targets.usdPerMillionTracksS3 },
+        baseline: {
+          ...costModel(idealDesign.inputs),
+          label: 'minimal design (bench/COST.md), batch route',
+          publishedUsdPerMillion: idealDesign.publishedUsdPerMillion,
+        },
+        target: {
+          s3UsdPerMillionTracks: targets.usdPerMillionTracksS3,
+          met: s3Cost.usdPerMillionTracks <= targets.usdPerMillionTracksS3,
+        },
         storage: storageModel(),
         capacity: capacityModeModel(s3Cost.inputs),
       };
     }
   }
   if (want('copy')) {
-    sections.copy = await section('copy', `copy: ${size.copy.bytes / 1024 ** 2} MiB HTTP → S3, trackdrop's worker path vs a plain Upload, ${size.copy.runs} run(s) each`, () => copyThroughput(size.copy));
+    sections.copy = await section(
+      'copy',
+      `copy: ${size.copy.bytes / 1024 ** 2} MiB HTTP → S3, trackdrop's worker path vs a plain Upload, ${size.copy.runs} run(s) each`,
+      () => copyThroughput(size.copy),
+    );
   }
   if (want('coldstart')) {
-    sections.coldStart = await section('coldstart', `coldstart: bundling the handlers, ${size.coldRuns} fresh imports each`, () => coldStart({ runs: size.coldRuns }));
+    sections.coldStart = await section(
+      'coldstart',
+      `coldstart: bundling the handlers, ${size.coldRuns} fresh imports each`,
+      () => coldStart({ runs: size.coldRuns }),
+    );
   }
 
   if (want('scale')) {
@@ -166,7 +212,10 @@ async function main(): Promise<number> {
   const dir = values.out ?? join(import.meta.dirname, 'results');
   await mkdir(dir, { recursive: true });
   const suffix = values.quick ? '-quick' : '';
-  const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   const json = `${JSON.stringify(result, null, 2)}\n`;
   const file = join(dir, `${stamp}${suffix}.json`);
   await writeFile(file, json);
@@ -183,7 +232,7 @@ function emulatorNotes(s3: ReturnType<typeof runRequests>): string[] {
     notes.push(
       `S3 source: ${wholeGets.toFixed(2)} whole-object s3:GetObject per track: fauxqs answers CopyObject without the ChecksumSHA256 S3 returns ` +
         'for ChecksumAlgorithm SHA256, so copyTrack reads the copy back to hash it. On AWS this read should not happen ' +
-        `(${(s3.code.total - wholeGets).toFixed(2)} requests/track, $${((wholeGets * 0.0004) / 1000 * 1e6).toFixed(2)} less per million tracks).`,
+        `(${(s3.code.total - wholeGets).toFixed(2)} requests/track, $${(((wholeGets * 0.0004) / 1000) * 1e6).toFixed(2)} less per million tracks).`,
     );
   }
   return notes;

@@ -1,11 +1,11 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { mapLimit } from '../functions/core/mapLimit.js';
-import { registerStore } from '../functions/service/admin/registerStore.js';
 import type { LibraryItem } from '../functions/core/types.js';
+import { registerStore } from '../functions/service/admin/registerStore.js';
 import { startFakeStoreThread, type ThreadStore } from '../infra/local/fakeStoreThread.js';
-import { StoreClient, type SessionStatus } from '../infra/local/storeClient.js';
+import { type SessionStatus, StoreClient } from '../infra/local/storeClient.js';
 import { makeMp3 } from '../infra/local/taggedAudio.js';
-import { startBenchStack, type BenchStack } from './benchStack.js';
+import { type BenchStack, startBenchStack } from './benchStack.js';
 import { withEmulators } from './emulatorProcesses.js';
 
 export interface ScaleSizes {
@@ -95,7 +95,11 @@ export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Pro
     });
     const store = await startFakeStoreThread();
     try {
-      const reg = await registerStore(stack.stores, { storeId: STORE, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+      const reg = await registerStore(stack.stores, {
+        storeId: STORE,
+        callbackUrl: store.callbackUrl,
+        allowOrigins: [store.originUrl],
+      });
       store.secret = reg.signingSecret;
       const client = new StoreClient(stack.api.url, reg.apiKey);
       const session = { ...(await bigSession(stack, store, client, sizes, log)), statusFunction: latency(statusRuns) };
@@ -113,7 +117,15 @@ function files(store: ThreadStore, prefix: string, n: number): { id: number; url
   // One small file per album of 100 tracks, each track its own name: no name collisions.
   return Array.from({ length: n }, (_, i) => {
     const id = i + 1;
-    const body = makeMp3({ title: `Track ${(i % 100) + 1}`, artist: `${prefix} Artist`, album: `Album ${Math.floor(i / 100) + 1}`, trackNumber: (i % 100) + 1 }, 0.05);
+    const body = makeMp3(
+      {
+        title: `Track ${(i % 100) + 1}`,
+        artist: `${prefix} Artist`,
+        album: `Album ${Math.floor(i / 100) + 1}`,
+        trackNumber: (i % 100) + 1,
+      },
+      0.05,
+    );
     return { id, url: store.addFile(`${prefix}/${id}.mp3`, body) };
   });
 }
@@ -124,20 +136,30 @@ async function submit(client: StoreClient, cookie: string, tracks: { id: number;
   const t0 = performance.now();
   await mapLimit(batches, 4, async (batch) => {
     for (;;) {
-      const res = await client.downloadTracks(cookie, batch.map((t) => ({ trackUrl: t.url, serviceTrackId: t.id, downloadParams: `order=${t.id}`, hrDownload: 0 })));
+      const res = await client.downloadTracks(
+        cookie,
+        batch.map((t) => ({ trackUrl: t.url, serviceTrackId: t.id, downloadParams: `order=${t.id}`, hrDownload: 0 })),
+      );
       if (res.status === 429) {
         await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? '1')));
         continue;
       }
       const queued = res.body.results?.filter((r) => r.state === 'queued').length ?? 0;
-      if (res.status !== 200 || queued !== batch.length) throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+      if (res.status !== 200 || queued !== batch.length)
+        throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
       return;
     }
   });
   return (performance.now() - t0) / 1000;
 }
 
-async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<Omit<ScaleResult['session'], 'statusFunction'>> {
+async function bigSession(
+  stack: BenchStack,
+  store: ThreadStore,
+  client: StoreClient,
+  sizes: ScaleSizes,
+  log: (m: string) => void,
+): Promise<Omit<ScaleResult['session'], 'statusFunction'>> {
   const user = 'scale-user';
   const tracks = files(store, 'session', sizes.sessionTracks);
   await store.synced();
@@ -145,8 +167,12 @@ async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreCl
   const licenseBatches: { id: number }[][] = [];
   for (let i = 0; i < tracks.length; i += 100) licenseBatches.push(tracks.slice(i, i + 100));
   await mapLimit(licenseBatches, 4, async (batch) => {
-    const res = await client.putLicenses(user, batch.map((t) => ({ serviceTrackId: t.id })));
-    if (res.status !== 200 || res.body.results.some((r) => r.state !== 'stored')) throw new Error(`licenses:batch answered ${res.status}`);
+    const res = await client.putLicenses(
+      user,
+      batch.map((t) => ({ serviceTrackId: t.id })),
+    );
+    if (res.status !== 200 || res.body.results.some((r) => r.state !== 'stored'))
+      throw new Error(`licenses:batch answered ${res.status}`);
   });
   const licenseSeconds = (performance.now() - l0) / 1000;
   const cookie = (await client.openSession(user)).body.cookie;
@@ -158,7 +184,8 @@ async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreCl
   log(`scale: submitted in ${submitSeconds.toFixed(1)} s; draining`);
   const pageTimes: number[] = [];
   let maxBytes = 0;
-  const completes = () => store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
+  const completes = () =>
+    store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
   const deadline = Date.now() + sizes.timeoutMs;
   let lastLog = Date.now();
   for (;;) {
@@ -171,7 +198,9 @@ async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreCl
     if (Date.now() > deadline) {
       const toldIds = new Set(completes().map((e) => Number(e.body.serviceTrackId)));
       const stuck = (await allTracks(client, cookie)).filter((t) => !toldIds.has(t.serviceTrackId)).slice(0, 5);
-      throw new Error(`only ${told} of ${tracks.length} tracks told within ${sizes.timeoutMs} ms; not told: ${JSON.stringify(stuck)}`);
+      throw new Error(
+        `only ${told} of ${tracks.length} tracks told within ${sizes.timeoutMs} ms; not told: ${JSON.stringify(stuck)}`,
+      );
     }
     if (Date.now() - lastLog > 15_000) {
       log(`scale: ${told} of ${tracks.length} told`);
@@ -196,13 +225,17 @@ async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreCl
     pageTimes.push(performance.now() - t0);
     maxBytes = Math.max(maxBytes, JSON.stringify(res.body).length);
     counts = res.body.counts;
-    terminal += res.body.tracks.filter((t) => t.state === 'completed' || ((t.state === 'failed' || t.state === 'cancelled') && t.notifiedAt)).length;
+    terminal += res.body.tracks.filter(
+      (t) => t.state === 'completed' || ((t.state === 'failed' || t.state === 'cancelled') && t.notifiedAt),
+    ).length;
     next = res.body.next;
     pages += 1;
   } while (next);
   const walkMs = performance.now() - w0;
   const perTrack = deliveries(completes());
-  log(`scale: invocations ${JSON.stringify({ worker: stack.pollers?.downloads.stats, completion: stack.pollers?.completions.stats })}`);
+  log(
+    `scale: invocations ${JSON.stringify({ worker: stack.pollers?.downloads.stats, completion: stack.pollers?.completions.stats })}`,
+  );
   return {
     tracks: tracks.length,
     licensesPerSecond: tracks.length / licenseSeconds,
@@ -215,11 +248,18 @@ async function bigSession(stack: BenchStack, store: ThreadStore, client: StoreCl
     tracksNotToldOnce: tracks.length - [...perTrack.values()].filter((c) => c === 1).length,
     repeatGapSeconds: repeatGaps(completes()),
     loopDelayMs,
-    countsMatch: counts.completed === tracks.length && Object.entries(counts).every(([k, v]) => k === 'completed' || v === 0),
+    countsMatch:
+      counts.completed === tracks.length && Object.entries(counts).every(([k, v]) => k === 'completed' || v === 0),
   };
 }
 
-async function cancelRun(stack: BenchStack, store: ThreadStore, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['cancel']> {
+async function cancelRun(
+  stack: BenchStack,
+  store: ThreadStore,
+  client: StoreClient,
+  sizes: ScaleSizes,
+  log: (m: string) => void,
+): Promise<ScaleResult['cancel']> {
   const tracks = files(store, 'cancel', sizes.cancelTracks);
   await store.synced();
   const cookie = (await client.openSession('scale-canceller')).body.cookie;
@@ -232,13 +272,18 @@ async function cancelRun(stack: BenchStack, store: ThreadStore, client: StoreCli
   const t0 = performance.now();
   const res = await client.call<{ cancelled: number }>('DELETE', `/v1/downloads/${cookie}`);
   const answerMs = performance.now() - t0;
-  if (res.status !== 202 || res.body.cancelled !== tracks.length) throw new Error(`cancel answered ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 202 || res.body.cancelled !== tracks.length)
+    throw new Error(`cancel answered ${res.status} ${JSON.stringify(res.body)}`);
   const cancelledAt = Date.now();
   await stack.pollers?.downloads.start();
-  const completes = () => store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
+  const completes = () =>
+    store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
   const deadline = Date.now() + sizes.timeoutMs;
   while (new Set(completes().map((e) => e.body.serviceTrackId)).size < tracks.length) {
-    if (Date.now() > deadline) throw new Error(`only ${new Set(completes().map((e) => e.body.serviceTrackId)).size} of ${tracks.length} cancelled tracks told`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `only ${new Set(completes().map((e) => e.body.serviceTrackId)).size} of ${tracks.length} cancelled tracks told`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
   const allToldSeconds = (Math.max(...completes().map((e) => e.receivedAt)) - cancelledAt) / 1000;
@@ -254,7 +299,12 @@ async function cancelRun(stack: BenchStack, store: ThreadStore, client: StoreCli
   };
 }
 
-async function libraryRun(stack: BenchStack, client: StoreClient, sizes: ScaleSizes, log: (m: string) => void): Promise<ScaleResult['library']> {
+async function libraryRun(
+  stack: BenchStack,
+  client: StoreClient,
+  sizes: ScaleSizes,
+  log: (m: string) => void,
+): Promise<ScaleResult['library']> {
   const user = 'scale-collector';
   const now = new Date().toISOString();
   const rows: LibraryItem[] = Array.from({ length: sizes.libraryItems }, (_, i) => ({

@@ -1,7 +1,7 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { redriveDlq } from '../functions/service/admin/redriveDlq.js';
 import { table } from '../sandbox/render.js';
-import { CliError, jsonHelp, jsonOption, printJson, UsageError, type Command } from './command.js';
+import { CliError, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 import type { QueueName, Target } from './target.js';
 
 const queueNames: readonly QueueName[] = ['downloads', 'completions'];
@@ -25,7 +25,8 @@ export interface DlqMessage {
 const list: Command = {
   name: 'dlq list',
   summary: "a dead-letter queue's messages (left in place)",
-  description: "Lists the messages in the downloads or completions dead-letter queue without taking them out.\nThe receive count includes this look (SQS counts every receive).",
+  description:
+    'Lists the messages in the downloads or completions dead-letter queue without taking them out.\nThe receive count includes this look (SQS counts every receive).',
   args: ['<queue>'],
   synopsis: '<downloads|completions> [--json]',
   optionHelp: [queueHelp, jsonHelp],
@@ -47,7 +48,8 @@ const list: Command = {
 const redrive: Command = {
   name: 'dlq redrive',
   summary: "moves a dead-letter queue's messages back to their queue",
-  description: 'Moves every message of the downloads or completions dead-letter queue back to its main queue,\nwhere the worker or the completion function tries it again (both are idempotent).',
+  description:
+    'Moves every message of the downloads or completions dead-letter queue back to its main queue,\nwhere the worker or the completion function tries it again (both are idempotent).',
   args: ['<queue>'],
   synopsis: '<downloads|completions>',
   optionHelp: [queueHelp],
@@ -55,10 +57,17 @@ const redrive: Command = {
   check: (_v, args) => void queueArg(args),
   async run({ target, args, out }) {
     const queue = queueArg(args);
-    const { moved, failed } = await redriveDlq(target.clients.sqs, target.dlqUrls[queue], target.names.queueUrls[queue], { waitSeconds: target.receiveWaitSeconds });
+    const { moved, failed } = await redriveDlq(
+      target.clients.sqs,
+      target.dlqUrls[queue],
+      target.names.queueUrls[queue],
+      { waitSeconds: target.receiveWaitSeconds },
+    );
     out(`moved ${moved} message(s) from the ${queue} dead-letter queue back to the ${queue} queue`);
     if (failed.length > 0) {
-      throw new CliError(`${failed.length} message(s) could not be moved and stay in the dead-letter queue: ${failed.join('; ')}`);
+      throw new CliError(
+        `${failed.length} message(s) could not be moved and stay in the dead-letter queue: ${failed.join('; ')}`,
+      );
     }
     return 0;
   },
@@ -94,7 +103,9 @@ async function peek(target: Target, queueUrl: string): Promise<DlqMessage[]> {
 }
 
 async function approximateCount(target: Target, queueUrl: string): Promise<number> {
-  const res = await target.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const res = await target.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
   return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0);
 }
 
@@ -120,7 +131,9 @@ export function summarize(body: string): string {
   }
   if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
     const o = parsed as Record<string, unknown>;
-    const fields = ['kind', 'storeId', 'userId', 'cookie', 'serviceTrackId'].filter((k) => o[k] !== undefined).map((k) => `${k}=${String(o[k])}`);
+    const fields = ['kind', 'storeId', 'userId', 'cookie', 'serviceTrackId']
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${k}=${String(o[k])}`);
     if (fields.length > 0) return fields.join(' ');
   }
   const flat = body.replace(/\s+/g, ' ');

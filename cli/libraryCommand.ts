@@ -1,6 +1,6 @@
 import { LibraryRepo } from '../functions/adapters/libraryRepo.js';
 import { table } from '../sandbox/render.js';
-import { jsonHelp, jsonOption, printJson, UsageError, type Command } from './command.js';
+import { type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 
 export const libraryCommand: Command = {
   name: 'library',
@@ -15,7 +15,20 @@ export const libraryCommand: Command = {
   async run({ target, values, args, out }) {
     const items = await new LibraryRepo(target.clients.ddb, target.names.tables.library).listAll(args[0]!);
     if (values.json === true) printJson(out, items);
-    else out(table(items, ['storeId', 'serviceTrackId', 'artist', 'album', 'trackNumber', 'title', 'bytes', 'key', 'addedAt']));
+    else
+      out(
+        table(items, [
+          'storeId',
+          'serviceTrackId',
+          'artist',
+          'album',
+          'trackNumber',
+          'title',
+          'bytes',
+          'key',
+          'addedAt',
+        ]),
+      );
     return 0;
   },
 };

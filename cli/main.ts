@@ -1,12 +1,12 @@
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { defaultDataDir } from '../sandbox/sandboxState.js';
-import { CliError, InvalidInputError, UsageError, type Command, type OptionValues } from './command.js';
+import { CliError, type Command, InvalidInputError, type OptionValues, UsageError } from './command.js';
 import { dlqCommands } from './dlqCommands.js';
 import { libraryCommand } from './libraryCommand.js';
 import { sessionCommand } from './sessionCommand.js';
 import { storeCommands } from './storeCommands.js';
-import { tokenCommand } from './tokenCommand.js';
 import { resolveTarget, type Target } from './target.js';
+import { tokenCommand } from './tokenCommand.js';
 
 const commands: readonly Command[] = [...storeCommands, sessionCommand, libraryCommand, ...dlqCommands, tokenCommand];
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
@@ -40,7 +40,7 @@ const usage = [
   '',
   ...globalHelp,
   '',
-  "`trackdrop <command> --help` describes a command. Exit codes: 0 done, 1 not found or failed,",
+  '`trackdrop <command> --help` describes a command. Exit codes: 0 done, 1 not found or failed,',
   '2 bad usage. TRACKDROP_DEBUG=1 prints stack traces.',
 ].join('\n');
 
@@ -87,12 +87,16 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       throw new UsageError(`${command.name} needs ${command.args.slice(args.length).join(' ')}`, commandUsage(command));
     }
     if (args.length > command.args.length) {
-      throw new UsageError(`${command.name}: unexpected argument '${args[command.args.length]}'`, commandUsage(command));
+      throw new UsageError(
+        `${command.name}: unexpected argument '${args[command.args.length]}'`,
+        commandUsage(command),
+      );
     }
     try {
       command.check?.(parsed.values, args);
     } catch (err) {
-      if (err instanceof UsageError && err.usage === undefined) throw new UsageError(err.message, commandUsage(command));
+      if (err instanceof UsageError && err.usage === undefined)
+        throw new UsageError(err.message, commandUsage(command));
       throw err;
     }
     if (parsed.values.outputs !== undefined && parsed.values['data-dir'] !== undefined) {
@@ -140,7 +144,11 @@ function findCommand(argv: readonly string[]): Found {
   return positionals[0] === 'help' ? { kind: 'help', text: commandUsage(command) } : { kind: 'command', command };
 }
 
-function parse(argv: readonly string[], options: ParseArgsOptionsConfig, usageText: string): { values: OptionValues; positionals: string[] } {
+function parse(
+  argv: readonly string[],
+  options: ParseArgsOptionsConfig,
+  usageText: string,
+): { values: OptionValues; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
     return { values: values as OptionValues, positionals };
@@ -182,14 +190,23 @@ function report(err: unknown, io: Io, target: Target | undefined): number {
 function describeFailure(err: unknown, target: Target | undefined): string {
   if (!(err instanceof Error)) return String(err);
   const e = err as NodeJS.ErrnoException & { $metadata?: { httpStatusCode?: number } };
-  const codes = [e.code, (e.cause as NodeJS.ErrnoException | undefined)?.code, ...(err instanceof AggregateError ? err.errors.map((x: NodeJS.ErrnoException) => x.code) : [])];
+  const codes = [
+    e.code,
+    (e.cause as NodeJS.ErrnoException | undefined)?.code,
+    ...(err instanceof AggregateError ? err.errors.map((x: NodeJS.ErrnoException) => x.code) : []),
+  ];
   if (codes.some((c) => c === 'ECONNREFUSED' || c === 'ECONNRESET')) {
     return target?.kind === 'sandbox'
       ? `cannot reach the emulators of ${target.label} (${e.message || e.code}). Is the sandbox still running? Start it with \`npm start\`.`
       : `cannot reach AWS (${e.message || e.code})`;
   }
-  if (e.name === 'CredentialsProviderError') return `no AWS credentials: ${e.message} (set AWS_PROFILE, run \`aws sso login\`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)`;
-  if (e.name === 'ResourceNotFoundException' || e.name === 'QueueDoesNotExist' || e.name === 'AWS.SimpleQueueService.NonExistentQueue') {
+  if (e.name === 'CredentialsProviderError')
+    return `no AWS credentials: ${e.message} (set AWS_PROFILE, run \`aws sso login\`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)`;
+  if (
+    e.name === 'ResourceNotFoundException' ||
+    e.name === 'QueueDoesNotExist' ||
+    e.name === 'AWS.SimpleQueueService.NonExistentQueue'
+  ) {
     return `${e.name}: ${e.message} — does ${target?.label ?? 'the target'} still exist?`;
   }
   return `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;

@@ -2,15 +2,16 @@ import { DownloadsRepo } from '../functions/adapters/downloadsRepo.js';
 import { formatHResult, hresult } from '../functions/core/hresult.js';
 import { allStates, countStates } from '../functions/core/trackState.js';
 import { table } from '../sandbox/render.js';
-import { CliError, jsonHelp, jsonOption, printJson, UsageError, type Command } from './command.js';
+import { CliError, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 
 export const sessionCommand: Command = {
   name: 'session',
   summary: 'a session: its store, user, counts and track outcomes',
-  description: "Shows a download session: its store, user, creation and cancellation, the count of tracks in\neach state, and every track's state, hrResult, object key and failure reason.",
+  description:
+    "Shows a download session: its store, user, creation and cancellation, the count of tracks in\neach state, and every track's state, hrResult, object key and failure reason.",
   args: ['<cookie>'],
   synopsis: '<cookie> [--json]',
-  optionHelp: ['  <cookie>                   the session\'s cookie; one that starts with - goes after --', jsonHelp],
+  optionHelp: ["  <cookie>                   the session's cookie; one that starts with - goes after --", jsonHelp],
   options: { ...jsonOption },
   check(_values, args) {
     if (args[0] === '') throw new UsageError('session needs a non-empty <cookie>');

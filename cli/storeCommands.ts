@@ -2,10 +2,24 @@ import { $ZodError } from 'zod/v4/core';
 import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { normalizeOrigin } from '../functions/core/sourceUrl.js';
 import type { Store } from '../functions/core/types.js';
-import { OwnBucketError, registerStore, StoreExistsError, type RegisterStoreInput } from '../functions/service/admin/registerStore.js';
+import {
+  OwnBucketError,
+  type RegisterStoreInput,
+  registerStore,
+  StoreExistsError,
+} from '../functions/service/admin/registerStore.js';
 import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
 import { table } from '../sandbox/render.js';
-import { CliError, InvalidInputError, jsonHelp, jsonOption, printJson, UsageError, type Command, type CommandInput } from './command.js';
+import {
+  CliError,
+  type Command,
+  type CommandInput,
+  InvalidInputError,
+  jsonHelp,
+  jsonOption,
+  printJson,
+  UsageError,
+} from './command.js';
 import type { Target } from './target.js';
 
 /** With the secret box only where secrets are written: listing needs no key (nor KMS rights). */
@@ -15,9 +29,11 @@ const storesRepo = (target: Target, opts: { sealing?: boolean } = {}) =>
 const add: Command = {
   name: 'store add',
   summary: 'registers a store; prints its API key and secret, once',
-  description: 'Registers a store and prints its id, API key and callback signing secret. Both secrets are\nshown this once: trackdrop keeps only a hash of the key.',
+  description:
+    'Registers a store and prints its id, API key and callback signing secret. Both secrets are\nshown this once: trackdrop keeps only a hash of the key.',
   args: ['<id>'],
-  synopsis: '<id> --callback-url <url> --allow-origin <origin> [--allow-origin <origin> …] [--name <name>] [--redownload]',
+  synopsis:
+    '<id> --callback-url <url> --allow-origin <origin> [--allow-origin <origin> …] [--name <name>] [--redownload]',
   optionHelp: [
     '  <id>                       2-63 of a-z 0-9 -, starting with a letter or digit',
     '  --callback-url <url>       where DownloadTrackComplete callbacks go (http:// or https://)',
@@ -54,9 +70,13 @@ const add: Command = {
       reg = await registerStore(storesRepo(target, { sealing: true }), input, { ownBuckets: [target.names.bucket] });
     } catch (err) {
       // The core class: what both zod and zod/mini schemas throw.
-      if (err instanceof $ZodError) throw new InvalidInputError(err.issues.map((i) => describeIssue(i, input)).join('; '));
+      if (err instanceof $ZodError)
+        throw new InvalidInputError(err.issues.map((i) => describeIssue(i, input)).join('; '));
       if (err instanceof OwnBucketError) throw new InvalidInputError(err.message);
-      if (err instanceof StoreExistsError) throw new CliError(`store ${input.storeId} exists already (in ${target.label}); pick another id, or \`store rotate-secret ${input.storeId}\` for a new signing secret`);
+      if (err instanceof StoreExistsError)
+        throw new CliError(
+          `store ${input.storeId} exists already (in ${target.label}); pick another id, or \`store rotate-secret ${input.storeId}\` for a new signing secret`,
+        );
       throw err;
     }
     if (values.json === true) {
@@ -89,7 +109,10 @@ function describeIssue(issue: $ZodError['issues'][number], input: RegisterStoreI
       return `--callback-url '${input.callbackUrl}': not an http:// or https:// URL`;
     case 'allowOrigins': {
       const bad = (input.allowOrigins ?? []).filter((o) => normalizeOrigin(o) === undefined);
-      return `--allow-origin ${bad.map((o) => `'${o}'`).join(', ')}: ${issue.message}`.replace('--allow-origin : ', '--allow-origin: ');
+      return `--allow-origin ${bad.map((o) => `'${o}'`).join(', ')}: ${issue.message}`.replace(
+        '--allow-origin : ',
+        '--allow-origin: ',
+      );
     }
     case 'name':
       return `--name: ${issue.message}`;
@@ -108,7 +131,13 @@ const list: Command = {
   async run({ target, values, out }) {
     const stores = (await storesRepo(target).list()).map(publicView);
     if (values.json === true) printJson(out, stores);
-    else out(table(stores.map((s) => ({ ...s, allowOrigins: s.allowOrigins.join(' ') })), ['storeId', 'name', 'callbackUrl', 'allowOrigins', 'redownload', 'createdAt']));
+    else
+      out(
+        table(
+          stores.map((s) => ({ ...s, allowOrigins: s.allowOrigins.join(' ') })),
+          ['storeId', 'name', 'callbackUrl', 'allowOrigins', 'redownload', 'createdAt'],
+        ),
+      );
     return 0;
   },
 };
@@ -121,10 +150,14 @@ function publicView(s: Store): Store {
 const rotateSecret: Command = {
   name: 'store rotate-secret',
   summary: 'a new callback signing secret; the previous stays valid',
-  description: "Gives a store a new callback signing secret and prints it, once. Callbacks carry a signature\nfor the new and for the previous secret until the next rotation, so the store can switch over\nat its own pace.",
+  description:
+    'Gives a store a new callback signing secret and prints it, once. Callbacks carry a signature\nfor the new and for the previous secret until the next rotation, so the store can switch over\nat its own pace.',
   args: ['<id>'],
   synopsis: '<id> [--json]',
-  optionHelp: ['  <id>                       the store', '  --json                     print {storeId, signingSecret} as JSON'],
+  optionHelp: [
+    '  <id>                       the store',
+    '  --json                     print {storeId, signingSecret} as JSON',
+  ],
   options: { ...jsonOption },
   async run({ target, values, args, out }) {
     const storeId = args[0]!;

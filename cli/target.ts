@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { createClients, type AwsClients } from '../functions/adapters/clients.js';
+import { type AwsClients, createClients } from '../functions/adapters/clients.js';
 import type { ResourceNames } from '../functions/adapters/config.js';
 import { createSecretBox } from '../functions/adapters/secrets/createSecretBox.js';
 import type { SecretBox } from '../functions/adapters/secrets/secretBox.js';
+import { localSecretsKeyEnv, secretsKeyEnv } from '../functions/resources.js';
 import { outputNames } from '../infra/cdk/outputNames.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
-import { localSecretsKeyEnv, secretsKeyEnv } from '../functions/resources.js';
-import { defaultDataDir, readSandboxState } from '../sandbox/sandboxState.js';
 import { isProcessAlive } from '../sandbox/processAlive.js';
+import { defaultDataDir, readSandboxState } from '../sandbox/sandboxState.js';
 import { readSecretsKey, SecretsKeyError } from '../sandbox/secretsKey.js';
 import { CliError } from './command.js';
 
@@ -45,7 +45,8 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv = proc
   return opts.outputs ? awsTarget(opts.outputs, opts.stack, env) : sandboxTarget(opts.dataDir ?? defaultDataDir);
 }
 
-const startHint = 'Start one with `npm start` (add `-- --data-dir <dir>` for another folder and pass the same --data-dir here), or act on a deployed stack with --outputs <cdk-outputs.json>.';
+const startHint =
+  'Start one with `npm start` (add `-- --data-dir <dir>` for another folder and pass the same --data-dir here), or act on a deployed stack with --outputs <cdk-outputs.json>.';
 
 /** The sandbox `npm start` runs: its emulators' endpoints and the resource names it wrote down. */
 export function sandboxTarget(dataDir: string): Target {
@@ -56,9 +57,14 @@ export function sandboxTarget(dataDir: string): Target {
     throw new CliError(`no running sandbox in ${resolve(dataDir)} (${why}). ${startHint}`);
   }
   if (!isProcessAlive(state.pid)) {
-    throw new CliError(`no running sandbox in ${resolve(dataDir)}: the one that wrote ${file} (pid ${state.pid}) has exited. ${startHint}`);
+    throw new CliError(
+      `no running sandbox in ${resolve(dataDir)}: the one that wrote ${file} (pid ${state.pid}) has exited. ${startHint}`,
+    );
   }
-  const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: state.endpoints, maxAttempts: 2 });
+  const clients = createClients(
+    {},
+    { region: localRegion, credentials: localCredentials, endpoints: state.endpoints, maxAttempts: 2 },
+  );
   return {
     kind: 'sandbox',
     label: `the sandbox in ${dataDir}`,
@@ -68,7 +74,8 @@ export function sandboxTarget(dataDir: string): Target {
     dlqUrls: state.dlqUrls,
     clients,
     receiveWaitSeconds: 0,
-    secretBox: () => createSecretBox({ [localSecretsKeyEnv]: sandboxSecretsKey(dataDir).toString('base64') }, () => new KMSClient({})),
+    secretBox: () =>
+      createSecretBox({ [localSecretsKeyEnv]: sandboxSecretsKey(dataDir).toString('base64') }, () => new KMSClient({})),
     close: () => destroy(clients),
   };
 }
@@ -81,24 +88,35 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
   } catch (err) {
     throw new CliError(`cannot read the outputs file ${outputsFile}: ${(err as Error).message}`);
   }
-  if (!isRecord(parsed)) throw new CliError(`${outputsFile} is not a cdk outputs file ({"<stack>": {"${outputNames.apiUrl}": …}})`);
-  const stacks = Object.entries(parsed).filter((e): e is [string, Record<string, unknown>] => isRecord(e[1]) && outputNames.apiUrl in e[1]);
+  if (!isRecord(parsed))
+    throw new CliError(`${outputsFile} is not a cdk outputs file ({"<stack>": {"${outputNames.apiUrl}": …}})`);
+  const stacks = Object.entries(parsed).filter(
+    (e): e is [string, Record<string, unknown>] => isRecord(e[1]) && outputNames.apiUrl in e[1],
+  );
   let chosen: [string, Record<string, unknown>] | undefined;
   if (stackName) {
     chosen = stacks.find(([name]) => name === stackName);
-    if (!chosen) throw new CliError(`no trackdrop stack ${stackName} in ${outputsFile}; it has: ${stacks.map(([n]) => n).join(', ') || 'none'}`);
+    if (!chosen)
+      throw new CliError(
+        `no trackdrop stack ${stackName} in ${outputsFile}; it has: ${stacks.map(([n]) => n).join(', ') || 'none'}`,
+      );
   } else if (stacks.length === 1) {
     chosen = stacks[0];
   } else if (stacks.length === 0) {
     throw new CliError(`no trackdrop stack in ${outputsFile} (no stack has an ${outputNames.apiUrl} output)`);
   } else {
-    throw new CliError(`${outputsFile} holds several trackdrop stacks (${stacks.map(([n]) => n).join(', ')}): pick one with --stack <name>`);
+    throw new CliError(
+      `${outputsFile} holds several trackdrop stacks (${stacks.map(([n]) => n).join(', ')}): pick one with --stack <name>`,
+    );
   }
   const [name, outputs] = chosen!;
   // Outputs the operator CLI does not use need not be there (stacks deployed before they existed).
   const optional: string[] = [outputNames.secretsKeyId, outputNames.listenerIssuer, outputNames.listenerAudience];
   const missing = Object.values(outputNames).filter((k) => !optional.includes(k) && typeof outputs[k] !== 'string');
-  if (missing.length > 0) throw new CliError(`stack ${name} in ${outputsFile} lacks the outputs ${missing.join(', ')}; redeploy with the current CDK app`);
+  if (missing.length > 0)
+    throw new CliError(
+      `stack ${name} in ${outputsFile} lacks the outputs ${missing.join(', ')}; redeploy with the current CDK app`,
+    );
   const out = (k: string) => outputs[k] as string;
   const region = regionOf(out(outputNames.downloadsQueueUrl)) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const clients = createClients(env, region ? { region } : {});
@@ -122,7 +140,10 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
     clients,
     receiveWaitSeconds: 1,
     secretBox() {
-      if (typeof keyId !== 'string') throw new CliError(`stack ${name} in ${outputsFile} has no ${outputNames.secretsKeyId} output to seal signing secrets with; redeploy with the current CDK app`);
+      if (typeof keyId !== 'string')
+        throw new CliError(
+          `stack ${name} in ${outputsFile} has no ${outputNames.secretsKeyId} output to seal signing secrets with; redeploy with the current CDK app`,
+        );
       return createSecretBox({ [secretsKeyEnv]: keyId }, () => (kms ??= new KMSClient(region ? { region } : {})));
     },
     close() {

@@ -46,7 +46,12 @@ export interface TrackdropSettings {
      * cheaper for a steady load (bench/COST.md models both) and takes the units below per table.
      */
     readonly billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
-    readonly provisioned: { readonly stores: TableCapacity; readonly downloads: TableCapacity; readonly licenses: TableCapacity; readonly library: TableCapacity };
+    readonly provisioned: {
+      readonly stores: TableCapacity;
+      readonly downloads: TableCapacity;
+      readonly licenses: TableCapacity;
+      readonly library: TableCapacity;
+    };
   };
   readonly functions: {
     readonly api: FunctionSettings;

@@ -8,7 +8,9 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly pid: number,
   ) {
-    super(`the data folder ${resolve(dataDir)} is in use by another sandbox (pid ${pid}); stop it first, or start this one with another --data-dir`);
+    super(
+      `the data folder ${resolve(dataDir)} is in use by another sandbox (pid ${pid}); stop it first, or start this one with another --data-dir`,
+    );
   }
 }
 
@@ -36,7 +38,8 @@ export function lockDataDir(dataDir: string): DataDirLock {
       if (!(err instanceof Error && 'code' in err && err.code === 'EEXIST')) throw err;
     }
     const owner = ownerOf(file);
-    if (owner !== undefined && owner !== process.pid && isProcessAlive(owner)) throw new DataDirInUseError(dataDir, owner);
+    if (owner !== undefined && owner !== process.pid && isProcessAlive(owner))
+      throw new DataDirInUseError(dataDir, owner);
     takeOverStale(file, owner);
   }
   throw new Error(`could not take the lock ${file}: other sandboxes keep starting in ${resolve(dataDir)}`);

@@ -76,7 +76,12 @@ async function main(): Promise<number> {
     items.push(...page.body.items);
     next = page.body.next ?? '';
   } while (next);
-  console.log(tree(items.map((i) => String(i.key)), `users/${user}/Music/`));
+  console.log(
+    tree(
+      items.map((i) => String(i.key)),
+      `users/${user}/Music/`,
+    ),
+  );
   console.log(`\n${user}'s library (${items.length} items):`);
   console.log(table(items, ['serviceTrackId', 'artist', 'album', 'trackNumber', 'title', 'durationSeconds', 'bytes']));
   return final.tracks.every((t) => t.state === 'completed') ? 0 : 1;

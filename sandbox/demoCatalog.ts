@@ -1,5 +1,5 @@
 import { tinyJpeg, tinyJpegOrange } from '../infra/local/coverArt.js';
-import { makeMp3, makeWav, type AudioTags } from '../infra/local/taggedAudio.js';
+import { type AudioTags, makeMp3, makeWav } from '../infra/local/taggedAudio.js';
 
 export interface DemoTrack {
   readonly serviceTrackId: number;
@@ -11,8 +11,20 @@ export interface DemoTrack {
 
 // The MP3 albums carry front covers in their tags (the worker files them as Folder.jpg); the WAVs none.
 const albums: { artist: string; album: string; titles: string[]; format: 'mp3' | 'wav'; cover?: Buffer }[] = [
-  { artist: 'The Loopback Trio', album: 'Localhost Nights', titles: ['Port 4000', 'Keep-Alive', 'Long Poll Blues', 'Idempotent Heart'], format: 'mp3', cover: tinyJpeg },
-  { artist: 'Ada & the Queues', album: 'At Least Once', titles: ['Visibility Timeout', 'Dead Letter', 'Redrive', 'Exactly One Outcome'], format: 'mp3', cover: tinyJpegOrange },
+  {
+    artist: 'The Loopback Trio',
+    album: 'Localhost Nights',
+    titles: ['Port 4000', 'Keep-Alive', 'Long Poll Blues', 'Idempotent Heart'],
+    format: 'mp3',
+    cover: tinyJpeg,
+  },
+  {
+    artist: 'Ada & the Queues',
+    album: 'At Least Once',
+    titles: ['Visibility Timeout', 'Dead Letter', 'Redrive', 'Exactly One Outcome'],
+    format: 'mp3',
+    cover: tinyJpegOrange,
+  },
   { artist: 'Signal Path', album: 'Checksums', titles: ['SHA Two Fifty-Six', 'Range Request'], format: 'wav' },
 ];
 
@@ -23,8 +35,17 @@ export function demoCatalog(): DemoTrack[] {
   for (const a of albums) {
     a.titles.forEach((title, i) => {
       const tags = { title, artist: a.artist, album: a.album, trackNumber: i + 1 };
-      const body = a.format === 'mp3' ? makeMp3({ ...tags, ...(a.cover ? { coverJpeg: a.cover } : {}) }, 2 + i) : makeWav(tags, 1 + i);
-      tracks.push({ serviceTrackId: ++id, file: `${id}.${a.format}`, tags, body, contentType: a.format === 'mp3' ? 'audio/mpeg' : 'audio/wav' });
+      const body =
+        a.format === 'mp3'
+          ? makeMp3({ ...tags, ...(a.cover ? { coverJpeg: a.cover } : {}) }, 2 + i)
+          : makeWav(tags, 1 + i);
+      tracks.push({
+        serviceTrackId: ++id,
+        file: `${id}.${a.format}`,
+        tags,
+        body,
+        contentType: a.format === 'mp3' ? 'audio/mpeg' : 'audio/wav',
+      });
     });
   }
   return tracks;

@@ -2,8 +2,8 @@ import type { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { issueApiKey } from '../functions/service/admin/issueApiKey.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
 import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
-import { startFakeStore, type FakeStore } from '../infra/local/fakeStore.js';
-import { demoCatalog, type DemoTrack } from './demoCatalog.js';
+import { type FakeStore, startFakeStore } from '../infra/local/fakeStore.js';
+import { type DemoTrack, demoCatalog } from './demoCatalog.js';
 import type { SandboxState } from './sandboxState.js';
 
 export const DEMO_STORE_ID = 'demo-store';
@@ -18,14 +18,24 @@ export interface DemoStore {
  * The sandbox's own store: an origin with the demo catalogue and a callback endpoint that
  * verifies signatures and logs each event. Registered once; a restart reuses its credentials.
  */
-export async function startDemoStore(stores: StoresRepo, port: number, saved: SandboxState['demoStore'], log: (line: string) => void): Promise<DemoStore> {
+export async function startDemoStore(
+  stores: StoresRepo,
+  port: number,
+  saved: SandboxState['demoStore'],
+  log: (line: string) => void,
+): Promise<DemoStore> {
   const server = await startFakeStore({ port });
   const catalog = demoCatalog();
   for (const t of catalog) server.addFile(t.file, t.body, t.contentType);
   let credentials = saved;
   const existing = await stores.get(DEMO_STORE_ID);
   if (!existing) {
-    const reg = await registerStore(stores, { storeId: DEMO_STORE_ID, name: 'Demo Store', callbackUrl: server.callbackUrl, allowOrigins: [server.originUrl] });
+    const reg = await registerStore(stores, {
+      storeId: DEMO_STORE_ID,
+      name: 'Demo Store',
+      callbackUrl: server.callbackUrl,
+      allowOrigins: [server.originUrl],
+    });
     credentials = { ...reg, originUrl: server.originUrl };
   } else if (!credentials || credentials.originUrl !== server.originUrl) {
     // Registered before, but its key is lost (or its port moved): issue a new key and secret.
@@ -40,7 +50,10 @@ export async function startDemoStore(stores: StoresRepo, port: number, saved: Sa
   const timer = setInterval(() => {
     for (; logged < server.events.length; logged++) {
       const e = server.events[logged]!;
-      const what = e.body.event === 'Download' ? `session ${String(e.body.cookie)} opened` : `track ${String(e.body.serviceTrackId)} → ${String(e.body.hrResult)}`;
+      const what =
+        e.body.event === 'Download'
+          ? `session ${String(e.body.cookie)} opened`
+          : `track ${String(e.body.serviceTrackId)} → ${String(e.body.hrResult)}`;
       log(`demo store ← ${e.body.event} ${what} (signature ${e.verified ? 'verified' : 'INVALID'})`);
     }
   }, 250);

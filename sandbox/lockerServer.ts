@@ -56,7 +56,8 @@ export async function startLockerServer(opts: { port?: number; host?: string } =
         'content-type': file[1],
         'cache-control': 'no-cache',
         // The page talks only to its own origin, the API and the issuer, and plays from S3.
-        'content-security-policy': "default-src 'self'; connect-src *; img-src * data:; media-src *; style-src 'self'; script-src 'self'",
+        'content-security-policy':
+          "default-src 'self'; connect-src *; img-src * data:; media-src *; style-src 'self'; script-src 'self'",
         'x-content-type-options': 'nosniff',
       });
       res.end(req.method === 'HEAD' ? undefined : body);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { StoreClient } from '../infra/local/storeClient.js';
+import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { startDemoSession } from './demoSession.js';
 import { startDemoStore } from './demoStore.js';
 import { startLockerServer } from './lockerServer.js';
@@ -55,7 +55,11 @@ async function main(): Promise<void> {
   const issuerPort = Number(values['issuer-port']);
   const dynamo = values.dynamodb;
   const lease = Number(values.lease);
-  if (![port, storePort, lockerPort, issuerPort].every(Number.isInteger) || !(lease >= 2 && lease <= 43_200) || (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')) {
+  if (
+    ![port, storePort, lockerPort, issuerPort].every(Number.isInteger) ||
+    !(lease >= 2 && lease <= 43_200) ||
+    (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')
+  ) {
     console.error(`trackdrop: bad option\n\n${HELP}`);
     process.exitCode = 2;
     return;
@@ -76,11 +80,27 @@ async function main(): Promise<void> {
     process.exit(1);
   };
   const onFunctionDied = (name: string, err: Error) => functionDied(name, err);
-  const stack = await start({ dataDir, dynamo, port, logLevel: values['log-level'], leaseSeconds: lease, log, issuerPort, lockerOrigins: locker ? [locker.url] : undefined, onFunctionDied });
-  if (locker && stack.issuerUrl) locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
+  const stack = await start({
+    dataDir,
+    dynamo,
+    port,
+    logLevel: values['log-level'],
+    leaseSeconds: lease,
+    log,
+    issuerPort,
+    lockerOrigins: locker ? [locker.url] : undefined,
+    onFunctionDied,
+  });
+  if (locker && stack.issuerUrl)
+    locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
   // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);
-  const demo = await startDemoStore(stack.stores, storePort, saved?.names.tables.stores === stack.names.tables.stores ? saved.demoStore : undefined, log);
+  const demo = await startDemoStore(
+    stack.stores,
+    storePort,
+    saved?.names.tables.stores === stack.names.tables.stores ? saved.demoStore : undefined,
+    log,
+  );
   writeSandboxState(dataDir, {
     apiUrl: stack.apiUrl,
     ...(stack.issuerUrl ? { issuerUrl: stack.issuerUrl } : {}),
@@ -91,13 +111,25 @@ async function main(): Promise<void> {
     demoStore: demo.credentials,
     pid: process.pid,
   });
-  console.log(walkthrough({ apiUrl: stack.apiUrl, lockerUrl: locker?.url, demoUser, apiKey: demo.credentials.apiKey, originUrl: demo.server.originUrl, track: demo.catalog[0]!, dataDir, dynamo }));
+  console.log(
+    walkthrough({
+      apiUrl: stack.apiUrl,
+      lockerUrl: locker?.url,
+      demoUser,
+      apiKey: demo.credentials.apiKey,
+      originUrl: demo.server.originUrl,
+      track: demo.catalog[0]!,
+      dataDir,
+      dynamo,
+    }),
+  );
   // A data folder's first start gives the demo user a library to look at in the locker (once:
   // a restart finishes that purchase rather than making another).
   if (locker && !saved?.demoStore && !(await stack.hasLibrary(demoUser))) {
     startDemoSession(new StoreClient(stack.apiUrl, demo.credentials.apiKey), demo.server.originUrl, demoUser, 10).then(
       () => log(`demo store sold 10 tracks to ${demoUser}: watch them arrive in the locker`),
-      (err: unknown) => log(`demo purchase for ${demoUser} failed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) =>
+        log(`demo purchase for ${demoUser} failed: ${err instanceof Error ? err.message : String(err)}`),
     );
   }
 
@@ -126,7 +158,8 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof DataDirInUseError) console.error(`trackdrop: ${err.message}.`);
-  else if (e.code === 'EADDRINUSE') console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
+  else if (e.code === 'EADDRINUSE')
+    console.error(`trackdrop: a port is in use (${e.message}). Is a sandbox already running? Try --port.`);
   else console.error('trackdrop: the sandbox could not start:', err);
   process.exit(1);
 });

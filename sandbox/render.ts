@@ -5,8 +5,16 @@ export function table<T extends object>(objects: readonly T[], columns?: readonl
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: unknown) => (v === undefined || v === null ? '' : Array.isArray(v) ? v.join(' ') : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line([...cols]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    line([...cols]),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+  ].join('\n');
 }
 
 /** Object keys as a folder tree, e.g. the user's Music folder. */
@@ -17,7 +25,12 @@ export function tree(keys: readonly string[], root: string): string {
   for (const k of sorted) {
     const parts = k.split('/');
     parts.forEach((p, depth) => {
-      if (previous[depth] === p && depth < parts.length - 1 && previous.slice(0, depth).join('/') === parts.slice(0, depth).join('/')) return;
+      if (
+        previous[depth] === p &&
+        depth < parts.length - 1 &&
+        previous.slice(0, depth).join('/') === parts.slice(0, depth).join('/')
+      )
+        return;
       lines.push(`${'  '.repeat(depth + 1)}${depth === parts.length - 1 ? '' : '▸ '}${p}`);
     });
     previous = parts;

@@ -16,7 +16,12 @@ export interface SandboxState {
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
   readonly names: ResourceNames;
   readonly dlqUrls: { readonly downloads: string; readonly completions: string };
-  readonly demoStore?: { readonly storeId: string; readonly apiKey: string; readonly signingSecret: string; readonly originUrl: string };
+  readonly demoStore?: {
+    readonly storeId: string;
+    readonly apiKey: string;
+    readonly signingSecret: string;
+    readonly originUrl: string;
+  };
   readonly pid: number;
 }
 

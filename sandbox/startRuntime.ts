@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { ResourceNames } from '../functions/adapters/config.js';
 import { LibraryRepo } from '../functions/adapters/libraryRepo.js';
-import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { KmsSecretBox } from '../functions/adapters/secrets/kmsSecretBox.js';
+import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { outputNames } from '../infra/cdk/outputNames.js';
 import { startAsDeployedStack } from '../infra/local/asDeployed/asDeployedStack.js';
 import { synthCloudAssembly } from '../infra/local/asDeployed/cloudAssembly.js';
@@ -64,7 +64,10 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
     hasLibrary: async (userId) => (await stack.deps.listener.library.listAcrossStores(userId, 1)).items.length > 0,
     endpoints: stack.emulators.endpoints,
     names: stack.provisioned.names,
-    dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
+    dlqUrls: {
+      downloads: stack.provisioned.queues.downloads.dlqUrl,
+      completions: stack.provisioned.queues.completions.dlqUrl,
+    },
     stores: stack.stores,
     stop: () => stack.stop(),
   };
@@ -76,7 +79,10 @@ export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<Sandbox
   const assembly = await synthCloudAssembly({ outdir: join(o.dataDir, 'cdk.out') });
   // The template's Cognito user pool has no local counterpart: the sandbox's issuer stands in
   // for it, and the template's JWT authorizers check its tokens as API Gateway would.
-  const issuer = await startLocalIssuer({ dataDir: o.dataDir, ...(o.issuerPort === undefined ? {} : { port: o.issuerPort }) });
+  const issuer = await startLocalIssuer({
+    dataDir: o.dataDir,
+    ...(o.issuerPort === undefined ? {} : { port: o.issuerPort }),
+  });
   const verify = createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] });
   const stack = await startAsDeployedStack({
     jwtVerifier: () => verify,
@@ -95,13 +101,23 @@ export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<Sandbox
     apiUrl: stack.api.url,
     endpoints: stack.emulators.endpoints,
     names: {
-      tables: { stores: out('storesTableName'), downloads: out('downloadsTableName'), licenses: out('licensesTableName'), library: out('libraryTableName') },
+      tables: {
+        stores: out('storesTableName'),
+        downloads: out('downloadsTableName'),
+        licenses: out('licensesTableName'),
+        library: out('libraryTableName'),
+      },
       queueUrls: { downloads: out('downloadsQueueUrl'), completions: out('completionsQueueUrl') },
       bucket: out('mediaBucketName'),
     },
     dlqUrls: { downloads: out('downloadsDlqUrl'), completions: out('completionsDlqUrl') },
-    stores: new StoresRepo(stack.admin.ddb, out('storesTableName'), new KmsSecretBox(stack.admin.kms, out('secretsKeyId'))),
-    hasLibrary: async (userId) => (await new LibraryRepo(stack.admin.ddb, out('libraryTableName')).listAcrossStores(userId, 1)).items.length > 0,
+    stores: new StoresRepo(
+      stack.admin.ddb,
+      out('storesTableName'),
+      new KmsSecretBox(stack.admin.kms, out('secretsKeyId')),
+    ),
+    hasLibrary: async (userId) =>
+      (await new LibraryRepo(stack.admin.ddb, out('libraryTableName')).listAcrossStores(userId, 1)).items.length > 0,
     issuerUrl: issuer.url,
     async stop() {
       await stack.stop();

@@ -1,7 +1,16 @@
 import type { DemoTrack } from './demoCatalog.js';
 
 /** The copy-paste tour printed when the sandbox starts. */
-export function walkthrough(o: { apiUrl: string; lockerUrl: string | undefined; demoUser: string; apiKey: string; originUrl: string; track: DemoTrack; dataDir: string; dynamo: string }): string {
+export function walkthrough(o: {
+  apiUrl: string;
+  lockerUrl: string | undefined;
+  demoUser: string;
+  apiKey: string;
+  originUrl: string;
+  track: DemoTrack;
+  dataDir: string;
+  dynamo: string;
+}): string {
   const t = o.track;
   return `
 trackdrop sandbox is up — the same handlers as on AWS, on local emulators (DynamoDB: ${o.dynamo}).

@@ -2,7 +2,12 @@ import { bucket, queues, tables } from '../resources.js';
 
 /** The names and URLs of what the functions use. */
 export interface ResourceNames {
-  readonly tables: { readonly stores: string; readonly downloads: string; readonly licenses: string; readonly library: string };
+  readonly tables: {
+    readonly stores: string;
+    readonly downloads: string;
+    readonly licenses: string;
+    readonly library: string;
+  };
   readonly queueUrls: { readonly downloads: string; readonly completions: string };
   readonly bucket: string;
 }

@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { hresult } from '../core/hresult.js';
 import { listenerSessionId } from '../core/listenerSessionId.js';
 import { sessionRecordSchema, trackRecordSchema } from '../core/storedRecords.js';
@@ -107,7 +113,12 @@ export class DownloadsRepo {
     const expiresAt = this.expiry(session.createdAt);
     if (chunks.length > 1) {
       for (const [i, containers] of chunks.entries()) {
-        await this.ddb.send(new PutCommand({ TableName: this.table, Item: { cookie: session.cookie, sk: containersSk(i), containers, expiresAt } }));
+        await this.ddb.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { cookie: session.cookie, sk: containersSk(i), containers, expiresAt },
+          }),
+        );
       }
     }
     const item = chunks.length > 1 ? { ...session, containers: [], containerChunks: chunks.length } : session;
@@ -136,7 +147,13 @@ export class DownloadsRepo {
     await this.ddb.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...ref, cookie: userSessionsPk(session.userId), sk: userSessionSk(session.createdAt, listenerSessionId(session.cookie)), sessionCookie: session.cookie, expiresAt: this.expiry(session.createdAt) },
+        Item: {
+          ...ref,
+          cookie: userSessionsPk(session.userId),
+          sk: userSessionSk(session.createdAt, listenerSessionId(session.cookie)),
+          sessionCookie: session.cookie,
+          expiresAt: this.expiry(session.createdAt),
+        },
       }),
     );
   }
@@ -150,11 +167,18 @@ export class DownloadsRepo {
         ExpressionAttributeValues: { ':u': userSessionsPk(userId), ':s': 'session#' },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: after === undefined ? undefined : { cookie: userSessionsPk(userId), sk: userSessionSk(after.createdAt, after.id) },
+        ExclusiveStartKey:
+          after === undefined
+            ? undefined
+            : { cookie: userSessionsPk(userId), sk: userSessionSk(after.createdAt, after.id) },
       }),
     );
     return {
-      sessions: (out.Items ?? []).map((i) => ({ cookie: String(i.sessionCookie), storeId: String(i.storeId), createdAt: String(i.createdAt) })),
+      sessions: (out.Items ?? []).map((i) => ({
+        cookie: String(i.sessionCookie),
+        storeId: String(i.storeId),
+        createdAt: String(i.createdAt),
+      })),
       next: positionOfUserSessionSk(out.LastEvaluatedKey?.sk),
     };
   }
@@ -163,21 +187,38 @@ export class DownloadsRepo {
    * Ties a store's Idempotency-Key to the session it opened, for a day: the first caller's
    * cookie and request fingerprint, or those of whoever claimed the key before.
    */
-  async claimIdempotencyKey(storeId: string, keyHash: string, cookie: string, fingerprint: string): Promise<{ cookie: string; fingerprint: string }> {
-    const item = { cookie: `idem#${storeId}#${keyHash}`, sk: 'idem', sessionCookie: cookie, fingerprint, expiresAt: Math.floor(Date.now() / 1000) + 86_400 };
+  async claimIdempotencyKey(
+    storeId: string,
+    keyHash: string,
+    cookie: string,
+    fingerprint: string,
+  ): Promise<{ cookie: string; fingerprint: string }> {
+    const item = {
+      cookie: `idem#${storeId}#${keyHash}`,
+      sk: 'idem',
+      sessionCookie: cookie,
+      fingerprint,
+      expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+    };
     try {
-      await this.ddb.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(cookie)' }));
+      await this.ddb.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(cookie)' }),
+      );
       return { cookie, fingerprint };
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
-      const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie: item.cookie, sk: 'idem' }, ConsistentRead: true }));
+      const out = await this.ddb.send(
+        new GetCommand({ TableName: this.table, Key: { cookie: item.cookie, sk: 'idem' }, ConsistentRead: true }),
+      );
       return { cookie: String(out.Item?.sessionCookie), fingerprint: String(out.Item?.fingerprint) };
     }
   }
 
   /** The session; a long container list (`containerChunks`) is not in it: see containersOf. */
   async getSession(cookie: string): Promise<Session | undefined> {
-    const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie, sk: SESSION_SK }, ConsistentRead: true }));
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { cookie, sk: SESSION_SK }, ConsistentRead: true }),
+    );
     return out.Item ? sessionRecordSchema.parse(out.Item) : undefined;
   }
 
@@ -199,7 +240,12 @@ export class DownloadsRepo {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...track, cookie: trackPk(track.cookie, track.serviceTrackId), sk: trackSk(track.serviceTrackId), ...this.ttlFor(track.state, track.updatedAt) },
+          Item: {
+            ...track,
+            cookie: trackPk(track.cookie, track.serviceTrackId),
+            sk: trackSk(track.serviceTrackId),
+            ...this.ttlFor(track.state, track.updatedAt),
+          },
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
       );
@@ -214,7 +260,11 @@ export class DownloadsRepo {
 
   async getTrack(cookie: string, serviceTrackId: number): Promise<Track | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: { cookie: trackPk(cookie, serviceTrackId), sk: trackSk(serviceTrackId) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { cookie: trackPk(cookie, serviceTrackId), sk: trackSk(serviceTrackId) },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? toTrack(out.Item) : undefined;
   }
@@ -243,7 +293,12 @@ export class DownloadsRepo {
    * session whose shards hold a page or more reads one shard at a time. Either way a page reads
    * little more than it returns (a wave of whole pages would read twice the page).
    */
-  async pageTracks(cookie: string, limit: number, from: TrackPosition = { shard: 0 }, total = 0): Promise<{ tracks: TrackSummary[]; next?: TrackPosition }> {
+  async pageTracks(
+    cookie: string,
+    limit: number,
+    from: TrackPosition = { shard: 0 },
+    total = 0,
+  ): Promise<{ tracks: TrackSummary[]; next?: TrackPosition }> {
     const perShard = Math.max(1, total / TRACK_SHARDS);
     const tracks: TrackSummary[] = [];
     let shard = from.shard;
@@ -254,7 +309,9 @@ export class DownloadsRepo {
       // A shard holding more than its share stops early and the next wave goes on from there.
       const share = total > 0 ? Math.min(want, Math.ceil(perShard * 1.25) + 1) : want;
       const wave = await Promise.all(
-        Array.from({ length: width }, (_, i) => this.queryShard(cookie, shard + i, i === 0 ? want : share, i === 0 ? after : undefined)),
+        Array.from({ length: width }, (_, i) =>
+          this.queryShard(cookie, shard + i, i === 0 ? want : share, i === 0 ? after : undefined),
+        ),
       );
       for (const page of wave) {
         const room = limit - tracks.length;
@@ -279,7 +336,12 @@ export class DownloadsRepo {
     return { tracks, ...(shard < TRACK_SHARDS ? { next: { shard, after } } : {}) };
   }
 
-  private async queryShard(cookie: string, shard: number, limit: number, after: number | undefined): Promise<{ items: TrackSummary[]; stop?: number }> {
+  private async queryShard(
+    cookie: string,
+    shard: number,
+    limit: number,
+    after: number | undefined,
+  ): Promise<{ items: TrackSummary[]; stop?: number }> {
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
@@ -299,7 +361,12 @@ export class DownloadsRepo {
    * One shard's tracks from `after` on, full items (a cancelled track's callback carries its
    * downloadParams): the cancel's background chunk. `next` is the last id read when more remain.
    */
-  async chunkOfShard(cookie: string, shard: number, limit: number, after?: number): Promise<{ tracks: Track[]; next?: number }> {
+  async chunkOfShard(
+    cookie: string,
+    shard: number,
+    limit: number,
+    after?: number,
+  ): Promise<{ tracks: Track[]; next?: number }> {
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
@@ -317,7 +384,9 @@ export class DownloadsRepo {
 
   /** The session's counts and cancel mark: one small item, whatever the session's size. */
   async getCounts(cookie: string, consistent = false): Promise<SessionCounts> {
-    const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { cookie, sk: COUNTS_SK }, ConsistentRead: consistent }));
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { cookie, sk: COUNTS_SK }, ConsistentRead: consistent }),
+    );
     return toCounts(out.Item);
   }
 
@@ -337,7 +406,12 @@ export class DownloadsRepo {
         Key: { cookie, sk: COUNTS_SK },
         UpdateExpression: `SET expiresAt = if_not_exists(expiresAt, :e), movedAt = :now ADD moves :one, ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
         ExpressionAttributeNames: Object.fromEntries(entries.map((s, i) => [`#c${i}`, s])),
-        ExpressionAttributeValues: { ':e': this.expiry(new Date().toISOString()), ':now': new Date().toISOString(), ':one': 1, ...Object.fromEntries(entries.map((s, i) => [`:c${i}`, delta[s]])) },
+        ExpressionAttributeValues: {
+          ':e': this.expiry(new Date().toISOString()),
+          ':now': new Date().toISOString(),
+          ':one': 1,
+          ...Object.fromEntries(entries.map((s, i) => [`:c${i}`, delta[s]])),
+        },
       }),
     );
   }
@@ -355,7 +429,8 @@ export class DownloadsRepo {
           Key: { cookie, sk: COUNTS_SK },
           UpdateExpression: 'SET recountAt = :now',
           // Never on a counts item TTL removed: a recount must not bring an expired session back.
-          ConditionExpression: 'attribute_exists(sk) AND (attribute_not_exists(movedAt) OR movedAt < :before) AND (attribute_not_exists(recountAt) OR recountAt < :before)',
+          ConditionExpression:
+            'attribute_exists(sk) AND (attribute_not_exists(movedAt) OR movedAt < :before) AND (attribute_not_exists(recountAt) OR recountAt < :before)',
           ExpressionAttributeValues: { ':now': now, ':before': before },
         }),
       );
@@ -397,9 +472,18 @@ export class DownloadsRepo {
           TableName: this.table,
           Key: { cookie, sk: COUNTS_SK },
           UpdateExpression: `SET ${[...sets, 'verifiedMoves = :m'].join(', ')}`,
-          ConditionExpression: moves === 0 ? 'attribute_exists(sk) AND (attribute_not_exists(moves) OR moves = :m)' : 'moves = :m',
+          ConditionExpression:
+            moves === 0 ? 'attribute_exists(sk) AND (attribute_not_exists(moves) OR moves = :m)' : 'moves = :m',
           ...(counts ? { ExpressionAttributeNames: Object.fromEntries(allStates.map((st, i) => [`#c${i}`, st])) } : {}),
-          ExpressionAttributeValues: { ':m': moves, ...(counts ? { ':now': new Date().toISOString(), ...Object.fromEntries(allStates.map((st, i) => [`:c${i}`, counts[st]])) } : {}) },
+          ExpressionAttributeValues: {
+            ':m': moves,
+            ...(counts
+              ? {
+                  ':now': new Date().toISOString(),
+                  ...Object.fromEntries(allStates.map((st, i) => [`:c${i}`, counts[st]])),
+                }
+              : {}),
+          },
         }),
       );
       return true;
@@ -414,7 +498,12 @@ export class DownloadsRepo {
    * Its `updatedAt` when moved; undefined when the track was elsewhere (a duplicate delivery,
    * or a cancel won the race).
    */
-  async transition(cookie: string, serviceTrackId: number, to: TrackState, fields: Partial<Track> = {}): Promise<string | undefined> {
+  async transition(
+    cookie: string,
+    serviceTrackId: number,
+    to: TrackState,
+    fields: Partial<Track> = {},
+  ): Promise<string | undefined> {
     const now = new Date().toISOString();
     const values: Record<string, unknown> = { ...fields, state: to, updatedAt: now, ...this.ttlFor(to, now) };
     const names: Record<string, string> = {};
@@ -462,7 +551,8 @@ export class DownloadsRepo {
       new UpdateCommand({
         TableName: this.table,
         Key: { cookie, sk: COUNTS_SK },
-        UpdateExpression: 'SET cancelledAt = if_not_exists(cancelledAt, :now), expiresAt = if_not_exists(expiresAt, :e)',
+        UpdateExpression:
+          'SET cancelledAt = if_not_exists(cancelledAt, :now), expiresAt = if_not_exists(expiresAt, :e)',
         ExpressionAttributeValues: { ':now': new Date().toISOString(), ':e': this.expiry(new Date().toISOString()) },
         ReturnValues: 'ALL_NEW',
       }),

@@ -31,7 +31,13 @@ export class HashingMeter extends Transform {
 
   override _flush(done: TransformCallback): void {
     if (this.expectedBytes !== undefined && this.bytes !== this.expectedBytes) {
-      done((this.failure = new TrackFailure(HR.E_DOWNLOAD_FAILURE, `origin sent ${this.bytes} of ${this.expectedBytes} bytes`, true)));
+      done(
+        (this.failure = new TrackFailure(
+          HR.E_DOWNLOAD_FAILURE,
+          `origin sent ${this.bytes} of ${this.expectedBytes} bytes`,
+          true,
+        )),
+      );
       return;
     }
     done();

@@ -6,6 +6,11 @@
 export function isThrottled(err: unknown): boolean {
   return (
     err instanceof Error &&
-    ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException'].includes(err.name)
+    [
+      'ProvisionedThroughputExceededException',
+      'ThrottlingException',
+      'RequestLimitExceeded',
+      'LimitExceededException',
+    ].includes(err.name)
   );
 }

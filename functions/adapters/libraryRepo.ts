@@ -1,4 +1,11 @@
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { libraryItemOf } from '../core/storedRecords.js';
 import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
@@ -11,7 +18,8 @@ export interface LibraryPosition {
   readonly serviceTrackId: number;
 }
 
-export const librarySk = (storeId: string, serviceTrackId: number): string => `track#${storeId}#${String(serviceTrackId).padStart(10, "0")}`;
+export const librarySk = (storeId: string, serviceTrackId: number): string =>
+  `track#${storeId}#${String(serviceTrackId).padStart(10, '0')}`;
 const claimSk = (keyIdentity: string): string => `key#${keyIdentity}`;
 /** The claims index's key: one user's claims of one track (`owner` is `<storeId>#<serviceTrackId>`). */
 const claimOf = (userId: string, owner: string): string => `${userId}#${owner}`;
@@ -57,7 +65,9 @@ export class LibraryRepo {
    */
   async putMany(rows: readonly LibraryItem[]): Promise<void> {
     // A batch may hold one track twice (a duplicate message); BatchWriteItem refuses repeated keys.
-    const items = [...new Map(rows.map((r) => [`${r.userId}\u0000${librarySk(r.storeId, r.serviceTrackId)}`, r])).values()];
+    const items = [
+      ...new Map(rows.map((r) => [`${r.userId}\u0000${librarySk(r.storeId, r.serviceTrackId)}`, r])).values(),
+    ];
     for (let i = 0; i < items.length; i += 25) {
       let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = items
         .slice(i, i + 25)
@@ -73,10 +83,20 @@ export class LibraryRepo {
 
   /** Rows of many tracks in BatchGetItem calls of 100: the completion function's check before it writes. */
   async getMany(refs: readonly { userId: string; storeId: string; serviceTrackId: number }[]): Promise<LibraryItem[]> {
-    const keys = [...new Map(refs.map((r) => [`${r.userId}\u0000${librarySk(r.storeId, r.serviceTrackId)}`, { userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) }])).values()];
+    const keys = [
+      ...new Map(
+        refs.map((r) => [
+          `${r.userId}\u0000${librarySk(r.storeId, r.serviceTrackId)}`,
+          { userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) },
+        ]),
+      ).values(),
+    ];
     const out: LibraryItem[] = [];
     for (let i = 0; i < keys.length; i += 100) {
-      let request: { Keys: Record<string, unknown>[]; ConsistentRead: boolean } | undefined = { Keys: keys.slice(i, i + 100), ConsistentRead: true };
+      let request: { Keys: Record<string, unknown>[]; ConsistentRead: boolean } | undefined = {
+        Keys: keys.slice(i, i + 100),
+        ConsistentRead: true,
+      };
       for (let attempt = 0; request && request.Keys.length > 0; attempt++) {
         if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed after 8 retries');
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
@@ -90,7 +110,11 @@ export class LibraryRepo {
 
   async get(userId: string, storeId: string, serviceTrackId: number): Promise<LibraryItem | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: { userId, sk: librarySk(storeId, serviceTrackId) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { userId, sk: librarySk(storeId, serviceTrackId) },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? libraryItemOf(out.Item) : undefined;
   }
@@ -118,14 +142,19 @@ export class LibraryRepo {
    * listener's view. `after` is the last row of the previous page; the start key is the
    * caller's own user, so it cannot leave their rows.
    */
-  async listAcrossStores(userId: string, limit: number, after?: LibraryPosition): Promise<{ items: LibraryItem[]; next?: LibraryPosition | undefined }> {
+  async listAcrossStores(
+    userId: string,
+    limit: number,
+    after?: LibraryPosition,
+  ): Promise<{ items: LibraryItem[]; next?: LibraryPosition | undefined }> {
     const out = await this.ddb.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':u': userId, ':p': 'track#' },
         Limit: limit,
-        ExclusiveStartKey: after === undefined ? undefined : { userId, sk: librarySk(after.storeId, after.serviceTrackId) },
+        ExclusiveStartKey:
+          after === undefined ? undefined : { userId, sk: librarySk(after.storeId, after.serviceTrackId) },
       }),
     );
     return { items: (out.Items ?? []).map(libraryItemOf), next: positionOfLibrarySk(out.LastEvaluatedKey?.sk) };
@@ -146,9 +175,15 @@ export class LibraryRepo {
    * read still costs each row's size in read units: about 1 KB a row, so 10,000 ids ≈ 1,250
    * eventually consistent units). `next` is the last id when more may follow.
    */
-  async contentIds(userId: string, storeId: string, limit: number, after?: number): Promise<{ ids: number[]; next?: number | undefined }> {
+  async contentIds(
+    userId: string,
+    storeId: string,
+    limit: number,
+    after?: number,
+  ): Promise<{ ids: number[]; next?: number | undefined }> {
     const ids: number[] = [];
-    let start: Record<string, unknown> | undefined = after !== undefined ? { userId, sk: librarySk(storeId, after) } : undefined;
+    let start: Record<string, unknown> | undefined =
+      after !== undefined ? { userId, sk: librarySk(storeId, after) } : undefined;
     let next: number | undefined;
     do {
       const out = await this.ddb.send(
@@ -174,7 +209,14 @@ export class LibraryRepo {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { userId, sk: claimSk(keyIdentity), owner, key, claimOf: claimOf(userId, owner), claimedAt: new Date().toISOString() },
+          Item: {
+            userId,
+            sk: claimSk(keyIdentity),
+            owner,
+            key,
+            claimOf: claimOf(userId, owner),
+            claimedAt: new Date().toISOString(),
+          },
           ConditionExpression: 'attribute_not_exists(sk) OR #o = :o',
           ExpressionAttributeNames: { '#o': 'owner' },
           ExpressionAttributeValues: { ':o': owner },
@@ -204,9 +246,7 @@ export class LibraryRepo {
     });
     return items.map((i) => String(i.key));
   }
-
 }
-
 
 /** The store and content ID a `track#<store>#<id>` sort key names. */
 function positionOfLibrarySk(sk: unknown): LibraryPosition | undefined {

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { License } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { isThrottled } from './isThrottled.js';
@@ -23,7 +23,9 @@ export class LicensesRepo {
 
   /** Writes the license; true when it is new (201), false when it replaced one (200). */
   async put(license: License): Promise<boolean> {
-    const out = await this.ddb.send(new PutCommand({ TableName: this.table, Item: itemOf(license), ReturnValues: 'ALL_OLD' }));
+    const out = await this.ddb.send(
+      new PutCommand({ TableName: this.table, Item: itemOf(license), ReturnValues: 'ALL_OLD' }),
+    );
     return out.Attributes === undefined;
   }
 

@@ -1,4 +1,3 @@
-import { sha256Of } from './bucketObjects.js';
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -8,12 +7,13 @@ import {
   DeleteObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  UploadPartCopyCommand,
   type S3Client,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { uploadInParts } from './partUpload.js';
 import { stagingPrefix } from '../resources.js';
 import type { StorageClass } from '../settings.js';
+import { sha256Of } from './bucketObjects.js';
+import { uploadInParts } from './partUpload.js';
 
 export interface CopyRequest {
   readonly sourceBucket: string;
@@ -68,14 +68,21 @@ export class MediaStore {
       }),
     );
     const sum = out.CopyObjectResult?.ChecksumSHA256;
-    const fullObject = out.CopyObjectResult?.ChecksumType === undefined || out.CopyObjectResult.ChecksumType === 'FULL_OBJECT';
+    const fullObject =
+      out.CopyObjectResult?.ChecksumType === undefined || out.CopyObjectResult.ChecksumType === 'FULL_OBJECT';
     return { sha256: sum && fullObject && !sum.includes('-') ? b64ToHex(sum) : undefined };
   }
 
   /** Above 5 GB: UploadPartCopy in parallel parts, still server-side. */
   private async copyInParts(req: CopyRequest): Promise<void> {
     const created = await this.s3.send(
-      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: req.destKey, ContentType: req.contentType, Metadata: req.metadata, ...this.classFor(req.destKey) }),
+      new CreateMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: req.destKey,
+        ContentType: req.contentType,
+        Metadata: req.metadata,
+        ...this.classFor(req.destKey),
+      }),
     );
     const uploadId = created.UploadId;
     if (!uploadId) throw new Error('CreateMultipartUpload returned no UploadId');
@@ -103,10 +110,17 @@ export class MediaStore {
       };
       await Promise.all(Array.from({ length: Math.min(COPY_PART_CONCURRENCY, count) }, worker));
       await this.s3.send(
-        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: req.destKey, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: req.destKey,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
       );
     } catch (err) {
-      await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: req.destKey, UploadId: uploadId })).catch(() => {});
+      await this.s3
+        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: req.destKey, UploadId: uploadId }))
+        .catch(() => {});
       throw err;
     }
   }
@@ -115,8 +129,18 @@ export class MediaStore {
    * Streams a body into the bucket with bounded memory: one PutObject when it fits in a part,
    * otherwise a multipart upload with at most two parts in flight (see partUpload.ts).
    */
-  async uploadStream(key: string, body: Readable, contentType: string | undefined, metadata: Record<string, string> = {}): Promise<void> {
-    await uploadInParts(this.s3, { Bucket: this.bucket, Key: key, ContentType: contentType, Metadata: metadata, ...this.classFor(key) }, body, this.upload);
+  async uploadStream(
+    key: string,
+    body: Readable,
+    contentType: string | undefined,
+    metadata: Record<string, string> = {},
+  ): Promise<void> {
+    await uploadInParts(
+      this.s3,
+      { Bucket: this.bucket, Key: key, ContentType: contentType, Metadata: metadata, ...this.classFor(key) },
+      body,
+      this.upload,
+    );
   }
 
   /**
@@ -132,10 +156,17 @@ export class MediaStore {
       if (!(err instanceof Error && (err.name === 'NotFound' || err.name === 'NoSuchKey'))) throw err;
     }
     try {
-      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*' }));
+      await this.s3.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*' }),
+      );
       return true;
     } catch (err) {
-      if (err instanceof Error && (err.name === 'PreconditionFailed' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412)) return false;
+      if (
+        err instanceof Error &&
+        (err.name === 'PreconditionFailed' ||
+          (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412)
+      )
+        return false;
       throw err;
     }
   }

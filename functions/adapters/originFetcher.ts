@@ -3,8 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
-import { HR, httpStatusHResult } from '../core/hresult.js';
 import { TrackFailure } from '../core/errors.js';
+import { HR, httpStatusHResult } from '../core/hresult.js';
 import { isOriginAllowed, mayConnect, parseSource } from '../core/sourceUrl.js';
 
 export interface OriginPolicy {
@@ -53,7 +53,8 @@ export async function fetchOrigin(start: URL, policy: OriginPolicy): Promise<Ori
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
       res.resume();
-      if (hop >= policy.maxRedirects) throw new TrackFailure(httpStatusHResult(status), `more than ${policy.maxRedirects} redirects`);
+      if (hop >= policy.maxRedirects)
+        throw new TrackFailure(httpStatusHResult(status), `more than ${policy.maxRedirects} redirects`);
       url = new URL(res.headers.location, url);
       continue;
     }
@@ -66,14 +67,26 @@ export async function fetchOrigin(start: URL, policy: OriginPolicy): Promise<Ori
     const encoding = res.headers['content-encoding']?.trim().toLowerCase();
     if (encoding && encoding !== 'identity') {
       res.destroy();
-      throw new TrackFailure(HR.E_UNSUPPORTED_ENCODING, `origin sent Content-Encoding: ${encoding}, which was not asked for`);
+      throw new TrackFailure(
+        HR.E_UNSUPPORTED_ENCODING,
+        `origin sent Content-Encoding: ${encoding}, which was not asked for`,
+      );
     }
     const length = res.headers['content-length'] ? Number(res.headers['content-length']) : undefined;
     if (length !== undefined && length > policy.maxBytes) {
       res.destroy();
-      throw new TrackFailure(HR.E_FILE_TOO_LARGE, `origin announced ${length} bytes, over the ${policy.maxBytes} limit`);
+      throw new TrackFailure(
+        HR.E_FILE_TOO_LARGE,
+        `origin announced ${length} bytes, over the ${policy.maxBytes} limit`,
+      );
     }
-    return { body: res, contentLength: length, contentType: res.headers['content-type'], finalUrl: url, failure: () => failures.get(res) };
+    return {
+      body: res,
+      contentLength: length,
+      contentType: res.headers['content-type'],
+      finalUrl: url,
+      failure: () => failures.get(res),
+    };
   }
 }
 
@@ -85,7 +98,13 @@ function request(url: URL, policy: OriginPolicy): Promise<http.IncomingMessage> 
   const timeoutMs = policy.timeoutMs;
   const deadline = policy.deadline;
   const tooLate = (): TrackFailure =>
-    new TrackFailure(HR.E_TOO_SLOW, deadline?.transient ? 'the fetch ran out of the time this attempt had' : 'the origin did not send the whole file within the fetch deadline', deadline?.transient ?? false);
+    new TrackFailure(
+      HR.E_TOO_SLOW,
+      deadline?.transient
+        ? 'the fetch ran out of the time this attempt had'
+        : 'the origin did not send the whole file within the fetch deadline',
+      deadline?.transient ?? false,
+    );
   return new Promise((resolve, reject) => {
     if (deadline && deadline.at <= Date.now()) {
       reject(tooLate());
@@ -133,7 +152,12 @@ function request(url: URL, policy: OriginPolicy): Promise<http.IncomingMessage> 
  * without touching the stream's flow; a window in which the reader held the body back is not
  * the origin's fault and is not judged.
  */
-function watchRate(res: http.IncomingMessage, windowMs: number, minBytesPerSecond: number, fail: (f: TrackFailure) => void): NodeJS.Timeout {
+function watchRate(
+  res: http.IncomingMessage,
+  windowMs: number,
+  minBytesPerSecond: number,
+  fail: (f: TrackFailure) => void,
+): NodeJS.Timeout {
   const socket = res.socket;
   let seen = socket.bytesRead;
   const timer = setInterval(() => {
@@ -143,7 +167,12 @@ function watchRate(res: http.IncomingMessage, windowMs: number, minBytesPerSecon
     if (res.complete || res.readableLength >= res.readableHighWaterMark) return;
     if (got === 0) fail(new TrackFailure(HR.E_TIMEOUT, `origin body stalled for ${windowMs} ms`, true));
     else if (got < (minBytesPerSecond * windowMs) / 1000) {
-      fail(new TrackFailure(HR.E_TOO_SLOW, `origin sent ${got} bytes in ${windowMs} ms, under the minimum of ${minBytesPerSecond} bytes/s`));
+      fail(
+        new TrackFailure(
+          HR.E_TOO_SLOW,
+          `origin sent ${got} bytes in ${windowMs} ms, under the minimum of ${minBytesPerSecond} bytes/s`,
+        ),
+      );
     }
   }, windowMs);
   timer.unref();
@@ -161,7 +190,14 @@ function guardedLookup(host: string): LookupFunction {
     const done = (addresses: LookupAddress[]): void => {
       const allowed = addresses.filter((a) => mayConnect(host, a.address));
       if (allowed.length === 0) {
-        callback(new TrackFailure(HR.E_ACCESSDENIED, `${hostname} resolves to a private address`) as unknown as NodeJS.ErrnoException, '', 4);
+        callback(
+          new TrackFailure(
+            HR.E_ACCESSDENIED,
+            `${hostname} resolves to a private address`,
+          ) as unknown as NodeJS.ErrnoException,
+          '',
+          4,
+        );
         return;
       }
       if (options.all) callback(null, allowed);

@@ -2,17 +2,20 @@ import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   ChecksumAlgorithm,
+  type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
   type PutObjectCommandInput,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 
 /** What the object is put with: everything of a PutObject but its body. */
-export type ObjectParams = Pick<PutObjectCommandInput, 'Bucket' | 'Key' | 'ContentType' | 'Metadata' | 'StorageClass'> & { Bucket: string; Key: string };
+export type ObjectParams = Pick<
+  PutObjectCommandInput,
+  'Bucket' | 'Key' | 'ContentType' | 'Metadata' | 'StorageClass'
+> & { Bucket: string; Key: string };
 
 /** S3's most parts in one multipart upload. */
 const MAX_PARTS = 10_000;
@@ -26,7 +29,12 @@ const MAX_PARTS = 10_000;
  * (npm run bench -- --only copy). Parts carry the checksums the client computes, as lib-storage
  * sends them; a failure aborts the upload once no part is in flight, so no part outlives it.
  */
-export async function uploadInParts(s3: S3Client, params: ObjectParams, body: Readable, opts: { partBytes: number; inFlight: number }): Promise<void> {
+export async function uploadInParts(
+  s3: S3Client,
+  params: ObjectParams,
+  body: Readable,
+  opts: { partBytes: number; inFlight: number },
+): Promise<void> {
   const free: Buffer[] = [];
   let made = 0;
   const sending = new Map<number, Promise<void>>();
@@ -47,11 +55,28 @@ export async function uploadInParts(s3: S3Client, params: ObjectParams, body: Re
     const number = ++partNumber;
     if (number > MAX_PARTS) throw new Error(`the body needs more than ${MAX_PARTS} parts of ${opts.partBytes} bytes`);
     const part = s3
-      .send(new UploadPartCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: uploadId, PartNumber: number, Body: buf.subarray(0, length), ContentLength: length }))
+      .send(
+        new UploadPartCommand({
+          Bucket: params.Bucket,
+          Key: params.Key,
+          UploadId: uploadId,
+          PartNumber: number,
+          Body: buf.subarray(0, length),
+          ContentLength: length,
+        }),
+      )
       .then((out) => {
         if (!out.ETag) throw new Error(`part ${number} came back without an ETag`);
         const { ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 } = out;
-        parts.push({ PartNumber: number, ETag: out.ETag, ChecksumCRC32, ChecksumCRC32C, ChecksumCRC64NVME, ChecksumSHA1, ChecksumSHA256 });
+        parts.push({
+          PartNumber: number,
+          ETag: out.ETag,
+          ChecksumCRC32,
+          ChecksumCRC32C,
+          ChecksumCRC64NVME,
+          ChecksumSHA1,
+          ChecksumSHA256,
+        });
         sending.delete(number);
         free.push(buf);
       });
@@ -82,11 +107,20 @@ export async function uploadInParts(s3: S3Client, params: ObjectParams, body: Re
     if (filled > 0) await send(buf, filled);
     await Promise.all(sending.values());
     parts.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: params.Bucket,
+        Key: params.Key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
   } catch (err) {
     await Promise.allSettled(sending.values());
     if (uploadId !== undefined) {
-      await s3.send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: uploadId })).catch(() => undefined);
+      await s3
+        .send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: uploadId }))
+        .catch(() => undefined);
     }
     throw err;
   }
@@ -95,7 +129,12 @@ export async function uploadInParts(s3: S3Client, params: ObjectParams, body: Re
 /** As lib-storage does: with the client computing checksums (its default), the upload is declared CRC32. */
 async function createUpload(s3: S3Client, params: ObjectParams): Promise<string> {
   const checksums = await s3.config.requestChecksumCalculation();
-  const out = await s3.send(new CreateMultipartUploadCommand({ ...params, ...(checksums === 'WHEN_SUPPORTED' ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 } : {}) }));
+  const out = await s3.send(
+    new CreateMultipartUploadCommand({
+      ...params,
+      ...(checksums === 'WHEN_SUPPORTED' ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 } : {}),
+    }),
+  );
   if (!out.UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
   return out.UploadId;
 }

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TtlCache } from '../core/ttlCache.js';
 import type { Store } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { scanAll } from './queryAll.js';
-import { TtlCache } from '../core/ttlCache.js';
 import type { SecretBox } from './secrets/secretBox.js';
 
 /** How long a container keeps opened signing secrets: a rotation keeps the old one valid meanwhile. */
@@ -59,27 +59,37 @@ export class StoresRepo {
   /** The store, as read within the last few seconds. */
   get(storeId: string): Promise<Store | undefined> {
     return this.storeCache.get(storeId, async () => {
-      const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ConsistentRead: true }));
+      const out = await this.ddb.send(
+        new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ConsistentRead: true }),
+      );
       return out.Item ? toStore(out.Item) : undefined;
     });
   }
 
   async findByKeyHash(apiKeyHash: string): Promise<Store | undefined> {
     const storeId = await this.keyCache.get(apiKeyHash, async () => {
-      const key = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { pk: `key#${apiKeyHash}` }, ConsistentRead: true }));
+      const key = await this.ddb.send(
+        new GetCommand({ TableName: this.table, Key: { pk: `key#${apiKeyHash}` }, ConsistentRead: true }),
+      );
       return typeof key.Item?.storeId === 'string' ? key.Item.storeId : undefined;
     });
     return storeId === undefined ? undefined : this.get(storeId);
   }
 
   async list(): Promise<Store[]> {
-    const items = await scanAll(this.ddb, { TableName: this.table, FilterExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'store' } });
+    const items = await scanAll(this.ddb, {
+      TableName: this.table,
+      FilterExpression: 'kind = :k',
+      ExpressionAttributeValues: { ':k': 'store' },
+    });
     return items.map(toStore).sort((a, b) => a.storeId.localeCompare(b.storeId));
   }
 
   /** Puts a new signing secret first and keeps the newest previous one active for rotation. */
   async rotateSecret(storeId: string, secret: string): Promise<Store | undefined> {
-    const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ConsistentRead: true }));
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ConsistentRead: true }),
+    );
     if (!out.Item) return undefined;
     const previous = Array.isArray(out.Item.sealedSecrets) ? out.Item.sealedSecrets.map(String) : [];
     const sealedSecrets = [await this.secretBox().seal(secret, { storeId }), ...previous.slice(0, 1)];
@@ -101,7 +111,12 @@ export class StoresRepo {
   signingSecrets(storeId: string): Promise<string[]> {
     return this.secretsCache.get(storeId, async () => {
       const out = await this.ddb.send(
-        new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ProjectionExpression: 'sealedSecrets', ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: `store#${storeId}` },
+          ProjectionExpression: 'sealedSecrets',
+          ConsistentRead: true,
+        }),
       );
       const sealed = Array.isArray(out.Item?.sealedSecrets) ? out.Item.sealedSecrets.map(String) : [];
       return Promise.all(sealed.map((s) => this.secretBox().open(s, { storeId })));

@@ -10,7 +10,8 @@ const MIN_HEAD_BYTES = 64 * 1024;
  */
 export function headBytesWanted(start: Buffer): number {
   if (start.length >= 10 && start.toString('latin1', 0, 3) === 'ID3') {
-    const size = ((start[6]! & 0x7f) << 21) | ((start[7]! & 0x7f) << 14) | ((start[8]! & 0x7f) << 7) | (start[9]! & 0x7f);
+    const size =
+      ((start[6]! & 0x7f) << 21) | ((start[7]! & 0x7f) << 14) | ((start[8]! & 0x7f) << 7) | (start[9]! & 0x7f);
     return Math.min(MAX_HEAD_BYTES, Math.max(MIN_HEAD_BYTES, size + 20 + 4096));
   }
   return MIN_HEAD_BYTES;

@@ -1,9 +1,9 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parseContentRange, tokenizer, type IRangeRequestClient, type IRangeRequestResponse } from '@tokenizer/range';
-import { parseBuffer, parseFromTokenizer, selectCover, type IAudioMetadata } from 'music-metadata';
+import { type IRangeRequestClient, type IRangeRequestResponse, parseContentRange, tokenizer } from '@tokenizer/range';
+import { type IAudioMetadata, parseBuffer, parseFromTokenizer, selectCover } from 'music-metadata';
 import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
 import type { TrackTags } from '../core/types.js';
-import { findId3v2, readId3v2Text, type ReadBytes } from './id3v2Text.js';
+import { findId3v2, type ReadBytes, readId3v2Text } from './id3v2Text.js';
 
 /**
  * Tags and format as read. `container` is music-metadata's own name (`MPEG`, `M4A/isom/iso2`,
@@ -48,7 +48,12 @@ export class SourceNotFoundError extends Error {
  * for ID3v1 or APE, the tail) travel, never the whole file. Unreadable tags are not an error:
  * the file still lands, under fallback names.
  */
-export async function readObjectFacts(s3: S3Client, bucket: string, key: string, onTagError?: (err: unknown) => void): Promise<ObjectFacts> {
+export async function readObjectFacts(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  onTagError?: (err: unknown) => void,
+): Promise<ObjectFacts> {
   const client = new S3RangeClient(s3, bucket, key);
   // The tokenizer's own first read is [0, CHUNK] (it rounds up by a byte): ask for that, once.
   const first = await client.getResponse('GET', [0, CHUNK]);
@@ -163,7 +168,10 @@ function text(v: string | undefined): string | undefined {
 }
 
 function list(values: readonly (string | undefined)[] | undefined): string[] | undefined {
-  const kept = (values ?? []).map(text).filter((v): v is string => v !== undefined).slice(0, MAX_VALUES);
+  const kept = (values ?? [])
+    .map(text)
+    .filter((v): v is string => v !== undefined)
+    .slice(0, MAX_VALUES);
   return kept.length > 0 ? kept : undefined;
 }
 
@@ -224,9 +232,12 @@ class S3RangeClient implements IRangeRequestClient {
       throw new ReadBudgetExceeded(`reading ${to - from + 1} more bytes would pass the ${this.budget}-byte budget`);
     }
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: `bytes=${from}-${to}` }), {
-        abortSignal: this.abortController.signal,
-      });
+      const out = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: `bytes=${from}-${to}` }),
+        {
+          abortSignal: this.abortController.signal,
+        },
+      );
       const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
       const contentRange = out.ContentRange ? parseContentRange(out.ContentRange) : undefined;
       this.size = contentRange?.instanceLength ?? out.ContentLength ?? bytes.length;

@@ -1,4 +1,4 @@
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** The business metrics trackdrop emits; names are what dashboards and alarms refer to. */
 export type MetricName =
@@ -23,7 +23,8 @@ export const noTelemetry: Telemetry = { count: () => {}, flush: () => {} };
 /** Powertools Metrics: counted in memory, published once per invocation as one EMF log line. */
 export function powertoolsTelemetry(metrics: Metrics): Telemetry {
   return {
-    count: (name, value = 1) => metrics.addMetric(name, name === 'BytesCopied' ? MetricUnit.Bytes : MetricUnit.Count, value),
+    count: (name, value = 1) =>
+      metrics.addMetric(name, name === 'BytesCopied' ? MetricUnit.Bytes : MetricUnit.Count, value),
     flush: () => metrics.publishStoredMetrics(),
   };
 }

@@ -1,9 +1,9 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { libraryItemOf, licenseRecordSchema } from '../core/storedRecords.js';
-import type { License, LibraryItem, Track } from '../core/types.js';
+import type { LibraryItem, License, Track } from '../core/types.js';
 import { toTrack, trackPk, trackSk } from './downloadsRepo.js';
-import { licenseSk } from './licensesRepo.js';
 import { librarySk } from './libraryRepo.js';
+import { licenseSk } from './licensesRepo.js';
 
 export interface TrackRef {
   readonly userId: string;
@@ -22,7 +22,8 @@ export interface TrackFacts {
   readonly cancelledSessions: Set<string>;
 }
 
-export const trackRefKey = (t: { cookie: string; serviceTrackId: number }): string => `${t.cookie}\u0000${t.serviceTrackId}`;
+export const trackRefKey = (t: { cookie: string; serviceTrackId: number }): string =>
+  `${t.cookie}\u0000${t.serviceTrackId}`;
 
 export const factKey = (t: TrackRef): string => `${t.userId}\u0000${t.storeId}\u0000${t.serviceTrackId}`;
 
@@ -47,12 +48,20 @@ export async function fetchTrackFacts(
     const cookies = [...new Set(chunk.flatMap((r) => (r.cookie ? [r.cookie] : [])))];
     // Each track's own item, and its session's small counts item (the cancel mark), not the session item.
     const trackKeys = [
-      ...chunk.flatMap((r) => (r.cookie ? [{ cookie: trackPk(r.cookie, r.serviceTrackId), sk: trackSk(r.serviceTrackId) }] : [])),
+      ...chunk.flatMap((r) =>
+        r.cookie ? [{ cookie: trackPk(r.cookie, r.serviceTrackId), sk: trackSk(r.serviceTrackId) }] : [],
+      ),
       ...cookies.map((cookie) => ({ cookie, sk: 'counts' })),
     ];
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [tables.licenses]: { Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: licenseSk(r.storeId, r.serviceTrackId) }))), ConsistentRead: true },
-      [tables.library]: { Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) }))), ConsistentRead: true },
+      [tables.licenses]: {
+        Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: licenseSk(r.storeId, r.serviceTrackId) }))),
+        ConsistentRead: true,
+      },
+      [tables.library]: {
+        Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) }))),
+        ConsistentRead: true,
+      },
       ...(trackKeys.length ? { [tables.downloads]: { Keys: dedupe(trackKeys), ConsistentRead: true } } : {}),
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {

@@ -1,21 +1,30 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError } from '../core/errors.js';
 import { HR } from '../core/hresult.js';
-import { itemUrlQuerySchema, libraryQuerySchema, myDownloadsQuerySchema, serviceTrackIdParamSchema, storeIdSchema } from '../core/schemas.js';
+import {
+  itemUrlQuerySchema,
+  libraryQuerySchema,
+  myDownloadsQuerySchema,
+  serviceTrackIdParamSchema,
+  storeIdSchema,
+} from '../core/schemas.js';
 import type { ListenerDeps } from '../service/deps.js';
-import { listenerUserId, type ListenerEvent } from '../service/listener/listenerIdentity.js';
+import { type ListenerEvent, listenerUserId } from '../service/listener/listenerIdentity.js';
 import { myDownloads } from '../service/listener/myDownloads.js';
 import { listenerItem, myItem, myItemUrl, myLibrary } from '../service/listener/myLibrary.js';
 import { openApiDocument } from './openApi.js';
 import { parse } from './requestInput.js';
 import { errorResponse, json } from './respond.js';
-import { listenerRouteNames, type ListenerRouteName } from './routes.js';
+import { type ListenerRouteName, listenerRouteNames } from './routes.js';
 
 /**
  * One listener request (`/v1/me/…`) → one answer; never throws. API Gateway's JWT authorizer
  * has verified the token before this runs; the user is the token's configured claim.
  */
-export async function handleListenerRequest(deps: ListenerDeps, event: ListenerEvent): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handleListenerRequest(
+  deps: ListenerDeps,
+  event: ListenerEvent,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const requestId = event.requestContext?.requestId;
   try {
     const name = listenerRouteNames.get(event.routeKey);
@@ -24,7 +33,10 @@ export async function handleListenerRequest(deps: ListenerDeps, event: ListenerE
   } catch (err) {
     if (err instanceof ApiError) return errorResponse(err, requestId);
     deps.logger.error('unhandled error', { error: err as Error, routeKey: event.routeKey, requestId });
-    return errorResponse(new ApiError(500, 'internal_error', 'trackdrop could not complete the request; retry it', HR.E_FAIL), requestId);
+    return errorResponse(
+      new ApiError(500, 'internal_error', 'trackdrop could not complete the request; retry it', HR.E_FAIL),
+      requestId,
+    );
   } finally {
     deps.telemetry.flush();
   }
@@ -35,9 +47,14 @@ let document: Record<string, unknown> | undefined;
 // Private answers: a listener's library and URLs are theirs alone, never kept by a shared cache.
 const noStore = { 'cache-control': 'no-store' };
 
-async function dispatch(deps: ListenerDeps, name: ListenerRouteName, event: ListenerEvent): Promise<APIGatewayProxyStructuredResultV2> {
+async function dispatch(
+  deps: ListenerDeps,
+  name: ListenerRouteName,
+  event: ListenerEvent,
+): Promise<APIGatewayProxyStructuredResultV2> {
   // Public: the contract of both APIs, built once per container.
-  if (name === 'getOpenApi') return json(200, (document ??= openApiDocument(deps.settings)), { 'cache-control': 'public, max-age=300' });
+  if (name === 'getOpenApi')
+    return json(200, (document ??= openApiDocument(deps.settings)), { 'cache-control': 'public, max-age=300' });
   const userId = listenerUserId(event, deps.settings.listener.userIdClaim);
   switch (name) {
     case 'getMyLibrary': {
@@ -51,7 +68,10 @@ async function dispatch(deps: ListenerDeps, name: ListenerRouteName, event: List
     case 'getMyItemUrl': {
       const { storeId, serviceTrackId } = itemPath(event);
       const q = parse(itemUrlQuerySchema, event.queryStringParameters ?? {}, 'query');
-      const answer = await myItemUrl(deps, userId, storeId, serviceTrackId, { part: q.part ?? 'audio', disposition: q.disposition ?? 'inline' });
+      const answer = await myItemUrl(deps, userId, storeId, serviceTrackId, {
+        part: q.part ?? 'audio',
+        disposition: q.disposition ?? 'inline',
+      });
       return json(200, answer, noStore);
     }
     case 'getMyDownloads': {
@@ -65,6 +85,7 @@ async function dispatch(deps: ListenerDeps, name: ListenerRouteName, event: List
 function itemPath(event: ListenerEvent): { storeId: string; serviceTrackId: number } {
   const storeId = storeIdSchema.safeParse(event.pathParameters?.storeId);
   const serviceTrackId = serviceTrackIdParamSchema.safeParse(event.pathParameters?.serviceTrackId);
-  if (!storeId.success || !serviceTrackId.success) throw new ApiError(404, 'item_not_found', 'no such item in your library', HR.E_INVALIDARG);
+  if (!storeId.success || !serviceTrackId.success)
+    throw new ApiError(404, 'item_not_found', 'no such item in your library', HR.E_INVALIDARG);
   return { storeId: storeId.data, serviceTrackId: serviceTrackId.data };
 }

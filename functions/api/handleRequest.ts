@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isThrottled } from '../adapters/isThrottled.js';
 import { ApiError } from '../core/errors.js';
 import { HR } from '../core/hresult.js';
 import {
@@ -14,22 +15,24 @@ import {
   userIdSchema,
 } from '../core/schemas.js';
 import type { Store } from '../core/types.js';
-import type { ApiDeps } from '../service/deps.js';
 import { authenticate } from '../service/api/authenticate.js';
 import { downloadTrack } from '../service/api/downloadTrack.js';
 import { downloadTrackBatch } from '../service/api/downloadTrackBatch.js';
 import { contentIds, listLibrary } from '../service/api/library.js';
 import { deleteLicense, putLicense, putLicenseBatch } from '../service/api/licenses.js';
 import { cancelSession, openSession, sessionOf, sessionStatus } from '../service/api/sessions.js';
-import { errorResponse, json } from './respond.js';
-import { isThrottled } from '../adapters/isThrottled.js';
+import type { ApiDeps } from '../service/deps.js';
 import { header, parse } from './requestInput.js';
-import { apiRouteNames, type ApiRouteName } from './routes.js';
+import { errorResponse, json } from './respond.js';
+import { type ApiRouteName, apiRouteNames } from './routes.js';
 
 const routeByKey = apiRouteNames;
 
 /** One API Gateway HTTP API (payload 2.0) request → one answer; never throws. */
-export async function handleRequest(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handleRequest(
+  deps: ApiDeps,
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const requestId = event.requestContext?.requestId;
   try {
     const name = routeByKey.get(event.routeKey);
@@ -38,8 +41,16 @@ export async function handleRequest(deps: ApiDeps, event: APIGatewayProxyEventV2
     deps.logger.appendKeys({ storeId: store.storeId });
     const allowed = deps.rateLimiter.take(store.storeId);
     if (!allowed.ok) {
-      const err = new ApiError(429, 'throttled', `too many requests from this store; retry after ${allowed.retryAfterSeconds} s`, HR.E_FAIL);
-      return { ...errorResponse(err, requestId), headers: { 'content-type': 'application/json', 'retry-after': String(allowed.retryAfterSeconds) } };
+      const err = new ApiError(
+        429,
+        'throttled',
+        `too many requests from this store; retry after ${allowed.retryAfterSeconds} s`,
+        HR.E_FAIL,
+      );
+      return {
+        ...errorResponse(err, requestId),
+        headers: { 'content-type': 'application/json', 'retry-after': String(allowed.retryAfterSeconds) },
+      };
     }
     return await dispatch(deps, name, store, event);
   } catch (err) {
@@ -50,19 +61,33 @@ export async function handleRequest(deps: ApiDeps, event: APIGatewayProxyEventV2
       return { ...errorResponse(busy, requestId), headers: { 'content-type': 'application/json', 'retry-after': '1' } };
     }
     deps.logger.error('unhandled error', { error: err as Error, routeKey: event.routeKey, requestId });
-    return errorResponse(new ApiError(500, 'internal_error', 'trackdrop could not complete the request; retry it', HR.E_FAIL), requestId);
+    return errorResponse(
+      new ApiError(500, 'internal_error', 'trackdrop could not complete the request; retry it', HR.E_FAIL),
+      requestId,
+    );
   } finally {
     deps.logger.removeKeys(['storeId']);
     deps.telemetry.flush();
   }
 }
 
-async function dispatch(deps: ApiDeps, name: ApiRouteName, store: Store, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function dispatch(
+  deps: ApiDeps,
+  name: ApiRouteName,
+  store: Store,
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const limits = deps.settings.limits;
   switch (name) {
     case 'putLicense': {
       const { userId, serviceTrackId } = licensePath(event);
-      const created = await putLicense(deps, store, userId, serviceTrackId, parse(licenseBodySchema, body(deps, event, true)));
+      const created = await putLicense(
+        deps,
+        store,
+        userId,
+        serviceTrackId,
+        parse(licenseBodySchema, body(deps, event, true)),
+      );
       return json(created ? 201 : 200, { userId, serviceTrackId, state: created ? 'created' : 'updated' });
     }
     case 'deleteLicense': {
@@ -80,7 +105,12 @@ async function dispatch(deps: ApiDeps, name: ApiRouteName, store: Store, event: 
       if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
         throw new ApiError(400, 'invalid_request', 'Idempotency-Key: 1-128 visible ASCII characters', HR.E_INVALIDARG);
       }
-      const session = await openSession(deps, store, parse(sessionBodySchema(limits.maxContainers), body(deps, event)), key);
+      const session = await openSession(
+        deps,
+        store,
+        parse(sessionBodySchema(limits.maxContainers), body(deps, event)),
+        key,
+      );
       return json(201, { cookie: session.cookie, userId: session.userId, createdAt: session.createdAt });
     }
     case 'downloadTrack': {
@@ -123,15 +153,26 @@ function licensePath(event: APIGatewayProxyEventV2): { userId: string; serviceTr
 // Any cookie that is not one trackdrop could have issued is simply unknown.
 function cookieParam(event: APIGatewayProxyEventV2): string {
   const out = cookieSchema.safeParse(event.pathParameters?.cookie);
-  if (!out.success) throw new ApiError(404, 'session_not_found', 'no download session with this cookie', HR.E_INVALIDARG);
+  if (!out.success)
+    throw new ApiError(404, 'session_not_found', 'no download session with this cookie', HR.E_INVALIDARG);
   return out.data;
 }
 
 /** The JSON body; `optional` lets an empty body stand for `{}`. */
 function body(deps: ApiDeps, event: APIGatewayProxyEventV2, optional = false): unknown {
-  const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.body === undefined || event.body === null
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   if (Buffer.byteLength(raw, 'utf8') > deps.settings.limits.maxBodyBytes) {
-    throw new ApiError(413, 'body_too_large', `request body is over ${deps.settings.limits.maxBodyBytes} bytes`, HR.E_INVALIDARG);
+    throw new ApiError(
+      413,
+      'body_too_large',
+      `request body is over ${deps.settings.limits.maxBodyBytes} bytes`,
+      HR.E_INVALIDARG,
+    );
   }
   if (raw.trim() === '') {
     if (optional) return {};

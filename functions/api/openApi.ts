@@ -15,13 +15,17 @@ import {
   userIdSchema,
 } from '../core/schemas.js';
 import type { TrackdropSettings } from '../settings.js';
-import { routes, type Route, type RouteName } from './routes.js';
+import { type Route, type RouteName, routes } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;
 
 /** A request schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), as the client sends it. */
 function jsonSchema(schema: z.core.$ZodType): JsonSchema {
-  const { $schema: _dialect, ...out } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _dialect, ...out } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return out;
 }
 
@@ -48,39 +52,78 @@ interface RouteDoc {
 function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
   const limits = settings.limits;
   return {
-    putLicense: { summary: 'Predeliver a license', ok: { 200: 'replaced', 201: 'created' }, body: licenseBodySchema, bodyOptional: true },
+    putLicense: {
+      summary: 'Predeliver a license',
+      ok: { 200: 'replaced', 201: 'created' },
+      body: licenseBodySchema,
+      bodyOptional: true,
+    },
     deleteLicense: { summary: 'Withdraw a license', ok: { 204: 'deleted' }, errors: [404] },
     putLicenseBatch: {
       summary: 'Predeliver many licenses at once (each answered in order; a throttled one says so on its own)',
       ok: { 200: 'one result per license' },
       body: licenseBatchBodySchema(limits.maxBatchTracks),
     },
-    openSession: { summary: 'Download(containerList): open a download session', ok: { 201: 'the session and its cookie' }, body: sessionBodySchema(limits.maxContainers), errors: [409] },
-    downloadTrack: { summary: 'DownloadTrack', ok: { 200: 'declined', 202: 'queued' }, body: downloadTrackSchema, errors: [403, 404, 409, 413] },
+    openSession: {
+      summary: 'Download(containerList): open a download session',
+      ok: { 201: 'the session and its cookie' },
+      body: sessionBodySchema(limits.maxContainers),
+      errors: [409],
+    },
+    downloadTrack: {
+      summary: 'DownloadTrack',
+      ok: { 200: 'declined', 202: 'queued' },
+      body: downloadTrackSchema,
+      errors: [403, 404, 409, 413],
+    },
     downloadTrackBatch: {
       summary: 'DownloadTrack for many tracks at once (each answered in order)',
       ok: { 200: 'one result per track' },
       // The handler checks the list first, then each track with DownloadTrack's own schema.
-      body: z.strictObject({ tracks: z.array(downloadTrackSchema).check(z.minLength(1), z.maxLength(limits.maxBatchTracks)) }),
+      body: z.strictObject({
+        tracks: z.array(downloadTrackSchema).check(z.minLength(1), z.maxLength(limits.maxBatchTracks)),
+      }),
       errors: [404, 409],
     },
-    getSession: { summary: "A session's state: counts of the whole session and a page of its tracks' outcomes", ok: { 200: 'the session' }, query: sessionQuerySchema, errors: [404] },
+    getSession: {
+      summary: "A session's state: counts of the whole session and a page of its tracks' outcomes",
+      ok: { 200: 'the session' },
+      query: sessionQuerySchema,
+      errors: [404],
+    },
     cancelSession: {
-      summary: 'Cancel a session at once: its tracks not yet stored then end cancelled (E_ABORT) in the background, each with one callback',
+      summary:
+        'Cancel a session at once: its tracks not yet stored then end cancelled (E_ABORT) in the background, each with one callback',
       ok: { 202: 'how many were queued when the cancel was taken' },
       errors: [404],
     },
-    getLibrary: { summary: "This store's items in the user's library", ok: { 200: 'a page of items' }, query: libraryQuerySchema },
-    getContentIds: { summary: "GetContentIDsInLibrary: this store's content IDs in the user's library, a page at a time", ok: { 200: 'a page of content IDs' }, query: contentIdsQuerySchema },
-    getMyLibrary: { summary: "The listener's library across every store (cover key, tags, bytes)", ok: { 200: 'a page of items' }, query: libraryQuerySchema },
-    getMyItem: { summary: 'One item of the listener\'s library', ok: { 200: 'the item' }, errors: [404] },
+    getLibrary: {
+      summary: "This store's items in the user's library",
+      ok: { 200: 'a page of items' },
+      query: libraryQuerySchema,
+    },
+    getContentIds: {
+      summary: "GetContentIDsInLibrary: this store's content IDs in the user's library, a page at a time",
+      ok: { 200: 'a page of content IDs' },
+      query: contentIdsQuerySchema,
+    },
+    getMyLibrary: {
+      summary: "The listener's library across every store (cover key, tags, bytes)",
+      ok: { 200: 'a page of items' },
+      query: libraryQuerySchema,
+    },
+    getMyItem: { summary: "One item of the listener's library", ok: { 200: 'the item' }, errors: [404] },
     getMyItemUrl: {
       summary: 'A short-lived presigned GET URL to play or download the item (or its cover)',
       ok: { 200: '{url, expiresAt, fileName, contentType}' },
       query: itemUrlQuerySchema,
       errors: [404],
     },
-    getMyDownloads: { summary: "The listener's download sessions, newest first, with their counts", ok: { 200: 'a page of sessions' }, query: myDownloadsQuerySchema },
+    getMyDownloads: {
+      summary: "The listener's download sessions, newest first, with their counts",
+      ok: { 200: 'a page of sessions' },
+      query: myDownloadsQuerySchema,
+    },
     getOpenApi: { summary: 'This document', ok: { 200: 'OpenAPI 3.1' } },
   };
 }
@@ -96,16 +139,21 @@ const statusText: Readonly<Record<number, string>> = {
   400: 'bad input (invalid_json, invalid_request, invalid_track_url)',
   401: 'no or unknown credentials',
   403: 'not allowed (origin_not_allowed; for listeners, a token whose user claim is not a valid userId, or a missing scope)',
-  404: 'unknown, or another tenant\'s',
+  404: "unknown, or another tenant's",
   409: 'conflict (track_conflict, session_cancelled, idempotency_key_reused)',
   413: 'too large (download_params_too_large, body_too_large)',
   429: 'throttled; Retry-After says when to come back',
-  500: 'trackdrop\'s fault; safe to retry',
+  500: "trackdrop's fault; safe to retry",
 };
 
 const errorBody = jsonSchema(
   z.object({
-    error: z.object({ code: z.string(), message: z.string(), hresult: z.optional(z.string()), requestId: z.optional(z.string()) }),
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      hresult: z.optional(z.string()),
+      requestId: z.optional(z.string()),
+    }),
   }),
 );
 
@@ -120,24 +168,57 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
     const doc = docs[route.name];
     const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const parameters = [
-      ...names.map((name) => ({ name, in: 'path', required: true, schema: jsonSchema(pathParams[name] ?? z.string()) })),
-      ...Object.entries(doc.query?.def.shape ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema: jsonSchema(schema instanceof z.ZodMiniOptional ? schema.def.innerType : schema) })),
+      ...names.map((name) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: jsonSchema(pathParams[name] ?? z.string()),
+      })),
+      ...Object.entries(doc.query?.def.shape ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: jsonSchema(schema instanceof z.ZodMiniOptional ? schema.def.innerType : schema),
+      })),
     ];
     const responses: Record<string, unknown> = {};
-    for (const [status, description] of Object.entries(doc.ok)) responses[status] = { description, ...(status === '204' ? {} : { content: { 'application/json': { schema: { type: 'object' } } } }) };
+    for (const [status, description] of Object.entries(doc.ok))
+      responses[status] = {
+        description,
+        ...(status === '204' ? {} : { content: { 'application/json': { schema: { type: 'object' } } } }),
+      };
     for (const status of new Set([...commonErrors[route.auth], ...(doc.errors ?? [])])) {
       responses[String(status)] = {
         description: statusText[status] ?? 'error',
-        content: { 'application/json': { schema: route.auth === 'listener' && status === 401 ? { type: 'object', properties: { message: { type: 'string' } } } : { $ref: '#/components/schemas/Error' } } },
+        content: {
+          'application/json': {
+            schema:
+              route.auth === 'listener' && status === 401
+                ? { type: 'object', properties: { message: { type: 'string' } } }
+                : { $ref: '#/components/schemas/Error' },
+          },
+        },
       };
     }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.name,
       summary: doc.summary,
       tags: [route.auth === 'listener' ? 'listener' : route.auth === 'store' ? 'store' : 'meta'],
-      security: route.auth === 'store' ? [{ storeKey: [] }] : route.auth === 'listener' ? [{ listenerJwt: [...settings.listener.scopes] }] : [],
+      security:
+        route.auth === 'store'
+          ? [{ storeKey: [] }]
+          : route.auth === 'listener'
+            ? [{ listenerJwt: [...settings.listener.scopes] }]
+            : [],
       ...(parameters.length ? { parameters } : {}),
-      ...(doc.body ? { requestBody: { required: !doc.bodyOptional, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
+      ...(doc.body
+        ? {
+            requestBody: {
+              required: !doc.bodyOptional,
+              content: { 'application/json': { schema: jsonSchema(doc.body) } },
+            },
+          }
+        : {}),
       responses,
     };
   }
@@ -147,7 +228,7 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
       title: 'trackdrop',
       version: '1',
       description:
-        'The store API (a store\'s API key) and the listener API (/v1/me/…, a JWT from the locker\'s identity provider, ' +
+        "The store API (a store's API key) and the listener API (/v1/me/…, a JWT from the locker's identity provider, " +
         'checked by API Gateway). Errors: {"error":{"code","message","hresult","requestId"}}; a listener token API Gateway refuses gets its own {"message":"Unauthorized"}.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
@@ -161,7 +242,12 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
       schemas: { Error: errorBody },
       securitySchemes: {
         storeKey: { type: 'http', scheme: 'bearer', description: "A store's API key, from `trackdrop store add`" },
-        listenerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A JWT from the locker's identity provider (issuer and audience are stack settings)" },
+        listenerJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "A JWT from the locker's identity provider (issuer and audience are stack settings)",
+        },
       },
     },
   };

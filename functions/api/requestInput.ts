@@ -9,7 +9,12 @@ export function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where?
   const out = schema.safeParse(value);
   if (out.success) return out.data;
   const message = describeIssues(out.error);
-  throw new ApiError(400, 'invalid_request', where && message.startsWith('body:') ? message.replace(/^body/, where) : message, HR.E_INVALIDARG);
+  throw new ApiError(
+    400,
+    'invalid_request',
+    where && message.startsWith('body:') ? message.replace(/^body/, where) : message,
+    HR.E_INVALIDARG,
+  );
 }
 
 /** A request header by name, whatever its case. */

@@ -9,7 +9,13 @@
  */
 export const routes = [
   { method: 'PUT', path: '/v1/users/{userId}/licenses/{serviceTrackId}', name: 'putLicense', auth: 'store', fn: 'api' },
-  { method: 'DELETE', path: '/v1/users/{userId}/licenses/{serviceTrackId}', name: 'deleteLicense', auth: 'store', fn: 'api' },
+  {
+    method: 'DELETE',
+    path: '/v1/users/{userId}/licenses/{serviceTrackId}',
+    name: 'deleteLicense',
+    auth: 'store',
+    fn: 'api',
+  },
   { method: 'PUT', path: '/v1/users/{userId}/licenses:batch', name: 'putLicenseBatch', auth: 'store', fn: 'api' },
   { method: 'POST', path: '/v1/downloads', name: 'openSession', auth: 'store', fn: 'api' },
   { method: 'POST', path: '/v1/downloads/{cookie}/tracks', name: 'downloadTrack', auth: 'store', fn: 'api' },
@@ -19,8 +25,20 @@ export const routes = [
   { method: 'GET', path: '/v1/users/{userId}/library', name: 'getLibrary', auth: 'store', fn: 'api' },
   { method: 'GET', path: '/v1/users/{userId}/library/content-ids', name: 'getContentIds', auth: 'store', fn: 'api' },
   { method: 'GET', path: '/v1/me/library', name: 'getMyLibrary', auth: 'listener', fn: 'listener' },
-  { method: 'GET', path: '/v1/me/library/{storeId}/{serviceTrackId}', name: 'getMyItem', auth: 'listener', fn: 'listener' },
-  { method: 'GET', path: '/v1/me/library/{storeId}/{serviceTrackId}/url', name: 'getMyItemUrl', auth: 'listener', fn: 'listener' },
+  {
+    method: 'GET',
+    path: '/v1/me/library/{storeId}/{serviceTrackId}',
+    name: 'getMyItem',
+    auth: 'listener',
+    fn: 'listener',
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/library/{storeId}/{serviceTrackId}/url',
+    name: 'getMyItemUrl',
+    auth: 'listener',
+    fn: 'listener',
+  },
   { method: 'GET', path: '/v1/me/downloads', name: 'getMyDownloads', auth: 'listener', fn: 'listener' },
   { method: 'GET', path: '/v1/openapi.json', name: 'getOpenApi', auth: 'none', fn: 'listener' },
 ] as const;
@@ -41,8 +59,12 @@ export type ApiRouteName = ApiRoute['name'];
 export type ListenerRouteName = ListenerRoute['name'];
 
 /** The routes each function serves, by route key. */
-export const apiRouteNames = new Map(routes.filter((r): r is ApiRoute => r.fn === 'api').map((r) => [routeKey(r), r.name]));
-export const listenerRouteNames = new Map(routes.filter((r): r is ListenerRoute => r.fn === 'listener').map((r) => [routeKey(r), r.name]));
+export const apiRouteNames = new Map(
+  routes.filter((r): r is ApiRoute => r.fn === 'api').map((r) => [routeKey(r), r.name]),
+);
+export const listenerRouteNames = new Map(
+  routes.filter((r): r is ListenerRoute => r.fn === 'listener').map((r) => [routeKey(r), r.name]),
+);
 
 /** The API's CORS answer to a locker page on another origin (API Gateway's CORS configuration; the sandbox mirrors it). */
 export const lockerCors = {

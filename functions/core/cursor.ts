@@ -12,17 +12,33 @@ import { HR } from './hresult.js';
  */
 const uint32 = z.int().check(z.minimum(0), z.maximum(0xffff_ffff));
 
-export const sessionCursorSchema = z.strictObject({ v: z.literal(1), s: z.int().check(z.minimum(0), z.maximum(255)), a: z.optional(uint32) });
+export const sessionCursorSchema = z.strictObject({
+  v: z.literal(1),
+  s: z.int().check(z.minimum(0), z.maximum(255)),
+  a: z.optional(uint32),
+});
 export const libraryCursorSchema = z.strictObject({ v: z.literal(1), a: uint32 });
 /** The listener's library runs across stores: a position is a store and a content ID. */
 /** The listener's sessions, newest first: a creation time and the session's listener id (never its cookie). */
-export const listenerSessionsCursorSchema = z.strictObject({ v: z.literal(1), t: z.string().check(z.regex(/^[0-9A-Za-z:.+-]{1,40}$/)), i: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)) });
-export const listenerLibraryCursorSchema = z.strictObject({ v: z.literal(1), s: z.string().check(z.regex(/^[^#]{1,200}$/)), a: uint32 });
+export const listenerSessionsCursorSchema = z.strictObject({
+  v: z.literal(1),
+  t: z.string().check(z.regex(/^[0-9A-Za-z:.+-]{1,40}$/)),
+  i: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+});
+export const listenerLibraryCursorSchema = z.strictObject({
+  v: z.literal(1),
+  s: z.string().check(z.regex(/^[^#]{1,200}$/)),
+  a: uint32,
+});
 
 /** The listing a cursor belongs to, as a short tag: a session's cookie, a user's library on one route. */
 const tagOf = (listing: string): string => createHash('sha256').update(listing).digest('base64url').slice(0, 11);
 
-export function encodeCursor<S extends z.ZodMiniType>(_schema: S, value: z.output<S> & object, listing: string): string {
+export function encodeCursor<S extends z.ZodMiniType>(
+  _schema: S,
+  value: z.output<S> & object,
+  listing: string,
+): string {
   return Buffer.from(JSON.stringify({ ...value, l: tagOf(listing) }), 'utf8').toString('base64url');
 }
 

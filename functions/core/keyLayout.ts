@@ -5,7 +5,10 @@ import type { TrackTags } from './types.js';
  * sanitised segments so no tag, name or id can step outside the user's Music folder, and safe
  * to sync to Windows, macOS and Linux file systems.
  */
-export type KeyTags = Pick<TrackTags, 'title' | 'artist' | 'albumArtist' | 'album' | 'trackNumber' | 'discNumber' | 'discTotal' | 'compilation'>;
+export type KeyTags = Pick<
+  TrackTags,
+  'title' | 'artist' | 'albumArtist' | 'album' | 'trackNumber' | 'discNumber' | 'discTotal' | 'compilation'
+>;
 
 /** The folder compilations share, as iTunes and Windows Media Player file them. */
 export const COMPILATIONS_FOLDER = 'Compilations';
@@ -32,7 +35,11 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\
 export function sanitizeSegment(raw: string | undefined, fallback: string): string {
   if (raw === undefined) return fallback;
   // Lone surrogates cannot be encoded in a URL or UTF-8: make them U+FFFD first.
-  let s = raw.replace(/\p{Cs}/gu, '\ufffd').normalize('NFKC').replace(INVISIBLE, '').replace(SEPARATORS, '_');
+  let s = raw
+    .replace(/\p{Cs}/gu, '\ufffd')
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(SEPARATORS, '_');
   s = s.replace(/\s+/gu, ' ').trim();
   if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
   s = truncateUtf8(s, MAX_SEGMENT_BYTES);
@@ -112,7 +119,10 @@ export function trackKey(input: TrackKeyInput): string {
   const album = sanitizeSegment(input.tags.album, 'Unknown Album');
   const title = sanitizeSegment(input.tags.title, `Track ${input.serviceTrackId}`);
   const n = input.tags.trackNumber;
-  const number = n !== undefined && Number.isInteger(n) && n > 0 && n < 1000 ? `${discPrefix(input.tags)}${String(n).padStart(2, '0')} ` : '';
+  const number =
+    n !== undefined && Number.isInteger(n) && n > 0 && n < 1000
+      ? `${discPrefix(input.tags)}${String(n).padStart(2, '0')} `
+      : '';
   const suffix = input.suffix ?? (input.attempt && input.attempt > 1 ? ` (${input.attempt})` : '');
   const ext = /^[a-z0-9]{1,5}$/.test(input.ext) ? input.ext : 'bin';
   return `${musicPrefix(input.userId)}${artist}/${album}/${fileSegment(`${number}${title}`, suffix, ext, `Track ${input.serviceTrackId}`)}`;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { parseHResult, type HResult } from './hresult.js';
+import { type HResult, parseHResult } from './hresult.js';
 
 // zod/mini keeps the Lambda bundles small; English messages (only those) are loaded once, here.
 z.config(en());
@@ -25,7 +25,12 @@ export const serviceTrackIdParamSchema = z.pipe(
 export const hresultSchema = z.pipe(
   z
     .union([z.number(), z.string()], 'hrDownload must be an int32, an unsigned 32-bit number or an "0x…" hex string')
-    .check(z.refine((v) => parseHResult(v) !== undefined, 'hrDownload must be an int32, an unsigned 32-bit number or an "0x…" hex string')),
+    .check(
+      z.refine(
+        (v) => parseHResult(v) !== undefined,
+        'hrDownload must be an int32, an unsigned 32-bit number or an "0x…" hex string',
+      ),
+    ),
   z.transform((v): HResult => parseHResult(v)!),
 );
 
@@ -81,7 +86,12 @@ export type DownloadTrackInput = z.output<typeof downloadTrackSchema>;
 export function batchBodySchema(maxTracks: number) {
   return z.strictObject({
     // Items are validated one by one so one bad track does not sink the batch.
-    tracks: z.array(z.unknown()).check(z.minLength(1, 'tracks must not be empty'), z.maxLength(maxTracks, `at most ${maxTracks} tracks per batch`)),
+    tracks: z
+      .array(z.unknown())
+      .check(
+        z.minLength(1, 'tracks must not be empty'),
+        z.maxLength(maxTracks, `at most ${maxTracks} tracks per batch`),
+      ),
   });
 }
 
@@ -120,7 +130,10 @@ export function licenseBatchBodySchema(maxLicenses: number) {
   return z.strictObject({
     licenses: z
       .array(licenseBatchItemSchema)
-      .check(z.minLength(1, 'licenses must not be empty'), z.maxLength(maxLicenses, `at most ${maxLicenses} licenses per batch`)),
+      .check(
+        z.minLength(1, 'licenses must not be empty'),
+        z.maxLength(maxLicenses, `at most ${maxLicenses} licenses per batch`),
+      ),
   });
 }
 

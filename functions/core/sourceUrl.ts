@@ -126,7 +126,8 @@ function ipv6Words(address: string): number[] | undefined {
   const part = (s: string | undefined) => (s ? s.split(':').map((x) => Number.parseInt(x, 16)) : []);
   const left = part(head);
   const right = part(tail);
-  const words = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const words =
+    tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
   return words.length === 8 && words.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffff) ? words : undefined;
 }
 

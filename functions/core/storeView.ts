@@ -15,10 +15,22 @@ export function keyForStore(userId: string, serviceTrackId: number, item: Stored
 
 /** An opaque id of one library item (user, store, track): the same in callbacks, status and listings. */
 export function itemIdFor(userId: string, storeId: string, serviceTrackId: number): string {
-  return createHash('sha256').update(`${userId}\u0000${storeId}\u0000${serviceTrackId}`).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(`${userId}\u0000${storeId}\u0000${serviceTrackId}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** An item as a store is shown it: `key` from its own tags, and its `itemId`. */
-export function itemForStore<T extends StoredItem>(userId: string, storeId: string, serviceTrackId: number, item: T): T & { itemId: string } {
-  return { ...item, key: keyForStore(userId, serviceTrackId, item), itemId: itemIdFor(userId, storeId, serviceTrackId) };
+export function itemForStore<T extends StoredItem>(
+  userId: string,
+  storeId: string,
+  serviceTrackId: number,
+  item: T,
+): T & { itemId: string } {
+  return {
+    ...item,
+    key: keyForStore(userId, serviceTrackId, item),
+    itemId: itemIdFor(userId, storeId, serviceTrackId),
+  };
 }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { hresult } from './hresult.js';
 import { transactionTypes } from './schemas.js';
 import { allStates } from './trackState.js';
-import type { License, LibraryItem, Session, StoredItem, Track } from './types.js';
+import type { LibraryItem, License, Session, StoredItem, Track } from './types.js';
 
 /**
  * Records as trackdrop writes them, read back through a schema: a table row or a queue message
@@ -15,7 +15,15 @@ const storedHResultSchema = z.pipe(z.int(), z.transform(hresult));
 
 /** The stored file; its tags are what the tag reader and boundTags made of the file, kept as written. */
 const storedItemSchema = z.custom<StoredItem>(
-  (v) => typeof v === 'object' && v !== null && 'key' in v && typeof v.key === 'string' && 'bytes' in v && typeof v.bytes === 'number' && 'sha256' in v && typeof v.sha256 === 'string',
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    'key' in v &&
+    typeof v.key === 'string' &&
+    'bytes' in v &&
+    typeof v.bytes === 'number' &&
+    'sha256' in v &&
+    typeof v.sha256 === 'string',
   'item must name the stored file (key, bytes, sha256)',
 );
 
@@ -42,7 +50,14 @@ export const sessionRecordSchema = z.object({
   storeId: z.string(),
   userId: z.string(),
   transactionType: z.enum(transactionTypes),
-  containers: z.array(z.object({ id: z.union([z.string(), z.number()]), type: z.optional(z.string()), price: z.optional(z.string()), contentIds: z.array(z.int()) })),
+  containers: z.array(
+    z.object({
+      id: z.union([z.string(), z.number()]),
+      type: z.optional(z.string()),
+      price: z.optional(z.string()),
+      contentIds: z.array(z.int()),
+    }),
+  ),
   containerChunks: z.optional(z.int()),
   createdAt: z.string(),
   cancelledAt: z.optional(z.string()),
@@ -58,7 +73,13 @@ export const licenseRecordSchema = z.object({
   updatedAt: z.string(),
 });
 
-const libraryRowSchema = z.object({ userId: z.string(), storeId: z.string(), serviceTrackId: z.int(), cookie: z.string(), addedAt: z.string() });
+const libraryRowSchema = z.object({
+  userId: z.string(),
+  storeId: z.string(),
+  serviceTrackId: z.int(),
+  cookie: z.string(),
+  addedAt: z.string(),
+});
 
 /** A library row: the stored file's fields (kept as written) and the row's own, checked. */
 export function libraryItemOf(row: Record<string, unknown>): LibraryItem {
@@ -69,5 +90,11 @@ export function libraryItemOf(row: Record<string, unknown>): LibraryItem {
 // A field added to a record type must be added to its schema too, or reading would drop it:
 // these lines stop compiling until it is.
 type Missing<T, S extends z.ZodMiniType> = Exclude<keyof T, keyof z.output<S>>;
-const everyField: [Missing<Track, typeof trackRecordSchema>, Missing<Session, typeof sessionRecordSchema>, Missing<License, typeof licenseRecordSchema>] extends [never, never, never] ? true : never = true;
+const everyField: [
+  Missing<Track, typeof trackRecordSchema>,
+  Missing<Session, typeof sessionRecordSchema>,
+  Missing<License, typeof licenseRecordSchema>,
+] extends [never, never, never]
+  ? true
+  : never = true;
 void everyField;

@@ -30,7 +30,14 @@ export function isTerminal(state: TrackState): boolean {
   return terminalStates.includes(state);
 }
 
-export const allStates = ['queued', 'stored', 'completed', 'failed', 'cancelled', 'declined'] as const satisfies readonly TrackState[];
+export const allStates = [
+  'queued',
+  'stored',
+  'completed',
+  'failed',
+  'cancelled',
+  'declined',
+] as const satisfies readonly TrackState[];
 
 export function countStates(states: Iterable<TrackState>): Record<TrackState, number> {
   const counts = Object.fromEntries(allStates.map((s) => [s, 0])) as Record<TrackState, number>;

@@ -8,7 +8,7 @@ import { bucket, queues, tables } from '../resources.js';
 import type { ApiDeps } from '../service/deps.js';
 import { commonDeps } from './commonDeps.js';
 import { readFunctionEnv } from './functionEnv.js';
-import { noInstrument, type BuildOptions } from './instrument.js';
+import { type BuildOptions, noInstrument } from './instrument.js';
 
 /**
  * The api function's dependencies, from its environment: what `functions/handlers/api.ts` runs

@@ -1,5 +1,5 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DownloadsRepo } from '../adapters/downloadsRepo.js';
 import { LibraryRepo } from '../adapters/libraryRepo.js';
 import { QueueSender } from '../adapters/queues.js';

@@ -8,7 +8,7 @@ import { queues, tables } from '../resources.js';
 import type { CompletionDeps } from '../service/deps.js';
 import { commonDeps } from './commonDeps.js';
 import { readFunctionEnv } from './functionEnv.js';
-import { noInstrument, type BuildOptions } from './instrument.js';
+import { type BuildOptions, noInstrument } from './instrument.js';
 
 /**
  * The completion function's dependencies, from its environment. It alone opens stores' signing
@@ -21,7 +21,17 @@ export function completionDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions
   instrument(dynamodb);
   const sqs = instrument(createSqsClient(env));
   const secretBox = createSecretBox(env, () => instrument(new KMSClient(clientConfig('kms', env))));
-  const names = { stores: vars[tables.stores.env], downloads: vars[tables.downloads.env], library: vars[tables.library.env] };
-  const common = commonDeps(env, 'completion', { ddb, sqs, tables: names, completionsQueueUrl: vars[queues.completions.env], secretBox });
+  const names = {
+    stores: vars[tables.stores.env],
+    downloads: vars[tables.downloads.env],
+    library: vars[tables.library.env],
+  };
+  const common = commonDeps(env, 'completion', {
+    ddb,
+    sqs,
+    tables: names,
+    completionsQueueUrl: vars[queues.completions.env],
+    secretBox,
+  });
   return { ...common, callbacks: new CallbackSender(common.settings.callbacks.timeoutSeconds * 1000) };
 }

@@ -1,5 +1,5 @@
-import type { CompletionDeps } from '../service/deps.js';
 import { processCompletions } from '../service/completion/processCompletions.js';
+import type { CompletionDeps } from '../service/deps.js';
 import type { QueueHandler } from './handlerTypes.js';
 import { withLambdaContext } from './lambdaContext.js';
 

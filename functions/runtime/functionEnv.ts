@@ -16,10 +16,34 @@ export const telemetryEnv = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAME
 export const functionEnv = {
   // Stores only to authenticate (read); sessions, licenses, the library (read) and both queues;
   // the media bucket's name only, to refuse it as a track source (no access to it).
-  api: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.downloads.env, queues.completions.env, bucket.env, settingsEnv],
-  worker: [tables.stores.env, tables.downloads.env, tables.licenses.env, tables.library.env, queues.completions.env, bucket.env, settingsEnv],
+  api: [
+    tables.stores.env,
+    tables.downloads.env,
+    tables.licenses.env,
+    tables.library.env,
+    queues.downloads.env,
+    queues.completions.env,
+    bucket.env,
+    settingsEnv,
+  ],
+  worker: [
+    tables.stores.env,
+    tables.downloads.env,
+    tables.licenses.env,
+    tables.library.env,
+    queues.completions.env,
+    bucket.env,
+    settingsEnv,
+  ],
   // The KMS key id opens stores' signing secrets; off AWS, a local key stands in (see below).
-  completion: [tables.stores.env, tables.downloads.env, tables.library.env, queues.completions.env, settingsEnv, secretsKeyEnv],
+  completion: [
+    tables.stores.env,
+    tables.downloads.env,
+    tables.library.env,
+    queues.completions.env,
+    settingsEnv,
+    secretsKeyEnv,
+  ],
   // Reads the user's library rows and sessions; signs URLs for objects of the bucket.
   listener: [tables.downloads.env, tables.library.env, bucket.env, settingsEnv],
 } as const satisfies Record<FunctionName, readonly string[]>;
@@ -29,7 +53,17 @@ export const functionEnv = {
  * region and credentials Lambda gives every function, the SDK's endpoint overrides a local run
  * points at the emulators, the log level, and the local key that seals secrets where KMS is not.
  */
-export const runtimeEnv = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_DISABLED', ...Object.values(endpointEnv), localSecretsKeyEnv] as const;
+export const runtimeEnv = [
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_METRICS_DISABLED',
+  ...Object.values(endpointEnv),
+  localSecretsKeyEnv,
+] as const;
 
 /** Variables a function may do without: the settings default, and the secrets key has a local stand-in. */
 const optionalEnv = [settingsEnv, secretsKeyEnv] as const;
@@ -48,7 +82,8 @@ export function readFunctionEnv<F extends FunctionName>(env: NodeJS.ProcessEnv, 
   for (const name of functionEnv[fn]) {
     const value = env[name];
     if (value) out[name] = value;
-    else if (!isOptional(name)) throw new MissingConfigError(`environment variable ${name} is not set (the ${fn} function needs it)`);
+    else if (!isOptional(name))
+      throw new MissingConfigError(`environment variable ${name} is not set (the ${fn} function needs it)`);
   }
   return out as EnvOf<F>;
 }

@@ -7,7 +7,7 @@ import { bucket, tables } from '../resources.js';
 import type { ListenerDeps } from '../service/deps.js';
 import { settingsFromEnv } from '../settings.js';
 import { readFunctionEnv } from './functionEnv.js';
-import { noInstrument, type BuildOptions } from './instrument.js';
+import { type BuildOptions, noInstrument } from './instrument.js';
 import { loggerFromEnv, telemetryFromEnv } from './observability.js';
 
 /**

@@ -8,9 +8,9 @@ import { readObjectFacts } from '../adapters/tagReader.js';
 import { fetchTrackFacts } from '../adapters/trackFacts.js';
 import { bucket, queues, tables } from '../resources.js';
 import type { WorkerDeps } from '../service/deps.js';
-import { readFunctionEnv } from './functionEnv.js';
-import { noInstrument, type BuildOptions, type Instrument } from './instrument.js';
 import { commonDeps } from './commonDeps.js';
+import { readFunctionEnv } from './functionEnv.js';
+import { type BuildOptions, type Instrument, noInstrument } from './instrument.js';
 
 /**
  * The worker's dependencies, from its environment. Its time goes to S3 and DynamoDB, so on
@@ -32,11 +32,19 @@ export function workerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {
     licenses: vars[tables.licenses.env],
     library: vars[tables.library.env],
   };
-  const common = commonDeps(env, 'worker', { ddb, sqs, tables: names, completionsQueueUrl: vars[queues.completions.env] });
+  const common = commonDeps(env, 'worker', {
+    ddb,
+    sqs,
+    tables: names,
+    completionsQueueUrl: vars[queues.completions.env],
+  });
   return {
     ...common,
     media: new MediaStore(s3, vars[bucket.env], common.settings.storage.storageClass),
-    objectFacts: (b, key) => readObjectFacts(s3, b, key, (err) => common.logger.warn('could not read tags', { bucket: b, key, error: err as Error })),
+    objectFacts: (b, key) =>
+      readObjectFacts(s3, b, key, (err) =>
+        common.logger.warn('could not read tags', { bucket: b, key, error: err as Error }),
+      ),
     trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),
     fetchOrigin,
   };

@@ -16,7 +16,12 @@ export type QueueName = 'downloads' | 'completions';
  * start of its body, and left out: the consumer then reports it failed, so it returns to the
  * queue and ends in the DLQ, where `trackdrop dlq` shows it.
  */
-export function parseRecords<S extends z.ZodMiniType>(logger: Logger, queue: QueueName, records: readonly SQSRecord[], schema: S): Map<string, z.output<S>> {
+export function parseRecords<S extends z.ZodMiniType>(
+  logger: Logger,
+  queue: QueueName,
+  records: readonly SQSRecord[],
+  schema: S,
+): Map<string, z.output<S>> {
   const parsed = new Map<string, z.output<S>>();
   for (const r of records) {
     const reason = parseBody(r.body, schema, (message) => parsed.set(r.messageId, message));
@@ -37,7 +42,11 @@ export function poisonError(queue: QueueName): PoisonMessageError {
   return new PoisonMessageError(`malformed ${queue} message (logged as a poison message)`);
 }
 
-function parseBody<S extends z.ZodMiniType>(body: string, schema: S, ok: (message: z.output<S>) => void): string | undefined {
+function parseBody<S extends z.ZodMiniType>(
+  body: string,
+  schema: S,
+  ok: (message: z.output<S>) => void,
+): string | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body);

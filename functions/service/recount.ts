@@ -15,9 +15,12 @@ import type { CommonDeps } from './deps.js';
 
 type RecountDeps = Pick<CommonDeps, 'downloads' | 'completionsQueue' | 'settings' | 'logger'>;
 
-const sameCounts = (a: StateCounts, b: Partial<StateCounts>): boolean => allStates.every((st) => a[st] === (b[st] ?? 0));
-const staleBefore = (deps: RecountDeps): string => new Date(Date.now() - deps.settings.limits.recountStaleSeconds * 1000).toISOString();
-const logged = (deps: RecountDeps, what: string, cookie: string) => (err: unknown) => deps.logger.error(what, { cookie, error: err instanceof Error ? err : String(err) });
+const sameCounts = (a: StateCounts, b: Partial<StateCounts>): boolean =>
+  allStates.every((st) => a[st] === (b[st] ?? 0));
+const staleBefore = (deps: RecountDeps): string =>
+  new Date(Date.now() - deps.settings.limits.recountStaleSeconds * 1000).toISOString();
+const logged = (deps: RecountDeps, what: string, cookie: string) => (err: unknown) =>
+  deps.logger.error(what, { cookie, error: err instanceof Error ? err : String(err) });
 
 /**
  * A batch's count write. One that fails is logged, not thrown (the state moves are made and
@@ -27,7 +30,9 @@ const logged = (deps: RecountDeps, what: string, cookie: string) => (err: unknow
 export async function writeCounts(deps: RecountDeps, cookie: string, delta: Partial<StateCounts>): Promise<void> {
   await deps.downloads.adjustCounts(cookie, delta).catch(async (err: unknown) => {
     logged(deps, 'session counts not updated; recount asked for', cookie)(err);
-    await deps.completionsQueue.send([{ kind: 'recount', cookie, claim: true }], Math.min(900, deps.settings.limits.recountStaleSeconds)).catch(logged(deps, 'recount not asked for', cookie));
+    await deps.completionsQueue
+      .send([{ kind: 'recount', cookie, claim: true }], Math.min(900, deps.settings.limits.recountStaleSeconds))
+      .catch(logged(deps, 'recount not asked for', cookie));
   });
 }
 
@@ -37,16 +42,30 @@ export async function writeCounts(deps: RecountDeps, cookie: string, delta: Part
  * found right; and only once it has not moved for `recountStaleSeconds` and no recount was
  * claimed within that time: then one conditional write, and a message from the reader that wins it.
  */
-export async function recountIfStale(deps: RecountDeps, cookie: string, stored: SessionCounts, seen?: StateCounts): Promise<void> {
+export async function recountIfStale(
+  deps: RecountDeps,
+  cookie: string,
+  stored: SessionCounts,
+  seen?: StateCounts,
+): Promise<void> {
   if (stored.verifiedMoves === stored.moves && !stored.negative) return;
-  const doubtful = stored.negative || (seen ? !sameCounts(seen, stored.counts) : stored.counts.queued + stored.counts.stored > 0);
+  const doubtful =
+    stored.negative || (seen ? !sameCounts(seen, stored.counts) : stored.counts.queued + stored.counts.stored > 0);
   const before = staleBefore(deps);
   if (!doubtful || (stored.movedAt ?? '') >= before || (stored.recountAt ?? '') >= before) return;
-  if (await deps.downloads.claimRecount(cookie, before)) await deps.completionsQueue.send([{ kind: 'recount', cookie }]);
+  if (await deps.downloads.claimRecount(cookie, before))
+    await deps.completionsQueue.send([{ kind: 'recount', cookie }]);
 }
 
 /** One step of a recount, in the completion function: the first walk, or the second and the write. */
-export async function recountStep(deps: RecountDeps, msg: { cookie: string; claim?: boolean | undefined; check?: { moves: number; counts: Partial<StateCounts> } | undefined }): Promise<void> {
+export async function recountStep(
+  deps: RecountDeps,
+  msg: {
+    cookie: string;
+    claim?: boolean | undefined;
+    check?: { moves: number; counts: Partial<StateCounts> } | undefined;
+  },
+): Promise<void> {
   if (msg.claim && !(await deps.downloads.claimRecount(msg.cookie, staleBefore(deps)))) return; // still moving, or claimed already
   const { moves, counts } = await deps.downloads.getCounts(msg.cookie, true);
   if (msg.check && moves !== msg.check.moves) return; // counts moved: they are kept again, and a later read asks anew
@@ -56,9 +75,17 @@ export async function recountStep(deps: RecountDeps, msg: { cookie: string; clai
       await deps.downloads.verifyCounts(msg.cookie, moves);
       return;
     }
-    await deps.completionsQueue.send([{ kind: 'recount', cookie: msg.cookie, check: { moves, counts: walked } }], deps.settings.limits.recountSettleSeconds);
+    await deps.completionsQueue.send(
+      [{ kind: 'recount', cookie: msg.cookie, check: { moves, counts: walked } }],
+      deps.settings.limits.recountSettleSeconds,
+    );
     return;
   }
   if (!sameCounts(walked, msg.check.counts)) return; // tracks moved between the walks
-  if (await deps.downloads.verifyCounts(msg.cookie, moves, walked)) deps.logger.warn('session counts recounted', { cookie: msg.cookie, was: JSON.stringify(counts), now: JSON.stringify(walked) });
+  if (await deps.downloads.verifyCounts(msg.cookie, moves, walked))
+    deps.logger.warn('session counts recounted', {
+      cookie: msg.cookie,
+      was: JSON.stringify(counts),
+      now: JSON.stringify(walked),
+    });
 }

@@ -1,6 +1,5 @@
-import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -11,11 +10,12 @@ import {
   LogGroupLogDestination,
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lockerCors, routes, type RouteFunction } from '../../functions/api/routes.js';
+import { lockerCors, type RouteFunction, routes } from '../../functions/api/routes.js';
 import type { TrackdropSettings } from '../../functions/settings.js';
 import type { ListenerIssuer } from './ListenerAuthConstruct.js';
 
@@ -99,7 +99,9 @@ export class ApiConstruct extends Construct {
     });
 
     const integrations: Record<RouteFunction, HttpLambdaIntegration> = {
-      api: new HttpLambdaIntegration('ApiIntegration', props.apiFunction, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 }),
+      api: new HttpLambdaIntegration('ApiIntegration', props.apiFunction, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      }),
       listener: new HttpLambdaIntegration('ListenerIntegration', props.listenerFunction, {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
       }),
@@ -114,7 +116,9 @@ export class ApiConstruct extends Construct {
         httpApi: this.httpApi,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration: integrations[route.fn],
-        ...(route.auth === 'listener' ? { authorizer: this.jwtAuthorizer, ...(scopes.length ? { authorizationScopes: [...scopes] } : {}) } : {}),
+        ...(route.auth === 'listener'
+          ? { authorizer: this.jwtAuthorizer, ...(scopes.length ? { authorizationScopes: [...scopes] } : {}) }
+          : {}),
       });
       if (route.auth !== 'listener') {
         Validations.of(httpRoute).acknowledge({

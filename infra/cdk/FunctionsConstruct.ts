@@ -1,16 +1,21 @@
-import { Aws, Duration, Stack, Validations, type CfnResource, type RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, type CfnResource, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bucket as bucketShape, queues as queueShapes, stagingPrefix, tables as tableShapes } from '../../functions/resources.js';
-import { settingsEnv, type QueueConsumerSettings, type TrackdropSettings } from '../../functions/settings.js';
+import {
+  bucket as bucketShape,
+  queues as queueShapes,
+  stagingPrefix,
+  tables as tableShapes,
+} from '../../functions/resources.js';
+import { type QueueConsumerSettings, settingsEnv, type TrackdropSettings } from '../../functions/settings.js';
+import { bindBucket, bindDecryptKey, bindQueue, bindTable } from './bindings.js';
 import type { QueuesConstruct } from './QueuesConstruct.js';
-import { secretsKeyEnv, type SecretsConstruct } from './SecretsConstruct.js';
+import { type SecretsConstruct, secretsKeyEnv } from './SecretsConstruct.js';
 import type { StorageConstruct } from './StorageConstruct.js';
 import type { TablesConstruct } from './TablesConstruct.js';
-import { bindBucket, bindDecryptKey, bindQueue, bindTable } from './bindings.js';
 import { TrackdropFunction } from './TrackdropFunction.js';
 
 export interface FunctionsConstructProps {
@@ -64,10 +69,22 @@ export class FunctionsConstruct extends Construct {
     const common = { environment, logRetention: props.logRetention, removalPolicy: props.removalPolicy };
 
     this.api = new TrackdropFunction(this, 'Api', { ...common, handlerName: 'api', settings: settings.functions.api });
-    this.worker = new TrackdropFunction(this, 'Worker', { ...common, handlerName: 'worker', settings: settings.functions.worker });
-    this.completion = new TrackdropFunction(this, 'Completion', { ...common, handlerName: 'completion', settings: settings.functions.completion });
+    this.worker = new TrackdropFunction(this, 'Worker', {
+      ...common,
+      handlerName: 'worker',
+      settings: settings.functions.worker,
+    });
+    this.completion = new TrackdropFunction(this, 'Completion', {
+      ...common,
+      handlerName: 'completion',
+      settings: settings.functions.completion,
+    });
 
-    this.listener = new TrackdropFunction(this, 'Listener', { ...common, handlerName: 'listener', settings: settings.functions.listener });
+    this.listener = new TrackdropFunction(this, 'Listener', {
+      ...common,
+      handlerName: 'listener',
+      settings: settings.functions.listener,
+    });
 
     // api: authenticates stores (the operator CLI registers them); sessions and licenses; reads
     // the library; enqueues tracks and store events. Signing secrets are sealed by the operator
@@ -89,11 +106,16 @@ export class FunctionsConstruct extends Construct {
     bindQueue(this.worker, queues.completions, queueShapes.completions, 'send');
     const sourceBucketArns = props.sourceBuckets.map((name) => `arn:${Aws.PARTITION}:s3:::${name}`);
     bindBucket(this.worker, storage.mediaBucket, bucketShape.env, [
-      new PolicyStatement({ actions: workerObjectActions, resources: workerPrefixes.map((prefix) => storage.mediaBucket.arnForObjects(`${prefix}*`)) }),
+      new PolicyStatement({
+        actions: workerObjectActions,
+        resources: workerPrefixes.map((prefix) => storage.mediaBucket.arnForObjects(`${prefix}*`)),
+      }),
       new PolicyStatement({ actions: bucketActions, resources: [storage.mediaBucket.bucketArn, ...sourceBucketArns] }),
     ]);
     if (sourceBucketArns.length > 0) {
-      this.worker.addToRolePolicy(new PolicyStatement({ actions: sourceObjectActions, resources: sourceBucketArns.map((arn) => `${arn}/*`) }));
+      this.worker.addToRolePolicy(
+        new PolicyStatement({ actions: sourceObjectActions, resources: sourceBucketArns.map((arn) => `${arn}/*`) }),
+      );
     }
     this.worker.addEventSource(sqsSource(queues.downloads, settings.downloads));
 
@@ -112,20 +134,25 @@ export class FunctionsConstruct extends Construct {
     bindTable(this.listener, tables.downloads, tableShapes.downloads, 'read');
     bindTable(this.listener, tables.library, tableShapes.library, 'read');
     bindBucket(this.listener, storage.mediaBucket, bucketShape.env, [
-      new PolicyStatement({ actions: ['s3:GetObject'], resources: [storage.mediaBucket.arnForObjects(`${listenerPrefix}*`)] }),
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [storage.mediaBucket.arnForObjects(`${listenerPrefix}*`)],
+      }),
     ]);
 
     this.acknowledgeWorkerWildcards(storage, props.sourceBuckets);
     Validations.of(this.listener).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.bucketRef(storage)}/${listenerPrefix}*]`,
-      reason: 'Presigned play/download URLs name per-user keys known only at run time; the grant is GetObject under users/ only.',
+      reason:
+        'Presigned play/download URLs name per-user keys known only at run time; the grant is GetObject under users/ only.',
     });
     // A table grant covers its indexes as `<table>/index/*`; the library has one, the claims index.
     const libraryArn = `<${Stack.of(this).getLogicalId(tables.library.node.defaultChild as CfnResource)}.Arn>`;
     for (const fn of [this.api, this.worker, this.completion, this.listener]) {
       Validations.of(fn).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${libraryArn}/index/*]`,
-        reason: "The library table's only index (claimsByTrack, its object-key claims by track), granted with the table.",
+        reason:
+          "The library table's only index (claimsByTrack, its object-key claims by track), granted with the table.",
       });
     }
   }

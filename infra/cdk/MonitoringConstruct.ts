@@ -5,9 +5,9 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
-  TreatMissingData,
   type IMetric,
   type IWidget,
+  TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -65,17 +65,29 @@ export class MonitoringConstruct extends Construct {
     ];
 
     for (const { name, resource: dlq } of dlqs) {
-      this.addAlarm(`${capitalize(name)}DlqNotEmpty`, `A ${name} message was dead-lettered`, 1,
-        dlq.metricApproximateNumberOfMessagesVisible({ period: queueAlarmPeriod, statistic: 'Maximum' }));
+      this.addAlarm(
+        `${capitalize(name)}DlqNotEmpty`,
+        `A ${name} message was dead-lettered`,
+        1,
+        dlq.metricApproximateNumberOfMessagesVisible({ period: queueAlarmPeriod, statistic: 'Maximum' }),
+      );
     }
     for (const { name, resource: queue, maxAge } of mainQueues) {
       const age = queue.metricApproximateAgeOfOldestMessage({ period: queueAlarmPeriod, statistic: 'Maximum' });
-      this.addAlarm(`${capitalize(name)}QueueOldMessage`, `A ${name} message waited over ${maxAge.toHumanString()}`,
-        maxAge.toSeconds(), age);
+      this.addAlarm(
+        `${capitalize(name)}QueueOldMessage`,
+        `A ${name} message waited over ${maxAge.toHumanString()}`,
+        maxAge.toSeconds(),
+        age,
+      );
     }
     for (const { name, resource: fn } of fns) {
-      this.addAlarm(`${capitalize(name)}FunctionErrors`, `The ${name} function failed an invocation`, 1,
-        fn.metricErrors({ period, statistic: 'Sum' }));
+      this.addAlarm(
+        `${capitalize(name)}FunctionErrors`,
+        `The ${name} function failed an invocation`,
+        1,
+        fn.metricErrors({ period, statistic: 'Sum' }),
+      );
     }
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -121,23 +133,49 @@ function queueWidgets(mainQueues: Watched<Queue>[], dlqs: Watched<Queue>[]): IWi
   const each = (queues: Watched<Queue>[], metric: (q: Queue, label: string) => IMetric): IMetric[] =>
     queues.map(({ name, resource }) => metric(resource, name));
   return [
-    graph('Messages sent', 6, each(mainQueues, (q, label) => q.metricNumberOfMessagesSent({ period, label }))),
-    graph('Messages processed', 6, each(mainQueues, (q, label) => q.metricNumberOfMessagesDeleted({ period, label }))),
-    graph('Oldest message (s)', 6,
-      each(mainQueues, (q, label) => q.metricApproximateAgeOfOldestMessage({ period, label }))),
-    graph('Dead-lettered', 6, each(dlqs, (q, label) => q.metricApproximateNumberOfMessagesVisible({ period, label }))),
+    graph(
+      'Messages sent',
+      6,
+      each(mainQueues, (q, label) => q.metricNumberOfMessagesSent({ period, label })),
+    ),
+    graph(
+      'Messages processed',
+      6,
+      each(mainQueues, (q, label) => q.metricNumberOfMessagesDeleted({ period, label })),
+    ),
+    graph(
+      'Oldest message (s)',
+      6,
+      each(mainQueues, (q, label) => q.metricApproximateAgeOfOldestMessage({ period, label })),
+    ),
+    graph(
+      'Dead-lettered',
+      6,
+      each(dlqs, (q, label) => q.metricApproximateNumberOfMessagesVisible({ period, label })),
+    ),
   ];
 }
 
 function functionWidgets(fns: Watched<TrackdropFunction>[]): IWidget[] {
   return [
-    graph('Invocations', 8, fns.map(({ name, resource }) => resource.metricInvocations({ period, label: name }))),
-    graph('Errors and throttles', 8, fns.flatMap(({ name, resource }) => [
-      resource.metricErrors({ period, label: `${name} errors` }),
-      resource.metricThrottles({ period, label: `${name} throttles` }),
-    ])),
-    graph('Duration p99 (ms)', 8,
-      fns.map(({ name, resource }) => resource.metricDuration({ period, statistic: 'p99', label: name }))),
+    graph(
+      'Invocations',
+      8,
+      fns.map(({ name, resource }) => resource.metricInvocations({ period, label: name })),
+    ),
+    graph(
+      'Errors and throttles',
+      8,
+      fns.flatMap(({ name, resource }) => [
+        resource.metricErrors({ period, label: `${name} errors` }),
+        resource.metricThrottles({ period, label: `${name} throttles` }),
+      ]),
+    ),
+    graph(
+      'Duration p99 (ms)',
+      8,
+      fns.map(({ name, resource }) => resource.metricDuration({ period, statistic: 'p99', label: name })),
+    ),
   ];
 }
 

@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  visibilityTimeoutSeconds,
   type FunctionSettings,
   type QueueConsumerSettings,
   type TrackdropSettings,
+  visibilityTimeoutSeconds,
 } from '../../functions/settings.js';
 
 export interface QueuesConstructProps {

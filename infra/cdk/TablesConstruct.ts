@@ -1,7 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tables, type TableShape } from '../../functions/resources.js';
+import { type TableShape, tables } from '../../functions/resources.js';
 import type { TableCapacity, TrackdropSettings } from '../../functions/settings.js';
 
 export interface TablesConstructProps {
@@ -30,7 +30,13 @@ export class TablesConstruct extends Construct {
   }
 }
 
-function tableFor(scope: Construct, id: string, shape: TableShape, props: TablesConstructProps, capacity: TableCapacity | undefined): Table {
+function tableFor(
+  scope: Construct,
+  id: string,
+  shape: TableShape,
+  props: TablesConstructProps,
+  capacity: TableCapacity | undefined,
+): Table {
   const provisioned = props.settings?.tables.billingMode === 'PROVISIONED' && capacity !== undefined;
   const units = provisioned ? { readCapacity: capacity.readUnits, writeCapacity: capacity.writeUnits } : {};
   const table = new Table(scope, id, {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime, Tracing, type EnvironmentOptions } from 'aws-cdk-lib/aws-lambda';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Architecture, type EnvironmentOptions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { functionEnv, telemetryEnv, type FunctionName } from '../../functions/runtime/functionEnv.js';
+import { type FunctionName, functionEnv, telemetryEnv } from '../../functions/runtime/functionEnv.js';
 import type { FunctionSettings } from '../../functions/settings.js';
 import { functionBundling } from './bundling.js';
 
@@ -15,7 +15,6 @@ export type HandlerName = FunctionName;
 const given = new WeakMap<TrackdropFunction, Set<string>>();
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
-
 
 export interface TrackdropFunctionProps {
   readonly handlerName: HandlerName;
@@ -60,8 +59,12 @@ export class TrackdropFunction extends NodejsFunction {
       validate: () => {
         const set = given.get(this) ?? new Set<string>();
         return [
-          ...[...declared].filter((k) => !set.has(k)).map((k) => `the ${props.handlerName} function reads ${k}, which the stack does not set`),
-          ...[...set].filter((k) => !declared.has(k)).map((k) => `the ${props.handlerName} function is given ${k}, which it does not read`),
+          ...[...declared]
+            .filter((k) => !set.has(k))
+            .map((k) => `the ${props.handlerName} function reads ${k}, which the stack does not set`),
+          ...[...set]
+            .filter((k) => !declared.has(k))
+            .map((k) => `the ${props.handlerName} function is given ${k}, which it does not read`),
         ];
       },
     });

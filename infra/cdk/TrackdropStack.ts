@@ -58,7 +58,10 @@ export class TrackdropStack extends Stack {
       logRetention,
       removalPolicy,
     });
-    this.listenerAuth = new ListenerAuthConstruct(this, 'ListenerAuth', { issuer: props.listenerIssuer, removalPolicy });
+    this.listenerAuth = new ListenerAuthConstruct(this, 'ListenerAuth', {
+      issuer: props.listenerIssuer,
+      removalPolicy,
+    });
     this.api = new ApiConstruct(this, 'Api', {
       settings,
       apiFunction: this.functions.api,

@@ -53,8 +53,10 @@ export function readListenerIssuer(scope: Construct): { issuer: string; audience
   const issuer: unknown = scope.node.tryGetContext('listenerIssuer');
   const audience = readList(scope, 'listenerAudience');
   if (issuer === undefined && audience.length === 0) return undefined;
-  if (typeof issuer !== 'string' || !/^https:\/\/[^\s/]+/.test(issuer)) throw new Error('context "listenerIssuer" must be an https:// issuer URL');
-  if (audience.length === 0) throw new Error('context "listenerAudience" must name at least one audience when "listenerIssuer" is set');
+  if (typeof issuer !== 'string' || !/^https:\/\/[^\s/]+/.test(issuer))
+    throw new Error('context "listenerIssuer" must be an https:// issuer URL');
+  if (audience.length === 0)
+    throw new Error('context "listenerAudience" must name at least one audience when "listenerIssuer" is set');
   return { issuer, audience };
 }
 
@@ -62,7 +64,8 @@ export function readListenerIssuer(scope: Construct): { issuer: string; audience
 export function readLockerOrigins(scope: Construct): string[] {
   const origins = readList(scope, 'lockerOrigins');
   for (const o of origins) {
-    if (!/^https?:\/\/[^\s/]+$/.test(o) && o !== '*') throw new Error(`context "lockerOrigins": ${JSON.stringify(o)} is not an origin`);
+    if (!/^https?:\/\/[^\s/]+$/.test(o) && o !== '*')
+      throw new Error(`context "lockerOrigins": ${JSON.stringify(o)} is not an origin`);
   }
   return origins;
 }

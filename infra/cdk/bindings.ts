@@ -21,14 +21,24 @@ export function bindTable(fn: TrackdropFunction, table: ITable, shape: TableShap
  * A queue the function sends to (`send`), and/or (`delay`) whose received messages it hides for
  * a while: the completion function's callback backoff. Receiving itself comes with the event source.
  */
-export function bindQueue(fn: TrackdropFunction, queue: IQueue, shape: QueueShape, ...access: readonly ('send' | 'delay')[]): void {
+export function bindQueue(
+  fn: TrackdropFunction,
+  queue: IQueue,
+  shape: QueueShape,
+  ...access: readonly ('send' | 'delay')[]
+): void {
   fn.addEnvironment(shape.env, queue.queueUrl);
   if (access.includes('send')) queue.grantSendMessages(fn);
   if (access.includes('delay')) queue.grant(fn, 'sqs:ChangeMessageVisibility');
 }
 
 /** A bucket, with object statements the caller scopes (prefixes) rather than a whole-bucket grant. */
-export function bindBucket(fn: TrackdropFunction, bucket: IBucket, env: string, statements: readonly PolicyStatement[]): void {
+export function bindBucket(
+  fn: TrackdropFunction,
+  bucket: IBucket,
+  env: string,
+  statements: readonly PolicyStatement[],
+): void {
   fn.addEnvironment(env, bucket.bucketName);
   for (const s of statements) fn.addToRolePolicy(s);
 }

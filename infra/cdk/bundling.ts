@@ -1,8 +1,9 @@
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** ESM output has no `require`; bundled CommonJS dependencies still call it. */
 export const requireShim =
-  "import { createRequire as __trackdropCreateRequire } from 'node:module';" + 'const require = __trackdropCreateRequire(import.meta.url);';
+  "import { createRequire as __trackdropCreateRequire } from 'node:module';" +
+  'const require = __trackdropCreateRequire(import.meta.url);';
 
 /**
  * How every function is bundled: the CDK stack (TrackdropFunction) passes these to esbuild, and

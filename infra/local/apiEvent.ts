@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { routeKey, routes, type RouteAuth } from '../../functions/api/routes.js';
+import { type RouteAuth, routeKey, routes } from '../../functions/api/routes.js';
 
 interface CompiledRoute {
   readonly method: string;
@@ -74,7 +74,15 @@ export function buildApiEvent(req: RawRequest, route: MatchedRoute, now = new Da
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (lower === 'cookie') cookies.push(...[value].flat().join(';').split(';').map((c) => c.trim()).filter(Boolean));
+    if (lower === 'cookie')
+      cookies.push(
+        ...[value]
+          .flat()
+          .join(';')
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
     else headers[lower] = Array.isArray(value) ? value.join(',') : value;
   }
   const query = new URLSearchParams(rawQueryString);

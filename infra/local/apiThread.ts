@@ -1,6 +1,6 @@
 import type { ApiHandler } from '../../functions/runtime/handlerTypes.js';
 import type { FunctionSettings } from '../../functions/settings.js';
-import { apiThreadReply, type ApiThreadCall } from './apiThreadMessages.js';
+import { type ApiThreadCall, apiThreadReply } from './apiThreadMessages.js';
 import { startFunctionThread } from './functionThread.js';
 
 /**
@@ -20,7 +20,12 @@ export async function startApiThread(
 ): Promise<{ handler: ApiHandler; close(): Promise<void> }> {
   const thread = await startFunctionThread({
     main: new URL('./apiThreadMain.ts', import.meta.url),
-    workerData: { kind, env: { ...env }, functionName, fn: { memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds } },
+    workerData: {
+      kind,
+      env: { ...env },
+      functionName,
+      fn: { memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds },
+    },
     name: `the ${functionName} thread`,
     onMessage: (raw) => {
       const reply = apiThreadReply.parse(raw);

@@ -5,19 +5,25 @@ import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
 import { createApiHandler } from '../../functions/runtime/createApiHandler.js';
 import { createListenerHandler } from '../../functions/runtime/createListenerHandler.js';
 import { listenerDepsFromEnv } from '../../functions/runtime/listenerDepsFromEnv.js';
-import { apiThreadCall, apiThreadData, type ApiThreadReply } from './apiThreadMessages.js';
+import { type ApiThreadReply, apiThreadCall, apiThreadData } from './apiThreadMessages.js';
 import { localContext } from './lambdaContext.js';
 
 const port = parentPort;
 if (!port) throw new Error('apiThreadMain runs as a worker thread');
 const { kind, env, functionName, fn } = apiThreadData.parse(workerData);
-const handler = kind === 'api' ? createApiHandler(apiDepsFromEnv(env)) : createListenerHandler(listenerDepsFromEnv(env));
+const handler =
+  kind === 'api' ? createApiHandler(apiDepsFromEnv(env)) : createListenerHandler(listenerDepsFromEnv(env));
 port.on('message', (raw: unknown) => {
   const { id, event } = apiThreadCall.parse(raw);
   const reply = (m: ApiThreadReply): void => port.postMessage(m);
   const t0 = performance.now();
   handler(event, localContext(functionName, fn)).then(
     (result) => reply({ id, result, ms: performance.now() - t0 }),
-    (err: unknown) => reply({ id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), ms: performance.now() - t0 }),
+    (err: unknown) =>
+      reply({
+        id,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        ms: performance.now() - t0,
+      }),
   );
 });

@@ -12,7 +12,10 @@ export const apiThreadData = z.object({
 /** One invocation: the event as API Gateway would pass it. */
 export const apiThreadCall = z.object({
   id: z.number(),
-  event: z.custom<APIGatewayProxyEventV2>((v) => typeof v === 'object' && v !== null && 'routeKey' in v && 'rawPath' in v, 'an HTTP API event'),
+  event: z.custom<APIGatewayProxyEventV2>(
+    (v) => typeof v === 'object' && v !== null && 'routeKey' in v && 'rawPath' in v,
+    'an HTTP API event',
+  ),
 });
 
 /** Its answer, or why the handler threw (as Lambda answers a failed invocation: a 500). */

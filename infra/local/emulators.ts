@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
 export type DynamoBackend = 'dynalite' | 'dynamodb-local';
@@ -87,7 +87,9 @@ async function startDynamoLocal(opts: EmulatorOptions): Promise<RunningDynamo> {
     ...(opts.dataDir ? { path: ensureDir(join(opts.dataDir, 'dynamodb-local')) } : {}),
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with ${code}; is Java installed?`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with ${code}; is Java installed?`))),
+  );
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
   try {
     await Promise.race([exited, waitUntil(() => client.send(new ListTablesCommand({})).then(() => true), 30_000)]);

@@ -102,7 +102,13 @@ export async function startFakeStore(opts: FakeStoreOptions = {}): Promise<FakeS
       if (fault === 'stall') return; // never answers
       if (fault === 'gzip') {
         const packed = gzipSync(file.body);
-        res.writeHead(200, { 'content-type': file.contentType, 'content-encoding': 'gzip', 'content-length': packed.length }).end(packed);
+        res
+          .writeHead(200, {
+            'content-type': file.contentType,
+            'content-encoding': 'gzip',
+            'content-length': packed.length,
+          })
+          .end(packed);
         return;
       }
       if (fault === 'drip') {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { buildApiEvent, matchRoute, type MatchedRoute } from './apiEvent.js';
+import { buildApiEvent, type MatchedRoute, matchRoute } from './apiEvent.js';
 import type { JwtAuthorizer } from './jwtAuthorizer.js';
 
 /** API Gateway HTTP API's own payload limit. */
@@ -19,7 +19,14 @@ export interface HttpAdapterOptions {
   /** Scopes listener routes require (the routes' AuthorizationScopes). */
   readonly listenerScopes?: readonly string[];
   /** The API's CORS configuration: origins a locker page may call from. */
-  readonly cors?: { readonly allowOrigins: readonly string[]; readonly allowHeaders: readonly string[]; readonly allowMethods: readonly string[]; readonly maxAgeSeconds: number } | undefined;
+  readonly cors?:
+    | {
+        readonly allowOrigins: readonly string[];
+        readonly allowHeaders: readonly string[];
+        readonly allowMethods: readonly string[];
+        readonly maxAgeSeconds: number;
+      }
+    | undefined;
 }
 
 export interface HttpAdapter {
@@ -61,7 +68,13 @@ export async function startHttpAdapter(handler: ApiHandler, opts: HttpAdapterOpt
   };
 }
 
-async function serve(handler: ApiHandler, match: NonNullable<HttpAdapterOptions['match']>, opts: HttpAdapterOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function serve(
+  handler: ApiHandler,
+  match: NonNullable<HttpAdapterOptions['match']>,
+  opts: HttpAdapterOptions,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const corsHeaders = corsFor(opts.cors, req);
   for (const [k, v] of Object.entries(corsHeaders)) res.setHeader(k, v);
   // API Gateway answers a CORS preflight itself, before routing.
@@ -107,20 +120,32 @@ async function serve(handler: ApiHandler, match: NonNullable<HttpAdapterOptions[
     route,
   );
   if (route.auth === 'listener') {
-    const decision = opts.listenerAuthorizer ? await opts.listenerAuthorizer(req.headers.authorization, opts.listenerScopes) : undefined;
+    const decision = opts.listenerAuthorizer
+      ? await opts.listenerAuthorizer(req.headers.authorization, opts.listenerScopes)
+      : undefined;
     if (!decision?.ok) {
       res.setHeader('www-authenticate', 'Bearer');
       send(res, decision?.status ?? 401, decision?.body ?? { message: 'Unauthorized' });
       return;
     }
-    const withJwt = { ...event, requestContext: { ...event.requestContext, authorizer: { principalId: '', integrationLatency: 0, jwt: decision.jwt } } };
+    const withJwt = {
+      ...event,
+      requestContext: {
+        ...event.requestContext,
+        authorizer: { principalId: '', integrationLatency: 0, jwt: decision.jwt },
+      },
+    };
     await answer(res, await handler(withJwt), event.requestContext.requestId);
     return;
   }
   await answer(res, await handler(event), event.requestContext.requestId);
 }
 
-async function answer(res: http.ServerResponse, out: APIGatewayProxyStructuredResultV2, requestId: string): Promise<void> {
+async function answer(
+  res: http.ServerResponse,
+  out: APIGatewayProxyStructuredResultV2,
+  requestId: string,
+): Promise<void> {
   const body = out.body ?? '';
   res.writeHead(out.statusCode ?? 200, { ...(out.headers as Record<string, string>), 'apigw-requestid': requestId });
   res.end(out.isBase64Encoded ? Buffer.from(body, 'base64') : body);

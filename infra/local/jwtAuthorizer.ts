@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 
 /** What an HTTP API JWT authorizer is configured with (AWS::ApiGatewayV2::Authorizer, JwtConfiguration). */
 export interface JwtAuthorizerConfig {
@@ -16,9 +16,16 @@ export interface JwtContext {
 
 export type JwtDecision =
   | { readonly ok: true; readonly jwt: JwtContext }
-  | { readonly ok: false; readonly status: 401 | 403; readonly body: { readonly message: 'Unauthorized' | 'Forbidden' } };
+  | {
+      readonly ok: false;
+      readonly status: 401 | 403;
+      readonly body: { readonly message: 'Unauthorized' | 'Forbidden' };
+    };
 
-export type JwtAuthorizer = (authorization: string | undefined, routeScopes?: readonly string[]) => Promise<JwtDecision>;
+export type JwtAuthorizer = (
+  authorization: string | undefined,
+  routeScopes?: readonly string[],
+) => Promise<JwtDecision>;
 
 const unauthorized: JwtDecision = { ok: false, status: 401, body: { message: 'Unauthorized' } };
 const forbidden: JwtDecision = { ok: false, status: 403, body: { message: 'Forbidden' } };
@@ -37,13 +44,18 @@ const algorithms = ['RS256', 'RS384', 'RS512'];
  */
 export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer {
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
-  const keySet = async () => (keys ??= createRemoteJWKSet(new URL(config.jwksUrl ?? (await discoverJwksUri(config.issuer)))));
+  const keySet = async () =>
+    (keys ??= createRemoteJWKSet(new URL(config.jwksUrl ?? (await discoverJwksUri(config.issuer)))));
   return async (authorization, routeScopes = []) => {
     const token = /^(?:Bearer\s+)?(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
     if (!token) return unauthorized;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await keySet(), { issuer: config.issuer, algorithms, requiredClaims: ['exp'] }));
+      ({ payload } = await jwtVerify(token, await keySet(), {
+        issuer: config.issuer,
+        algorithms,
+        requiredClaims: ['exp'],
+      }));
     } catch (err) {
       if (err instanceof errors.JOSEError || err instanceof TypeError) return unauthorized;
       throw err;
@@ -81,7 +93,11 @@ function claimsAsApiGatewayPassesThem(payload: JWTPayload): Record<string, strin
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (value === undefined || value === null) continue;
-    out[name] = Array.isArray(value) ? `[${value.map(String).join(' ')}]` : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    out[name] = Array.isArray(value)
+      ? `[${value.map(String).join(' ')}]`
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
   }
   return out;
 }

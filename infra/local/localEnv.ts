@@ -1,8 +1,8 @@
 import { endpointEnv } from '../../functions/adapters/aws/clientConfig.js';
-import { resourceEnv, type ResourceNames } from '../../functions/adapters/config.js';
+import { type ResourceNames, resourceEnv } from '../../functions/adapters/config.js';
 import { localSecretsKeyEnv } from '../../functions/resources.js';
 import { settingsEnv, type TrackdropSettings } from '../../functions/settings.js';
-import { localCredentials, localRegion, type Emulators } from './emulators.js';
+import { type Emulators, localCredentials, localRegion } from './emulators.js';
 
 export interface LocalEnvInput {
   readonly names: ResourceNames;

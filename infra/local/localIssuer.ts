@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { userIdSchema } from '../../functions/core/schemas.js';
 
 /** The audience the sandbox's listener tokens carry and its API accepts. */
@@ -36,7 +36,9 @@ interface KeyFile {
  * issuer publishes them, and `POST /token {"userId"}` for the locker page's local sign-in,
  * which picks a user instead of asking for a password. Not for use beyond the sandbox.
  */
-export async function startLocalIssuer(opts: { dataDir?: string | undefined; port?: number; host?: string } = {}): Promise<LocalIssuer> {
+export async function startLocalIssuer(
+  opts: { dataDir?: string | undefined; port?: number; host?: string } = {},
+): Promise<LocalIssuer> {
   const { privateKey, publicJwk } = await loadOrCreateKey(opts.dataDir);
   const host = opts.host ?? '127.0.0.1';
   let url = '';
@@ -46,11 +48,16 @@ export async function startLocalIssuer(opts: { dataDir?: string | undefined; por
       res.end();
     });
   });
-  const mint = (userId: string, m: MintOptions = {}): Promise<string> => mintToken({ privateKey, publicJwk }, url, userId, m);
+  const mint = (userId: string, m: MintOptions = {}): Promise<string> =>
+    mintToken({ privateKey, publicJwk }, url, userId, m);
   async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     // The locker page signs in from its own origin.
-    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'GET, POST' };
+    const cors = {
+      'access-control-allow-origin': '*',
+      'access-control-allow-headers': 'content-type',
+      'access-control-allow-methods': 'GET, POST',
+    };
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...cors });
       res.end(JSON.stringify(body));
@@ -61,7 +68,12 @@ export async function startLocalIssuer(opts: { dataDir?: string | undefined; por
       return;
     }
     if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
-      send(200, { issuer: url, jwks_uri: `${url}/.well-known/jwks.json`, token_endpoint: `${url}/token`, id_token_signing_alg_values_supported: ['RS256'] });
+      send(200, {
+        issuer: url,
+        jwks_uri: `${url}/.well-known/jwks.json`,
+        token_endpoint: `${url}/token`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
       return;
     }
     if (req.method === 'GET' && path === '/.well-known/jwks.json') {
@@ -78,7 +90,9 @@ export async function startLocalIssuer(opts: { dataDir?: string | undefined; por
         send(400, { error: 'invalid_request', error_description: 'body must be {"userId": "…"}' });
         return;
       }
-      const userId = userIdSchema.safeParse(typeof body === 'object' && body !== null && 'userId' in body ? body.userId : undefined);
+      const userId = userIdSchema.safeParse(
+        typeof body === 'object' && body !== null && 'userId' in body ? body.userId : undefined,
+      );
       if (!userId.success) {
         send(400, { error: 'invalid_request', error_description: 'userId must be 1-128 of A-Z a-z 0-9 . _ -' });
         return;
@@ -112,7 +126,12 @@ export interface IssuerKey {
 }
 
 /** A token as the issuer at `issuerUrl` signs it: RS256, its key's `kid`, the local audience, one hour. */
-export async function mintToken(key: IssuerKey, issuerUrl: string, userId: string, m: MintOptions = {}): Promise<string> {
+export async function mintToken(
+  key: IssuerKey,
+  issuerUrl: string,
+  userId: string,
+  m: MintOptions = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     iss: issuerUrl,
@@ -123,7 +142,9 @@ export async function mintToken(key: IssuerKey, issuerUrl: string, userId: strin
     ...(m.scopes?.length ? { scope: m.scopes.join(' ') } : {}),
     ...m.claims,
   };
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.publicJwk.kid, typ: 'JWT' }).sign(key.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: key.publicJwk.kid, typ: 'JWT' })
+    .sign(key.privateKey);
 }
 
 /** The sandbox's issuer key from its data folder (the operator CLI mints tokens with it); undefined when there is none yet. */

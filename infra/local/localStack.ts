@@ -1,36 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { clientConfig } from '../../functions/adapters/aws/clientConfig.js';
+import { type AwsClients, createClients } from '../../functions/adapters/clients.js';
 import { createSecretBox } from '../../functions/adapters/secrets/createSecretBox.js';
 import { StoresRepo } from '../../functions/adapters/storesRepo.js';
+import { listenerRouteNames, lockerCors } from '../../functions/api/routes.js';
 import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
 import { completionDepsFromEnv } from '../../functions/runtime/completionDepsFromEnv.js';
 import { createApiHandler } from '../../functions/runtime/createApiHandler.js';
 import { createCompletionHandler } from '../../functions/runtime/createCompletionHandler.js';
+import { createListenerHandler } from '../../functions/runtime/createListenerHandler.js';
 import { createWorkerHandler } from '../../functions/runtime/createWorkerHandler.js';
 import type { ApiHandler, QueueHandler } from '../../functions/runtime/handlerTypes.js';
 import type { Instrument } from '../../functions/runtime/instrument.js';
-import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js';
-import type { ApiDeps, CompletionDeps, WorkerDeps } from '../../functions/service/deps.js';
-import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
-import { localCredentials, localRegion, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
-import { listenerRouteNames, lockerCors } from '../../functions/api/routes.js';
-import { createListenerHandler } from '../../functions/runtime/createListenerHandler.js';
 import { listenerDepsFromEnv } from '../../functions/runtime/listenerDepsFromEnv.js';
-import type { ListenerDeps } from '../../functions/service/deps.js';
-import { startHttpAdapter, type HttpAdapter } from './httpAdapter.js';
-import { createJwtAuthorizer } from './jwtAuthorizer.js';
-import { startLocalIssuer, type LocalIssuer } from './localIssuer.js';
+import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js';
+import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../functions/service/deps.js';
+import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { startApiThread } from './apiThread.js';
+import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
+import { type HttpAdapter, startHttpAdapter } from './httpAdapter.js';
+import { createJwtAuthorizer } from './jwtAuthorizer.js';
 import { localContext } from './lambdaContext.js';
 import { localEnv } from './localEnv.js';
-import { provision, type Provisioned } from './provision.js';
-import { QueuePoller, type EventSource } from './queuePoller.js';
+import { type LocalIssuer, startLocalIssuer } from './localIssuer.js';
+import { type Provisioned, provision } from './provision.js';
+import { type EventSource, QueuePoller } from './queuePoller.js';
 import { startQueueThread } from './queueThread.js';
 
 export interface LocalStackOptions {
@@ -75,7 +74,11 @@ export interface LocalStackOptions {
   /** With `functionThreads`: told of each api invocation's route and its own duration in the thread. */
   readonly onApiInvoked?: (routeKey: string, ms: number) => void;
   /** Wraps each function's handler, e.g. to time its invocations. */
-  readonly wrap?: { readonly api?: (h: ApiHandler) => ApiHandler; readonly worker?: (h: QueueHandler) => QueueHandler; readonly completion?: (h: QueueHandler) => QueueHandler };
+  readonly wrap?: {
+    readonly api?: (h: ApiHandler) => ApiHandler;
+    readonly worker?: (h: QueueHandler) => QueueHandler;
+    readonly completion?: (h: QueueHandler) => QueueHandler;
+  };
 }
 
 export interface LocalStack {
@@ -84,13 +87,27 @@ export interface LocalStack {
   readonly clients: AwsClients;
   readonly provisioned: Provisioned;
   /** The AWS clients the functions built from `env`, by service: where tests inject faults or watch requests. */
-  readonly functionClients: { readonly dynamodb: readonly DynamoDBClient[]; readonly sqs: readonly SQSClient[]; readonly s3: readonly S3Client[] };
+  readonly functionClients: {
+    readonly dynamodb: readonly DynamoDBClient[];
+    readonly sqs: readonly SQSClient[];
+    readonly s3: readonly S3Client[];
+  };
   /** What the functions are given: the stack's variables, Lambda's, and the emulator endpoints. */
   readonly env: Readonly<Record<string, string>>;
   /** Each function's dependencies, built from `env` by the builders the Lambda handlers use. */
-  readonly deps: { readonly api: ApiDeps; readonly worker: WorkerDeps; readonly completion: CompletionDeps; readonly listener: ListenerDeps };
+  readonly deps: {
+    readonly api: ApiDeps;
+    readonly worker: WorkerDeps;
+    readonly completion: CompletionDeps;
+    readonly listener: ListenerDeps;
+  };
   /** Each function's handler, from the same factories as on Lambda, invoked with a local Lambda context. */
-  readonly handlers: { readonly api: ApiHandler; readonly worker: QueueHandler; readonly completion: QueueHandler; readonly listener: ApiHandler };
+  readonly handlers: {
+    readonly api: ApiHandler;
+    readonly worker: QueueHandler;
+    readonly completion: QueueHandler;
+    readonly listener: ApiHandler;
+  };
   /** The stores table as the operator CLI sees it: it registers stores and seals their secrets. */
   readonly stores: StoresRepo;
   readonly api: HttpAdapter;
@@ -107,12 +124,21 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const logLevel = opts.logLevel ?? 'ERROR';
   const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: logLevel === 'SILENT' ? 'SILENT' : 'ERROR' });
   // What is running, ended by stop() or by a start that fails part-way; stop() never throws.
-  const running: { http?: HttpAdapter; issuer?: LocalIssuer; threads: { close(): Promise<void> }[]; pollers?: LocalStack['pollers']; clients: { destroy(): void }[]; emulators?: Emulators } = { threads: [], clients: [] };
+  const running: {
+    http?: HttpAdapter;
+    issuer?: LocalIssuer;
+    threads: { close(): Promise<void> }[];
+    pollers?: LocalStack['pollers'];
+    clients: { destroy(): void }[];
+    emulators?: Emulators;
+  } = { threads: [], clients: [] };
   const stop = async (): Promise<void> => {
     const step = (name: string, end: () => Promise<unknown> | undefined) =>
       Promise.resolve()
         .then(end)
-        .catch((err: unknown) => logger.error(`${name} did not stop cleanly`, { error: err instanceof Error ? err : String(err) }));
+        .catch((err: unknown) =>
+          logger.error(`${name} did not stop cleanly`, { error: err instanceof Error ? err : String(err) }),
+        );
     const { http, issuer, pollers, emulators } = running;
     delete running.http;
     delete running.issuer;
@@ -120,7 +146,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     delete running.emulators;
     await step('the HTTP front', () => http?.close());
     await step('the issuer', () => issuer?.close());
-    await step('the event sources', () => pollers && Promise.all([pollers.downloads.stop(), pollers.completions.stop()]));
+    await step(
+      'the event sources',
+      () => pollers && Promise.all([pollers.downloads.stop(), pollers.completions.stop()]),
+    );
     await Promise.all(running.threads.splice(0).map((t) => step('a function thread', () => t.close())));
     for (const c of running.clients.splice(0)) c.destroy();
     await step('the emulators', () => emulators?.stop());
@@ -135,16 +164,33 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   async function start(): Promise<LocalStack> {
     const emulators: Emulators = opts.emulatorEndpoints
       ? { endpoints: opts.emulatorEndpoints, dynamo: opts.dynamo ?? 'dynalite', stop: async () => {} }
-      : await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
+      : await startEmulators({
+          dataDir: opts.dataDir,
+          dynamo: opts.dynamo ?? 'dynalite',
+          ports: opts.emulatorPorts ?? {},
+        });
     running.emulators = emulators;
-    const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: emulators.endpoints });
+    const clients = createClients(
+      {},
+      { region: localRegion, credentials: localCredentials, endpoints: emulators.endpoints },
+    );
     running.clients.push(clients.ddb, clients.dynamodb, clients.sqs, clients.s3);
     const provisioned = await provision(clients, settings, opts.prefix);
     const secretsKey = opts.secretsKey ?? randomBytes(32);
     const env = localEnv({ names: provisioned.names, endpoints: emulators.endpoints, settings, secretsKey, logLevel });
     // Every client the functions build is kept: tests reach them to inject faults, and they close with the stack.
-    const functionClients = { dynamodb: [] as DynamoDBClient[], sqs: [] as SQSClient[], s3: [] as S3Client[], kms: [] as KMSClient[] };
-    running.clients.push({ destroy: () => Object.values(functionClients).flat().forEach((c) => c.destroy()) });
+    const functionClients = {
+      dynamodb: [] as DynamoDBClient[],
+      sqs: [] as SQSClient[],
+      s3: [] as S3Client[],
+      kms: [] as KMSClient[],
+    };
+    running.clients.push({
+      destroy: () =>
+        Object.values(functionClients)
+          .flat()
+          .forEach((c) => c.destroy()),
+    });
     const instrument: Instrument = (client) => {
       if (client instanceof DynamoDBClient) functionClients.dynamodb.push(client);
       else if (client instanceof SQSClient) functionClients.sqs.push(client);
@@ -159,7 +205,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       completion: completionDepsFromEnv(env, build),
       listener: listenerDepsFromEnv(env, build),
     };
-    const wrap = { api: (h: ApiHandler) => h, worker: (h: QueueHandler) => h, completion: (h: QueueHandler) => h, ...opts.wrap };
+    const wrap = {
+      api: (h: ApiHandler) => h,
+      worker: (h: QueueHandler) => h,
+      completion: (h: QueueHandler) => h,
+      ...opts.wrap,
+    };
     const api = createApiHandler(deps.api);
     const worker = createWorkerHandler(deps.worker);
     const completion = createCompletionHandler(deps.completion);
@@ -170,19 +221,47 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       running.threads.push(started);
       return started;
     };
-    const apiThread = opts.functionThreads ? await thread(startApiThread('api', env, 'trackdrop-api', settings.functions.api, (err) => died('trackdrop-api', err), opts.onApiInvoked)) : undefined;
-    const listenerThread = opts.functionThreads ? await thread(startApiThread('listener', env, 'trackdrop-listener', settings.functions.listener, (err) => died('trackdrop-listener', err))) : undefined;
+    const apiThread = opts.functionThreads
+      ? await thread(
+          startApiThread(
+            'api',
+            env,
+            'trackdrop-api',
+            settings.functions.api,
+            (err) => died('trackdrop-api', err),
+            opts.onApiInvoked,
+          ),
+        )
+      : undefined;
+    const listenerThread = opts.functionThreads
+      ? await thread(
+          startApiThread('listener', env, 'trackdrop-listener', settings.functions.listener, (err) =>
+            died('trackdrop-listener', err),
+          ),
+        )
+      : undefined;
     const handlers = {
-      api: wrap.api(apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api))),
+      api: wrap.api(
+        apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api)),
+      ),
       worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
-      completion: wrap.completion((e, c) => completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion))),
-      listener: listenerThread ? listenerThread.handler : (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) => listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
+      completion: wrap.completion((e, c) =>
+        completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion)),
+      ),
+      listener: listenerThread
+        ? listenerThread.handler
+        : (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) =>
+            listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
     };
     // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
-    const issuer = await startLocalIssuer({ dataDir: opts.dataDir, ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }) });
+    const issuer = await startLocalIssuer({
+      dataDir: opts.dataDir,
+      ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }),
+    });
     running.issuer = issuer;
     // As API Gateway does: each route to the function the route table names, listener routes behind the JWT authorizer.
-    const routed: ApiHandler = (event, context) => (listenerRouteNames.has(event.routeKey) ? handlers.listener(event, context) : handlers.api(event, context));
+    const routed: ApiHandler = (event, context) =>
+      listenerRouteNames.has(event.routeKey) ? handlers.listener(event, context) : handlers.api(event, context);
     const http = await startHttpAdapter(routed, {
       ...(opts.apiPort === undefined ? {} : { port: opts.apiPort }),
       listenerAuthorizer: createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] }),
@@ -195,16 +274,57 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // Each event source as the template's EventSourceMappings describe it; the completion function
     // sets its own visibility (its backoff), which a lease heartbeat would overwrite.
     const sources = {
-      downloads: { kind: 'worker', fn: settings.functions.worker, queueUrl: provisioned.names.queueUrls.downloads, consumer: settings.downloads, extendLease: true, handler: handlers.worker },
-      completions: { kind: 'completion', fn: settings.functions.completion, queueUrl: provisioned.names.queueUrls.completions, consumer: settings.completions, extendLease: false, handler: handlers.completion },
+      downloads: {
+        kind: 'worker',
+        fn: settings.functions.worker,
+        queueUrl: provisioned.names.queueUrls.downloads,
+        consumer: settings.downloads,
+        extendLease: true,
+        handler: handlers.worker,
+      },
+      completions: {
+        kind: 'completion',
+        fn: settings.functions.completion,
+        queueUrl: provisioned.names.queueUrls.completions,
+        consumer: settings.completions,
+        extendLease: false,
+        handler: handlers.completion,
+      },
     } as const;
     const eventSource = async (s: (typeof sources)[keyof typeof sources]): Promise<EventSource> => {
       const { kind, fn, queueUrl, consumer, extendLease } = s;
-      if (!opts.functionThreads) return new QueuePoller({ sqs, queueUrl, consumer, extendLease, leaseSeconds: opts.leaseSeconds, onError, handler: (e) => s.handler(e) });
+      if (!opts.functionThreads)
+        return new QueuePoller({
+          sqs,
+          queueUrl,
+          consumer,
+          extendLease,
+          leaseSeconds: opts.leaseSeconds,
+          onError,
+          handler: (e) => s.handler(e),
+        });
       const functionName = `trackdrop-${kind}`;
-      return thread(startQueueThread({ kind, env, functionName, fn, endpoints: emulators.endpoints, queueUrl, consumer, extendLease, leaseSeconds: opts.leaseSeconds }, (err) => died(functionName, err)));
+      return thread(
+        startQueueThread(
+          {
+            kind,
+            env,
+            functionName,
+            fn,
+            endpoints: emulators.endpoints,
+            queueUrl,
+            consumer,
+            extendLease,
+            leaseSeconds: opts.leaseSeconds,
+          },
+          (err) => died(functionName, err),
+        ),
+      );
     };
-    const pollers = { downloads: await eventSource(sources.downloads), completions: await eventSource(sources.completions) };
+    const pollers = {
+      downloads: await eventSource(sources.downloads),
+      completions: await eventSource(sources.completions),
+    };
     running.pollers = pollers;
     if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
     return {
@@ -215,7 +335,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       functionClients,
       deps,
       handlers,
-      stores: new StoresRepo(clients.ddb, provisioned.names.tables.stores, createSecretBox(env, () => new KMSClient(clientConfig('kms', env)))),
+      stores: new StoresRepo(
+        clients.ddb,
+        provisioned.names.tables.stores,
+        createSecretBox(env, () => new KMSClient(clientConfig('kms', env))),
+      ),
       api: http,
       issuer,
       pollers,

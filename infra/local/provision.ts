@@ -1,10 +1,20 @@
-import { CreateTableCommand, DescribeTableCommand, type AttributeDefinition, type DynamoDBClient, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../functions/adapters/clients.js';
 import type { ResourceNames } from '../../functions/adapters/config.js';
-import { bucket, queues, tables, type TableShape } from '../../functions/resources.js';
-import { visibilityTimeoutSeconds, type QueueConsumerSettings, type TrackdropSettings } from '../../functions/settings.js';
+import { bucket, queues, type TableShape, tables } from '../../functions/resources.js';
+import {
+  type QueueConsumerSettings,
+  type TrackdropSettings,
+  visibilityTimeoutSeconds,
+} from '../../functions/settings.js';
 
 export interface ProvisionedQueues {
   readonly downloads: { readonly url: string; readonly dlqUrl: string };
@@ -24,8 +34,19 @@ export interface Provisioned {
  */
 export async function provision(clients: AwsClients, settings: TrackdropSettings, prefix = ''): Promise<Provisioned> {
   const t = (shape: TableShape) => ensureTable(clients.dynamodb, `${prefix}${shape.name}`, shape);
-  const [stores, downloads, licenses, library] = await Promise.all([t(tables.stores), t(tables.downloads), t(tables.licenses), t(tables.library)]);
-  const dq = await ensureQueue(clients.sqs, `${prefix}${queues.downloads.name}`, `${prefix}${queues.downloads.dlqName}`, settings.downloads, visibilityTimeoutSeconds(settings.functions.worker));
+  const [stores, downloads, licenses, library] = await Promise.all([
+    t(tables.stores),
+    t(tables.downloads),
+    t(tables.licenses),
+    t(tables.library),
+  ]);
+  const dq = await ensureQueue(
+    clients.sqs,
+    `${prefix}${queues.downloads.name}`,
+    `${prefix}${queues.downloads.dlqName}`,
+    settings.downloads,
+    visibilityTimeoutSeconds(settings.functions.worker),
+  );
   const cq = await ensureQueue(
     clients.sqs,
     `${prefix}${queues.completions.name}`,
@@ -81,9 +102,18 @@ async function ensureTable(ddb: DynamoDBClient, name: string, shape: TableShape)
   throw new Error(`table ${name} did not become ACTIVE`);
 }
 
-async function ensureQueue(sqs: SQSClient, name: string, dlqName: string, consumer: QueueConsumerSettings, visibility: number) {
+async function ensureQueue(
+  sqs: SQSClient,
+  name: string,
+  dlqName: string,
+  consumer: QueueConsumerSettings,
+  visibility: number,
+) {
   const dlq = await sqs.send(
-    new CreateQueueCommand({ QueueName: dlqName, Attributes: { MessageRetentionPeriod: String(consumer.dlqRetentionDays * 86_400) } }),
+    new CreateQueueCommand({
+      QueueName: dlqName,
+      Attributes: { MessageRetentionPeriod: String(consumer.dlqRetentionDays * 86_400) },
+    }),
   );
   const dlqUrl = dlq.QueueUrl!;
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
@@ -92,7 +122,10 @@ async function ensureQueue(sqs: SQSClient, name: string, dlqName: string, consum
       QueueName: name,
       Attributes: {
         VisibilityTimeout: String(visibility),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: attrs.Attributes?.QueueArn, maxReceiveCount: consumer.maxReceiveCount }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: attrs.Attributes?.QueueArn,
+          maxReceiveCount: consumer.maxReceiveCount,
+        }),
       },
     }),
   );

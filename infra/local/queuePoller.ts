@@ -1,4 +1,11 @@
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueConsumerSettings } from '../../functions/settings.js';
 import { toSqsRecord } from './sqsRecord.js';
@@ -64,7 +71,9 @@ export class QueuePoller implements EventSource {
 
   async start(): Promise<void> {
     this.starting = (async () => {
-      const attrs = await this.opts.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.opts.queueUrl, AttributeNames: ['QueueArn'] }));
+      const attrs = await this.opts.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: this.opts.queueUrl, AttributeNames: ['QueueArn'] }),
+      );
       this.queueArn = attrs.Attributes?.QueueArn ?? '';
       this.running = true;
       this.loop = this.run();
@@ -115,7 +124,10 @@ export class QueuePoller implements EventSource {
     const batch: Message[] = [];
     const windowEnds = Date.now() + consumer.batchingWindowSeconds * 1000;
     while (this.running && batch.length < consumer.batchSize) {
-      const firstWait = batch.length === 0 ? (this.opts.waitTimeSeconds ?? 1) : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
+      const firstWait =
+        batch.length === 0
+          ? (this.opts.waitTimeSeconds ?? 1)
+          : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
       const out = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
@@ -138,10 +150,16 @@ export class QueuePoller implements EventSource {
     this.stats.invocations += 1;
     this.stats.records += batch.length;
     let failed: Set<string>;
-    const heartbeat = this.opts.leaseSeconds && this.opts.extendLease !== false ? setInterval(() => void this.extend(batch), (this.opts.leaseSeconds * 1000) / 3) : undefined;
+    const heartbeat =
+      this.opts.leaseSeconds && this.opts.extendLease !== false
+        ? setInterval(() => void this.extend(batch), (this.opts.leaseSeconds * 1000) / 3)
+        : undefined;
     try {
       const res = await this.opts.handler(event);
-      failed = this.opts.reportBatchItemFailures === false ? new Set() : new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      failed =
+        this.opts.reportBatchItemFailures === false
+          ? new Set()
+          : new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (err) {
       this.opts.onError?.(err);
       failed = new Set(batch.map((m) => m.MessageId ?? ''));
@@ -152,16 +170,23 @@ export class QueuePoller implements EventSource {
     const done = batch.filter((m) => !failed.has(m.MessageId ?? ''));
     for (let i = 0; i < done.length; i += 10) {
       const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! }));
-      await this.opts.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: entries })).catch((err) => this.opts.onError?.(err));
+      await this.opts.sqs
+        .send(new DeleteMessageBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: entries }))
+        .catch((err) => this.opts.onError?.(err));
     }
   }
 
-
   private async extend(batch: Message[]): Promise<void> {
-    const entries = batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: this.opts.leaseSeconds! }));
+    const entries = batch.map((m, i) => ({
+      Id: String(i),
+      ReceiptHandle: m.ReceiptHandle!,
+      VisibilityTimeout: this.opts.leaseSeconds!,
+    }));
     for (let i = 0; i < entries.length; i += 10) {
       await this.opts.sqs
-        .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: entries.slice(i, i + 10) }))
+        .send(
+          new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: entries.slice(i, i + 10) }),
+        )
         .catch((err) => this.opts.onError?.(err));
     }
   }

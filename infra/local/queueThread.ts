@@ -10,7 +10,10 @@ import { fromQueueThread, type QueueThreadData, type ToQueueThread } from './que
  * A thread that died has stopped: stopping it again resolves, starting it rejects, and messages
  * it held come back to their queue when their lease runs out.
  */
-export async function startQueueThread(data: QueueThreadData, onDied: (err: Error) => void): Promise<EventSource & { close(): Promise<void> }> {
+export async function startQueueThread(
+  data: QueueThreadData,
+  onDied: (err: Error) => void,
+): Promise<EventSource & { close(): Promise<void> }> {
   let inFlight = 0;
   let stats = { invocations: 0, records: 0, failures: 0 };
   const thread = await startFunctionThread({

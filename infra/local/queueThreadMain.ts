@@ -1,6 +1,7 @@
 /** The thread side of queueThread.ts: one queue function and its event source, built from the environment alone. */
-import { Logger } from '@aws-lambda-powertools/logger';
+
 import { parentPort, workerData } from 'node:worker_threads';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients } from '../../functions/adapters/clients.js';
 import { completionDepsFromEnv } from '../../functions/runtime/completionDepsFromEnv.js';
 import { createCompletionHandler } from '../../functions/runtime/createCompletionHandler.js';
@@ -10,14 +11,20 @@ import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js'
 import { localCredentials, localRegion } from './emulators.js';
 import { localContext } from './lambdaContext.js';
 import { QueuePoller } from './queuePoller.js';
-import { queueThreadData, toQueueThread, type FromQueueThread } from './queueThreadMessages.js';
+import { type FromQueueThread, queueThreadData, toQueueThread } from './queueThreadMessages.js';
 
 const port = parentPort;
 if (!port) throw new Error('queueThreadMain runs as a worker thread');
 const data = queueThreadData.parse(workerData);
 const send = (m: FromQueueThread): void => port.postMessage(m);
-const handler: QueueHandler = data.kind === 'worker' ? createWorkerHandler(workerDepsFromEnv(data.env)) : createCompletionHandler(completionDepsFromEnv(data.env));
-const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: data.env.POWERTOOLS_LOG_LEVEL === 'SILENT' ? 'SILENT' : 'ERROR' });
+const handler: QueueHandler =
+  data.kind === 'worker'
+    ? createWorkerHandler(workerDepsFromEnv(data.env))
+    : createCompletionHandler(completionDepsFromEnv(data.env));
+const logger = new Logger({
+  serviceName: 'trackdrop-local',
+  logLevel: data.env.POWERTOOLS_LOG_LEVEL === 'SILENT' ? 'SILENT' : 'ERROR',
+});
 const { sqs } = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: data.endpoints });
 const poller: QueuePoller = new QueuePoller({
   sqs,

@@ -9,7 +9,13 @@ export const queueThreadData = z.object({
   /** The emulators the event source long-polls (its own SQS client, as Lambda's event source is not the function's). */
   endpoints: z.object({ dynamodb: z.string(), sqs: z.string(), s3: z.string() }),
   queueUrl: z.string(),
-  consumer: z.object({ batchSize: z.number(), batchingWindowSeconds: z.number(), maxConcurrency: z.number(), maxReceiveCount: z.number(), dlqRetentionDays: z.number() }),
+  consumer: z.object({
+    batchSize: z.number(),
+    batchingWindowSeconds: z.number(),
+    maxConcurrency: z.number(),
+    maxReceiveCount: z.number(),
+    dlqRetentionDays: z.number(),
+  }),
   leaseSeconds: z.number().optional(),
   extendLease: z.boolean(),
 });

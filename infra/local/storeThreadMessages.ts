@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 /** What the benchmark's thread-hosted store and its host say to each other (see fakeStoreThread.ts). */
 export const toStoreThread = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('file'), name: z.string(), body: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes'), contentType: z.string() }),
+  z.object({
+    kind: z.literal('file'),
+    name: z.string(),
+    body: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes'),
+    contentType: z.string(),
+  }),
   z.object({ kind: z.literal('secret'), secret: z.string() }),
   z.object({ kind: z.literal('sync'), id: z.number() }),
 ]);

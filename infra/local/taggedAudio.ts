@@ -52,7 +52,12 @@ function id3v24(tags: AudioTags): Buffer {
   text('TRCK', tags.trackNumber === undefined ? undefined : String(tags.trackNumber));
   if (tags.coverJpeg) {
     // Latin-1 encoding, MIME type, picture type 3 (front cover), empty description, the image.
-    const content = Buffer.concat([Buffer.from([0x00]), Buffer.from('image/jpeg\0', 'latin1'), Buffer.from([0x03, 0x00]), tags.coverJpeg]);
+    const content = Buffer.concat([
+      Buffer.from([0x00]),
+      Buffer.from('image/jpeg\0', 'latin1'),
+      Buffer.from([0x03, 0x00]),
+      tags.coverJpeg,
+    ]);
     frames.push(Buffer.concat([Buffer.from('APIC', 'latin1'), syncsafe(content.length), Buffer.from([0, 0]), content]));
   }
   const body = Buffer.concat(frames);
@@ -82,7 +87,12 @@ export function makeWav(tags: AudioTags, seconds = 1): Buffer {
   add('IART', tags.artist);
   add('IPRD', tags.album);
   add('ITRK', tags.trackNumber === undefined ? undefined : String(tags.trackNumber));
-  const body = Buffer.concat([Buffer.from('WAVE', 'latin1'), chunk('fmt ', fmt), chunk('LIST', Buffer.concat(info)), chunk('data', data)]);
+  const body = Buffer.concat([
+    Buffer.from('WAVE', 'latin1'),
+    chunk('fmt ', fmt),
+    chunk('LIST', Buffer.concat(info)),
+    chunk('data', data),
+  ]);
   return Buffer.concat([Buffer.from('RIFF', 'latin1'), u32(body.length), body]);
 }
 

@@ -121,10 +121,29 @@ function renderTree() {
       const fileList = el('ul');
       for (const { item, file } of files) {
         fileList.append(
-          el('li', { className: 'file', dataset: { title: item.title ?? file } }, el('button', { type: 'button', ariaLabel: `Play ${item.title ?? file}`, onclick: () => play(item) }, `▶ ${file}`)),
+          el(
+            'li',
+            { className: 'file', dataset: { title: item.title ?? file } },
+            el(
+              'button',
+              { type: 'button', ariaLabel: `Play ${item.title ?? file}`, onclick: () => play(item) },
+              `▶ ${file}`,
+            ),
+          ),
         );
       }
-      albumList.append(el('li', {}, el('details', { open: true }, el('summary', {}, el('span', { className: 'album' }, cover, el('span', {}, album))), fileList)));
+      albumList.append(
+        el(
+          'li',
+          {},
+          el(
+            'details',
+            { open: true },
+            el('summary', {}, el('span', { className: 'album' }, cover, el('span', {}, album))),
+            fileList,
+          ),
+        ),
+      );
     }
     tree.append(el('li', {}, el('details', { open: true }, el('summary', {}, artist), albumList)));
   }
@@ -165,7 +184,11 @@ function renderTable() {
         el(
           'td',
           {},
-          el('button', { type: 'button', ariaLabel: `Play ${item.title ?? item.fileName}`, onclick: () => play(item) }, '▶'),
+          el(
+            'button',
+            { type: 'button', ariaLabel: `Play ${item.title ?? item.fileName}`, onclick: () => play(item) },
+            '▶',
+          ),
           ' ',
           el('button', { type: 'button', ariaLabel: `Download ${item.fileName}`, onclick: () => download(item) }, '⬇'),
         ),
@@ -187,7 +210,8 @@ async function play(item) {
   audio.src = url;
   playing = itemId(item);
   $('#now-playing').textContent = `${item.title ?? item.fileName} — ${item.artist ?? ''}`;
-  for (const tr of document.querySelectorAll('#library tbody tr')) tr.classList.toggle('playing', tr.dataset.id === playing);
+  for (const tr of document.querySelectorAll('#library tbody tr'))
+    tr.classList.toggle('playing', tr.dataset.id === playing);
   await audio.play();
 }
 
@@ -215,7 +239,11 @@ async function pollDownloads() {
         { dataset: { id: s.id, percent: String(percent) } },
         el('span', {}, label),
         el('progress', { max: Math.max(s.total, 1), value: s.total === 0 ? 1 : done, ariaLabel: `Download ${label}` }),
-        el('span', { className: 'percent' }, `${done}/${s.total} · ${percent} %${s.counts.failed ? ` · ${s.counts.failed} failed` : ''}`),
+        el(
+          'span',
+          { className: 'percent' },
+          `${done}/${s.total} · ${percent} %${s.counts.failed ? ` · ${s.counts.failed} failed` : ''}`,
+        ),
       );
     }),
   );
@@ -243,7 +271,8 @@ async function start() {
     signIn($('#user').value.trim()).catch((err) => ($('#sign-in-error').textContent = err.message));
   });
   $('#sign-out').addEventListener('click', () => signOut());
-  for (const b of document.querySelectorAll('#library th button')) b.addEventListener('click', () => sortBy(b.dataset.sort));
+  for (const b of document.querySelectorAll('#library th button'))
+    b.addEventListener('click', () => sortBy(b.dataset.sort));
   if (token && user) await showLocker().catch(() => undefined);
 }
 

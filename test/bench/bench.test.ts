@@ -15,7 +15,11 @@ test('the quick benchmark prints its table and writes every section as numbers',
   const out = await mkdtemp(join(tmpdir(), 'trackdrop-bench-test-'));
   try {
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(join(root, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], { cwd: root });
+      const child = spawn(
+        join(root, 'node_modules', '.bin', 'node'),
+        ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out],
+        { cwd: root },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -33,7 +37,10 @@ test('the quick benchmark prints its table and writes every section as numbers',
 
     const files = await readdir(out);
     assert.ok(files.includes('latest-quick.json'), files.join(', '));
-    assert.ok(files.some((f) => /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-quick\.json$/.test(f)), files.join(', '));
+    assert.ok(
+      files.some((f) => /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-quick\.json$/.test(f)),
+      files.join(', '),
+    );
     const result = JSON.parse(await readFile(join(out, 'latest-quick.json'), 'utf8')) as Record<string, any>;
     assert.equal(result.quick, true);
     assert.equal(typeof result.machine.cpuModel, 'string');
@@ -82,7 +89,8 @@ test('the quick benchmark prints its table and writes every section as numbers',
         [`coldStart.functions.${fn}.init.importMs`, s.coldStart.functions[fn].init.importMs],
       ]),
     ];
-    for (const [path, value] of numbers) assert.ok(typeof value === 'number' && Number.isFinite(value) && value >= 0, `${path} is ${value}`);
+    for (const [path, value] of numbers)
+      assert.ok(typeof value === 'number' && Number.isFinite(value) && value >= 0, `${path} is ${value}`);
     // Every track made it through both pipelines, and the cost model shows its arithmetic.
     assert.equal(s.pipeline.s3.notOk, 0);
     assert.equal(s.pipeline.https.notOk, 0);
@@ -92,7 +100,10 @@ test('the quick benchmark prints its table and writes every section as numbers',
     assert.equal(s.scale.session.countsMatch, true);
     assert.equal(s.scale.cancel.fetched, 0);
     assert.equal(s.scale.library.contentIds.ids, s.scale.library.items);
-    assert.ok(s.cost.s3.lines.length > 0 && s.cost.s3.lines.every((l: { arithmetic: unknown }) => typeof l.arithmetic === 'string'));
+    assert.ok(
+      s.cost.s3.lines.length > 0 &&
+        s.cost.s3.lines.every((l: { arithmetic: unknown }) => typeof l.arithmetic === 'string'),
+    );
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -51,10 +51,18 @@ export interface Audit {
   readonly callbackProblems: string[];
   /** Sessions without exactly one distinct Download event id. */
   readonly sessionEventProblems: string[];
-  readonly callbacks: { readonly tracksTold: number; readonly deliveries: number; readonly repeatedDeliveries: number; readonly refusedAttempts: number };
+  readonly callbacks: {
+    readonly tracksTold: number;
+    readonly deliveries: number;
+    readonly repeatedDeliveries: number;
+    readonly refusedAttempts: number;
+  };
   readonly stagingLeftovers: number;
   /** Per store: seconds from a track's DownloadTrack to the store being told (told tracks only). */
-  readonly completionSeconds: Map<string, { readonly tracks: number; readonly p50: number; readonly p95: number; readonly max: number }>;
+  readonly completionSeconds: Map<
+    string,
+    { readonly tracks: number; readonly p50: number; readonly p95: number; readonly max: number }
+  >;
 }
 
 const trackRef = (t: { session: number; serviceTrackId: number }) => `session ${t.session} track ${t.serviceTrackId}`;
@@ -65,7 +73,8 @@ export async function audit(input: AuditInput): Promise<Audit> {
   const library = new LibraryRepo(clients.ddb, names.tables.library);
 
   const tracks = new Map<string, Track>();
-  for (const cookie of new Set(cookies)) for (const t of await downloads.listTracks(cookie)) tracks.set(`${cookie}#${t.serviceTrackId}`, t);
+  for (const cookie of new Set(cookies))
+    for (const t of await downloads.listTracks(cookie)) tracks.set(`${cookie}#${t.serviceTrackId}`, t);
   const trackOf = (p: PlannedTrack) => tracks.get(`${cookies[p.session]}#${p.serviceTrackId}`);
 
   const outcomes = new Map<string, number>();
@@ -74,7 +83,9 @@ export async function audit(input: AuditInput): Promise<Audit> {
   for (const p of plan.tracks) {
     const t = trackOf(p);
     if (!isSettled(t)) {
-      lost.push(`${trackRef(p)}: ${t ? `${t.state}${isCompletionOwed(t) ? ', store not told' : ''}` : 'never recorded'}`);
+      lost.push(
+        `${trackRef(p)}: ${t ? `${t.state}${isCompletionOwed(t) ? ', store not told' : ''}` : 'never recorded'}`,
+      );
       continue;
     }
     const hr = t!.hrResult ?? (t!.state === 'declined' ? t!.hrDownload : HR.S_OK);
@@ -96,10 +107,15 @@ export async function audit(input: AuditInput): Promise<Audit> {
     const owner = `${m['trackdrop-store']}#${m['trackdrop-cookie']}#${m['trackdrop-track']}`;
     byTrack.set(owner, [...(byTrack.get(owner) ?? []), key]);
     const t = tracks.get(`${m['trackdrop-cookie']}#${m['trackdrop-track']}`);
-    if (!t || t.state !== 'completed' || t.item?.key !== key) orphanObjects.push(`${key} (${t ? `track ${t.serviceTrackId} ${t.state}${t.item ? ` at ${t.item.key}` : ''}` : `store ${m['trackdrop-store']} track ${m['trackdrop-track']}: unknown`})`);
+    if (!t || t.state !== 'completed' || t.item?.key !== key)
+      orphanObjects.push(
+        `${key} (${t ? `track ${t.serviceTrackId} ${t.state}${t.item ? ` at ${t.item.key}` : ''}` : `store ${m['trackdrop-store']} track ${m['trackdrop-track']}: unknown`})`,
+      );
     bodies.set(key, (await sha256Of(clients.s3, names.bucket, key)).sha256);
   }
-  const duplicateObjects = [...byTrack.entries()].filter(([, keys]) => keys.length > 1).map(([owner, keys]) => `track ${owner.split('#')[2]}: ${keys.join(' | ')}`);
+  const duplicateObjects = [...byTrack.entries()]
+    .filter(([, keys]) => keys.length > 1)
+    .map(([owner, keys]) => `track ${owner.split('#')[2]}: ${keys.join(' | ')}`);
 
   const badFiles: string[] = [];
   const libraryMismatches: string[] = [];
@@ -135,7 +151,8 @@ export async function audit(input: AuditInput): Promise<Audit> {
       libraryMismatches.push(`${trackRef(p)}: completed, not in the library`);
       continue;
     }
-    if (row.key !== key || row.sha256 !== t.item?.sha256) libraryMismatches.push(`${trackRef(p)}: library row says ${row.key}, the track ${key}`);
+    if (row.key !== key || row.sha256 !== t.item?.sha256)
+      libraryMismatches.push(`${trackRef(p)}: library row says ${row.key}, the track ${key}`);
     if (row.title !== p.tags.title || row.artist !== p.tags.artist || row.album !== p.tags.album) {
       tagsLost.push(`${trackRef(p)}: "${row.artist ?? '?'} / ${row.album ?? '?'} / ${row.title ?? '?'}" at ${row.key}`);
     }
@@ -167,13 +184,17 @@ export async function audit(input: AuditInput): Promise<Audit> {
     const hr = formatHResult(t.hrResult ?? HR.S_OK);
     for (const e of events) {
       if (!e.verified) callbackProblems.push(`${trackRef(p)}: a delivery failed signature verification`);
-      if (e.body.hrResult !== hr) callbackProblems.push(`${trackRef(p)}: told ${String(e.body.hrResult)}, the track says ${hr}`);
-      if (e.body.downloadParams !== p.downloadParams) callbackProblems.push(`${trackRef(p)}: downloadParams not returned byte for byte`);
+      if (e.body.hrResult !== hr)
+        callbackProblems.push(`${trackRef(p)}: told ${String(e.body.hrResult)}, the track says ${hr}`);
+      if (e.body.downloadParams !== p.downloadParams)
+        callbackProblems.push(`${trackRef(p)}: downloadParams not returned byte for byte`);
     }
   }
   const sessionEventProblems: string[] = [];
   cookies.forEach((cookie, i) => {
-    const ids = new Set(store.events.filter((e) => e.body.event === 'Download' && e.body.cookie === cookie).map((e) => e.eventId));
+    const ids = new Set(
+      store.events.filter((e) => e.body.event === 'Download' && e.body.cookie === cookie).map((e) => e.eventId),
+    );
     if (ids.size !== 1) sessionEventProblems.push(`session ${i}: ${ids.size} distinct Download event ids`);
   });
   const distinct = new Set(completes.map((e) => e.eventId)).size;
@@ -187,7 +208,8 @@ export async function audit(input: AuditInput): Promise<Audit> {
   const waits = new Map<string, number[]>();
   for (const t of tracks.values()) {
     const told = firstTold.get(`${t.cookie}#${t.serviceTrackId}`);
-    if (told !== undefined) waits.set(t.storeId, [...(waits.get(t.storeId) ?? []), (told - Date.parse(t.createdAt)) / 1000]);
+    if (told !== undefined)
+      waits.set(t.storeId, [...(waits.get(t.storeId) ?? []), (told - Date.parse(t.createdAt)) / 1000]);
   }
   const completionSeconds = new Map(
     [...waits.entries()].map(([storeId, w]) => {

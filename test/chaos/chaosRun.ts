@@ -1,20 +1,20 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createClients } from '../../functions/adapters/clients.js';
 import { mapLimit } from '../../functions/core/mapLimit.js';
+import { redriveDlq } from '../../functions/service/admin/redriveDlq.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { localCredentials, localRegion } from '../../infra/local/emulators.js';
 import { startFakeStore } from '../../infra/local/fakeStore.js';
 import { startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
-import { audit, type Audit } from './audit.js';
-import { AwsFaults, OriginFaults, storeOutage, type AwsFaultRule } from './faults.js';
-import { hostileKinds, makePlan, type ChaosPlan } from './plan.js';
+import { type Audit, audit } from './audit.js';
+import { type AwsFaultRule, AwsFaults, OriginFaults, storeOutage } from './faults.js';
+import { type ChaosPlan, hostileKinds, makePlan } from './plan.js';
 import { prng, randomSeed } from './prng.js';
-import { redriveDlq } from '../../functions/service/admin/redriveDlq.js';
 import { waitUntilQuiet, waitUntilSettled } from './settle.js';
 import { ChaosStore, sessionsOf } from './storeSide.js';
-import { mustBeZero, tallyRows, type FaultCounts, type TallyRow } from './tally.js';
+import { type FaultCounts, mustBeZero, type TallyRow, tallyRows } from './tally.js';
 
 export interface ChaosOptions {
   /** Tracks to send (default 300; 40 with `quick`). */
@@ -76,7 +76,10 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
   const store = await startFakeStore();
   // A slow-drip origin sends a byte every half second: far under the minimum rate.
   store.dripIntervalMs = 500;
-  const auditor = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints });
+  const auditor = createClients(
+    {},
+    { region: localRegion, credentials: localCredentials, endpoints: stack.emulators.endpoints },
+  );
   const awsFaults = new AwsFaults(rng.next).attach(stack.functionClients);
   const originFaults = new OriginFaults(store);
   const timers: NodeJS.Timeout[] = [];
@@ -84,12 +87,28 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
     // The store's files: s3:// ones in its own bucket (with a SHA-256 checksum, as a store
     // uploads them), http:// ones on its origin.
     await auditor.s3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
-    await mapLimit(plan.tracks.filter((t) => t.source === 's3'), 8, (t) =>
-      auditor.s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: t.name, Body: t.body, ContentType: 'audio/mpeg', ChecksumAlgorithm: 'SHA256' })),
+    await mapLimit(
+      plan.tracks.filter((t) => t.source === 's3'),
+      8,
+      (t) =>
+        auditor.s3.send(
+          new PutObjectCommand({
+            Bucket: SOURCE_BUCKET,
+            Key: t.name,
+            Body: t.body,
+            ContentType: 'audio/mpeg',
+            ChecksumAlgorithm: 'SHA256',
+          }),
+        ),
     );
     const urls = new Map<number, string>();
-    for (const t of plan.tracks) urls.set(t.serviceTrackId, t.source === 's3' ? `s3://${SOURCE_BUCKET}/${t.name}` : store.addFile(t.name, t.body));
-    const reg = await registerStore(stack.stores, { storeId: STORE_ID, callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCE_BUCKET}`] });
+    for (const t of plan.tracks)
+      urls.set(t.serviceTrackId, t.source === 's3' ? `s3://${SOURCE_BUCKET}/${t.name}` : store.addFile(t.name, t.body));
+    const reg = await registerStore(stack.stores, {
+      storeId: STORE_ID,
+      callbackUrl: store.callbackUrl,
+      allowOrigins: [store.originUrl, `s3://${SOURCE_BUCKET}`],
+    });
     store.secret = reg.signingSecret;
     const chaosStore = new ChaosStore(new StoreClient(stack.api.url, reg.apiKey));
 
@@ -164,9 +183,17 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
     awsFaults.clear();
     timers.forEach(clearTimeout);
     outage?.cancel();
-    const storeDownSeconds = outageStarted ? Math.min(plan.outage.seconds, Math.round((Date.now() - outageStarted) / 1000)) : 0;
+    const storeDownSeconds = outageStarted
+      ? Math.min(plan.outage.seconds, Math.round((Date.now() - outageStarted) / 1000))
+      : 0;
     const deadline = (opts.deadlineSeconds ?? (opts.quick || trackCount <= 60 ? 45 : 180)) * 1000;
-    const lostBeforeRedrive = await waitUntilSettled({ stack, clients: auditor, sessions, until: Date.now() + deadline, onProgress });
+    const lostBeforeRedrive = await waitUntilSettled({
+      stack,
+      clients: auditor,
+      sessions,
+      until: Date.now() + deadline,
+      onProgress,
+    });
 
     // What sits in a dead-letter queue goes back, as `trackdrop dlq redrive` would do it.
     const redriven = { downloads: 0, completions: 0 };
@@ -194,7 +221,9 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       origin500: originFaults.injected.status500,
       originTruncate: originFaults.injected.truncate,
       originStall: originFaults.injected.stall,
-      hostile: Object.fromEntries(hostileKinds.map((k) => [k, plan.tracks.filter((t) => t.hostile === k).length])) as FaultCounts['hostile'],
+      hostile: Object.fromEntries(
+        hostileKinds.map((k) => [k, plan.tracks.filter((t) => t.hostile === k).length]),
+      ) as FaultCounts['hostile'],
       wrongChecksum: plan.tracks.filter((t) => t.wrongChecksum && t.licensed && !t.declinedWith).length,
       missingLicense: plan.tracks.filter((t) => !t.licensed && !t.declinedWith).length,
       declined: plan.tracks.filter((t) => t.declinedWith).length,
@@ -203,9 +232,25 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       api5xxRetried: chaosStore.retried,
       api429WaitedOut: chaosStore.rateLimited,
     };
-    const tally = { tracksSent: trackCount, faults, audit: result, lostBeforeRedrive, redriven, apiRefused: chaosStore.refused.length };
+    const tally = {
+      tracksSent: trackCount,
+      faults,
+      audit: result,
+      lostBeforeRedrive,
+      redriven,
+      apiRefused: chaosStore.refused.length,
+    };
     const failures = mustBeZero(tally).filter((m) => m.problems.length > 0);
-    return { seed, tracksSent: trackCount, faults, audit: result, rows: tallyRows(tally), failures, ok: failures.length === 0, seconds: (Date.now() - started) / 1000 };
+    return {
+      seed,
+      tracksSent: trackCount,
+      faults,
+      audit: result,
+      rows: tallyRows(tally),
+      failures,
+      ok: failures.length === 0,
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     timers.forEach(clearTimeout);
     awsFaults.clear();

@@ -1,5 +1,9 @@
-import { ProvisionedThroughputExceededException, ThrottlingException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import {
+  type DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  ThrottlingException,
+} from '@aws-sdk/client-dynamodb';
+import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { FakeStore, OriginFault } from '../../infra/local/fakeStore.js';
 
 /**
@@ -57,20 +61,32 @@ export function isInjected(err: unknown): boolean {
 }
 
 export function makeAwsError(kind: AwsFaultKind): Error {
-  const $metadata = { httpStatusCode: kind === 'SlowDown' ? 503 : 400, requestId: `chaos-${Math.random().toString(36).slice(2, 10)}` };
+  const $metadata = {
+    httpStatusCode: kind === 'SlowDown' ? 503 : 400,
+    requestId: `chaos-${Math.random().toString(36).slice(2, 10)}`,
+  };
   let err: Error;
   switch (kind) {
     case 'SlowDown':
-      err = new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata, message: 'Please reduce your request rate.' });
+      err = new S3ServiceException({
+        name: 'SlowDown',
+        $fault: 'server',
+        $metadata,
+        message: 'Please reduce your request rate.',
+      });
       break;
     case 'ProvisionedThroughputExceeded':
       err = new ProvisionedThroughputExceededException({
         $metadata,
-        message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+        message:
+          'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
       });
       break;
     case 'Throttling':
-      err = new ThrottlingException({ $metadata, message: 'Throughput exceeds the current capacity for your table or index.' });
+      err = new ThrottlingException({
+        $metadata,
+        message: 'Throughput exceeds the current capacity for your table or index.',
+      });
       break;
     case 'kill':
       err = Object.assign(new Error('chaos: the function was killed before this request left'), { name: 'ChaosKill' });
@@ -89,7 +105,12 @@ interface LiveRule {
 export class AwsFaults {
   private readonly rules = new Set<LiveRule>();
   /** Attempts failed by injection, by kind. */
-  readonly injected: Record<AwsFaultKind, number> = { SlowDown: 0, ProvisionedThroughputExceeded: 0, Throttling: 0, kill: 0 };
+  readonly injected: Record<AwsFaultKind, number> = {
+    SlowDown: 0,
+    ProvisionedThroughputExceeded: 0,
+    Throttling: 0,
+    kill: 0,
+  };
   /** Requests whose caller got an injected error: the SDK's retries were exhausted (or not allowed). */
   surfaced = 0;
   /** Commands seen per service since attach (for tests that need to know a request happened). */
@@ -173,7 +194,12 @@ type Handler = (args: { input?: unknown; request?: unknown }) => Promise<unknown
 interface MiddlewareStackLike {
   add(
     mw: (next: Handler, context: { commandName?: string }) => Handler,
-    opts: { step: 'initialize' | 'finalizeRequest'; name: string; priority?: 'high' | 'normal' | 'low'; override?: boolean },
+    opts: {
+      step: 'initialize' | 'finalizeRequest';
+      name: string;
+      priority?: 'high' | 'normal' | 'low';
+      override?: boolean;
+    },
   ): void;
 }
 
@@ -232,7 +258,11 @@ export class OriginFaults {
 }
 
 /** The store's callback endpoint answers `status` (503: down) for `seconds`, then 200 again. */
-export function storeOutage(store: FakeStore, seconds: number, status = 503): { readonly done: Promise<void>; cancel(): void } {
+export function storeOutage(
+  store: FakeStore,
+  seconds: number,
+  status = 503,
+): { readonly done: Promise<void>; cancel(): void } {
   store.callbackStatus = status;
   let timer: NodeJS.Timeout | undefined;
   let resolve!: () => void;

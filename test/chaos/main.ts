@@ -30,7 +30,10 @@ async function main(): Promise<number> {
   }
   const tracks = values.tracks === undefined ? undefined : Number(values.tracks);
   const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if ((tracks !== undefined && !(Number.isInteger(tracks) && tracks >= 1 && tracks <= 5000)) || (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))) {
+  if (
+    (tracks !== undefined && !(Number.isInteger(tracks) && tracks >= 1 && tracks <= 5000)) ||
+    (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
+  ) {
     console.error(`chaos: bad option\n\n${HELP}`);
     return 2;
   }
@@ -43,7 +46,9 @@ async function main(): Promise<number> {
     for (const p of f.problems.slice(0, 10)) console.log(`  ${p}`);
     if (f.problems.length > 10) console.log(`  … and ${f.problems.length - 10} more`);
   }
-  console.log(`seed ${result.seed}: ${result.ok ? 'passed' : 'FAILED'} in ${result.seconds.toFixed(1)} s (replay: npm run chaos -- --seed ${result.seed}${tracks !== undefined ? ` --tracks ${tracks}` : values.quick ? ' --quick' : ''})`);
+  console.log(
+    `seed ${result.seed}: ${result.ok ? 'passed' : 'FAILED'} in ${result.seconds.toFixed(1)} s (replay: npm run chaos -- --seed ${result.seed}${tracks !== undefined ? ` --tracks ${tracks}` : values.quick ? ' --quick' : ''})`,
+  );
   return result.ok ? 0 : 1;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { formatHResult, HR, hresult, httpStatusHResult, type HResult } from '../../functions/core/hresult.js';
+import { formatHResult, HR, type HResult, hresult, httpStatusHResult } from '../../functions/core/hresult.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import type { OriginFaultKind } from './faults.js';
 import type { Prng } from './prng.js';
@@ -58,7 +58,11 @@ export interface ChaosPlan {
   /** The store's callback endpoint is down from `atMs` into the run for `seconds`. */
   readonly outage: { readonly atMs: number; readonly seconds: number };
   /** Throttling: a base chance per attempt, and storms when most attempts are throttled. */
-  readonly throttle: { readonly base: number; readonly storm: number; readonly storms: readonly { readonly atMs: number; readonly ms: number }[] };
+  readonly throttle: {
+    readonly base: number;
+    readonly storm: number;
+    readonly storms: readonly { readonly atMs: number; readonly ms: number }[];
+  };
 }
 
 export interface PlanOptions {
@@ -111,14 +115,22 @@ export function makePlan(rng: Prng, opts: PlanOptions): ChaosPlan {
     const eligible = !declinedWith && licensed && !wrongChecksum && !originFault;
     // (Not in the session that is cancelled: there each could end `cancelled` before it shows.)
     const owed = session === cancelled ? undefined : [...unplaced].find(fits);
-    const hostile = !eligible ? undefined : owed ?? (rng.chance(0.2) ? rng.pick(hostileKinds.filter(fits)) : undefined);
+    const hostile = !eligible
+      ? undefined
+      : (owed ?? (rng.chance(0.2) ? rng.pick(hostileKinds.filter(fits)) : undefined));
     if (hostile) unplaced.delete(hostile);
     if (hostile === 'zero-byte') body = Buffer.alloc(0);
-    if (hostile === 'not-audio') body = Buffer.from(`<!doctype html><html><body>${'<p>Sign in to download</p>'.repeat(40)}</body></html>`);
+    if (hostile === 'not-audio')
+      body = Buffer.from(`<!doctype html><html><body>${'<p>Sign in to download</p>'.repeat(40)}</body></html>`);
     if (hostile === 'huge-tags') {
       const huge = (c: string) => c.repeat(150 * 1024);
       body = makeMp3({ title: huge('T'), artist: huge('A'), album: huge('B'), trackNumber: tags.trackNumber }, seconds);
-      tags = { title: 'T'.repeat(MAX_TAG_BYTES), artist: 'A'.repeat(MAX_TAG_BYTES), album: 'B'.repeat(MAX_TAG_BYTES), trackNumber: tags.trackNumber };
+      tags = {
+        title: 'T'.repeat(MAX_TAG_BYTES),
+        artist: 'A'.repeat(MAX_TAG_BYTES),
+        album: 'B'.repeat(MAX_TAG_BYTES),
+        trackNumber: tags.trackNumber,
+      };
     }
     if (hostile === 'same-name') {
       // A badly tagged import: every such track of a user wants the very same name.
@@ -145,7 +157,10 @@ export function makePlan(rng: Prng, opts: PlanOptions): ChaosPlan {
       hostile,
     });
   }
-  const storms = Array.from({ length: rng.int(2, 3) }, () => ({ atMs: rng.int(0, opts.spanMs), ms: rng.int(1500, 3500) }));
+  const storms = Array.from({ length: rng.int(2, 3) }, () => ({
+    atMs: rng.int(0, opts.spanMs),
+    ms: rng.int(1500, 3500),
+  }));
   return {
     sessions,
     tracks,

@@ -38,8 +38,11 @@ export class ChaosStore {
       tracks.filter((t) => t.licensed && !t.declinedWith),
       8,
       async (t) => {
-        const res = await this.call('license', () => this.client.putLicense(t.userId, t.serviceTrackId, { licenseId: `lic-${t.serviceTrackId}` }));
-        if (res.status !== 201 && res.status !== 200) throw new Error(`license ${t.serviceTrackId}: ${res.status} ${JSON.stringify(res.body)}`);
+        const res = await this.call('license', () =>
+          this.client.putLicense(t.userId, t.serviceTrackId, { licenseId: `lic-${t.serviceTrackId}` }),
+        );
+        if (res.status !== 201 && res.status !== 200)
+          throw new Error(`license ${t.serviceTrackId}: ${res.status} ${JSON.stringify(res.body)}`);
       },
     );
   }
@@ -58,7 +61,11 @@ export class ChaosStore {
    * DownloadTrack for the session's tracks, in batches of up to 100. A track answered `throttled`
    * on its own (DynamoDB was busy for it) is sent again, as the README tells a store to.
    */
-  async sendTracks(cookie: string, tracks: readonly PlannedTrack[], trackUrl: (t: PlannedTrack) => string): Promise<void> {
+  async sendTracks(
+    cookie: string,
+    tracks: readonly PlannedTrack[],
+    trackUrl: (t: PlannedTrack) => string,
+  ): Promise<void> {
     for (let i = 0; i < tracks.length; i += 100) {
       let chunk = tracks.slice(i, i + 100);
       for (let attempt = 0; chunk.length > 0; attempt++) {

@@ -50,7 +50,10 @@ export function mustBeZero(t: TallyInput): { figure: string; problems: readonly 
     { figure: 'completed tracks with a missing or wrong file', problems: a.badFiles },
     { figure: 'library rows missing or disagreeing with the track', problems: a.libraryMismatches },
     { figure: 'tags lost (library row under fallback names)', problems: a.tagsLost },
-    { figure: 'DownloadTrack calls the API refused', problems: Array.from({ length: t.apiRefused }, (_, i) => `refusal ${i + 1}`) },
+    {
+      figure: 'DownloadTrack calls the API refused',
+      problems: Array.from({ length: t.apiRefused }, (_, i) => `refusal ${i + 1}`),
+    },
   ];
 }
 
@@ -80,13 +83,24 @@ export function tallyRows(t: TallyInput): TallyRow[] {
     info('tracks not terminal before the DLQ redrive', t.lostBeforeRedrive),
     info('DLQ messages redriven (downloads / completions)', `${t.redriven.downloads} / ${t.redriven.completions}`),
     info('callbacks: tracks told (one distinct event id each)', t.audit.callbacks.tracksTold),
-    info('callbacks: deliveries (repeats of an event id)', `${t.audit.callbacks.deliveries} (${t.audit.callbacks.repeatedDeliveries})`),
+    info(
+      'callbacks: deliveries (repeats of an event id)',
+      `${t.audit.callbacks.deliveries} (${t.audit.callbacks.repeatedDeliveries})`,
+    ),
     info('callbacks: attempts refused while the store was down', t.audit.callbacks.refusedAttempts),
     info('staging objects left behind (lifecycle rule removes them)', t.audit.stagingLeftovers),
     ...[...t.audit.completionSeconds.entries()].map(([storeId, c]) =>
-      info(`completion time, store ${storeId}: p50 / p95 / max s (${c.tracks} tracks)`, `${c.p50.toFixed(1)} / ${c.p95.toFixed(1)} / ${c.max.toFixed(1)}`),
+      info(
+        `completion time, store ${storeId}: p50 / p95 / max s (${c.tracks} tracks)`,
+        `${c.p50.toFixed(1)} / ${c.p95.toFixed(1)} / ${c.max.toFixed(1)}`,
+      ),
     ),
   );
-  for (const m of mustBeZero(t)) rows.push({ figure: m.figure, value: m.problems.length, check: m.problems.length === 0 ? 'must be 0: ok' : 'must be 0: FAIL' });
+  for (const m of mustBeZero(t))
+    rows.push({
+      figure: m.figure,
+      value: m.problems.length,
+      check: m.problems.length === 0 ? 'must be 0: ok' : 'must be 0: FAIL',
+    });
   return rows;
 }

@@ -3,16 +3,16 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { summarize } from '../../cli/dlqCommands.js';
+import { regionOf } from '../../cli/target.js';
 import { LocalSecretBox } from '../../functions/adapters/secrets/localSecretBox.js';
 import { StoresRepo } from '../../functions/adapters/storesRepo.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { outputNames } from '../../infra/cdk/outputNames.js';
-import { regionOf } from '../../cli/target.js';
-import { summarize } from '../../cli/dlqCommands.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { writeSandboxState } from '../../sandbox/sandboxState.js';
 import { loadOrCreateSecretsKey } from '../../sandbox/secretsKey.js';
@@ -45,7 +45,12 @@ let stack: LocalStack;
 let dir: string;
 let secretsKey: Buffer;
 /** The stores' signing secrets as the completion function opens them (a fresh repo: no cache). */
-const openSecrets = (storeId: string) => new StoresRepo(stack.clients.ddb, stack.provisioned.names.tables.stores, new LocalSecretBox(secretsKey)).signingSecrets(storeId);
+const openSecrets = (storeId: string) =>
+  new StoresRepo(
+    stack.clients.ddb,
+    stack.provisioned.names.tables.stores,
+    new LocalSecretBox(secretsKey),
+  ).signingSecrets(storeId);
 const scratch: string[] = [];
 /** Against the test's sandbox. */
 const cli = (...args: string[]) => trackdrop([...args, '--data-dir', dir]);
@@ -57,8 +62,16 @@ function tempDir(): string {
 }
 
 async function queueDepth(url: string): Promise<number> {
-  const res = await stack.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const res = await stack.clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(res.Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 const noStackTrace = (r: Run) => assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
@@ -72,7 +85,10 @@ before(async () => {
     apiUrl: stack.api.url,
     endpoints: stack.emulators.endpoints,
     names: stack.provisioned.names,
-    dlqUrls: { downloads: stack.provisioned.queues.downloads.dlqUrl, completions: stack.provisioned.queues.completions.dlqUrl },
+    dlqUrls: {
+      downloads: stack.provisioned.queues.downloads.dlqUrl,
+      completions: stack.provisioned.queues.completions.dlqUrl,
+    },
     pid: process.pid,
   });
 });
@@ -87,14 +103,25 @@ describe('usage', () => {
     const runs = await Promise.all([
       trackdrop(['--help']),
       trackdrop(['help']),
-      ...[['store', 'add'], ['store', 'list'], ['store', 'rotate-secret'], ['session'], ['library'], ['dlq', 'list'], ['dlq', 'redrive'], ['store'], ['dlq']].map((c) => trackdrop([...c, '--help'])),
+      ...[
+        ['store', 'add'],
+        ['store', 'list'],
+        ['store', 'rotate-secret'],
+        ['session'],
+        ['library'],
+        ['dlq', 'list'],
+        ['dlq', 'redrive'],
+        ['store'],
+        ['dlq'],
+      ].map((c) => trackdrop([...c, '--help'])),
     ]);
     for (const r of runs) {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^Usage: trackdrop /);
       assert.equal(r.stderr, '');
     }
-    for (const c of ['store add', 'store list', 'store rotate-secret', 'session', 'library', 'dlq list', 'dlq redrive']) assert.match(runs[0]!.stdout, new RegExp(`\\n  ${c} `));
+    for (const c of ['store add', 'store list', 'store rotate-secret', 'session', 'library', 'dlq list', 'dlq redrive'])
+      assert.match(runs[0]!.stdout, new RegExp(`\\n  ${c} `));
     assert.match(runs[2]!.stdout, /--callback-url <url>/);
     assert.match(runs[2]!.stdout, /--allow-origin <origin>/);
   });
@@ -138,7 +165,13 @@ describe('where to act', () => {
     const exited = await new Promise<number>((resolve) => {
       const child = execFile(process.execPath, ['-e', '0'], () => resolve(child.pid!));
     });
-    writeSandboxState(stale, { apiUrl: 'http://127.0.0.1:1', endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:1' }, names: stack.provisioned.names, dlqUrls: { downloads: 'x', completions: 'y' }, pid: exited });
+    writeSandboxState(stale, {
+      apiUrl: 'http://127.0.0.1:1',
+      endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:1' },
+      names: stack.provisioned.names,
+      dlqUrls: { downloads: 'x', completions: 'y' },
+      pid: exited,
+    });
     const r = await trackdrop(['store', 'list', '--data-dir', stale]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, new RegExp(`no running sandbox .*pid ${exited}\\) has exited`));
@@ -172,7 +205,11 @@ describe('where to act', () => {
       AWS_REGION: 'us-east-1',
       AWS_PROFILE: '',
     };
-    await registerStore(stack.stores, { storeId: 'via-outputs', callbackUrl: 'https://o.example/cb', allowOrigins: ['https://o.example'] });
+    await registerStore(stack.stores, {
+      storeId: 'via-outputs',
+      callbackUrl: 'https://o.example/cb',
+      allowOrigins: ['https://o.example'],
+    });
     const [listed, ambiguous, picked, both, missing] = await Promise.all([
       trackdrop(['store', 'list', '--json', '--outputs', one], env),
       trackdrop(['store', 'list', '--outputs', two], env),
@@ -199,7 +236,19 @@ describe('stores', () => {
   let firstSecret = '';
 
   test('store add prints the id, an API key that authenticates, and the signing secret, once', async () => {
-    const r = await cli('store', 'add', 'cli-store', '--callback-url', 'https://cli.example/cb', '--allow-origin', origin, '--allow-origin', 's3://cli-bucket', '--name', 'CLI Store');
+    const r = await cli(
+      'store',
+      'add',
+      'cli-store',
+      '--callback-url',
+      'https://cli.example/cb',
+      '--allow-origin',
+      origin,
+      '--allow-origin',
+      's3://cli-bucket',
+      '--name',
+      'CLI Store',
+    );
     assert.equal(r.code, 0, r.stderr);
     apiKey = /API key\s+(tdk_\S+)/.exec(r.stdout)?.[1] ?? '';
     firstSecret = /signing secret\s+(whsec_\S+)/.exec(r.stdout)?.[1] ?? '';
@@ -218,18 +267,34 @@ describe('stores', () => {
 
   test('store add: invalid input is one clear line and exit 2; a missing flag is a usage error; a taken id is exit 1', async () => {
     const [badOrigin, badId, badUrl, noOrigin, dup] = await Promise.all([
-      cli('store', 'add', 'other-store', '--callback-url', 'https://cli.example/cb', '--allow-origin', origin, '--allow-origin', 'ftp://files.example'),
+      cli(
+        'store',
+        'add',
+        'other-store',
+        '--callback-url',
+        'https://cli.example/cb',
+        '--allow-origin',
+        origin,
+        '--allow-origin',
+        'ftp://files.example',
+      ),
       cli('store', 'add', 'Bad_Id', '--callback-url', 'https://cli.example/cb', '--allow-origin', origin),
       cli('store', 'add', 'other-store', '--callback-url', 'ftp://cli.example/cb', '--allow-origin', origin),
       cli('store', 'add', 'other-store', '--callback-url', 'https://cli.example/cb'),
       cli('store', 'add', 'cli-store', '--callback-url', 'https://cli.example/cb', '--allow-origin', origin),
     ]);
     assert.equal(badOrigin.code, 2, badOrigin.stderr);
-    assert.equal(badOrigin.stderr, "trackdrop: --allow-origin 'ftp://files.example': each origin is https://host[:port], http://host[:port] or s3://bucket\n");
+    assert.equal(
+      badOrigin.stderr,
+      "trackdrop: --allow-origin 'ftp://files.example': each origin is https://host[:port], http://host[:port] or s3://bucket\n",
+    );
     assert.equal(badId.code, 2, badId.stderr);
     assert.match(badId.stderr, /^trackdrop: store id 'Bad_Id': 2-63 of a-z 0-9 -/);
     assert.equal(badUrl.code, 2, badUrl.stderr);
-    assert.match(badUrl.stderr, /^trackdrop: --callback-url 'ftp:\/\/cli.example\/cb': not an http:\/\/ or https:\/\/ URL\n$/);
+    assert.match(
+      badUrl.stderr,
+      /^trackdrop: --callback-url 'ftp:\/\/cli.example\/cb': not an http:\/\/ or https:\/\/ URL\n$/,
+    );
     assert.equal(noOrigin.code, 2);
     assert.match(noOrigin.stderr, /needs at least one --allow-origin[\s\S]*Usage: trackdrop store add/);
     assert.equal(dup.code, 1);
@@ -245,7 +310,10 @@ describe('stores', () => {
     const [text, json] = await Promise.all([cli('store', 'list'), cli('store', 'list', '--json')]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^storeId\s+name\s+callbackUrl\s+allowOrigins\s+redownload\s+createdAt/);
-    assert.match(text.stdout, /cli-store\s+CLI Store\s+https:\/\/cli.example\/cb\s+https:\/\/media.cli.example s3:\/\/cli-bucket\s+false/);
+    assert.match(
+      text.stdout,
+      /cli-store\s+CLI Store\s+https:\/\/cli.example\/cb\s+https:\/\/media.cli.example s3:\/\/cli-bucket\s+false/,
+    );
     const stores = JSON.parse(json.stdout) as Record<string, unknown>[];
     const mine = stores.find((s) => s.storeId === 'cli-store');
     assert.ok(mine);
@@ -271,7 +339,11 @@ describe('stores', () => {
 
 describe('sessions and libraries', () => {
   test('session shows the session, counts by state and each track; an unknown cookie is exit 1', async () => {
-    const reg = await registerStore(stack.stores, { storeId: 'session-store', callbackUrl: 'https://s.example/cb', allowOrigins: ['https://media.s.example'] });
+    const reg = await registerStore(stack.stores, {
+      storeId: 'session-store',
+      callbackUrl: 'https://s.example/cb',
+      allowOrigins: ['https://media.s.example'],
+    });
     const client = new StoreClient(stack.api.url, reg.apiKey);
     const cookie = (await client.openSession('s-user')).body.cookie;
     const batch = await client.downloadTracks(cookie, [
@@ -280,7 +352,11 @@ describe('sessions and libraries', () => {
       { serviceTrackId: 3, downloadParams: 'c', hrDownload: -2147024891 },
     ]);
     assert.equal(batch.status, 200);
-    const [text, json, unknown] = await Promise.all([cli('session', cookie), cli('session', cookie, '--json'), cli('session', 'no-such-cookie')]);
+    const [text, json, unknown] = await Promise.all([
+      cli('session', cookie),
+      cli('session', cookie, '--json'),
+      cli('session', 'no-such-cookie'),
+    ]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`session\\s+${cookie}\\n`));
     assert.match(text.stdout, /store\s+session-store\n/);
@@ -291,11 +367,23 @@ describe('sessions and libraries', () => {
     assert.match(text.stdout, /\n1\s+queued\n/);
     assert.match(text.stdout, /\n2\s+declined\s+0x80004005\s+declined by the store/);
     assert.match(text.stdout, /\n3\s+declined\s+0x80070005\s+declined by the store/);
-    const body = JSON.parse(json.stdout) as { storeId: string; userId: string; counts: Record<string, number>; tracks: { serviceTrackId: number; state: string; hrResult?: string }[] };
+    const body = JSON.parse(json.stdout) as {
+      storeId: string;
+      userId: string;
+      counts: Record<string, number>;
+      tracks: { serviceTrackId: number; state: string; hrResult?: string }[];
+    };
     assert.equal(body.storeId, 'session-store');
     assert.equal(body.userId, 's-user');
     assert.deepEqual(body.counts, { queued: 1, stored: 0, completed: 0, failed: 0, cancelled: 0, declined: 2 });
-    assert.deepEqual(body.tracks.map((t) => [t.serviceTrackId, t.state, t.hrResult]), [[1, 'queued', undefined], [2, 'declined', '0x80004005'], [3, 'declined', '0x80070005']]);
+    assert.deepEqual(
+      body.tracks.map((t) => [t.serviceTrackId, t.state, t.hrResult]),
+      [
+        [1, 'queued', undefined],
+        [2, 'declined', '0x80004005'],
+        [3, 'declined', '0x80070005'],
+      ],
+    );
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^trackdrop: no session no-such-cookie/);
     assert.equal(unknown.stdout, '');
@@ -319,13 +407,29 @@ describe('sessions and libraries', () => {
     await stack.deps.worker.library.addOnce(row('store-b', 2, 'Second'));
     await stack.deps.worker.library.addOnce(row('store-a', 1, 'First'));
     await stack.deps.worker.library.claimKey('lib-user', 'some-key', 'owner', 'k'); // a claim, not a row
-    const [text, json, empty] = await Promise.all([cli('library', 'lib-user'), cli('library', 'lib-user', '--json'), cli('library', 'nobody')]);
+    const [text, json, empty] = await Promise.all([
+      cli('library', 'lib-user'),
+      cli('library', 'lib-user', '--json'),
+      cli('library', 'nobody'),
+    ]);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^storeId\s+serviceTrackId\s+artist\s+album\s+trackNumber\s+title\s+bytes\s+key\s+addedAt/);
-    assert.match(text.stdout, /\nstore-a\s+1\s+Artist\s+Album\s+1\s+First\s+1234\s+users\/lib-user\/Music\/Artist\/Album\/01 First.mp3/);
+    assert.match(
+      text.stdout,
+      /^storeId\s+serviceTrackId\s+artist\s+album\s+trackNumber\s+title\s+bytes\s+key\s+addedAt/,
+    );
+    assert.match(
+      text.stdout,
+      /\nstore-a\s+1\s+Artist\s+Album\s+1\s+First\s+1234\s+users\/lib-user\/Music\/Artist\/Album\/01 First.mp3/,
+    );
     assert.match(text.stdout, /\nstore-b\s+2\s+Artist\s+Album\s+2\s+Second/);
     const items = JSON.parse(json.stdout) as { storeId: string; title: string }[];
-    assert.deepEqual(items.map((i) => [i.storeId, i.title]), [['store-a', 'First'], ['store-b', 'Second']]);
+    assert.deepEqual(
+      items.map((i) => [i.storeId, i.title]),
+      [
+        ['store-a', 'First'],
+        ['store-b', 'Second'],
+      ],
+    );
     assert.equal(empty.code, 0);
     assert.equal(empty.stdout, '(none)\n');
   });
@@ -334,23 +438,46 @@ describe('sessions and libraries', () => {
 describe('dead-letter queues', () => {
   test('dlq list shows a dead message; dlq redrive moves it back to its queue', async () => {
     const { downloads } = stack.provisioned.queues;
-    const body = JSON.stringify({ cookie: 'dead-cookie', storeId: 'cli-store', userId: 'dlq-user', serviceTrackId: 42, trackUrl: 'https://media.cli.example/42.mp3' });
-    const sent = await stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: downloads.dlqUrl, MessageBody: body }));
+    const body = JSON.stringify({
+      cookie: 'dead-cookie',
+      storeId: 'cli-store',
+      userId: 'dlq-user',
+      serviceTrackId: 42,
+      trackUrl: 'https://media.cli.example/42.mp3',
+    });
+    const sent = await stack.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: downloads.dlqUrl, MessageBody: body }),
+    );
     const mainBefore = await queueDepth(downloads.url);
 
-    const [text, json, other] = await Promise.all([cli('dlq', 'list', 'downloads'), cli('dlq', 'list', 'downloads', '--json'), cli('dlq', 'list', 'completions')]);
+    const [text, json, other] = await Promise.all([
+      cli('dlq', 'list', 'downloads'),
+      cli('dlq', 'list', 'downloads', '--json'),
+      cli('dlq', 'list', 'completions'),
+    ]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^1 message\(s\) in the downloads dead-letter queue/);
-    assert.match(text.stdout, new RegExp(`${sent.MessageId}\\s+\\d+\\s+\\S+Z\\s+storeId=cli-store userId=dlq-user cookie=dead-cookie serviceTrackId=42`));
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `${sent.MessageId}\\s+\\d+\\s+\\S+Z\\s+storeId=cli-store userId=dlq-user cookie=dead-cookie serviceTrackId=42`,
+      ),
+    );
     const listed = JSON.parse(json.stdout) as { messageId: string; body: string; receiveCount: number }[];
-    assert.deepEqual(listed.map((m) => [m.messageId, m.body]), [[sent.MessageId, body]]);
+    assert.deepEqual(
+      listed.map((m) => [m.messageId, m.body]),
+      [[sent.MessageId, body]],
+    );
     assert.ok(listed[0]!.receiveCount >= 1);
     assert.match(other.stdout, /^0 message\(s\) in the completions dead-letter queue/);
     assert.equal(await queueDepth(downloads.dlqUrl), 1, 'listing leaves the message where it is');
 
     const moved = await cli('dlq', 'redrive', 'downloads');
     assert.equal(moved.code, 0, moved.stderr);
-    assert.match(moved.stdout, /^moved 1 message\(s\) from the downloads dead-letter queue back to the downloads queue/);
+    assert.match(
+      moved.stdout,
+      /^moved 1 message\(s\) from the downloads dead-letter queue back to the downloads queue/,
+    );
     assert.equal(await queueDepth(downloads.dlqUrl), 0);
     assert.equal(await queueDepth(downloads.url), mainBefore + 1);
     const again = await cli('dlq', 'list', 'downloads', '--json');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startAsDeployedStack, type AsDeployedStack } from '../../infra/local/asDeployed/asDeployedStack.js';
-import type { CloudAssembly } from '../../infra/local/asDeployed/cloudAssembly.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { asDeployedTarget, synthForTests } from './asDeployedTarget.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
+import { type AsDeployedStack, startAsDeployedStack } from '../../infra/local/asDeployed/asDeployedStack.js';
+import type { CloudAssembly } from '../../infra/local/asDeployed/cloudAssembly.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { asDeployedTarget, synthForTests } from './asDeployedTarget.js';
 import { twentyCallSession } from './twentyCallSession.js';
 
 // The same 20-call session as pipeline.test.ts, on what `cdk synth` produced: the bundles in
@@ -54,26 +54,51 @@ describe('as deployed', () => {
     // A store of its own: the fake store checks one signing secret.
     const canceller = await startFakeStore();
     try {
-      const reg = await registerStore(asDeployedTarget(stack).stores, { storeId: 'cancel-store', callbackUrl: canceller.callbackUrl, allowOrigins: [canceller.originUrl] });
+      const reg = await registerStore(asDeployedTarget(stack).stores, {
+        storeId: 'cancel-store',
+        callbackUrl: canceller.callbackUrl,
+        allowOrigins: [canceller.originUrl],
+      });
       canceller.secret = reg.signingSecret;
       const client = new StoreClient(stack.api.url, reg.apiKey);
       const ids = Array.from({ length: 12 }, (_, i) => 3001 + i);
-      await client.putLicenses('user-cancel', ids.map((serviceTrackId) => ({ serviceTrackId })));
+      await client.putLicenses(
+        'user-cancel',
+        ids.map((serviceTrackId) => ({ serviceTrackId })),
+      );
       const cookie = (await client.openSession('user-cancel')).body.cookie;
       // Held queued: the event sources are paused while the tracks go in and the cancel is made.
       await Promise.all(stack.pollers.map((p) => p.stop()));
-      const tracks = ids.map((id) => ({ trackUrl: canceller.addFile(`c${id}.mp3`, makeMp3({ title: `C${id}` })), serviceTrackId: id, downloadParams: `c=${id}`, hrDownload: 0 }));
+      const tracks = ids.map((id) => ({
+        trackUrl: canceller.addFile(`c${id}.mp3`, makeMp3({ title: `C${id}` })),
+        serviceTrackId: id,
+        downloadParams: `c=${id}`,
+        hrDownload: 0,
+      }));
       assert.equal((await client.downloadTracks(cookie, tracks)).status, 200);
       const res = await client.call<{ cancelled: number }>('DELETE', `/v1/downloads/${cookie}`);
       assert.equal(res.status, 202);
       assert.equal(res.body.cancelled, ids.length);
       await Promise.all(stack.pollers.map((p) => p.start()));
-      const told = () => canceller.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
+      const told = () =>
+        canceller.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
       for (let i = 0; i < 600 && told().length < ids.length; i++) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 1000));
-      assert.deepEqual(told().map((e) => e.body.serviceTrackId).sort(), ids);
-      assert.ok(told().every((e) => e.body.hrResult === '0x80004004'), JSON.stringify(told().map((e) => e.body.hrResult)));
-      assert.equal([...canceller.originHits.values()].reduce((a, b) => a + b, 0), 0, 'no cancelled track was fetched');
+      assert.deepEqual(
+        told()
+          .map((e) => e.body.serviceTrackId)
+          .sort(),
+        ids,
+      );
+      assert.ok(
+        told().every((e) => e.body.hrResult === '0x80004004'),
+        JSON.stringify(told().map((e) => e.body.hrResult)),
+      );
+      assert.equal(
+        [...canceller.originHits.values()].reduce((a, b) => a + b, 0),
+        0,
+        'no cancelled track was fetched',
+      );
       assert.deepEqual(stack.denials, []);
     } finally {
       await canceller.close();

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StoresRepo } from '../../functions/adapters/storesRepo.js';
 import { KmsSecretBox } from '../../functions/adapters/secrets/kmsSecretBox.js';
+import { StoresRepo } from '../../functions/adapters/storesRepo.js';
 import { outputNames } from '../../infra/cdk/outputNames.js';
 import type { AsDeployedStack } from '../../infra/local/asDeployed/asDeployedStack.js';
-import { synthCloudAssembly, type CloudAssembly } from '../../infra/local/asDeployed/cloudAssembly.js';
-import { sourceBucket, type PipelineTarget } from './twentyCallSession.js';
+import { type CloudAssembly, synthCloudAssembly } from '../../infra/local/asDeployed/cloudAssembly.js';
+import { type PipelineTarget, sourceBucket } from './twentyCallSession.js';
 
 /** One `cdk synth` per test file, with the end-to-end test's source bucket; removed after. */
 export async function synthForTests(): Promise<{ assembly: CloudAssembly; cleanup(): void }> {
@@ -26,6 +26,10 @@ export function asDeployedTarget(stack: AsDeployedStack): PipelineTarget {
     apiUrl: stack.api.url,
     s3: stack.admin.s3,
     bucket: output('mediaBucketName'),
-    stores: new StoresRepo(stack.admin.ddb, output('storesTableName'), new KmsSecretBox(stack.admin.kms, output('secretsKeyId'))),
+    stores: new StoresRepo(
+      stack.admin.ddb,
+      output('storesTableName'),
+      new KmsSecretBox(stack.admin.kms, output('secretsKeyId')),
+    ),
   };
 }

@@ -3,17 +3,19 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 import { repoRoot } from '../../infra/cdk/TrackdropFunction.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
 import { startDemoSession } from '../../sandbox/demoSession.js';
-import { startDemoStore, type DemoStore } from '../../sandbox/demoStore.js';
-import { startLockerServer, type LockerServer } from '../../sandbox/lockerServer.js';
+import { type DemoStore, startDemoStore } from '../../sandbox/demoStore.js';
+import { type LockerServer, startLockerServer } from '../../sandbox/lockerServer.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(chromiumPath) ? false : `no Chromium at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH)`;
+const skip = existsSync(chromiumPath)
+  ? false
+  : `no Chromium at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH)`;
 const outputDir = join(repoRoot, 'test-output');
 const user = 'locker-listener';
 
@@ -36,7 +38,16 @@ before(async () => {
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -57,11 +68,16 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-test('the locker page: sign in, watch a download finish, see the folder and library, play a track', { skip, timeout: 180_000 }, async () => {
+test('the locker page: sign in, watch a download finish, see the folder and library, play a track', {
+  skip,
+  timeout: 180_000,
+}, async () => {
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
 
   await page.goto(locker.url);
   await page.getByLabel('User').fill(user);
@@ -70,16 +86,29 @@ test('the locker page: sign in, watch a download finish, see the folder and libr
 
   // A purchase while the listener watches: its progress bar runs to 100 %.
   const catalog = demoCatalog();
-  await startDemoSession(new StoreClient(stack.api.url, demo.credentials.apiKey), demo.server.originUrl, user, catalog.length);
+  await startDemoSession(
+    new StoreClient(stack.api.url, demo.credentials.apiKey),
+    demo.server.originUrl,
+    user,
+    catalog.length,
+  );
   const session = page.locator('#downloads li').first();
-  await session.waitFor().catch((err: unknown) => { throw new Error(`${String(err)}\n${problems.join('\n')}`); });
-  await eventually(async () => (await session.getAttribute('data-percent')) === '100', 120_000, 'the session reaches 100 %');
+  await session.waitFor().catch((err: unknown) => {
+    throw new Error(`${String(err)}\n${problems.join('\n')}`);
+  });
+  await eventually(
+    async () => (await session.getAttribute('data-percent')) === '100',
+    120_000,
+    'the session reaches 100 %',
+  );
   assert.match((await session.textContent()) ?? '', new RegExp(`${catalog.length}/${catalog.length} · 100 %`));
 
   // Every title of the purchase, in the Music folder tree and in the library table.
   const allRows = async () => (await page.locator('#library tbody tr').count()) === catalog.length;
   await eventually(allRows, 30_000, 'every track in the table');
-  const treeTitles = await Promise.all((await page.locator('#tree li.file').all()).map((li) => li.getAttribute('data-title')));
+  const treeTitles = await Promise.all(
+    (await page.locator('#tree li.file').all()).map((li) => li.getAttribute('data-title')),
+  );
   const tableTitles = await page.locator('#library tbody tr td:first-child').allTextContents();
   for (const t of catalog) {
     assert.ok(treeTitles.includes(t.tags.title ?? null), `tree shows ${t.tags.title}`);
@@ -89,7 +118,10 @@ test('the locker page: sign in, watch a download finish, see the folder and libr
   // Sorting by title puts the table in title order; again, in reverse.
   await page.getByRole('button', { name: 'Title', exact: true }).click();
   const sorted = await page.locator('#library tbody tr td:first-child').allTextContents();
-  assert.deepEqual(sorted, [...sorted].sort((a, b) => a.localeCompare(b)));
+  assert.deepEqual(
+    sorted,
+    [...sorted].sort((a, b) => a.localeCompare(b)),
+  );
   assert.equal(await page.locator('th:has(button[data-sort="title"])').getAttribute('aria-sort'), 'ascending');
   await page.locator('button[data-sort="title"]').click();
   const reversed = await page.locator('#library tbody tr td:first-child').allTextContents();
@@ -97,17 +129,32 @@ test('the locker page: sign in, watch a download finish, see the folder and libr
 
   // Covers: the demo's MP3 albums carry front covers in their tags, which the worker files as
   // Folder.jpg; the page shows one for every album whose items have a cover key.
-  const albumsWithCovers = new Set((await stack.deps.completion.library.listAcrossStores(user, 100)).items.filter((i) => i.coverKey).map((i) => i.album));
+  const albumsWithCovers = new Set(
+    (await stack.deps.completion.library.listAcrossStores(user, 100)).items
+      .filter((i) => i.coverKey)
+      .map((i) => i.album),
+  );
   assert.deepEqual([...albumsWithCovers].sort(), ['At Least Once', 'Localhost Nights']);
   for (const album of albumsWithCovers) {
     const img = page.getByRole('img', { name: `Cover of ${album}`, exact: true });
-    await eventually(async () => (await img.evaluate((el) => el.complete && el.naturalWidth)) > 0, 30_000, `the cover of ${album} loads`);
+    await eventually(
+      async () => (await img.evaluate((el) => el.complete && el.naturalWidth)) > 0,
+      30_000,
+      `the cover of ${album} loads`,
+    );
   }
 
   // Play: the audio element plays the file from its presigned URL, and time moves on.
   const wav = catalog.find((t) => t.file.endsWith('.wav') && (t.tags.trackNumber ?? 0) > 1) ?? catalog[0]!;
-  await page.getByRole('row', { name: new RegExp(wav.tags.title!) }).getByRole('button', { name: `Play ${wav.tags.title}` }).click();
-  await eventually(async () => (await page.locator('#audio').evaluate((a) => a.currentTime)) > 0.3, 30_000, 'audio time advances');
+  await page
+    .getByRole('row', { name: new RegExp(wav.tags.title!) })
+    .getByRole('button', { name: `Play ${wav.tags.title}` })
+    .click();
+  await eventually(
+    async () => (await page.locator('#audio').evaluate((a) => a.currentTime)) > 0.3,
+    30_000,
+    'audio time advances',
+  );
   const src = await page.locator('#audio').getAttribute('src');
   assert.ok(src?.startsWith(stack.emulators.endpoints.s3), 'played from the S3 endpoint, by presigned URL');
   assert.match(src ?? '', /X-Amz-Signature=/);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { twentyCallSession } from './twentyCallSession.js';
 
 let stack: LocalStack;
@@ -33,14 +33,21 @@ function sessionOn(name: string, opts: Parameters<typeof startLocalStack>[0]): v
     });
 
     test('a session of 20 DownloadTrack calls ends with files, library rows and signed callbacks', async () => {
-      await twentyCallSession({ apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores }, store);
+      await twentyCallSession(
+        { apiUrl: stack.api.url, s3: stack.clients.s3, bucket: stack.provisioned.names.bucket, stores: stack.stores },
+        store,
+      );
     });
 
     test('its event sources counted the invocations and went idle', async () => {
       const { downloads, completions } = stack.pollers;
-      for (let i = 0; i < 200 && !(downloads.idle && completions.idle); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && !(downloads.idle && completions.idle); i++)
+        await new Promise((r) => setTimeout(r, 25));
       assert.ok(downloads.idle && completions.idle, 'both event sources idle once the session is told');
-      assert.ok(downloads.stats.records > 0 && completions.stats.records > 0, JSON.stringify({ downloads: downloads.stats, completions: completions.stats }));
+      assert.ok(
+        downloads.stats.records > 0 && completions.stats.records > 0,
+        JSON.stringify({ downloads: downloads.stats, completions: completions.stats }),
+      );
     });
   });
 }

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { createClients } from '../../functions/adapters/clients.js';
 import { freePort, localCredentials, localRegion } from '../../infra/local/emulators.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
 import { readSandboxState, type SandboxState } from '../../sandbox/sandboxState.js';
-import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'trackdrop-sandbox-'));
 const children: ChildProcess[] = [];
@@ -32,15 +32,30 @@ async function freeSandboxPorts(): Promise<SandboxPorts> {
 }
 
 function portArgs(p: SandboxPorts): string[] {
-  return ['--port', String(p.api), '--store-port', String(p.store), '--locker-port', String(p.locker), '--issuer-port', String(p.issuer)];
+  return [
+    '--port',
+    String(p.api),
+    '--store-port',
+    String(p.store),
+    '--locker-port',
+    String(p.locker),
+    '--issuer-port',
+    String(p.issuer),
+  ];
 }
 
 /** `npm start`, as a newcomer runs it, on free ports; resolves once the walkthrough is printed. */
-async function startSandbox(ports: SandboxPorts): Promise<{ child: ChildProcess; state: SandboxState; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', ...portArgs(ports), '--data-dir', dataDir, '--lease', '3'], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function startSandbox(
+  ports: SandboxPorts,
+): Promise<{ child: ChildProcess; state: SandboxState; output: () => string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'sandbox/main.ts', ...portArgs(ports), '--data-dir', dataDir, '--lease', '3'],
+    {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,11 +78,15 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
   const client = new StoreClient(first.state.apiUrl, creds.apiKey);
 
   // A second `npm start` on the folder in use says so and exits, before it touches the data.
-  const busy = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', ...portArgs(await freeSandboxPorts()), '--data-dir', dataDir], {
-    cwd: process.cwd(),
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const busy = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'sandbox/main.ts', ...portArgs(await freeSandboxPorts()), '--data-dir', dataDir],
+    {
+      cwd: process.cwd(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   assert.equal(busy.status, 1, busy.stderr);
   assert.match(busy.stderr, new RegExp(`in use by another sandbox \\(pid ${first.child.pid}\\)`));
 
@@ -100,7 +119,10 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
   const status = await client2.waitForSession(cookie, 90_000);
   assert.equal(status.counts.completed, 50, JSON.stringify(status.counts));
 
-  const clients = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: second.state.endpoints });
+  const clients = createClients(
+    {},
+    { region: localRegion, credentials: localCredentials, endpoints: second.state.endpoints },
+  );
   const all = await objectsUnder(clients.s3, second.state.names.bucket, `users/${user}/Music/`);
   // Beside the tracks, one cover per album whose files carry one (the demo's two MP3 albums).
   const covers = [...all.keys()].filter((k) => k.endsWith('/Folder.jpg'));
@@ -116,7 +138,11 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
   assert.deepEqual(bytesOf(lib.body.items.map((i) => i.sha256)), bytesOf(objects.values()));
 
   // npm run demo against the running sandbox: a whole session, then the Music tree and library.
-  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox/demo.ts', '--tracks', '3', '--user', 'demo-check', '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000 });
+  const demo = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'sandbox/demo.ts', '--tracks', '3', '--user', 'demo-check', '--data-dir', dataDir],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   assert.equal(demo.status, 0, demo.stderr);
   assert.match(demo.stdout, /users\/demo-check\/Music\//);
   assert.match(demo.stdout, /demo-check's library \(3 items\)/);

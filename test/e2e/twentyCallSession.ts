@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import type { StoresRepo } from '../../functions/adapters/storesRepo.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import type { FakeStore } from '../../infra/local/fakeStore.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3, makeWav } from '../../infra/local/taggedAudio.js';
-import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
 
 /** Where the session runs: the source-wired local stack, or the synthesized one as deployed. */
@@ -31,7 +31,6 @@ interface Planned {
   params: string;
 }
 
-
 /**
  * Twenty DownloadTrack calls of one session, end to end: 16 copied (3 by server-side copy from
  * a store's bucket, 13 from HTTPS), 2 declined, 2 without a license; asserts files, library rows,
@@ -51,14 +50,26 @@ export async function twentyCallSession(target: PipelineTarget, store: FakeStore
   const s3Files: Record<string, Buffer> = {};
   const s3Sums = new Map<string, string>();
   for (let i = 1; i <= 16; i++) {
-    const tags = { title: `Song ${i}`, artist: i % 2 ? 'Odd Artist' : 'Even Artist', album: `Album ${i % 3}`, trackNumber: i };
+    const tags = {
+      title: `Song ${i}`,
+      artist: i % 2 ? 'Odd Artist' : 'Even Artist',
+      album: `Album ${i % 3}`,
+      trackNumber: i,
+    };
     const params = `order=${i}&sku=\u00e9\u6f22${'x'.repeat(i)}<&>"'\n`;
     if (i <= 3) {
       const body = makeMp3(tags, 1 + i / 10);
       s3Files[`catalog/${i}.mp3`] = body;
       const { createHash } = await import('node:crypto');
       s3Sums.set(`s3://${sourceBucket}/catalog/${i}.mp3`, createHash('sha256').update(body).digest('hex'));
-      plan.push({ id: 1000 + i, url: `s3://${sourceBucket}/catalog/${i}.mp3`, tags, licensed: true, hrDownload: 0, params });
+      plan.push({
+        id: 1000 + i,
+        url: `s3://${sourceBucket}/catalog/${i}.mp3`,
+        tags,
+        licensed: true,
+        hrDownload: 0,
+        params,
+      });
     } else {
       const body = i % 4 === 0 ? makeWav(tags, 0.5) : makeMp3(tags, 1 + i / 10);
       const url = store.addFile(`t${i}.${i % 4 === 0 ? 'wav' : 'mp3'}`, body, i % 4 === 0 ? 'audio/wav' : 'audio/mpeg');
@@ -67,10 +78,28 @@ export async function twentyCallSession(target: PipelineTarget, store: FakeStore
   }
   await makeSourceBucket(target.s3, sourceBucket, s3Files);
   // Two the store declines (any failure HRESULT, as int32 or hex), two it forgot to license.
-  plan.push({ id: 2001, url: store.addFile('declined1.mp3', makeMp3({ title: 'D1' })), licensed: true, hrDownload: -2147467259, params: 'd1' });
+  plan.push({
+    id: 2001,
+    url: store.addFile('declined1.mp3', makeMp3({ title: 'D1' })),
+    licensed: true,
+    hrDownload: -2147467259,
+    params: 'd1',
+  });
   plan.push({ id: 2002, url: '', licensed: false, hrDownload: '0x80070005', params: 'd2' });
-  plan.push({ id: 3001, url: store.addFile('nolicense1.mp3', makeMp3({ title: 'N1' })), licensed: false, hrDownload: 0, params: 'n1' });
-  plan.push({ id: 3002, url: store.addFile('nolicense2.mp3', makeMp3({ title: 'N2' })), licensed: false, hrDownload: 0, params: 'n2' });
+  plan.push({
+    id: 3001,
+    url: store.addFile('nolicense1.mp3', makeMp3({ title: 'N1' })),
+    licensed: false,
+    hrDownload: 0,
+    params: 'n1',
+  });
+  plan.push({
+    id: 3002,
+    url: store.addFile('nolicense2.mp3', makeMp3({ title: 'N2' })),
+    licensed: false,
+    hrDownload: 0,
+    params: 'n2',
+  });
 
   for (const p of plan.filter((p) => p.licensed)) {
     const res = await client.putLicense(user, p.id, { licenseId: `lic-${p.id}` });
@@ -81,14 +110,24 @@ export async function twentyCallSession(target: PipelineTarget, store: FakeStore
   const cookie = opened.body.cookie;
 
   for (const p of plan) {
-    const res = await client.downloadTrack(cookie, { ...(p.url ? { trackUrl: p.url } : {}), serviceTrackId: p.id, downloadParams: p.params, hrDownload: p.hrDownload });
+    const res = await client.downloadTrack(cookie, {
+      ...(p.url ? { trackUrl: p.url } : {}),
+      serviceTrackId: p.id,
+      downloadParams: p.params,
+      hrDownload: p.hrDownload,
+    });
     const declined = p.id >= 2000 && p.id < 3000;
     assert.equal(res.status, declined ? 200 : 202, JSON.stringify(res.body));
     assert.equal(res.body.state, declined ? 'declined' : 'queued');
   }
   // The store repeats one call: same answer, no second copy.
   const again = plan[4]!;
-  const repeat = await client.downloadTrack(cookie, { trackUrl: again.url, serviceTrackId: again.id, downloadParams: again.params, hrDownload: again.hrDownload });
+  const repeat = await client.downloadTrack(cookie, {
+    trackUrl: again.url,
+    serviceTrackId: again.id,
+    downloadParams: again.params,
+    hrDownload: again.hrDownload,
+  });
   assert.deepEqual([repeat.status, repeat.body.state], [202, 'queued']);
 
   const status = await client.waitForSession(cookie);
@@ -98,7 +137,9 @@ export async function twentyCallSession(target: PipelineTarget, store: FakeStore
   // Files: 16, each under the user's Music folder with the source's exact bytes.
   const objects = await objectsUnder(target.s3, target.bucket, `users/${user}/Music/`);
   assert.equal(objects.size, 16, [...objects.keys()].join('\n'));
-  const sums = new Set([...plan.map((p) => s3Sums.get(p.url) ?? store.sha256(decodeURIComponent(p.url.split('/tracks/')[1] ?? '')))]);
+  const sums = new Set([
+    ...plan.map((p) => s3Sums.get(p.url) ?? store.sha256(decodeURIComponent(p.url.split('/tracks/')[1] ?? ''))),
+  ]);
   for (const [key, sum] of objects) {
     assert.match(key, /^users\/user-e2e\/Music\/(Odd|Even) Artist\/Album [0-2]\/\d\d Song \d+\.(mp3|wav)$/);
     assert.ok(sums.has(sum), `${key} has bytes no source had`);
@@ -130,7 +171,11 @@ export async function twentyCallSession(target: PipelineTarget, store: FakeStore
   }
   const completes = [...byEventId.values()];
   assert.equal(completes.length, 18);
-  assert.equal(new Set(completes.map((e) => `${e.body.cookie} ${e.body.serviceTrackId}`)).size, 18, 'one event per track');
+  assert.equal(
+    new Set(completes.map((e) => `${e.body.cookie} ${e.body.serviceTrackId}`)).size,
+    18,
+    'one event per track',
+  );
   const ok = completes.filter((e) => e.body.hrResult === '0x00000000');
   const noLicense = completes.filter((e) => e.body.hrResult === '0xC00D2759');
   assert.equal(ok.length, 16);
@@ -148,7 +193,8 @@ export async function twentyCallSession(target: PipelineTarget, store: FakeStore
   for (const t of status.tracks.filter((t) => t.state === 'failed')) assert.equal(t.hrResult, '0xC00D2759');
   for (const t of status.tracks.filter((t) => t.state === 'completed')) assert.ok(objects.has(t.key!));
   // Nothing was fetched for the tracks without a license or declined.
-  for (const name of ['nolicense1.mp3', 'nolicense2.mp3', 'declined1.mp3']) assert.equal(store.originHits.get(name) ?? 0, 0);
+  for (const name of ['nolicense1.mp3', 'nolicense2.mp3', 'declined1.mp3'])
+    assert.equal(store.originHits.get(name) ?? 0, 0);
 }
 
 async function waitFor(cond: () => boolean, timeoutMs = 30_000): Promise<void> {

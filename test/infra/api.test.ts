@@ -18,7 +18,10 @@ test('one HTTP API with one route per entry of the shared route table', () => {
 });
 
 test('each route goes to the function the route table names, through a payload-2.0 proxy integration', () => {
-  const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, { Properties: { IntegrationUri: unknown; PayloadFormatVersion: string } }>;
+  const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<
+    string,
+    { Properties: { IntegrationUri: unknown; PayloadFormatVersion: string } }
+  >;
   assert.equal(Object.keys(integrations).length, 2);
   const fnOf = (integrationId: string) => JSON.stringify(integrations[integrationId]?.Properties.IntegrationUri);
   const routeResources = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as RouteJson[];
@@ -29,14 +32,26 @@ test('each route goes to the function the route table names, through a payload-2
     const fn = route.fn === 'api' ? stack.functions.api : stack.functions.listener;
     assert.equal(fnOf(integrationId), JSON.stringify({ 'Fn::GetAtt': [logicalId(fn), 'Arn'] }), routeKey(route));
   }
-  template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+    IntegrationType: 'AWS_PROXY',
+    PayloadFormatVersion: '2.0',
+  });
   // API Gateway may invoke each function for its own routes, and nothing else may.
   template.resourceCountIs('AWS::Lambda::Permission', routes.length);
-  template.allResourcesProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+  template.allResourcesProperties('AWS::Lambda::Permission', {
+    Action: 'lambda:InvokeFunction',
+    Principal: 'apigateway.amazonaws.com',
+  });
 });
 
 interface RouteJson {
-  Properties: { RouteKey: string; Target: { 'Fn::Join': [string, [string, { Ref: string }]] }; AuthorizationType?: string; AuthorizerId?: unknown; AuthorizationScopes?: string[] };
+  Properties: {
+    RouteKey: string;
+    Target: { 'Fn::Join': [string, [string, { Ref: string }]] };
+    AuthorizationType?: string;
+    AuthorizerId?: unknown;
+    AuthorizationScopes?: string[];
+  };
 }
 
 test("listener routes need a JWT from the stack's Cognito user pool; store routes are authorised by the api function", () => {
@@ -46,14 +61,28 @@ test("listener routes need a JWT from the stack's Cognito user pool; store route
     IdentitySource: ['$request.header.Authorization'],
     JwtConfiguration: {
       Audience: [{ Ref: logicalId(stack.listenerAuth.userPoolClient!) }],
-      Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: logicalId(stack.listenerAuth.userPool!) }]] },
+      Issuer: {
+        'Fn::Join': [
+          '',
+          [
+            'https://cognito-idp.',
+            { Ref: 'AWS::Region' },
+            '.amazonaws.com/',
+            { Ref: logicalId(stack.listenerAuth.userPool!) },
+          ],
+        ],
+      },
     },
   });
   template.resourceCountIs('AWS::Cognito::UserPool', 1);
   const routeResources = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as RouteJson[];
   for (const route of routes) {
     const r = routeResources.find((x) => x.Properties.RouteKey === routeKey(route));
-    assert.equal(r?.Properties.AuthorizationType ?? 'NONE', route.auth === 'listener' ? 'JWT' : 'NONE', routeKey(route));
+    assert.equal(
+      r?.Properties.AuthorizationType ?? 'NONE',
+      route.auth === 'listener' ? 'JWT' : 'NONE',
+      routeKey(route),
+    );
   }
 });
 
@@ -67,9 +96,16 @@ test('a given issuer and audience replace the user pool; scopes and locker origi
   given.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
     JwtConfiguration: { Audience: ['locker-web'], Issuer: 'https://id.locker.example/' },
   });
-  given.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /v1/me/library', AuthorizationScopes: ['library.read'] });
+  given.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+    RouteKey: 'GET /v1/me/library',
+    AuthorizationScopes: ['library.read'],
+  });
   given.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-    CorsConfiguration: { AllowOrigins: ['https://locker.example'], AllowHeaders: ['authorization', 'content-type'], AllowMethods: ['GET', 'OPTIONS'] },
+    CorsConfiguration: {
+      AllowOrigins: ['https://locker.example'],
+      AllowHeaders: ['authorization', 'content-type'],
+      AllowMethods: ['GET', 'OPTIONS'],
+    },
   });
   template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
 });

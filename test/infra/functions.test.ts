@@ -63,23 +63,56 @@ test('each function is given exactly the variables its builder reads, naming onl
   const completionsQueue = { [queueShapes.completions.env]: { Ref: id.completionsQueue } };
   const expected = {
     // The api learns the media bucket's name (to refuse it as a track source), with no grant on it.
-    api: { ...always, ...stores, ...downloads, ...licenses, ...library, ...downloadsQueue, ...completionsQueue, [bucket.env]: { Ref: id.media } },
-    worker: { ...always, ...stores, ...downloads, ...licenses, ...library, ...completionsQueue, [bucket.env]: { Ref: id.media } },
-    completion: { ...always, ...stores, ...downloads, ...library, ...completionsQueue, [secretsKeyEnv]: { Ref: id.key } },
+    api: {
+      ...always,
+      ...stores,
+      ...downloads,
+      ...licenses,
+      ...library,
+      ...downloadsQueue,
+      ...completionsQueue,
+      [bucket.env]: { Ref: id.media },
+    },
+    worker: {
+      ...always,
+      ...stores,
+      ...downloads,
+      ...licenses,
+      ...library,
+      ...completionsQueue,
+      [bucket.env]: { Ref: id.media },
+    },
+    completion: {
+      ...always,
+      ...stores,
+      ...downloads,
+      ...library,
+      ...completionsQueue,
+      [secretsKeyEnv]: { Ref: id.key },
+    },
     listener: { ...always, ...downloads, ...library, [bucket.env]: { Ref: id.media } },
   };
   const resources = template.findResources('AWS::Lambda::Function');
   for (const [name, fn] of fns) {
-    const variables = (resources[logicalId(fn)] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    const variables = (
+      resources[logicalId(fn)] as { Properties: { Environment: { Variables: Record<string, unknown> } } }
+    ).Properties.Environment.Variables;
     assert.deepEqual(variables, expected[name], name);
-    assert.deepEqual(Object.keys(variables).sort(), ['NODE_OPTIONS', ...telemetryEnv, ...functionEnv[name]].sort(), `${name}: as declared beside its builder`);
+    assert.deepEqual(
+      Object.keys(variables).sort(),
+      ['NODE_OPTIONS', ...telemetryEnv, ...functionEnv[name]].sort(),
+      `${name}: as declared beside its builder`,
+    );
   }
 });
 
 test('a function given a variable it does not read fails the synth', () => {
   const s = new TrackdropStack(new App({ context: testContext() }), 'TrackdropExtraEnv', {});
   s.functions.api.addEnvironment(secretsKeyEnv, 'not-for-the-api');
-  assert.throws(() => Template.fromStack(s), new RegExp(`api function is given ${secretsKeyEnv}, which it does not read`));
+  assert.throws(
+    () => Template.fromStack(s),
+    new RegExp(`api function is given ${secretsKeyEnv}, which it does not read`),
+  );
 });
 
 test('the signing-secrets key rotates', () => {
@@ -134,7 +167,10 @@ test('worker: read-only on configured source buckets', () => {
   const onObjects = (x: { resource: string }): boolean => x.resource.includes(`:s3:::${sourceBucket}/*`);
   const objectActions = sourceGrants.filter(onObjects).map((x) => x.action);
   assert.deepEqual(objectActions.sort(), ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion']);
-  assert.deepEqual(sourceGrants.filter((x) => !onObjects(x)).map((x) => x.action), ['s3:ListBucket']);
+  assert.deepEqual(
+    sourceGrants.filter((x) => !onObjects(x)).map((x) => x.action),
+    ['s3:ListBucket'],
+  );
   // Without source buckets there is no such statement at all.
   const plain = synthStack();
   assert.ok(!grantsOf(plain.template, plain.stack.functions.worker).some((x) => x.resource.includes(':s3:::')));
@@ -148,7 +184,10 @@ test('completion: library rows and session states, reads stores, decrypts secret
   assert.ok(allows(g, 'kms:Decrypt', id.key) && !allows(g, 'kms:Encrypt', id.key));
   assert.ok(allows(g, 'sqs:ChangeMessageVisibility', id.completionsQueue));
   assert.ok(allows(g, 'sqs:DeleteMessage', id.completionsQueue));
-  assert.ok(allows(g, 'sqs:SendMessage', id.completionsQueue), "a cancel's next chunk and its callbacks are sent to the completions queue");
+  assert.ok(
+    allows(g, 'sqs:SendMessage', id.completionsQueue),
+    "a cancel's next chunk and its callbacks are sent to the completions queue",
+  );
   assert.ok(!allows(g, 'sqs:SendMessage', id.downloadsQueue), 'the completion function queues no downloads');
   assert.ok(!g.some((x) => x.action.startsWith('s3:')), 'completion has no bucket access');
 });
@@ -159,11 +198,20 @@ test('listener: reads library rows and sessions, GetObject under users/ only, no
   assert.ok(allows(g, 'dynamodb:Query', id.downloads) && allows(g, 'dynamodb:GetItem', id.downloads));
   const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
   assert.ok(!g.some((x) => writes.includes(x.action)), 'listener writes no table');
-  assert.ok(!g.some((x) => x.resource.includes(id.stores) || x.resource.includes(id.licenses)), 'listener reads no stores or licenses');
+  assert.ok(
+    !g.some((x) => x.resource.includes(id.stores) || x.resource.includes(id.licenses)),
+    'listener reads no stores or licenses',
+  );
   const s3 = g.filter((x) => x.action.startsWith('s3:'));
   assert.deepEqual([...new Set(s3.map((x) => x.action))], ['s3:GetObject']);
-  assert.ok(s3.every((x) => x.resource.includes(id.media) && x.resource.includes('/users/*')), 'GetObject only under users/');
-  assert.ok(!g.some((x) => x.action.startsWith('sqs:') || x.action.startsWith('kms:')), 'listener has no queue or key access');
+  assert.ok(
+    s3.every((x) => x.resource.includes(id.media) && x.resource.includes('/users/*')),
+    'GetObject only under users/',
+  );
+  assert.ok(
+    !g.some((x) => x.action.startsWith('sqs:') || x.action.startsWith('kms:')),
+    'listener has no queue or key access',
+  );
 });
 
 test('function logs go to their own log groups with a retention', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { App, Validations, type PolicyViolation } from 'aws-cdk-lib';
+import { App, type PolicyViolation, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -53,7 +53,10 @@ test('AwsSolutions: the app synthesizes through the plugin and reports no violat
     pluginReports: { pluginName: string; violations: unknown[] }[];
   };
   const nag = report.pluginReports.filter((r) => r.pluginName === 'AwsSolutions');
-  assert.deepEqual(nag.flatMap((r) => r.violations), []);
+  assert.deepEqual(
+    nag.flatMap((r) => r.violations),
+    [],
+  );
 });
 
 test('AwsSolutions: the check is live (an unlogged, non-TLS bucket fails the synth)', (t) => {

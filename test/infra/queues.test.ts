@@ -2,11 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import {
-  defaultSettings,
-  type FunctionSettings,
-  type QueueConsumerSettings,
-} from '../../functions/settings.js';
+import { defaultSettings, type FunctionSettings, type QueueConsumerSettings } from '../../functions/settings.js';
 import type { TrackdropFunction } from '../../infra/cdk/TrackdropFunction.js';
 import { logicalId, synthStack } from './stackFixture.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { App } from 'aws-cdk-lib';
-import { outputNames } from '../../infra/cdk/outputNames.js';
 import { readSourceBuckets, readStage, stackName } from '../../infra/cdk/appContext.js';
+import { outputNames } from '../../infra/cdk/outputNames.js';
 import { prodSettings, synthStack } from './stackFixture.js';
 
 const dev = synthStack();

@@ -41,7 +41,10 @@ test('`cdk synth` bundles every function in functions/handlers and passes cdk-na
     artifacts: Record<string, { type: string }>;
   };
   const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
-  assert.deepEqual(stacks.map(([name]) => name), ['trackdrop-dev']);
+  assert.deepEqual(
+    stacks.map(([name]) => name),
+    ['trackdrop-dev'],
+  );
 
   // Each function's asset is a minified ESM bundle with its source map.
   const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.') && existsSync(join(outdir, d, 'index.mjs')));

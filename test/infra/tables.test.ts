@@ -34,12 +34,19 @@ for (const [name, shape, pick] of cases) {
     const indexes = ('indexes' in shape ? shape.indexes : undefined) ?? [];
     assert.deepEqual(
       Properties.AttributeDefinitions,
-      [...keys.map((k) => k.AttributeName), ...indexes.map((i) => i.partitionKey)].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      [...keys.map((k) => k.AttributeName), ...indexes.map((i) => i.partitionKey)].map((AttributeName) => ({
+        AttributeName,
+        AttributeType: 'S',
+      })),
     );
     assert.deepEqual(
       Properties.GlobalSecondaryIndexes,
       indexes.length
-        ? indexes.map((i) => ({ IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } }))
+        ? indexes.map((i) => ({
+            IndexName: i.name,
+            KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] },
+          }))
         : undefined,
     );
     // Physical names are left to CloudFormation, so a replacement never collides.
@@ -69,12 +76,25 @@ for (const [name, shape, pick] of cases) {
 test('the capacity mode is a setting: provisioned tables (and the claims index) take the units settings give them', () => {
   const settings = { ...defaultSettings, tables: { ...defaultSettings.tables, billingMode: 'PROVISIONED' as const } };
   const provisioned = synthStack({ settings });
-  const library = provisioned.template.findResources('AWS::DynamoDB::Table')[logicalId(provisioned.stack.tables.library)] as { Properties: Record<string, any> };
+  const library = provisioned.template.findResources('AWS::DynamoDB::Table')[
+    logicalId(provisioned.stack.tables.library)
+  ] as { Properties: Record<string, any> };
   const units = settings.tables.provisioned.library;
   // CloudFormation's default mode is provisioned; CDK leaves BillingMode out for it.
   assert.ok([undefined, 'PROVISIONED'].includes(library.Properties.BillingMode));
-  assert.deepEqual(library.Properties.ProvisionedThroughput, { ReadCapacityUnits: units.readUnits, WriteCapacityUnits: units.writeUnits });
-  assert.deepEqual(library.Properties.GlobalSecondaryIndexes[0].ProvisionedThroughput, { ReadCapacityUnits: units.readUnits, WriteCapacityUnits: units.writeUnits });
-  const downloads = provisioned.template.findResources('AWS::DynamoDB::Table')[logicalId(provisioned.stack.tables.downloads)] as { Properties: Record<string, any> };
-  assert.equal(downloads.Properties.ProvisionedThroughput.WriteCapacityUnits, settings.tables.provisioned.downloads.writeUnits);
+  assert.deepEqual(library.Properties.ProvisionedThroughput, {
+    ReadCapacityUnits: units.readUnits,
+    WriteCapacityUnits: units.writeUnits,
+  });
+  assert.deepEqual(library.Properties.GlobalSecondaryIndexes[0].ProvisionedThroughput, {
+    ReadCapacityUnits: units.readUnits,
+    WriteCapacityUnits: units.writeUnits,
+  });
+  const downloads = provisioned.template.findResources('AWS::DynamoDB::Table')[
+    logicalId(provisioned.stack.tables.downloads)
+  ] as { Properties: Record<string, any> };
+  assert.equal(
+    downloads.Properties.ProvisionedThroughput.WriteCapacityUnits,
+    settings.tables.provisioned.downloads.writeUnits,
+  );
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import { ack, queueDepth, receiveCount, receiveEvent } from '../support/receiveEvent.js';
@@ -14,7 +14,11 @@ let client: StoreClient;
 before(async () => {
   stack = await startLocalStack({ pollers: false });
   store = await startFakeStore();
-  const reg = await registerStore(stack.stores, { storeId: 'cb-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'cb-store',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+  });
   store.secret = reg.signingSecret;
   client = new StoreClient(stack.api.url, reg.apiKey);
 });
@@ -38,7 +42,12 @@ test('a store that is down gets the callback later, with the same event id; comp
   const user = 'cb-user';
   await client.putLicense(user, 1);
   const cookie = (await client.openSession(user)).body.cookie;
-  await client.downloadTrack(cookie, { trackUrl: store.addFile('a.mp3', makeMp3({ title: 'A', artist: 'B', album: 'C' })), serviceTrackId: 1, downloadParams: 'keep me', hrDownload: 0 });
+  await client.downloadTrack(cookie, {
+    trackUrl: store.addFile('a.mp3', makeMp3({ title: 'A', artist: 'B', album: 'C' })),
+    serviceTrackId: 1,
+    downloadParams: 'keep me',
+    hrDownload: 0,
+  });
   const work = await receiveEvent(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads);
   await stack.handlers.worker(work);
   await ack(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads, work);

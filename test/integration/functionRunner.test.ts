@@ -78,7 +78,13 @@ test('past its timeout an invocation is stopped and its container replaced', asy
   const runner = new FunctionRunner(spec({ timeoutSeconds: 1 }), { region: 'us-east-1', runtimeEnv: {} });
   try {
     const before = (await runner.invoke({})) as Out;
-    await assert.rejects(runner.invoke({ sleepMs: 5000 }), (e: Error) => e instanceof FunctionError && e.errorType === 'Sandbox.Timedout' && /timed out after 1\.00 seconds/.test(e.message));
+    await assert.rejects(
+      runner.invoke({ sleepMs: 5000 }),
+      (e: Error) =>
+        e instanceof FunctionError &&
+        e.errorType === 'Sandbox.Timedout' &&
+        /timed out after 1\.00 seconds/.test(e.message),
+    );
     const afterwards = (await runner.invoke({})) as Out;
     assert.notEqual(afterwards.pid, before.pid);
     assert.equal(afterwards.calls, 1, 'a fresh container: a cold start');
@@ -89,9 +95,15 @@ test('past its timeout an invocation is stopped and its container replaced', asy
 });
 
 test('a function that outgrows its memory dies like a Lambda out of memory', async () => {
-  const runner = new FunctionRunner(spec({ memoryMb: 64, timeoutSeconds: 30 }), { region: 'us-east-1', runtimeEnv: {} });
+  const runner = new FunctionRunner(spec({ memoryMb: 64, timeoutSeconds: 30 }), {
+    region: 'us-east-1',
+    runtimeEnv: {},
+  });
   try {
-    await assert.rejects(runner.invoke({ hog: true }), (e: Error) => e instanceof FunctionError && e.errorType === 'Runtime.ExitError');
+    await assert.rejects(
+      runner.invoke({ hog: true }),
+      (e: Error) => e instanceof FunctionError && e.errorType === 'Runtime.ExitError',
+    );
   } finally {
     runner.stop();
   }
@@ -99,7 +111,10 @@ test('a function that outgrows its memory dies like a Lambda out of memory', asy
 
 test('a slow init phase does not count against the invocation’s timeout, as on Lambda', async () => {
   // 1.5 s of init, then 1 s of work, against a 2 s timeout: Lambda times the two phases apart.
-  writeFileSync(join(dir, 'slowinit.mjs'), `await new Promise((r) => setTimeout(r, 1500));\nexport const handler = async (event, context) => { const at = context.getRemainingTimeInMillis(); await new Promise((r) => setTimeout(r, 1000)); return { remaining: at }; };\n`);
+  writeFileSync(
+    join(dir, 'slowinit.mjs'),
+    `await new Promise((r) => setTimeout(r, 1500));\nexport const handler = async (event, context) => { const at = context.getRemainingTimeInMillis(); await new Promise((r) => setTimeout(r, 1000)); return { remaining: at }; };\n`,
+  );
   const runner = new FunctionRunner(spec({ handler: 'slowinit.handler' }), { region: 'us-east-1', runtimeEnv: {} });
   try {
     const out = (await runner.invoke({})) as { remaining: number };

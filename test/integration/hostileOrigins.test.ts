@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { SQSEvent } from 'aws-lambda';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
+import { keyIdentity, MAX_SEGMENT_BYTES, trackKey } from '../../functions/core/keyLayout.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { processDownloads } from '../../functions/service/worker/processDownloads.js';
-import { keyIdentity, MAX_SEGMENT_BYTES, trackKey } from '../../functions/core/keyLayout.js';
 import { defaultSettings } from '../../functions/settings.js';
-import { AwsFaults } from '../chaos/faults.js';
 import type { FakeStore } from '../../infra/local/fakeStore.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
-import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
+import { AwsFaults } from '../chaos/faults.js';
 import { ack, receiveEvent } from '../support/receiveEvent.js';
 import { runCompletions } from '../support/redelivery.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
@@ -28,8 +28,14 @@ const SOURCES = 'hostile-sources';
 
 before(async () => {
   // A 1 s rate window and 1 KiB/s minimum: a one-byte-every-300-ms origin is ended within about a second.
-  const settings = { ...defaultSettings, limits: { ...defaultSettings.limits, originTimeoutSeconds: 1, minOriginBytesPerSecond: 1024 } };
-  ({ stack, store, client } = await startStoreOnStack('hostile', { stack: { pollers: false, settings }, sourceBuckets: [SOURCES] }));
+  const settings = {
+    ...defaultSettings,
+    limits: { ...defaultSettings.limits, originTimeoutSeconds: 1, minOriginBytesPerSecond: 1024 },
+  };
+  ({ stack, store, client } = await startStoreOnStack('hostile', {
+    stack: { pollers: false, settings },
+    sourceBuckets: [SOURCES],
+  }));
   store.dripIntervalMs = 300;
   faults = new AwsFaults().attach(stack.functionClients);
 });
@@ -60,15 +66,30 @@ async function runTrack(opts: RunOpts = {}) {
   const as = opts.as ?? client;
   const user = opts.user ?? `hu${n}`;
   const id = opts.id ?? 900 + n;
-  const url = opts.url ?? store.addFile(`h${n}.mp3`, opts.body ?? makeMp3({ title: `Hostile ${n}`, artist: 'Origin', album: 'Tests', trackNumber: 1 }), opts.contentType);
+  const url =
+    opts.url ??
+    store.addFile(
+      `h${n}.mp3`,
+      opts.body ?? makeMp3({ title: `Hostile ${n}`, artist: 'Origin', album: 'Tests', trackNumber: 1 }),
+      opts.contentType,
+    );
   await as.putLicense(user, id);
   const cookie = (await as.openSession(user)).body.cookie;
-  const accepted = await as.downloadTrack(cookie, { trackUrl: url, serviceTrackId: id, downloadParams: `dp-${n}`, hrDownload: 0 });
+  const accepted = await as.downloadTrack(cookie, {
+    trackUrl: url,
+    serviceTrackId: id,
+    downloadParams: `dp-${n}`,
+    hrDownload: 0,
+  });
   assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
   const event = await receiveEvent(stack.clients.sqs, downloadsUrl());
   assert.equal(event.Records.length, 1);
   if (opts.receiveCount) event.Records[0]!.attributes.ApproximateReceiveCount = String(opts.receiveCount);
-  const res = await processDownloads(stack.deps.worker, event, opts.remainingMs !== undefined ? { remainingMs: () => opts.remainingMs! } : undefined);
+  const res = await processDownloads(
+    stack.deps.worker,
+    event,
+    opts.remainingMs !== undefined ? { remainingMs: () => opts.remainingMs! } : undefined,
+  );
   const failed = (res.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   await ack(stack.clients.sqs, downloadsUrl(), event, failed);
   const track = (await stack.deps.worker.downloads.getTrack(cookie, id))!;
@@ -78,7 +99,9 @@ async function runTrack(opts: RunOpts = {}) {
 /** The store's DownloadTrackComplete for one track, after the completion function ran. */
 async function callbackFor(cookie: string, id: number) {
   await runCompletions(stack);
-  return store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie && e.body.serviceTrackId === id);
+  return store.events.filter(
+    (e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie && e.body.serviceTrackId === id,
+  );
 }
 
 async function filesOf(user: string) {
@@ -109,13 +132,17 @@ test('an empty s3:// object ends failed with HRESULT_FROM_WIN32(ERROR_HANDLE_EOF
 });
 
 test('an HTML page served as .mp3 is not audio: failed with HRESULT_FROM_WIN32(ERROR_BAD_FORMAT), nothing stored', async () => {
-  const page = Buffer.from(`<!doctype html><html><head><title>Sign in</title></head><body>${'<p>please log in</p>'.repeat(200)}</body></html>`);
+  const page = Buffer.from(
+    `<!doctype html><html><head><title>Sign in</title></head><body>${'<p>please log in</p>'.repeat(200)}</body></html>`,
+  );
   const r = await runTrack({ body: page, contentType: 'text/html' });
   await assertEndedWith(r, 0x8007000b);
 });
 
 test('a non-audio s3:// object is refused the same way', async () => {
-  await makeSourceBucket(stack.clients.s3, SOURCES, { 'page.mp3': Buffer.from('<html><body>nope</body></html>'.repeat(50)) });
+  await makeSourceBucket(stack.clients.s3, SOURCES, {
+    'page.mp3': Buffer.from('<html><body>nope</body></html>'.repeat(50)),
+  });
   const r = await runTrack({ url: `s3://${SOURCES}/page.mp3` });
   await assertEndedWith(r, 0x8007000b);
 });
@@ -131,14 +158,25 @@ test('a Content-Encoding nobody asked for is refused; trackdrop never sends Acce
 });
 
 test('a re-download that now serves a page leaves the good copy alone', async () => {
-  const reg = await registerStore(stack.stores, { storeId: 'hostile-again', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'hostile-again',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+    redownload: true,
+  });
   const again = new StoreClient(stack.api.url, reg.apiKey);
   const user = `hredl${n}`;
   const first = await runTrack({ as: again, user, id: 5 });
   assert.equal(first.track.state, 'stored');
   await runCompletions(stack);
   const before = await filesOf(user);
-  const page = await runTrack({ as: again, user, id: 5, body: Buffer.from('<html>maintenance</html>'.repeat(40)), contentType: 'text/html' });
+  const page = await runTrack({
+    as: again,
+    user,
+    id: 5,
+    body: Buffer.from('<html>maintenance</html>'.repeat(40)),
+    contentType: 'text/html',
+  });
   assert.equal(page.track.state, 'failed');
   assert.equal(page.track.hrResult, 0x8007000b);
   assert.deepEqual(await filesOf(user), before, 'the library copy is untouched');
@@ -146,7 +184,9 @@ test('a re-download that now serves a page leaves the good copy alone', async ()
 
 test('huge tags are bounded: the track is stored and recorded, the object and its record agree', async () => {
   const huge = (c: string) => c.repeat(150 * 1024);
-  const r = await runTrack({ body: makeMp3({ title: huge('t'), artist: huge('a'), album: huge('b'), trackNumber: 3 }) });
+  const r = await runTrack({
+    body: makeMp3({ title: huge('t'), artist: huge('a'), album: huge('b'), trackNumber: 3 }),
+  });
   assert.deepEqual(r.failed, []);
   assert.equal(r.track.state, 'stored', r.track.reason);
   for (const v of [r.track.item?.title, r.track.item?.artist, r.track.item?.album]) {
@@ -161,12 +201,22 @@ test('huge tags are bounded: the track is stored and recorded, the object and it
 
 test('a record that cannot be written never leaves an object: on its last receive the track fails and its file goes', async (ctx) => {
   ctx.after(() => faults.clear());
-  faults.add({ service: 'dynamodb', kind: 'kill', commands: ['UpdateItemCommand'], match: (i) => JSON.stringify(i).includes('"stored"') });
+  faults.add({
+    service: 'dynamodb',
+    kind: 'kill',
+    commands: ['UpdateItemCommand'],
+    match: (i) => JSON.stringify(i).includes('"stored"'),
+  });
   const retried = await runTrack({});
   assert.equal(retried.failed.length, 1, 'retried before its last receive');
   assert.equal(retried.track.state, 'queued');
   n -= 1; // the same file again
-  const last = await runTrack({ user: retried.user, id: retried.id, url: retried.url, receiveCount: defaultSettings.downloads.maxReceiveCount });
+  const last = await runTrack({
+    user: retried.user,
+    id: retried.id,
+    url: retried.url,
+    receiveCount: defaultSettings.downloads.maxReceiveCount,
+  });
   faults.clear();
   await assertEndedWith(last, 0x80004005);
 });
@@ -182,10 +232,13 @@ test('past 100 tracks of the same name: each gets a unique key in a bounded numb
   }
   let claims = 0;
   for (const ddb of stack.functionClients.dynamodb) {
-    ddb.middlewareStack.add((next, c) => async (args) => {
-      if (c.commandName === 'PutItemCommand' && JSON.stringify(args.input).includes('key#')) claims += 1;
-      return next(args);
-    }, { step: 'initialize', name: 'countClaims' });
+    ddb.middlewareStack.add(
+      (next, c) => async (args) => {
+        if (c.commandName === 'PutItemCommand' && JSON.stringify(args.input).includes('key#')) claims += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countClaims' },
+    );
   }
   try {
     const keys = new Set<string>();
@@ -203,7 +256,9 @@ test('past 100 tracks of the same name: each gets a unique key in a bounded numb
   }
 });
 
-test('a slow-drip origin (200, then a byte every 300 ms) ends failed as too slow, at once, not retried', { timeout: 60_000 }, async () => {
+test('a slow-drip origin (200, then a byte every 300 ms) ends failed as too slow, at once, not retried', {
+  timeout: 60_000,
+}, async () => {
   n += 1;
   const name = `drip${n}.mp3`;
   const url = store.addFile(name, makeMp3({ title: 'Drip', artist: 'Slow', album: 'Origin' }, 1));
@@ -223,19 +278,35 @@ test("a fetch never runs past the invocation's remaining time: retried, then fai
   assert.equal(r.failed.length, 1);
   assert.equal(r.track.state, 'queued');
   n -= 1;
-  const last = await runTrack({ url, user: r.user, id: r.id, remainingMs: 10_300, receiveCount: defaultSettings.downloads.maxReceiveCount });
+  const last = await runTrack({
+    url,
+    user: r.user,
+    id: r.id,
+    remainingMs: 10_300,
+    receiveCount: defaultSettings.downloads.maxReceiveCount,
+  });
   await assertEndedWith(last, 0x800c000b);
 });
 
 test('an error that repeats to the last receive ends the track failed with E_FAIL and a reason, and is acknowledged', async (ctx) => {
   ctx.after(() => faults.clear());
   // Claiming the object key keeps failing: not a track failure, a fault of trackdrop's own.
-  faults.add({ service: 'dynamodb', kind: 'kill', commands: ['PutItemCommand'], match: (i) => JSON.stringify(i).includes('key#') });
+  faults.add({
+    service: 'dynamodb',
+    kind: 'kill',
+    commands: ['PutItemCommand'],
+    match: (i) => JSON.stringify(i).includes('key#'),
+  });
   const first = await runTrack({});
   assert.equal(first.failed.length, 1);
   assert.equal(first.track.state, 'queued');
   n -= 1;
-  const last = await runTrack({ user: first.user, id: first.id, url: first.url, receiveCount: defaultSettings.downloads.maxReceiveCount });
+  const last = await runTrack({
+    user: first.user,
+    id: first.id,
+    url: first.url,
+    receiveCount: defaultSettings.downloads.maxReceiveCount,
+  });
   faults.clear();
   await assertEndedWith(last, 0x80004005);
   assert.match(last.track.reason ?? '', /attempt/);
@@ -243,32 +314,59 @@ test('an error that repeats to the last receive ends the track failed with E_FAI
 
 test('a message that cannot be read is the only kind left for the dead-letter queue', async () => {
   const record = (await runTrack({})).event.Records[0]!;
-  const event: SQSEvent = { Records: [{ ...record, body: '{"not":"a download"}', attributes: { ...record.attributes, ApproximateReceiveCount: '5' } }] };
+  const event: SQSEvent = {
+    Records: [
+      { ...record, body: '{"not":"a download"}', attributes: { ...record.attributes, ApproximateReceiveCount: '5' } },
+    ],
+  };
   const res = await processDownloads(stack.deps.worker, event);
   assert.equal(res.batchItemFailures.length, 1, 'reported as failed, so it reaches the dead-letter queue');
 });
 
 test('a re-download whose tags changed leaves one object: the new one, recorded; the old one removed', async () => {
-  const reg = await registerStore(stack.stores, { storeId: 'hostile-retag', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'hostile-retag',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+    redownload: true,
+  });
   const again = new StoreClient(stack.api.url, reg.apiKey);
   const user = `retag${n}`;
-  const first = await runTrack({ as: again, user, id: 7, body: makeMp3({ title: 'Song', artist: 'Band', album: 'LP', trackNumber: 1 }) });
+  const first = await runTrack({
+    as: again,
+    user,
+    id: 7,
+    body: makeMp3({ title: 'Song', artist: 'Band', album: 'LP', trackNumber: 1 }),
+  });
   assert.equal(first.track.state, 'stored');
   await runCompletions(stack);
   for (const title of ['Song (Remastered)', 'Song (Remastered 2)', 'Song (Live)']) {
-    const r = await runTrack({ as: again, user, id: 7, body: makeMp3({ title, artist: 'Band', album: 'LP', trackNumber: 1 }) });
+    const r = await runTrack({
+      as: again,
+      user,
+      id: 7,
+      body: makeMp3({ title, artist: 'Band', album: 'LP', trackNumber: 1 }),
+    });
     assert.equal(r.track.state, 'stored', r.track.reason);
     await runCompletions(stack);
     const files = await filesOf(user);
     assert.deepEqual([...files.keys()], [`users/${user}/Music/Band/LP/01 ${title}.mp3`]);
     const lib = await again.library(user);
     assert.equal(lib.body.items.length, 1);
-    assert.equal(lib.body.items[0]!.key, `users/${user}/Music/Band/LP/01 ${title}.mp3`, JSON.stringify(lib.body.items[0]));
+    assert.equal(
+      lib.body.items[0]!.key,
+      `users/${user}/Music/Band/LP/01 ${title}.mp3`,
+      JSON.stringify(lib.body.items[0]),
+    );
   }
 });
 
 test("a store learns nothing of other stores' files: its key is the one its own tags give, never a suffix another store's file caused", async () => {
-  const regB = await registerStore(stack.stores, { storeId: 'hostile-b', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const regB = await registerStore(stack.stores, {
+    storeId: 'hostile-b',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+  });
   const b = new StoreClient(stack.api.url, regB.apiKey);
   const user = `shared${n}`;
   const tags = { title: 'One', artist: 'Same', album: 'Name', trackNumber: 1 };
@@ -280,7 +378,11 @@ test("a store learns nothing of other stores' files: its key is the one its own 
   try {
     const r = await runTrack({ as: b, user, id: 2, body: makeMp3(tags) });
     const plain = `users/${user}/Music/Same/Name/01 One.mp3`;
-    assert.equal(r.track.item?.key, `users/${user}/Music/Same/Name/01 One (2).mp3`, 'the folder itself keeps both files apart');
+    assert.equal(
+      r.track.item?.key,
+      `users/${user}/Music/Same/Name/01 One (2).mp3`,
+      'the folder itself keeps both files apart',
+    );
     const status = (await b.session(r.cookie)).body.tracks[0]!;
     assert.equal(status.key, plain);
     const told = await callbackFor(r.cookie, r.id);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { runCompletions } from '../support/redelivery.js';
 
@@ -17,7 +17,11 @@ const origin = 'https://cdn.store.example';
 before(async () => {
   stack = await startLocalStack({ pollers: false });
   store = await startFakeStore();
-  const reg = await registerStore(stack.stores, { storeId: 'careless', callbackUrl: store.callbackUrl, allowOrigins: [origin, 's3://careless-media'] });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'careless',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [origin, 's3://careless-media'],
+  });
   store.secret = reg.signingSecret;
   client = new StoreClient(stack.api.url, reg.apiKey);
 });
@@ -32,19 +36,39 @@ const mediaBucket = () => stack.provisioned.names.bucket;
 test('hrDownload as hex without 0x (or as decimal text) is 400, never read as another code', async () => {
   const cookie = (await client.openSession('hr-user')).body.cookie;
   for (const [i, hrDownload] of ['80004005', '-2147467259', '0', ' 0x0'].entries()) {
-    const res = await client.downloadTrack(cookie, { trackUrl: `${origin}/t/${i}.mp3`, serviceTrackId: i + 1, downloadParams: '', hrDownload });
+    const res = await client.downloadTrack(cookie, {
+      trackUrl: `${origin}/t/${i}.mp3`,
+      serviceTrackId: i + 1,
+      downloadParams: '',
+      hrDownload,
+    });
     assert.equal(res.status, 400, `${JSON.stringify(hrDownload)}: ${JSON.stringify(res.body)}`);
     assert.match(JSON.stringify(res.body), /hrDownload/);
   }
-  const ok = await client.downloadTrack(cookie, { trackUrl: `${origin}/t/x.mp3`, serviceTrackId: 99, downloadParams: '', hrDownload: '0x80004005' });
+  const ok = await client.downloadTrack(cookie, {
+    trackUrl: `${origin}/t/x.mp3`,
+    serviceTrackId: 99,
+    downloadParams: '',
+    hrDownload: '0x80004005',
+  });
   assert.equal(ok.status, 200);
   assert.equal((ok.body as { state: string }).state, 'declined');
 });
 
 test('an s3:// URL with a port, a query or a fragment is 400 invalid_track_url', async () => {
   const cookie = (await client.openSession('s3-user')).body.cookie;
-  for (const [i, trackUrl] of ['s3://careless-media:9000/k.mp3', 's3://careless-media/k.mp3?versionId=1', 's3://careless-media/k.mp3#x', 's3://careless-media:9000/key?versionId=1#x'].entries()) {
-    const res = await client.downloadTrack(cookie, { trackUrl, serviceTrackId: i + 1, downloadParams: '', hrDownload: 0 });
+  for (const [i, trackUrl] of [
+    's3://careless-media:9000/k.mp3',
+    's3://careless-media/k.mp3?versionId=1',
+    's3://careless-media/k.mp3#x',
+    's3://careless-media:9000/key?versionId=1#x',
+  ].entries()) {
+    const res = await client.downloadTrack(cookie, {
+      trackUrl,
+      serviceTrackId: i + 1,
+      downloadParams: '',
+      hrDownload: 0,
+    });
     assert.equal(res.status, 400, trackUrl);
     assert.equal((res.body as { error: { code: string } }).error.code, 'invalid_track_url');
   }
@@ -52,7 +76,11 @@ test('an s3:// URL with a port, a query or a fragment is 400 invalid_track_url',
 
 test("registration refuses trackdrop's own bucket as an origin", async () => {
   await assert.rejects(
-    registerStore(stack.stores, { storeId: 'greedy', callbackUrl: store.callbackUrl, allowOrigins: [`s3://${mediaBucket()}`] }, { ownBuckets: [mediaBucket()] }),
+    registerStore(
+      stack.stores,
+      { storeId: 'greedy', callbackUrl: store.callbackUrl, allowOrigins: [`s3://${mediaBucket()}`] },
+      { ownBuckets: [mediaBucket()] },
+    ),
     /own bucket/,
   );
   assert.equal(await stack.stores.get('greedy'), undefined);
@@ -60,11 +88,20 @@ test("registration refuses trackdrop's own bucket as an origin", async () => {
 
 test("DownloadTrack refuses trackdrop's own bucket even when an old store record allowlists it", async () => {
   // A record written before registration refused it.
-  const reg = await registerStore(stack.stores, { storeId: 'legacy', callbackUrl: store.callbackUrl, allowOrigins: [`s3://${mediaBucket()}`] });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'legacy',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [`s3://${mediaBucket()}`],
+  });
   const legacy = new StoreClient(stack.api.url, reg.apiKey);
   await legacy.putLicense('thief', 1);
   const cookie = (await legacy.openSession('thief')).body.cookie;
-  const res = await legacy.downloadTrack(cookie, { trackUrl: `s3://${mediaBucket()}/users/victim/Music/A/B/01 C.mp3`, serviceTrackId: 1, downloadParams: '', hrDownload: 0 });
+  const res = await legacy.downloadTrack(cookie, {
+    trackUrl: `s3://${mediaBucket()}/users/victim/Music/A/B/01 C.mp3`,
+    serviceTrackId: 1,
+    downloadParams: '',
+    hrDownload: 0,
+  });
   assert.equal(res.status, 403, JSON.stringify(res.body));
   assert.equal((res.body as { error: { code: string } }).error.code, 'origin_not_allowed');
 });

@@ -7,7 +7,7 @@ import { openApiDocument } from '../../functions/api/openApi.js';
 import { routeKey, routes } from '../../functions/api/routes.js';
 import { defaultSettings } from '../../functions/settings.js';
 import { repoRoot } from '../../infra/cdk/TrackdropFunction.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 
 let stack: LocalStack;
 before(async () => {
@@ -18,7 +18,9 @@ after(async () => stack?.stop());
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 const documented = (doc: Record<string, unknown>) =>
   Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-    Object.keys(ops).filter((m) => methods.includes(m)).map((m) => `${m.toUpperCase()} ${path}`),
+    Object.keys(ops)
+      .filter((m) => methods.includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
   );
 
 test('GET /v1/openapi.json serves a valid OpenAPI 3.1 document, without credentials', async () => {
@@ -35,7 +37,7 @@ test('it documents every route of the route table, and nothing else', () => {
   assert.deepEqual(documented(doc).sort(), routes.map(routeKey).sort());
 });
 
-test('request schemas are the handlers\' own: limits, patterns and unknown fields as the API enforces them', () => {
+test("request schemas are the handlers' own: limits, patterns and unknown fields as the API enforces them", () => {
   const doc = openApiDocument(defaultSettings) as { paths: Record<string, Record<string, any>> };
   const open = doc.paths['/v1/downloads']!.post.requestBody.content['application/json'].schema;
   assert.equal(open.properties.containers.maxItems, defaultSettings.limits.maxContainers);
@@ -43,9 +45,13 @@ test('request schemas are the handlers\' own: limits, patterns and unknown field
   assert.deepEqual(open.required, ['userId']);
   const batch = doc.paths['/v1/downloads/{cookie}/tracks:batch']!.post.requestBody.content['application/json'].schema;
   assert.equal(batch.properties.tracks.maxItems, defaultSettings.limits.maxBatchTracks);
-  const userId = doc.paths['/v1/users/{userId}/library']!.get.parameters.find((p: { name: string }) => p.name === 'userId');
+  const userId = doc.paths['/v1/users/{userId}/library']!.get.parameters.find(
+    (p: { name: string }) => p.name === 'userId',
+  );
   assert.equal(userId.schema.pattern, '^[A-Za-z0-9._-]{1,128}$');
-  const part = doc.paths['/v1/me/library/{storeId}/{serviceTrackId}/url']!.get.parameters.find((p: { name: string }) => p.name === 'part');
+  const part = doc.paths['/v1/me/library/{storeId}/{serviceTrackId}/url']!.get.parameters.find(
+    (p: { name: string }) => p.name === 'part',
+  );
   assert.deepEqual(part.schema.enum, ['audio', 'cover']);
   // Store routes want a store key, listener routes a JWT, the document nothing.
   assert.deepEqual(doc.paths['/v1/me/library']!.get.security, [{ listenerJwt: [] }]);
@@ -57,7 +63,9 @@ test('the README links the document and lists every error code the document name
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   assert.match(readme, /\/v1\/openapi\.json/);
   const doc = JSON.stringify(openApiDocument(defaultSettings));
-  const codes = [...new Set([...doc.matchAll(/\b([a-z]+(?:_[a-z]+)+)\b/g)].map((m) => m[1]!))].filter((c) => /_(json|request|url|allowed|conflict|cancelled|reused|large|error)$/.test(c));
+  const codes = [...new Set([...doc.matchAll(/\b([a-z]+(?:_[a-z]+)+)\b/g)].map((m) => m[1]!))].filter((c) =>
+    /_(json|request|url|allowed|conflict|cancelled|reused|large|error)$/.test(c),
+  );
   assert.ok(codes.length >= 8, codes.join(' '));
   for (const code of codes) assert.ok(readme.includes(`\`${code}\``), `README lists ${code}`);
 });

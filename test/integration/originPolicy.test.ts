@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import { ack, receiveEvent } from '../support/receiveEvent.js';
@@ -15,11 +15,18 @@ let client: StoreClient;
 let n = 0;
 
 before(async () => {
-  const settings = { ...defaultSettings, limits: { ...defaultSettings.limits, maxTrackBytes: 64 * 1024, maxRedirects: 2 } };
+  const settings = {
+    ...defaultSettings,
+    limits: { ...defaultSettings.limits, maxTrackBytes: 64 * 1024, maxRedirects: 2 },
+  };
   stack = await startLocalStack({ pollers: false, settings });
   store = await startFakeStore();
   other = await startFakeStore(); // a server on loopback the store did not allowlist
-  const reg = await registerStore(stack.stores, { storeId: 'policy', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'policy',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+  });
   client = new StoreClient(stack.api.url, reg.apiKey);
 });
 
@@ -33,10 +40,19 @@ async function outcome(url: string) {
   n += 1;
   await client.putLicense('policy-user', n);
   const cookie = (await client.openSession('policy-user')).body.cookie;
-  assert.equal((await client.downloadTrack(cookie, { trackUrl: url, serviceTrackId: n, downloadParams: '', hrDownload: 0 })).status, 202);
+  assert.equal(
+    (await client.downloadTrack(cookie, { trackUrl: url, serviceTrackId: n, downloadParams: '', hrDownload: 0 }))
+      .status,
+    202,
+  );
   const event = await receiveEvent(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads);
   const res = await stack.handlers.worker(event);
-  await ack(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads, event, (res.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+  await ack(
+    stack.clients.sqs,
+    stack.provisioned.names.queueUrls.downloads,
+    event,
+    (res.batchItemFailures ?? []).map((f) => f.itemIdentifier),
+  );
   return (await stack.deps.worker.downloads.getTrack(cookie, n))!;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { after, before, describe, test } from 'node:test';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { completionMessageSchema } from '../../functions/core/queueMessages.js';
 import { recountStep } from '../../functions/service/recount.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
@@ -12,13 +12,27 @@ import { startStoreOnStack } from '../support/storeOnStack.js';
 
 // Counts that lost a batch's write (a function that died between its state writes and its count
 // write) are put right by a recount; short times here, minutes on AWS (settings.ts).
-const settings: TrackdropSettings = { ...defaultSettings, limits: { ...defaultSettings.limits, recountStaleSeconds: 1, recountSettleSeconds: 2 } };
+const settings: TrackdropSettings = {
+  ...defaultSettings,
+  limits: { ...defaultSettings.limits, recountStaleSeconds: 1, recountSettleSeconds: 2 },
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function sessionOf(client: StoreClient, store: FakeStore, user: string, ids: number[]): Promise<string> {
-  await client.putLicenses(user, ids.map((serviceTrackId) => ({ serviceTrackId })));
+  await client.putLicenses(
+    user,
+    ids.map((serviceTrackId) => ({ serviceTrackId })),
+  );
   const cookie = (await client.openSession(user)).body.cookie;
-  const tracks = ids.map((id) => ({ trackUrl: store.addFile(`${user}-${id}.mp3`, makeMp3({ title: `T${id}`, artist: user, album: 'A', trackNumber: id }, 0.05)), serviceTrackId: id, downloadParams: `p${id}`, hrDownload: 0 }));
+  const tracks = ids.map((id) => ({
+    trackUrl: store.addFile(
+      `${user}-${id}.mp3`,
+      makeMp3({ title: `T${id}`, artist: user, album: 'A', trackNumber: id }, 0.05),
+    ),
+    serviceTrackId: id,
+    downloadParams: `p${id}`,
+    hrDownload: 0,
+  }));
   const res = await client.downloadTracks(cookie, tracks);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return cookie;
@@ -27,8 +41,12 @@ async function sessionOf(client: StoreClient, store: FakeStore, user: string, id
 /** The next recount message on the completions queue, if one comes within `tries` long polls of 3 s. */
 async function nextRecount(stack: LocalStack, QueueUrl: string, tries: number) {
   for (let i = 0; i < tries; i++) {
-    const received = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3, MaxNumberOfMessages: 10 }));
-    const found = (received.Messages ?? []).map((m) => completionMessageSchema.parse(JSON.parse(m.Body ?? '{}'))).find((m) => m.kind === 'recount');
+    const received = await stack.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3, MaxNumberOfMessages: 10 }),
+    );
+    const found = (received.Messages ?? [])
+      .map((m) => completionMessageSchema.parse(JSON.parse(m.Body ?? '{}')))
+      .find((m) => m.kind === 'recount');
     if (found) return found;
   }
   return undefined;
@@ -49,14 +67,26 @@ describe('with the pipeline running', () => {
   test('counts short by a lost write are recounted once a status read finds them stale', async () => {
     const cookie = await sessionOf(client, store, 'recount-user', [1, 2, 3]);
     const done = await client.waitForSession(cookie);
-    assert.ok(done.tracks.every((t) => t.state === 'completed'), JSON.stringify(done.tracks));
+    assert.ok(
+      done.tracks.every((t) => t.state === 'completed'),
+      JSON.stringify(done.tracks),
+    );
     // As if the completion that told track 3 died before its count write: one still `stored`.
     await stack.deps.api.downloads.adjustCounts(cookie, { completed: -1, stored: 1 });
-    assert.equal((await client.session(cookie, '?limit=1')).body.counts.stored, 1, 'a paged read shows the counts item');
+    assert.equal(
+      (await client.session(cookie, '?limit=1')).body.counts.stored,
+      1,
+      'a paged read shows the counts item',
+    );
     await sleep(1500);
     const whole = await client.session(cookie);
-    assert.deepEqual(whole.body.counts, { queued: 0, stored: 0, completed: 3, failed: 0, cancelled: 0, declined: 0 }, 'a session read whole is counted from its tracks');
-    for (let i = 0; i < 100 && (await stack.deps.api.downloads.getCounts(cookie, true)).counts.stored !== 0; i++) await sleep(100);
+    assert.deepEqual(
+      whole.body.counts,
+      { queued: 0, stored: 0, completed: 3, failed: 0, cancelled: 0, declined: 0 },
+      'a session read whole is counted from its tracks',
+    );
+    for (let i = 0; i < 100 && (await stack.deps.api.downloads.getCounts(cookie, true)).counts.stored !== 0; i++)
+      await sleep(100);
     const paged = await client.session(cookie, '?limit=1');
     assert.deepEqual(paged.body.counts, { queued: 0, stored: 0, completed: 3, failed: 0, cancelled: 0, declined: 0 });
   });
@@ -92,7 +122,14 @@ describe('a recount', () => {
     // Walked again with nothing in between, the counts are the tracks'.
     const { moves } = await downloads.getCounts(cookie, true);
     await recountStep(stack.deps.completion, { cookie, check: { moves, counts: await downloads.countTracks(cookie) } });
-    assert.deepEqual((await downloads.getCounts(cookie, true)).counts, { queued: 4, stored: 0, completed: 0, failed: 0, cancelled: 0, declined: 0 });
+    assert.deepEqual((await downloads.getCounts(cookie, true)).counts, {
+      queued: 4,
+      stored: 0,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      declined: 0,
+    });
   });
 
   test('that finds right counts with tracks stuck pending is not asked for again until they move', async () => {

@@ -3,9 +3,9 @@ import { after, before, test } from 'node:test';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
-import { StoreClient, type SessionStatus } from '../../infra/local/storeClient.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
+import { type SessionStatus, StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import { queueDepth } from '../support/receiveEvent.js';
 
@@ -20,11 +20,22 @@ before(async () => {
   // Pollers start only where a test needs them, so a test can look at work still queued. The
   // callback timeout is long so that a slow answer from the test's own receiver on a busy
   // machine is not retried: every second delivery seen is then a second send.
-  stack = await startLocalStack({ pollers: false, settings: { ...defaultSettings, callbacks: { ...defaultSettings.callbacks, timeoutSeconds: 120 } } });
+  stack = await startLocalStack({
+    pollers: false,
+    settings: { ...defaultSettings, callbacks: { ...defaultSettings.callbacks, timeoutSeconds: 120 } },
+  });
   store = await startFakeStore();
-  const reg = await registerStore(stack.stores, { storeId: 'big', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'big',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+  });
   store.secret = reg.signingSecret;
-  const b = await registerStore(stack.stores, { storeId: 'small', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const b = await registerStore(stack.stores, {
+    storeId: 'small',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+  });
   client = new StoreClient(stack.api.url, reg.apiKey);
   other = new StoreClient(stack.api.url, b.apiKey);
 });
@@ -41,15 +52,26 @@ async function bigSession(user: string, n: number, params = 'p'.repeat(2048)): P
   const url = store.addFile(`${user}.mp3`, makeMp3({ title: user }));
   const cookie = (await client.openSession(user)).body.cookie;
   for (let i = 0; i < n; i += 100) {
-    const tracks = Array.from({ length: Math.min(100, n - i) }, (_, j) => ({ trackUrl: url, serviceTrackId: i + j + 1, downloadParams: params, hrDownload: 0 }));
+    const tracks = Array.from({ length: Math.min(100, n - i) }, (_, j) => ({
+      trackUrl: url,
+      serviceTrackId: i + j + 1,
+      downloadParams: params,
+      hrDownload: 0,
+    }));
     const res = await client.downloadTracks(cookie, tracks);
     assert.equal(res.status, 200);
-    assert.ok(res.body.results.every((r) => r.state === 'queued'), JSON.stringify(res.body.results.find((r) => r.state !== 'queued')));
+    assert.ok(
+      res.body.results.every((r) => r.state === 'queued'),
+      JSON.stringify(res.body.results.find((r) => r.state !== 'queued')),
+    );
   }
   return cookie;
 }
 
-async function allPages(cookie: string, limit: number): Promise<{ pages: { status: number; body: SessionStatus; bytes: number }[] }> {
+async function allPages(
+  cookie: string,
+  limit: number,
+): Promise<{ pages: { status: number; body: SessionStatus; bytes: number }[] }> {
   const pages: { status: number; body: SessionStatus; bytes: number }[] = [];
   let next: string | undefined;
   do {
@@ -68,8 +90,12 @@ test('session status: counts for the whole session, tracks a page at a time by o
   assert.equal(ids.length, 350, 'every track once');
   assert.equal(new Set(ids).size, 350);
   assert.ok(pages.every((p) => p.body.tracks.length <= 100));
-  for (const p of pages) assert.deepEqual(p.body.counts, { queued: 350, stored: 0, completed: 0, failed: 0, cancelled: 0, declined: 0 });
-  assert.ok(pages.every((p) => !JSON.stringify(p.body).includes('ppppp')), 'downloadParams never travel in a status answer');
+  for (const p of pages)
+    assert.deepEqual(p.body.counts, { queued: 350, stored: 0, completed: 0, failed: 0, cancelled: 0, declined: 0 });
+  assert.ok(
+    pages.every((p) => !JSON.stringify(p.body).includes('ppppp')),
+    'downloadParams never travel in a status answer',
+  );
   assert.equal(pages.at(-1)?.body.next, undefined);
   // Pages smaller than a shard (~22 tracks each here) are read one shard at a time: still every track once.
   const small = (await allPages(cookie, 15)).pages;
@@ -145,7 +171,11 @@ test('library and content ids page in bounded steps, and a library that fits ans
     pages += 1;
   } while (next);
   assert.equal(pages, 3);
-  assert.deepEqual(ids, rows.map((r) => r.serviceTrackId), 'every id once, in order, none of another store');
+  assert.deepEqual(
+    ids,
+    rows.map((r) => r.serviceTrackId),
+    'every id once, in order, none of another store',
+  );
   const items: number[] = [];
   next = undefined;
   do {
@@ -153,7 +183,10 @@ test('library and content ids page in bounded steps, and a library that fits ans
     items.push(...res.body.items.map((i) => Number(i.serviceTrackId)));
     next = res.body.next;
   } while (next);
-  assert.deepEqual(items, rows.map((r) => r.serviceTrackId));
+  assert.deepEqual(
+    items,
+    rows.map((r) => r.serviceTrackId),
+  );
   assert.deepEqual((await other.contentIds(user)).body.contentIds, [999_999]);
 });
 
@@ -176,15 +209,26 @@ test('a cursor pages only the listing that issued it: another session, user or r
 });
 
 test('licenses:batch stores up to 100 licenses in one call; over 100 is a 400', async () => {
-  const licenses = Array.from({ length: 100 }, (_, i) => ({ serviceTrackId: i + 1, ...(i % 2 ? { licenseId: `L${i}` } : {}) }));
+  const licenses = Array.from({ length: 100 }, (_, i) => ({
+    serviceTrackId: i + 1,
+    ...(i % 2 ? { licenseId: `L${i}` } : {}),
+  }));
   const res = await client.putLicenses('licensee', licenses);
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  assert.deepEqual(res.body.results, licenses.map((l) => ({ serviceTrackId: l.serviceTrackId, state: 'stored' })));
-  const facts = await stack.deps.worker.trackFacts(licenses.map((l) => ({ userId: 'licensee', storeId: 'big', serviceTrackId: l.serviceTrackId })));
+  assert.deepEqual(
+    res.body.results,
+    licenses.map((l) => ({ serviceTrackId: l.serviceTrackId, state: 'stored' })),
+  );
+  const facts = await stack.deps.worker.trackFacts(
+    licenses.map((l) => ({ userId: 'licensee', storeId: 'big', serviceTrackId: l.serviceTrackId })),
+  );
   assert.equal(facts.licenses.size, 100);
   const none = await stack.deps.worker.trackFacts([{ userId: 'licensee', storeId: 'small', serviceTrackId: 1 }]);
   assert.equal(none.licenses.size, 0, "another store's licenses are its own");
-  const over = await client.putLicenses('licensee', Array.from({ length: 101 }, (_, i) => ({ serviceTrackId: i })));
+  const over = await client.putLicenses(
+    'licensee',
+    Array.from({ length: 101 }, (_, i) => ({ serviceTrackId: i })),
+  );
   assert.equal(over.status, 400);
   const bad = await client.putLicenses('licensee', [{ serviceTrackId: 1, expiresAt: 'soon' }]);
   assert.equal(bad.status, 400);
@@ -194,17 +238,32 @@ test('a DownloadTrack batch with a throttled track answers that track "throttled
   const repo = stack.deps.api.downloads;
   const original = repo.putTrackOnce.bind(repo);
   repo.putTrackOnce = async (track) => {
-    if (track.serviceTrackId === 7) throw new ProvisionedThroughputExceededException({ message: 'Throughput exceeds the current capacity', $metadata: {} });
+    if (track.serviceTrackId === 7)
+      throw new ProvisionedThroughputExceededException({
+        message: 'Throughput exceeds the current capacity',
+        $metadata: {},
+      });
     return original(track);
   };
   try {
     const cookie = (await client.openSession('throttled')).body.cookie;
     const url = store.addFile('th.mp3', makeMp3({ title: 'th' }));
-    const res = await client.downloadTracks(cookie, [5, 6, 7, 8].map((id) => ({ trackUrl: url, serviceTrackId: id, downloadParams: '', hrDownload: 0 })));
+    const res = await client.downloadTracks(
+      cookie,
+      [5, 6, 7, 8].map((id) => ({ trackUrl: url, serviceTrackId: id, downloadParams: '', hrDownload: 0 })),
+    );
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.results.map((r) => r.state ?? (r.error as { code: string }).code), ['queued', 'queued', 'throttled', 'queued']);
+    assert.deepEqual(
+      res.body.results.map((r) => r.state ?? (r.error as { code: string }).code),
+      ['queued', 'queued', 'throttled', 'queued'],
+    );
     assert.equal(res.body.results[2]?.serviceTrackId, 7);
-    const single = await client.downloadTrack(cookie, { trackUrl: url, serviceTrackId: 7, downloadParams: '', hrDownload: 0 });
+    const single = await client.downloadTrack(cookie, {
+      trackUrl: url,
+      serviceTrackId: 7,
+      downloadParams: '',
+      hrDownload: 0,
+    });
     assert.equal(single.status, 429);
     assert.equal(single.headers.get('retry-after'), '1');
     assert.deepEqual((await client.session(cookie)).body.counts.queued, 3);
@@ -216,23 +275,45 @@ test('a DownloadTrack batch with a throttled track answers that track "throttled
 test('cancel answers at once whatever the size; each queued track then ends cancelled with one E_ABORT callback, none fetched', async () => {
   const n = 450;
   const cookie = await bigSession('canceller', n);
-  await client.putLicenses('canceller', Array.from({ length: 100 }, (_, i) => ({ serviceTrackId: i + 1 })));
+  await client.putLicenses(
+    'canceller',
+    Array.from({ length: 100 }, (_, i) => ({ serviceTrackId: i + 1 })),
+  );
   const hitsBefore = [...store.originHits.values()].reduce((a, b) => a + b, 0);
   const res = await client.call<{ cancelled: number; state: string }>('DELETE', `/v1/downloads/${cookie}`);
   assert.equal(res.status, 202);
   assert.deepEqual(res.body, { cancelled: n, state: 'cancelling' });
   // The request only marked the session: the tracks end in the background.
   assert.equal((await client.session(cookie)).body.counts.queued, n);
-  assert.equal((await client.downloadTrack(cookie, { trackUrl: store.originUrl + '/x.mp3', serviceTrackId: 9999, downloadParams: '', hrDownload: 0 })).status, 409);
+  assert.equal(
+    (
+      await client.downloadTrack(cookie, {
+        trackUrl: store.originUrl + '/x.mp3',
+        serviceTrackId: 9999,
+        downloadParams: '',
+        hrDownload: 0,
+      })
+    ).status,
+    409,
+  );
   // Workers and cancel chunks race for the same tracks: each track is still told once.
   await Promise.all([stack.pollers.downloads.start(), stack.pollers.completions.start()]);
   try {
     const deadline = Date.now() + 120_000;
-    const calls = () => store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
+    const calls = () =>
+      store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie);
     while (Date.now() < deadline) {
       const status = (await client.session(cookie)).body;
-      const depth = [await queueDepth(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads), await queueDepth(stack.clients.sqs, stack.provisioned.names.queueUrls.completions)];
-      if (status.counts.cancelled === n && calls().length >= n && depth.every((d) => d.visible === 0 && d.inFlight === 0)) break;
+      const depth = [
+        await queueDepth(stack.clients.sqs, stack.provisioned.names.queueUrls.downloads),
+        await queueDepth(stack.clients.sqs, stack.provisioned.names.queueUrls.completions),
+      ];
+      if (
+        status.counts.cancelled === n &&
+        calls().length >= n &&
+        depth.every((d) => d.visible === 0 && d.inFlight === 0)
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const perTrack = new Map<number, number>();
@@ -246,7 +327,11 @@ test('cancel answers at once whatever the size; each queued track then ends canc
     const status = await client.session(cookie);
     assert.deepEqual(status.body.counts, { queued: 0, stored: 0, completed: 0, failed: 0, cancelled: n, declined: 0 });
     assert.ok(status.body.tracks.every((t) => t.state === 'cancelled' && t.hrResult === '0x80004004' && t.notifiedAt));
-    assert.equal([...store.originHits.values()].reduce((a, b) => a + b, 0), hitsBefore, 'no track of the cancelled session was fetched');
+    assert.equal(
+      [...store.originHits.values()].reduce((a, b) => a + b, 0),
+      hitsBefore,
+      'no track of the cancelled session was fetched',
+    );
   } finally {
     await Promise.all([stack.pollers.downloads.stop(), stack.pollers.completions.stop()]);
   }
@@ -254,8 +339,22 @@ test('cancel answers at once whatever the size; each queued track then ends canc
 
 test("a failed track's clean-up reads only that track's name claims", async () => {
   const user = 'claimer';
-  for (let i = 0; i < 300; i++) await stack.deps.worker.library.claimKey(user, `artist/album/${i}.mp3`, `big#${i}`, `users/${user}/Music/Artist/Album/${i}.mp3`);
-  await stack.deps.worker.library.claimKey(user, 'artist/album/42 (2).mp3', 'big#42', `users/${user}/Music/Artist/Album/42 (2).mp3`);
-  assert.deepEqual((await stack.deps.worker.library.keysOwnedBy(user, 'big#42')).sort(), [`users/${user}/Music/Artist/Album/42 (2).mp3`, `users/${user}/Music/Artist/Album/42.mp3`]);
+  for (let i = 0; i < 300; i++)
+    await stack.deps.worker.library.claimKey(
+      user,
+      `artist/album/${i}.mp3`,
+      `big#${i}`,
+      `users/${user}/Music/Artist/Album/${i}.mp3`,
+    );
+  await stack.deps.worker.library.claimKey(
+    user,
+    'artist/album/42 (2).mp3',
+    'big#42',
+    `users/${user}/Music/Artist/Album/42 (2).mp3`,
+  );
+  assert.deepEqual((await stack.deps.worker.library.keysOwnedBy(user, 'big#42')).sort(), [
+    `users/${user}/Music/Artist/Album/42 (2).mp3`,
+    `users/${user}/Music/Artist/Album/42.mp3`,
+  ]);
   assert.deepEqual(await stack.deps.worker.library.keysOwnedBy('someone-else', 'big#42'), []);
 });

@@ -18,9 +18,19 @@ test('concurrent retries of one session open, with one Idempotency-Key, tell the
   const started = await startStoreOnStack('session-event-store', { stack: { settings } });
   ({ stack, store } = started);
   const opens = await Promise.all(
-    Array.from({ length: 20 }, () => started.client.call<{ cookie: string }>('POST', '/v1/downloads', { userId: 'u-once' }, { headers: { 'idempotency-key': 'order-1' } })),
+    Array.from({ length: 20 }, () =>
+      started.client.call<{ cookie: string }>(
+        'POST',
+        '/v1/downloads',
+        { userId: 'u-once' },
+        { headers: { 'idempotency-key': 'order-1' } },
+      ),
+    ),
   );
-  assert.ok(opens.every((o) => o.status === 201), JSON.stringify(opens.map((o) => o.status)));
+  assert.ok(
+    opens.every((o) => o.status === 201),
+    JSON.stringify(opens.map((o) => o.status)),
+  );
   const cookies = new Set(opens.map((o) => o.body.cookie));
   assert.equal(cookies.size, 1, 'one session');
   const [cookie] = [...cookies];

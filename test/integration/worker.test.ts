@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { SQSEvent } from 'aws-lambda';
+import { listKeys, objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
-import { listKeys, objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { ack, queueDepth, receiveEvent } from '../support/receiveEvent.js';
 
 let stack: LocalStack;
@@ -21,8 +21,16 @@ before(async () => {
   const settings = { ...defaultSettings, limits: { ...defaultSettings.limits, originTimeoutSeconds: 1 } };
   stack = await startLocalStack({ pollers: false, settings });
   store = await startFakeStore();
-  const a = await registerStore(stack.stores, { storeId: 'shop', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, 'http://localhost:1'] });
-  const b = await registerStore(stack.stores, { storeId: 'rival', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const a = await registerStore(stack.stores, {
+    storeId: 'shop',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl, 'http://localhost:1'],
+  });
+  const b = await registerStore(stack.stores, {
+    storeId: 'rival',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+  });
   client = new StoreClient(stack.api.url, a.apiKey);
   otherStore = new StoreClient(stack.api.url, b.apiKey);
 });
@@ -35,14 +43,36 @@ after(async () => {
 const downloadsUrl = () => stack.provisioned.names.queueUrls.downloads;
 
 /** One track through the API, then one worker invocation on the real message. */
-async function runTrack(opts: { user?: string; id?: number; body?: Buffer; license?: boolean | string; url?: string; sha256?: string; receiveCount?: number } = {}) {
+async function runTrack(
+  opts: {
+    user?: string;
+    id?: number;
+    body?: Buffer;
+    license?: boolean | string;
+    url?: string;
+    sha256?: string;
+    receiveCount?: number;
+  } = {},
+) {
   n += 1;
   const user = opts.user ?? `wu${n}`;
   const id = opts.id ?? 500 + n;
-  const url = opts.url ?? store.addFile(`w${n}.mp3`, opts.body ?? makeMp3({ title: `Title ${n}`, artist: 'Worker Artist', album: 'Worker Album', trackNumber: 1 }));
-  if (opts.license !== false) await client.putLicense(user, id, typeof opts.license === 'string' ? { expiresAt: opts.license } : {});
+  const url =
+    opts.url ??
+    store.addFile(
+      `w${n}.mp3`,
+      opts.body ?? makeMp3({ title: `Title ${n}`, artist: 'Worker Artist', album: 'Worker Album', trackNumber: 1 }),
+    );
+  if (opts.license !== false)
+    await client.putLicense(user, id, typeof opts.license === 'string' ? { expiresAt: opts.license } : {});
   const cookie = (await client.openSession(user)).body.cookie;
-  const accepted = await client.downloadTrack(cookie, { trackUrl: url, serviceTrackId: id, downloadParams: `dp-${n}`, hrDownload: 0, ...(opts.sha256 ? { sha256: opts.sha256 } : {}) });
+  const accepted = await client.downloadTrack(cookie, {
+    trackUrl: url,
+    serviceTrackId: id,
+    downloadParams: `dp-${n}`,
+    hrDownload: 0,
+    ...(opts.sha256 ? { sha256: opts.sha256 } : {}),
+  });
   assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
   const event = await receiveEvent(stack.clients.sqs, downloadsUrl());
   assert.equal(event.Records.length, 1);
@@ -63,20 +93,32 @@ test('an https track lands under the Music folder with its tags, size and SHA-25
   assert.equal(r.track.item?.bytes, body.length);
   assert.equal(r.track.item?.sha256, createHash('sha256').update(body).digest('hex'));
   assert.ok((r.track.item?.durationSeconds ?? 0) > 1.5);
-  assert.deepEqual(await listKeys(stack.clients.s3, stack.provisioned.names.bucket, 'staging/'), [], 'no staging object left');
+  assert.deepEqual(
+    await listKeys(stack.clients.s3, stack.provisioned.names.bucket, 'staging/'),
+    [],
+    'no staging object left',
+  );
 });
 
 test('a file tagged up front goes straight to its final key: no staging object, no server-side copy', async () => {
   const commands: string[] = [];
-  stack.functionClients.s3[0]!.middlewareStack.add((next, ctx) => async (args) => {
-    commands.push(ctx.commandName ?? "");
-    return next(args);
-  }, { step: 'initialize', name: 'countCommands' });
+  stack.functionClients.s3[0]!.middlewareStack.add(
+    (next, ctx) => async (args) => {
+      commands.push(ctx.commandName ?? '');
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
   try {
-    const r = await runTrack({ body: makeMp3({ title: 'Direct', artist: 'Band', album: 'Colours', trackNumber: 2 }, 1) });
+    const r = await runTrack({
+      body: makeMp3({ title: 'Direct', artist: 'Band', album: 'Colours', trackNumber: 2 }, 1),
+    });
     assert.equal(r.track.item?.key, `users/${r.user}/Music/Band/Colours/02 Direct.mp3`);
     assert.ok(!commands.includes('CopyObjectCommand'), commands.join(' '));
-    assert.deepEqual(commands.filter((c) => c === 'PutObjectCommand'), ['PutObjectCommand']);
+    assert.deepEqual(
+      commands.filter((c) => c === 'PutObjectCommand'),
+      ['PutObjectCommand'],
+    );
   } finally {
     stack.functionClients.s3[0]!.middlewareStack.remove('countCommands');
   }
@@ -88,7 +130,11 @@ test('a file tagged only at its end (ID3v1) is staged, named from those tags, an
   assert.equal(r.track.state, 'stored');
   assert.equal(r.track.item?.key, `users/${r.user}/Music/Tail Band/Vintage/04 Old Rip.mp3`);
   assert.equal(r.track.item?.sha256, createHash('sha256').update(body).digest('hex'));
-  assert.deepEqual(await listKeys(stack.clients.s3, stack.provisioned.names.bucket, 'staging/'), [], 'no staging object left');
+  assert.deepEqual(
+    await listKeys(stack.clients.s3, stack.provisioned.names.bucket, 'staging/'),
+    [],
+    'no staging object left',
+  );
 });
 
 test('no license: failed with NS_E_DRM_LICENSE_NOTACQUIRED and nothing fetched', async () => {
@@ -183,8 +229,16 @@ test('the same message delivered twice (also at once) makes one file and one out
 
 test('two tracks with the same tags get two names; names that differ only in case count as the same', async () => {
   const user = `collide${n}`;
-  const a = await runTrack({ user, id: 1, body: makeMp3({ title: 'Same', artist: 'Twin', album: 'Dup', trackNumber: 1 }) });
-  const b = await runTrack({ user, id: 2, body: makeMp3({ title: 'SAME', artist: 'twin', album: 'dup', trackNumber: 1 }) });
+  const a = await runTrack({
+    user,
+    id: 1,
+    body: makeMp3({ title: 'Same', artist: 'Twin', album: 'Dup', trackNumber: 1 }),
+  });
+  const b = await runTrack({
+    user,
+    id: 2,
+    body: makeMp3({ title: 'SAME', artist: 'twin', album: 'dup', trackNumber: 1 }),
+  });
   assert.equal(a.track.item?.key, `users/${user}/Music/Twin/Dup/01 Same.mp3`);
   assert.equal(b.track.item?.key, `users/${user}/Music/twin/dup/01 SAME (2).mp3`);
 });
@@ -192,13 +246,24 @@ test('two tracks with the same tags get two names; names that differ only in cas
 test('a track already in the library completes with S_FALSE and is not fetched again', async () => {
   const user = `again${n}`;
   const first = await runTrack({ user, id: 77 });
-  await stack.deps.worker.library.addOnce({ ...first.track.item!, userId: user, storeId: 'shop', serviceTrackId: 77, cookie: first.cookie, addedAt: new Date().toISOString() });
+  await stack.deps.worker.library.addOnce({
+    ...first.track.item!,
+    userId: user,
+    storeId: 'shop',
+    serviceTrackId: 77,
+    cookie: first.cookie,
+    addedAt: new Date().toISOString(),
+  });
   const hitsBefore = [...store.originHits.values()].reduce((a, b) => a + b, 0);
   const second = await runTrack({ user, id: 77 });
   assert.equal(second.track.state, 'stored');
   assert.equal(second.track.hrResult, 1);
   assert.equal(second.track.item?.key, first.track.item?.key);
-  assert.equal([...store.originHits.values()].reduce((a, b) => a + b, 0), hitsBefore, 'the origin was not asked again');
+  assert.equal(
+    [...store.originHits.values()].reduce((a, b) => a + b, 0),
+    hitsBefore,
+    'the origin was not asked again',
+  );
 });
 
 test('a cancel that wins the race leaves no file behind', async () => {
@@ -212,14 +277,24 @@ test('a cancel that wins the race leaves no file behind', async () => {
   const cancel = await client.call('DELETE', `/v1/downloads/${cookie}`);
   assert.equal(cancel.status, 202);
   const res = await stack.handlers.worker(event);
-  await ack(stack.clients.sqs, downloadsUrl(), event, (res.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+  await ack(
+    stack.clients.sqs,
+    downloadsUrl(),
+    event,
+    (res.batchItemFailures ?? []).map((f) => f.itemIdentifier),
+  );
   assert.equal((await stack.deps.worker.downloads.getTrack(cookie, 1))?.state, 'cancelled');
   assert.equal((await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${user}/`)).size, 0);
   assert.equal((await queueDepth(stack.clients.sqs, downloadsUrl())).visible, 0);
 });
 
 test('a re-download never harms the copy already in the library: bad bytes are refused before they reach it, a failure leaves it', async () => {
-  const reg = await registerStore(stack.stores, { storeId: 'again-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl], redownload: true });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'again-store',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+    redownload: true,
+  });
   const again = new StoreClient(stack.api.url, reg.apiKey);
   const user = 'redownloader';
   const good = makeMp3({ title: 'Keeper', artist: 'Library', album: 'Safe', trackNumber: 1 }, 1);
@@ -230,25 +305,46 @@ test('a re-download never harms the copy already in the library: bad bytes are r
     const event = await receiveEvent(stack.clients.sqs, downloadsUrl());
     if (receiveCount) event.Records[0]!.attributes.ApproximateReceiveCount = String(receiveCount);
     const res = await stack.handlers.worker(event);
-    await ack(stack.clients.sqs, downloadsUrl(), event, (res.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    await ack(
+      stack.clients.sqs,
+      downloadsUrl(),
+      event,
+      (res.batchItemFailures ?? []).map((f) => f.itemIdentifier),
+    );
     return (await stack.deps.worker.downloads.getTrack(cookie, body.serviceTrackId))!;
   };
   await again.putLicense(user, 9);
   const first = await worker({ trackUrl: goodUrl, serviceTrackId: 9, downloadParams: '', hrDownload: 0 });
   assert.equal(first.state, 'stored');
-  await stack.deps.worker.library.addOnce({ ...first.item!, userId: user, storeId: 'again-store', serviceTrackId: 9, cookie: first.cookie, addedAt: first.updatedAt });
+  await stack.deps.worker.library.addOnce({
+    ...first.item!,
+    userId: user,
+    storeId: 'again-store',
+    serviceTrackId: 9,
+    cookie: first.cookie,
+    addedAt: first.updatedAt,
+  });
   const key = first.item!.key;
   const sha = createHash('sha256').update(good).digest('hex');
 
   // The store now serves other bytes and says which it expects: they must not replace the file.
   const bad = makeMp3({ title: 'Keeper', artist: 'Library', album: 'Safe', trackNumber: 1 }, 2);
-  const mismatch = await worker({ trackUrl: store.addFile('keeper-v2.mp3', bad), serviceTrackId: 9, downloadParams: '', hrDownload: 0, sha256: sha });
+  const mismatch = await worker({
+    trackUrl: store.addFile('keeper-v2.mp3', bad),
+    serviceTrackId: 9,
+    downloadParams: '',
+    hrDownload: 0,
+    sha256: sha,
+  });
   assert.equal(mismatch.state, 'failed');
   assert.equal(mismatch.hrResult, 0x80091007);
   assert.equal((await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${user}/`)).get(key), sha);
 
   // A re-download that fails for good after earlier attempts leaves the library's file alone.
-  const gone = await worker({ trackUrl: `${store.originUrl}/tracks/vanished.mp3`, serviceTrackId: 9, downloadParams: '', hrDownload: 0 }, 3);
+  const gone = await worker(
+    { trackUrl: `${store.originUrl}/tracks/vanished.mp3`, serviceTrackId: 9, downloadParams: '', hrDownload: 0 },
+    3,
+  );
   assert.equal(gone.state, 'failed');
   assert.equal((await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${user}/`)).get(key), sha);
 });

@@ -26,11 +26,21 @@ after(async () => {
 });
 
 test('50 concurrent identical DownloadTracks: one file, one outcome, the callback delivered about once', async () => {
-  const url = store.addFile('storm.mp3', makeMp3({ title: 'Storm', artist: 'Repeat', album: 'Fifty', trackNumber: 1 }, 2));
+  const url = store.addFile(
+    'storm.mp3',
+    makeMp3({ title: 'Storm', artist: 'Repeat', album: 'Fifty', trackNumber: 1 }, 2),
+  );
   await client.putLicense('storm-user', 1);
   const cookie = (await client.openSession('storm-user')).body.cookie;
-  const answers = await Promise.all(Array.from({ length: 50 }, () => client.downloadTrack(cookie, { trackUrl: url, serviceTrackId: 1, downloadParams: 'same', hrDownload: 0 })));
-  assert.ok(answers.every((a) => a.status === 202), JSON.stringify(answers.map((a) => a.status)));
+  const answers = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      client.downloadTrack(cookie, { trackUrl: url, serviceTrackId: 1, downloadParams: 'same', hrDownload: 0 }),
+    ),
+  );
+  assert.ok(
+    answers.every((a) => a.status === 202),
+    JSON.stringify(answers.map((a) => a.status)),
+  );
   const status = await client.waitForSession(cookie, 60_000);
   assert.equal(status.tracks[0]!.state, 'completed');
   const eventId = eventIdFor('DownloadTrackComplete', cookie, 1);
@@ -40,7 +50,11 @@ test('50 concurrent identical DownloadTracks: one file, one outcome, the callbac
     return d.visible + d.inFlight === 0;
   };
   const urls = stack.provisioned.names.queueUrls;
-  await waitFor('the queues to drain', async () => (await empty(urls.downloads)) && (await empty(urls.completions)), 30_000);
+  await waitFor(
+    'the queues to drain',
+    async () => (await empty(urls.downloads)) && (await empty(urls.completions)),
+    30_000,
+  );
   const deliveries = store.attempts.filter((a) => a.eventId === eventId).length;
   assert.ok(deliveries >= 1 && deliveries <= 2, `${deliveries} deliveries of one event to a store answering 200`);
   assert.equal((await client.library('storm-user')).body.items.length, 1);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { runChaos, type ChaosResult } from '../chaos/chaosRun.js';
+import { type ChaosResult, runChaos } from '../chaos/chaosRun.js';
 
 // The small chaos run: 40 tracks under throttling, origin faults, wrong checksums, missing
 // licenses, a cancelled session and the store's endpoint down, with a fixed seed. Which request
@@ -37,7 +37,8 @@ test('the chaos was real: throttling, origin faults and a store outage all happe
 
 test('hostile origins were in the mix: empty, not audio, huge tags, shared names, slow drip', () => {
   for (const [kind, n] of Object.entries(run.faults.hostile)) assert.ok(n > 0, `${kind} origins planned`);
-  const outcome = (label: RegExp) => [...run.audit.outcomes.entries()].filter(([k]) => label.test(k)).reduce((a, [, n]) => a + n, 0);
+  const outcome = (label: RegExp) =>
+    [...run.audit.outcomes.entries()].filter(([k]) => label.test(k)).reduce((a, [, n]) => a + n, 0);
   assert.ok(outcome(/^failed .*\(0x80070026\)$/) > 0, 'a zero-byte file ended failed with ERROR_HANDLE_EOF');
   assert.ok(outcome(/^failed .*\(0x8007000B\)$/) > 0, 'a non-audio file ended failed with ERROR_BAD_FORMAT');
   assert.ok(outcome(/^failed .*\(0x800C000B\)$/) > 0, 'a slow-drip origin ended failed with INET_E_CONNECTION_TIMEOUT');
@@ -70,18 +71,12 @@ test('every track ends as its faults allow, with the right bytes and its library
   assert.deepEqual(run.audit.libraryMismatches, [], explain(run.audit.libraryMismatches));
 });
 
-test(
-  'throttling never costs a track its tags, nor leaves a second file under fallback names',
-  () => {
-    assert.deepEqual(run.audit.tagsLost, [], explain(run.audit.tagsLost));
-    assert.deepEqual(run.audit.duplicateObjects.filter(isTagBug), [], explain(run.audit.duplicateObjects));
-    assert.deepEqual(run.audit.orphanObjects.filter(isTagBug), [], explain(run.audit.orphanObjects));
-  },
-);
+test('throttling never costs a track its tags, nor leaves a second file under fallback names', () => {
+  assert.deepEqual(run.audit.tagsLost, [], explain(run.audit.tagsLost));
+  assert.deepEqual(run.audit.duplicateObjects.filter(isTagBug), [], explain(run.audit.duplicateObjects));
+  assert.deepEqual(run.audit.orphanObjects.filter(isTagBug), [], explain(run.audit.orphanObjects));
+});
 
-test(
-  'a failed track leaves no file behind',
-  () => {
-    assert.deepEqual(run.audit.orphanObjects.filter(isOrphanOfFailedTrack), [], explain(run.audit.orphanObjects));
-  },
-);
+test('a failed track leaves no file behind', () => {
+  assert.deepEqual(run.audit.orphanObjects.filter(isOrphanOfFailedTrack), [], explain(run.audit.orphanObjects));
+});

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createClients, type AwsClients } from '../../functions/adapters/clients.js';
+import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
+import { type AwsClients, createClients } from '../../functions/adapters/clients.js';
 import { eventIdFor } from '../../functions/core/signature.js';
-import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { chaosSettings } from '../chaos/chaosRun.js';
-import { AwsFaults, isTransitionTo, laterRangedRead } from '../chaos/faults.js';
 import { redriveDlq } from '../../functions/service/admin/redriveDlq.js';
+import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { localCredentials, localRegion } from '../../infra/local/emulators.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
-import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
+import { chaosSettings } from '../chaos/chaosRun.js';
+import { AwsFaults, isTransitionTo, laterRangedRead } from '../chaos/faults.js';
 import { queueDepth } from '../support/receiveEvent.js';
 import { waitFor } from '../support/redelivery.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
@@ -29,13 +29,21 @@ let own: AwsClients;
 let n = 0;
 const SOURCES = 'faults-sources';
 // maxReceiveCount 5: a record may fail up to 4 times (twice in each throttling phase below) and still complete.
-const settings = { ...chaosSettings(), downloads: { ...chaosSettings().downloads, maxReceiveCount: 5, batchingWindowSeconds: 0 }, completions: { ...chaosSettings().completions, batchingWindowSeconds: 0 } };
+const settings = {
+  ...chaosSettings(),
+  downloads: { ...chaosSettings().downloads, maxReceiveCount: 5, batchingWindowSeconds: 0 },
+  completions: { ...chaosSettings().completions, batchingWindowSeconds: 0 },
+};
 
 before(async () => {
   // Silent: the poison message is logged as an error on every receive, as it should be.
   stack = await startLocalStack({ settings, leaseSeconds: 1, logLevel: 'SILENT' });
   store = await startFakeStore();
-  const reg = await registerStore(stack.stores, { storeId: 'faults-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl, `s3://${SOURCES}`] });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'faults-store',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl, `s3://${SOURCES}`],
+  });
   store.secret = reg.signingSecret;
   client = new StoreClient(stack.api.url, reg.apiKey);
   faults = new AwsFaults().attach(stack.functionClients);
@@ -82,24 +90,37 @@ async function sendSession(count: number): Promise<Sent> {
   const cookie = (await client.openSession(user)).body.cookie;
   const res = await client.downloadTracks(cookie, body);
   assert.equal(res.status, 200);
-  assert.ok(res.body.results.every((r) => r.state === 'queued'), JSON.stringify(res.body));
+  assert.ok(
+    res.body.results.every((r) => r.state === 'queued'),
+    JSON.stringify(res.body),
+  );
   return { user, cookie, tracks };
 }
 
 const statesOf = async (s: Sent) => (await client.session(s.cookie)).body.tracks.map((t) => t.state);
-const callbacksFor = (cookie: string, id: number) => store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie && e.body.serviceTrackId === id);
+const callbacksFor = (cookie: string, id: number) =>
+  store.events.filter(
+    (e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie && e.body.serviceTrackId === id,
+  );
 
 /** What a store sees once everything settled: completed tracks, one file and one row each, one event id each. */
 async function assertAllCompletedOnce(s: Sent): Promise<void> {
   const status = await client.waitForSession(s.cookie, 30_000);
-  assert.deepEqual(status.tracks.map((t) => t.state), s.tracks.map(() => 'completed'));
+  assert.deepEqual(
+    status.tracks.map((t) => t.state),
+    s.tracks.map(() => 'completed'),
+  );
   const objects = await objectsUnder(own.s3, stack.provisioned.names.bucket, `users/${s.user}/`);
   assert.equal(objects.size, s.tracks.length, [...objects.keys()].join('\n'));
   const lib = await client.library(s.user);
   assert.equal(lib.body.items.length, s.tracks.length);
   for (const t of s.tracks) {
     const told = callbacksFor(s.cookie, t.id);
-    assert.deepEqual([...new Set(told.map((e) => e.eventId))], [eventIdFor('DownloadTrackComplete', s.cookie, t.id)], `track ${t.id}`);
+    assert.deepEqual(
+      [...new Set(told.map((e) => e.eventId))],
+      [eventIdFor('DownloadTrackComplete', s.cookie, t.id)],
+      `track ${t.id}`,
+    );
     assert.ok(told.every((e) => e.verified && e.body.hrResult === '0x00000000'));
   }
 }
@@ -120,14 +141,23 @@ test('S3 SlowDown, then DynamoDB throttling, on every attempt: records fail and 
 
   // Now DynamoDB refuses the worker's state writes: files get copied, the tracks stay queued.
   failures = downloads.failures;
-  const throttled = faults.add({ service: 'dynamodb', kind: 'ProvisionedThroughputExceeded', commands: ['UpdateItemCommand'], match: isTransitionTo('stored') });
+  const throttled = faults.add({
+    service: 'dynamodb',
+    kind: 'ProvisionedThroughputExceeded',
+    commands: ['UpdateItemCommand'],
+    match: isTransitionTo('stored'),
+  });
   await waitFor('every record to fail on its state write', () => downloads.failures >= failures + s.tracks.length);
   throttled.remove();
   assert.ok(throttled.fired >= s.tracks.length);
   assert.deepEqual(await statesOf(s), ['queued', 'queued', 'queued', 'queued']);
 
   await assertAllCompletedOnce(s);
-  assert.equal((await queueDepth(own.sqs, stack.provisioned.queues.downloads.dlqUrl)).visible, 0, 'nothing was dead-lettered');
+  assert.equal(
+    (await queueDepth(own.sqs, stack.provisioned.queues.downloads.dlqUrl)).visible,
+    0,
+    'nothing was dead-lettered',
+  );
 });
 
 test('only an unreadable message lands in the DLQ; a track that keeps failing ends failed on its last receive, its store told', async (t) => {
@@ -137,14 +167,35 @@ test('only an unreadable message lands in the DLQ; a track that keeps failing en
   n += 1;
   const user = `faults-${n}`;
   const id = n * 100;
-  await makeSourceBucket(own.s3, SOURCES, { [`dead/${id}.mp3`]: makeMp3({ title: 'Revenant', artist: 'Fault Line', album: 'DLQ' }, 0.3) });
-  const dying = faults.add({ service: 's3', kind: 'kill', commands: ['GetObjectCommand'], match: (input) => input.Key === `dead/${id}.mp3` });
+  await makeSourceBucket(own.s3, SOURCES, {
+    [`dead/${id}.mp3`]: makeMp3({ title: 'Revenant', artist: 'Fault Line', album: 'DLQ' }, 0.3),
+  });
+  const dying = faults.add({
+    service: 's3',
+    kind: 'kill',
+    commands: ['GetObjectCommand'],
+    match: (input) => input.Key === `dead/${id}.mp3`,
+  });
   await client.putLicense(user, id);
   const cookie = (await client.openSession(user)).body.cookie;
-  assert.equal((await client.downloadTrack(cookie, { trackUrl: `s3://${SOURCES}/dead/${id}.mp3`, serviceTrackId: id, downloadParams: 'x', hrDownload: 0 })).status, 202);
+  assert.equal(
+    (
+      await client.downloadTrack(cookie, {
+        trackUrl: `s3://${SOURCES}/dead/${id}.mp3`,
+        serviceTrackId: id,
+        downloadParams: 'x',
+        hrDownload: 0,
+      })
+    ).status,
+    202,
+  );
   await own.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'this is not {json' }));
 
-  await waitFor('the unreadable message in the DLQ', async () => (await queueDepth(own.sqs, q.dlqUrl)).visible === 1, 40_000);
+  await waitFor(
+    'the unreadable message in the DLQ',
+    async () => (await queueDepth(own.sqs, q.dlqUrl)).visible === 1,
+    40_000,
+  );
   const status = await client.waitForSession(cookie, 20_000);
   assert.ok(dying.fired >= settings.downloads.maxReceiveCount);
   const ended = status.tracks[0]!;
@@ -153,7 +204,11 @@ test('only an unreadable message lands in the DLQ; a track that keeps failing en
   assert.match(ended.reason ?? '', /attempts/);
   assert.equal(callbacksFor(cookie, id).length, 1, 'the store is told');
   assert.equal(callbacksFor(cookie, id)[0]!.body.hrResult, '0x80004005');
-  await waitFor('the downloads queue empty', async () => (await queueDepth(own.sqs, q.url)).visible + (await queueDepth(own.sqs, q.url)).inFlight === 0, 10_000);
+  await waitFor(
+    'the downloads queue empty',
+    async () => (await queueDepth(own.sqs, q.url)).visible + (await queueDepth(own.sqs, q.url)).inFlight === 0,
+    10_000,
+  );
   assert.equal((await queueDepth(own.sqs, q.dlqUrl)).visible, 1, 'the DLQ keeps only the unreadable one');
 
   dying.remove();
@@ -169,25 +224,36 @@ test("the store's endpoint down, then back: every track gets its callback, under
   const ids = s.tracks.map((t) => eventIdFor('DownloadTrackComplete', s.cookie, t.id));
   const refused = (id: string) => store.attempts.filter((a) => a.eventId === id && a.status === 503).length;
   await waitFor('every callback to be refused twice', () => ids.every((id) => refused(id) >= 2));
-  assert.deepEqual(await statesOf(s), ['stored', 'stored', 'stored', 'stored'], 'stored, not completed, while the store is down');
+  assert.deepEqual(
+    await statesOf(s),
+    ['stored', 'stored', 'stored', 'stored'],
+    'stored, not completed, while the store is down',
+  );
   store.callbackStatus = 200;
 
   await assertAllCompletedOnce(s);
-  for (const id of ids) assert.ok(refused(id) >= 2 && store.events.some((e) => e.eventId === id), 'the retries carried the id that was finally delivered');
+  for (const id of ids)
+    assert.ok(
+      refused(id) >= 2 && store.events.some((e) => e.eventId === id),
+      'the retries carried the id that was finally delivered',
+    );
 });
 
-test(
-  "a tag read throttled past the SDK's retries does not cost the track its name and tags",
-  async (t) => {
-    t.after(() => faults.clear());
-    // S3 tries each request 3 times: all three attempts of a ranged GET after the first are throttled.
-    const rule = faults.add({ service: 's3', kind: 'SlowDown', commands: ['GetObjectCommand'], match: laterRangedRead, times: 3 });
-    const s = await sendSession(1);
-    const status = await client.waitForSession(s.cookie, 20_000);
-    assert.equal(rule.fired, 3);
-    assert.equal(status.tracks[0]!.state, 'completed');
-    const item = (await client.library(s.user)).body.items[0]!;
-    assert.equal(item.title, s.tracks[0]!.title);
-    assert.match(String(item.key), /\/Fault Line\//);
-  },
-);
+test("a tag read throttled past the SDK's retries does not cost the track its name and tags", async (t) => {
+  t.after(() => faults.clear());
+  // S3 tries each request 3 times: all three attempts of a ranged GET after the first are throttled.
+  const rule = faults.add({
+    service: 's3',
+    kind: 'SlowDown',
+    commands: ['GetObjectCommand'],
+    match: laterRangedRead,
+    times: 3,
+  });
+  const s = await sendSession(1);
+  const status = await client.waitForSession(s.cookie, 20_000);
+  assert.equal(rule.fired, 3);
+  assert.equal(status.tracks[0]!.state, 'completed');
+  const item = (await client.library(s.user)).body.items[0]!;
+  assert.equal(item.title, s.tracks[0]!.title);
+  assert.match(String(item.key), /\/Fault Line\//);
+});

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { localContext } from '../../infra/local/lambdaContext.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/localStack.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { toSqsRecord } from '../../infra/local/sqsRecord.js';
 import { makeMp3 } from '../../infra/local/taggedAudio.js';
 import { apiRequest } from '../support/apiRequest.js';
@@ -13,7 +13,9 @@ import { ack, receiveCount, receiveEvent } from '../support/receiveEvent.js';
 // The Lambda entry points themselves (functions/handlers/*.ts), imported with nothing but an
 // environment pointing at emulators this test starts, and invoked as Lambda invokes them.
 
-type ApiModule = { handler: (e: ReturnType<typeof apiRequest>, c: Context) => Promise<APIGatewayProxyStructuredResultV2> };
+type ApiModule = {
+  handler: (e: ReturnType<typeof apiRequest>, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+};
 type QueueModule = { handler: (e: SQSEvent, c: Context) => Promise<SQSBatchResponse> };
 
 let stack: LocalStack;
@@ -27,7 +29,11 @@ const writes = streams.map((s) => s.write);
 before(async () => {
   stack = await startLocalStack({ pollers: false });
   store = await startFakeStore();
-  const reg = await registerStore(stack.stores, { storeId: 'handler-store', callbackUrl: store.callbackUrl, allowOrigins: [store.originUrl] });
+  const reg = await registerStore(stack.stores, {
+    storeId: 'handler-store',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+  });
   store.secret = reg.signingSecret;
   apiKey = reg.apiKey;
   Object.assign(process.env, stack.env, { POWERTOOLS_LOG_LEVEL: 'INFO' });
@@ -56,7 +62,10 @@ test('each handler module imports from its environment alone and serves a track 
   const completion = (await import('../../functions/handlers/completion.js')) as QueueModule;
   const apiContext = localContext('trackdrop-api', stack.settings.functions.api);
   const call = async (method: string, url: string, body?: unknown) => {
-    const res = await api.handler(apiRequest(method, url, { apiKey, ...(body === undefined ? {} : { body }) }), apiContext);
+    const res = await api.handler(
+      apiRequest(method, url, { apiKey, ...(body === undefined ? {} : { body }) }),
+      apiContext,
+    );
     return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : undefined };
   };
 
@@ -65,8 +74,16 @@ test('each handler module imports from its environment alone and serves a track 
   assert.equal(session.status, 201);
   const cookie = String(session.body?.cookie);
   const trackUrl = store.addFile('h.mp3', makeMp3({ title: 'Handler', artist: 'Module', album: 'Test' }));
-  const queued = await call('POST', `/v1/downloads/${cookie}/tracks`, { trackUrl, serviceTrackId: 1, downloadParams: 'p', hrDownload: 0 });
-  assert.ok(queued.status !== undefined && queued.status < 300, `DownloadTrack answered ${queued.status} ${JSON.stringify(queued.body)}`);
+  const queued = await call('POST', `/v1/downloads/${cookie}/tracks`, {
+    trackUrl,
+    serviceTrackId: 1,
+    downloadParams: 'p',
+    hrDownload: 0,
+  });
+  assert.ok(
+    queued.status !== undefined && queued.status < 300,
+    `DownloadTrack answered ${queued.status} ${JSON.stringify(queued.body)}`,
+  );
 
   const downloadsUrl = stack.provisioned.names.queueUrls.downloads;
   const work = await receiveEvent(stack.clients.sqs, downloadsUrl);
@@ -77,7 +94,11 @@ test('each handler module imports from its environment alone and serves a track 
 
   const completionsUrl = stack.provisioned.names.queueUrls.completions;
   const done = await receiveCount(stack.clients.sqs, completionsUrl, 2); // the session's Download event and the track's
-  assert.deepEqual((await completion.handler(done, localContext('trackdrop-completion', stack.settings.functions.completion))).batchItemFailures, []);
+  assert.deepEqual(
+    (await completion.handler(done, localContext('trackdrop-completion', stack.settings.functions.completion)))
+      .batchItemFailures,
+    [],
+  );
   await ack(stack.clients.sqs, completionsUrl, done);
   assert.equal((await stack.deps.worker.downloads.getTrack(cookie, 1))?.state, 'completed');
   const told = store.events.find((e) => e.body.event === 'DownloadTrackComplete');
@@ -105,11 +126,22 @@ test('both queue consumers log a poison message the same way, with its reason, a
   const worker = (await import('../../functions/handlers/worker.js')) as QueueModule;
   const completion = (await import('../../functions/handlers/completion.js')) as QueueModule;
   const poison = (body: string, id: string): SQSEvent => ({
-    Records: [toSqsRecord({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: body, Attributes: { ApproximateReceiveCount: '2' } }, 'arn:aws:sqs:us-east-1:000000000000:q')],
+    Records: [
+      toSqsRecord(
+        { MessageId: id, ReceiptHandle: `rh-${id}`, Body: body, Attributes: { ApproximateReceiveCount: '2' } },
+        'arn:aws:sqs:us-east-1:000000000000:q',
+      ),
+    ],
   });
   const cases = [
     { queue: 'downloads', handler: worker.handler, fn: 'trackdrop-worker', body: '{"cookie":"c"', reason: /not JSON/ },
-    { queue: 'completions', handler: completion.handler, fn: 'trackdrop-completion', body: '{"kind":"track","cookie":""}', reason: /cookie|serviceTrackId/ },
+    {
+      queue: 'completions',
+      handler: completion.handler,
+      fn: 'trackdrop-completion',
+      body: '{"kind":"track","cookie":""}',
+      reason: /cookie|serviceTrackId/,
+    },
   ] as const;
   for (const c of cases) {
     const id = `poison-${c.queue}`;

@@ -2,8 +2,9 @@
 import { parentPort } from 'node:worker_threads';
 
 parentPort?.on('message', (m: { id: number; crash?: boolean }) => {
-  if (m.crash) setImmediate(() => {
-    throw new Error('a bug in the function');
-  });
+  if (m.crash)
+    setImmediate(() => {
+      throw new Error('a bug in the function');
+    });
   else parentPort?.postMessage({ id: m.id });
 });

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 type Handler = (args: { input?: unknown }) => Promise<unknown>;
 interface StackLike {
-  add(mw: (next: Handler, context: { commandName?: string }) => Handler, opts: { step: 'initialize'; name: string; priority?: 'high' }): void;
+  add(
+    mw: (next: Handler, context: { commandName?: string }) => Handler,
+    opts: { step: 'initialize'; name: string; priority?: 'high' },
+  ): void;
   remove(name: string): boolean;
 }
 

@@ -4,10 +4,17 @@ import type { LocalStack } from '../../infra/local/localStack.js';
 import { ack, receiveEvent } from './receiveEvent.js';
 
 /** Makes the records visible again at once: what SQS does when their visibility timeout ends. */
-export async function releaseForRedelivery(sqs: SQSClient, queueUrl: string, event: SQSEvent, only?: readonly string[]): Promise<void> {
+export async function releaseForRedelivery(
+  sqs: SQSClient,
+  queueUrl: string,
+  event: SQSEvent,
+  only?: readonly string[],
+): Promise<void> {
   for (const r of event.Records) {
     if (only && !only.includes(r.messageId)) continue;
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: r.receiptHandle, VisibilityTimeout: 0 }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: r.receiptHandle, VisibilityTimeout: 0 }),
+    );
   }
 }
 

@@ -4,6 +4,14 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 export async function makeSourceBucket(s3: S3Client, name: string, files: Record<string, Buffer>): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: name })).catch(() => undefined);
   for (const [key, body] of Object.entries(files)) {
-    await s3.send(new PutObjectCommand({ Bucket: name, Key: key, Body: body, ContentType: 'audio/mpeg', ChecksumAlgorithm: 'SHA256' }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: name,
+        Key: key,
+        Body: body,
+        ContentType: 'audio/mpeg',
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
   }
 }

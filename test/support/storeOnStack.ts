@@ -1,6 +1,6 @@
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { startFakeStore, type FakeStore } from '../../infra/local/fakeStore.js';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/localStack.js';
+import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 
 /** A local stack, a fake store registered on it (its origin and these source buckets allowed) and that store's API client. */

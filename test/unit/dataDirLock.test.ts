@@ -27,7 +27,11 @@ test('a folder locked by a live process is refused, naming its pid', async (t) =
   const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
   t.after(() => other.kill('SIGKILL'));
   writeFileSync(join(dir, lockFileName), `${other.pid}\n`);
-  assert.throws(() => lockDataDir(dir), (err: unknown) => err instanceof DataDirInUseError && err.pid === other.pid && /in use by another sandbox/.test(err.message));
+  assert.throws(
+    () => lockDataDir(dir),
+    (err: unknown) =>
+      err instanceof DataDirInUseError && err.pid === other.pid && /in use by another sandbox/.test(err.message),
+  );
   assert.equal(readFileSync(join(dir, lockFileName), 'utf8').trim(), String(other.pid), 'its lock is left alone');
 });
 

@@ -1,8 +1,17 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { HR, failed, formatHResult, hresult, httpStatusHResult, parseHResult, succeeded, toInt32 } from '../../functions/core/hresult.js';
 import type { HResult } from '../../functions/core/hresult.js';
+import {
+  failed,
+  formatHResult,
+  HR,
+  hresult,
+  httpStatusHResult,
+  parseHResult,
+  succeeded,
+  toInt32,
+} from '../../functions/core/hresult.js';
 
 describe('parseHResult: numbers', () => {
   test('negative int32 failure codes become their unsigned value', () => {
@@ -59,7 +68,19 @@ describe('parseHResult: strings', () => {
 
   test('only the documented forms: a string is "0x…" hex, exactly, or nothing', () => {
     // Hex without 0x would read as decimal: "80004005" is a success code as a number, E_FAIL as hex.
-    for (const s of ['80004005', 'C00D2759', '-2147467259', '2147500037', '0', '1', '4294967295', ' 0x1 ', '\t0x80004005\n', '0x1 ', '4294967296']) {
+    for (const s of [
+      '80004005',
+      'C00D2759',
+      '-2147467259',
+      '2147500037',
+      '0',
+      '1',
+      '4294967295',
+      ' 0x1 ',
+      '\t0x80004005\n',
+      '0x1 ',
+      '4294967296',
+    ]) {
       assert.equal(parseHResult(s), undefined, JSON.stringify(s));
     }
   });
@@ -71,7 +92,28 @@ describe('parseHResult: strings', () => {
   });
 
   test('rejects garbage', () => {
-    for (const s of ['', ' ', '0x', 'x1', '0xg', '0x-1', '-0x1', '0x 1', '1.5', '1e3', '+5', 'E_FAIL', 'S_OK', 'NaN', 'Infinity', '0b101', '0o7', '12abc', '0x80004005h', '１２']) {
+    for (const s of [
+      '',
+      ' ',
+      '0x',
+      'x1',
+      '0xg',
+      '0x-1',
+      '-0x1',
+      '0x 1',
+      '1.5',
+      '1e3',
+      '+5',
+      'E_FAIL',
+      'S_OK',
+      'NaN',
+      'Infinity',
+      '0b101',
+      '0o7',
+      '12abc',
+      '0x80004005h',
+      '１２',
+    ]) {
       assert.equal(parseHResult(s), undefined, JSON.stringify(s));
     }
   });
@@ -158,7 +200,13 @@ describe('HR table', () => {
   test('every code is distinct, and every fetch failure code is a failure', () => {
     const values: HResult[] = Object.values(HR);
     assert.equal(new Set(values).size, values.length);
-    for (const k of ['E_TIMEOUT', 'E_FILE_TOO_LARGE', 'E_HASH_MISMATCH', 'E_ORIGIN_UNREACHABLE', 'E_DOWNLOAD_FAILURE'] as const) {
+    for (const k of [
+      'E_TIMEOUT',
+      'E_FILE_TOO_LARGE',
+      'E_HASH_MISMATCH',
+      'E_ORIGIN_UNREACHABLE',
+      'E_DOWNLOAD_FAILURE',
+    ] as const) {
       assert.equal(failed(HR[k]), true, k);
     }
   });

@@ -1,9 +1,17 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { MAX_SEGMENT_BYTES, extensionFor, keyIdentity, musicPrefix, sanitizeSegment, trackKey, truncateUtf8 } from '../../functions/core/keyLayout.js';
 import type { KeyTags, TrackKeyInput } from '../../functions/core/keyLayout.js';
+import {
+  extensionFor,
+  keyIdentity,
+  MAX_SEGMENT_BYTES,
+  musicPrefix,
+  sanitizeSegment,
+  trackKey,
+  truncateUtf8,
+} from '../../functions/core/keyLayout.js';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 /** A string that survives UTF-8 unchanged: no lone surrogates. */
@@ -42,7 +50,18 @@ describe('sanitizeSegment', () => {
   });
 
   test('ordinary names pass through unchanged', () => {
-    for (const s of ['Abbey Road', 'Sgt. Pepper', 'Beyoncé', 'Ólafur Arnalds', '坂本龍一', 'Motörhead', '...And Justice for All', "Guns N' Roses", 'Con Air', 'CONSOLE']) {
+    for (const s of [
+      'Abbey Road',
+      'Sgt. Pepper',
+      'Beyoncé',
+      'Ólafur Arnalds',
+      '坂本龍一',
+      'Motörhead',
+      '...And Justice for All',
+      "Guns N' Roses",
+      'Con Air',
+      'CONSOLE',
+    ]) {
       assert.equal(sanitizeSegment(s, 'FB'), s);
     }
   });
@@ -146,28 +165,22 @@ describe('sanitizeSegment', () => {
     assert.equal(sanitizeSegment(`${'a'.repeat(118)}..bbbb`, 'FB'), 'a'.repeat(118));
   });
 
-  test(
-    'a long Windows-reserved name stays within MAX_SEGMENT_BYTES after its "_" prefix',
-    () => {
-      const s = sanitizeSegment(`CON.${'a'.repeat(200)}`, 'FB');
-      assert.ok(s.startsWith('_CON.'));
-      assert.ok(bytes(s) <= MAX_SEGMENT_BYTES, `${bytes(s)} bytes`);
-    },
-  );
+  test('a long Windows-reserved name stays within MAX_SEGMENT_BYTES after its "_" prefix', () => {
+    const s = sanitizeSegment(`CON.${'a'.repeat(200)}`, 'FB');
+    assert.ok(s.startsWith('_CON.'));
+    assert.ok(bytes(s) <= MAX_SEGMENT_BYTES, `${bytes(s)} bytes`);
+  });
 
-  test(
-    'lone UTF-16 surrogates do not reach the key (it must be well-formed Unicode to be an S3 key)',
-    () => {
-      for (const raw of ['a\ud800b', '\udc00', 'x\ud83d']) {
-        const s = sanitizeSegment(raw, 'FB');
-        assert.ok(wellFormed(s), JSON.stringify(s));
-      }
-      // Both become U+FFFD: one name, one identity, so the collision rule gives one of them " (2)".
-      assert.equal(key({ title: '\ud800' }), key({ title: '\udc00' }));
-      assert.equal(keyIdentity(key({ title: '\ud800' })), keyIdentity(key({ title: '\udc00' })));
-      assert.ok(wellFormed(key({ title: '\ud800' })));
-    },
-  );
+  test('lone UTF-16 surrogates do not reach the key (it must be well-formed Unicode to be an S3 key)', () => {
+    for (const raw of ['a\ud800b', '\udc00', 'x\ud83d']) {
+      const s = sanitizeSegment(raw, 'FB');
+      assert.ok(wellFormed(s), JSON.stringify(s));
+    }
+    // Both become U+FFFD: one name, one identity, so the collision rule gives one of them " (2)".
+    assert.equal(key({ title: '\ud800' }), key({ title: '\udc00' }));
+    assert.equal(keyIdentity(key({ title: '\ud800' })), keyIdentity(key({ title: '\udc00' })));
+    assert.ok(wellFormed(key({ title: '\ud800' })));
+  });
 });
 
 describe('truncateUtf8', () => {
@@ -218,21 +231,15 @@ describe('extensionFor', () => {
     assert.equal(extensionFor(undefined, '/x.'), 'bin');
   });
 
-  test(
-    'a WMA file (music-metadata reports container "ASF/audio") is named .wma even when its URL has no extension',
-    () => {
-      assert.equal(extensionFor('ASF/audio', '/tracks/12345'), 'wma');
-    },
-  );
+  test('a WMA file (music-metadata reports container "ASF/audio") is named .wma even when its URL has no extension', () => {
+    assert.equal(extensionFor('ASF/audio', '/tracks/12345'), 'wma');
+  });
 
-  test(
-    'container names that are Object.prototype properties give "bin", not a prototype member',
-    () => {
-      assert.equal(extensionFor('__proto__', '/tracks/x.mp3'), 'mp3');
-      assert.equal(extensionFor('constructor', undefined), 'bin');
-      assert.equal(extensionFor('Constructor', '/t.flac'), 'flac');
-    },
-  );
+  test('container names that are Object.prototype properties give "bin", not a prototype member', () => {
+    assert.equal(extensionFor('__proto__', '/tracks/x.mp3'), 'mp3');
+    assert.equal(extensionFor('constructor', undefined), 'bin');
+    assert.equal(extensionFor('Constructor', '/t.flac'), 'flac');
+  });
 
   test('property: the result is always 1-5 lower-case letters or digits, which trackKey accepts', () => {
     // '__proto__' and 'constructor' have a test of their own above.
@@ -251,19 +258,33 @@ describe('extensionFor', () => {
 describe('trackKey', () => {
   test('users/{userId}/Music/{Artist}/{Album}/{NN Title}.{ext}', () => {
     assert.equal(
-      trackKey({ userId: 'u1', serviceTrackId: 7, tags: { title: 'Come Together', artist: 'The Beatles', album: 'Abbey Road', trackNumber: 1 }, ext: 'mp3' }),
+      trackKey({
+        userId: 'u1',
+        serviceTrackId: 7,
+        tags: { title: 'Come Together', artist: 'The Beatles', album: 'Abbey Road', trackNumber: 1 },
+        ext: 'mp3',
+      }),
       'users/u1/Music/The Beatles/Abbey Road/01 Come Together.mp3',
     );
   });
 
   test('albumArtist is preferred over artist, so a featured artist never splits an album', () => {
     assert.equal(
-      key({ title: 'Duet', artist: 'Main Act feat. Guest', albumArtist: 'Main Act', album: 'Together', trackNumber: 3 }),
+      key({
+        title: 'Duet',
+        artist: 'Main Act feat. Guest',
+        albumArtist: 'Main Act',
+        album: 'Together',
+        trackNumber: 3,
+      }),
       'users/u1/Music/Main Act/Together/03 Duet.mp3',
     );
     assert.equal(key({ title: 'Song', artist: 'Solo' }), 'users/u1/Music/Solo/Unknown Album/Song.mp3');
     // An album artist of blanks names nothing.
-    assert.equal(key({ title: 'Song', artist: 'Solo', albumArtist: '  ' }), 'users/u1/Music/Solo/Unknown Album/Song.mp3');
+    assert.equal(
+      key({ title: 'Song', artist: 'Solo', albumArtist: '  ' }),
+      'users/u1/Music/Solo/Unknown Album/Song.mp3',
+    );
   });
 
   test('compilations (the flag, or album artist "Various Artists") go to Compilations/<Album>/', () => {
@@ -271,16 +292,37 @@ describe('trackKey', () => {
       key({ title: 'Song', artist: 'Guest', albumArtist: 'Various Artists', album: 'Hits', trackNumber: 3 }),
       'users/u1/Music/Compilations/Hits/03 Song.mp3',
     );
-    assert.equal(key({ title: 'Song', artist: 'Guest', album: 'Hits', trackNumber: 4, compilation: true }), 'users/u1/Music/Compilations/Hits/04 Song.mp3');
-    assert.equal(key({ title: 'Song', artist: 'Guest', albumArtist: 'various artists', album: 'Hits' }), 'users/u1/Music/Compilations/Hits/Song.mp3');
-    assert.equal(key({ title: 'Song', artist: 'Guest', album: 'Hits', compilation: false }), 'users/u1/Music/Guest/Hits/Song.mp3');
+    assert.equal(
+      key({ title: 'Song', artist: 'Guest', album: 'Hits', trackNumber: 4, compilation: true }),
+      'users/u1/Music/Compilations/Hits/04 Song.mp3',
+    );
+    assert.equal(
+      key({ title: 'Song', artist: 'Guest', albumArtist: 'various artists', album: 'Hits' }),
+      'users/u1/Music/Compilations/Hits/Song.mp3',
+    );
+    assert.equal(
+      key({ title: 'Song', artist: 'Guest', album: 'Hits', compilation: false }),
+      'users/u1/Music/Guest/Hits/Song.mp3',
+    );
   });
 
   test('an album of several discs names files <disc>-<NN Title>; a single disc keeps <NN Title>', () => {
-    assert.equal(key({ title: 'A', artist: 'X', album: 'Y', trackNumber: 1, discNumber: 1, discTotal: 2 }), 'users/u1/Music/X/Y/1-01 A.mp3');
-    assert.equal(key({ title: 'B', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 2 }), 'users/u1/Music/X/Y/2-07 B.mp3');
-    assert.equal(key({ title: 'C', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 1, discTotal: 1 }), 'users/u1/Music/X/Y/07 C.mp3');
-    assert.equal(key({ title: 'D', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 1 }), 'users/u1/Music/X/Y/07 D.mp3');
+    assert.equal(
+      key({ title: 'A', artist: 'X', album: 'Y', trackNumber: 1, discNumber: 1, discTotal: 2 }),
+      'users/u1/Music/X/Y/1-01 A.mp3',
+    );
+    assert.equal(
+      key({ title: 'B', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 2 }),
+      'users/u1/Music/X/Y/2-07 B.mp3',
+    );
+    assert.equal(
+      key({ title: 'C', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 1, discTotal: 1 }),
+      'users/u1/Music/X/Y/07 C.mp3',
+    );
+    assert.equal(
+      key({ title: 'D', artist: 'X', album: 'Y', trackNumber: 7, discNumber: 1 }),
+      'users/u1/Music/X/Y/07 D.mp3',
+    );
   });
 
   test('track numbers are zero-padded to 2; no or invalid number means no prefix', () => {
@@ -304,9 +346,15 @@ describe('trackKey', () => {
 
   test('fallbacks: Unknown Artist, Unknown Album, Track <id>', () => {
     assert.equal(key({}), 'users/u1/Music/Unknown Artist/Unknown Album/Track 42.mp3');
-    assert.equal(key({ title: '..', artist: '.', album: '   ' }), 'users/u1/Music/Unknown Artist/Unknown Album/Track 42.mp3');
+    assert.equal(
+      key({ title: '..', artist: '.', album: '   ' }),
+      'users/u1/Music/Unknown Artist/Unknown Album/Track 42.mp3',
+    );
     assert.equal(key({ trackNumber: 5 }), 'users/u1/Music/Unknown Artist/Unknown Album/05 Track 42.mp3');
-    assert.equal(trackKey({ userId: 'u', serviceTrackId: 4294967295, tags: {}, ext: 'flac' }), 'users/u/Music/Unknown Artist/Unknown Album/Track 4294967295.flac');
+    assert.equal(
+      trackKey({ userId: 'u', serviceTrackId: 4294967295, tags: {}, ext: 'flac' }),
+      'users/u/Music/Unknown Artist/Unknown Album/Track 4294967295.flac',
+    );
   });
 
   test('an extension that is not 1-5 lower-case letters or digits becomes "bin"', () => {
@@ -315,7 +363,7 @@ describe('trackKey', () => {
     }
   });
 
-  test('hostile tags stay inside the user\'s Music folder', () => {
+  test("hostile tags stay inside the user's Music folder", () => {
     const k = key({ title: '../../../../etc/passwd', artist: '..', album: '..\\..\\Windows' }, { userId: 'victim' });
     assert.equal(k, 'users/victim/Music/Unknown Artist/.._.._Windows/.._.._.._.._etc_passwd.mp3');
     assert.equal(path.posix.normalize(k), k);
@@ -329,7 +377,9 @@ describe('trackKey', () => {
     assert.ok(file.endsWith(' (3).mp3'));
     assert.equal(bytes(file), MAX_SEGMENT_BYTES);
     assert.ok(file.startsWith('07 xxx'));
-    const hashed = key({ title: 'é'.repeat(300), trackNumber: 12 }, { suffix: ' (~0123abcd)', ext: 'flac' }).split('/').pop()!;
+    const hashed = key({ title: 'é'.repeat(300), trackNumber: 12 }, { suffix: ' (~0123abcd)', ext: 'flac' })
+      .split('/')
+      .pop()!;
     assert.ok(bytes(hashed) <= MAX_SEGMENT_BYTES, `${bytes(hashed)} bytes`);
     assert.ok(hashed.endsWith(' (~0123abcd).flac'));
   });
@@ -348,7 +398,10 @@ describe('keyIdentity', () => {
   test('different names do not collide', () => {
     assert.notEqual(keyIdentity(key({ title: 'Yesterday' })), keyIdentity(key({ title: 'Yesterday Once More' })));
     assert.notEqual(keyIdentity(key({ title: 'a' })), keyIdentity(key({ title: 'b' })));
-    assert.notEqual(keyIdentity(key({ title: 'T' }, { userId: 'alice' })), keyIdentity(key({ title: 'T' }, { userId: 'bob' })));
+    assert.notEqual(
+      keyIdentity(key({ title: 'T' }, { userId: 'alice' })),
+      keyIdentity(key({ title: 'T' }, { userId: 'bob' })),
+    );
   });
 
   test('compatibility forms collide with their plain form', () => {
@@ -361,23 +414,60 @@ describe('keyIdentity', () => {
       fc.property(fc.array(fc.tuple(letter, fc.boolean()), { minLength: 1, maxLength: 40 }), (chars) => {
         const lower = chars.map(([c]) => c).join('');
         const mixed = chars.map(([c, up]) => (up ? c.toUpperCase() : c)).join('');
-        assert.equal(keyIdentity(key({ title: mixed, album: mixed })), keyIdentity(key({ title: lower, album: lower })));
+        assert.equal(
+          keyIdentity(key({ title: mixed, album: mixed })),
+          keyIdentity(key({ title: lower, album: lower })),
+        );
       }),
       { numRuns: 500 },
     );
   });
 
-  test(
-    'Greek names that differ only in case collide (Σ at the end of a word lower-cases to final ς)',
-    () => {
-      assert.equal(keyIdentity(key({ album: 'ΟΔΟΣ', title: 'T' })), keyIdentity(key({ album: 'οδοσ', title: 'T' })));
-    },
-  );
+  test('Greek names that differ only in case collide (Σ at the end of a word lower-cases to final ς)', () => {
+    assert.equal(keyIdentity(key({ album: 'ΟΔΟΣ', title: 'T' })), keyIdentity(key({ album: 'οδοσ', title: 'T' })));
+  });
 });
 
 // ---- property tests over hostile input ----------------------------------------------------
 
-const NASTY = ['..', '.', '/', '\\', '%2e', '%2E', '%2f', '\u2215', '\u2044', '\uff0f', '\u29f8', '\u0000', '\u001f', '\u0085', '\u202e', '\u200b', '\ufeff', ' ', '\u3000', '\t', '\n', 'a', 'Z', 'é', '😀', '\u2025', '\uff0e', ':', '*', '?', '<', '|', '"', '~', 'e\u0301', '\u0301'];
+const NASTY = [
+  '..',
+  '.',
+  '/',
+  '\\',
+  '%2e',
+  '%2E',
+  '%2f',
+  '\u2215',
+  '\u2044',
+  '\uff0f',
+  '\u29f8',
+  '\u0000',
+  '\u001f',
+  '\u0085',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  ' ',
+  '\u3000',
+  '\t',
+  '\n',
+  'a',
+  'Z',
+  'é',
+  '😀',
+  '\u2025',
+  '\uff0e',
+  ':',
+  '*',
+  '?',
+  '<',
+  '|',
+  '"',
+  '~',
+  'e\u0301',
+  '\u0301',
+];
 const nastyString = fc.array(fc.constantFrom(...NASTY), { maxLength: 60 }).map((xs) => xs.join(''));
 const anyTagText = fc.oneof(
   nastyString,
@@ -401,7 +491,7 @@ const userIdArb = fc.stringMatching(/^[A-Za-z0-9._-]{1,128}$/).filter((s) => !/^
 const extArb = fc.oneof(fc.constantFrom('mp3', 'flac', 'wav', 'm4a', 'bin'), fc.string({ maxLength: 8 }));
 
 describe('trackKey properties (hostile tags)', () => {
-  test('every key stays in the user\'s Music folder with 3 safe segments, ≤ 1024 bytes, well-formed, normalized', () => {
+  test("every key stays in the user's Music folder with 3 safe segments, ≤ 1024 bytes, well-formed, normalized", () => {
     fc.assert(
       fc.property(
         userIdArb,
@@ -434,29 +524,36 @@ describe('trackKey properties (hostile tags)', () => {
 
   test('sanitizeSegment on hostile text (without reserved names) is safe and ≤ MAX_SEGMENT_BYTES', () => {
     fc.assert(
-      fc.property(fc.oneof(nastyString, fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 300 })), (raw) => {
-        const s = sanitizeSegment(raw, 'FALLBACK');
-        assertSafeSegment(s, 'sanitizeSegment');
-        assert.ok(bytes(s) <= MAX_SEGMENT_BYTES, `${bytes(s)} bytes`);
-        assert.ok(wellFormed(s));
-        assert.ok(!s.includes('\ufffd') || raw.normalize('NFKC').includes('\ufffd'));
-        // A sanitised name is still safe when sanitised again.
-        assertSafeSegment(sanitizeSegment(s, 'FALLBACK'), 'sanitizeSegment twice');
-      }),
+      fc.property(
+        fc.oneof(
+          nastyString,
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          fc.string({ unit: 'grapheme', maxLength: 300 }),
+        ),
+        (raw) => {
+          const s = sanitizeSegment(raw, 'FALLBACK');
+          assertSafeSegment(s, 'sanitizeSegment');
+          assert.ok(bytes(s) <= MAX_SEGMENT_BYTES, `${bytes(s)} bytes`);
+          assert.ok(wellFormed(s));
+          assert.ok(!s.includes('\ufffd') || raw.normalize('NFKC').includes('\ufffd'));
+          // A sanitised name is still safe when sanitised again.
+          assertSafeSegment(sanitizeSegment(s, 'FALLBACK'), 'sanitizeSegment twice');
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
-  test(
-    'property: keys built from raw UTF-16 (lone surrogates included) are well-formed Unicode',
-    () => {
-      const codeUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 });
-      fc.assert(
-        fc.property(codeUnits, (title) => {
-          assert.ok(wellFormed(key({ title })));
-        }),
-        { numRuns: 500 },
-      );
-    },
-  );
+  test('property: keys built from raw UTF-16 (lone surrogates included) are well-formed Unicode', () => {
+    const codeUnits = fc.string({
+      unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(codeUnits, (title) => {
+        assert.ok(wellFormed(key({ title })));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

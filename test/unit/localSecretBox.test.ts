@@ -9,7 +9,10 @@ test('a sealed secret opens only with the same key and the same store id', async
   assert.ok(!sealed.includes('whsec_abc'));
   assert.equal(await box.open(sealed, { storeId: 's1' }), 'whsec_abc');
   await assert.rejects(box.open(sealed, { storeId: 's2' }), 'bound to its store');
-  await assert.rejects(new LocalSecretBox(randomBytes(32)).open(sealed, { storeId: 's1' }), 'another key cannot open it');
+  await assert.rejects(
+    new LocalSecretBox(randomBytes(32)).open(sealed, { storeId: 's1' }),
+    'another key cannot open it',
+  );
   const raw = Buffer.from(sealed.slice(6), 'base64');
   raw[raw.length - 1]! ^= 1;
   await assert.rejects(box.open(`local:${raw.toString('base64')}`, { storeId: 's1' }), 'tampering is detected');

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type * as z from 'zod/mini';
 import {
@@ -30,13 +30,42 @@ const SHA = 'ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789';
 
 describe('userIdSchema', () => {
   test('accepts 1-128 of A-Z a-z 0-9 . _ -', () => {
-    for (const v of ['a', 'Z', '0', 'user-1', 'user_1', 'first.last', '.hidden', 'a..b', '-', '_', 'x'.repeat(128), 'auth0|x'.replace('|', '-')]) {
+    for (const v of [
+      'a',
+      'Z',
+      '0',
+      'user-1',
+      'user_1',
+      'first.last',
+      '.hidden',
+      'a..b',
+      '-',
+      '_',
+      'x'.repeat(128),
+      'auth0|x'.replace('|', '-'),
+    ]) {
       assert.ok(ok(userIdSchema, v), v);
     }
   });
 
   test('rejects dot-only names, empty, too long, spaces, slashes and other characters', () => {
-    for (const v of ['.', '..', '...', '', 'x'.repeat(129), 'a b', ' a', 'a/b', '../x', 'a\\b', 'a%2e', 'ä', 'a\u0000', 'a:b', 'a@b']) {
+    for (const v of [
+      '.',
+      '..',
+      '...',
+      '',
+      'x'.repeat(129),
+      'a b',
+      ' a',
+      'a/b',
+      '../x',
+      'a\\b',
+      'a%2e',
+      'ä',
+      'a\u0000',
+      'a:b',
+      'a@b',
+    ]) {
       assert.equal(ok(userIdSchema, v), false, JSON.stringify(v));
     }
     for (const v of [1, null, undefined, ['a']]) assert.equal(ok(userIdSchema, v), false, String(v));
@@ -81,7 +110,21 @@ describe('serviceTrackIdParamSchema (path parameter text)', () => {
   });
 
   test('rejects out of range, hex, signs, blanks and other text', () => {
-    for (const v of ['4294967296', '9999999999', '12345678901', '0x10', '-1', '+1', '1.5', '1e3', '', ' 42', '42 ', 'abc', '４２']) {
+    for (const v of [
+      '4294967296',
+      '9999999999',
+      '12345678901',
+      '0x10',
+      '-1',
+      '+1',
+      '1.5',
+      '1e3',
+      '',
+      ' 42',
+      '42 ',
+      'abc',
+      '４２',
+    ]) {
       assert.equal(ok(serviceTrackIdParamSchema, v), false, JSON.stringify(v));
     }
     assert.equal(ok(serviceTrackIdParamSchema, 42), false);
@@ -110,7 +153,8 @@ describe('sha256HexSchema', () => {
     assert.equal(sha256HexSchema.parse(SHA), SHA.toLowerCase());
   });
   test('rejects other lengths and non-hex', () => {
-    for (const v of [SHA.slice(1), `${SHA}0`, `${SHA.slice(1)}g`, '', `sha256:${SHA}`]) assert.equal(ok(sha256HexSchema, v), false, v);
+    for (const v of [SHA.slice(1), `${SHA}0`, `${SHA.slice(1)}g`, '', `sha256:${SHA}`])
+      assert.equal(ok(sha256HexSchema, v), false, v);
   });
 });
 
@@ -150,8 +194,14 @@ describe('downloadTrackSchema', () => {
     assert.match(problems(downloadTrackSchema, { ...validTrack, serviceTrackId: -1 }), /serviceTrackId: .*uint32/);
     assert.match(problems(downloadTrackSchema, { ...validTrack, serviceTrackId: '1' }), /serviceTrackId: /);
     assert.match(problems(downloadTrackSchema, { ...validTrack, hrDownload: 'nope' }), /hrDownload: /);
-    assert.match(problems(downloadTrackSchema, { ...validTrack, sha256: 'abc' }), /sha256: sha256 must be 64 hex digits/);
-    assert.match(problems(downloadTrackSchema, { ...validTrack, trackUrl: `https://x/${'a'.repeat(5000)}` }), /trackUrl: /);
+    assert.match(
+      problems(downloadTrackSchema, { ...validTrack, sha256: 'abc' }),
+      /sha256: sha256 must be 64 hex digits/,
+    );
+    assert.match(
+      problems(downloadTrackSchema, { ...validTrack, trackUrl: `https://x/${'a'.repeat(5000)}` }),
+      /trackUrl: /,
+    );
     assert.match(problems(downloadTrackSchema, { ...validTrack, downloadParams: 5 }), /downloadParams: /);
   });
 
@@ -163,7 +213,15 @@ describe('downloadTrackSchema', () => {
 describe('cookieSchema', () => {
   test('16-64 of A-Z a-z 0-9 _ -', () => {
     for (const v of ['a'.repeat(16), 'A-b_C'.repeat(4), 'x'.repeat(64)]) assert.ok(ok(cookieSchema, v), v);
-    for (const v of ['a'.repeat(15), 'x'.repeat(65), `${'a'.repeat(16)}=`, `${'a'.repeat(15)}/`, `${'a'.repeat(16)} `, '', 'a.b.c.d.e.f.g.h.i']) {
+    for (const v of [
+      'a'.repeat(15),
+      'x'.repeat(65),
+      `${'a'.repeat(16)}=`,
+      `${'a'.repeat(15)}/`,
+      `${'a'.repeat(16)} `,
+      '',
+      'a.b.c.d.e.f.g.h.i',
+    ]) {
       assert.equal(ok(cookieSchema, v), false, v);
     }
   });
@@ -176,7 +234,12 @@ describe('licenseBodySchema', () => {
   });
 
   test('expiresAt is an ISO datetime, with Z or an offset', () => {
-    for (const v of ['2030-01-01T00:00:00Z', '2030-01-01T00:00:00.123Z', '2030-01-01T00:00:00+02:00', '2030-06-30T23:59:59-05:30']) {
+    for (const v of [
+      '2030-01-01T00:00:00Z',
+      '2030-01-01T00:00:00.123Z',
+      '2030-01-01T00:00:00+02:00',
+      '2030-06-30T23:59:59-05:30',
+    ]) {
       assert.ok(ok(licenseBodySchema, { expiresAt: v }), v);
     }
   });
@@ -201,7 +264,8 @@ describe('sessionBodySchema(maxContainers)', () => {
 
   test('a user id alone is enough; transactionType is one of none/download/buy', () => {
     assert.deepEqual(sessionBodySchema(3).parse({ userId: 'u1' }), { userId: 'u1' });
-    for (const t of ['none', 'download', 'buy']) assert.ok(ok(sessionBodySchema(3), { userId: 'u1', transactionType: t }));
+    for (const t of ['none', 'download', 'buy'])
+      assert.ok(ok(sessionBodySchema(3), { userId: 'u1', transactionType: t }));
     assert.match(problems(sessionBodySchema(3), { userId: 'u1', transactionType: 'rent' }), /^transactionType: /);
   });
 
@@ -214,7 +278,10 @@ describe('sessionBodySchema(maxContainers)', () => {
     const s = sessionBodySchema(2);
     assert.ok(ok(s, { userId: 'u', containers: [] }));
     assert.ok(ok(s, { userId: 'u', containers: [container(), container()] }));
-    assert.match(problems(s, { userId: 'u', containers: [container(), container(), container()] }), /containers: at most 2 containers/);
+    assert.match(
+      problems(s, { userId: 'u', containers: [container(), container(), container()] }),
+      /containers: at most 2 containers/,
+    );
   });
 
   test('container ids may be strings or uint32 numbers', () => {
@@ -228,18 +295,33 @@ describe('sessionBodySchema(maxContainers)', () => {
   test('content ids are uint32 and at most 1000 per container', () => {
     const s = sessionBodySchema(5);
     assert.ok(ok(s, { userId: 'u', containers: [container(Array.from({ length: 1000 }, (_, i) => i))] }));
-    assert.match(problems(s, { userId: 'u', containers: [container(Array.from({ length: 1001 }, (_, i) => i))] }), /^containers\.0\.contentIds: /);
-    assert.match(problems(s, { userId: 'u', containers: [container([1, 4294967296])] }), /^containers\.0\.contentIds\.1: /);
+    assert.match(
+      problems(s, { userId: 'u', containers: [container(Array.from({ length: 1001 }, (_, i) => i))] }),
+      /^containers\.0\.contentIds: /,
+    );
+    assert.match(
+      problems(s, { userId: 'u', containers: [container([1, 4294967296])] }),
+      /^containers\.0\.contentIds\.1: /,
+    );
   });
 
   test('unknown fields are rejected at both levels, with their path', () => {
     assert.match(problems(sessionBodySchema(5), { userId: 'u', cookie: 'c' }), /^body: unknown field\(s\) cookie$/);
-    assert.match(problems(sessionBodySchema(5), { userId: 'u', containers: [{ ...container(), currency: 'EUR' }] }), /^containers\.0: unknown field\(s\) currency$/);
+    assert.match(
+      problems(sessionBodySchema(5), { userId: 'u', containers: [{ ...container(), currency: 'EUR' }] }),
+      /^containers\.0: unknown field\(s\) currency$/,
+    );
   });
 
   test('type and price are at most 64 characters', () => {
-    assert.equal(ok(sessionBodySchema(5), { userId: 'u', containers: [{ ...container(), price: 'x'.repeat(65) }] }), false);
-    assert.equal(ok(sessionBodySchema(5), { userId: 'u', containers: [{ ...container(), type: 'x'.repeat(65) }] }), false);
+    assert.equal(
+      ok(sessionBodySchema(5), { userId: 'u', containers: [{ ...container(), price: 'x'.repeat(65) }] }),
+      false,
+    );
+    assert.equal(
+      ok(sessionBodySchema(5), { userId: 'u', containers: [{ ...container(), type: 'x'.repeat(65) }] }),
+      false,
+    );
   });
 });
 
@@ -259,19 +341,36 @@ describe('libraryQuerySchema', () => {
   test('limit is 1-1000 as text; next is optional', () => {
     assert.deepEqual(libraryQuerySchema.parse({ limit: '50' }), { limit: 50 });
     assert.deepEqual(libraryQuerySchema.parse({}), {});
-    for (const limit of ['0', '1001', 'abc', '-1', '10000', '']) assert.equal(ok(libraryQuerySchema, { limit }), false, limit);
+    for (const limit of ['0', '1001', 'abc', '-1', '10000', ''])
+      assert.equal(ok(libraryQuerySchema, { limit }), false, limit);
     assert.equal(ok(libraryQuerySchema, { foo: '1' }), false);
   });
 });
 
 describe('describeIssues', () => {
   test('"path: message", joined by "; ", with nested paths dotted and the root called body', () => {
-    const text = problems(sessionBodySchema(1), { userId: 'a b', containers: [{ id: 'x', contentIds: [1, -2] }, { id: 'y', contentIds: [] }], nope: 1 });
+    const text = problems(sessionBodySchema(1), {
+      userId: 'a b',
+      containers: [
+        { id: 'x', contentIds: [1, -2] },
+        { id: 'y', contentIds: [] },
+      ],
+      nope: 1,
+    });
     const parts = text.split('; ');
     assert.ok(parts.length >= 3, text);
     for (const p of parts) assert.match(p, /^[\w.]+: \S/);
-    assert.ok(parts.some((p) => p.startsWith('userId: userId must be 1-128')), text);
-    assert.ok(parts.some((p) => p === 'body: unknown field(s) nope'), text);
-    assert.ok(parts.some((p) => p.startsWith('containers: at most 1 containers')), text);
+    assert.ok(
+      parts.some((p) => p.startsWith('userId: userId must be 1-128')),
+      text,
+    );
+    assert.ok(
+      parts.some((p) => p === 'body: unknown field(s) nope'),
+      text,
+    );
+    assert.ok(
+      parts.some((p) => p.startsWith('containers: at most 1 containers')),
+      text,
+    );
   });
 });

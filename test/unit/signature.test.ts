@@ -1,13 +1,18 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { eventIdFor, newSecret, sha256Hex, signPayload, verifySignature } from '../../functions/core/signature.js';
 
 const NOW = 1_750_000_000;
 const SECRET = 'whsec_current';
 const OLD = 'whsec_previous';
-const BODY = JSON.stringify({ type: 'DownloadTrackComplete', cookie: 'c'.repeat(20), serviceTrackId: 42, hrResult: '0x00000000' });
+const BODY = JSON.stringify({
+  type: 'DownloadTrackComplete',
+  cookie: 'c'.repeat(20),
+  serviceTrackId: 42,
+  hrResult: '0x00000000',
+});
 
 describe('signPayload', () => {
   test('header format: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>', () => {
@@ -37,7 +42,10 @@ describe('verifySignature', () => {
 
   test('a tampered body fails', () => {
     const header = signPayload([SECRET], BODY, NOW);
-    assert.equal(verifySignature(SECRET, header, BODY.replace('"serviceTrackId":42', '"serviceTrackId":43'), { nowSeconds: NOW }), false);
+    assert.equal(
+      verifySignature(SECRET, header, BODY.replace('"serviceTrackId":42', '"serviceTrackId":43'), { nowSeconds: NOW }),
+      false,
+    );
     assert.equal(verifySignature(SECRET, header, `${BODY} `, { nowSeconds: NOW }), false);
     assert.equal(verifySignature(SECRET, header, '', { nowSeconds: NOW }), false);
   });

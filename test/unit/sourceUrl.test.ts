@@ -1,8 +1,14 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { isOriginAllowed, isPublicAddress, mayConnect, normalizeOrigin, parseSource } from '../../functions/core/sourceUrl.js';
 import type { Source } from '../../functions/core/sourceUrl.js';
+import {
+  isOriginAllowed,
+  isPublicAddress,
+  mayConnect,
+  normalizeOrigin,
+  parseSource,
+} from '../../functions/core/sourceUrl.js';
 
 function parsed(raw: string): Source {
   const s = parseSource(raw);
@@ -24,25 +30,67 @@ describe('parseSource', () => {
 
   test('s3 URLs give bucket and decoded key', () => {
     const s = parsed('s3://my-bucket/albums/Abbey%20Road/01%20Come%20Together.mp3');
-    assert.deepEqual(s, { kind: 's3', bucket: 'my-bucket', key: 'albums/Abbey Road/01 Come Together.mp3', origin: 's3://my-bucket' });
-    assert.deepEqual(parsed('s3://my.bucket.name/k'), { kind: 's3', bucket: 'my.bucket.name', key: 'k', origin: 's3://my.bucket.name' });
+    assert.deepEqual(s, {
+      kind: 's3',
+      bucket: 'my-bucket',
+      key: 'albums/Abbey Road/01 Come Together.mp3',
+      origin: 's3://my-bucket',
+    });
+    assert.deepEqual(parsed('s3://my.bucket.name/k'), {
+      kind: 's3',
+      bucket: 'my.bucket.name',
+      key: 'k',
+      origin: 's3://my.bucket.name',
+    });
     assert.equal((parsed('s3://bucket/caf%C3%A9.flac') as { key: string }).key, 'café.flac');
   });
 
   test('rejects other schemes', () => {
-    for (const raw of ['ftp://host/x.mp3', 'file:///etc/passwd', 'javascript:alert(1)', 'data:audio/mp3;base64,AAAA', 'gopher://h/x', 'ws://h/x', 'blob:https://h/uuid', 'mailto:a@b.c']) {
+    for (const raw of [
+      'ftp://host/x.mp3',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:audio/mp3;base64,AAAA',
+      'gopher://h/x',
+      'ws://h/x',
+      'blob:https://h/uuid',
+      'mailto:a@b.c',
+    ]) {
       assert.equal(parseSource(raw), undefined, raw);
     }
   });
 
   test('rejects credentials in the URL', () => {
-    for (const raw of ['https://user:pass@cdn.example/x', 'https://user@cdn.example/x', 'https://:pass@cdn.example/x', 'http://a:b@127.0.0.1/x', 's3://key:secret@bucket/k']) {
+    for (const raw of [
+      'https://user:pass@cdn.example/x',
+      'https://user@cdn.example/x',
+      'https://:pass@cdn.example/x',
+      'http://a:b@127.0.0.1/x',
+      's3://key:secret@bucket/k',
+    ]) {
       assert.equal(parseSource(raw), undefined, raw);
     }
   });
 
   test('rejects s3 URLs without a key or with an invalid bucket name', () => {
-    for (const raw of ['s3://bucket:9000/key', 's3://bucket/key?versionId=1', 's3://bucket/key#x', 's3://bucket:9000/key?versionId=1#x', 's3://bucket/key?', 's3://bucket/key#', 's3://bucket:/key', 's3://bucket', 's3://bucket/', 's3://ab/k', 's3://Bucket/k', 's3://-bucket/k', 's3://bucket-/k', 's3://bu_cket/k', `s3://${'a'.repeat(64)}/k`, 's3:///k']) {
+    for (const raw of [
+      's3://bucket:9000/key',
+      's3://bucket/key?versionId=1',
+      's3://bucket/key#x',
+      's3://bucket:9000/key?versionId=1#x',
+      's3://bucket/key?',
+      's3://bucket/key#',
+      's3://bucket:/key',
+      's3://bucket',
+      's3://bucket/',
+      's3://ab/k',
+      's3://Bucket/k',
+      's3://-bucket/k',
+      's3://bucket-/k',
+      's3://bu_cket/k',
+      `s3://${'a'.repeat(64)}/k`,
+      's3:///k',
+    ]) {
       assert.equal(parseSource(raw), undefined, raw);
     }
   });
@@ -53,32 +101,35 @@ describe('parseSource', () => {
     }
   });
 
-  test(
-    'an s3 key with broken percent-encoding is rejected, not thrown',
-    () => {
-      for (const raw of ['s3://bucket/%', 's3://bucket/a%E0%A4%A', 's3://bucket/%ZZ', 's3://bucket/%C3']) {
-        assert.doesNotThrow(() => parseSource(raw), raw);
-      }
-    },
-  );
+  test('an s3 key with broken percent-encoding is rejected, not thrown', () => {
+    for (const raw of ['s3://bucket/%', 's3://bucket/a%E0%A4%A', 's3://bucket/%ZZ', 's3://bucket/%C3']) {
+      assert.doesNotThrow(() => parseSource(raw), raw);
+    }
+  });
 
   test('property: https URLs parse to their own origin; never throws on URL-ish text without "%"', () => {
     fc.assert(
-      fc.property(fc.webUrl({ validSchemes: ['https', 'http'], withQueryParameters: true, withFragments: true }), (u) => {
-        const s = parseSource(u);
-        if (s) {
-          assert.equal(s.kind, 'http');
-          assert.equal(s.origin, new URL(u).origin);
-        }
-      }),
+      fc.property(
+        fc.webUrl({ validSchemes: ['https', 'http'], withQueryParameters: true, withFragments: true }),
+        (u) => {
+          const s = parseSource(u);
+          if (s) {
+            assert.equal(s.kind, 'http');
+            assert.equal(s.origin, new URL(u).origin);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }).filter((s) => !s.includes('%')), (tail) => {
-        assert.doesNotThrow(() => parseSource(`s3://bucket/${tail}`));
-        assert.doesNotThrow(() => parseSource(`https://h.example/${tail}`));
-        assert.doesNotThrow(() => parseSource(tail));
-      }),
+      fc.property(
+        fc.string({ maxLength: 60 }).filter((s) => !s.includes('%')),
+        (tail) => {
+          assert.doesNotThrow(() => parseSource(`s3://bucket/${tail}`));
+          assert.doesNotThrow(() => parseSource(`https://h.example/${tail}`));
+          assert.doesNotThrow(() => parseSource(tail));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -101,7 +152,15 @@ describe('normalizeOrigin', () => {
   });
 
   test('other entries are not origins', () => {
-    for (const e of ['ftp://a.example', 'a.example', '', 's3://B', 's3://ab', 'https://u:p@a.example', 'javascript:x']) {
+    for (const e of [
+      'ftp://a.example',
+      'a.example',
+      '',
+      's3://B',
+      's3://ab',
+      'https://u:p@a.example',
+      'javascript:x',
+    ]) {
       assert.equal(normalizeOrigin(e), undefined, e);
     }
   });
@@ -126,7 +185,12 @@ describe('isOriginAllowed', () => {
   });
 
   test('look-alike hosts are not admitted', () => {
-    for (const u of ['https://a.example.evil.test/x', 'https://evila.example/x', 'https://b.a.example/x', 'https://a.example.:443/x']) {
+    for (const u of [
+      'https://a.example.evil.test/x',
+      'https://evila.example/x',
+      'https://b.a.example/x',
+      'https://a.example.:443/x',
+    ]) {
       assert.equal(isOriginAllowed(parsed(u), allow), false, u);
     }
   });
@@ -147,19 +211,57 @@ describe('isOriginAllowed', () => {
 
 describe('isPublicAddress', () => {
   test('private, loopback, link-local, CGNAT and unspecified IPv4 are not public', () => {
-    for (const a of ['127.0.0.1', '127.255.255.254', '10.0.0.1', '10.255.255.255', '172.16.0.1', '172.31.255.255', '192.168.0.1', '192.168.255.255', '169.254.169.254', '169.254.0.1', '100.64.0.1', '100.127.255.255', '0.0.0.0', '224.0.0.1', '255.255.255.255', '192.0.2.1', '198.18.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '127.255.255.254',
+      '10.0.0.1',
+      '10.255.255.255',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.0.1',
+      '192.168.255.255',
+      '169.254.169.254',
+      '169.254.0.1',
+      '100.64.0.1',
+      '100.127.255.255',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '192.0.2.1',
+      '198.18.0.1',
+    ]) {
       assert.equal(isPublicAddress(a), false, a);
     }
   });
 
   test('private IPv6: loopback, link-local, unique-local (incl. the EC2 metadata address), NAT64', () => {
-    for (const a of ['::1', '::', 'fe80::1', 'fc00::1', 'fd00::1', 'fd00:ec2::254', '64:ff9b::a00:1', '64:ff9b::7f00:1', 'ff02::1', '2001:db8::1']) {
+    for (const a of [
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd00::1',
+      'fd00:ec2::254',
+      '64:ff9b::a00:1',
+      '64:ff9b::7f00:1',
+      'ff02::1',
+      '2001:db8::1',
+    ]) {
       assert.equal(isPublicAddress(a), false, a);
     }
   });
 
   test('IPv4-mapped IPv6 is judged by its IPv4 address, dotted or hex', () => {
-    for (const a of ['::ffff:127.0.0.1', '::ffff:7f00:1', '::FFFF:7F00:1', '::ffff:10.0.0.1', '::ffff:a00:1', '::ffff:169.254.169.254', '::ffff:a9fe:a9fe', '::127.0.0.1']) {
+    for (const a of [
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::FFFF:7F00:1',
+      '::ffff:10.0.0.1',
+      '::ffff:a00:1',
+      '::ffff:169.254.169.254',
+      '::ffff:a9fe:a9fe',
+      '::127.0.0.1',
+    ]) {
       assert.equal(isPublicAddress(a), false, a);
     }
     assert.equal(isPublicAddress('::ffff:8.8.8.8'), true);
@@ -167,20 +269,54 @@ describe('isPublicAddress', () => {
   });
 
   test('every IPv6 form that embeds an IPv4 address is judged by it: compatible, translated, 6to4; Teredo is refused', () => {
-    for (const a of ['::7f00:1', '::a00:1', '::a9fe:a9fe', '::ffff:0:7f00:1', '::ffff:0:127.0.0.1', '::ffff:0:a00:1', '2002:7f00:1::', '2002:a00:1::1', '2002:a9fe:a9fe:1::5', '2002:c0a8:101::', '2001:0:4136:e378:8000:63bf:3fff:fdd2', '0:0:0:0:0:ffff:7f00:1', '0000:0000:0000:0000:0000:0000:7f00:0001']) {
+    for (const a of [
+      '::7f00:1',
+      '::a00:1',
+      '::a9fe:a9fe',
+      '::ffff:0:7f00:1',
+      '::ffff:0:127.0.0.1',
+      '::ffff:0:a00:1',
+      '2002:7f00:1::',
+      '2002:a00:1::1',
+      '2002:a9fe:a9fe:1::5',
+      '2002:c0a8:101::',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      '0:0:0:0:0:ffff:7f00:1',
+      '0000:0000:0000:0000:0000:0000:7f00:0001',
+    ]) {
       assert.equal(isPublicAddress(a), false, a);
     }
     for (const a of ['::808:808', '::ffff:0:808:808', '2002:808:808::1']) assert.equal(isPublicAddress(a), true, a);
   });
 
   test('public addresses are public', () => {
-    for (const a of ['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '169.253.255.255', '2606:4700:4700::1111', '2001:4860:4860::8888']) {
+    for (const a of [
+      '8.8.8.8',
+      '1.1.1.1',
+      '172.15.255.255',
+      '172.32.0.1',
+      '100.63.255.255',
+      '100.128.0.1',
+      '169.253.255.255',
+      '2606:4700:4700::1111',
+      '2001:4860:4860::8888',
+    ]) {
       assert.equal(isPublicAddress(a), true, a);
     }
   });
 
   test('text that is not an IP address is not public', () => {
-    for (const a of ['', 'localhost', 'example.com', '[::1]', '8.8.8', '8.8.8.8.8', '999.1.1.1', '0x7f000001', '2130706433']) {
+    for (const a of [
+      '',
+      'localhost',
+      'example.com',
+      '[::1]',
+      '8.8.8',
+      '8.8.8.8.8',
+      '999.1.1.1',
+      '0x7f000001',
+      '2130706433',
+    ]) {
       assert.equal(isPublicAddress(a), false, a);
     }
   });

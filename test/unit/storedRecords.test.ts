@@ -31,14 +31,44 @@ test('a row that is not what trackdrop wrote is refused, naming the field', () =
   const { downloadParams: _d, ...noParams } = row;
   assert.throws(() => toTrack(noParams), /downloadParams/);
   assert.throws(() => toTrack({ ...row, state: 'lost' }), /state/);
-  assert.throws(() => sessionRecordSchema.parse({ cookie: 'c', storeId: 's', userId: 'u', transactionType: 'buy', createdAt: 'x' }), /containers/);
-  assert.throws(() => licenseRecordSchema.parse({ userId: 'u', storeId: 's', serviceTrackId: '42', updatedAt: 'x' }), /serviceTrackId/);
+  assert.throws(
+    () => sessionRecordSchema.parse({ cookie: 'c', storeId: 's', userId: 'u', transactionType: 'buy', createdAt: 'x' }),
+    /containers/,
+  );
+  assert.throws(
+    () => licenseRecordSchema.parse({ userId: 'u', storeId: 's', serviceTrackId: '42', updatedAt: 'x' }),
+    /serviceTrackId/,
+  );
 });
 
 test('a library row keeps the stored file’s fields as written and drops its sort key', () => {
-  const item = libraryItemOf({ userId: 'u1', sk: 'track#store-1#42', storeId: 'store-1', serviceTrackId: 42, cookie: 'c', addedAt: 'now', key: 'users/u1/Music/A/B/01 T.mp3', bytes: 10, sha256: 'ab'.repeat(32), title: 'T', artists: ['A', 'B'] });
+  const item = libraryItemOf({
+    userId: 'u1',
+    sk: 'track#store-1#42',
+    storeId: 'store-1',
+    serviceTrackId: 42,
+    cookie: 'c',
+    addedAt: 'now',
+    key: 'users/u1/Music/A/B/01 T.mp3',
+    bytes: 10,
+    sha256: 'ab'.repeat(32),
+    title: 'T',
+    artists: ['A', 'B'],
+  });
   assert.deepEqual(item.artists, ['A', 'B']);
   assert.equal(item.title, 'T');
   assert.ok(!('sk' in item));
-  assert.throws(() => libraryItemOf({ userId: 'u1', storeId: 'store-1', serviceTrackId: 42, cookie: 'c', addedAt: 'now', key: 'k', bytes: 10 }), /sha256/);
+  assert.throws(
+    () =>
+      libraryItemOf({
+        userId: 'u1',
+        storeId: 'store-1',
+        serviceTrackId: 42,
+        cookie: 'c',
+        addedAt: 'now',
+        key: 'k',
+        bytes: 10,
+      }),
+    /sha256/,
+  );
 });

@@ -5,7 +5,7 @@ import { tagsFromHead } from '../../functions/adapters/tagReader.js';
 import { containerName } from '../../functions/core/containerName.js';
 import { corpus, corpusBytes } from '../fixtures/audio/corpus.js';
 
-describe('tags read as players read them, from real encoders\' files', () => {
+describe("tags read as players read them, from real encoders' files", () => {
   for (const c of corpus) {
     test(c.file, async () => {
       // Every file announced as audio/mpeg, as a careless origin would: the bytes decide.
@@ -28,13 +28,24 @@ function id3(major: 3 | 4, frames: [string, number, Buffer][], flags = 0): Buffe
     frames.map(([id, enc, text]) => {
       const data = Buffer.concat([Buffer.from([enc]), text]);
       const size = Buffer.alloc(4);
-      if (major === 4) size.set([(data.length >> 21) & 0x7f, (data.length >> 14) & 0x7f, (data.length >> 7) & 0x7f, data.length & 0x7f]);
+      if (major === 4)
+        size.set([
+          (data.length >> 21) & 0x7f,
+          (data.length >> 14) & 0x7f,
+          (data.length >> 7) & 0x7f,
+          data.length & 0x7f,
+        ]);
       else size.writeUInt32BE(data.length);
       return Buffer.concat([Buffer.from(id, 'latin1'), size, Buffer.from([0, 0]), data]);
     }),
   );
   const n = body.length;
-  return Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([major, 0, flags, (n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]), body, Buffer.alloc(16)]);
+  return Buffer.concat([
+    Buffer.from('ID3', 'latin1'),
+    Buffer.from([major, 0, flags, (n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]),
+    body,
+    Buffer.alloc(16),
+  ]);
 }
 
 describe('ID3v2 text frames, raw', () => {
@@ -61,7 +72,13 @@ describe('ID3v2 text frames, raw', () => {
     const chunk = Buffer.concat([Buffer.from('ID3 ', 'latin1'), Buffer.alloc(4), tag]);
     chunk.writeUInt32BE(tag.length, 4);
     const comm = Buffer.concat([Buffer.from('COMM', 'latin1'), Buffer.from([0, 0, 0, 2, 0, 0])]);
-    const form = Buffer.concat([Buffer.from('FORM', 'latin1'), Buffer.alloc(4), Buffer.from('AIFF', 'latin1'), comm, chunk]);
+    const form = Buffer.concat([
+      Buffer.from('FORM', 'latin1'),
+      Buffer.alloc(4),
+      Buffer.from('AIFF', 'latin1'),
+      comm,
+      chunk,
+    ]);
     const at = findId3v2(read(form), form.length)!;
     assert.equal(at, 12 + comm.length + 8);
     assert.deepEqual(readId3v2Text(read(form), at)!.get('TPE1'), ['x'.repeat(200)]);

@@ -1,7 +1,14 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { allStates, canTransition, countStates, isTerminal, sourcesOf, terminalStates } from '../../functions/core/trackState.js';
+import {
+  allStates,
+  canTransition,
+  countStates,
+  isTerminal,
+  sourcesOf,
+  terminalStates,
+} from '../../functions/core/trackState.js';
 import type { TrackState } from '../../functions/core/types.js';
 
 const ALLOWED: ReadonlyArray<readonly [TrackState, TrackState]> = [
@@ -53,7 +60,8 @@ describe('sourcesOf (the guard of the conditional write)', () => {
 
   test('agrees with canTransition for every pair', () => {
     for (const to of allStates) {
-      for (const from of allStates) assert.equal(sourcesOf(to).includes(from), canTransition(from, to), `${from} → ${to}`);
+      for (const from of allStates)
+        assert.equal(sourcesOf(to).includes(from), canTransition(from, to), `${from} → ${to}`);
     }
   });
 
@@ -67,11 +75,17 @@ describe('sourcesOf (the guard of the conditional write)', () => {
 describe('terminal states', () => {
   test('completed, failed, cancelled and declined are terminal; queued and stored are not', () => {
     assert.deepEqual([...terminalStates].sort(), ['cancelled', 'completed', 'declined', 'failed']);
-    for (const s of allStates) assert.equal(isTerminal(s), ['completed', 'failed', 'cancelled', 'declined'].includes(s), s);
+    for (const s of allStates)
+      assert.equal(isTerminal(s), ['completed', 'failed', 'cancelled', 'declined'].includes(s), s);
   });
 
   test('a state is terminal exactly when it has no way out', () => {
-    for (const s of allStates) assert.equal(isTerminal(s), allStates.every((to) => !canTransition(s, to)), s);
+    for (const s of allStates)
+      assert.equal(
+        isTerminal(s),
+        allStates.every((to) => !canTransition(s, to)),
+        s,
+      );
   });
 
   test('allStates lists the six states once each', () => {
@@ -110,7 +124,10 @@ describe('countStates', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...allStates), { maxLength: 200 }), (states) => {
         const c = countStates(states);
-        assert.equal(Object.values(c).reduce((a, b) => a + b, 0), states.length);
+        assert.equal(
+          Object.values(c).reduce((a, b) => a + b, 0),
+          states.length,
+        );
         for (const s of allStates) assert.equal(c[s], states.filter((x) => x === s).length);
       }),
       { numRuns: 300 },

@@ -1,8 +1,17 @@
 export interface ClientOptions {
   readonly region?: string;
   /** Explicit endpoints (tools); otherwise `AWS_ENDPOINT_URL_*` or AWS itself. */
-  readonly endpoints?: { readonly dynamodb?: string; readonly sqs?: string; readonly s3?: string; readonly kms?: string };
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly endpoints?: {
+    readonly dynamodb?: string;
+    readonly sqs?: string;
+    readonly s3?: string;
+    readonly kms?: string;
+  };
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
   readonly maxAttempts?: number;
 }
 
@@ -33,7 +42,11 @@ export function clientConfig(service: Service, env: NodeJS.ProcessEnv, opts: Cli
 }
 
 function credentialsFromEnv(env: NodeJS.ProcessEnv) {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  const {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: sessionToken,
+  } = env;
   if (!accessKeyId || !secretAccessKey) return undefined;
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientConfig, type ClientOptions } from './clientConfig.js';
+import { type ClientOptions, clientConfig } from './clientConfig.js';
 
 export function createDynamoClients(env: NodeJS.ProcessEnv, opts: ClientOptions = {}) {
   const dynamodb = new DynamoDBClient(clientConfig('dynamodb', env, opts));

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { clientConfig, type ClientOptions } from './clientConfig.js';
+import { type ClientOptions, clientConfig } from './clientConfig.js';
 
 /** With a local endpoint, buckets are addressed by path: `bucket.localhost` does not resolve here. */
 export function createS3Client(env: NodeJS.ProcessEnv, opts: ClientOptions = {}): S3Client {

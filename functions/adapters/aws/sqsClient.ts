@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientConfig, type ClientOptions } from './clientConfig.js';
+import { type ClientOptions, clientConfig } from './clientConfig.js';
 
 /** With a local endpoint, requests go there rather than to the QueueUrl's `*.localhost` host, which does not resolve. */
 export function createSqsClient(env: NodeJS.ProcessEnv, opts: ClientOptions = {}): SQSClient {

@@ -14,5 +14,7 @@ export function createSecretBox(env: NodeJS.ProcessEnv, kms: () => KMSClient): S
   if (keyId) return new KmsSecretBox(kms(), keyId);
   const local = env[localSecretsKeyEnv];
   if (local) return new LocalSecretBox(Buffer.from(local, 'base64'));
-  throw new MissingConfigError(`set ${secretsKeyEnv} (a KMS key) or ${localSecretsKeyEnv} (a local key) to seal signing secrets`);
+  throw new MissingConfigError(
+    `set ${secretsKeyEnv} (a KMS key) or ${localSecretsKeyEnv} (a local key) to seal signing secrets`,
+  );
 }

@@ -9,13 +9,21 @@ export class KmsSecretBox implements SecretBox {
   ) {}
 
   async seal(plain: string, context: Readonly<Record<string, string>>): Promise<string> {
-    const out = await this.kms.send(new EncryptCommand({ KeyId: this.keyId, Plaintext: Buffer.from(plain, 'utf8'), EncryptionContext: { ...context } }));
+    const out = await this.kms.send(
+      new EncryptCommand({
+        KeyId: this.keyId,
+        Plaintext: Buffer.from(plain, 'utf8'),
+        EncryptionContext: { ...context },
+      }),
+    );
     return `kms:${Buffer.from(out.CiphertextBlob!).toString('base64')}`;
   }
 
   async open(sealed: string, context: Readonly<Record<string, string>>): Promise<string> {
     if (!sealed.startsWith('kms:')) throw new Error('not a KMS-sealed secret');
-    const out = await this.kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(sealed.slice(4), 'base64'), EncryptionContext: { ...context } }));
+    const out = await this.kms.send(
+      new DecryptCommand({ CiphertextBlob: Buffer.from(sealed.slice(4), 'base64'), EncryptionContext: { ...context } }),
+    );
     return Buffer.from(out.Plaintext!).toString('utf8');
   }
 }

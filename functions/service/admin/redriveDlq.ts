@@ -13,13 +13,24 @@ export interface RedriveResult {
  * send fails is kept, never deleted, and reported. A send whose delete fails only duplicates
  * it: every consumer is idempotent.
  */
-export async function redriveDlq(sqs: SQSClient, dlqUrl: string, mainUrl: string, opts: { waitSeconds?: number } = {}): Promise<RedriveResult> {
+export async function redriveDlq(
+  sqs: SQSClient,
+  dlqUrl: string,
+  mainUrl: string,
+  opts: { waitSeconds?: number } = {},
+): Promise<RedriveResult> {
   const failed: string[] = [];
   let moved = 0;
   let empty = 0;
   while (empty < 2) {
     const res = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300, WaitTimeSeconds: opts.waitSeconds ?? 0, MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: dlqUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 300,
+        WaitTimeSeconds: opts.waitSeconds ?? 0,
+        MessageAttributeNames: ['All'],
+      }),
     );
     const messages = res.Messages ?? [];
     empty = messages.length === 0 ? empty + 1 : 0;
@@ -29,7 +40,9 @@ export async function redriveDlq(sqs: SQSClient, dlqUrl: string, mainUrl: string
           new SendMessageCommand({
             QueueUrl: mainUrl,
             MessageBody: m.Body ?? '',
-            ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
+            ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0
+              ? { MessageAttributes: m.MessageAttributes }
+              : {}),
           }),
         );
       } catch (err) {

@@ -1,20 +1,21 @@
 import * as z from 'zod/mini';
-import { storeIdSchema } from '../../core/schemas.js';
-import { hashApiKey, newApiKey } from '../../core/apiKey.js';
-import { normalizeOrigin } from '../../core/sourceUrl.js';
-import { newSecret } from '../../core/signature.js';
 import type { StoresRepo } from '../../adapters/storesRepo.js';
+import { hashApiKey, newApiKey } from '../../core/apiKey.js';
+import { storeIdSchema } from '../../core/schemas.js';
+import { newSecret } from '../../core/signature.js';
+import { normalizeOrigin } from '../../core/sourceUrl.js';
 
 export const registerStoreSchema = z.strictObject({
   storeId: storeIdSchema,
   name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   callbackUrl: z.url({ protocol: /^https?$/, error: 'callback URL must be an http(s) URL' }),
-  allowOrigins: z
-    .array(z.string())
-    .check(
-      z.minLength(1, 'at least one origin'),
-      z.refine((list) => list.every((o) => normalizeOrigin(o) !== undefined), 'each origin is https://host[:port], http://host[:port] or s3://bucket'),
+  allowOrigins: z.array(z.string()).check(
+    z.minLength(1, 'at least one origin'),
+    z.refine(
+      (list) => list.every((o) => normalizeOrigin(o) !== undefined),
+      'each origin is https://host[:port], http://host[:port] or s3://bucket',
     ),
+  ),
   redownload: z._default(z.boolean(), false),
 });
 
@@ -43,11 +44,18 @@ export interface RegisterStoreOptions {
 }
 
 /** The operator's `store add`: a store id, an API key and a signing secret. */
-export async function registerStore(stores: StoresRepo, raw: RegisterStoreInput, opts: RegisterStoreOptions = {}): Promise<RegisteredStore> {
+export async function registerStore(
+  stores: StoresRepo,
+  raw: RegisterStoreInput,
+  opts: RegisterStoreOptions = {},
+): Promise<RegisteredStore> {
   const input = registerStoreSchema.parse(raw);
   const own = new Set((opts.ownBuckets ?? []).map((b) => `s3://${b}`));
   const refused = input.allowOrigins.map((o) => normalizeOrigin(o)!).filter((o) => own.has(o));
-  if (refused.length > 0) throw new OwnBucketError(`${refused.join(', ')} is trackdrop's own bucket, which holds every user's files: no store may read from it`);
+  if (refused.length > 0)
+    throw new OwnBucketError(
+      `${refused.join(', ')} is trackdrop's own bucket, which holds every user's files: no store may read from it`,
+    );
   const apiKey = newApiKey();
   const signingSecret = newSecret('whsec_');
   const created = await stores.create(

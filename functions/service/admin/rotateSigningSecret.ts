@@ -6,7 +6,10 @@ import { newSecret } from '../../core/signature.js';
  * the previous one (callbacks carry a signature for each until the next rotation), returned
  * once. Undefined when there is no such store.
  */
-export async function rotateSigningSecret(stores: StoresRepo, storeId: string): Promise<{ storeId: string; signingSecret: string } | undefined> {
+export async function rotateSigningSecret(
+  stores: StoresRepo,
+  storeId: string,
+): Promise<{ storeId: string; signingSecret: string } | undefined> {
   const signingSecret = newSecret('whsec_');
   const store = await stores.rotateSecret(storeId, signingSecret);
   return store ? { storeId, signingSecret } : undefined;

@@ -1,6 +1,6 @@
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR, succeeded } from '../../core/hresult.js';
-import { describeIssues, downloadTrackSchema, type DownloadTrackInput } from '../../core/schemas.js';
+import { type DownloadTrackInput, describeIssues, downloadTrackSchema } from '../../core/schemas.js';
 import { isOriginAllowed, parseSource } from '../../core/sourceUrl.js';
 import type { DownloadMessage, Session, Store, Track } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
@@ -21,15 +21,37 @@ export function checkTrack(deps: ApiDeps, store: Store, raw: unknown): DownloadT
     throw new ApiError(413, 'download_params_too_large', `downloadParams is over ${max} bytes`, HR.E_INVALIDARG);
   }
   if (succeeded(input.hrDownload)) {
-    if (!input.trackUrl) throw new ApiError(400, 'invalid_request', 'trackUrl: required when hrDownload is a success code', HR.E_INVALIDARG);
+    if (!input.trackUrl)
+      throw new ApiError(
+        400,
+        'invalid_request',
+        'trackUrl: required when hrDownload is a success code',
+        HR.E_INVALIDARG,
+      );
     const source = parseSource(input.trackUrl);
-    if (!source) throw new ApiError(400, 'invalid_track_url', 'trackUrl must be an https://, http:// or s3:// URL', HR.E_INVALIDARG);
+    if (!source)
+      throw new ApiError(
+        400,
+        'invalid_track_url',
+        'trackUrl must be an https://, http:// or s3:// URL',
+        HR.E_INVALIDARG,
+      );
     // The media bucket holds every user's files: refused even if an old record allowlists it.
     if (source.kind === 's3' && deps.ownBuckets.includes(source.bucket)) {
-      throw new ApiError(403, 'origin_not_allowed', "trackdrop's own bucket cannot be a track source", HR.E_ACCESSDENIED);
+      throw new ApiError(
+        403,
+        'origin_not_allowed',
+        "trackdrop's own bucket cannot be a track source",
+        HR.E_ACCESSDENIED,
+      );
     }
     if (!isOriginAllowed(source, store.allowOrigins)) {
-      throw new ApiError(403, 'origin_not_allowed', `${source.origin} is not on this store's allowlist`, HR.E_ACCESSDENIED);
+      throw new ApiError(
+        403,
+        'origin_not_allowed',
+        `${source.origin} is not on this store's allowlist`,
+        HR.E_ACCESSDENIED,
+      );
     }
   }
   return input;
@@ -45,7 +67,8 @@ export async function recordTrack(
   session: Session,
   input: DownloadTrackInput,
 ): Promise<{ answer: TrackAnswer; message?: DownloadMessage; created?: 'queued' | 'declined' }> {
-  if (session.cancelledAt) throw new ApiError(409, 'session_cancelled', 'this download session was cancelled', HR.E_ABORT);
+  if (session.cancelledAt)
+    throw new ApiError(409, 'session_cancelled', 'this download session was cancelled', HR.E_ABORT);
   const approved = succeeded(input.hrDownload);
   const now = new Date().toISOString();
   const track: Track = {
@@ -66,7 +89,12 @@ export async function recordTrack(
   if (put.created) deps.telemetry.count(approved ? 'TracksQueued' : 'TracksDeclined');
   const kept = put.created ? track : put.existing;
   if (!put.created && !sameCall(kept, track)) {
-    throw new ApiError(409, 'track_conflict', `serviceTrackId ${input.serviceTrackId} was already sent with other arguments`, HR.E_INVALIDARG);
+    throw new ApiError(
+      409,
+      'track_conflict',
+      `serviceTrackId ${input.serviceTrackId} was already sent with other arguments`,
+      HR.E_INVALIDARG,
+    );
   }
   const answer = answerFor(kept);
   const created = put.created ? { created: approved ? ('queued' as const) : ('declined' as const) } : {};
@@ -105,7 +133,10 @@ export async function downloadTrack(deps: ApiDeps, store: Store, session: Sessio
 
 function answerFor(t: Track): TrackAnswer {
   if (t.state === 'declined') {
-    return { status: 200, body: { serviceTrackId: t.serviceTrackId, state: 'declined', hrResult: formatHResult(t.hrDownload) } };
+    return {
+      status: 200,
+      body: { serviceTrackId: t.serviceTrackId, state: 'declined', hrResult: formatHResult(t.hrDownload) },
+    };
   }
   return { status: 202, body: { serviceTrackId: t.serviceTrackId, state: 'queued' } };
 }

@@ -1,10 +1,10 @@
+import { isThrottled } from '../../adapters/isThrottled.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
-import { isThrottled } from '../../adapters/isThrottled.js';
+import { mapLimit } from '../../core/mapLimit.js';
 import type { DownloadMessage, Session, Store } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 import { writeCounts } from '../recount.js';
-import { mapLimit } from '../../core/mapLimit.js';
 import { checkTrack, recordTrack } from './downloadTrack.js';
 
 type BatchResult =
@@ -17,7 +17,12 @@ type BatchResult =
  * A track DynamoDB throttled answers `throttled` on its own (send that one again; the call is
  * idempotent); the others are taken. The session's counts move once for the whole batch.
  */
-export async function downloadTrackBatch(deps: ApiDeps, store: Store, session: Session, items: readonly unknown[]): Promise<{ results: BatchResult[] }> {
+export async function downloadTrackBatch(
+  deps: ApiDeps,
+  store: Store,
+  session: Session,
+  items: readonly unknown[],
+): Promise<{ results: BatchResult[] }> {
   const messages: DownloadMessage[] = [];
   const added = { queued: 0, declined: 0 };
   const results = await mapLimit(items, 16, async (raw): Promise<BatchResult> => {
@@ -33,7 +38,10 @@ export async function downloadTrackBatch(deps: ApiDeps, store: Store, session: S
       if (!isThrottled(err)) throw err;
       deps.logger.warn('track throttled', { cookie: session.cookie, ...idField });
       deps.telemetry.count('TracksThrottled');
-      return { ...idField, error: new ApiError(429, 'throttled', 'DynamoDB is busy; send this track again', HR.E_FAIL).toBody().error };
+      return {
+        ...idField,
+        error: new ApiError(429, 'throttled', 'DynamoDB is busy; send this track again', HR.E_FAIL).toBody().error,
+      };
     }
   });
   try {

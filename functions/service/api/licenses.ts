@@ -51,12 +51,19 @@ export async function putLicenseBatch(
   const throttled = new ApiError(429, 'throttled', 'DynamoDB is busy; retry this license', HR.E_FAIL).toBody().error;
   return {
     results: items.map((b) =>
-      unstored.has(b.serviceTrackId) ? { serviceTrackId: b.serviceTrackId, error: throttled } : { serviceTrackId: b.serviceTrackId, state: 'stored' as const },
+      unstored.has(b.serviceTrackId)
+        ? { serviceTrackId: b.serviceTrackId, error: throttled }
+        : { serviceTrackId: b.serviceTrackId, state: 'stored' as const },
     ),
   };
 }
 
-export async function deleteLicense(deps: ApiDeps, store: Store, userId: string, serviceTrackId: number): Promise<void> {
+export async function deleteLicense(
+  deps: ApiDeps,
+  store: Store,
+  userId: string,
+  serviceTrackId: number,
+): Promise<void> {
   if (!(await deps.licenses.delete(userId, store.storeId, serviceTrackId))) {
     throw new ApiError(404, 'license_not_found', 'no license from this store for this user and track', HR.E_INVALIDARG);
   }

@@ -1,12 +1,12 @@
+import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import { newCookie } from '../../core/apiKey.js';
-import { sha256Hex } from '../../core/signature.js';
-import { ApiError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/cursor.js';
+import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
+import { sha256Hex } from '../../core/signature.js';
 import { itemIdFor, keyForStore } from '../../core/storeView.js';
 import { countStates } from '../../core/trackState.js';
 import type { Session, Store } from '../../core/types.js';
-import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import type { ApiDeps } from '../deps.js';
 import { recountIfStale } from '../recount.js';
 
@@ -20,14 +20,29 @@ export interface OpenSessionInput {
  * The protocol's Download(containerList, cookie): a new session bound to the store and user.
  * The store also gets a `Download` event for it, sent through the completions queue with retries.
  */
-export async function openSession(deps: ApiDeps, store: Store, input: OpenSessionInput, idempotencyKey?: string): Promise<Session> {
+export async function openSession(
+  deps: ApiDeps,
+  store: Store,
+  input: OpenSessionInput,
+  idempotencyKey?: string,
+): Promise<Session> {
   let cookie = newCookie();
   if (idempotencyKey !== undefined) {
     // A retry with the same key gets the same session; the same key with another body is a mistake.
     const fingerprint = sha256Hex(JSON.stringify(input));
-    const claimed = await deps.downloads.claimIdempotencyKey(store.storeId, sha256Hex(idempotencyKey), cookie, fingerprint);
+    const claimed = await deps.downloads.claimIdempotencyKey(
+      store.storeId,
+      sha256Hex(idempotencyKey),
+      cookie,
+      fingerprint,
+    );
     if (claimed.fingerprint !== fingerprint) {
-      throw new ApiError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for another request', HR.E_INVALIDARG);
+      throw new ApiError(
+        409,
+        'idempotency_key_reused',
+        'this Idempotency-Key was used for another request',
+        HR.E_INVALIDARG,
+      );
     }
     cookie = claimed.cookie;
     const existing = await deps.downloads.getSession(cookie);
@@ -82,10 +97,16 @@ export async function sessionOf(deps: ApiDeps, store: Store, cookie: string): Pr
 export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string, limit: number, next?: string) {
   const listing = `session:${cookie}`;
   const from = next === undefined ? undefined : decodeCursor(sessionCursorSchema, next, listing);
-  if (from && from.s >= TRACK_SHARDS) throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
+  if (from && from.s >= TRACK_SHARDS)
+    throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
   const [session, counts] = await Promise.all([sessionOf(deps, store, cookie), deps.downloads.getCounts(cookie, true)]);
   const total = Object.values(counts.counts).reduce((a, b) => a + b, 0);
-  const page = await deps.downloads.pageTracks(cookie, limit, from ? { shard: from.s, after: from.a } : undefined, total);
+  const page = await deps.downloads.pageTracks(
+    cookie,
+    limit,
+    from ? { shard: from.s, after: from.a } : undefined,
+    total,
+  );
   const cancelledAt = session.cancelledAt ?? counts.cancelledAt;
   // A session that fits in this one page is counted from its tracks, exactly as before; a
   // larger one reports its counts item, kept per batch (a batch whose function died before its
@@ -93,7 +114,9 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
   const whole = from === undefined && page.next === undefined;
   const exact = whole ? countStates(page.tracks.map((t) => t.state)) : undefined;
   // Counts that lost a batch's write are put right in the background (service/recount.ts).
-  await recountIfStale(deps, cookie, counts, exact).catch((err: unknown) => deps.logger.error('recount not asked for', { cookie, error: err instanceof Error ? err : String(err) }));
+  await recountIfStale(deps, cookie, counts, exact).catch((err: unknown) =>
+    deps.logger.error('recount not asked for', { cookie, error: err instanceof Error ? err : String(err) }),
+  );
   return {
     cookie,
     userId: session.userId,
@@ -104,11 +127,24 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
       serviceTrackId: t.serviceTrackId,
       state: t.state,
       ...(t.hrResult !== undefined ? { hrResult: formatHResult(t.hrResult) } : {}),
-      ...(t.item ? { key: keyForStore(session.userId, t.serviceTrackId, t.item), itemId: itemIdFor(session.userId, session.storeId, t.serviceTrackId) } : {}),
+      ...(t.item
+        ? {
+            key: keyForStore(session.userId, t.serviceTrackId, t.item),
+            itemId: itemIdFor(session.userId, session.storeId, t.serviceTrackId),
+          }
+        : {}),
       ...(t.reason ? { reason: t.reason } : {}),
       ...(t.notifiedAt ? { notifiedAt: t.notifiedAt } : {}),
     })),
-    ...(page.next ? { next: encodeCursor(sessionCursorSchema, { v: 1, s: page.next.shard, ...(page.next.after !== undefined ? { a: page.next.after } : {}) }, listing) } : {}),
+    ...(page.next
+      ? {
+          next: encodeCursor(
+            sessionCursorSchema,
+            { v: 1, s: page.next.shard, ...(page.next.after !== undefined ? { a: page.next.after } : {}) },
+            listing,
+          ),
+        }
+      : {}),
   };
 }
 
@@ -119,9 +155,15 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
  * track not yet stored ends `cancelled` (E_ABORT) with one DownloadTrackComplete; stored tracks
  * finish normally. `cancelled` is the number of tracks queued when the cancel was taken.
  */
-export async function cancelSession(deps: ApiDeps, store: Store, cookie: string): Promise<{ cancelled: number; state: 'cancelling' }> {
+export async function cancelSession(
+  deps: ApiDeps,
+  store: Store,
+  cookie: string,
+): Promise<{ cancelled: number; state: 'cancelling' }> {
   await sessionOf(deps, store, cookie);
   const counts = await deps.downloads.markSessionCancelled(cookie);
-  await deps.completionsQueue.send(Array.from({ length: TRACK_SHARDS }, (_, shard) => ({ kind: 'cancel' as const, cookie, shard })));
+  await deps.completionsQueue.send(
+    Array.from({ length: TRACK_SHARDS }, (_, shard) => ({ kind: 'cancel' as const, cookie, shard })),
+  );
   return { cancelled: counts.counts.queued, state: 'cancelling' };
 }

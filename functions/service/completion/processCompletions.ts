@@ -1,13 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { isCompletionOwed } from '../../core/completionOwed.js';
+import { HR } from '../../core/hresult.js';
+import { mapLimit } from '../../core/mapLimit.js';
 import { memoize } from '../../core/memoize.js';
 import { completionMessageSchema } from '../../core/queueMessages.js';
-import { parseRecords, poisonError } from '../queueRecords.js';
-import { HR } from '../../core/hresult.js';
 import type { LibraryItem, Store, Track } from '../../core/types.js';
 import type { CompletionDeps } from '../deps.js';
-import { mapLimit } from '../../core/mapLimit.js';
+import { parseRecords, poisonError } from '../queueRecords.js';
 import { recountStep } from '../recount.js';
 import { StateTally } from '../stateTally.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
@@ -27,7 +27,12 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
   const announce = memoize((cookie: string) => announceSession(deps, cookie, storeOf));
   const messages = parseRecords(deps.logger, 'completions', event.Records, completionMessageSchema);
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
-  await deps.library.putMany(await newerRowsOnly(deps, [...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : []))));
+  await deps.library.putMany(
+    await newerRowsOnly(
+      deps,
+      [...messages.values()].flatMap((m) => (m?.kind === 'track' && m.track ? libraryRowsOf(m.track) : [])),
+    ),
+  );
   const moves = new StateTally();
   const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(
@@ -38,7 +43,8 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
       if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
       if (msg.kind === 'recount') return recountStep(deps, msg);
-      const delivered = msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announce(msg.cookie);
+      const delivered =
+        msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announce(msg.cookie);
       if (!delivered) {
         await deps.completionsQueue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
         throw new CallbackFailedError(`store callback failed (attempt ${attempt}); retrying later`);
@@ -60,7 +66,9 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
  */
 async function newerRowsOnly(deps: CompletionDeps, rows: LibraryItem[]): Promise<LibraryItem[]> {
   if (rows.length === 0) return rows;
-  const existing = new Map((await deps.library.getMany(rows)).map((r) => [`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`, r]));
+  const existing = new Map(
+    (await deps.library.getMany(rows)).map((r) => [`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`, r]),
+  );
   return rows.filter((r) => {
     const there = existing.get(`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`);
     return !there || there.addedAt <= r.addedAt;
@@ -69,7 +77,16 @@ async function newerRowsOnly(deps: CompletionDeps, rows: LibraryItem[]): Promise
 
 function libraryRowsOf(track: Track): LibraryItem[] {
   if (track.state !== 'stored' || !track.item || track.hrResult === HR.S_FALSE) return [];
-  return [{ ...track.item, userId: track.userId, storeId: track.storeId, serviceTrackId: track.serviceTrackId, cookie: track.cookie, addedAt: track.updatedAt }];
+  return [
+    {
+      ...track.item,
+      userId: track.userId,
+      storeId: track.storeId,
+      serviceTrackId: track.serviceTrackId,
+      cookie: track.cookie,
+      addedAt: track.updatedAt,
+    },
+  ];
 }
 
 /** Exponential: base, 2×base, 4×base … capped; SQS allows at most 12 hours. */
@@ -103,7 +120,12 @@ async function completeTrack(
   // A message that carried the track had its row written with the batch.
   if (!msg.track) for (const row of libraryRowsOf(track)) await deps.library.addOnce(row);
   const payload = trackCompletePayload(track);
-  const res = await deps.callbacks.send(store.callbackUrl, await deps.stores.signingSecrets(store.storeId), payload.eventId, payload);
+  const res = await deps.callbacks.send(
+    store.callbackUrl,
+    await deps.stores.signingSecrets(store.storeId),
+    payload.eventId,
+    payload,
+  );
   if (!res.ok) {
     deps.logger.warn('callback failed', { ...log, status: res.status, error: res.error });
     deps.telemetry.count('CallbackFailures');
@@ -124,7 +146,12 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
   const store = await storeOf(session.storeId);
   if (!store) return true;
   const payload = downloadPayload(session, await deps.downloads.containersOf(session));
-  const res = await deps.callbacks.send(store.callbackUrl, await deps.stores.signingSecrets(store.storeId), payload.eventId, payload);
+  const res = await deps.callbacks.send(
+    store.callbackUrl,
+    await deps.stores.signingSecrets(store.storeId),
+    payload.eventId,
+    payload,
+  );
   if (!res.ok) {
     deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });
     return false;
@@ -148,7 +175,12 @@ async function cancelChunk(
   redelivered: boolean,
   moves: StateTally,
 ): Promise<void> {
-  const chunk = await deps.downloads.chunkOfShard(msg.cookie, msg.shard, deps.settings.limits.cancelChunkTracks, msg.after);
+  const chunk = await deps.downloads.chunkOfShard(
+    msg.cookie,
+    msg.shard,
+    deps.settings.limits.cancelChunkTracks,
+    msg.after,
+  );
   const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
   const moved = await mapLimit(
     chunk.tracks.filter((t) => t.state === 'queued'),
@@ -163,8 +195,14 @@ async function cancelChunk(
   deps.telemetry.count('TracksCancelled', cancelled.length);
   const repairs = redelivered ? chunk.tracks.filter((t) => t.state === 'cancelled' && !t.notifiedAt) : [];
   await deps.completionsQueue.send([
-    ...cancelled.map((track) => ({ kind: 'track' as const, cookie: track.cookie, serviceTrackId: track.serviceTrackId, track })),
+    ...cancelled.map((track) => ({
+      kind: 'track' as const,
+      cookie: track.cookie,
+      serviceTrackId: track.serviceTrackId,
+      track,
+    })),
     ...repairs.map((t) => ({ kind: 'track' as const, cookie: t.cookie, serviceTrackId: t.serviceTrackId })),
   ]);
-  if (chunk.next !== undefined) await deps.completionsQueue.send([{ kind: 'cancel', cookie: msg.cookie, shard: msg.shard, after: chunk.next }]);
+  if (chunk.next !== undefined)
+    await deps.completionsQueue.send([{ kind: 'cancel', cookie: msg.cookie, shard: msg.shard, after: chunk.next }]);
 }

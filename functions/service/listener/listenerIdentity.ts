@@ -17,7 +17,12 @@ export function listenerUserId(event: ListenerEvent, claim: string): string {
   const value = claims[claim];
   const out = userIdSchema.safeParse(value);
   if (!out.success) {
-    throw new ApiError(403, 'invalid_user_claim', `the token's "${claim}" claim is not a valid userId`, HR.E_ACCESSDENIED);
+    throw new ApiError(
+      403,
+      'invalid_user_claim',
+      `the token's "${claim}" claim is not a valid userId`,
+      HR.E_ACCESSDENIED,
+    );
   }
   return out.data;
 }

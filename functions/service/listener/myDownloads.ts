@@ -8,12 +8,16 @@ import type { ListenerDeps } from '../deps.js';
  * cookie stays the store's: the listener gets a stable id derived from it, not the cookie.
  */
 export async function myDownloads(deps: ListenerDeps, userId: string, limit: number, next?: string) {
-  const from = next === undefined ? undefined : decodeCursor(listenerSessionsCursorSchema, next, `me-sessions:${userId}`);
+  const from =
+    next === undefined ? undefined : decodeCursor(listenerSessionsCursorSchema, next, `me-sessions:${userId}`);
   const page = await deps.downloads.sessionsOfUser(userId, limit, from && { createdAt: from.t, id: from.i });
   const unique = [...new Map(page.sessions.map((s) => [s.cookie, s])).values()];
   const sessions = await Promise.all(
     unique.map(async (ref) => {
-      const [session, { counts }] = await Promise.all([deps.downloads.getSession(ref.cookie), deps.downloads.getCounts(ref.cookie)]);
+      const [session, { counts }] = await Promise.all([
+        deps.downloads.getSession(ref.cookie),
+        deps.downloads.getCounts(ref.cookie),
+      ]);
       // A list entry whose session was never written (a request that died in between), or one
       // of another user's (never: the list is per user), is left out.
       if (!session || session.userId !== userId) return undefined;
@@ -29,6 +33,12 @@ export async function myDownloads(deps: ListenerDeps, userId: string, limit: num
       };
     }),
   );
-  const cursor = page.next && encodeCursor(listenerSessionsCursorSchema, { v: 1, t: page.next.createdAt, i: page.next.id }, `me-sessions:${userId}`);
+  const cursor =
+    page.next &&
+    encodeCursor(
+      listenerSessionsCursorSchema,
+      { v: 1, t: page.next.createdAt, i: page.next.id },
+      `me-sessions:${userId}`,
+    );
   return { sessions: sessions.filter((s) => s !== undefined), ...(cursor ? { next: cursor } : {}) };
 }

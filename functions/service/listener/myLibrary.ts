@@ -16,12 +16,23 @@ export function listenerItem(row: LibraryItem) {
 export async function myLibrary(deps: ListenerDeps, userId: string, limit: number, next?: string) {
   const from = next === undefined ? undefined : decodeCursor(listenerLibraryCursorSchema, next, `me-library:${userId}`);
   const page = await deps.library.listAcrossStores(userId, limit, from && { storeId: from.s, serviceTrackId: from.a });
-  const cursor = page.next && encodeCursor(listenerLibraryCursorSchema, { v: 1, s: page.next.storeId, a: page.next.serviceTrackId }, `me-library:${userId}`);
+  const cursor =
+    page.next &&
+    encodeCursor(
+      listenerLibraryCursorSchema,
+      { v: 1, s: page.next.storeId, a: page.next.serviceTrackId },
+      `me-library:${userId}`,
+    );
   return { items: page.items.map(listenerItem), ...(cursor ? { next: cursor } : {}) };
 }
 
 /** One item of the user's own library; anyone else's, like a missing one, is unknown. */
-export async function myItem(deps: ListenerDeps, userId: string, storeId: string, serviceTrackId: number): Promise<LibraryItem> {
+export async function myItem(
+  deps: ListenerDeps,
+  userId: string,
+  storeId: string,
+  serviceTrackId: number,
+): Promise<LibraryItem> {
   const row = await deps.library.get(userId, storeId, serviceTrackId);
   if (!row) throw new ApiError(404, 'item_not_found', 'no such item in your library', HR.E_INVALIDARG);
   return row;
@@ -37,14 +48,26 @@ export interface ItemUrlOptions {
  * with the item's Content-Type and a Content-Disposition naming the file. The key comes from
  * the user's own row, so a URL never points outside `users/{userId}/`.
  */
-export async function myItemUrl(deps: ListenerDeps, userId: string, storeId: string, serviceTrackId: number, opts: ItemUrlOptions) {
+export async function myItemUrl(
+  deps: ListenerDeps,
+  userId: string,
+  storeId: string,
+  serviceTrackId: number,
+  opts: ItemUrlOptions,
+) {
   const row = await myItem(deps, userId, storeId, serviceTrackId);
   const key = opts.part === 'cover' ? row.coverKey : row.key;
   if (!key) throw new ApiError(404, 'cover_not_found', 'this item has no cover art', HR.E_INVALIDARG);
-  if (!key.startsWith(`users/${userId}/`)) throw new ApiError(404, 'item_not_found', 'no such item in your library', HR.E_INVALIDARG);
+  if (!key.startsWith(`users/${userId}/`))
+    throw new ApiError(404, 'item_not_found', 'no such item in your library', HR.E_INVALIDARG);
   const fileName = fileNameOf(key);
   const contentType = opts.part === 'cover' ? mediaTypeOf(key) : mediaTypeOf(key, row.contentType);
   const ttl = deps.settings.listener.urlTtlSeconds;
-  const url = await deps.fileUrls.sign({ key, contentType, contentDisposition: contentDisposition(opts.disposition, fileName), expiresInSeconds: ttl });
+  const url = await deps.fileUrls.sign({
+    key,
+    contentType,
+    contentDisposition: contentDisposition(opts.disposition, fileName),
+    expiresInSeconds: ttl,
+  });
   return { url, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), fileName, contentType };
 }

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { HashingMeter } from '../../adapters/hashingMeter.js';
+import type { OriginResponse } from '../../adapters/originFetcher.js';
+import { peekHead } from '../../adapters/streamHead.js';
+import { type ReadTags, SourceNotFoundError, tagsFromHead } from '../../adapters/tagReader.js';
 import { isAudioContainer } from '../../core/audioContainer.js';
 import { containerName } from '../../core/containerName.js';
 import { TrackFailure } from '../../core/errors.js';
@@ -8,12 +12,8 @@ import { HR, httpStatusHResult } from '../../core/hresult.js';
 import { extensionFor } from '../../core/keyLayout.js';
 import { parseSource } from '../../core/sourceUrl.js';
 import { boundTags } from '../../core/tagBounds.js';
-import type { DownloadMessage, StoredItem, Store } from '../../core/types.js';
+import type { DownloadMessage, Store, StoredItem } from '../../core/types.js';
 import { stagingPrefix } from '../../resources.js';
-import { HashingMeter } from '../../adapters/hashingMeter.js';
-import type { OriginResponse } from '../../adapters/originFetcher.js';
-import { peekHead } from '../../adapters/streamHead.js';
-import { SourceNotFoundError, tagsFromHead, type ReadTags } from '../../adapters/tagReader.js';
 import type { WorkerDeps } from '../deps.js';
 import { placeCover } from './placeCover.js';
 import { claimObjectKey } from './placeObject.js';
@@ -33,13 +33,21 @@ const metadataFor = (m: DownloadMessage): Record<string, string> => ({
  *   the file's head gives; a file whose tags are not up front goes to a staging object first,
  *   is named from its tags there, then copied server-side.
  */
-export async function copyTrack(deps: WorkerDeps, store: Store, msg: DownloadMessage, opts: CopyOptions = {}): Promise<StoredItem> {
+export async function copyTrack(
+  deps: WorkerDeps,
+  store: Store,
+  msg: DownloadMessage,
+  opts: CopyOptions = {},
+): Promise<StoredItem> {
   const source = parseSource(msg.trackUrl);
   if (!source) throw new TrackFailure(HR.E_INVALIDARG, 'trackUrl is not a supported URL');
   if (source.kind === 's3') {
     // The media bucket holds every user's files: no store may name it, whatever its allowlist says.
-    if (source.bucket === deps.media.bucket) throw new TrackFailure(HR.E_ACCESSDENIED, "trackdrop's own bucket is no track source");
-    return opts.verifyFirst ? viaStaging(deps, msg, (staging) => copyToStaging(deps, source.bucket, source.key, staging), source.key) : copyFromS3(deps, msg, source.bucket, source.key, source.key);
+    if (source.bucket === deps.media.bucket)
+      throw new TrackFailure(HR.E_ACCESSDENIED, "trackdrop's own bucket is no track source");
+    return opts.verifyFirst
+      ? viaStaging(deps, msg, (staging) => copyToStaging(deps, source.bucket, source.key, staging), source.key)
+      : copyFromS3(deps, msg, source.bucket, source.key, source.key);
   }
   return copyFromHttp(deps, store, msg, source.url, opts);
 }
@@ -55,7 +63,12 @@ export interface CopyOptions {
 }
 
 /** Stages a file, then names it from its tags and copies it to its final key (checked first). */
-async function viaStaging(deps: WorkerDeps, msg: DownloadMessage, stage: (staging: string) => Promise<{ sha256: string; bytes: number }>, namePath: string): Promise<StoredItem> {
+async function viaStaging(
+  deps: WorkerDeps,
+  msg: DownloadMessage,
+  stage: (staging: string) => Promise<{ sha256: string; bytes: number }>,
+  namePath: string,
+): Promise<StoredItem> {
   // One staging object per attempt: two deliveries of one message must not share it.
   const staging = `${stagingPrefix}${msg.cookie}/${msg.serviceTrackId}/${randomUUID()}`;
   try {
@@ -63,14 +76,30 @@ async function viaStaging(deps: WorkerDeps, msg: DownloadMessage, stage: (stagin
     return await copyFromS3(deps, msg, deps.media.bucket, staging, namePath, staged);
   } finally {
     // A staging object that outlives a failed delete is removed by the bucket's lifecycle rule.
-    await deps.media.delete(staging).catch((err: unknown) => deps.logger.warn('could not delete a staging object', { key: staging, error: err as Error }));
+    await deps.media
+      .delete(staging)
+      .catch((err: unknown) =>
+        deps.logger.warn('could not delete a staging object', { key: staging, error: err as Error }),
+      );
   }
 }
 
 /** A server-side copy of an S3 source into staging, with its SHA-256. */
-async function copyToStaging(deps: WorkerDeps, bucket: string, key: string, staging: string): Promise<{ sha256: string; bytes: number }> {
+async function copyToStaging(
+  deps: WorkerDeps,
+  bucket: string,
+  key: string,
+  staging: string,
+): Promise<{ sha256: string; bytes: number }> {
   const facts = await sourceFacts(deps, bucket, key);
-  const copied = await deps.media.copy({ sourceBucket: bucket, sourceKey: key, destKey: staging, size: facts.size, contentType: facts.contentType, metadata: {} });
+  const copied = await deps.media.copy({
+    sourceBucket: bucket,
+    sourceKey: key,
+    destKey: staging,
+    size: facts.size,
+    contentType: facts.contentType,
+    metadata: {},
+  });
   return { sha256: copied.sha256 ?? (await deps.media.sha256Of(deps.media.bucket, staging)).sha256, bytes: facts.size };
 }
 
@@ -83,7 +112,10 @@ async function sourceFacts(deps: WorkerDeps, bucket: string, key: string) {
     throw err;
   }
   if (facts.size > deps.settings.limits.maxTrackBytes) {
-    throw new TrackFailure(HR.E_FILE_TOO_LARGE, `source is ${facts.size} bytes, over the ${deps.settings.limits.maxTrackBytes}-byte limit`);
+    throw new TrackFailure(
+      HR.E_FILE_TOO_LARGE,
+      `source is ${facts.size} bytes, over the ${deps.settings.limits.maxTrackBytes}-byte limit`,
+    );
   }
   return facts;
 }
@@ -94,9 +126,17 @@ function assertAudio(size: number, container: string | undefined): void {
   if (!isAudioContainer(container)) throw new TrackFailure(HR.E_NOT_AUDIO, 'the file is not a recognisable audio file');
 }
 
-async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string, key: string, namePath: string, known?: { sha256: string; bytes: number }): Promise<StoredItem> {
+async function copyFromS3(
+  deps: WorkerDeps,
+  msg: DownloadMessage,
+  bucket: string,
+  key: string,
+  namePath: string,
+  known?: { sha256: string; bytes: number },
+): Promise<StoredItem> {
   // Bytes already hashed (staged) are checked before they reach a user's folder.
-  if (known && msg.expectedSha256 && known.sha256 !== msg.expectedSha256) throw hashMismatch(known.sha256, msg.expectedSha256);
+  if (known && msg.expectedSha256 && known.sha256 !== msg.expectedSha256)
+    throw hashMismatch(known.sha256, msg.expectedSha256);
   const facts = await sourceFacts(deps, bucket, key);
   assertAudio(facts.size, facts.tags.container);
   const tags = boundTags(facts.tags, deps.settings.limits.maxTagBytes);
@@ -119,10 +159,24 @@ async function copyFromS3(deps: WorkerDeps, msg: DownloadMessage, bucket: string
   // reading the object through is the last resort, for sources stored without one.
   const sha256 = known?.sha256 ?? copied.sha256 ?? (await deps.media.sha256Of(deps.media.bucket, destKey)).sha256;
   const coverKey = facts.cover ? await placeCover(deps, destKey, facts.cover) : undefined;
-  return { key: destKey, bytes: known?.bytes ?? facts.size, sha256, contentType: facts.contentType, ...tags, container: containerName(tags.container), ...(coverKey ? { coverKey } : {}) };
+  return {
+    key: destKey,
+    bytes: known?.bytes ?? facts.size,
+    sha256,
+    contentType: facts.contentType,
+    ...tags,
+    container: containerName(tags.container),
+    ...(coverKey ? { coverKey } : {}),
+  };
 }
 
-async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage, url: URL, opts: CopyOptions): Promise<StoredItem> {
+async function copyFromHttp(
+  deps: WorkerDeps,
+  store: Store,
+  msg: DownloadMessage,
+  url: URL,
+  opts: CopyOptions,
+): Promise<StoredItem> {
   const limits = deps.settings.limits;
   const res = await deps.fetchOrigin(url, {
     allowOrigins: store.allowOrigins,
@@ -141,7 +195,8 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
     const tags = await tagsFromHead(head, res.contentType);
     // A head that names an audio container and the file: straight to the final key. Anything
     // else is staged, and judged on the whole file before it can reach the user's folder.
-    if (tags?.title && (tags.artist || tags.albumArtist) && isAudioContainer(tags.container) && !opts.verifyFirst) named = boundTags(tags, limits.maxTagBytes);
+    if (tags?.title && (tags.artist || tags.albumArtist) && isAudioContainer(tags.container) && !opts.verifyFirst)
+      named = boundTags(tags, limits.maxTagBytes);
   } catch (err) {
     res.body.destroy();
     throw res.failure() ?? originBodyFailure(err);
@@ -159,7 +214,15 @@ async function copyFromHttp(deps: WorkerDeps, store: Store, msg: DownloadMessage
     // Tags, duration and cover from the stored file itself: ranged reads, exact for the whole file.
     const stored = await deps.objectFacts(deps.media.bucket, destKey);
     const coverKey = stored.cover ? await placeCover(deps, destKey, stored.cover) : undefined;
-    return { key: destKey, bytes: sent.bytes, sha256: sent.sha256, contentType: res.contentType, ...boundTags(stored.tags, limits.maxTagBytes), container: containerName(stored.tags.container), ...(coverKey ? { coverKey } : {}) };
+    return {
+      key: destKey,
+      bytes: sent.bytes,
+      sha256: sent.sha256,
+      contentType: res.contentType,
+      ...boundTags(stored.tags, limits.maxTagBytes),
+      container: containerName(stored.tags.container),
+      ...(coverKey ? { coverKey } : {}),
+    };
   }
   // Tags elsewhere (an MP4 with its index at the end, ID3v1 only), or bytes to check first.
   return viaStaging(deps, msg, (staging) => streamToBucket(deps, source, res, staging, {}), res.finalUrl.pathname);
@@ -170,7 +233,13 @@ export function hashMismatch(actual: string, expected: string): TrackFailure {
 }
 
 /** Streams the origin's body into the bucket with bounded memory, hashing and counting it on the way (the benchmark measures this). */
-export async function streamToBucket(deps: Pick<WorkerDeps, 'settings' | 'media'>, source: Readable, res: OriginResponse, key: string, metadata: Record<string, string>): Promise<{ sha256: string; bytes: number }> {
+export async function streamToBucket(
+  deps: Pick<WorkerDeps, 'settings' | 'media'>,
+  source: Readable,
+  res: OriginResponse,
+  key: string,
+  metadata: Record<string, string>,
+): Promise<{ sha256: string; bytes: number }> {
   const meter = new HashingMeter(deps.settings.limits.maxTrackBytes, res.contentLength);
   const body = new PassThrough();
   try {
@@ -186,7 +255,12 @@ export async function streamToBucket(deps: Pick<WorkerDeps, 'settings' | 'media'
 /** An origin body that broke off is a transient failure of its own; anything else stays as it is. */
 function originBodyFailure(err: unknown): unknown {
   if (err instanceof TrackFailure) return err;
-  if (err instanceof Error && /aborted|premature|ECONNRESET|socket hang up/i.test(`${err.name} ${err.message} ${(err as NodeJS.ErrnoException).code ?? ''}`)) {
+  if (
+    err instanceof Error &&
+    /aborted|premature|ECONNRESET|socket hang up/i.test(
+      `${err.name} ${err.message} ${(err as NodeJS.ErrnoException).code ?? ''}`,
+    )
+  ) {
     return new TrackFailure(HR.E_DOWNLOAD_FAILURE, `origin body broke off: ${err.message}`, true);
   }
   return err;

@@ -1,5 +1,5 @@
-import { coverKeyFor } from '../../core/keyLayout.js';
 import type { Cover } from '../../adapters/tagReader.js';
+import { coverKeyFor } from '../../core/keyLayout.js';
 import type { WorkerDeps } from '../deps.js';
 
 /**

@@ -22,7 +22,13 @@ export interface Placement {
  */
 export async function claimObjectKey(deps: WorkerDeps, p: Placement): Promise<string> {
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
-    const key = trackKey({ userId: p.userId, serviceTrackId: p.serviceTrackId, tags: p.tags, ext: p.ext, suffix: collisionSuffix(attempt, p.owner) });
+    const key = trackKey({
+      userId: p.userId,
+      serviceTrackId: p.serviceTrackId,
+      tags: p.tags,
+      ext: p.ext,
+      suffix: collisionSuffix(attempt, p.owner),
+    });
     if ((await deps.library.claimKey(p.userId, keyIdentity(key), p.owner, key)) === 'claimed') return key;
   }
   // Only a name crafted to collide with this track's hashed ones gets here: end the track.
@@ -42,7 +48,8 @@ export async function removeFilesOf(
   earlierAttempts: boolean,
 ): Promise<void> {
   const keys = new Set(copiedKey ? [copiedKey] : []);
-  if (earlierAttempts) for (const k of await deps.library.keysOwnedBy(p.userId, `${p.storeId}#${p.serviceTrackId}`)) keys.add(k);
+  if (earlierAttempts)
+    for (const k of await deps.library.keysOwnedBy(p.userId, `${p.storeId}#${p.serviceTrackId}`)) keys.add(k);
   if (keys.size === 0) return;
   const kept = (await deps.library.get(p.userId, p.storeId, p.serviceTrackId))?.key;
   for (const key of keys) if (key !== kept) await deps.media.delete(key);
@@ -53,7 +60,11 @@ export async function removeFilesOf(
  * new copy) and whatever the library row names, so the old copy goes only once the row points
  * at the new one. Safe to repeat.
  */
-export async function removeReplacedFiles(deps: WorkerDeps, p: { userId: string; storeId: string; serviceTrackId: number }, keep: string): Promise<void> {
+export async function removeReplacedFiles(
+  deps: WorkerDeps,
+  p: { userId: string; storeId: string; serviceTrackId: number },
+  keep: string,
+): Promise<void> {
   const owned = await deps.library.keysOwnedBy(p.userId, `${p.storeId}#${p.serviceTrackId}`);
   if (owned.length <= 1) return;
   const recorded = (await deps.library.get(p.userId, p.storeId, p.serviceTrackId))?.key;

@@ -1,14 +1,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { TrackFailure } from '../../core/errors.js';
+import { factKey, type TrackFacts, trackRefKey } from '../../adapters/trackFacts.js';
 import { isCompletionOwed } from '../../core/completionOwed.js';
+import { TrackFailure } from '../../core/errors.js';
+import { formatHResult, HR } from '../../core/hresult.js';
 import { memoize } from '../../core/memoize.js';
 import { downloadMessageSchema } from '../../core/queueMessages.js';
-import { parseRecords, poisonError } from '../queueRecords.js';
-import { formatHResult, HR } from '../../core/hresult.js';
 import type { DownloadMessage, Store, Track, TrackState } from '../../core/types.js';
-import { factKey, trackRefKey, type TrackFacts } from '../../adapters/trackFacts.js';
 import type { WorkerDeps } from '../deps.js';
+import { parseRecords, poisonError } from '../queueRecords.js';
 import { copyTrack, hashMismatch } from './copyTrack.js';
 import { removeFilesOf, removeReplacedFiles } from './placeObject.js';
 
@@ -20,6 +20,7 @@ export interface WorkerInvocation {
 
 /** Longest reason kept with a failed track. */
 const MAX_REASON_CHARS = 1000;
+
 import { StateTally } from '../stateTally.js';
 
 /**
@@ -27,7 +28,11 @@ import { StateTally } from '../stateTally.js';
  * every license, library and track-state question of the batch; then each track is copied on
  * its own, and only the tracks that must be retried are reported back to SQS.
  */
-export async function processDownloads(deps: WorkerDeps, event: SQSEvent, invocation: WorkerInvocation = {}): Promise<SQSBatchResponse> {
+export async function processDownloads(
+  deps: WorkerDeps,
+  event: SQSEvent,
+  invocation: WorkerInvocation = {},
+): Promise<SQSBatchResponse> {
   const endsAt = Date.now() + (invocation.remainingMs?.() ?? deps.settings.functions.worker.timeoutSeconds * 1000);
   const parsed = parseRecords(deps.logger, 'downloads', event.Records, downloadMessageSchema);
   const messages = [...parsed.values()];
@@ -77,7 +82,12 @@ interface Attempt {
 }
 
 async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attempt): Promise<void> {
-  const log = { cookie: msg.cookie, userId: msg.userId, serviceTrackId: msg.serviceTrackId, receiveCount: attempt.receiveCount };
+  const log = {
+    cookie: msg.cookie,
+    userId: msg.userId,
+    serviceTrackId: msg.serviceTrackId,
+    receiveCount: attempt.receiveCount,
+  };
   let facts: TrackFacts;
   try {
     facts = attempt.facts ?? (await deps.trackFacts([msg]));
@@ -85,7 +95,14 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     deps.logger.error('could not read the track, its license or library row', { ...log, error: err as Error });
     if (attempt.receiveCount < deps.settings.downloads.maxReceiveCount) throw err;
     // The last receive: end the track anyway, so it does not wait in the dead-letter queue.
-    await failTrack(deps, msg, undefined, new TrackFailure(HR.E_FAIL, lastReceiveReason(attempt.receiveCount, err)), attempt, log);
+    await failTrack(
+      deps,
+      msg,
+      undefined,
+      new TrackFailure(HR.E_FAIL, lastReceiveReason(attempt.receiveCount, err)),
+      attempt,
+      log,
+    );
     return;
   }
   const receiveCount = attempt.receiveCount;
@@ -97,9 +114,11 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
   }
   if (current.state !== 'queued') {
     // A duplicate, or a track cancelled meanwhile: nothing to copy, only what is owed.
-    if (current.state === 'failed' || current.state === 'cancelled') await removeFilesOf(deps, msg, undefined, receiveCount > 1);
+    if (current.state === 'failed' || current.state === 'cancelled')
+      await removeFilesOf(deps, msg, undefined, receiveCount > 1);
     // A re-download that died before it removed the copy it replaced: remove it now.
-    if ((current.state === 'stored' || current.state === 'completed') && current.item && receiveCount > 1) await removeReplacedFiles(deps, msg, current.item.key);
+    if ((current.state === 'stored' || current.state === 'completed') && current.item && receiveCount > 1)
+      await removeReplacedFiles(deps, msg, current.item.key);
     if (repairDue(current, receiveCount)) await askCompletionIfOwed(deps, current);
     return;
   }
@@ -119,7 +138,8 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     const store = await attempt.storeOf(msg.storeId);
     if (!store) throw new TrackFailure(HR.E_ACCESSDENIED, 'the store no longer exists');
     const license = facts.licenses.get(factKey(msg));
-    if (!license) throw new TrackFailure(HR.NS_E_DRM_LICENSE_NOTACQUIRED, 'no license was predelivered for this user and track');
+    if (!license)
+      throw new TrackFailure(HR.NS_E_DRM_LICENSE_NOTACQUIRED, 'no license was predelivered for this user and track');
     if (license.expiresAt && Date.parse(license.expiresAt) <= Date.now()) {
       throw new TrackFailure(HR.NS_E_DRM_LICENSE_NOTACQUIRED, `the license expired at ${license.expiresAt}`);
     }
@@ -127,11 +147,25 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     if (existing && !store.redownload) {
       // Already in the library and the store does not ask for a re-download: S_FALSE, no copy.
       const { userId: _u, storeId: _s, serviceTrackId: _t, cookie: _c, addedAt: _a, ...item } = existing;
-      if ((await finish(deps, current, 'stored', { hrResult: HR.S_FALSE, item, reason: 'already in the library' }, receiveCount)).moved) moves.add(msg.cookie, 'stored');
+      if (
+        (
+          await finish(
+            deps,
+            current,
+            'stored',
+            { hrResult: HR.S_FALSE, item, reason: 'already in the library' },
+            receiveCount,
+          )
+        ).moved
+      )
+        moves.add(msg.cookie, 'stored');
       return;
     }
     // A re-download lands on the key of the copy in the library: check the bytes before that.
-    const item = await copyTrack(deps, store, msg, { verifyFirst: existing !== undefined && msg.expectedSha256 !== undefined, deadline: fetchDeadline(deps, attempt.endsAt) });
+    const item = await copyTrack(deps, store, msg, {
+      verifyFirst: existing !== undefined && msg.expectedSha256 !== undefined,
+      deadline: fetchDeadline(deps, attempt.endsAt),
+    });
     copiedKey = item.key;
     if (msg.expectedSha256 && msg.expectedSha256 !== item.sha256) throw hashMismatch(item.sha256, msg.expectedSha256);
     const now = await finish(deps, current, 'stored', { hrResult: HR.S_OK, item }, receiveCount);
@@ -140,7 +174,16 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     if (now.moved && existing && existing.key !== item.key) {
       // Re-downloaded under a new name (its tags changed): the new copy is in place; once the
       // library says so, the one it replaces goes, so the folder holds the track once.
-      await deps.library.putMany([{ ...item, userId: msg.userId, storeId: msg.storeId, serviceTrackId: msg.serviceTrackId, cookie: msg.cookie, addedAt: now.updatedAt ?? new Date().toISOString() }]);
+      await deps.library.putMany([
+        {
+          ...item,
+          userId: msg.userId,
+          storeId: msg.storeId,
+          serviceTrackId: msg.serviceTrackId,
+          cookie: msg.cookie,
+          addedAt: now.updatedAt ?? new Date().toISOString(),
+        },
+      ]);
       await removeReplacedFiles(deps, msg, item.key);
     }
     if (now.moved) {
@@ -170,7 +213,15 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
 }
 
 /** Ends a track `failed` and removes every file it left: this attempt's and, after a redelivery, earlier ones'. */
-async function failTrack(deps: WorkerDeps, msg: DownloadMessage, current: Track | undefined, failure: TrackFailure, attempt: Attempt, log: Record<string, unknown>, copiedKey?: string): Promise<void> {
+async function failTrack(
+  deps: WorkerDeps,
+  msg: DownloadMessage,
+  current: Track | undefined,
+  failure: TrackFailure,
+  attempt: Attempt,
+  log: Record<string, unknown>,
+  copiedKey?: string,
+): Promise<void> {
   const receiveCount = attempt.receiveCount;
   const reason = failure.message.slice(0, MAX_REASON_CHARS);
   deps.logger.info('track failed', { ...log, hresult: formatHResult(failure.hresult), reason });
@@ -210,7 +261,12 @@ function fetchDeadline(deps: WorkerDeps, endsAt: number): { at: number; transien
  */
 async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = false): Promise<void> {
   if (isCompletionOwed(track)) {
-    await deps.completionsQueue.sendSoon({ kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId, ...(snapshot ? { track } : {}) });
+    await deps.completionsQueue.sendSoon({
+      kind: 'track',
+      cookie: track.cookie,
+      serviceTrackId: track.serviceTrackId,
+      ...(snapshot ? { track } : {}),
+    });
   }
 }
 
@@ -232,7 +288,13 @@ function repairDue(_track: Track, receiveCount: number): boolean {
  * was made before, the completion is asked again when a repair is due (see repairDue) and the
  * store has not been told yet.
  */
-async function finish(deps: WorkerDeps, track: Track, to: 'stored' | 'failed', fields: Partial<Track>, receiveCount: number): Promise<{ moved: boolean; state: TrackState; updatedAt?: string }> {
+async function finish(
+  deps: WorkerDeps,
+  track: Track,
+  to: 'stored' | 'failed',
+  fields: Partial<Track>,
+  receiveCount: number,
+): Promise<{ moved: boolean; state: TrackState; updatedAt?: string }> {
   const updatedAt = await deps.downloads.transition(track.cookie, track.serviceTrackId, to, fields);
   if (updatedAt) {
     await askCompletionIfOwed(deps, { ...track, ...fields, state: to, updatedAt }, true);

@@ -2,21 +2,30 @@ import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
-import { createClients, type AwsClients } from '../../../functions/adapters/clients.js';
-import { localCredentials, localRegion, startEmulators, type DynamoBackend, type Emulators } from '../emulators.js';
-import { startHttpAdapter, type ApiHandler, type HttpAdapter } from '../httpAdapter.js';
+import { type AwsClients, createClients } from '../../../functions/adapters/clients.js';
+import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from '../emulators.js';
+import { type ApiHandler, type HttpAdapter, startHttpAdapter } from '../httpAdapter.js';
 import { QueuePoller } from '../queuePoller.js';
 import type { CloudAssembly } from './cloudAssembly.js';
 import { FunctionRunner, type FunctionSpec } from './functionRunner.js';
-import { jwtAuthorizers, refuseAllTokens, type JwtVerifierFactory } from './httpApiAuthorizers.js';
-import { isPreflight, preflightHeaders, withCorsHeaders, type CorsConfiguration } from './httpApiCors.js';
+import { type JwtVerifierFactory, jwtAuthorizers, refuseAllTokens } from './httpApiAuthorizers.js';
+import { type CorsConfiguration, isPreflight, preflightHeaders, withCorsHeaders } from './httpApiCors.js';
 import { compileRoutes, selectRoute } from './httpApiRoutes.js';
-import { startIamProxy, type Denial, type IamProxy, type ResourcePolicy } from './iam/iamProxy.js';
-import { statements, type PolicyDocument, type Statement } from './iam/policy.js';
+import { type Denial, type IamProxy, type ResourcePolicy, startIamProxy } from './iam/iamProxy.js';
+import { type PolicyDocument, type Statement, statements } from './iam/policy.js';
 import { managedPolicies } from './iam/roles.js';
-import { keyOfCiphertext, startKmsStandIn, type KmsStandIn } from './kmsStandIn.js';
+import { type KmsStandIn, keyOfCiphertext, startKmsStandIn } from './kmsStandIn.js';
 import { provisionFromTemplate } from './provisionFromTemplate.js';
-import { props, resolve, resolveString, resourcesOfType, TemplateError, type CfnTemplate, type LocalValue, type Pseudo } from './template.js';
+import {
+  type CfnTemplate,
+  type LocalValue,
+  type Pseudo,
+  props,
+  resolve,
+  resolveString,
+  resourcesOfType,
+  TemplateError,
+} from './template.js';
 
 export const localAccountId = '000000000000';
 
@@ -68,8 +77,16 @@ export interface AsDeployedStack {
 export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsDeployedStack> {
   const { template, stackName } = opts.assembly;
   const pseudo: Pseudo = { region: localRegion, accountId: localAccountId, stackName };
-  const emulators = await startEmulators({ dataDir: opts.dataDir, dynamo: opts.dynamo ?? 'dynalite', ports: opts.emulatorPorts ?? {} });
-  const kms = await startKmsStandIn({ region: localRegion, accountId: localAccountId, keyFile: opts.dataDir ? join(opts.dataDir, 'kms-stand-in-keys.json') : undefined });
+  const emulators = await startEmulators({
+    dataDir: opts.dataDir,
+    dynamo: opts.dynamo ?? 'dynalite',
+    ports: opts.emulatorPorts ?? {},
+  });
+  const kms = await startKmsStandIn({
+    region: localRegion,
+    accountId: localAccountId,
+    keyFile: opts.dataDir ? join(opts.dataDir, 'kms-stand-in-keys.json') : undefined,
+  });
   const clientOpts = { region: localRegion, credentials: localCredentials };
   const admin = {
     ...createClients({}, { ...clientOpts, endpoints: emulators.endpoints }),
@@ -82,7 +99,12 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
     const denials: Denial[] = [];
     const functions = new Map<string, DeployedFunction>();
     const byArn = new Map<string, DeployedFunction>();
-    const upstream = { dynamodb: emulators.endpoints.dynamodb, sqs: emulators.endpoints.sqs, s3: emulators.endpoints.s3, kms: kms.endpoint };
+    const upstream = {
+      dynamodb: emulators.endpoints.dynamodb,
+      sqs: emulators.endpoints.sqs,
+      s3: emulators.endpoints.s3,
+      kms: kms.endpoint,
+    };
 
     for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       const p = props(fn);
@@ -178,11 +200,22 @@ function roleOf(role: unknown): string {
   return getAtt[0];
 }
 
-function functionSpec(id: string, p: Record<string, unknown>, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo, assembly: CloudAssembly): FunctionSpec {
+function functionSpec(
+  id: string,
+  p: Record<string, unknown>,
+  locals: ReadonlyMap<string, LocalValue>,
+  pseudo: Pseudo,
+  assembly: CloudAssembly,
+): FunctionSpec {
   const code = p.Code as { S3Key?: unknown } | undefined;
   if (!code?.S3Key) throw new TemplateError(`${id}: only zip assets (Code.S3Key) run locally`);
-  const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
-  const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolveString(v, locals, pseudo)]));
+  const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const environment = Object.fromEntries(
+    Object.entries(variables).map(([k, v]) => [k, resolveString(v, locals, pseudo)]),
+  );
   const local = locals.get(id)!;
   return {
     logicalId: id,
@@ -199,11 +232,17 @@ function functionSpec(id: string, p: Record<string, unknown>, locals: ReadonlyMa
 }
 
 /** A role's policies: inline ones, `AWS::IAM::Policy`s attached to it, and managed policies by ARN. */
-function identityPolicies(template: CfnTemplate, roleId: string, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo): Statement[] {
+function identityPolicies(
+  template: CfnTemplate,
+  roleId: string,
+  locals: ReadonlyMap<string, LocalValue>,
+  pseudo: Pseudo,
+): Statement[] {
   const role = template.Resources[roleId]!;
   const rp = props(role);
   const out: Statement[] = [];
-  for (const inline of (rp.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) out.push(...statements(resolve(inline.PolicyDocument, locals, pseudo) as PolicyDocument));
+  for (const inline of (rp.Policies as { PolicyDocument: unknown }[] | undefined) ?? [])
+    out.push(...statements(resolve(inline.PolicyDocument, locals, pseudo) as PolicyDocument));
   for (const arn of (rp.ManagedPolicyArns as unknown[] | undefined) ?? []) {
     const resolved = resolveString(arn, locals, pseudo);
     const managed = managedPolicies[resolved];
@@ -222,13 +261,19 @@ function identityPolicies(template: CfnTemplate, roleId: string, locals: Readonl
 }
 
 /** Bucket policies, queue policies and key policies, found by the ARN a request names. */
-function resourcePoliciesOf(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo): (arn: string) => ResourcePolicy | undefined {
+function resourcePoliciesOf(
+  template: CfnTemplate,
+  locals: ReadonlyMap<string, LocalValue>,
+  pseudo: Pseudo,
+): (arn: string) => ResourcePolicy | undefined {
   const buckets = new Map<string, Statement[]>();
   const queues = new Map<string, Statement[]>();
   const keys = new Map<string, Statement[]>();
   for (const [, r] of resourcesOfType(template, 'AWS::S3::BucketPolicy')) {
     const p = props(r);
-    buckets.set(resolveString(p.Bucket, locals, pseudo), [...statements(resolve(p.PolicyDocument, locals, pseudo) as PolicyDocument)]);
+    buckets.set(resolveString(p.Bucket, locals, pseudo), [
+      ...statements(resolve(p.PolicyDocument, locals, pseudo) as PolicyDocument),
+    ]);
   }
   for (const [, r] of resourcesOfType(template, 'AWS::SQS::QueuePolicy')) {
     const p = props(r);
@@ -240,7 +285,9 @@ function resourcePoliciesOf(template: CfnTemplate, locals: ReadonlyMap<string, L
     }
   }
   for (const [id, r] of resourcesOfType(template, 'AWS::KMS::Key')) {
-    keys.set(locals.get(id)!.attrs.Arn!, [...statements(resolve(props(r).KeyPolicy, locals, pseudo) as PolicyDocument)]);
+    keys.set(locals.get(id)!.attrs.Arn!, [
+      ...statements(resolve(props(r).KeyPolicy, locals, pseudo) as PolicyDocument),
+    ]);
   }
   return (arn) => {
     if (arn.startsWith('arn:aws:s3:::')) {
@@ -260,7 +307,12 @@ function resourcePoliciesOf(template: CfnTemplate, locals: ReadonlyMap<string, L
 }
 
 /** One poller per `AWS::Lambda::EventSourceMapping` on an SQS queue, with the mapping's settings. */
-function eventSources(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo, functions: ReadonlyMap<string, DeployedFunction>): QueuePoller[] {
+function eventSources(
+  template: CfnTemplate,
+  locals: ReadonlyMap<string, LocalValue>,
+  pseudo: Pseudo,
+  functions: ReadonlyMap<string, DeployedFunction>,
+): QueuePoller[] {
   const pollers: QueuePoller[] = [];
   for (const [id, r] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
     const p = props(r);
@@ -272,9 +324,16 @@ function eventSources(template: CfnTemplate, locals: ReadonlyMap<string, LocalVa
     const queue = [...locals.values()].find((l) => l.attrs.Arn === sourceArn && l.attrs.QueueUrl);
     if (!queue) throw new TemplateError(`${id}: event source ${sourceArn} is not a queue of the template`);
     const scaling = p.ScalingConfig as { MaximumConcurrency?: number } | undefined;
-    const reportFailures = ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures');
+    const reportFailures = ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+      'ReportBatchItemFailures',
+    );
     // The event source polls with the function's role: its requests go through the function's proxy.
-    const sqs = new SQSClient({ region: localRegion, credentials: localCredentials, endpoint: fn.proxy.endpoint, useQueueUrlAsEndpoint: false });
+    const sqs = new SQSClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: fn.proxy.endpoint,
+      useQueueUrlAsEndpoint: false,
+    });
     pollers.push(
       new QueuePoller({
         sqs,
@@ -305,21 +364,27 @@ async function startHttpApi(
   port: number | undefined,
   jwtVerifier: JwtVerifierFactory,
 ): Promise<HttpAdapter> {
-  const authorizers = new Map([...jwtAuthorizers(template, locals, pseudo)].map(([id, spec]) => [id, { spec, verify: jwtVerifier(spec) }]));
+  const authorizers = new Map(
+    [...jwtAuthorizers(template, locals, pseudo)].map(([id, spec]) => [id, { spec, verify: jwtVerifier(spec) }]),
+  );
   const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([id, r]) => {
     const p = props(r);
     const auth = String(p.AuthorizationType ?? 'NONE');
-    if (auth !== 'NONE' && auth !== 'JWT') throw new TemplateError(`${id}: authorization type ${auth} is not run locally (NONE and JWT are)`);
+    if (auth !== 'NONE' && auth !== 'JWT')
+      throw new TemplateError(`${id}: authorization type ${auth} is not run locally (NONE and JWT are)`);
     const authorizerId = auth === 'JWT' ? (p.AuthorizerId as { Ref?: string } | undefined)?.Ref : undefined;
     const authorizer = authorizerId ? authorizers.get(authorizerId) : undefined;
-    if (auth === 'JWT' && !authorizer) throw new TemplateError(`${id}: a JWT route needs an authorizer of the template`);
+    if (auth === 'JWT' && !authorizer)
+      throw new TemplateError(`${id}: a JWT route needs an authorizer of the template`);
     const scopes = ((p.AuthorizationScopes as unknown[] | undefined) ?? []).map(String);
     const target = resolveString(p.Target, locals, pseudo);
     const integrationId = target.replace(/^integrations\//, '');
     const integration = template.Resources[integrationId];
-    if (!integration || integration.Type !== 'AWS::ApiGatewayV2::Integration') throw new TemplateError(`${id}: target ${target} is not an integration of the template`);
+    if (!integration || integration.Type !== 'AWS::ApiGatewayV2::Integration')
+      throw new TemplateError(`${id}: target ${target} is not an integration of the template`);
     const ip = props(integration);
-    if (ip.IntegrationType !== 'AWS_PROXY' || String(ip.PayloadFormatVersion) !== '2.0') throw new TemplateError(`${integrationId}: only Lambda proxy integrations with payload 2.0 run locally`);
+    if (ip.IntegrationType !== 'AWS_PROXY' || String(ip.PayloadFormatVersion) !== '2.0')
+      throw new TemplateError(`${integrationId}: only Lambda proxy integrations with payload 2.0 run locally`);
     const uri = resolveString(ip.IntegrationUri, locals, pseudo);
     const fnArn = /arn:aws:lambda:[^/]*?function:[^/:]+/.exec(uri)?.[0] ?? uri;
     const fn = byArn.get(fnArn);
@@ -334,7 +399,12 @@ async function startHttpApi(
   const preflightKey = 'OPTIONS (CORS preflight)';
   const answer = async (event: Parameters<ApiHandler>[0]): Promise<APIGatewayProxyStructuredResultV2> => {
     if (event.routeKey === preflightKey) {
-      if (!cors || !isPreflight(event.requestContext.http.method, event.headers)) return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) };
+      if (!cors || !isPreflight(event.requestContext.http.method, event.headers))
+        return {
+          statusCode: 404,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ message: 'Not Found' }),
+        };
       return { statusCode: 204, headers: preflightHeaders(cors, event.headers), body: '' };
     }
     return invoke(event);
@@ -345,28 +415,40 @@ async function startHttpApi(
     if (authorizer) {
       // API Gateway checks the token before the function is invoked, and answers for it.
       const decision = await authorizer.verify(event.headers[authorizer.spec.identityHeader], scopes);
-      if (!decision.ok) return { statusCode: decision.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(decision.body) };
+      if (!decision.ok)
+        return {
+          statusCode: decision.status,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(decision.body),
+        };
       invoked = { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: decision.jwt } } };
     }
     try {
       return toHttpResult(await fn.runner.invoke(invoked));
     } catch {
       // A function error or timeout: API Gateway answers 500 with its own body.
-      return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };
+      return {
+        statusCode: 500,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Internal Server Error' }),
+      };
     }
   };
   return startHttpAdapter(
     async (event) => {
       const out = await answer(event);
       // With a CORS configuration, API Gateway's headers replace the integration's.
-      return cors && event.routeKey !== preflightKey ? { ...out, headers: withCorsHeaders(cors, event.headers, out.headers ?? {}) } : out;
+      return cors && event.routeKey !== preflightKey
+        ? { ...out, headers: withCorsHeaders(cors, event.headers, out.headers ?? {}) }
+        : out;
     },
     {
       ...(port === undefined ? {} : { port }),
       match: (method, path) => {
         const route = selectRoute(compiled, method, path);
         // API Gateway answers preflights itself when CORS is configured, with or without an OPTIONS route.
-        if (cors && method === 'OPTIONS' && (!route || route.routeKey === '$default')) return { routeKey: preflightKey, pathParameters: {} };
+        if (cors && method === 'OPTIONS' && (!route || route.routeKey === '$default'))
+          return { routeKey: preflightKey, pathParameters: {} };
         return route;
       },
     },
@@ -376,10 +458,18 @@ async function startHttpApi(
 /** Payload 2.0: a result without `statusCode` is a 200 JSON body, as API Gateway infers it. */
 function toHttpResult(value: unknown): APIGatewayProxyStructuredResultV2 {
   if (value && typeof value === 'object' && 'statusCode' in value) return value as APIGatewayProxyStructuredResultV2;
-  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof value === 'string' ? value : JSON.stringify(value) };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: typeof value === 'string' ? value : JSON.stringify(value),
+  };
 }
 
-function resolvedOutputs(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo): Record<string, string> {
+function resolvedOutputs(
+  template: CfnTemplate,
+  locals: ReadonlyMap<string, LocalValue>,
+  pseudo: Pseudo,
+): Record<string, string> {
   const outputs = (template as CfnTemplate & { Outputs?: Record<string, { Value: unknown }> }).Outputs ?? {};
   const out: Record<string, string> = {};
   for (const [name, o] of Object.entries(outputs)) {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../cdk/TrackdropFunction.js';
-import { TemplateError, type CfnTemplate } from './template.js';
+import { type CfnTemplate, TemplateError } from './template.js';
 
 /** One stack of a synthesized cloud assembly: its template and where its zip assets are. */
 export interface CloudAssembly {
@@ -18,16 +18,22 @@ interface AssetManifest {
 }
 
 interface Manifest {
-  readonly artifacts: Record<string, { readonly type: string; readonly properties?: { readonly templateFile?: string } }>;
+  readonly artifacts: Record<
+    string,
+    { readonly type: string; readonly properties?: { readonly templateFile?: string } }
+  >;
 }
 
 /** Reads the (single) stack of the cloud assembly in `dir`, e.g. `cdk.out`. */
 export function readCloudAssembly(dir: string): CloudAssembly {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
   const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
-  if (stacks.length !== 1) throw new TemplateError(`expected one stack in ${dir}, found ${stacks.map(([n]) => n).join(', ') || 'none'}`);
+  if (stacks.length !== 1)
+    throw new TemplateError(`expected one stack in ${dir}, found ${stacks.map(([n]) => n).join(', ') || 'none'}`);
   const [stackName, artifact] = stacks[0]!;
-  const template = JSON.parse(readFileSync(join(dir, artifact.properties?.templateFile ?? `${stackName}.template.json`), 'utf8')) as CfnTemplate;
+  const template = JSON.parse(
+    readFileSync(join(dir, artifact.properties?.templateFile ?? `${stackName}.template.json`), 'utf8'),
+  ) as CfnTemplate;
   const assets = JSON.parse(readFileSync(join(dir, `${stackName}.assets.json`), 'utf8')) as AssetManifest;
   return {
     dir,
@@ -58,7 +64,12 @@ export async function synthCloudAssembly(opts: SynthOptions): Promise<CloudAssem
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn('npx', args, {
       cwd: repoRoot,
-      env: { ...env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      env: {
+        ...env,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        CDK_DISABLE_VERSION_CHECK: 'true',
+        CDK_DISABLE_CLI_TELEMETRY: 'true',
+      },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,14 +83,24 @@ class Container {
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', onLog);
     }
-    this.child.on('message', (msg: { type: string; id?: number; ok?: boolean; value?: unknown; error?: { errorType: string; errorMessage: string } }) => {
-      if (msg.type === 'initError' && msg.error) onLog(`INIT_ERROR ${msg.error.errorType}: ${msg.error.errorMessage}`);
-      if (msg.type !== 'result' || msg.id === undefined) return;
-      const p = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
-      if (msg.ok) p?.resolve(msg.value);
-      else p?.reject(new FunctionError(msg.error?.errorType ?? 'Error', msg.error?.errorMessage ?? 'unknown error'));
-    });
+    this.child.on(
+      'message',
+      (msg: {
+        type: string;
+        id?: number;
+        ok?: boolean;
+        value?: unknown;
+        error?: { errorType: string; errorMessage: string };
+      }) => {
+        if (msg.type === 'initError' && msg.error)
+          onLog(`INIT_ERROR ${msg.error.errorType}: ${msg.error.errorMessage}`);
+        if (msg.type !== 'result' || msg.id === undefined) return;
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        if (msg.ok) p?.resolve(msg.value);
+        else p?.reject(new FunctionError(msg.error?.errorType ?? 'Error', msg.error?.errorMessage ?? 'unknown error'));
+      },
+    );
     this.initialized = new Promise<void>((resolve) => {
       const done = () => (clearTimeout(initTimer), resolve());
       // Lambda's init phase may take up to 10 s; a container that takes longer is thrown away.
@@ -102,14 +112,21 @@ class Container {
     });
     this.child.on('exit', (code, signal) => {
       this.dead = true;
-      for (const p of this.pending.values()) p.reject(new FunctionError('Runtime.ExitError', `RequestId: container exited (${signal ?? code}) before the invocation returned`));
+      for (const p of this.pending.values())
+        p.reject(
+          new FunctionError(
+            'Runtime.ExitError',
+            `RequestId: container exited (${signal ?? code}) before the invocation returned`,
+          ),
+        );
       this.pending.clear();
     });
   }
 
   async invoke(event: unknown, requestId: string): Promise<unknown> {
     await this.initialized;
-    if (this.dead) throw new FunctionError('Runtime.ExitError', 'RequestId: container exited or timed out during its init phase');
+    if (this.dead)
+      throw new FunctionError('Runtime.ExitError', 'RequestId: container exited or timed out during its init phase');
     const id = this.nextId++;
     const timeoutMs = this.spec.timeoutSeconds * 1000;
     return new Promise<unknown>((resolve, reject) => {
@@ -117,14 +134,24 @@ class Container {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         this.kill();
-        reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`));
+        reject(
+          new FunctionError('Sandbox.Timedout', `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`),
+        );
       }, timeoutMs);
       this.pending.set(id, {
         resolve: (v) => (clearTimeout(timer), resolve(v)),
         reject: (e) => (clearTimeout(timer), reject(e)),
       });
       const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
-      this.child.send({ type: 'invoke', id, event, requestId, deadline: Date.now() + timeoutMs, traceId, functionArn: this.spec.arn });
+      this.child.send({
+        type: 'invoke',
+        id,
+        event,
+        requestId,
+        deadline: Date.now() + timeoutMs,
+        traceId,
+        functionArn: this.spec.arn,
+      });
     });
   }
 
@@ -172,7 +199,8 @@ export class FunctionRunner {
       this.stats.errors += 1;
       if (err instanceof FunctionError && err.errorType === 'Sandbox.Timedout') this.stats.timeouts += 1;
       // What Lambda itself writes to the function's log when an invocation fails.
-      if (err instanceof FunctionError) this.opts.onLog?.(`${new Date().toISOString()} ${requestId} ${err.errorType}: ${err.message}`);
+      if (err instanceof FunctionError)
+        this.opts.onLog?.(`${new Date().toISOString()} ${requestId} ${err.errorType}: ${err.message}`);
       throw err;
     } finally {
       container.busy = false;

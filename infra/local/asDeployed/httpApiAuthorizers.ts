@@ -1,4 +1,4 @@
-import { props, resolve, TemplateError, type CfnTemplate, type LocalValue, type Pseudo } from './template.js';
+import { type CfnTemplate, type LocalValue, type Pseudo, props, resolve, TemplateError } from './template.js';
 
 /** An `AWS::ApiGatewayV2::Authorizer` of type JWT, resolved. */
 export interface JwtAuthorizerSpec {
@@ -16,17 +16,28 @@ export type JwtDecision =
   | { readonly ok: false; readonly status: 401 | 403; readonly body: { readonly message: string } };
 
 /** Builds the checker for one authorizer: the sandbox's JWT checks, with its local issuer standing in where asked. */
-export type JwtVerifierFactory = (spec: JwtAuthorizerSpec) => (authorization: string | undefined, routeScopes: readonly string[]) => Promise<JwtDecision>;
+export type JwtVerifierFactory = (
+  spec: JwtAuthorizerSpec,
+) => (authorization: string | undefined, routeScopes: readonly string[]) => Promise<JwtDecision>;
 
 /** Without a verifier no token can be checked: API Gateway's 401, for every request. */
-export const refuseAllTokens: JwtVerifierFactory = () => async () => ({ ok: false, status: 401, body: { message: 'Unauthorized' } });
+export const refuseAllTokens: JwtVerifierFactory = () => async () => ({
+  ok: false,
+  status: 401,
+  body: { message: 'Unauthorized' },
+});
 
-export function jwtAuthorizers(template: CfnTemplate, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo): Map<string, JwtAuthorizerSpec> {
+export function jwtAuthorizers(
+  template: CfnTemplate,
+  locals: ReadonlyMap<string, LocalValue>,
+  pseudo: Pseudo,
+): Map<string, JwtAuthorizerSpec> {
   const out = new Map<string, JwtAuthorizerSpec>();
   for (const [id, r] of Object.entries(template.Resources)) {
     if (r.Type !== 'AWS::ApiGatewayV2::Authorizer') continue;
     const p = props(r);
-    if (p.AuthorizerType !== 'JWT') throw new TemplateError(`${id}: ${String(p.AuthorizerType)} authorizers are not run locally (JWT ones are)`);
+    if (p.AuthorizerType !== 'JWT')
+      throw new TemplateError(`${id}: ${String(p.AuthorizerType)} authorizers are not run locally (JWT ones are)`);
     const jwt = (p.JwtConfiguration ?? {}) as { Issuer?: unknown; Audience?: unknown[] };
     let issuer: string | undefined;
     try {

@@ -40,8 +40,14 @@ export function preflightHeaders(cors: CorsConfiguration, headers: Headers): Rec
 }
 
 /** A response's headers with the integration's CORS headers replaced by the configured ones. */
-export function withCorsHeaders(cors: CorsConfiguration, requestHeaders: Headers, responseHeaders: Readonly<Record<string, string | number | boolean>>): Record<string, string | number | boolean> {
-  const out = Object.fromEntries(Object.entries(responseHeaders).filter(([k]) => !k.toLowerCase().startsWith('access-control-')));
+export function withCorsHeaders(
+  cors: CorsConfiguration,
+  requestHeaders: Headers,
+  responseHeaders: Readonly<Record<string, string | number | boolean>>,
+): Record<string, string | number | boolean> {
+  const out = Object.fromEntries(
+    Object.entries(responseHeaders).filter(([k]) => !k.toLowerCase().startsWith('access-control-')),
+  );
   const origin = allowedOrigin(cors, requestHeaders.origin);
   if (!origin) return out;
   return {

@@ -20,7 +20,9 @@ const METHODS = new Set(['ANY', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD',
 const LITERAL = /^[A-Za-z0-9._,:-]+$/;
 const VARIABLE = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
 
-type Part = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'var' | 'greedy'; readonly name: string };
+type Part =
+  | { readonly kind: 'literal'; readonly text: string }
+  | { readonly kind: 'var' | 'greedy'; readonly name: string };
 
 export interface CompiledRoute<T> {
   readonly routeKey: string;
@@ -33,19 +35,27 @@ export interface CompiledRoute<T> {
 export function parseRouteKey(routeKey: string): { method: string; parts: Part[] } {
   if (routeKey === '$default') return { method: '$default', parts: [] };
   const m = /^([A-Z]+) (\/.*)$/.exec(routeKey);
-  if (!m) throw new InvalidRouteKeyError(`route key ${JSON.stringify(routeKey)}: expected "$default" or "METHOD /path"`);
+  if (!m)
+    throw new InvalidRouteKeyError(`route key ${JSON.stringify(routeKey)}: expected "$default" or "METHOD /path"`);
   const [, method = '', path = ''] = m;
-  if (!METHODS.has(method)) throw new InvalidRouteKeyError(`route key ${JSON.stringify(routeKey)}: ${method} is not an HTTP API method`);
+  if (!METHODS.has(method))
+    throw new InvalidRouteKeyError(`route key ${JSON.stringify(routeKey)}: ${method} is not an HTTP API method`);
   if (path === '/') return { method, parts: [] };
   const raw = path.slice(1).split('/');
   const parts = raw.map((text, i): Part => {
     if (text === '') throw new InvalidRouteKeyError(`route key ${JSON.stringify(routeKey)}: empty path part`);
     const v = VARIABLE.exec(text);
     if (v) {
-      if (v[2] === '+' && i !== raw.length - 1) throw new InvalidRouteKeyError(`route key ${JSON.stringify(routeKey)}: a greedy path variable must be the last part`);
+      if (v[2] === '+' && i !== raw.length - 1)
+        throw new InvalidRouteKeyError(
+          `route key ${JSON.stringify(routeKey)}: a greedy path variable must be the last part`,
+        );
       return { kind: v[2] === '+' ? 'greedy' : 'var', name: v[1]! };
     }
-    if (!LITERAL.test(text)) throw new InvalidRouteKeyError(`route key ${JSON.stringify(routeKey)}: path part ${JSON.stringify(text)} may hold only letters, digits, - . _ , : or be a whole {variable}`);
+    if (!LITERAL.test(text))
+      throw new InvalidRouteKeyError(
+        `route key ${JSON.stringify(routeKey)}: path part ${JSON.stringify(text)} may hold only letters, digits, - . _ , : or be a whole {variable}`,
+      );
     return { kind: 'literal', text };
   });
   return { method, parts };
@@ -94,7 +104,11 @@ function matchParts(parts: readonly Part[], segments: readonly string[]): Record
 }
 
 /** The route API Gateway would pick for a request, with its decoded path parameters. */
-export function selectRoute<T>(routes: readonly CompiledRoute<T>[], method: string, rawPath: string): (MatchedRoute & { target: T }) | undefined {
+export function selectRoute<T>(
+  routes: readonly CompiledRoute<T>[],
+  method: string,
+  rawPath: string,
+): (MatchedRoute & { target: T }) | undefined {
   let segments: string[];
   try {
     segments = rawPath === '/' ? [] : rawPath.slice(1).split('/').map(decodeURIComponent);

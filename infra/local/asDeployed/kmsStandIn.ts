@@ -51,7 +51,8 @@ type SavedKeys = Record<string, { readonly id: string; readonly material: string
 
 export async function startKmsStandIn(opts: KmsStandInOptions): Promise<KmsStandIn> {
   const keys = new Map<string, Buffer>();
-  const saved: SavedKeys = opts.keyFile && existsSync(opts.keyFile) ? (JSON.parse(readFileSync(opts.keyFile, 'utf8')) as SavedKeys) : {};
+  const saved: SavedKeys =
+    opts.keyFile && existsSync(opts.keyFile) ? (JSON.parse(readFileSync(opts.keyFile, 'utf8')) as SavedKeys) : {};
   for (const k of Object.values(saved)) keys.set(k.id, Buffer.from(k.material, 'base64'));
   const arnOf = (id: string) => `arn:aws:kms:${opts.region}:${opts.accountId}:key/${id}`;
   const keyFor = (keyId: unknown): [string, Buffer] => {
@@ -60,7 +61,10 @@ export async function startKmsStandIn(opts: KmsStandInOptions): Promise<KmsStand
     if (!key) throw new KmsError('NotFoundException', `Key '${arnOf(id)}' does not exist`);
     return [id, key];
   };
-  const aad = (ctx: unknown) => Buffer.from(JSON.stringify(Object.entries((ctx as Record<string, string>) ?? {}).sort(([a], [b]) => a.localeCompare(b))));
+  const aad = (ctx: unknown) =>
+    Buffer.from(
+      JSON.stringify(Object.entries((ctx as Record<string, string>) ?? {}).sort(([a], [b]) => a.localeCompare(b))),
+    );
 
   const seal = (keyId: unknown, plain: Buffer, ctx: unknown) => {
     const [id, key] = keyFor(keyId);
@@ -72,7 +76,11 @@ export async function startKmsStandIn(opts: KmsStandInOptions): Promise<KmsStand
 
   const ops: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
     Encrypt(body) {
-      const { id, blob } = seal(body.KeyId, Buffer.from(String(body.Plaintext ?? ''), 'base64'), body.EncryptionContext);
+      const { id, blob } = seal(
+        body.KeyId,
+        Buffer.from(String(body.Plaintext ?? ''), 'base64'),
+        body.EncryptionContext,
+      );
       return { CiphertextBlob: blob.toString('base64'), KeyId: arnOf(id), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
     },
     GenerateDataKey(body) {
@@ -84,11 +92,17 @@ export async function startKmsStandIn(opts: KmsStandInOptions): Promise<KmsStand
       const blob = Buffer.from(String(body.CiphertextBlob ?? ''), 'base64');
       const id = keyOfCiphertext(blob);
       if (!id) throw new KmsError('InvalidCiphertextException', 'The ciphertext is invalid');
-      if (body.KeyId !== undefined && keyFor(body.KeyId)[0] !== id) throw new KmsError('IncorrectKeyException', 'The key ID in the request does not identify the key that encrypted the ciphertext');
+      if (body.KeyId !== undefined && keyFor(body.KeyId)[0] !== id)
+        throw new KmsError(
+          'IncorrectKeyException',
+          'The key ID in the request does not identify the key that encrypted the ciphertext',
+        );
       const [, key] = keyFor(id);
       const at = 4 + ID_BYTES;
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(at, at + 12)).setAAD(aad(body.EncryptionContext));
+        const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(at, at + 12)).setAAD(
+          aad(body.EncryptionContext),
+        );
         decipher.setAuthTag(blob.subarray(at + 12, at + 28));
         const plain = Buffer.concat([decipher.update(blob.subarray(at + 28)), decipher.final()]);
         return { Plaintext: plain.toString('base64'), KeyId: arnOf(id), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
@@ -107,11 +121,15 @@ export async function startKmsStandIn(opts: KmsStandInOptions): Promise<KmsStand
       let status = 200;
       let out: Record<string, unknown>;
       try {
-        if (!op) throw new KmsError('UnsupportedOperationException', `${target} is not offered by the local KMS stand-in`);
+        if (!op)
+          throw new KmsError('UnsupportedOperationException', `${target} is not offered by the local KMS stand-in`);
         out = op(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>);
       } catch (err) {
         status = 400;
-        out = err instanceof KmsError ? { __type: err.type, message: err.message } : { __type: 'KMSInternalException', message: String(err) };
+        out =
+          err instanceof KmsError
+            ? { __type: err.type, message: err.message }
+            : { __type: 'KMSInternalException', message: String(err) };
       }
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(out));

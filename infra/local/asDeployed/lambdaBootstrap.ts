@@ -70,6 +70,7 @@ async function run(msg: Invoke): Promise<void> {
 }
 
 function describe(err: unknown): { errorType: string; errorMessage: string; stack?: string } {
-  if (err instanceof Error) return { errorType: err.name, errorMessage: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  if (err instanceof Error)
+    return { errorType: err.name, errorMessage: err.message, ...(err.stack ? { stack: err.stack } : {}) };
   return { errorType: 'Error', errorMessage: String(err) };
 }

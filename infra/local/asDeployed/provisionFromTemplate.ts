@@ -1,14 +1,20 @@
 import {
   CreateTableCommand,
-  DescribeTableCommand,
-  UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  type LifecycleRule,
+  PutBucketLifecycleConfigurationCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../../functions/adapters/clients.js';
-import { props, resolve, TemplateError, type CfnTemplate, type LocalValue, type Pseudo } from './template.js';
+import { type CfnTemplate, type LocalValue, type Pseudo, props, resolve, TemplateError } from './template.js';
 
 export interface ProvisionNotes {
   /** What the emulators could not take from the template (e.g. TTL on dynalite), said, not hidden. */
@@ -47,7 +53,10 @@ export async function provisionFromTemplate(
         break;
       }
       case 'AWS::IAM::Role':
-        locals.set(id, { ref: name, attrs: { Arn: `arn:aws:iam::${accountId}:role/${name}`, RoleId: `AROA${id.toUpperCase().slice(0, 17)}` } });
+        locals.set(id, {
+          ref: name,
+          attrs: { Arn: `arn:aws:iam::${accountId}:role/${name}`, RoleId: `AROA${id.toUpperCase().slice(0, 17)}` },
+        });
         break;
       case 'AWS::Lambda::Function':
         locals.set(id, { ref: name, attrs: { Arn: `arn:aws:lambda:${region}:${accountId}:function:${name}` } });
@@ -60,7 +69,10 @@ export async function provisionFromTemplate(
         break;
       // A user pool has no local counterpart; its id lets the template's issuer URL resolve.
       case 'AWS::Cognito::UserPool':
-        locals.set(id, { ref: `${region}_local${id.slice(0, 8)}`, attrs: { Arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${region}_local${id.slice(0, 8)}` } });
+        locals.set(id, {
+          ref: `${region}_local${id.slice(0, 8)}`,
+          attrs: { Arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${region}_local${id.slice(0, 8)}` },
+        });
         break;
       case 'AWS::Cognito::UserPoolClient':
         locals.set(id, { ref: `local${id}`.slice(0, 26).toLowerCase(), attrs: {} });
@@ -91,7 +103,8 @@ export async function provisionFromTemplate(
   let queues = entries.filter(([, r]) => r.Type === 'AWS::SQS::Queue');
   while (queues.length > 0) {
     const ready = queues.filter(([, r]) => canResolve(props(r), locals, pseudo));
-    if (ready.length === 0) throw new TemplateError(`queues with unresolvable properties: ${queues.map(([id]) => id).join(', ')}`);
+    if (ready.length === 0)
+      throw new TemplateError(`queues with unresolvable properties: ${queues.map(([id]) => id).join(', ')}`);
     for (const [id, r] of ready) {
       const p = resolve(props(r), locals, pseudo) as Record<string, unknown>;
       const name = typeof p.QueueName === 'string' ? p.QueueName : physical(id, 80);
@@ -112,7 +125,12 @@ function canResolve(value: unknown, locals: ReadonlyMap<string, LocalValue>, pse
   }
 }
 
-async function ensureTable(ddb: DynamoDBClient, name: string, p: Record<string, unknown>, notes: ProvisionNotes): Promise<void> {
+async function ensureTable(
+  ddb: DynamoDBClient,
+  name: string,
+  p: Record<string, unknown>,
+  notes: ProvisionNotes,
+): Promise<void> {
   const exists = await ddb.send(new DescribeTableCommand({ TableName: name })).then(
     () => true,
     (err: unknown) => {
@@ -126,9 +144,15 @@ async function ensureTable(ddb: DynamoDBClient, name: string, p: Record<string, 
       AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
       KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
       BillingMode: (p.BillingMode as CreateTableCommandInput['BillingMode']) ?? 'PROVISIONED',
-      ...(p.ProvisionedThroughput ? { ProvisionedThroughput: p.ProvisionedThroughput as CreateTableCommandInput['ProvisionedThroughput'] } : {}),
-      ...(p.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'] } : {}),
-      ...(p.LocalSecondaryIndexes ? { LocalSecondaryIndexes: p.LocalSecondaryIndexes as CreateTableCommandInput['LocalSecondaryIndexes'] } : {}),
+      ...(p.ProvisionedThroughput
+        ? { ProvisionedThroughput: p.ProvisionedThroughput as CreateTableCommandInput['ProvisionedThroughput'] }
+        : {}),
+      ...(p.GlobalSecondaryIndexes
+        ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'] }
+        : {}),
+      ...(p.LocalSecondaryIndexes
+        ? { LocalSecondaryIndexes: p.LocalSecondaryIndexes as CreateTableCommandInput['LocalSecondaryIndexes'] }
+        : {}),
     };
     await ddb.send(new CreateTableCommand(input));
     for (let i = 0; ; i++) {
@@ -142,10 +166,16 @@ async function ensureTable(ddb: DynamoDBClient, name: string, p: Record<string, 
   const ttl = p.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
   if (ttl?.Enabled) {
     await ddb
-      .send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }))
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
+        }),
+      )
       .catch((err: unknown) => {
         // Already enabled on a restarted sandbox, or an emulator without TTL (dynalite).
-        if (!(err instanceof Error && /already enabled/i.test(err.message))) notes.skipped.push(`TTL on ${name} (${ttl.AttributeName}): ${(err as Error).name}`);
+        if (!(err instanceof Error && /already enabled/i.test(err.message)))
+          notes.skipped.push(`TTL on ${name} (${ttl.AttributeName}): ${(err as Error).name}`);
       });
   }
 }
@@ -163,7 +193,12 @@ const QUEUE_ATTRIBUTES = [
   'KmsDataKeyReusePeriodSeconds',
 ] as const;
 
-async function ensureQueue(sqs: SQSClient, name: string, p: Record<string, unknown>, notes: ProvisionNotes): Promise<{ url: string; arn: string }> {
+async function ensureQueue(
+  sqs: SQSClient,
+  name: string,
+  p: Record<string, unknown>,
+  notes: ProvisionNotes,
+): Promise<{ url: string; arn: string }> {
   const attributes: Record<string, string> = {};
   for (const key of QUEUE_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = String(p[key]);
   if (p.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(p.RedrivePolicy);
@@ -191,7 +226,12 @@ interface CfnLifecycleRule {
   readonly NoncurrentVersionExpiration?: { readonly NoncurrentDays: number };
 }
 
-async function ensureBucket(s3: S3Client, name: string, p: Record<string, unknown>, notes: ProvisionNotes): Promise<void> {
+async function ensureBucket(
+  s3: S3Client,
+  name: string,
+  p: Record<string, unknown>,
+  notes: ProvisionNotes,
+): Promise<void> {
   const exists = await s3.send(new HeadBucketCommand({ Bucket: name })).then(
     () => true,
     () => false,
@@ -204,10 +244,18 @@ async function ensureBucket(s3: S3Client, name: string, p: Record<string, unknow
     Status: r.Status,
     Filter: { Prefix: r.Prefix ?? '' },
     ...(r.ExpirationInDays !== undefined ? { Expiration: { Days: r.ExpirationInDays } } : {}),
-    ...(r.AbortIncompleteMultipartUpload ? { AbortIncompleteMultipartUpload: { DaysAfterInitiation: r.AbortIncompleteMultipartUpload.DaysAfterInitiation } } : {}),
-    ...(r.NoncurrentVersionExpiration ? { NoncurrentVersionExpiration: { NoncurrentDays: r.NoncurrentVersionExpiration.NoncurrentDays } } : {}),
+    ...(r.AbortIncompleteMultipartUpload
+      ? {
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: r.AbortIncompleteMultipartUpload.DaysAfterInitiation },
+        }
+      : {}),
+    ...(r.NoncurrentVersionExpiration
+      ? { NoncurrentVersionExpiration: { NoncurrentDays: r.NoncurrentVersionExpiration.NoncurrentDays } }
+      : {}),
   }));
-  await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: name, LifecycleConfiguration: { Rules } })).catch((err: unknown) => {
-    notes.skipped.push(`lifecycle of ${name}: ${(err as Error).name}`);
-  });
+  await s3
+    .send(new PutBucketLifecycleConfigurationCommand({ Bucket: name, LifecycleConfiguration: { Rules } }))
+    .catch((err: unknown) => {
+      notes.skipped.push(`lifecycle of ${name}: ${(err as Error).name}`);
+    });
 }

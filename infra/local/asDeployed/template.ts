@@ -70,7 +70,8 @@ export function resolve(value: unknown, locals: ReadonlyMap<string, LocalValue>,
         return text.replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => {
           if (name in vars) return String(resolve(vars[name], locals, pseudo));
           const dot = name.indexOf('.');
-          if (dot > 0 && !name.startsWith('AWS::')) return String(resolve({ 'Fn::GetAtt': [name.slice(0, dot), name.slice(dot + 1)] }, locals, pseudo));
+          if (dot > 0 && !name.startsWith('AWS::'))
+            return String(resolve({ 'Fn::GetAtt': [name.slice(0, dot), name.slice(dot + 1)] }, locals, pseudo));
           return ref(name, locals, pseudo);
         });
       }

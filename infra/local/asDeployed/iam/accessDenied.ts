@@ -25,7 +25,11 @@ export function accessDenied(service: Service, message: string, method: string):
     case 'sqs':
       return {
         status: 400,
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, 'x-amzn-query-error': 'AccessDenied;Sender' },
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-requestid': requestId,
+          'x-amzn-query-error': 'AccessDenied;Sender',
+        },
         body: JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message }),
       };
     case 'kms':
@@ -39,7 +43,11 @@ export function accessDenied(service: Service, message: string, method: string):
         '<?xml version="1.0" encoding="UTF-8"?>\n' +
         `<Error><Code>AccessDenied</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`;
       // A HEAD answer has no body: the SDK sees only the status.
-      return { status: 403, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body: method === 'HEAD' ? '' : xml };
+      return {
+        status: 403,
+        headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+        body: method === 'HEAD' ? '' : xml,
+      };
     }
   }
 }

@@ -41,7 +41,9 @@ export interface IamProxy {
 /** The SigV4 credential scope names the service: `Credential=AKID/20260101/us-east-1/s3/aws4_request`. */
 export function serviceOf(headers: http.IncomingHttpHeaders, url: string): Service | undefined {
   const auth = String(headers.authorization ?? '');
-  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? new URL(url, 'http://x').searchParams.get('X-Amz-Credential')?.split('/')[3];
+  const scope =
+    /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ??
+    new URL(url, 'http://x').searchParams.get('X-Amz-Credential')?.split('/')[3];
   const byScope: Record<string, Service> = { dynamodb: 'dynamodb', sqs: 'sqs', s3: 's3', kms: 'kms' };
   if (scope && byScope[scope]) return byScope[scope];
   const t = String(headers['x-amz-target'] ?? '');
@@ -90,7 +92,11 @@ export async function startIamProxy(opts: IamProxyOptions): Promise<IamProxy> {
           accountId: opts.accountId,
           action,
           resource,
-          context: { 'aws:SecureTransport': 'true', 'aws:PrincipalArn': opts.roleArn, 'aws:PrincipalAccount': opts.accountId },
+          context: {
+            'aws:SecureTransport': 'true',
+            'aws:PrincipalArn': opts.roleArn,
+            'aws:PrincipalAccount': opts.accountId,
+          },
         },
       );
       if (result.decision === 'allowed') continue;
@@ -122,7 +128,12 @@ async function readAll(req: http.IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function forward(upstream: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer | undefined): Promise<void> {
+function forward(
+  upstream: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  body: Buffer | undefined,
+): Promise<void> {
   const target = new URL(upstream);
   return new Promise((resolve, reject) => {
     const out = http.request(

@@ -18,7 +18,9 @@ export interface Statement {
   readonly Resource?: string | readonly string[];
   readonly NotResource?: string | readonly string[];
   readonly Principal?: '*' | Readonly<Record<string, string | readonly string[]>>;
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly (string | boolean)[]>>>>;
+  readonly Condition?: Readonly<
+    Record<string, Readonly<Record<string, string | boolean | readonly (string | boolean)[]>>>
+  >;
 }
 
 export interface PolicyDocument {
@@ -48,7 +50,8 @@ export class UnsupportedPolicyError extends Error {
   override readonly name = 'UnsupportedPolicyError';
 }
 
-const list = <T>(v: T | readonly T[] | undefined): readonly T[] => (v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T]);
+const list = <T>(v: T | readonly T[] | undefined): readonly T[] =>
+  v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T];
 
 export function statements(doc: PolicyDocument): readonly Statement[] {
   return list(doc.Statement);
@@ -84,7 +87,8 @@ export function principalMatch(s: Statement, req: Request): 'caller' | 'everyone
   for (const aws of list(p.AWS)) {
     if (aws === '*') best = 'everyone';
     else if (aws === req.principalArn) return 'caller';
-    else if (aws === `arn:aws:iam::${req.accountId}:root` || aws === req.accountId) best = best === 'none' ? 'accountRoot' : best;
+    else if (aws === `arn:aws:iam::${req.accountId}:root` || aws === req.accountId)
+      best = best === 'none' ? 'accountRoot' : best;
   }
   return best;
 }
@@ -156,7 +160,9 @@ export function evaluate(policies: Policies, req: Request): Evaluation {
     if (resourceAllowsCaller || (resourceDelegates && identityAllows)) return { decision: 'allowed', reason: '' };
     return {
       decision: 'implicitDeny',
-      reason: resourceDelegates ? 'because no identity-based policy allows the action' : 'because no resource-based policy allows the action',
+      reason: resourceDelegates
+        ? 'because no identity-based policy allows the action'
+        : 'because no resource-based policy allows the action',
     };
   }
   if (identityAllows || resourceAllowsCaller) return { decision: 'allowed', reason: '' };

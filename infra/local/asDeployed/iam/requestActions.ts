@@ -72,13 +72,23 @@ function dynamodb(req: WireRequest, scope: Scope): Authorization[] {
   switch (op) {
     case 'BatchGetItem':
     case 'BatchWriteItem':
-      return Object.keys((body.RequestItems as Record<string, unknown>) ?? {}).map((t) => ({ action: `dynamodb:${op}`, resource: table(t) }));
+      return Object.keys((body.RequestItems as Record<string, unknown>) ?? {}).map((t) => ({
+        action: `dynamodb:${op}`,
+        resource: table(t),
+      }));
     case 'TransactWriteItems':
     case 'TransactGetItems': {
-      const perItem: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+      const perItem: Record<string, string> = {
+        Put: 'PutItem',
+        Update: 'UpdateItem',
+        Delete: 'DeleteItem',
+        ConditionCheck: 'ConditionCheckItem',
+        Get: 'GetItem',
+      };
       const out: Authorization[] = [];
       for (const item of (body.TransactItems as Record<string, { TableName: string }>[]) ?? []) {
-        for (const [kind, spec] of Object.entries(item)) out.push({ action: `dynamodb:${perItem[kind] ?? kind}`, resource: table(spec.TableName) });
+        for (const [kind, spec] of Object.entries(item))
+          out.push({ action: `dynamodb:${perItem[kind] ?? kind}`, resource: table(spec.TableName) });
       }
       return out;
     }
@@ -87,7 +97,12 @@ function dynamodb(req: WireRequest, scope: Scope): Authorization[] {
     default: {
       if (typeof body.TableName !== 'string') throw new UnmappedRequestError(`dynamodb ${op} without TableName`);
       const arn = table(body.TableName);
-      return [{ action: `dynamodb:${op}`, resource: typeof body.IndexName === 'string' ? `${arn}/index/${body.IndexName}` : arn }];
+      return [
+        {
+          action: `dynamodb:${op}`,
+          resource: typeof body.IndexName === 'string' ? `${arn}/index/${body.IndexName}` : arn,
+        },
+      ];
     }
   }
 }
@@ -105,7 +120,8 @@ export function queueArnOfUrl(url: string, scope: Scope): string {
   // Not `new URL`: emulators hand out hosts such as `sqs.us-east-1.127.0.0.1:port`, which WHATWG refuses.
   const path = url.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0] ?? '';
   const parts = path.split('/').filter(Boolean);
-  const [account, name] = parts.length >= 2 ? [parts[parts.length - 2]!, parts[parts.length - 1]!] : [scope.accountId, parts[0] ?? ''];
+  const [account, name] =
+    parts.length >= 2 ? [parts[parts.length - 2]!, parts[parts.length - 1]!] : [scope.accountId, parts[0] ?? ''];
   return `arn:aws:sqs:${scope.region}:${account}:${name}`;
 }
 
@@ -145,8 +161,12 @@ function s3(req: WireRequest): Authorization[] {
   if (!key) {
     // Bucket-level calls.
     if (q.has('delete') && m === 'POST') return multiDelete(req, bucketArn);
-    if (q.has('lifecycle')) return [a(m === 'GET' ? 'GetLifecycleConfiguration' : 'PutLifecycleConfiguration', bucketArn)];
-    if (q.has('policy')) return [a(m === 'GET' ? 'GetBucketPolicy' : m === 'DELETE' ? 'DeleteBucketPolicy' : 'PutBucketPolicy', bucketArn)];
+    if (q.has('lifecycle'))
+      return [a(m === 'GET' ? 'GetLifecycleConfiguration' : 'PutLifecycleConfiguration', bucketArn)];
+    if (q.has('policy'))
+      return [
+        a(m === 'GET' ? 'GetBucketPolicy' : m === 'DELETE' ? 'DeleteBucketPolicy' : 'PutBucketPolicy', bucketArn),
+      ];
     if (q.has('uploads')) return [a('ListBucketMultipartUploads', bucketArn)];
     if (q.has('versions')) return [a('ListBucketVersions', bucketArn)];
     if (q.has('location')) return [a('GetBucketLocation', bucketArn)];
@@ -208,7 +228,12 @@ function multiDelete(req: WireRequest, bucketArn: string): Authorization[] {
 }
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 // ---- KMS (JSON 1.1) ----
@@ -216,9 +241,13 @@ function unescapeXml(s: string): string {
 function kms(req: WireRequest, scope: Scope): Authorization[] {
   const op = target(req);
   const body = jsonBody(req);
-  const keyArn = (id: string) => (id.startsWith('arn:') ? id : `arn:aws:kms:${scope.region}:${scope.accountId}:${id.startsWith('alias/') ? id : `key/${id}`}`);
+  const keyArn = (id: string) =>
+    id.startsWith('arn:')
+      ? id
+      : `arn:aws:kms:${scope.region}:${scope.accountId}:${id.startsWith('alias/') ? id : `key/${id}`}`;
   let keyId = typeof body.KeyId === 'string' ? body.KeyId : undefined;
-  if (!keyId && typeof body.CiphertextBlob === 'string') keyId = scope.keyOfCiphertext?.(Buffer.from(body.CiphertextBlob, 'base64'));
+  if (!keyId && typeof body.CiphertextBlob === 'string')
+    keyId = scope.keyOfCiphertext?.(Buffer.from(body.CiphertextBlob, 'base64'));
   if (!keyId) throw new UnmappedRequestError(`kms ${op} names no key`);
   return [{ action: `kms:${op}`, resource: keyArn(keyId) }];
 }
