@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MessageRefused } from '../../adapters/queues.js';
 import { factKey, type TrackFacts, trackRefKey } from '../../adapters/trackFacts.js';
 import { isCompletionOwed } from '../../core/completionOwed.js';
 import { TrackFailure } from '../../core/errors.js';
@@ -9,6 +10,7 @@ import { downloadMessageSchema } from '../../core/queueMessages.js';
 import type { DownloadMessage, Store, Track, TrackState } from '../../core/types.js';
 import type { WorkerDeps } from '../deps.js';
 import { parseRecords, poisonError } from '../queueRecords.js';
+import { StateTally } from '../stateTally.js';
 import { copyTrack, hashMismatch } from './copyTrack.js';
 import { removeFilesOf, removeReplacedFiles } from './placeObject.js';
 
@@ -20,8 +22,6 @@ export interface WorkerInvocation {
 
 /** Longest reason kept with a failed track. */
 const MAX_REASON_CHARS = 1000;
-
-import { StateTally } from '../stateTally.js';
 
 /**
  * The worker: a batch of approved tracks from the downloads queue. One BatchGetItem answers
@@ -119,7 +119,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     // A re-download that died before it removed the copy it replaced: remove it now.
     if ((current.state === 'stored' || current.state === 'completed') && current.item && receiveCount > 1)
       await removeReplacedFiles(deps, msg, current.item.key);
-    if (repairDue(current, receiveCount)) await askCompletionIfOwed(deps, current);
+    if (repairDue(receiveCount)) await askCompletionIfOwed(deps, current);
     return;
   }
   if (facts.cancelledSessions.has(msg.cookie)) {
@@ -260,13 +260,20 @@ function fetchDeadline(deps: WorkerDeps, endsAt: number): { at: number; transien
  * snapshot: the completion function then reads the track and skips it if the store was told.
  */
 async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = false): Promise<void> {
-  if (isCompletionOwed(track)) {
-    await deps.completionsQueue.sendSoon({
-      kind: 'track',
+  if (!isCompletionOwed(track)) return;
+  const ask = { kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId } as const;
+  try {
+    await deps.completionsQueue.sendSoon(snapshot ? { ...ask, track } : ask);
+  } catch (err) {
+    // The snapshot only saves the completion a read: one SQS will not take (its size, say)
+    // goes without it, on this attempt, rather than holding the track until a redelivery.
+    if (!(snapshot && err instanceof MessageRefused)) throw err;
+    deps.logger.warn('completion message refused with its snapshot; sent without', {
       cookie: track.cookie,
       serviceTrackId: track.serviceTrackId,
-      ...(snapshot ? { track } : {}),
+      code: err.code,
     });
+    await deps.completionsQueue.sendSoon(ask);
   }
 }
 
@@ -279,7 +286,7 @@ async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = fa
  * cancel chunk, which repairs itself when redelivered, or a worker): asking again on a first
  * receive is what announced cancelled tracks twice.
  */
-function repairDue(_track: Track, receiveCount: number): boolean {
+function repairDue(receiveCount: number): boolean {
   return receiveCount > 1;
 }
 
@@ -302,6 +309,6 @@ async function finish(
   }
   const now = await deps.downloads.getTrack(track.cookie, track.serviceTrackId);
   if (!now) return { moved: false, state: 'queued' };
-  if (repairDue(now, receiveCount)) await askCompletionIfOwed(deps, now);
+  if (repairDue(receiveCount)) await askCompletionIfOwed(deps, now);
   return { moved: false, state: now.state };
 }
