@@ -7,6 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { libraryItemOf } from '../core/storedRecords.js';
+import { TtlCache } from '../core/ttlCache.js';
 import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
@@ -21,6 +22,7 @@ export interface LibraryPosition {
 export const librarySk = (storeId: string, serviceTrackId: number): string =>
   `track#${storeId}#${String(serviceTrackId).padStart(10, '0')}`;
 const claimSk = (keyIdentity: string): string => `key#${keyIdentity}`;
+const folderSk = (folderIdentity: string): string => `folder#${folderIdentity}`;
 /** The claims index's key: one user's claims of one track (`owner` is `<storeId>#<serviceTrackId>`). */
 const claimOf = (userId: string, owner: string): string => `${userId}#${owner}`;
 
@@ -37,6 +39,12 @@ export type ClaimOutcome = 'claimed' | 'taken';
  * object key belong to exactly one track, so two tracks never write the same file.
  */
 export class LibraryRepo {
+  /**
+   * Folder spellings this container has seen: a spelling, once claimed, never changes, so an
+   * album's tracks ask the table once per container.
+   */
+  private readonly spellings = new TtlCache<string>(10 * 60_000);
+
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     readonly table: string,
@@ -227,6 +235,37 @@ export class LibraryRepo {
       if (isConditionFailed(err)) return 'taken';
       throw err;
     }
+  }
+
+  /**
+   * How the user's Music folder spells a folder (`Artist`, or `Artist/Album`) whose identity
+   * (keyIdentity of that path) is `identity`: the spelling the first track filed there claimed,
+   * or `spelling` when this is the first. Folders that differ only in case are one folder on
+   * Windows and macOS, so every later track is filed under the first spelling. Never released.
+   */
+  folderSpelling(userId: string, identity: string, spelling: string): Promise<string> {
+    return this.spellings.get(`${userId}\u0000${identity}`, async () => {
+      const key = { userId, sk: folderSk(identity) };
+      const known = await this.ddb.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+      const first = known.Item?.spelling;
+      if (typeof first === 'string') return first;
+      try {
+        await this.ddb.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...key, spelling, claimedAt: new Date().toISOString() },
+            ConditionExpression: 'attribute_not_exists(sk)',
+          }),
+        );
+        return spelling;
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+        // Another track claimed it between the read and the write: its spelling wins.
+        const won = await this.ddb.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+        if (typeof won.Item?.spelling !== 'string') throw new Error(`folder claim ${identity} vanished`);
+        return won.Item.spelling;
+      }
+    });
   }
 
   /**

@@ -30,7 +30,7 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)
 // Slashes and their look-alikes that survive NFKC, plus characters Windows forbids in names.
 const SEPARATORS = /[/\\\u2215\u2044\u29f8\u29f5\u29f9\u2571\u2572\u3033\u30fb\ufe68\u00f7<>:"|?*%]/gu;
 // C0/C1 controls, NUL, bidi overrides and zero-width characters that make names lie.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+const INVISIBLE = /[\p{Cc}\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
 
 export function sanitizeSegment(raw: string | undefined, fallback: string): string {
   if (raw === undefined) return fallback;
@@ -91,6 +91,22 @@ export interface TrackKeyInput {
   readonly attempt?: number;
   /** The collision suffix itself (see collisionSuffix); wins over `attempt`. */
   readonly suffix?: string;
+  /**
+   * The artist and album folders as the user's Music folder already spells them (see
+   * musicFolders): the first track filed in a folder names it for every later one.
+   */
+  readonly folders?: MusicFolders;
+}
+
+/** A track's two folders below `Music/`. */
+export interface MusicFolders {
+  readonly artist: string;
+  readonly album: string;
+}
+
+/** The folders a track's own tags give, before the user's folder has its say. */
+export function musicFolders(tags: KeyTags): MusicFolders {
+  return { artist: artistFolder(tags), album: sanitizeSegment(tags.album, 'Unknown Album') };
 }
 
 export function musicPrefix(userId: string): string {
@@ -115,8 +131,7 @@ export function discPrefix(tags: KeyTags): string {
  * `Compilations/{Album}/`; on an album of several discs `{disc}-{NN Title}`.
  */
 export function trackKey(input: TrackKeyInput): string {
-  const artist = artistFolder(input.tags);
-  const album = sanitizeSegment(input.tags.album, 'Unknown Album');
+  const { artist, album } = input.folders ?? musicFolders(input.tags);
   const title = sanitizeSegment(input.tags.title, `Track ${input.serviceTrackId}`);
   const n = input.tags.trackNumber;
   const number =

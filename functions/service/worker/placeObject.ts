@@ -1,7 +1,7 @@
 import { collisionSuffix, MAX_NAME_ATTEMPTS } from '../../core/collisionSuffix.js';
 import { TrackFailure } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
-import { keyIdentity, trackKey } from '../../core/keyLayout.js';
+import { keyIdentity, type MusicFolders, musicFolders, trackKey } from '../../core/keyLayout.js';
 import type { TrackTags } from '../../core/types.js';
 import type { WorkerDeps } from '../deps.js';
 
@@ -21,6 +21,7 @@ export interface Placement {
  * key again, so it never makes a second file.
  */
 export async function claimObjectKey(deps: WorkerDeps, p: Placement): Promise<string> {
+  const folders = await spelledFolders(deps, p.userId, musicFolders(p.tags));
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
     const key = trackKey({
       userId: p.userId,
@@ -28,11 +29,27 @@ export async function claimObjectKey(deps: WorkerDeps, p: Placement): Promise<st
       tags: p.tags,
       ext: p.ext,
       suffix: collisionSuffix(attempt, p.owner),
+      folders,
     });
     if ((await deps.library.claimKey(p.userId, keyIdentity(key), p.owner, key)) === 'claimed') return key;
   }
   // Only a name crafted to collide with this track's hashed ones gets here: end the track.
   throw new TrackFailure(HR.E_FAIL, `no free name for this track after ${MAX_NAME_ATTEMPTS} tries`);
+}
+
+/**
+ * The track's folders as the user's Music folder spells them: `CASE/DUP` files into an existing
+ * `Case/Dup`, as a case-insensitive disk would. The artist folder first, then the album folder
+ * inside the artist folder's spelling.
+ */
+async function spelledFolders(deps: WorkerDeps, userId: string, own: MusicFolders): Promise<MusicFolders> {
+  const artist = await deps.library.folderSpelling(userId, keyIdentity(own.artist), own.artist);
+  const path = await deps.library.folderSpelling(
+    userId,
+    keyIdentity(`${artist}/${own.album}`),
+    `${artist}/${own.album}`,
+  );
+  return { artist, album: path.slice(artist.length + 1) };
 }
 
 /**
