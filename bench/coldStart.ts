@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as resources from '../functions/resources.js';
-import { bundle } from './bundle.js';
+import { bundle } from '../infra/cdk/esbuildBundle.js';
 import { median } from './pipelineThroughput.js';
 
 export type FunctionName = 'api' | 'worker' | 'completion';

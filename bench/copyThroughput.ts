@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { CreateBucketCommand, DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { bundle } from '../infra/cdk/esbuildBundle.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
-import { bundle } from './bundle.js';
 import { withEmulators } from './emulatorProcesses.js';
 import { median } from './pipelineThroughput.js';
 

@@ -100,6 +100,12 @@ export interface TrackdropSettings {
     readonly originDeadlineSeconds: number;
     /** Time the worker keeps back at the end of an invocation to record outcomes. */
     readonly workerReserveSeconds: number;
+    /**
+     * Longest the tag parser may work on one file, in seconds, not counting its waits for the
+     * file's bytes. A parse that does not end (a crafted file) fails its track with
+     * E_TAGS_UNREADABLE when it passes this.
+     */
+    readonly tagParseSeconds: number;
     /** Longest stored value of one text tag (title, artist, album…), in UTF-8 bytes; longer ones are cut. */
     readonly maxTagBytes: number;
     /** Per-store request rate (steady, per second) and burst, kept by the api function. */
@@ -198,6 +204,8 @@ export const defaultSettings: TrackdropSettings = {
     minOriginBytesPerSecond: 16 * 1024,
     originDeadlineSeconds: 240,
     workerReserveSeconds: 10,
+    // A real file's tags parse in milliseconds; only a parse that loops comes near this.
+    tagParseSeconds: 5,
     maxTagBytes: 1024,
     storeRatePerSecond: 100,
     storeBurst: 200,

@@ -1,9 +1,11 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type IRangeRequestClient, type IRangeRequestResponse, parseContentRange, tokenizer } from '@tokenizer/range';
-import { type IAudioMetadata, parseBuffer, parseFromTokenizer, selectCover } from 'music-metadata';
+import { type IRangeRequestClient, type IRangeRequestResponse, parseContentRange } from '@tokenizer/range';
+import { selectCover } from 'music-metadata';
 import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
 import type { TrackTags } from '../core/types.js';
 import { findId3v2, type ReadBytes, readId3v2Text } from './id3v2Text.js';
+import type { ParsedMetadata } from './tagParse/parseMessages.js';
+import { TagParseTimeout, type TagParser } from './tagParse/tagParser.js';
 
 /**
  * Tags and format as read. `container` is music-metadata's own name (`MPEG`, `M4A/isom/iso2`,
@@ -46,10 +48,11 @@ export class SourceNotFoundError extends Error {
  * Reads an object's size, type and tags where it lies in S3, with ranged GETs: the first one
  * answers size and type as well, so no HeadObject is needed, and only the header blocks (and,
  * for ID3v1 or APE, the tail) travel, never the whole file. Unreadable tags are not an error:
- * the file still lands, under fallback names.
+ * the file still lands, under fallback names. A parse past its deadline is (TagParseTimeout).
  */
 export async function readObjectFacts(
   s3: S3Client,
+  parser: TagParser,
   bucket: string,
   key: string,
   onTagError?: (err: unknown) => void,
@@ -58,31 +61,29 @@ export async function readObjectFacts(
   // The tokenizer's own first read is [0, CHUNK] (it rounds up by a byte): ask for that, once.
   const first = await client.getResponse('GET', [0, CHUNK]);
   const facts = { size: first.size, contentType: client.contentType };
-  const parse = async (skipCovers: boolean) => {
-    const tok = await tokenizer(client, { avoidHeadRequests: true, initialChunkSize: CHUNK, minimumChunkSize: CHUNK });
-    try {
-      return await parseFromTokenizer(tok, { duration: false, skipCovers });
-    } finally {
-      await tok.close();
-    }
+  const read = async (from: number, to: number) => {
+    const res = await client.getResponse('GET', [from, to]);
+    return { bytes: new Uint8Array(await res.arrayBuffer()), size: res.size };
   };
   try {
     // Covers are read too (the parser asks for a picture's bytes only, as its block says), within
     // a budget: a file whose pictures would cost more is read again without them.
     client.budget = COVER_READ_BUDGET;
-    let meta: IAudioMetadata;
+    let meta: ParsedMetadata;
     try {
-      meta = await parse(false);
+      meta = await parser.parseRanged(first.size, read, false);
     } catch (err) {
-      if (!(err instanceof ReadBudgetExceeded)) throw err;
+      // By name: the error comes back from the parser's thread, and bundling renames classes.
+      if (!(err instanceof Error && err.name === 'ReadBudgetExceeded')) throw err;
       client.budget = undefined;
-      meta = await parse(true);
+      meta = await parser.parseRanged(first.size, read, true);
     }
     return { ...facts, tags: toTags(meta, (at, n) => client.cached(at, n), first.size), cover: coverOf(meta) };
   } catch (err) {
     // S3 failing (throttled, reset) is not an unreadable file: let the attempt be retried rather
     // than store the track, for good, under fallback names.
     if (client.readFailure) throw client.readFailure;
+    if (err instanceof TagParseTimeout) throw err;
     onTagError?.(err);
     return { ...facts, tags: {} };
   }
@@ -92,13 +93,14 @@ export async function readObjectFacts(
  * Tags from the head of a file still on its way in, to name it before it is uploaded: those a
  * file carries up front (ID3v2, FLAC, RIFF INFO). Undefined when the head does not tell.
  */
-export async function tagsFromHead(head: Buffer, _mimeType?: string): Promise<ReadTags | undefined> {
+export async function tagsFromHead(parser: TagParser, head: Buffer): Promise<ReadTags | undefined> {
   try {
     // The bytes say what the file is, as a player finds out: a store's Content-Type may be wrong
     // (audio/mpeg on a FLAC would have it parsed as MPEG), so it is no hint here.
-    const meta = await parseBuffer(head, { size: head.length }, { duration: false, skipCovers: true });
+    const meta = await parser.parseBuffer(head, true);
     return toTags(meta, (at, n) => (at + n <= head.length ? head.subarray(at, at + n) : undefined), head.length);
-  } catch {
+  } catch (err) {
+    if (err instanceof TagParseTimeout) throw err;
     return undefined;
   }
 }
@@ -110,7 +112,7 @@ const MAX_VALUES = 16;
 /** How players show several values of one tag (Windows Media Player's own separator). */
 export const VALUE_SEPARATOR = '; ';
 
-function toTags(meta: IAudioMetadata, read: ReadBytes, size: number): ReadTags {
+function toTags(meta: ParsedMetadata, read: ReadBytes, size: number): ReadTags {
   const c = meta.common;
   const f = meta.format;
   // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.2/2.3 at '/' and trims).
@@ -194,7 +196,7 @@ function defined<T extends object>(o: T): T | undefined {
 }
 
 /** The front cover (else the first picture), when it is a JPEG or PNG of bounded size. */
-function coverOf(meta: IAudioMetadata): Cover | undefined {
+function coverOf(meta: ParsedMetadata): Cover | undefined {
   const pic = selectCover(meta.common.picture);
   if (!pic || pic.data.length === 0 || pic.data.length > MAX_COVER_BYTES) return undefined;
   const mimeType = /jpe?g/i.test(pic.format) ? 'image/jpeg' : /png/i.test(pic.format) ? 'image/png' : undefined;

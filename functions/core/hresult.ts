@@ -70,6 +70,8 @@ export const HR = {
   E_NOT_AUDIO: hresult(0x8007_000b),
   /** The origin sent a Content-Encoding trackdrop did not ask for (HRESULT_FROM_WIN32(ERROR_UNSUPPORTED_TYPE)). */
   E_UNSUPPORTED_ENCODING: hresult(0x8007_065e),
+  /** The file's tags could not be read: the parser did not end by its deadline (HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT)). */
+  E_TAGS_UNREADABLE: hresult(0x8007_0570),
   /** The origin sent too slowly: under the minimum rate, or past the fetch deadline (INET_E_CONNECTION_TIMEOUT). */
   E_TOO_SLOW: hresult(0x800c_000b),
 } as const;

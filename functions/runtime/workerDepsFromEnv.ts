@@ -4,6 +4,7 @@ import { createS3Client } from '../adapters/aws/s3Client.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
 import { MediaStore } from '../adapters/mediaStore.js';
 import { fetchOrigin } from '../adapters/originFetcher.js';
+import { TagParser } from '../adapters/tagParse/tagParser.js';
 import { readObjectFacts } from '../adapters/tagReader.js';
 import { fetchTrackFacts } from '../adapters/trackFacts.js';
 import { bucket, queues, tables } from '../resources.js';
@@ -38,11 +39,13 @@ export function workerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {
     tables: names,
     completionsQueueUrl: vars[queues.completions.env],
   });
+  const tagParser = new TagParser({ deadlineMs: common.settings.limits.tagParseSeconds * 1000 });
   return {
     ...common,
+    tagParser,
     media: new MediaStore(s3, vars[bucket.env], common.settings.storage.storageClass),
     objectFacts: (b, key) =>
-      readObjectFacts(s3, b, key, (err) =>
+      readObjectFacts(s3, tagParser, b, key, (err) =>
         common.logger.warn('could not read tags', { bucket: b, key, error: err as Error }),
       ),
     trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),

@@ -8,6 +8,7 @@ import type { MediaStore } from '../adapters/mediaStore.js';
 import type { fetchOrigin } from '../adapters/originFetcher.js';
 import type { QueueSender } from '../adapters/queues.js';
 import type { StoresRepo } from '../adapters/storesRepo.js';
+import type { TagParser } from '../adapters/tagParse/tagParser.js';
 import type { ObjectFacts } from '../adapters/tagReader.js';
 import type { Telemetry } from '../adapters/telemetry.js';
 import type { TrackFacts, TrackRef } from '../adapters/trackFacts.js';
@@ -45,6 +46,8 @@ export interface WorkerDeps extends CommonDeps {
   readonly media: MediaStore;
   /** Size, type and tags of an object, from ranged reads. */
   readonly objectFacts: (bucket: string, key: string) => Promise<ObjectFacts>;
+  /** Tag parsing in threads of its own, with a deadline (TagParser). */
+  readonly tagParser: TagParser;
   /** Licenses and library rows of a batch, in one read. */
   readonly trackFacts: (refs: readonly TrackRef[]) => Promise<TrackFacts>;
   readonly fetchOrigin: typeof fetchOrigin;

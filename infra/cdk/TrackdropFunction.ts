@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Architecture, type EnvironmentOptions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type FunctionName, functionEnv, telemetryEnv } from '../../functions/runtime/functionEnv.js';
@@ -10,6 +10,13 @@ import { functionBundling } from './bundling.js';
 
 /** The handlers in `functions/handlers/`, each exporting `handler`. */
 export type HandlerName = FunctionName;
+
+/** The worker parses tags in a thread of its own: its entry is bundled beside the handler's. */
+const parserThreadHooks: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir, outputDir) => [`npx tsx "${inputDir}/infra/cdk/bundleParserThread.ts" "${outputDir}"`],
+};
 
 /** Variables each function was given, recorded as they are added (a field would be set only after `super`). */
 const given = new WeakMap<TrackdropFunction, Set<string>>();
@@ -50,7 +57,11 @@ export class TrackdropFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: 'Trackdrop',
         ...props.environment,
       },
-      bundling: { ...functionBundling, mainFields: [...functionBundling.mainFields] },
+      bundling: {
+        ...functionBundling,
+        mainFields: [...functionBundling.mainFields],
+        ...(props.handlerName === 'worker' ? { commandHooks: parserThreadHooks } : {}),
+      },
     });
     // Exactly what the function's builder reads (functions/runtime/functionEnv.ts): no variable
     // missing at cold start, none naming a resource the function has no business with.

@@ -64,7 +64,7 @@ describe('the corpus end to end', () => {
       new PutObjectCommand({ Bucket: 'corpus-sources', Key: 'big/acdc.flac', Body: big, ContentType: 'audio/flac' }),
     );
     const s3 = countingS3();
-    const facts = await readObjectFacts(s3.client, 'corpus-sources', 'big/acdc.flac');
+    const facts = await readObjectFacts(s3.client, stack.deps.worker.tagParser, 'corpus-sources', 'big/acdc.flac');
     const fetched = s3.fetched;
     assert.equal(facts.tags.title, 'Shoot to Thrill');
     assert.equal(facts.cover?.data.length, 300_000);
@@ -89,7 +89,7 @@ describe('the corpus end to end', () => {
         new PutObjectCommand({ Bucket: 'corpus-sources', Key: `big/${name}.flac`, Body: file }),
       );
       s3.fetched = 0;
-      const facts = await readObjectFacts(s3.client, 'corpus-sources', `big/${name}.flac`);
+      const facts = await readObjectFacts(s3.client, stack.deps.worker.tagParser, 'corpus-sources', `big/${name}.flac`);
       assert.equal(facts.tags.title, 'Shoot to Thrill', name);
       assert.equal(facts.cover, undefined, name);
       if (name === 'far-over')

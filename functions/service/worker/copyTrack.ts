@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { HashingMeter } from '../../adapters/hashingMeter.js';
 import type { OriginResponse } from '../../adapters/originFetcher.js';
 import { peekHead } from '../../adapters/streamHead.js';
+import { TagParseTimeout } from '../../adapters/tagParse/tagParser.js';
 import { type ReadTags, SourceNotFoundError, tagsFromHead } from '../../adapters/tagReader.js';
 import { isAudioContainer } from '../../core/audioContainer.js';
 import { containerName } from '../../core/containerName.js';
@@ -39,6 +40,16 @@ export async function copyTrack(
   msg: DownloadMessage,
   opts: CopyOptions = {},
 ): Promise<StoredItem> {
+  try {
+    return await copyBySource(deps, store, msg, opts);
+  } catch (err) {
+    // A parse that would not end: the file is at fault, and every attempt would end the same.
+    if (err instanceof TagParseTimeout) throw new TrackFailure(HR.E_TAGS_UNREADABLE, err.message);
+    throw err;
+  }
+}
+
+async function copyBySource(deps: WorkerDeps, store: Store, msg: DownloadMessage, opts: CopyOptions) {
   const source = parseSource(msg.trackUrl);
   if (!source) throw new TrackFailure(HR.E_INVALIDARG, 'trackUrl is not a supported URL');
   if (source.kind === 's3') {
@@ -192,7 +203,7 @@ async function copyFromHttp(
     const { head, ended } = await peekHead(res.body);
     if (ended) source = Readable.from([head]);
     if (ended && head.length === 0) throw new TrackFailure(HR.E_EMPTY_FILE, 'the origin sent an empty file (0 bytes)');
-    const tags = await tagsFromHead(head, res.contentType);
+    const tags = await tagsFromHead(deps.tagParser, head);
     // A head that names an audio container and the file: straight to the final key. Anything
     // else is staged, and judged on the whole file before it can reach the user's folder.
     if (tags?.title && (tags.artist || tags.albumArtist) && isAudioContainer(tags.container) && !opts.verifyFirst)

@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { functionBundling } from '../infra/cdk/bundling.js';
+import { functionBundling } from './bundling.js';
 
 /**
  * Bundles one entry with the stack's own bundling options (infra/cdk/bundling.ts), as the CDK's
