@@ -83,7 +83,12 @@ export class RequestCounter {
   }
 
   private tally(key: string): OpTally {
-    return (this.tallies[key] ??= { calls: 0, attempts: 0, errors: 0, billed: 0, readUnits: 0, writeUnits: 0 });
+    let tally = this.tallies[key];
+    if (!tally) {
+      tally = { calls: 0, attempts: 0, errors: 0, billed: 0, readUnits: 0, writeUnits: 0 };
+      this.tallies[key] = tally;
+    }
+    return tally;
   }
 }
 

@@ -53,6 +53,16 @@ export interface Command {
   check?(values: OptionValues, args: readonly string[]): void;
 }
 
+/**
+ * The command's i-th positional argument. main checks the count against `args` before `run`,
+ * so a missing one is a bug in the command's declaration, not a usage error.
+ */
+export function argAt(args: readonly string[], i: number): string {
+  const arg = args[i];
+  if (arg === undefined) throw new Error(`positional argument ${i} missing; is it in the command's args?`);
+  return arg;
+}
+
 export const jsonOption = { json: { type: 'boolean', default: false } } as const satisfies ParseArgsOptionsConfig;
 export const jsonHelp = '  --json                     print JSON instead of a table';
 

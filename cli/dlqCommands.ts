@@ -95,7 +95,10 @@ async function peek(target: Target, queueUrl: string): Promise<DlqMessage[]> {
       }),
     );
     const before = seen.size;
-    for (const m of res.Messages ?? []) if (m.MessageId && !seen.has(m.MessageId)) seen.set(m.MessageId, describe(m));
+    for (const m of res.Messages ?? []) {
+      const id = m.MessageId;
+      if (id && !seen.has(id)) seen.set(id, describe(id, m));
+    }
     idle = seen.size === before ? idle + 1 : 0;
     if (seen.size >= expected && idle > 0) break;
   }
@@ -109,11 +112,11 @@ async function approximateCount(target: Target, queueUrl: string): Promise<numbe
   return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0);
 }
 
-function describe(m: Message): DlqMessage {
+function describe(messageId: string, m: Message): DlqMessage {
   const sent = Number(m.Attributes?.SentTimestamp);
   const body = m.Body ?? '';
   return {
-    messageId: m.MessageId!,
+    messageId,
     receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
     sentAt: Number.isFinite(sent) ? new Date(sent).toISOString() : undefined,
     summary: summarize(body),

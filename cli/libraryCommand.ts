@@ -1,6 +1,6 @@
 import { LibraryRepo } from '../functions/adapters/libraryRepo.js';
 import { table } from '../sandbox/render.js';
-import { type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
+import { argAt, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 
 export const libraryCommand: Command = {
   name: 'library',
@@ -13,7 +13,7 @@ export const libraryCommand: Command = {
     if (args[0] === '') throw new UsageError('library needs a non-empty <userId>');
   },
   async run({ target, values, args, out }) {
-    const items = await new LibraryRepo(target.clients.ddb, target.names.tables.library).listAll(args[0]!);
+    const items = await new LibraryRepo(target.clients.ddb, target.names.tables.library).listAll(argAt(args, 0));
     if (values.json === true) printJson(out, items);
     else
       out(

@@ -9,7 +9,9 @@ import { resolveTarget, type Target } from './target.js';
 import { tokenCommand } from './tokenCommand.js';
 
 const commands: readonly Command[] = [...storeCommands, sessionCommand, libraryCommand, ...dlqCommands, tokenCommand];
-const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
+const groups = [
+  ...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.slice(0, c.name.indexOf(' ')))),
+];
 
 const globalOptions = {
   'data-dir': { type: 'string' },
@@ -45,7 +47,7 @@ const usage = [
 ].join('\n');
 
 function commandUsage(c: Command): string {
-  const description = c.description ?? `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`;
+  const description = c.description ?? `${c.summary.charAt(0).toUpperCase()}${c.summary.slice(1)}.`;
   const own = c.optionHelp && c.optionHelp.length > 0 ? [...c.optionHelp, ''] : [];
   return [`Usage: trackdrop ${c.name} ${c.synopsis}`, '', description, '', ...own, ...globalHelp].join('\n');
 }

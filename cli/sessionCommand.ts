@@ -2,7 +2,7 @@ import { DownloadsRepo } from '../functions/adapters/downloadsRepo.js';
 import { formatHResult, hresult } from '../functions/core/hresult.js';
 import { allStates, countStates } from '../functions/core/trackState.js';
 import { table } from '../sandbox/render.js';
-import { CliError, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
+import { argAt, CliError, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 
 export const sessionCommand: Command = {
   name: 'session',
@@ -17,7 +17,7 @@ export const sessionCommand: Command = {
     if (args[0] === '') throw new UsageError('session needs a non-empty <cookie>');
   },
   async run({ target, values, args, out }) {
-    const cookie = args[0]!;
+    const cookie = argAt(args, 0);
     // Retention does not matter to a read, so any value will do.
     const repo = new DownloadsRepo(target.clients.ddb, target.names.tables.downloads, 0);
     const session = await repo.getSession(cookie);

@@ -4,6 +4,7 @@ import { normalizeOrigin } from '../functions/core/sourceUrl.js';
 import type { Store } from '../functions/core/types.js';
 import {
   OwnBucketError,
+  type RegisteredStore,
   type RegisterStoreInput,
   registerStore,
   StoreExistsError,
@@ -11,6 +12,7 @@ import {
 import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
 import { table } from '../sandbox/render.js';
 import {
+  argAt,
   CliError,
   type Command,
   type CommandInput,
@@ -59,13 +61,13 @@ const add: Command = {
   },
   async run({ target, values, args, out }: CommandInput) {
     const input: RegisterStoreInput = {
-      storeId: args[0]!,
+      storeId: argAt(args, 0),
       callbackUrl: values['callback-url'] as string,
       allowOrigins: values['allow-origin'] as string[],
       redownload: values.redownload === true,
       ...(typeof values.name === 'string' ? { name: values.name } : {}),
     };
-    let reg;
+    let reg: RegisteredStore;
     try {
       reg = await registerStore(storesRepo(target, { sealing: true }), input, { ownBuckets: [target.names.bucket] });
     } catch (err) {
@@ -160,7 +162,7 @@ const rotateSecret: Command = {
   ],
   options: { ...jsonOption },
   async run({ target, values, args, out }) {
-    const storeId = args[0]!;
+    const storeId = argAt(args, 0);
     const rotated = await rotateSigningSecret(storesRepo(target, { sealing: true }), storeId);
     if (!rotated) throw new CliError(`no store ${storeId} in ${target.label} (\`trackdrop store list\` shows them)`);
     if (values.json === true) {

@@ -100,16 +100,16 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
       throw new CliError(
         `no trackdrop stack ${stackName} in ${outputsFile}; it has: ${stacks.map(([n]) => n).join(', ') || 'none'}`,
       );
-  } else if (stacks.length === 1) {
-    chosen = stacks[0];
-  } else if (stacks.length === 0) {
-    throw new CliError(`no trackdrop stack in ${outputsFile} (no stack has an ${outputNames.apiUrl} output)`);
-  } else {
+  } else if (stacks.length > 1) {
     throw new CliError(
       `${outputsFile} holds several trackdrop stacks (${stacks.map(([n]) => n).join(', ')}): pick one with --stack <name>`,
     );
+  } else {
+    chosen = stacks[0];
   }
-  const [name, outputs] = chosen!;
+  if (!chosen)
+    throw new CliError(`no trackdrop stack in ${outputsFile} (no stack has an ${outputNames.apiUrl} output)`);
+  const [name, outputs] = chosen;
   // Outputs the operator CLI does not use need not be there (stacks deployed before they existed).
   const optional: string[] = [outputNames.secretsKeyId, outputNames.listenerIssuer, outputNames.listenerAudience];
   const missing = Object.values(outputNames).filter((k) => !optional.includes(k) && typeof outputs[k] !== 'string');

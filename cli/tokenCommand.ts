@@ -1,6 +1,6 @@
 import { userIdSchema } from '../functions/core/schemas.js';
 import { mintToken, readIssuerKey } from '../infra/local/localIssuer.js';
-import { CliError, type Command, InvalidInputError, UsageError } from './command.js';
+import { argAt, CliError, type Command, InvalidInputError, UsageError } from './command.js';
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -36,7 +36,7 @@ export const tokenCommand: Command = {
     if (!key) throw new CliError(`no issuer key in ${target.localIssuer.dataDir}; restart the sandbox to create one`);
     const scopes = Array.isArray(values.scope) ? values.scope.filter((s): s is string => typeof s === 'string') : [];
     out(
-      await mintToken(key, target.localIssuer.url, args[0]!, {
+      await mintToken(key, target.localIssuer.url, argAt(args, 0), {
         ttlSeconds: values.ttl === undefined ? 3600 : Number(values.ttl),
         scopes,
       }),

@@ -65,7 +65,10 @@ async function main(): Promise<number> {
   const final = await client.waitForSession(cookie, 10 * 60_000, (s) => {
     const done = s.tracks.filter(isSettled).length;
     const line = `${progressBar(done, s.tracks.length)}  ${JSON.stringify(s.counts)}`;
-    if (line !== shown) process.stdout.write(`\r${(shown = line)}   `);
+    if (line !== shown) {
+      shown = line;
+      process.stdout.write(`\r${line}   `);
+    }
   });
   console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(final.counts)}\n`);
 

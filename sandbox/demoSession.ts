@@ -14,7 +14,8 @@ export async function startDemoSession(
 ): Promise<string> {
   const catalog = demoCatalog();
   const tracks = Array.from({ length: count }, (_, i) => {
-    const t = catalog[i % catalog.length]!;
+    const t = catalog[i % catalog.length];
+    if (!t) throw new Error('the demo catalogue is empty');
     const serviceTrackId = i < catalog.length ? t.serviceTrackId : 10_000 + i;
     return {
       trackUrl: `${origin}/tracks/${t.file}`,

@@ -27,7 +27,7 @@ export async function startDemoStore(
   const server = await startFakeStore({ port });
   const catalog = demoCatalog();
   for (const t of catalog) server.addFile(t.file, t.body, t.contentType);
-  let credentials = saved;
+  let credentials: DemoStore['credentials'];
   const existing = await stores.get(DEMO_STORE_ID);
   if (!existing) {
     const reg = await registerStore(stores, {
@@ -37,19 +37,22 @@ export async function startDemoStore(
       allowOrigins: [server.originUrl],
     });
     credentials = { ...reg, originUrl: server.originUrl };
-  } else if (!credentials || credentials.originUrl !== server.originUrl) {
+  } else if (!saved || saved.originUrl !== server.originUrl) {
     // Registered before, but its key is lost (or its port moved): issue a new key and secret.
     const apiKey = await issueApiKey(stores, DEMO_STORE_ID);
     const rotated = await rotateSigningSecret(stores, DEMO_STORE_ID);
     if (!rotated) throw new Error(`the ${DEMO_STORE_ID} store vanished while the sandbox started`);
     credentials = { storeId: DEMO_STORE_ID, apiKey, signingSecret: rotated.signingSecret, originUrl: server.originUrl };
+  } else {
+    credentials = saved;
   }
-  server.secret = credentials!.signingSecret;
+  server.secret = credentials.signingSecret;
   const seen = server.events.length;
   let logged = seen;
   const timer = setInterval(() => {
-    for (; logged < server.events.length; logged++) {
-      const e = server.events[logged]!;
+    const fresh = server.events.slice(logged);
+    logged = server.events.length;
+    for (const e of fresh) {
       const what =
         e.body.event === 'Download'
           ? `session ${String(e.body.cookie)} opened`
@@ -58,5 +61,5 @@ export async function startDemoStore(
     }
   }, 250);
   timer.unref();
-  return { server, credentials: credentials!, catalog };
+  return { server, credentials, catalog };
 }

@@ -111,6 +111,8 @@ async function main(): Promise<void> {
     demoStore: demo.credentials,
     pid: process.pid,
   });
+  const [firstTrack] = demo.catalog;
+  if (!firstTrack) throw new Error('the demo catalogue is empty');
   console.log(
     walkthrough({
       apiUrl: stack.apiUrl,
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
       demoUser,
       apiKey: demo.credentials.apiKey,
       originUrl: demo.server.originUrl,
-      track: demo.catalog[0]!,
+      track: firstTrack,
       dataDir,
       dynamo,
     }),

@@ -36,7 +36,8 @@ export interface UserSessionPosition {
 
 function positionOfUserSessionSk(sk: unknown): UserSessionPosition | undefined {
   const m = typeof sk === 'string' ? /^session#([^#]+)#([^#]+)$/.exec(sk) : null;
-  return m ? { createdAt: m[1]!, id: m[2]! } : undefined;
+  const [, createdAt, id] = m ?? [];
+  return createdAt !== undefined && id !== undefined ? { createdAt, id } : undefined;
 }
 
 export interface UserSessionRef {
@@ -516,7 +517,7 @@ export class DownloadsRepo {
       sets.push(`#f${i} = :f${i}`);
     });
     const from = sourcesOf(to);
-    from.forEach((s, i) => (exprValues[`:from${i}`] = s));
+    for (const [i, s] of from.entries()) exprValues[`:from${i}`] = s;
     try {
       await this.ddb.send(
         new UpdateCommand({
@@ -591,15 +592,17 @@ export class DownloadsRepo {
 
 /** Containers in runs of about CONTAINERS_ITEM_BYTES of JSON each; one run when the list is short. */
 function chunkContainers(containers: readonly Container[]): Container[][] {
-  const chunks: Container[][] = [[]];
+  let current: Container[] = [];
+  const chunks: Container[][] = [current];
   let size = 0;
   for (const c of containers) {
     const bytes = Buffer.byteLength(JSON.stringify(c), 'utf8');
-    if (size + bytes > CONTAINERS_ITEM_BYTES && chunks.at(-1)!.length > 0) {
-      chunks.push([]);
+    if (size + bytes > CONTAINERS_ITEM_BYTES && current.length > 0) {
+      current = [];
+      chunks.push(current);
       size = 0;
     }
-    chunks.at(-1)!.push(c);
+    current.push(c);
     size += bytes;
   }
   return chunks;

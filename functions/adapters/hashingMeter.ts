@@ -22,7 +22,8 @@ export class HashingMeter extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes) {
-      done((this.failure = new TrackFailure(HR.E_FILE_TOO_LARGE, `source is over the ${this.maxBytes}-byte limit`)));
+      this.failure = new TrackFailure(HR.E_FILE_TOO_LARGE, `source is over the ${this.maxBytes}-byte limit`);
+      done(this.failure);
       return;
     }
     this.hash.update(chunk);
@@ -31,13 +32,12 @@ export class HashingMeter extends Transform {
 
   override _flush(done: TransformCallback): void {
     if (this.expectedBytes !== undefined && this.bytes !== this.expectedBytes) {
-      done(
-        (this.failure = new TrackFailure(
-          HR.E_DOWNLOAD_FAILURE,
-          `origin sent ${this.bytes} of ${this.expectedBytes} bytes`,
-          true,
-        )),
+      this.failure = new TrackFailure(
+        HR.E_DOWNLOAD_FAILURE,
+        `origin sent ${this.bytes} of ${this.expectedBytes} bytes`,
+        true,
       );
+      done(this.failure);
       return;
     }
     done();

@@ -39,9 +39,9 @@ export function findId3v2(read: ReadBytes, size: number): number | undefined {
 export function readId3v2Text(read: ReadBytes, offset: number): Map<string, string[]> | undefined {
   const header = read(offset, 10);
   if (!header || ascii(header, 0, 3) !== 'ID3') return undefined;
-  const major = header[3]!;
+  const major = byteAt(header, 3);
   if (major < 2 || major > 4) return undefined;
-  const flags = header[5]!;
+  const flags = byteAt(header, 5);
   let body = read(offset + 10, syncsafe(header, 6));
   if (!body) return undefined;
   // ID3v2.2/2.3 unsynchronise the whole tag; ID3v2.4 each frame (and says so in the frame's flags).
@@ -54,7 +54,7 @@ export function readId3v2Text(read: ReadBytes, offset: number): Map<string, stri
     const id = ascii(body, pos, 4);
     if (!/^[A-Z0-9]{4}$/.test(id)) break; // padding
     const size = major === 4 ? syncsafe(body, pos + 4) : u32(body, pos + 4);
-    const frameFlags = body[pos + 9]!;
+    const frameFlags = byteAt(body, pos + 9);
     let data = body.subarray(pos + 10, pos + 10 + size);
     pos += 10 + size;
     if (!FRAMES.has(id)) continue;
@@ -79,7 +79,7 @@ function readV22(body: Uint8Array): Map<string, string[]> | undefined {
   for (let pos = 0; pos + 6 <= body.length; ) {
     const id = ascii(body, pos, 3);
     if (!/^[A-Z0-9]{3}$/.test(id)) break;
-    const size = (body[pos + 3]! << 16) | (body[pos + 4]! << 8) | body[pos + 5]!;
+    const size = (byteAt(body, pos + 3) << 16) | (byteAt(body, pos + 4) << 8) | byteAt(body, pos + 5);
     const name = V22[id];
     if (name) {
       const values = decodeText(body.subarray(pos + 6, pos + 6 + size));
@@ -93,7 +93,7 @@ function readV22(body: Uint8Array): Map<string, string[]> | undefined {
 /** A text frame's values: split at NUL, the terminator and padding dropped, nothing trimmed. */
 function decodeText(data: Uint8Array): string[] {
   if (data.length < 1) return [];
-  const encoding = data[0]!;
+  const encoding = byteAt(data, 0);
   const bytes = data.subarray(1);
   const wide = encoding === 1 || encoding === 2;
   const parts: Uint8Array[] = [];
@@ -129,7 +129,7 @@ function decode(b: Uint8Array, encoding: number): string {
 function resync(b: Uint8Array): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < b.length; i++) {
-    out.push(b[i]!);
+    out.push(byteAt(b, i));
     if (b[i] === 0xff && b[i + 1] === 0x00) i++;
   }
   return Uint8Array.from(out);
@@ -140,9 +140,19 @@ function ascii(b: Uint8Array, at: number, n: number): string {
 }
 
 function syncsafe(b: Uint8Array, at: number): number {
-  return ((b[at]! & 0x7f) << 21) | ((b[at + 1]! & 0x7f) << 14) | ((b[at + 2]! & 0x7f) << 7) | (b[at + 3]! & 0x7f);
+  return (
+    ((byteAt(b, at) & 0x7f) << 21) |
+    ((byteAt(b, at + 1) & 0x7f) << 14) |
+    ((byteAt(b, at + 2) & 0x7f) << 7) |
+    (byteAt(b, at + 3) & 0x7f)
+  );
 }
 
 function u32(b: Uint8Array, at: number): number {
-  return ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!;
+  return ((byteAt(b, at) << 24) >>> 0) + (byteAt(b, at + 1) << 16) + (byteAt(b, at + 2) << 8) + byteAt(b, at + 3);
+}
+
+/** The byte at `at`; one past the end reads as 0 (callers check lengths before reading a field). */
+function byteAt(b: Uint8Array, at: number): number {
+  return b[at] ?? 0;
 }

@@ -290,7 +290,8 @@ export class LibraryRepo {
 /** The store and content ID a `track#<store>#<id>` sort key names. */
 function positionOfLibrarySk(sk: unknown): LibraryPosition | undefined {
   const m = typeof sk === 'string' ? /^track#([^#]+)#(\d{10})$/.exec(sk) : null;
-  return m ? { storeId: m[1]!, serviceTrackId: Number(m[2]) } : undefined;
+  const [, storeId, id] = m ?? [];
+  return storeId !== undefined && id !== undefined ? { storeId, serviceTrackId: Number(id) } : undefined;
 }
 
 /** The content ID at the end of a `track#<store>#<id>` sort key. */

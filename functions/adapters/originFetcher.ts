@@ -189,7 +189,8 @@ function guardedLookup(host: string): LookupFunction {
     const literal = hostname.replace(/^\[|\]$/g, '');
     const done = (addresses: LookupAddress[]): void => {
       const allowed = addresses.filter((a) => mayConnect(host, a.address));
-      if (allowed.length === 0) {
+      const first = allowed[0];
+      if (first === undefined) {
         callback(
           new TrackFailure(
             HR.E_ACCESSDENIED,
@@ -201,7 +202,7 @@ function guardedLookup(host: string): LookupFunction {
         return;
       }
       if (options.all) callback(null, allowed);
-      else callback(null, allowed[0]!.address, allowed[0]!.family);
+      else callback(null, first.address, first.family);
     };
     if (isIP(literal)) return done([{ address: literal, family: isIP(literal) }]);
     dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (err, addresses) => {

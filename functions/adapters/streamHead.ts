@@ -10,8 +10,12 @@ const MIN_HEAD_BYTES = 64 * 1024;
  */
 export function headBytesWanted(start: Buffer): number {
   if (start.length >= 10 && start.toString('latin1', 0, 3) === 'ID3') {
+    // Syncsafe: 7 bits a byte. The length check above keeps readUInt8 in range.
     const size =
-      ((start[6]! & 0x7f) << 21) | ((start[7]! & 0x7f) << 14) | ((start[8]! & 0x7f) << 7) | (start[9]! & 0x7f);
+      ((start.readUInt8(6) & 0x7f) << 21) |
+      ((start.readUInt8(7) & 0x7f) << 14) |
+      ((start.readUInt8(8) & 0x7f) << 7) |
+      (start.readUInt8(9) & 0x7f);
     return Math.min(MAX_HEAD_BYTES, Math.max(MIN_HEAD_BYTES, size + 20 + 4096));
   }
   return MIN_HEAD_BYTES;

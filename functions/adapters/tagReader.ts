@@ -5,7 +5,7 @@ import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
 import type { TrackTags } from '../core/types.js';
 import { findId3v2, type ReadBytes, readId3v2Text } from './id3v2Text.js';
 import type { ParsedMetadata } from './tagParse/parseMessages.js';
-import { TagParseTimeout, type TagParser } from './tagParse/tagParser.js';
+import { type TagParser, TagParseTimeout } from './tagParse/tagParser.js';
 
 /**
  * Tags and format as read. `container` is music-metadata's own name (`MPEG`, `M4A/isom/iso2`,

@@ -53,8 +53,10 @@ async function dispatch(
   event: ListenerEvent,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   // Public: the contract of both APIs, built once per container.
-  if (name === 'getOpenApi')
-    return json(200, (document ??= openApiDocument(deps.settings)), { 'cache-control': 'public, max-age=300' });
+  if (name === 'getOpenApi') {
+    document ??= openApiDocument(deps.settings);
+    return json(200, document, { 'cache-control': 'public, max-age=300' });
+  }
   const userId = listenerUserId(event, deps.settings.listener.userIdClaim);
   switch (name) {
     case 'getMyLibrary': {

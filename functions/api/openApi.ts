@@ -166,7 +166,11 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const doc = docs[route.name];
-    const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => {
+      const name = m[1];
+      if (name === undefined) throw new Error(`route ${route.path}: a path parameter without a name`);
+      return name;
+    });
     const parameters = [
       ...names.map((name) => ({
         name,
@@ -200,7 +204,9 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
         },
       };
     }
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = {
+    const pathItem = paths[route.path] ?? {};
+    paths[route.path] = pathItem;
+    pathItem[route.method.toLowerCase()] = {
       operationId: route.name,
       summary: doc.summary,
       tags: [route.auth === 'listener' ? 'listener' : route.auth === 'store' ? 'store' : 'meta'],

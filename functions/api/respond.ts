@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from '../core/errors.js';
+import type { ApiError } from '../core/errors.js';
 
 export function json(
   status: number,

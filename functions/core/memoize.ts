@@ -3,7 +3,10 @@ export function memoize<K, V>(fn: (key: K) => Promise<V>): (key: K) => Promise<V
   const cache = new Map<K, Promise<V>>();
   return (key) => {
     let hit = cache.get(key);
-    if (!hit) cache.set(key, (hit = fn(key)));
+    if (!hit) {
+      hit = fn(key);
+      cache.set(key, hit);
+    }
     return hit;
   };
 }

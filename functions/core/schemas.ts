@@ -31,7 +31,12 @@ export const hresultSchema = z.pipe(
         'hrDownload must be an int32, an unsigned 32-bit number or an "0x…" hex string',
       ),
     ),
-  z.transform((v): HResult => parseHResult(v)!),
+  z.transform((v): HResult => {
+    // The refinement above stops the pipe for a value that does not parse.
+    const hr = parseHResult(v);
+    if (hr === undefined) throw new Error(`hrDownload ${String(v)} passed the refinement but does not parse`);
+    return hr;
+  }),
 );
 
 export const sha256HexSchema = z.pipe(

@@ -106,11 +106,17 @@ export function isPublicAddress(address: string): boolean {
  * IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and 6to4 (2002:aabb:ccdd::/48).
  */
 function embeddedIPv4(w: readonly number[]): string | undefined {
-  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  if (w[0] === 0x2002) return v4(w[1]!, w[2]!);
+  /** Words i and i + 1 as a dotted quad. */
+  const v4 = (i: number) => {
+    const hi = w[i];
+    const lo = w[i + 1];
+    if (hi === undefined || lo === undefined) throw new Error(`an IPv6 address has eight words, not ${w.length}`);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  };
+  if (w[0] === 0x2002) return v4(1);
   const zeros = (from: number, to: number) => w.slice(from, to).every((x) => x === 0);
-  if (zeros(0, 5) && (w[5] === 0 || w[5] === 0xffff)) return v4(w[6]!, w[7]!);
-  if (zeros(0, 4) && w[4] === 0xffff && w[5] === 0) return v4(w[6]!, w[7]!);
+  if (zeros(0, 5) && (w[5] === 0 || w[5] === 0xffff)) return v4(6);
+  if (zeros(0, 4) && w[4] === 0xffff && w[5] === 0) return v4(6);
   return undefined;
 }
 

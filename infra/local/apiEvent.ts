@@ -43,7 +43,7 @@ export function matchRoute(method: string, path: string): MatchedRoute | undefin
     if (!m) continue;
     const pathParameters: Record<string, string> = {};
     try {
-      r.params.forEach((p, i) => (pathParameters[p] = decodeURIComponent(m[i + 1] ?? '')));
+      for (const [i, p] of r.params.entries()) pathParameters[p] = decodeURIComponent(m[i + 1] ?? '');
     } catch {
       return undefined;
     }

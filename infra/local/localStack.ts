@@ -186,10 +186,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       kms: [] as KMSClient[],
     };
     running.clients.push({
-      destroy: () =>
-        Object.values(functionClients)
-          .flat()
-          .forEach((c) => c.destroy()),
+      destroy: () => {
+        for (const c of Object.values(functionClients).flat()) c.destroy();
+      },
     });
     const instrument: Instrument = (client) => {
       if (client instanceof DynamoDBClient) functionClients.dynamodb.push(client);

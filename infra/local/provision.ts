@@ -115,7 +115,7 @@ async function ensureQueue(
       Attributes: { MessageRetentionPeriod: String(consumer.dlqRetentionDays * 86_400) },
     }),
   );
-  const dlqUrl = dlq.QueueUrl!;
+  const dlqUrl = queueUrlOf(dlq, dlqName);
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
   const main = await sqs.send(
     new CreateQueueCommand({
@@ -129,7 +129,12 @@ async function ensureQueue(
       },
     }),
   );
-  return { url: main.QueueUrl!, dlqUrl };
+  return { url: queueUrlOf(main, name), dlqUrl };
+}
+
+function queueUrlOf(created: { QueueUrl?: string | undefined }, name: string): string {
+  if (!created.QueueUrl) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
+  return created.QueueUrl;
 }
 
 async function ensureBucket(s3: S3Client, name: string): Promise<void> {

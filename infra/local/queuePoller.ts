@@ -10,7 +10,11 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueConsumerSettings } from '../../functions/settings.js';
 import { toSqsRecord } from './sqsRecord.js';
 
-export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+/** Resolves to the batch's failures, or to nothing (undefined) when the whole batch succeeded. */
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
+/** A received message: SQS gives each one a receipt handle. */
+type Received = Message & { readonly ReceiptHandle: string };
 
 export interface PollerOptions {
   readonly sqs: SQSClient;
@@ -101,7 +105,7 @@ export class QueuePoller implements EventSource {
         await Promise.race(this.inFlight);
         continue;
       }
-      let batch: Message[];
+      let batch: Received[];
       try {
         batch = await this.receiveBatch();
       } catch (err) {
@@ -119,9 +123,9 @@ export class QueuePoller implements EventSource {
     }
   }
 
-  private async receiveBatch(): Promise<Message[]> {
+  private async receiveBatch(): Promise<Received[]> {
     const { consumer, sqs, queueUrl } = this.opts;
-    const batch: Message[] = [];
+    const batch: Received[] = [];
     const windowEnds = Date.now() + consumer.batchingWindowSeconds * 1000;
     while (this.running && batch.length < consumer.batchSize) {
       const firstWait =
@@ -138,22 +142,23 @@ export class QueuePoller implements EventSource {
           ...(this.opts.leaseSeconds ? { VisibilityTimeout: this.opts.leaseSeconds } : {}),
         }),
       );
-      batch.push(...(out.Messages ?? []));
+      for (const m of out.Messages ?? []) {
+        if (m.ReceiptHandle === undefined) throw new Error(`SQS sent message ${m.MessageId} without a receipt handle`);
+        batch.push({ ...m, ReceiptHandle: m.ReceiptHandle });
+      }
       if (batch.length === 0) return batch;
       if (Date.now() >= windowEnds || (out.Messages ?? []).length === 0) break;
     }
     return batch;
   }
 
-  private async invoke(batch: Message[]): Promise<void> {
+  private async invoke(batch: Received[]): Promise<void> {
     const event: SQSEvent = { Records: batch.map((m) => toSqsRecord(m, this.queueArn, this.opts.region)) };
     this.stats.invocations += 1;
     this.stats.records += batch.length;
     let failed: Set<string>;
-    const heartbeat =
-      this.opts.leaseSeconds && this.opts.extendLease !== false
-        ? setInterval(() => void this.extend(batch), (this.opts.leaseSeconds * 1000) / 3)
-        : undefined;
+    const lease = this.opts.extendLease !== false ? this.opts.leaseSeconds : undefined;
+    const heartbeat = lease ? setInterval(() => void this.extend(batch, lease), (lease * 1000) / 3) : undefined;
     try {
       const res = await this.opts.handler(event);
       failed =
@@ -169,18 +174,18 @@ export class QueuePoller implements EventSource {
     this.stats.failures += failed.size;
     const done = batch.filter((m) => !failed.has(m.MessageId ?? ''));
     for (let i = 0; i < done.length; i += 10) {
-      const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! }));
+      const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle }));
       await this.opts.sqs
         .send(new DeleteMessageBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: entries }))
         .catch((err) => this.opts.onError?.(err));
     }
   }
 
-  private async extend(batch: Message[]): Promise<void> {
+  private async extend(batch: readonly Received[], leaseSeconds: number): Promise<void> {
     const entries = batch.map((m, i) => ({
       Id: String(i),
-      ReceiptHandle: m.ReceiptHandle!,
-      VisibilityTimeout: this.opts.leaseSeconds!,
+      ReceiptHandle: m.ReceiptHandle,
+      VisibilityTimeout: leaseSeconds,
     }));
     for (let i = 0; i < entries.length; i += 10) {
       await this.opts.sqs

@@ -276,4 +276,5 @@ async function start() {
   if (token && user) await showLocker().catch(() => undefined);
 }
 
-start();
+// Without /config.json there is no locker to show: that failure is left to the browser's console.
+void start();

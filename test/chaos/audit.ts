@@ -107,7 +107,7 @@ export async function audit(input: AuditInput): Promise<Audit> {
     const owner = `${m['trackdrop-store']}#${m['trackdrop-cookie']}#${m['trackdrop-track']}`;
     byTrack.set(owner, [...(byTrack.get(owner) ?? []), key]);
     const t = tracks.get(`${m['trackdrop-cookie']}#${m['trackdrop-track']}`);
-    if (!t || t.state !== 'completed' || t.item?.key !== key)
+    if (t?.state !== 'completed' || t.item?.key !== key)
       orphanObjects.push(
         `${key} (${t ? `track ${t.serviceTrackId} ${t.state}${t.item ? ` at ${t.item.key}` : ''}` : `store ${m['trackdrop-store']} track ${m['trackdrop-track']}: unknown`})`,
       );

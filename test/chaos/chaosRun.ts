@@ -137,7 +137,11 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       timers.push(
         setTimeout(() => {
           const handles = throttle(plan.throttle.storm).map((r) => awsFaults.add(r));
-          timers.push(setTimeout(() => handles.forEach((h) => h.remove()), storm.ms));
+          timers.push(
+            setTimeout(() => {
+              for (const h of handles) h.remove();
+            }, storm.ms),
+          );
         }, storm.atMs),
       );
     }

@@ -28,11 +28,14 @@ function withoutWorkerGrant(template: CfnTemplate, action: string): CfnTemplate 
   const worker = Object.entries(copy.Resources).find(
     ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('FunctionsWorker'),
   );
-  const roleId = (worker?.[1].Properties?.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  assert.ok(worker, 'the template has a worker function');
+  const role = worker[1].Properties?.Role as { 'Fn::GetAtt': [string] } | undefined;
+  assert.ok(role, 'the worker function has a role');
+  const roleId = role['Fn::GetAtt'][0];
   let removed = 0;
   for (const r of Object.values(copy.Resources)) {
-    if (r.Type !== 'AWS::IAM::Policy' || !(r.Properties?.Roles as { Ref: string }[]).some((x) => x.Ref === roleId))
-      continue;
+    const roles = (r.Properties?.Roles as { Ref: string }[] | undefined) ?? [];
+    if (r.Type !== 'AWS::IAM::Policy' || !roles.some((x) => x.Ref === roleId)) continue;
     // The template's own JSON, edited in place.
     for (const s of (r.Properties!.PolicyDocument as { Statement: { Action?: string | string[] }[] }).Statement) {
       if (!Array.isArray(s.Action) || !s.Action.includes(action)) continue;

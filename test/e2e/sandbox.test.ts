@@ -105,7 +105,10 @@ test('a session of 50 tracks survives a SIGKILL mid-run: all terminal, one file 
 
   // Kill it while tracks are in flight.
   let atKill = 0;
-  await waitUntil(async () => (atKill = (await client.session(cookie)).body.counts.completed ?? 0) >= 1, 30_000);
+  await waitUntil(async () => {
+    atKill = (await client.session(cookie)).body.counts.completed ?? 0;
+    return atKill >= 1;
+  }, 30_000);
   first.child.kill('SIGKILL');
   await new Promise((r) => first.child.once('exit', r));
   const before = (await new StoreClient(first.state.apiUrl, creds.apiKey).session(cookie).catch(() => undefined))?.body;

@@ -14,7 +14,9 @@ import { prodSettings, testContext } from './stackFixture.js';
 // (and a failed synth), not annotations, so Annotations.findError would always be empty.
 
 const outdirs: string[] = [];
-after(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+after(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** The app as infra/app.ts builds it: the stack, then the AwsSolutions pack on the whole app. */
 function nagApp(props: TrackdropStackProps): { app: App; stack: TrackdropStack } {

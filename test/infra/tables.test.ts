@@ -73,12 +73,26 @@ for (const [name, shape, pick] of cases) {
   });
 }
 
+/** The parts of an `AWS::DynamoDB::Table` the capacity test reads. */
+interface ProvisionedTable {
+  readonly Properties: {
+    readonly BillingMode?: string;
+    readonly ProvisionedThroughput?: Throughput;
+    readonly GlobalSecondaryIndexes?: readonly { readonly ProvisionedThroughput?: Throughput }[];
+  };
+}
+
+interface Throughput {
+  readonly ReadCapacityUnits: number;
+  readonly WriteCapacityUnits: number;
+}
+
 test('the capacity mode is a setting: provisioned tables (and the claims index) take the units settings give them', () => {
   const settings = { ...defaultSettings, tables: { ...defaultSettings.tables, billingMode: 'PROVISIONED' as const } };
   const provisioned = synthStack({ settings });
   const library = provisioned.template.findResources('AWS::DynamoDB::Table')[
     logicalId(provisioned.stack.tables.library)
-  ] as { Properties: Record<string, any> };
+  ] as ProvisionedTable;
   const units = settings.tables.provisioned.library;
   // CloudFormation's default mode is provisioned; CDK leaves BillingMode out for it.
   assert.ok([undefined, 'PROVISIONED'].includes(library.Properties.BillingMode));
@@ -86,15 +100,15 @@ test('the capacity mode is a setting: provisioned tables (and the claims index) 
     ReadCapacityUnits: units.readUnits,
     WriteCapacityUnits: units.writeUnits,
   });
-  assert.deepEqual(library.Properties.GlobalSecondaryIndexes[0].ProvisionedThroughput, {
+  assert.deepEqual(library.Properties.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput, {
     ReadCapacityUnits: units.readUnits,
     WriteCapacityUnits: units.writeUnits,
   });
   const downloads = provisioned.template.findResources('AWS::DynamoDB::Table')[
     logicalId(provisioned.stack.tables.downloads)
-  ] as { Properties: Record<string, any> };
+  ] as ProvisionedTable;
   assert.equal(
-    downloads.Properties.ProvisionedThroughput.WriteCapacityUnits,
+    downloads.Properties.ProvisionedThroughput?.WriteCapacityUnits,
     settings.tables.provisioned.downloads.writeUnits,
   );
 });

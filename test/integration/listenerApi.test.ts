@@ -15,11 +15,47 @@ const key = 'users/u1/Music/Artist/Album/05 Ünïcode Title.mp3';
 const cover = 'users/u1/Music/Artist/Album/Folder.jpg';
 const bytes = Buffer.from('ID3 not really an mp3, but bytes all the same');
 
-/** A GET of a listener route with the given Authorization header (none when undefined). */
-async function get(path: string, authorization?: string): Promise<{ status: number; body: any; headers: Headers }> {
+interface ListenerItemJson {
+  readonly storeId?: string;
+  readonly serviceTrackId?: number;
+  readonly key?: string;
+  readonly title?: string;
+  readonly bytes?: number;
+  readonly coverKey?: string;
+  readonly fileName?: string;
+  readonly contentType?: string;
+  readonly userId?: unknown;
+  readonly cookie?: unknown;
+}
+
+interface ListenerSessionJson {
+  readonly id?: string;
+  readonly createdAt?: string;
+  readonly total?: number;
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly inProgress?: boolean;
+}
+
+/** The fields of the listener API's answers that these tests read; each answer has some of them. */
+interface ListenerBody {
+  readonly items?: ListenerItemJson[];
+  readonly sessions?: ListenerSessionJson[];
+  readonly next?: string;
+  readonly key?: string;
+  readonly url?: string;
+  readonly expiresAt?: string;
+  readonly error?: { readonly code?: string };
+  readonly message?: string;
+}
+
+/** A GET of a listener route with the given Authorization header (none when undefined); an empty body reads as {}. */
+async function get(
+  path: string,
+  authorization?: string,
+): Promise<{ status: number; body: ListenerBody; headers: Headers }> {
   const res = await fetch(`${stack.api.url}${path}`, { headers: authorization === undefined ? {} : { authorization } });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  return { status: res.status, body: text ? (JSON.parse(text) as ListenerBody) : {}, headers: res.headers };
 }
 const bearer = async (userId: string) => `Bearer ${await stack.issuer.mint(userId)}`;
 
@@ -94,28 +130,29 @@ describe('a listener with a valid token', () => {
     assert.equal(all.status, 200);
     assert.equal(all.headers.get('cache-control'), 'no-store');
     assert.deepEqual(
-      all.body.items.map((i: any) => [i.storeId, i.serviceTrackId]),
+      all.body.items?.map((i) => [i.storeId, i.serviceTrackId]),
       [
         ['alice-music', 5],
         ['bob-music', 9],
       ],
     );
-    const first = all.body.items[0];
+    const first = all.body.items?.[0];
+    assert.ok(first);
     assert.equal(first.title, 'Ünïcode Title');
     assert.equal(first.bytes, bytes.length);
     assert.equal(first.coverKey, cover);
     assert.equal(first.fileName, '05 Ünïcode Title.mp3');
-    assert.equal(all.body.items[1].contentType, 'audio/flac', 'type from the extension when the row has none');
+    assert.equal(all.body.items?.[1]?.contentType, 'audio/flac', 'type from the extension when the row has none');
     assert.equal(first.userId, undefined);
     assert.equal(first.cookie, undefined, "the store's cookie is not the listener's to see");
     const p1 = await get('/v1/me/library?limit=1', auth);
-    assert.equal(p1.body.items.length, 1);
+    assert.equal(p1.body.items?.length, 1);
     const p2 = await get(`/v1/me/library?limit=1&next=${p1.body.next}`, auth);
     assert.deepEqual(
-      p2.body.items.map((i: any) => i.serviceTrackId),
+      p2.body.items?.map((i) => i.serviceTrackId),
       [9],
     );
-    assert.equal((await get('/v1/me/library?limit=0', auth)).body.error.code, 'invalid_request');
+    assert.equal((await get('/v1/me/library?limit=0', auth)).body.error?.code, 'invalid_request');
     assert.equal((await get('/v1/me/library?next=bm9wZQ', auth)).status, 400);
   });
 
@@ -126,21 +163,21 @@ describe('a listener with a valid token', () => {
     assert.equal(item.body.key, key);
     const signed = await get('/v1/me/library/alice-music/5/url?disposition=attachment', auth);
     assert.equal(signed.status, 200);
-    const url = new URL(signed.body.url);
-    assert.ok(signed.body.url.startsWith(stack.emulators.endpoints.s3), 'points at the S3 endpoint');
+    assert.ok(signed.body.url?.startsWith(stack.emulators.endpoints.s3), 'points at the S3 endpoint');
+    const url = new URL(signed.body.url ?? '');
     assert.equal(url.searchParams.get('X-Amz-Expires'), '300');
     assert.equal(url.searchParams.get('response-content-type'), 'audio/mpeg');
     assert.equal(
       url.searchParams.get('response-content-disposition'),
       `attachment; filename="05 _n_code Title.mp3"; filename*=UTF-8''05%20%C3%9Cn%C3%AFcode%20Title.mp3`,
     );
-    assert.ok(Date.parse(signed.body.expiresAt) - Date.now() <= 300_000);
-    const file = await fetch(signed.body.url);
+    assert.ok(Date.parse(signed.body.expiresAt ?? '') - Date.now() <= 300_000);
+    const file = await fetch(url);
     assert.equal(file.status, 200);
     assert.deepEqual(Buffer.from(await file.arrayBuffer()), bytes);
     const coverUrl = await get('/v1/me/library/alice-music/5/url?part=cover', auth);
-    assert.equal(new URL(coverUrl.body.url).searchParams.get('response-content-type'), 'image/jpeg');
-    assert.equal((await get('/v1/me/library/bob-music/9/url?part=cover', auth)).body.error.code, 'cover_not_found');
+    assert.equal(new URL(coverUrl.body.url ?? '').searchParams.get('response-content-type'), 'image/jpeg');
+    assert.equal((await get('/v1/me/library/bob-music/9/url?part=cover', auth)).body.error?.code, 'cover_not_found');
     assert.equal((await get('/v1/me/library/alice-music/5/url?part=lyrics', auth)).status, 400);
   });
 
@@ -148,10 +185,13 @@ describe('a listener with a valid token', () => {
     const cookie2 = (await alice.openSession('u1')).body.cookie;
     const mine = await get('/v1/me/downloads', await bearer('u1'));
     assert.equal(mine.status, 200);
-    assert.equal(mine.body.sessions.length, 2);
-    const [newest, older] = mine.body.sessions;
-    assert.equal(newest.total, 0);
-    assert.deepEqual([older.total, older.counts.queued, older.counts.declined, older.inProgress], [2, 1, 1, true]);
+    assert.equal(mine.body.sessions?.length, 2);
+    const [newest, older] = mine.body.sessions ?? [];
+    assert.equal(newest?.total, 0);
+    assert.deepEqual(
+      [older?.total, older?.counts?.queued, older?.counts?.declined, older?.inProgress],
+      [2, 1, 1, true],
+    );
     assert.ok(!JSON.stringify(mine.body).includes(cookie2), 'no cookie in the answer');
     assert.deepEqual((await get('/v1/me/downloads', await bearer('u2'))).body.sessions, []);
   });
@@ -160,12 +200,12 @@ describe('a listener with a valid token', () => {
     const auth = await bearer('u1');
     const all = await get('/v1/me/downloads', auth);
     const p1 = await get('/v1/me/downloads?limit=1', auth);
-    assert.equal(p1.body.sessions.length, 1);
+    assert.equal(p1.body.sessions?.length, 1);
     const cursor = String(p1.body.next);
     // Inside: only the page's last session as the listener knows it (its id, never its cookie),
     // and the tag of the listing that issued it.
     const { l, ...inside } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    assert.deepEqual(inside, { v: 1, t: p1.body.sessions[0].createdAt, i: p1.body.sessions[0].id });
+    assert.deepEqual(inside, { v: 1, t: p1.body.sessions?.[0]?.createdAt, i: p1.body.sessions?.[0]?.id });
     assert.match(String(l), /^[A-Za-z0-9_-]{11}$/);
     assert.equal(
       (await get(`/v1/me/downloads?limit=1&next=${cursor}`, await bearer('u2'))).status,
@@ -174,8 +214,8 @@ describe('a listener with a valid token', () => {
     );
     const p2 = await get(`/v1/me/downloads?limit=1&next=${cursor}`, auth);
     assert.deepEqual(
-      [p1.body.sessions[0].id, p2.body.sessions[0].id],
-      all.body.sessions.slice(0, 2).map((x: { id: string }) => x.id),
+      [p1.body.sessions?.[0]?.id, p2.body.sessions?.[0]?.id],
+      all.body.sessions?.slice(0, 2).map((x) => x.id),
     );
     assert.equal((await get('/v1/me/downloads?next=bm9wZQ', auth)).status, 400);
   });
@@ -199,7 +239,7 @@ describe("another user's token", () => {
   test("finds none of the user's items, files or sessions (404, as a missing one)", async () => {
     const auth = await bearer('u2');
     assert.deepEqual(
-      (await get('/v1/me/library', auth)).body.items.map((i: any) => i.key),
+      (await get('/v1/me/library', auth)).body.items?.map((i) => i.key),
       ['users/u2/Music/X/Y/07 Z.mp3'],
     );
     for (const path of [
@@ -210,7 +250,7 @@ describe("another user's token", () => {
     ]) {
       const res = await get(path, auth);
       assert.equal(res.status, 404, path);
-      assert.equal(res.body.error.code, 'item_not_found', path);
+      assert.equal(res.body.error?.code, 'item_not_found', path);
     }
     assert.equal((await get('/v1/me/library/Not_A_Store/5', auth)).status, 404);
   });
@@ -273,7 +313,7 @@ describe('tokens API Gateway would refuse: 401 {"message":"Unauthorized"} on eve
   test('a token whose user claim breaks the userId rules is refused by the function (403)', async () => {
     const res = await get('/v1/me/library', `Bearer ${await stack.issuer.mint('..')}`);
     assert.equal(res.status, 403);
-    assert.equal(res.body.error.code, 'invalid_user_claim');
+    assert.equal(res.body.error?.code, 'invalid_user_claim');
   });
 });
 

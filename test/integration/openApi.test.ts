@@ -15,6 +15,26 @@ before(async () => {
 });
 after(async () => stack?.stop());
 
+/** The parts of the OpenAPI document these tests read. */
+interface SchemaJson {
+  readonly properties?: Readonly<Record<string, SchemaJson>>;
+  readonly maxItems?: number;
+  readonly additionalProperties?: unknown;
+  readonly required?: readonly string[];
+  readonly pattern?: string;
+  readonly enum?: readonly unknown[];
+}
+
+interface OperationJson {
+  readonly requestBody?: { readonly content: Readonly<Record<string, { readonly schema: SchemaJson }>> };
+  readonly parameters?: readonly { readonly name: string; readonly schema: SchemaJson }[];
+  readonly security?: readonly unknown[];
+}
+
+type OpenApiJson = {
+  readonly paths: Readonly<Record<string, Readonly<Record<string, OperationJson>>>>;
+};
+
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 const documented = (doc: Record<string, unknown>) =>
   Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
@@ -38,25 +58,24 @@ test('it documents every route of the route table, and nothing else', () => {
 });
 
 test("request schemas are the handlers' own: limits, patterns and unknown fields as the API enforces them", () => {
-  const doc = openApiDocument(defaultSettings) as { paths: Record<string, Record<string, any>> };
-  const open = doc.paths['/v1/downloads']!.post.requestBody.content['application/json'].schema;
-  assert.equal(open.properties.containers.maxItems, defaultSettings.limits.maxContainers);
-  assert.equal(open.additionalProperties, false);
-  assert.deepEqual(open.required, ['userId']);
-  const batch = doc.paths['/v1/downloads/{cookie}/tracks:batch']!.post.requestBody.content['application/json'].schema;
-  assert.equal(batch.properties.tracks.maxItems, defaultSettings.limits.maxBatchTracks);
-  const userId = doc.paths['/v1/users/{userId}/library']!.get.parameters.find(
-    (p: { name: string }) => p.name === 'userId',
+  const doc = openApiDocument(defaultSettings) as OpenApiJson;
+  const requestSchema = (path: string) => doc.paths[path]?.post?.requestBody?.content['application/json']?.schema;
+  const open = requestSchema('/v1/downloads');
+  assert.equal(open?.properties?.containers?.maxItems, defaultSettings.limits.maxContainers);
+  assert.equal(open?.additionalProperties, false);
+  assert.deepEqual(open?.required, ['userId']);
+  const batch = requestSchema('/v1/downloads/{cookie}/tracks:batch');
+  assert.equal(batch?.properties?.tracks?.maxItems, defaultSettings.limits.maxBatchTracks);
+  const userId = doc.paths['/v1/users/{userId}/library']?.get?.parameters?.find((p) => p.name === 'userId');
+  assert.equal(userId?.schema.pattern, '^[A-Za-z0-9._-]{1,128}$');
+  const part = doc.paths['/v1/me/library/{storeId}/{serviceTrackId}/url']?.get?.parameters?.find(
+    (p) => p.name === 'part',
   );
-  assert.equal(userId.schema.pattern, '^[A-Za-z0-9._-]{1,128}$');
-  const part = doc.paths['/v1/me/library/{storeId}/{serviceTrackId}/url']!.get.parameters.find(
-    (p: { name: string }) => p.name === 'part',
-  );
-  assert.deepEqual(part.schema.enum, ['audio', 'cover']);
+  assert.deepEqual(part?.schema.enum, ['audio', 'cover']);
   // Store routes want a store key, listener routes a JWT, the document nothing.
-  assert.deepEqual(doc.paths['/v1/me/library']!.get.security, [{ listenerJwt: [] }]);
-  assert.deepEqual(doc.paths['/v1/downloads']!.post.security, [{ storeKey: [] }]);
-  assert.deepEqual(doc.paths['/v1/openapi.json']!.get.security, []);
+  assert.deepEqual(doc.paths['/v1/me/library']?.get?.security, [{ listenerJwt: [] }]);
+  assert.deepEqual(doc.paths['/v1/downloads']?.post?.security, [{ storeKey: [] }]);
+  assert.deepEqual(doc.paths['/v1/openapi.json']?.get?.security, []);
 });
 
 test('the README links the document and lists every error code the document names', () => {

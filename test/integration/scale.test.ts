@@ -288,7 +288,7 @@ test('cancel answers at once whatever the size; each queued track then ends canc
   assert.equal(
     (
       await client.downloadTrack(cookie, {
-        trackUrl: store.originUrl + '/x.mp3',
+        trackUrl: `${store.originUrl}/x.mp3`,
         serviceTrackId: 9999,
         downloadParams: '',
         hrDownload: 0,

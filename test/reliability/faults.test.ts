@@ -218,7 +218,9 @@ test('only an unreadable message lands in the DLQ; a track that keeps failing en
 });
 
 test("the store's endpoint down, then back: every track gets its callback, under one stable event id, and ends completed", async (t) => {
-  t.after(() => void (store.callbackStatus = 200));
+  t.after(() => {
+    store.callbackStatus = 200;
+  });
   store.callbackStatus = 503;
   const s = await sendSession(4);
   const ids = s.tracks.map((t) => eventIdFor('DownloadTrackComplete', s.cookie, t.id));

@@ -50,7 +50,7 @@ before(async () => {
 });
 
 after(async () => {
-  streams.forEach((stream, i) => (stream.write = writes[i]!));
+  for (const [i, stream] of streams.entries()) stream.write = writes[i]!;
   for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
   await stack?.stop();
   await store?.close();

@@ -12,7 +12,9 @@ const freshDir = () => {
   dirs.push(d);
   return d;
 };
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 test('the lock holds the owner pid and is removed on release', () => {
   const dir = freshDir();

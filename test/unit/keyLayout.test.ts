@@ -16,8 +16,9 @@ import {
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 /** A string that survives UTF-8 unchanged: no lone surrogates. */
 const wellFormed = (s: string): boolean => Buffer.from(s, 'utf8').toString('utf8') === s;
-// C0, DEL, C1, bidi embeddings/overrides/isolates, zero-width characters and the BOM.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+// C0, DEL, C1 (together \p{Cc}: U+0000-U+001F and U+007F-U+009F), bidi embeddings/overrides/isolates,
+// zero-width characters and the BOM.
+const CONTROL = /[\p{Cc}\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
 const SLASHES = /[/\\\u2215\u2044\uff0f\u29f8]/u;
 
 const key = (tags: KeyTags, extra: Partial<TrackKeyInput> = {}): string =>
@@ -505,7 +506,7 @@ describe('trackKey properties (hostile tags)', () => {
           const segs = segments(k, userId);
           assert.equal(segs.length, 3, JSON.stringify(k));
           // (3) no empty, "." or ".." segment, no slash, backslash or control character
-          segs.forEach((s, i) => assertSafeSegment(s, `segment ${i}`));
+          for (const [i, s] of segs.entries()) assertSafeSegment(s, `segment ${i}`);
           assert.ok(bytes(segs[0]!) <= MAX_SEGMENT_BYTES + 1 && bytes(segs[1]!) <= MAX_SEGMENT_BYTES + 1);
           assert.ok(bytes(segs[2]!) <= MAX_SEGMENT_BYTES, `file name is ${bytes(segs[2]!)} bytes`);
           // (4) S3's 1024-byte limit, and the same string after a UTF-8 round trip

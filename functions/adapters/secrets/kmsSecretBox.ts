@@ -16,7 +16,8 @@ export class KmsSecretBox implements SecretBox {
         EncryptionContext: { ...context },
       }),
     );
-    return `kms:${Buffer.from(out.CiphertextBlob!).toString('base64')}`;
+    if (!out.CiphertextBlob) throw new Error('KMS Encrypt returned no CiphertextBlob');
+    return `kms:${Buffer.from(out.CiphertextBlob).toString('base64')}`;
   }
 
   async open(sealed: string, context: Readonly<Record<string, string>>): Promise<string> {
@@ -24,6 +25,7 @@ export class KmsSecretBox implements SecretBox {
     const out = await this.kms.send(
       new DecryptCommand({ CiphertextBlob: Buffer.from(sealed.slice(4), 'base64'), EncryptionContext: { ...context } }),
     );
-    return Buffer.from(out.Plaintext!).toString('utf8');
+    if (!out.Plaintext) throw new Error('KMS Decrypt returned no Plaintext');
+    return Buffer.from(out.Plaintext).toString('utf8');
   }
 }

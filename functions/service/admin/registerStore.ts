@@ -51,7 +51,13 @@ export async function registerStore(
 ): Promise<RegisteredStore> {
   const input = registerStoreSchema.parse(raw);
   const own = new Set((opts.ownBuckets ?? []).map((b) => `s3://${b}`));
-  const refused = input.allowOrigins.map((o) => normalizeOrigin(o)!).filter((o) => own.has(o));
+  // The schema refuses an origin that does not normalize.
+  const allowOrigins = input.allowOrigins.map((o) => {
+    const origin = normalizeOrigin(o);
+    if (origin === undefined) throw new Error(`origin ${o} passed the schema but does not normalize`);
+    return origin;
+  });
+  const refused = allowOrigins.filter((o) => own.has(o));
   if (refused.length > 0)
     throw new OwnBucketError(
       `${refused.join(', ')} is trackdrop's own bucket, which holds every user's files: no store may read from it`,
@@ -63,7 +69,7 @@ export async function registerStore(
       storeId: input.storeId,
       name: input.name ?? input.storeId,
       callbackUrl: input.callbackUrl,
-      allowOrigins: input.allowOrigins.map((o) => normalizeOrigin(o)!),
+      allowOrigins,
       redownload: input.redownload,
       createdAt: new Date().toISOString(),
     },

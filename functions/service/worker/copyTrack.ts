@@ -5,7 +5,7 @@ import { HashingMeter } from '../../adapters/hashingMeter.js';
 import type { OriginResponse } from '../../adapters/originFetcher.js';
 import { peekHead } from '../../adapters/streamHead.js';
 import { TagParseTimeout } from '../../adapters/tagParse/tagParser.js';
-import { type ReadTags, SourceNotFoundError, tagsFromHead } from '../../adapters/tagReader.js';
+import { type ObjectFacts, type ReadTags, SourceNotFoundError, tagsFromHead } from '../../adapters/tagReader.js';
 import { isAudioContainer } from '../../core/audioContainer.js';
 import { containerName } from '../../core/containerName.js';
 import { TrackFailure } from '../../core/errors.js';
@@ -115,7 +115,7 @@ async function copyToStaging(
 }
 
 async function sourceFacts(deps: WorkerDeps, bucket: string, key: string) {
-  let facts;
+  let facts: ObjectFacts;
   try {
     facts = await deps.objectFacts(bucket, key);
   } catch (err) {

@@ -112,8 +112,8 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       const role = locals.get(roleId);
       if (!role) throw new TemplateError(`${id}: role ${roleId} is not in the template`);
       const proxy = await startIamProxy({
-        functionName: locals.get(id)!.ref,
-        roleArn: role.attrs.Arn!,
+        functionName: localOf(locals, id).ref,
+        roleArn: arnOf(role, roleId),
         region: localRegion,
         accountId: localAccountId,
         identity: identityPolicies(template, roleId, locals, pseudo),
@@ -200,6 +200,19 @@ function roleOf(role: unknown): string {
   return getAtt[0];
 }
 
+/** What the template's resource `id` became locally: every resource is provisioned before this is asked. */
+function localOf(locals: ReadonlyMap<string, LocalValue>, id: string): LocalValue {
+  const local = locals.get(id);
+  if (!local) throw new TemplateError(`${id} was not provisioned locally`);
+  return local;
+}
+
+function arnOf(local: LocalValue, id: string): string {
+  const arn = local.attrs.Arn;
+  if (arn === undefined) throw new TemplateError(`${id} has no Arn locally`);
+  return arn;
+}
+
 function functionSpec(
   id: string,
   p: Record<string, unknown>,
@@ -216,11 +229,11 @@ function functionSpec(
   const environment = Object.fromEntries(
     Object.entries(variables).map(([k, v]) => [k, resolveString(v, locals, pseudo)]),
   );
-  const local = locals.get(id)!;
+  const local = localOf(locals, id);
   return {
     logicalId: id,
     name: local.ref,
-    arn: local.attrs.Arn!,
+    arn: arnOf(local, id),
     runtime: String(p.Runtime),
     handler: String(p.Handler),
     codeDir: assembly.assetDir(resolveString(code.S3Key, locals, pseudo)),
@@ -238,7 +251,8 @@ function identityPolicies(
   locals: ReadonlyMap<string, LocalValue>,
   pseudo: Pseudo,
 ): Statement[] {
-  const role = template.Resources[roleId]!;
+  const role = template.Resources[roleId];
+  if (!role) throw new TemplateError(`${roleId}: role is not in the template`);
   const rp = props(role);
   const out: Statement[] = [];
   for (const inline of (rp.Policies as { PolicyDocument: unknown }[] | undefined) ?? [])
@@ -285,13 +299,14 @@ function resourcePoliciesOf(
     }
   }
   for (const [id, r] of resourcesOfType(template, 'AWS::KMS::Key')) {
-    keys.set(locals.get(id)!.attrs.Arn!, [
+    keys.set(arnOf(localOf(locals, id), id), [
       ...statements(resolve(props(r).KeyPolicy, locals, pseudo) as PolicyDocument),
     ]);
   }
   return (arn) => {
     if (arn.startsWith('arn:aws:s3:::')) {
-      const doc = buckets.get(arn.slice('arn:aws:s3:::'.length).split('/')[0]!);
+      // The bucket: what comes before the first slash (split gives at least one part).
+      const doc = buckets.get(arn.slice('arn:aws:s3:::'.length).split('/')[0] ?? '');
       return doc ? { statements: doc, required: false } : undefined;
     }
     if (arn.startsWith('arn:aws:sqs:')) {
@@ -380,7 +395,7 @@ async function startHttpApi(
     const target = resolveString(p.Target, locals, pseudo);
     const integrationId = target.replace(/^integrations\//, '');
     const integration = template.Resources[integrationId];
-    if (!integration || integration.Type !== 'AWS::ApiGatewayV2::Integration')
+    if (integration?.Type !== 'AWS::ApiGatewayV2::Integration')
       throw new TemplateError(`${id}: target ${target} is not an integration of the template`);
     const ip = props(integration);
     if (ip.IntegrationType !== 'AWS_PROXY' || String(ip.PayloadFormatVersion) !== '2.0')
@@ -410,7 +425,10 @@ async function startHttpApi(
     return invoke(event);
   };
   const invoke = async (event: Parameters<ApiHandler>[0]): Promise<APIGatewayProxyStructuredResultV2> => {
-    const { fn, authorizer, scopes } = byKey.get(event.routeKey)!;
+    const route = byKey.get(event.routeKey);
+    // The adapter only passes route keys it selected from these routes.
+    if (!route) throw new Error(`no route ${event.routeKey} in the template's HTTP API`);
+    const { fn, authorizer, scopes } = route;
     let invoked: unknown = event;
     if (authorizer) {
       // API Gateway checks the token before the function is invoked, and answers for it.

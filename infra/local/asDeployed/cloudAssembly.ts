@@ -28,9 +28,10 @@ interface Manifest {
 export function readCloudAssembly(dir: string): CloudAssembly {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
   const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
-  if (stacks.length !== 1)
+  const [stack] = stacks;
+  if (!stack || stacks.length !== 1)
     throw new TemplateError(`expected one stack in ${dir}, found ${stacks.map(([n]) => n).join(', ') || 'none'}`);
-  const [stackName, artifact] = stacks[0]!;
+  const [stackName, artifact] = stack;
   const template = JSON.parse(
     readFileSync(join(dir, artifact.properties?.templateFile ?? `${stackName}.template.json`), 'utf8'),
   ) as CfnTemplate;
@@ -41,7 +42,7 @@ export function readCloudAssembly(dir: string): CloudAssembly {
     template,
     assetDir(s3Key) {
       const asset = assets.files[s3Key.replace(/\.zip$/, '')];
-      if (!asset || asset.source.packaging !== 'zip') throw new TemplateError(`no zip asset for ${s3Key} in ${dir}`);
+      if (asset?.source.packaging !== 'zip') throw new TemplateError(`no zip asset for ${s3Key} in ${dir}`);
       return join(dir, asset.source.path);
     },
   };

@@ -102,9 +102,15 @@ class Container {
       },
     );
     this.initialized = new Promise<void>((resolve) => {
-      const done = () => (clearTimeout(initTimer), resolve());
+      const done = () => {
+        clearTimeout(initTimer);
+        resolve();
+      };
       // Lambda's init phase may take up to 10 s; a container that takes longer is thrown away.
-      const initTimer = setTimeout(() => (this.kill(), done()), INIT_TIMEOUT_MS);
+      const initTimer = setTimeout(() => {
+        this.kill();
+        done();
+      }, INIT_TIMEOUT_MS);
       this.child.on('message', (msg: { type: string }) => {
         if (msg.type === 'ready' || msg.type === 'initError') done();
       });
@@ -139,8 +145,14 @@ class Container {
         );
       }, timeoutMs);
       this.pending.set(id, {
-        resolve: (v) => (clearTimeout(timer), resolve(v)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
       this.child.send({

@@ -46,11 +46,13 @@ export function parseRouteKey(routeKey: string): { method: string; parts: Part[]
     if (text === '') throw new InvalidRouteKeyError(`route key ${JSON.stringify(routeKey)}: empty path part`);
     const v = VARIABLE.exec(text);
     if (v) {
+      const name = v[1];
+      if (name === undefined) throw new Error(`VARIABLE matched ${text} without a name`);
       if (v[2] === '+' && i !== raw.length - 1)
         throw new InvalidRouteKeyError(
           `route key ${JSON.stringify(routeKey)}: a greedy path variable must be the last part`,
         );
-      return { kind: v[2] === '+' ? 'greedy' : 'var', name: v[1]! };
+      return { kind: v[2] === '+' ? 'greedy' : 'var', name };
     }
     if (!LITERAL.test(text))
       throw new InvalidRouteKeyError(
@@ -86,8 +88,7 @@ function compareRank(a: number[], b: number[]): number {
 
 function matchParts(parts: readonly Part[], segments: readonly string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
+  for (const [i, part] of parts.entries()) {
     if (part.kind === 'greedy') {
       const rest = segments.slice(i);
       if (rest.length === 0 || rest.some((s) => s === '')) return undefined;

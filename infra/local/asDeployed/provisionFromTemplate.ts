@@ -203,15 +203,20 @@ async function ensureQueue(
   for (const key of QUEUE_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = String(p[key]);
   if (p.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(p.RedrivePolicy);
   if (p.RedriveAllowPolicy) attributes.RedriveAllowPolicy = JSON.stringify(p.RedriveAllowPolicy);
+  const create = async (): Promise<string> => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
+    return QueueUrl;
+  };
   let url: string;
   try {
-    url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+    url = await create();
   } catch (err) {
     // Server-side encryption is AWS's business; an emulator that refuses the attribute gets the rest.
     if (!attributes.SqsManagedSseEnabled) throw err;
     delete attributes.SqsManagedSseEnabled;
     notes.skipped.push(`SqsManagedSseEnabled on ${name}`);
-    url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+    url = await create();
   }
   const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
   return { url, arn: out.Attributes?.QueueArn ?? '' };

@@ -120,8 +120,9 @@ export function queueArnOfUrl(url: string, scope: Scope): string {
   // Not `new URL`: emulators hand out hosts such as `sqs.us-east-1.127.0.0.1:port`, which WHATWG refuses.
   const path = url.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0] ?? '';
   const parts = path.split('/').filter(Boolean);
-  const [account, name] =
-    parts.length >= 2 ? [parts[parts.length - 2]!, parts[parts.length - 1]!] : [scope.accountId, parts[0] ?? ''];
+  // `<account>/<name>`, or a bare name in the scope's own account.
+  const name = parts.at(-1) ?? '';
+  const account = (parts.length >= 2 ? parts.at(-2) : undefined) ?? scope.accountId;
   return `arn:aws:sqs:${scope.region}:${account}:${name}`;
 }
 
