@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { defaultSettings } from '../functions/settings.js';
-import { table } from '../sandbox/render.js';
+import { table } from '../tooling/render.js';
 import { apiThroughput } from './apiThroughput.js';
 import { coldStart } from './coldStart.js';
 import { copyThroughput } from './copyThroughput.js';

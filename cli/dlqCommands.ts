@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { redriveDlq } from '../functions/service/admin/redriveDlq.js';
-import { table } from '../sandbox/render.js';
+import { table } from '../tooling/render.js';
 import { CliError, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 import type { QueueName, Target } from './target.js';
 

@@ -1,5 +1,5 @@
 import { LibraryRepo } from '../functions/adapters/libraryRepo.js';
-import { table } from '../sandbox/render.js';
+import { table } from '../tooling/render.js';
 import { argAt, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 
 export const libraryCommand: Command = {

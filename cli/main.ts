@@ -1,5 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { defaultDataDir } from '../sandbox/sandboxState.js';
+import { defaultDataDir } from '../tooling/sandboxState.js';
 import { CliError, type Command, InvalidInputError, type OptionValues, UsageError } from './command.js';
 import { dlqCommands } from './dlqCommands.js';
 import { libraryCommand } from './libraryCommand.js';

@@ -1,7 +1,7 @@
 import { DownloadsRepo } from '../functions/adapters/downloadsRepo.js';
 import { formatHResult, hresult } from '../functions/core/hresult.js';
 import { allStates, countStates } from '../functions/core/trackState.js';
-import { table } from '../sandbox/render.js';
+import { table } from '../tooling/render.js';
 import { argAt, CliError, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 
 export const sessionCommand: Command = {

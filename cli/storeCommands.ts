@@ -10,7 +10,7 @@ import {
   StoreExistsError,
 } from '../functions/service/admin/registerStore.js';
 import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
-import { table } from '../sandbox/render.js';
+import { table } from '../tooling/render.js';
 import {
   argAt,
   CliError,

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { clientConfig } from '../functions/adapters/aws/clientConfig.js';
 import { type AwsClients, createClients } from '../functions/adapters/clients.js';
 import type { ResourceNames } from '../functions/adapters/config.js';
 import { createSecretBox } from '../functions/adapters/secrets/createSecretBox.js';
@@ -8,9 +9,10 @@ import type { SecretBox } from '../functions/adapters/secrets/secretBox.js';
 import { localSecretsKeyEnv, secretsKeyEnv } from '../functions/resources.js';
 import { outputNames } from '../infra/cdk/outputNames.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
-import { isProcessAlive } from '../sandbox/processAlive.js';
-import { defaultDataDir, readSandboxState } from '../sandbox/sandboxState.js';
-import { readSecretsKey, SecretsKeyError } from '../sandbox/secretsKey.js';
+import { isProcessAlive } from '../tooling/processAlive.js';
+import { defaultDataDir, readSandboxState } from '../tooling/sandboxState.js';
+import { readSecretsKey, SecretsKeyError } from '../tooling/secretsKey.js';
+import { readOutputsFile, StackOutputsError } from '../tooling/stackOutputs.js';
 import { CliError } from './command.js';
 
 export type QueueName = 'downloads' | 'completions';
@@ -61,6 +63,18 @@ export function sandboxTarget(dataDir: string): Target {
       `no running sandbox in ${resolve(dataDir)}: the one that wrote ${file} (pid ${state.pid}) has exited. ${startHint}`,
     );
   }
+  if (state.deployed) {
+    // As deployed, the CLI takes the path it takes after `cdk deploy`: the outputs file, and the
+    // operator's credentials and (IAM-checked) endpoint, as an operator's shell would give them.
+    const { outputsFile, stackName, operatorEnv } = state.deployed;
+    const deployed = awsTarget(outputsFile, stackName, { ...process.env, ...operatorEnv });
+    return {
+      ...deployed,
+      label: `the as-deployed sandbox in ${dataDir}`,
+      localIssuer: state.issuerUrl ? { url: state.issuerUrl, dataDir } : undefined,
+      receiveWaitSeconds: 0,
+    };
+  }
   const clients = createClients(
     {},
     { region: localRegion, credentials: localCredentials, endpoints: state.endpoints, maxAttempts: 2 },
@@ -82,69 +96,35 @@ export function sandboxTarget(dataDir: string): Target {
 
 /** A deployed stack, from the outputs file `cdk deploy --outputs-file` writes; AWS's default credential chain. */
 export function awsTarget(outputsFile: string, stackName: string | undefined, env: NodeJS.ProcessEnv): Target {
-  let parsed: unknown;
+  let chosen: ReturnType<typeof readOutputsFile>;
   try {
-    parsed = JSON.parse(readFileSync(outputsFile, 'utf8'));
+    chosen = readOutputsFile(outputsFile, stackName);
   } catch (err) {
-    throw new CliError(`cannot read the outputs file ${outputsFile}: ${(err as Error).message}`);
+    if (err instanceof StackOutputsError) throw new CliError(err.message);
+    throw err;
   }
-  if (!isRecord(parsed))
-    throw new CliError(`${outputsFile} is not a cdk outputs file ({"<stack>": {"${outputNames.apiUrl}": …}})`);
-  const stacks = Object.entries(parsed).filter(
-    (e): e is [string, Record<string, unknown>] => isRecord(e[1]) && outputNames.apiUrl in e[1],
-  );
-  let chosen: [string, Record<string, unknown>] | undefined;
-  if (stackName) {
-    chosen = stacks.find(([name]) => name === stackName);
-    if (!chosen)
-      throw new CliError(
-        `no trackdrop stack ${stackName} in ${outputsFile}; it has: ${stacks.map(([n]) => n).join(', ') || 'none'}`,
-      );
-  } else if (stacks.length > 1) {
-    throw new CliError(
-      `${outputsFile} holds several trackdrop stacks (${stacks.map(([n]) => n).join(', ')}): pick one with --stack <name>`,
-    );
-  } else {
-    chosen = stacks[0];
-  }
-  if (!chosen)
-    throw new CliError(`no trackdrop stack in ${outputsFile} (no stack has an ${outputNames.apiUrl} output)`);
-  const [name, outputs] = chosen;
-  // Outputs the operator CLI does not use need not be there (stacks deployed before they existed).
-  const optional: string[] = [outputNames.secretsKeyId, outputNames.listenerIssuer, outputNames.listenerAudience];
-  const missing = Object.values(outputNames).filter((k) => !optional.includes(k) && typeof outputs[k] !== 'string');
-  if (missing.length > 0)
-    throw new CliError(
-      `stack ${name} in ${outputsFile} lacks the outputs ${missing.join(', ')}; redeploy with the current CDK app`,
-    );
-  const out = (k: string) => outputs[k] as string;
-  const region = regionOf(out(outputNames.downloadsQueueUrl)) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const { stackName: name, outputs } = chosen;
+  const region = regionOf(outputs.names.queueUrls.downloads) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const clients = createClients(env, region ? { region } : {});
   let kms: KMSClient | undefined;
-  const keyId = outputs[outputNames.secretsKeyId];
+  const keyId = outputs.secretsKeyId;
   return {
     kind: 'aws',
     label: `stack ${name}${region ? ` (${region})` : ''}`,
-    apiUrl: out(outputNames.apiUrl),
-    names: {
-      tables: {
-        stores: out(outputNames.storesTableName),
-        downloads: out(outputNames.downloadsTableName),
-        licenses: out(outputNames.licensesTableName),
-        library: out(outputNames.libraryTableName),
-      },
-      queueUrls: { downloads: out(outputNames.downloadsQueueUrl), completions: out(outputNames.completionsQueueUrl) },
-      bucket: out(outputNames.mediaBucketName),
-    },
-    dlqUrls: { downloads: out(outputNames.downloadsDlqUrl), completions: out(outputNames.completionsDlqUrl) },
+    apiUrl: outputs.apiUrl,
+    names: outputs.names,
+    dlqUrls: outputs.dlqUrls,
     clients,
     receiveWaitSeconds: 1,
     secretBox() {
-      if (typeof keyId !== 'string')
+      if (keyId === undefined)
         throw new CliError(
           `stack ${name} in ${outputsFile} has no ${outputNames.secretsKeyId} output to seal signing secrets with; redeploy with the current CDK app`,
         );
-      return createSecretBox({ [secretsKeyEnv]: keyId }, () => (kms ??= new KMSClient(region ? { region } : {})));
+      return createSecretBox(
+        { [secretsKeyEnv]: keyId },
+        () => (kms ??= new KMSClient(clientConfig('kms', env, region ? { region } : {}))),
+      );
     },
     close() {
       destroy(clients);
@@ -156,10 +136,6 @@ export function awsTarget(outputsFile: string, stackName: string | undefined, en
 /** `https://sqs.eu-west-1.amazonaws.com/…` → `eu-west-1`. */
 export function regionOf(queueUrl: string): string | undefined {
   return /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(queueUrl)?.[1];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function destroy(clients: AwsClients): void {

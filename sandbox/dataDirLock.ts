@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isProcessAlive } from './processAlive.js';
+import { isProcessAlive } from '../tooling/processAlive.js';
 
 export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';

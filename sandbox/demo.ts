@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { isSettled } from '../functions/core/completionOwed.js';
 import { StoreClient } from '../infra/local/storeClient.js';
+import { progressBar, table, tree } from '../tooling/render.js';
+import { defaultDataDir, readSandboxState } from '../tooling/sandboxState.js';
 import { startDemoSession } from './demoSession.js';
-import { progressBar, table, tree } from './render.js';
-import { defaultDataDir, readSandboxState } from './sandboxState.js';
 
 const HELP = `Usage: npm run demo -- [options]
 

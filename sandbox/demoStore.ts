@@ -3,8 +3,8 @@ import { issueApiKey } from '../functions/service/admin/issueApiKey.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
 import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
 import { type FakeStore, startFakeStore } from '../infra/local/fakeStore.js';
+import type { SandboxState } from '../tooling/sandboxState.js';
 import { type DemoTrack, demoCatalog } from './demoCatalog.js';
-import type { SandboxState } from './sandboxState.js';
 
 export const DEMO_STORE_ID = 'demo-store';
 

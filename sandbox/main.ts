@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { StoreClient } from '../infra/local/storeClient.js';
+import { defaultDataDir, readSandboxState, writeSandboxState } from '../tooling/sandboxState.js';
 import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { startDemoSession } from './demoSession.js';
 import { startDemoStore } from './demoStore.js';
 import { startLockerServer } from './lockerServer.js';
-import { defaultDataDir, readSandboxState, writeSandboxState } from './sandboxState.js';
 import { startAsDeployedRuntime, startSourceRuntime } from './startRuntime.js';
 import { walkthrough } from './walkthrough.js';
 
@@ -26,6 +26,9 @@ Options:
                       Node.js 24 containers, the template's environment, routes, event
                       sources and IAM policies (every refused request is printed)
   -h, --help          this text`;
+
+/** Signals within this long of the first are copies of it (see shutdown). */
+const sameSignalMs = 1_000;
 
 /** The listener the sandbox fills a library for, and offers at the locker's sign-in. */
 const demoUser = 'demo-user';
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
   process.on('exit', () => lock.release());
   const asDeployed = values['as-deployed'];
   // The page's origin first: the API's CORS configuration names it.
-  const locker = asDeployed ? undefined : await startLockerServer({ port: lockerPort });
+  const locker = await startLockerServer({ port: lockerPort });
   const start = asDeployed ? startAsDeployedRuntime : startSourceRuntime;
   // A function whose thread died stops the sandbox, as a crash would; a restart takes up its work.
   let functionDied = (name: string, err: Error): void => {
@@ -88,11 +91,10 @@ async function main(): Promise<void> {
     leaseSeconds: lease,
     log,
     issuerPort,
-    lockerOrigins: locker ? [locker.url] : undefined,
+    lockerOrigins: [locker.url],
     onFunctionDied,
   });
-  if (locker && stack.issuerUrl)
-    locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
+  if (stack.issuerUrl) locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
   // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);
   const demo = await startDemoStore(
@@ -104,11 +106,12 @@ async function main(): Promise<void> {
   writeSandboxState(dataDir, {
     apiUrl: stack.apiUrl,
     ...(stack.issuerUrl ? { issuerUrl: stack.issuerUrl } : {}),
-    ...(locker ? { lockerUrl: locker.url } : {}),
+    lockerUrl: locker.url,
     endpoints: stack.endpoints,
     names: stack.names,
     dlqUrls: stack.dlqUrls,
     demoStore: demo.credentials,
+    ...(stack.deployed ? { deployed: stack.deployed } : {}),
     pid: process.pid,
   });
   const [firstTrack] = demo.catalog;
@@ -116,7 +119,8 @@ async function main(): Promise<void> {
   console.log(
     walkthrough({
       apiUrl: stack.apiUrl,
-      lockerUrl: locker?.url,
+      lockerUrl: locker.url,
+      outputsFile: stack.deployed?.outputsFile,
       demoUser,
       apiKey: demo.credentials.apiKey,
       originUrl: demo.server.originUrl,
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
   );
   // A data folder's first start gives the demo user a library to look at in the locker (once:
   // a restart finishes that purchase rather than making another).
-  if (locker && !saved?.demoStore && !(await stack.hasLibrary(demoUser))) {
+  if (!saved?.demoStore && !(await stack.hasLibrary(demoUser))) {
     startDemoSession(new StoreClient(stack.apiUrl, demo.credentials.apiKey), demo.server.originUrl, demoUser, 10).then(
       () => log(`demo store sold 10 tracks to ${demoUser}: watch them arrive in the locker`),
       (err: unknown) =>
@@ -135,17 +139,20 @@ async function main(): Promise<void> {
     );
   }
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = async (signal: string, exitCode = 0) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C arrives more than once: from the terminal to the whole process group, and
+      // relayed by `npm start`. Copies that close together are the same press.
+      if (Date.now() - stoppingSince < sameSignalMs) return;
       log('second signal: exiting now; unfinished tracks return to their queue');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log(`${signal}: no new work; letting tracks in flight finish…`);
     await stack.stop();
     await demo.server.close();
-    await locker?.close();
+    await locker.close();
     log('stopped. Start again with `npm start`: every session, file and library row is kept.');
     process.exit(exitCode);
   };

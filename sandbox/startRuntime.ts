@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { clientConfig } from '../functions/adapters/aws/clientConfig.js';
+import { createClients } from '../functions/adapters/clients.js';
 import type { ResourceNames } from '../functions/adapters/config.js';
 import { LibraryRepo } from '../functions/adapters/libraryRepo.js';
 import { KmsSecretBox } from '../functions/adapters/secrets/kmsSecretBox.js';
@@ -10,7 +13,9 @@ import type { DynamoBackend } from '../infra/local/emulators.js';
 import { createJwtAuthorizer } from '../infra/local/jwtAuthorizer.js';
 import { startLocalIssuer } from '../infra/local/localIssuer.js';
 import { startLocalStack } from '../infra/local/localStack.js';
-import { loadOrCreateSecretsKey } from './secretsKey.js';
+import type { SandboxState } from '../tooling/sandboxState.js';
+import { loadOrCreateSecretsKey } from '../tooling/secretsKey.js';
+import { readOutputsFile, writeOutputsFile } from '../tooling/stackOutputs.js';
 
 /** What the sandbox needs of whichever stack it runs. */
 export interface SandboxRuntime {
@@ -22,6 +27,8 @@ export interface SandboxRuntime {
   readonly stores: StoresRepo;
   /** The local issuer of listeners' tokens, in source mode (the locker page signs in with it). */
   readonly issuerUrl?: string | undefined;
+  /** As deployed: the outputs file it wrote and the operator's environment (see SandboxState). */
+  readonly deployed?: SandboxState['deployed'];
   /** Whether the user has anything in the library yet (the sandbox fills the demo user's once). */
   hasLibrary(userId: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -76,7 +83,11 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
 /** As deployed: `cdk synth` into the data folder, then the synthesized stack (see infra/local/asDeployed). */
 export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<SandboxRuntime> {
   o.log('synthesizing the stack (cdk synth)…');
-  const assembly = await synthCloudAssembly({ outdir: join(o.dataDir, 'cdk.out') });
+  // The locker page's origin goes into the template's CORS configuration, as `cdk deploy -c` would put it.
+  const assembly = await synthCloudAssembly({
+    outdir: join(o.dataDir, 'cdk.out'),
+    context: o.lockerOrigins?.length ? { lockerOrigins: o.lockerOrigins.join(',') } : {},
+  });
   // The template's Cognito user pool has no local counterpart: the sandbox's issuer stands in
   // for it, and the template's JWT authorizers check its tokens as API Gateway would.
   const issuer = await startLocalIssuer({
@@ -90,38 +101,40 @@ export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<Sandbox
     dataDir: join(o.dataDir, 'as-deployed'),
     dynamo: o.dynamo,
     apiPort: o.port,
+    leaseSeconds: o.leaseSeconds,
     onDenied: (d) => o.log(`IAM DENIED ${d.function}: ${d.action} on ${d.resource}`),
     onLog: (fn, line) => {
       if (/"level":"(WARN|ERROR|CRITICAL)"|ERROR|Task timed out/.test(line)) o.log(`${fn}: ${line}`);
     },
   });
   for (const s of stack.skipped) o.log(`not taken by the emulators: ${s}`);
-  const out = (name: keyof typeof outputNames) => stack.outputs[outputNames[name]] ?? '';
+  // What `cdk deploy --outputs-file` would write: the stage URL and the user pool are the local stand-ins.
+  const outputsFile = join(o.dataDir, 'cdk-outputs.json');
+  writeOutputsFile(outputsFile, stack.stackName, {
+    ...stack.outputs,
+    [outputNames.apiUrl]: stack.api.url,
+    [outputNames.listenerIssuer]: issuer.url,
+    [outputNames.listenerAudience]: issuer.audience,
+  });
+  const { outputs } = readOutputsFile(outputsFile, stack.stackName);
+  // The sandbox registers its demo store as an operator would: through the operator's IAM-checked way in.
+  const operator = createClients(stack.operator.env, {});
+  const kms = new KMSClient(clientConfig('kms', stack.operator.env));
+  if (outputs.secretsKeyId === undefined) throw new Error(`the template has no ${outputNames.secretsKeyId} output`);
   return {
-    apiUrl: stack.api.url,
+    apiUrl: outputs.apiUrl,
     endpoints: stack.emulators.endpoints,
-    names: {
-      tables: {
-        stores: out('storesTableName'),
-        downloads: out('downloadsTableName'),
-        licenses: out('licensesTableName'),
-        library: out('libraryTableName'),
-      },
-      queueUrls: { downloads: out('downloadsQueueUrl'), completions: out('completionsQueueUrl') },
-      bucket: out('mediaBucketName'),
-    },
-    dlqUrls: { downloads: out('downloadsDlqUrl'), completions: out('completionsDlqUrl') },
-    stores: new StoresRepo(
-      stack.admin.ddb,
-      out('storesTableName'),
-      new KmsSecretBox(stack.admin.kms, out('secretsKeyId')),
-    ),
+    names: outputs.names,
+    dlqUrls: outputs.dlqUrls,
+    stores: new StoresRepo(operator.ddb, outputs.names.tables.stores, new KmsSecretBox(kms, outputs.secretsKeyId)),
     hasLibrary: async (userId) =>
-      (await new LibraryRepo(stack.admin.ddb, out('libraryTableName')).listAcrossStores(userId, 1)).items.length > 0,
+      (await new LibraryRepo(operator.ddb, outputs.names.tables.library).listAcrossStores(userId, 1)).items.length > 0,
     issuerUrl: issuer.url,
+    deployed: { outputsFile, stackName: stack.stackName, operatorEnv: stack.operator.env },
     async stop() {
       await stack.stop();
       await issuer.close();
+      for (const c of [operator.ddb, operator.dynamodb, operator.sqs, operator.s3, kms]) c.destroy();
       if (stack.denials.length) o.log(`${stack.denials.length} request(s) were refused by IAM during this run`);
     },
   };

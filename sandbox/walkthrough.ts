@@ -3,7 +3,9 @@ import type { DemoTrack } from './demoCatalog.js';
 /** The copy-paste tour printed when the sandbox starts. */
 export function walkthrough(o: {
   apiUrl: string;
-  lockerUrl: string | undefined;
+  lockerUrl: string;
+  /** As deployed: the outputs file the CLI acts through. */
+  outputsFile?: string | undefined;
   demoUser: string;
   apiKey: string;
   originUrl: string;
@@ -13,9 +15,10 @@ export function walkthrough(o: {
 }): string {
   const t = o.track;
   return `
-trackdrop sandbox is up — the same handlers as on AWS, on local emulators (DynamoDB: ${o.dynamo}).
+trackdrop sandbox is up — ${o.outputsFile ? 'the synthesized stack (bundles, template, IAM)' : 'the same handlers as on AWS'}, on local emulators (DynamoDB: ${o.dynamo}).
 
-${o.lockerUrl ? `  locker       ${o.lockerUrl}   (sign in as ${o.demoUser}: library, Music folder, player)\n` : ''}  API          ${o.apiUrl}   (OpenAPI: ${o.apiUrl}/v1/openapi.json)
+  locker       ${o.lockerUrl}   (sign in as ${o.demoUser}: library, Music folder, player)
+${o.outputsFile ? `  outputs      ${o.outputsFile}   (as \`cdk deploy --outputs-file\` writes it; the CLI acts through it)\n` : ''}  API          ${o.apiUrl}   (OpenAPI: ${o.apiUrl}/v1/openapi.json)
   demo store   ${o.apiKey}
   origin       ${o.originUrl}/tracks/…
   data         ${o.dataDir}/   (kept across restarts)

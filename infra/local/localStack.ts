@@ -23,6 +23,7 @@ import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../fu
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { startApiThread } from './apiThread.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
+import { eventSourceLease } from './eventSourceLease.js';
 import { type HttpAdapter, startHttpAdapter } from './httpAdapter.js';
 import { createJwtAuthorizer } from './jwtAuthorizer.js';
 import { localContext } from './lambdaContext.js';
@@ -270,15 +271,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     running.http = http;
     const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
     const sqs = opts.pollerSqs ?? clients.sqs;
-    // Each event source as the template's EventSourceMappings describe it; the completion function
-    // sets its own visibility (its backoff), which a lease heartbeat would overwrite.
+    // Each event source as the template's EventSourceMappings describe it, leased as eventSourceLease says.
     const sources = {
       downloads: {
         kind: 'worker',
         fn: settings.functions.worker,
         queueUrl: provisioned.names.queueUrls.downloads,
         consumer: settings.downloads,
-        extendLease: true,
+        extendLease: eventSourceLease.downloads.extendLease,
         handler: handlers.worker,
       },
       completions: {
@@ -286,7 +286,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         fn: settings.functions.completion,
         queueUrl: provisioned.names.queueUrls.completions,
         consumer: settings.completions,
-        extendLease: false,
+        extendLease: eventSourceLease.completions.extendLease,
         handler: handlers.completion,
       },
     } as const;

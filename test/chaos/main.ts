@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { table } from '../../sandbox/render.js';
+import { table } from '../../tooling/render.js';
 import { runChaos } from './chaosRun.js';
 
 const HELP = `Usage: npm run chaos -- [options]

@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { summarize } from '../../cli/dlqCommands.js';
 import { regionOf } from '../../cli/target.js';
@@ -14,32 +13,9 @@ import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { outputNames } from '../../infra/cdk/outputNames.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
-import { writeSandboxState } from '../../sandbox/sandboxState.js';
-import { loadOrCreateSecretsKey } from '../../sandbox/secretsKey.js';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The real CLI, as a child process: `node bin/trackdrop.mjs …`. */
-function trackdrop(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/trackdrop.mjs', ...args],
-      // A guard against a hung CLI, not a speed check: generous, since eleven start at once.
-      { cwd: repoRoot, env: { ...process.env, TRACKDROP_DEBUG: '', ...env }, timeout: 90_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { writeSandboxState } from '../../tooling/sandboxState.js';
+import { loadOrCreateSecretsKey } from '../../tooling/secretsKey.js';
+import { type CliRun as Run, trackdrop } from '../support/sandboxProcess.js';
 
 let stack: LocalStack;
 let dir: string;

@@ -3,7 +3,9 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { type AwsClients, createClients } from '../../../functions/adapters/clients.js';
+import { outputNames } from '../../cdk/outputNames.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from '../emulators.js';
+import { eventSourceLease, type LeasedQueue } from '../eventSourceLease.js';
 import { type ApiHandler, type HttpAdapter, startHttpAdapter } from '../httpAdapter.js';
 import { QueuePoller } from '../queuePoller.js';
 import type { CloudAssembly } from './cloudAssembly.js';
@@ -13,7 +15,7 @@ import { type CorsConfiguration, isPreflight, preflightHeaders, withCorsHeaders 
 import { compileRoutes, selectRoute } from './httpApiRoutes.js';
 import { type Denial, type IamProxy, type ResourcePolicy, startIamProxy } from './iam/iamProxy.js';
 import { type PolicyDocument, type Statement, statements } from './iam/policy.js';
-import { managedPolicies } from './iam/roles.js';
+import { managedPolicies, operatorPolicy } from './iam/roles.js';
 import { type KmsStandIn, keyOfCiphertext, startKmsStandIn } from './kmsStandIn.js';
 import { provisionFromTemplate } from './provisionFromTemplate.js';
 import {
@@ -42,6 +44,8 @@ export interface AsDeployedOptions {
    * issuer); without one, JWT routes answer 401 to every request, as no token could be checked.
    */
   readonly jwtVerifier?: JwtVerifierFactory;
+  /** See QueuePoller and eventSourceLease: short, extended visibility so a killed sandbox recovers fast. */
+  readonly leaseSeconds?: number | undefined;
   /** Called for each refused request, as it happens (they are all kept in `denials` too). */
   readonly onDenied?: (denial: Denial) => void;
 }
@@ -62,6 +66,12 @@ export interface AsDeployedStack {
   readonly pollers: readonly QueuePoller[];
   /** The template's Outputs, resolved (those that name local resources). */
   readonly outputs: Readonly<Record<string, string>>;
+  readonly stackName: string;
+  /**
+   * The operator's way in, IAM-checked as an administrator of the account: the environment an
+   * operator's shell has after `cdk deploy` (credentials, region, and every AWS endpoint).
+   */
+  readonly operator: { readonly endpoint: string; readonly env: Readonly<Record<string, string>> };
   /** Every request a function's role was refused. */
   readonly denials: readonly Denial[];
   /** What the emulators could not take from the template. */
@@ -147,14 +157,55 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       byArn.set(spec.arn, deployed);
     }
 
-    const pollers = eventSources(template, locals, pseudo, functions);
+    // The operator (the CLI after `cdk deploy`): an account administrator, so what it may do is
+    // what the resources' own policies allow, the secrets key's key policy above all.
+    const operatorProxy = await startIamProxy({
+      functionName: 'operator',
+      roleArn: `arn:aws:iam::${localAccountId}:role/trackdrop-operator`,
+      region: localRegion,
+      accountId: localAccountId,
+      identity: operatorPolicy,
+      resourcePolicy: (arn) => resourcePolicies(arn),
+      upstream,
+      keyOfCiphertext,
+      onDenied: (d) => {
+        denials.push(d);
+        opts.onDenied?.(d);
+      },
+    });
+    started.push(operatorProxy);
+    const operator = {
+      endpoint: operatorProxy.endpoint,
+      env: {
+        AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+        AWS_REGION: localRegion,
+        AWS_ENDPOINT_URL_DYNAMODB: operatorProxy.endpoint,
+        AWS_ENDPOINT_URL_SQS: operatorProxy.endpoint,
+        AWS_ENDPOINT_URL_S3: operatorProxy.endpoint,
+        AWS_ENDPOINT_URL_KMS: operatorProxy.endpoint,
+      },
+    };
+
+    const outputs = resolvedOutputs(template, locals, pseudo);
+    const queueOf = (url: string): LeasedQueue | undefined =>
+      url === outputs[outputNames.downloadsQueueUrl]
+        ? 'downloads'
+        : url === outputs[outputNames.completionsQueueUrl]
+          ? 'completions'
+          : undefined;
+    const pollers = eventSources(template, locals, pseudo, functions, (url) => {
+      const queue = queueOf(url);
+      return queue && opts.leaseSeconds
+        ? { leaseSeconds: opts.leaseSeconds, extendLease: eventSourceLease[queue].extendLease }
+        : {};
+    });
     for (const poller of pollers) {
       await poller.start();
       started.push(poller);
     }
     const api = await startHttpApi(template, locals, pseudo, byArn, opts.apiPort, opts.jwtVerifier ?? refuseAllTokens);
     started.push({ stop: () => api.close() });
-    const outputs = resolvedOutputs(template, locals, pseudo);
     return {
       emulators,
       kms,
@@ -163,6 +214,8 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       functions,
       pollers,
       outputs,
+      stackName,
+      operator,
       denials,
       skipped: notes.skipped,
       async stop() {
@@ -172,6 +225,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
           f.runner.stop();
           await f.proxy.stop();
         }
+        await operatorProxy.stop();
         destroyClients(admin);
         await kms.stop();
         await emulators.stop();
@@ -327,6 +381,7 @@ function eventSources(
   locals: ReadonlyMap<string, LocalValue>,
   pseudo: Pseudo,
   functions: ReadonlyMap<string, DeployedFunction>,
+  leaseOf: (queueUrl: string) => { leaseSeconds?: number; extendLease?: boolean },
 ): QueuePoller[] {
   const pollers: QueuePoller[] = [];
   for (const [id, r] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
@@ -362,6 +417,7 @@ function eventSources(
           maxReceiveCount: 0,
           dlqRetentionDays: 0,
         },
+        ...leaseOf(queue.ref),
         handler: async (event) => (await fn.runner.invoke(event)) as SQSBatchResponse | undefined,
         reportBatchItemFailures: reportFailures,
       }),

@@ -79,6 +79,9 @@ class Container {
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      // A group of its own: a Ctrl-C to the sandbox's terminal reaches the sandbox, which lets
+      // invocations in flight finish, and not the containers, which Lambda never signals so.
+      detached: true,
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', onLog);

@@ -41,6 +41,9 @@ ready.then(
   },
 );
 
+// The container lives as long as its host: a sandbox that exits, however it dies, leaves none behind.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (raw: Invoke) => {
   if (raw.type !== 'invoke') return;
   void run(raw);

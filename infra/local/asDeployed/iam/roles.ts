@@ -9,3 +9,6 @@ export const managedPolicies: Readonly<Record<string, readonly Statement[]>> = {
     { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
   ],
 };
+
+/** The operator running the CLI: an administrator of the account (AdministratorAccess). */
+export const operatorPolicy: readonly Statement[] = [{ Effect: 'Allow', Action: '*', Resource: '*' }];
