@@ -1,7 +1,7 @@
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { registerStore } from '../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../functions/settings.js';
-import { startHttpAdapter } from '../infra/local/httpAdapter.js';
+import { startHttpApi } from '../infra/local/httpApi/httpApi.js';
 import { StoreClient } from '../infra/local/storeClient.js';
 import { startBenchStack } from './benchStack.js';
 import { withEmulators } from './emulatorProcesses.js';
@@ -47,11 +47,18 @@ export async function apiThroughput(opts: {
       limits: { ...defaultSettings.limits, storeRatePerSecond: 1e9, storeBurst: 1e9 },
     };
     const stack = await startBenchStack({ endpoints: emulators.endpoints, pollers: false, settings });
-    const noop = await startHttpAdapter(async () => ({
-      statusCode: 202,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ serviceTrackId: 0, state: 'queued' }),
-    }));
+    const noop = await startHttpApi({
+      routes: [
+        {
+          routeKey: '$default',
+          integration: async () => ({
+            statusCode: 202,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ serviceTrackId: 0, state: 'queued' }),
+          }),
+        },
+      ],
+    });
     try {
       const reg = await registerStore(stack.stores, {
         storeId: 'bench-api',

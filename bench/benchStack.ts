@@ -7,7 +7,7 @@ import type { StoresRepo } from '../functions/adapters/storesRepo.js';
 import type { Instrument } from '../functions/runtime/instrument.js';
 import type { TrackdropSettings } from '../functions/settings.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
-import type { HttpAdapter } from '../infra/local/httpAdapter.js';
+import type { HttpApiServer } from '../infra/local/httpApi/httpApi.js';
 import type { LocalStack } from '../infra/local/localStack.js';
 import { startLocalStack } from '../infra/local/localStack.js';
 import type { Provisioned } from '../infra/local/provision.js';
@@ -28,7 +28,7 @@ export interface BenchStack {
   readonly deps: LocalStack['deps'];
   /** The stores table as the operator sees it (registers stores). */
   readonly stores: StoresRepo;
-  readonly api: HttpAdapter;
+  readonly api: HttpApiServer;
   readonly pollers: { readonly downloads: EventSource; readonly completions: EventSource } | undefined;
   readonly settings: TrackdropSettings;
   /** Requests made by trackdrop's code (the three handlers). */

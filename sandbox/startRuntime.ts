@@ -10,7 +10,7 @@ import { outputNames } from '../infra/cdk/outputNames.js';
 import { startAsDeployedStack } from '../infra/local/asDeployed/asDeployedStack.js';
 import { synthCloudAssembly } from '../infra/local/asDeployed/cloudAssembly.js';
 import type { DynamoBackend } from '../infra/local/emulators.js';
-import { createJwtAuthorizer } from '../infra/local/jwtAuthorizer.js';
+import { createJwtAuthorizer } from '../infra/local/httpApi/jwtAuthorizer.js';
 import { startLocalIssuer } from '../infra/local/localIssuer.js';
 import { startLocalStack } from '../infra/local/localStack.js';
 import type { SandboxState } from '../tooling/sandboxState.js';

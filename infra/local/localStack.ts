@@ -8,7 +8,6 @@ import { clientConfig } from '../../functions/adapters/aws/clientConfig.js';
 import { type AwsClients, createClients } from '../../functions/adapters/clients.js';
 import { createSecretBox } from '../../functions/adapters/secrets/createSecretBox.js';
 import { StoresRepo } from '../../functions/adapters/storesRepo.js';
-import { listenerRouteNames, lockerCors } from '../../functions/api/routes.js';
 import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
 import { completionDepsFromEnv } from '../../functions/runtime/completionDepsFromEnv.js';
 import { createApiHandler } from '../../functions/runtime/createApiHandler.js';
@@ -24,8 +23,9 @@ import { defaultSettings, type TrackdropSettings } from '../../functions/setting
 import { startApiThread } from './apiThread.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
 import { eventSourceLease } from './eventSourceLease.js';
-import { type HttpAdapter, startHttpAdapter } from './httpAdapter.js';
-import { createJwtAuthorizer } from './jwtAuthorizer.js';
+import { type HttpApiServer, startHttpApi } from './httpApi/httpApi.js';
+import { createJwtAuthorizer } from './httpApi/jwtAuthorizer.js';
+import { sourceApiPlan } from './httpApi/sourcePlan.js';
 import { localContext } from './lambdaContext.js';
 import { localEnv } from './localEnv.js';
 import { type LocalIssuer, startLocalIssuer } from './localIssuer.js';
@@ -111,7 +111,7 @@ export interface LocalStack {
   };
   /** The stores table as the operator CLI sees it: it registers stores and seals their secrets. */
   readonly stores: StoresRepo;
-  readonly api: HttpAdapter;
+  readonly api: HttpApiServer;
   /** The listeners' identity provider: the JWT authorizer in front of `/v1/me/…` trusts it. */
   readonly issuer: LocalIssuer;
   readonly pollers: { readonly downloads: EventSource; readonly completions: EventSource };
@@ -126,7 +126,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: logLevel === 'SILENT' ? 'SILENT' : 'ERROR' });
   // What is running, ended by stop() or by a start that fails part-way; stop() never throws.
   const running: {
-    http?: HttpAdapter;
+    http?: HttpApiServer;
     issuer?: LocalIssuer;
     threads: { close(): Promise<void> }[];
     pollers?: LocalStack['pollers'];
@@ -259,15 +259,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }),
     });
     running.issuer = issuer;
-    // As API Gateway does: each route to the function the route table names, listener routes behind the JWT authorizer.
-    const routed: ApiHandler = (event, context) =>
-      listenerRouteNames.has(event.routeKey) ? handlers.listener(event, context) : handlers.api(event, context);
-    const http = await startHttpAdapter(routed, {
-      ...(opts.apiPort === undefined ? {} : { port: opts.apiPort }),
-      listenerAuthorizer: createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] }),
-      listenerScopes: settings.listener.scopes,
-      cors: opts.lockerOrigins?.length ? { allowOrigins: opts.lockerOrigins, ...lockerCors } : undefined,
-    });
+    // API Gateway as the CDK app declares it: each route to its function, listener routes behind the JWT authorizer.
+    const http = await startHttpApi(
+      sourceApiPlan({
+        integrations: { api: (e) => handlers.api(e), listener: (e) => handlers.listener(e) },
+        listenerAuthorizer: createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] }),
+        listenerScopes: settings.listener.scopes,
+        lockerOrigins: opts.lockerOrigins,
+      }),
+      { port: opts.apiPort },
+    );
     running.http = http;
     const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
     const sqs = opts.pollerSqs ?? clients.sqs;

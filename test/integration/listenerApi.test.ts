@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { createJwtAuthorizer } from '../../infra/local/jwtAuthorizer.js';
+import { createJwtAuthorizer } from '../../infra/local/httpApi/jwtAuthorizer.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { StoreClient } from '../../infra/local/storeClient.js';
 

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { buildApiEvent, matchRoute } from '../../infra/local/apiEvent.js';
+import { buildApiEvent } from '../../infra/local/httpApi/apiEvent.js';
+import { matchSourceRoute } from '../../infra/local/httpApi/sourcePlan.js';
 
 /** The payload-2.0 event API Gateway would hand the api function for this request. */
 export function apiRequest(
@@ -8,7 +9,7 @@ export function apiRequest(
   opts: { apiKey?: string; body?: unknown } = {},
 ): APIGatewayProxyEventV2 {
   const path = url.split('?')[0] ?? url;
-  const route = matchRoute(method, path);
+  const route = matchSourceRoute(method, path);
   if (!route) throw new Error(`no route for ${method} ${path}`);
   const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(opts.body));
   const headers: Record<string, string> = {

@@ -6,7 +6,7 @@ import {
   InvalidRouteKeyError,
   parseRouteKey,
   selectRoute,
-} from '../../infra/local/asDeployed/httpApiRoutes.js';
+} from '../../infra/local/httpApi/routeSelection.js';
 
 test('every route key of the shared route table is one API Gateway accepts (tracks:batch is one literal part)', () => {
   for (const r of routes) assert.doesNotThrow(() => parseRouteKey(routeKey(r)), routeKey(r));

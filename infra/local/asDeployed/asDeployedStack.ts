@@ -1,18 +1,15 @@
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { type AwsClients, createClients } from '../../../functions/adapters/clients.js';
 import { outputNames } from '../../cdk/outputNames.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from '../emulators.js';
 import { eventSourceLease, type LeasedQueue } from '../eventSourceLease.js';
-import { type ApiHandler, type HttpAdapter, startHttpAdapter } from '../httpAdapter.js';
+import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
 import { QueuePoller } from '../queuePoller.js';
 import type { CloudAssembly } from './cloudAssembly.js';
 import { FunctionRunner, type FunctionSpec } from './functionRunner.js';
-import { type JwtVerifierFactory, jwtAuthorizers, refuseAllTokens } from './httpApiAuthorizers.js';
-import { type CorsConfiguration, isPreflight, preflightHeaders, withCorsHeaders } from './httpApiCors.js';
-import { compileRoutes, selectRoute } from './httpApiRoutes.js';
 import { type Denial, type IamProxy, type ResourcePolicy, startIamProxy } from './iam/iamProxy.js';
 import { type PolicyDocument, type Statement, statements } from './iam/policy.js';
 import { managedPolicies, operatorPolicy } from './iam/roles.js';
@@ -28,6 +25,7 @@ import {
   resourcesOfType,
   TemplateError,
 } from './template.js';
+import { type JwtVerifierFactory, refuseAllTokens, templateApiPlan } from './templateApiPlan.js';
 
 export const localAccountId = '000000000000';
 
@@ -61,7 +59,7 @@ export interface AsDeployedStack {
   readonly kms: KmsStandIn;
   /** Clients with the operator's (unrestricted) access, straight to the emulators. */
   readonly admin: AwsClients & { readonly kms: KMSClient };
-  readonly api: HttpAdapter;
+  readonly api: HttpApiServer;
   readonly functions: ReadonlyMap<string, DeployedFunction>;
   readonly pollers: readonly QueuePoller[];
   /** The template's Outputs, resolved (those that name local resources). */
@@ -204,7 +202,16 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       await poller.start();
       started.push(poller);
     }
-    const api = await startHttpApi(template, locals, pseudo, byArn, opts.apiPort, opts.jwtVerifier ?? refuseAllTokens);
+    const api = await startHttpApi(
+      templateApiPlan(template, locals, pseudo, {
+        integrationOf: (arn) => {
+          const fn = byArn.get(arn);
+          return fn && ((event) => fn.runner.invoke(event));
+        },
+        jwtVerifier: opts.jwtVerifier ?? refuseAllTokens,
+      }),
+      { port: opts.apiPort },
+    );
     started.push({ stop: () => api.close() });
     return {
       emulators,
@@ -424,119 +431,6 @@ function eventSources(
     );
   }
   return pollers;
-}
-
-/** The template's HTTP API: its routes, their Lambda proxy integrations (payload 2.0), on one local port. */
-async function startHttpApi(
-  template: CfnTemplate,
-  locals: ReadonlyMap<string, LocalValue>,
-  pseudo: Pseudo,
-  byArn: ReadonlyMap<string, DeployedFunction>,
-  port: number | undefined,
-  jwtVerifier: JwtVerifierFactory,
-): Promise<HttpAdapter> {
-  const authorizers = new Map(
-    [...jwtAuthorizers(template, locals, pseudo)].map(([id, spec]) => [id, { spec, verify: jwtVerifier(spec) }]),
-  );
-  const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([id, r]) => {
-    const p = props(r);
-    const auth = String(p.AuthorizationType ?? 'NONE');
-    if (auth !== 'NONE' && auth !== 'JWT')
-      throw new TemplateError(`${id}: authorization type ${auth} is not run locally (NONE and JWT are)`);
-    const authorizerId = auth === 'JWT' ? (p.AuthorizerId as { Ref?: string } | undefined)?.Ref : undefined;
-    const authorizer = authorizerId ? authorizers.get(authorizerId) : undefined;
-    if (auth === 'JWT' && !authorizer)
-      throw new TemplateError(`${id}: a JWT route needs an authorizer of the template`);
-    const scopes = ((p.AuthorizationScopes as unknown[] | undefined) ?? []).map(String);
-    const target = resolveString(p.Target, locals, pseudo);
-    const integrationId = target.replace(/^integrations\//, '');
-    const integration = template.Resources[integrationId];
-    if (integration?.Type !== 'AWS::ApiGatewayV2::Integration')
-      throw new TemplateError(`${id}: target ${target} is not an integration of the template`);
-    const ip = props(integration);
-    if (ip.IntegrationType !== 'AWS_PROXY' || String(ip.PayloadFormatVersion) !== '2.0')
-      throw new TemplateError(`${integrationId}: only Lambda proxy integrations with payload 2.0 run locally`);
-    const uri = resolveString(ip.IntegrationUri, locals, pseudo);
-    const fnArn = /arn:aws:lambda:[^/]*?function:[^/:]+/.exec(uri)?.[0] ?? uri;
-    const fn = byArn.get(fnArn);
-    if (!fn) throw new TemplateError(`${integrationId}: ${uri} is not a function of the template`);
-    return { routeKey: String(p.RouteKey), target: { fn, authorizer, scopes } };
-  });
-  const compiled = compileRoutes(routes);
-  const byKey = new Map(compiled.map((r) => [r.routeKey, r.target]));
-  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api');
-  if (apis.length > 1) throw new TemplateError('one HTTP API per stack runs locally');
-  const cors = apis[0] ? (props(apis[0][1]).CorsConfiguration as CorsConfiguration | undefined) : undefined;
-  const preflightKey = 'OPTIONS (CORS preflight)';
-  const answer = async (event: Parameters<ApiHandler>[0]): Promise<APIGatewayProxyStructuredResultV2> => {
-    if (event.routeKey === preflightKey) {
-      if (!cors || !isPreflight(event.requestContext.http.method, event.headers))
-        return {
-          statusCode: 404,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ message: 'Not Found' }),
-        };
-      return { statusCode: 204, headers: preflightHeaders(cors, event.headers), body: '' };
-    }
-    return invoke(event);
-  };
-  const invoke = async (event: Parameters<ApiHandler>[0]): Promise<APIGatewayProxyStructuredResultV2> => {
-    const route = byKey.get(event.routeKey);
-    // The adapter only passes route keys it selected from these routes.
-    if (!route) throw new Error(`no route ${event.routeKey} in the template's HTTP API`);
-    const { fn, authorizer, scopes } = route;
-    let invoked: unknown = event;
-    if (authorizer) {
-      // API Gateway checks the token before the function is invoked, and answers for it.
-      const decision = await authorizer.verify(event.headers[authorizer.spec.identityHeader], scopes);
-      if (!decision.ok)
-        return {
-          statusCode: decision.status,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(decision.body),
-        };
-      invoked = { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: decision.jwt } } };
-    }
-    try {
-      return toHttpResult(await fn.runner.invoke(invoked));
-    } catch {
-      // A function error or timeout: API Gateway answers 500 with its own body.
-      return {
-        statusCode: 500,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ message: 'Internal Server Error' }),
-      };
-    }
-  };
-  return startHttpAdapter(
-    async (event) => {
-      const out = await answer(event);
-      // With a CORS configuration, API Gateway's headers replace the integration's.
-      return cors && event.routeKey !== preflightKey
-        ? { ...out, headers: withCorsHeaders(cors, event.headers, out.headers ?? {}) }
-        : out;
-    },
-    {
-      ...(port === undefined ? {} : { port }),
-      match: (method, path) => {
-        const route = selectRoute(compiled, method, path);
-        // API Gateway answers preflights itself when CORS is configured, with or without an OPTIONS route.
-        if (cors && method === 'OPTIONS' && (!route || route.routeKey === '$default'))
-          return { routeKey: preflightKey, pathParameters: {} };
-        return route;
-      },
-    },
-  );
-}
-
-/** Payload 2.0: a result without `statusCode` is a 200 JSON body, as API Gateway infers it. */
-function toHttpResult(value: unknown): APIGatewayProxyStructuredResultV2 {
-  if (value && typeof value === 'object' && 'statusCode' in value) return value as APIGatewayProxyStructuredResultV2;
-  return {
-    statusCode: 200,
-    headers: { 'content-type': 'application/json' },
-    body: typeof value === 'string' ? value : JSON.stringify(value),
-  };
 }
 
 function resolvedOutputs(

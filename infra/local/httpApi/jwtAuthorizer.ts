@@ -39,8 +39,8 @@ const algorithms = ['RS256', 'RS384', 'RS512'];
  * (matched by `kid`, RSA only); `iss` equal to the issuer; `aud` — or, only when there is no
  * `aud`, `client_id` — one of the audiences; `exp` after now; `nbf` and `iat`, when present,
  * before now; and, when the route names scopes, at least one of them in `scope`/`scp`. A failed
- * check is 401, missing scopes 403, each with API Gateway's own body. Shared by the sandbox's
- * HTTP adapter and the as-deployed runner (which reads the configuration from the template).
+ * check is 401, missing scopes 403, each with API Gateway's own body. The local HTTP API puts it
+ * in front of a plan's JWT routes, in both modes.
  */
 export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer {
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined;

@@ -1,55 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type RouteAuth, routeKey, routes } from '../../functions/api/routes.js';
 
-interface CompiledRoute {
-  readonly method: string;
-  readonly key: string;
-  readonly auth: RouteAuth;
-  readonly pattern: RegExp;
-  readonly params: readonly string[];
-}
-
-// The same route table API Gateway is given in the CDK app.
-const compiled: readonly CompiledRoute[] = routes.map((r) => {
-  const params: string[] = [];
-  const source = r.path
-    .split('/')
-    .map((seg) =>
-      seg.replace(/\{(\w+)\}|[^{}]+/g, (m, name: string | undefined) => {
-        if (name) {
-          params.push(name);
-          return '([^/]+)';
-        }
-        return m.replace(/[.*+?^${}()|[\]\\:]/g, '\\$&');
-      }),
-    )
-    .join('/');
-  return { method: r.method, key: routeKey(r), auth: r.auth, pattern: new RegExp(`^${source}$`), params };
-});
-
+/** The route API Gateway selected for a request, and its decoded path parameters. */
 export interface MatchedRoute {
   readonly routeKey: string;
-  /** Who checks the caller: `listener` routes have the JWT authorizer in front of them (undefined: the caller's own routing decides). */
-  readonly auth?: RouteAuth;
   readonly pathParameters: Record<string, string>;
-}
-
-/** API Gateway's routing: method and path → route key and decoded path parameters. */
-export function matchRoute(method: string, path: string): MatchedRoute | undefined {
-  for (const r of compiled) {
-    if (r.method !== method) continue;
-    const m = r.pattern.exec(path);
-    if (!m) continue;
-    const pathParameters: Record<string, string> = {};
-    try {
-      for (const [i, p] of r.params.entries()) pathParameters[p] = decodeURIComponent(m[i + 1] ?? '');
-    } catch {
-      return undefined;
-    }
-    return { routeKey: r.key, auth: r.auth, pathParameters };
-  }
-  return undefined;
 }
 
 export interface RawRequest {

@@ -1,4 +1,4 @@
-import type { MatchedRoute } from '../apiEvent.js';
+import type { MatchedRoute } from './apiEvent.js';
 
 /**
  * API Gateway HTTP API's route keys and route selection, for the template's
