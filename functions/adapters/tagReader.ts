@@ -212,7 +212,8 @@ function toTags(meta: ParsedMetadata, read: ReadBytes, size: number, asf: AsfFac
 
 /**
  * Uncompressed PCM plays at exactly rate × bits × channels. music-metadata divides the audio
- * chunk's bytes by the duration instead, which counts the header of AIFF's SSND chunk (352,864 for 352,800 on the corpus' AIFF).
+ * chunk's bytes by the duration instead, counting the header of AIFF's SSND chunk (352,864 for
+ * 352,800 on the corpus' AIFF).
  */
 function pcmBitrate(meta: ParsedMetadata): number | undefined {
   const f = meta.format;
