@@ -73,6 +73,30 @@ export function readId3v2Text(read: ReadBytes, offset: number): Map<string, stri
   return frames.size > 0 ? frames : undefined;
 }
 
+/**
+ * The ID3v2 tag at `offset` on its own, with ID3v2.2/2.3's tag-wide unsynchronisation undone
+ * and its flag cleared (`unsynchronised` says whether it was set), for the parser to read again;
+ * undefined when the tag was not all read.
+ */
+export function id3v2TagAlone(
+  read: ReadBytes,
+  offset: number,
+): { bytes: Uint8Array; unsynchronised: boolean } | undefined {
+  const header = read(offset, 10);
+  if (!header || ascii(header, 0, 3) !== 'ID3') return undefined;
+  const body = read(offset + 10, syncsafe(header, 6));
+  if (!body) return undefined;
+  const flags = byteAt(header, 5);
+  const unsynchronised = byteAt(header, 3) < 4 && (flags & 0x80) !== 0;
+  const kept = unsynchronised ? resync(body) : body;
+  const n = kept.length;
+  const out = new Uint8Array(10 + n);
+  out.set(header.subarray(0, 10));
+  out.set([unsynchronised ? flags & ~0x80 : flags, (n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f], 5);
+  out.set(kept, 10);
+  return { bytes: out, unsynchronised };
+}
+
 /** ID3v2.2: 3-character ids, 3-byte sizes, no frame flags (compression was never defined). */
 function readV22(body: Uint8Array): Map<string, string[]> | undefined {
   const frames = new Map<string, string[]>();

@@ -1,9 +1,10 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type IRangeRequestClient, type IRangeRequestResponse, parseContentRange } from '@tokenizer/range';
-import { selectCover } from 'music-metadata';
+import type { ICommonTagsResult } from 'music-metadata';
 import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
 import type { TrackTags } from '../core/types.js';
-import { findId3v2, type ReadBytes, readId3v2Text } from './id3v2Text.js';
+import { type AsfFacts, readAsfHeader } from './asfHeader.js';
+import { findId3v2, id3v2TagAlone, type ReadBytes, readId3v2Text } from './id3v2Text.js';
 import type { ParsedMetadata } from './tagParse/parseMessages.js';
 import { type TagParser, TagParseTimeout } from './tagParse/tagParser.js';
 
@@ -70,15 +71,20 @@ export async function readObjectFacts(
     // a budget: a file whose pictures would cost more is read again without them.
     client.budget = COVER_READ_BUDGET;
     let meta: ParsedMetadata;
+    let skipCovers = false;
     try {
-      meta = await parser.parseRanged(first.size, read, false);
+      meta = await parser.parseRanged(first.size, read, skipCovers);
     } catch (err) {
       // By name: the error comes back from the parser's thread, and bundling renames classes.
       if (!(err instanceof Error && err.name === 'ReadBudgetExceeded')) throw err;
       client.budget = undefined;
-      meta = await parser.parseRanged(first.size, read, true);
+      skipCovers = true;
+      meta = await parser.parseRanged(first.size, read, skipCovers);
     }
-    return { ...facts, tags: toTags(meta, (at, n) => client.cached(at, n), first.size), cover: coverOf(meta) };
+    const cached: ReadBytes = (at, n) => client.cached(at, n);
+    meta = await withId3v2First(parser, meta, cached, first.size, skipCovers);
+    const asf = asfFacts(meta, cached);
+    return { ...facts, tags: toTags(meta, cached, first.size, asf), cover: coverOf(meta, asf) };
   } catch (err) {
     // S3 failing (throttled, reset) is not an unreadable file: let the attempt be retried rather
     // than store the track, for good, under fallback names.
@@ -97,8 +103,9 @@ export async function tagsFromHead(parser: TagParser, head: Buffer): Promise<Rea
   try {
     // The bytes say what the file is, as a player finds out: a store's Content-Type may be wrong
     // (audio/mpeg on a FLAC would have it parsed as MPEG), so it is no hint here.
-    const meta = await parser.parseBuffer(head, true);
-    return toTags(meta, (at, n) => (at + n <= head.length ? head.subarray(at, at + n) : undefined), head.length);
+    const read: ReadBytes = (at, n) => (at + n <= head.length ? head.subarray(at, at + n) : undefined);
+    const meta = await withId3v2First(parser, await parser.parseBuffer(head, true), read, head.length, true);
+    return toTags(meta, read, head.length, asfFacts(meta, read));
   } catch (err) {
     if (err instanceof TagParseTimeout) throw err;
     return undefined;
@@ -112,7 +119,49 @@ const MAX_VALUES = 16;
 /** How players show several values of one tag (Windows Media Player's own separator). */
 export const VALUE_SEPARATOR = '; ';
 
-function toTags(meta: ParsedMetadata, read: ReadBytes, size: number): ReadTags {
+/**
+ * The parse with the ID3v2 tag's own reading winning, where music-metadata 11.16.1 errs: it lets
+ * ID3v1 overwrite ID3v2's track, disc and (ID3v2.4) year, which skip its tag priority, and it
+ * ignores ID3v2.2/2.3's tag-wide unsynchronisation flag, losing frames and the cover. The tag
+ * alone, resynchronised, is parsed again; ID3v1 only fills what it lacks, as mutagen does.
+ */
+async function withId3v2First(
+  parser: TagParser,
+  meta: ParsedMetadata,
+  read: ReadBytes,
+  size: number,
+  skipCovers: boolean,
+): Promise<ParsedMetadata> {
+  const at = findId3v2(read, size);
+  const tag = at === undefined ? undefined : id3v2TagAlone(read, at);
+  if (!tag || !(tag.unsynchronised || meta.format.tagTypes.includes('ID3v1'))) return meta;
+  let alone: ParsedMetadata;
+  try {
+    // A tag without audio after it: only the type says to read it as an MP3's.
+    alone = await parser.parseBuffer(tag.bytes, skipCovers, 'audio/mpeg');
+  } catch (err) {
+    if (err instanceof TagParseTimeout) throw err;
+    return meta;
+  }
+  const own = alone.common;
+  const common: ICommonTagsResult = {
+    ...meta.common,
+    ...defined(own),
+    track: own.track.no !== null ? own.track : meta.common.track,
+    disk: own.disk.no !== null ? own.disk : meta.common.disk,
+  };
+  return { format: meta.format, common };
+}
+
+/** The ASF header's own facts, for an ASF file. */
+function asfFacts(meta: ParsedMetadata, read: ReadBytes): AsfFacts | undefined {
+  return /^asf/i.test(meta.format.container ?? '') ? readAsfHeader(read) : undefined;
+}
+
+/** Opus always decodes at 48 kHz; its header's rate is the encoder's input, for information (RFC 7845, 5.1). */
+const OPUS_RATE = 48_000;
+
+function toTags(meta: ParsedMetadata, read: ReadBytes, size: number, asf: AsfFacts | undefined): ReadTags {
   const c = meta.common;
   const f = meta.format;
   // ID3v2 text frames as the file holds them (music-metadata splits ID3v2.2/2.3 at '/' and trims).
@@ -137,9 +186,10 @@ function toTags(meta: ParsedMetadata, read: ReadBytes, size: number): ReadTags {
     durationSeconds: f.duration !== undefined ? Math.round(f.duration * 1000) / 1000 : undefined,
     codec: text(f.codec),
     container: f.container,
-    bitrate: f.bitrate !== undefined && Number.isFinite(f.bitrate) ? Math.round(f.bitrate) : undefined,
-    sampleRate: count(f.sampleRate),
-    channels: count(f.numberOfChannels),
+    bitrate:
+      pcmBitrate(meta) ?? (f.bitrate !== undefined && Number.isFinite(f.bitrate) ? Math.round(f.bitrate) : undefined),
+    sampleRate: f.codec === 'Opus' ? OPUS_RATE : count(f.sampleRate ?? asf?.sampleRate),
+    channels: count(f.numberOfChannels ?? asf?.channels),
     lossless: f.lossless ?? (f.codec ? /lossless/i.test(f.codec) : undefined),
     replayGain: defined({
       trackGain: finite(c.replaygain_track_gain?.dB),
@@ -156,7 +206,20 @@ function toTags(meta: ParsedMetadata, read: ReadBytes, size: number): ReadTags {
       albumArtistIds: list(c.musicbrainz_albumartistid),
     }),
   };
-  return { ...tags, compilation: isCompilation({ compilation: c.compilation, albumArtist: tags.albumArtist }) };
+  const compilation = c.compilation || asf?.compilation;
+  return { ...tags, compilation: isCompilation({ compilation, albumArtist: tags.albumArtist }) };
+}
+
+/**
+ * Uncompressed PCM plays at exactly rate × bits × channels. music-metadata divides the audio
+ * chunk's bytes by the duration instead, counting the header of AIFF's SSND chunk (352,864 for
+ * 352,800 on the corpus' AIFF).
+ */
+function pcmBitrate(meta: ParsedMetadata): number | undefined {
+  const f = meta.format;
+  if (!/^PCM\b/.test(f.codec ?? '')) return undefined;
+  const [rate, bits, channels] = [count(f.sampleRate), count(f.bitsPerSample), count(f.numberOfChannels)];
+  return rate && bits && channels ? rate * bits * channels : undefined;
 }
 
 function raw(read: ReadBytes, size: number): Map<string, string[]> | undefined {
@@ -196,8 +259,12 @@ function defined<T extends object>(o: T): T | undefined {
 }
 
 /** The front cover (else the first picture), when it is a JPEG or PNG of bounded size. */
-function coverOf(meta: ParsedMetadata): Cover | undefined {
-  const pic = selectCover(meta.common.picture);
+function coverOf(meta: ParsedMetadata, asf: AsfFacts | undefined): Cover | undefined {
+  // An ASF file's pictures as its header holds them (see asfHeader): music-metadata's are cut wrong.
+  const pictures = asf ? asf.pictures : (meta.common.picture ?? []);
+  // Not music-metadata's selectCover: it throws on an empty list and, testing names with `in`
+  // on an array, never finds the front cover.
+  const pic = pictures.find((p) => p.type === 'Cover (front)') ?? pictures[0];
   if (!pic || pic.data.length === 0 || pic.data.length > MAX_COVER_BYTES) return undefined;
   const mimeType = /jpe?g/i.test(pic.format) ? 'image/jpeg' : /png/i.test(pic.format) ? 'image/png' : undefined;
   return mimeType ? { data: pic.data, mimeType } : undefined;

@@ -26,13 +26,24 @@ export function isMultiDisc(tags: Pick<TrackTags, 'discNumber' | 'discTotal'>): 
 /** Bytes per path segment: well under every file system's 255 and S3's 1024 for the whole key. */
 export const MAX_SEGMENT_BYTES = 120;
 
+/** A device name Windows refuses as a whole file or folder name, with or without an extension. */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 // Slashes and their look-alikes that survive NFKC, plus characters Windows forbids in names.
 const SEPARATORS = /[/\\\u2215\u2044\u29f8\u29f5\u29f9\u2571\u2572\u3033\u30fb\ufe68\u00f7<>:"|?*%]/gu;
 // C0/C1 controls, NUL, bidi overrides and zero-width characters that make names lie.
 const INVISIBLE = /[\p{Cc}\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
 
+/** A folder name from a tag: sanitizeName, then a device name (`CON`, `nul.txt`) gets a `_` before it. */
 export function sanitizeSegment(raw: string | undefined, fallback: string): string {
+  return notReserved(sanitizeName(raw, fallback), MAX_SEGMENT_BYTES);
+}
+
+/**
+ * A tag made safe for a path segment. Each whitespace character becomes one space, so runs of
+ * spaces inside a name stay as tagged (as players and beets show them); the ends are trimmed.
+ * No device-name rule: a title is only part of its file's name (see fileSegment).
+ */
+export function sanitizeName(raw: string | undefined, fallback: string): string {
   if (raw === undefined) return fallback;
   // Lone surrogates cannot be encoded in a URL or UTF-8: make them U+FFFD first.
   let s = raw
@@ -40,12 +51,16 @@ export function sanitizeSegment(raw: string | undefined, fallback: string): stri
     .normalize('NFKC')
     .replace(INVISIBLE, '')
     .replace(SEPARATORS, '_');
-  s = s.replace(/\s+/gu, ' ').trim();
-  if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
+  s = s.replace(/\s/gu, ' ').trim();
   s = truncateUtf8(s, MAX_SEGMENT_BYTES);
   // Windows drops trailing dots and spaces; a name of dots alone would be `.` or `..`.
   s = s.replace(/[. ]+$/u, '');
   return s === '' ? fallback : s;
+}
+
+/** `name`, or `_name` within `max` bytes when the whole of it is a Windows device name. */
+function notReserved(name: string, max: number): string {
+  return WINDOWS_RESERVED.test(name) ? truncateUtf8(`_${name}`, max).replace(/[. ]+$/u, '') : name;
 }
 
 /** Cuts to at most `max` UTF-8 bytes without splitting a character. */
@@ -132,7 +147,7 @@ export function discPrefix(tags: KeyTags): string {
  */
 export function trackKey(input: TrackKeyInput): string {
   const { artist, album } = input.folders ?? musicFolders(input.tags);
-  const title = sanitizeSegment(input.tags.title, `Track ${input.serviceTrackId}`);
+  const title = sanitizeName(input.tags.title, `Track ${input.serviceTrackId}`);
   const n = input.tags.trackNumber;
   const number =
     n !== undefined && Number.isInteger(n) && n > 0 && n < 1000
@@ -145,12 +160,13 @@ export function trackKey(input: TrackKeyInput): string {
 
 /**
  * `{stem}{suffix}.{ext}` within MAX_SEGMENT_BYTES, suffix and extension included: the stem
- * gives way, never the suffix that makes the name unique.
+ * gives way, never the suffix that makes the name unique. A `_` goes before the stem only when
+ * the whole base name is a device name (`PRN.flac`), never for one inside it (`01 PRN.flac`).
  */
 export function fileSegment(stem: string, suffix: string, ext: string, fallback: string): string {
   const room = MAX_SEGMENT_BYTES - Buffer.byteLength(`${suffix}.${ext}`, 'utf8');
   const cut = truncateUtf8(stem, room).replace(/[. ]+$/u, '') || truncateUtf8(fallback, room);
-  return `${cut}${suffix}.${ext}`;
+  return `${suffix === '' ? notReserved(cut, room) : cut}${suffix}.${ext}`;
 }
 
 /** The album folder's cover beside a track: `Folder.jpg`, or `Folder.png` for a PNG. */

@@ -9,7 +9,8 @@ import { localCredentials, localRegion } from '../../infra/local/emulators.js';
 import type { FakeStore } from '../../infra/local/fakeStore.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
 import type { StoreClient } from '../../infra/local/storeClient.js';
-import { corpus, corpusBytes } from '../fixtures/audio/corpus.js';
+import { corpus, corpusBytes, corpusPath } from '../fixtures/audio/corpus.js';
+import { type MutagenView, mutagenViews } from '../support/mutagenView.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
 import { startStoreOnStack } from '../support/storeOnStack.js';
 
@@ -98,7 +99,7 @@ describe('the corpus end to end', () => {
   });
 
   for (const kind of ['https', 's3'] as const) {
-    test(`${kind} sources: keys, library fields, callbacks and one cover per album folder`, async () => {
+    test(`${kind} sources: keys, library fields, callbacks and one cover per album folder`, async (t) => {
       const user = `listener-${kind}`;
       const music = `users/${user}/Music/`;
       const ids = new Map(corpus.map((c, i) => [c.file, 5000 + i]));
@@ -139,6 +140,7 @@ describe('the corpus end to end', () => {
           `${c.key} holds the source's bytes`,
         );
       }
+      const coverSha = new Map<string, string>();
       for (const cover of covers) {
         const obj = await stack.clients.s3.send(
           new GetObjectCommand({ Bucket: stack.provisioned.names.bucket, Key: music + cover }),
@@ -151,6 +153,20 @@ describe('the corpus end to end', () => {
           png ? [0x89, 0x50] : [0xff, 0xd8],
           `${cover} is the embedded picture`,
         );
+        coverSha.set(cover, createHash('sha256').update(bytes).digest('hex'));
+      }
+
+      // A second opinion on the covers: each album folder's picture is, byte for byte, the one
+      // mutagen finds in the file, and every file in which mutagen finds one has its cover.
+      const opinion = mutagenViews(corpus.map((c) => corpusPath(c.file)));
+      if ('missing' in opinion) t.diagnostic(opinion.missing);
+      else {
+        for (const c of corpus) {
+          const seen: MutagenView['cover'] | undefined = opinion.views.get(corpusPath(c.file))?.cover;
+          if (!seen || !/^image\/(jpeg|png)$/.test(seen.mime) || seen.bytes > MAX_COVER_BYTES) continue;
+          assert.ok(c.coverKey, `${c.file}: mutagen finds a ${seen.mime} cover the table does not expect`);
+          assert.equal(coverSha.get(c.coverKey), seen.sha256, `${c.coverKey} is ${c.file}'s picture`);
+        }
       }
 
       // The library: each item as the table says; the callback's item agrees with it.

@@ -112,9 +112,10 @@ describe('sanitizeSegment', () => {
     assert.equal(sanitizeSegment('a\u200bb\u200dc\ufeffd', 'FB'), 'abcd');
   });
 
-  test('whitespace runs collapse to one space and the ends are trimmed', () => {
-    assert.equal(sanitizeSegment('  a   b\u3000c\u00a0 ', 'FB'), 'a b c');
-    assert.equal(sanitizeSegment('a\u2028b', 'FB'), 'a b');
+  test('each whitespace character becomes one space: runs inside a name stay, as players show them; the ends are trimmed', () => {
+    assert.equal(sanitizeSegment('Two  Spaces  Inside', 'FB'), 'Two  Spaces  Inside');
+    assert.equal(sanitizeSegment('  a   b\u3000c\u00a0 ', 'FB'), 'a   b c');
+    assert.equal(sanitizeSegment('a\u2028\u2029b', 'FB'), 'a  b');
   });
 
   test('NFKC folds compatibility forms', () => {
@@ -370,6 +371,14 @@ describe('trackKey', () => {
     assert.equal(path.posix.normalize(k), k);
     const k2 = key({ title: '\u202e3pm.exe', artist: 'CON', album: '%2e%2e' });
     assert.equal(k2, 'users/u1/Music/_CON/_2e_2e/3pm.exe.mp3');
+  });
+
+  test('a file name gets its "_" only when the whole base name is a Windows device name', () => {
+    assert.equal(key({ title: 'PRN', artist: 'A', album: 'B', trackNumber: 1 }), 'users/u1/Music/A/B/01 PRN.mp3');
+    assert.equal(key({ title: 'PRN', artist: 'A', album: 'B' }), 'users/u1/Music/A/B/_PRN.mp3');
+    assert.equal(key({ title: 'con.mix', artist: 'A', album: 'B' }), 'users/u1/Music/A/B/_con.mix.mp3');
+    assert.equal(key({ title: 'NUL', artist: 'A', album: 'B' }, { attempt: 2 }), 'users/u1/Music/A/B/NUL (2).mp3');
+    assert.equal(key({ title: 'COM1 Blues', artist: 'CON', album: 'AUX' }), 'users/u1/Music/_CON/_AUX/COM1 Blues.mp3');
   });
 
   test('a long title with a number stays within MAX_SEGMENT_BYTES, suffix and extension included', () => {

@@ -9,8 +9,14 @@ import type { IAudioMetadata } from 'music-metadata';
 export type ParsedMetadata = Pick<IAudioMetadata, 'common' | 'format'>;
 
 export type ToParser =
-  /** Parse bytes already in memory (the head of an HTTPS body). */
-  | { readonly kind: 'buffer'; readonly id: number; readonly bytes: Uint8Array; readonly skipCovers: boolean }
+  /** Parse bytes already in memory (the head of an HTTPS body), as `mimeType` when one is given. */
+  | {
+      readonly kind: 'buffer';
+      readonly id: number;
+      readonly bytes: Uint8Array;
+      readonly skipCovers: boolean;
+      readonly mimeType?: string | undefined;
+    }
   /** Parse an object of `size` bytes, asking the function for each range it needs. */
   | { readonly kind: 'ranged'; readonly id: number; readonly size: number; readonly skipCovers: boolean }
   /** The bytes of a range the parser asked for, or why there are none. */

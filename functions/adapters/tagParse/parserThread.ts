@@ -90,7 +90,7 @@ async function parse(
 ): Promise<ParsedMetadata> {
   const options = { duration: false, skipCovers: message.skipCovers };
   if (message.kind === 'buffer') {
-    return parseBuffer(message.bytes, { size: message.bytes.length }, options);
+    return parseBuffer(message.bytes, { size: message.bytes.length, mimeType: message.mimeType }, options);
   }
   const tok = await tokenizer(new AskedRanges(message.size, ask, reads), {
     avoidHeadRequests: true,

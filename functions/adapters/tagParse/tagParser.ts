@@ -68,9 +68,9 @@ export class TagParser {
 
   constructor(private readonly opts: TagParserOptions) {}
 
-  /** Parses bytes already in memory. */
-  parseBuffer(bytes: Uint8Array, skipCovers: boolean): Promise<ParsedMetadata> {
-    return this.run((id) => ({ kind: 'buffer', id, bytes, skipCovers }));
+  /** Parses bytes already in memory; by default the bytes say what they are, else `mimeType` does. */
+  parseBuffer(bytes: Uint8Array, skipCovers: boolean, mimeType?: string): Promise<ParsedMetadata> {
+    return this.run((id) => ({ kind: 'buffer', id, bytes, skipCovers, mimeType }));
   }
 
   /** Parses an object of `size` bytes, reading the ranges the parser asks for through `read`. */
