@@ -2,7 +2,7 @@ import autocannon, { type AutocannonResult } from 'autocannon';
 import { registerStore } from '../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../functions/settings.js';
 import { startHttpApi } from '../infra/local/httpApi/httpApi.js';
-import { StoreClient } from '../infra/local/storeClient.js';
+import { StoreClient } from '../testkit/storeClient.js';
 import { startBenchStack } from './benchStack.js';
 import { withEmulators } from './emulatorProcesses.js';
 import { perTrack } from './requestCounts.js';

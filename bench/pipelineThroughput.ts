@@ -1,9 +1,9 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mapLimit } from '../functions/core/mapLimit.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
-import { type FakeStore, startFakeStore } from '../infra/local/fakeStore.js';
-import { StoreClient } from '../infra/local/storeClient.js';
-import { makeMp3 } from '../infra/local/taggedAudio.js';
+import { type FakeStore, startFakeStore } from '../testkit/fakeStore.js';
+import { StoreClient } from '../testkit/storeClient.js';
+import { makeMp3 } from '../testkit/taggedAudio.js';
 import { type BenchStack, type HandlerTimings, startBenchStack } from './benchStack.js';
 import { withEmulators } from './emulatorProcesses.js';
 import { difference, type Tallies } from './requestCounter.js';

@@ -2,9 +2,9 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { mapLimit } from '../functions/core/mapLimit.js';
 import type { LibraryItem } from '../functions/core/types.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
-import { startFakeStoreThread, type ThreadStore } from '../infra/local/fakeStoreThread.js';
-import { type SessionStatus, StoreClient } from '../infra/local/storeClient.js';
-import { makeMp3 } from '../infra/local/taggedAudio.js';
+import { startFakeStoreThread, type ThreadStore } from '../testkit/fakeStoreThread.js';
+import { type SessionStatus, StoreClient } from '../testkit/storeClient.js';
+import { makeMp3 } from '../testkit/taggedAudio.js';
 import { type BenchStack, startBenchStack } from './benchStack.js';
 import { withEmulators } from './emulatorProcesses.js';
 

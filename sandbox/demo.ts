@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isSettled } from '../functions/core/completionOwed.js';
-import { StoreClient } from '../infra/local/storeClient.js';
+import { StoreClient } from '../testkit/storeClient.js';
 import { progressBar, table, tree } from '../tooling/render.js';
 import { defaultDataDir, readSandboxState } from '../tooling/sandboxState.js';
 import { startDemoSession } from './demoSession.js';

@@ -1,5 +1,5 @@
-import { tinyJpeg, tinyJpegOrange } from '../infra/local/coverArt.js';
-import { type AudioTags, makeMp3, makeWav } from '../infra/local/taggedAudio.js';
+import { tinyJpeg, tinyJpegOrange } from '../testkit/coverArt.js';
+import { type AudioTags, makeMp3, makeWav } from '../testkit/taggedAudio.js';
 
 export interface DemoTrack {
   readonly serviceTrackId: number;

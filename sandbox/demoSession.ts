@@ -1,4 +1,4 @@
-import type { StoreClient } from '../infra/local/storeClient.js';
+import type { StoreClient } from '../testkit/storeClient.js';
 import { demoCatalog } from './demoCatalog.js';
 
 /**

@@ -2,7 +2,7 @@ import type { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { issueApiKey } from '../functions/service/admin/issueApiKey.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
 import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
-import { type FakeStore, startFakeStore } from '../infra/local/fakeStore.js';
+import { type FakeStore, startFakeStore } from '../testkit/fakeStore.js';
 import type { SandboxState } from '../tooling/sandboxState.js';
 import { type DemoTrack, demoCatalog } from './demoCatalog.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { StoreClient } from '../infra/local/storeClient.js';
+import { StoreClient } from '../testkit/storeClient.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from '../tooling/sandboxState.js';
 import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { startDemoSession } from './demoSession.js';

@@ -8,7 +8,7 @@ import { isCompletionOwed, isSettled as isTrackSettled } from '../../functions/c
 import { formatHResult, HR, type HResult } from '../../functions/core/hresult.js';
 import type { LibraryItem, Track } from '../../functions/core/types.js';
 import { stagingPrefix } from '../../functions/resources.js';
-import type { FakeStore } from '../../infra/local/fakeStore.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
 import { acceptableOutcomes, type ChaosPlan, type PlannedTrack } from './plan.js';
 
 /** A track is settled when nothing more will happen to it (functions/core/completionOwed.ts); an unrecorded one is not. */

@@ -4,7 +4,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
 import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import type { FakeStore, OriginFault } from '../../infra/local/fakeStore.js';
+import type { FakeStore, OriginFault } from '../../testkit/fakeStore.js';
 
 /**
  * Fault injection for chaos runs and reliability tests.

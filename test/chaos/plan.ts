@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatHResult, HR, type HResult, hresult, httpStatusHResult } from '../../functions/core/hresult.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import type { OriginFaultKind } from './faults.js';
 import type { Prng } from './prng.js';
 

@@ -1,5 +1,5 @@
 import { mapLimit } from '../../functions/core/mapLimit.js';
-import type { ApiAnswer, StoreClient } from '../../infra/local/storeClient.js';
+import type { ApiAnswer, StoreClient } from '../../testkit/storeClient.js';
 import type { ChaosPlan, PlannedTrack } from './plan.js';
 
 /**

@@ -12,7 +12,7 @@ import { StoresRepo } from '../../functions/adapters/storesRepo.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { outputNames } from '../../infra/cdk/outputNames.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
+import { StoreClient } from '../../testkit/storeClient.js';
 import { writeSandboxState } from '../../tooling/sandboxState.js';
 import { loadOrCreateSecretsKey } from '../../tooling/secretsKey.js';
 import { type CliRun as Run, trackdrop } from '../support/sandboxProcess.js';

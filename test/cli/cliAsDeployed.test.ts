@@ -6,9 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createClients } from '../../functions/adapters/clients.js';
 import { localCredentials, localRegion } from '../../infra/local/emulators.js';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
+import { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { readOutputsFile } from '../../tooling/stackOutputs.js';
 import {
   freeSandboxPorts,

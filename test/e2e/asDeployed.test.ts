@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { type AsDeployedStack, startAsDeployedStack } from '../../infra/local/asDeployed/asDeployedStack.js';
 import type { CloudAssembly } from '../../infra/local/asDeployed/cloudAssembly.js';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
+import { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { asDeployedTarget, synthForTests } from './asDeployedTarget.js';
 import { twentyCallSession } from './twentyCallSession.js';
 

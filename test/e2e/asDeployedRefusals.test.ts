@@ -5,10 +5,10 @@ import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { type AsDeployedStack, startAsDeployedStack } from '../../infra/local/asDeployed/asDeployedStack.js';
 import { type CloudAssembly, withTemplate } from '../../infra/local/asDeployed/cloudAssembly.js';
 import type { CfnTemplate } from '../../infra/local/asDeployed/template.js';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { InvalidRouteKeyError } from '../../infra/local/httpApi/routeSelection.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
+import { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { queueDepth } from '../support/receiveEvent.js';
 import { asDeployedTarget, synthForTests } from './asDeployedTarget.js';
 

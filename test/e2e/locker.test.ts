@@ -6,11 +6,11 @@ import { after, before, test } from 'node:test';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { repoRoot } from '../../infra/cdk/TrackdropFunction.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
 import { startDemoSession } from '../../sandbox/demoSession.js';
 import { type DemoStore, startDemoStore } from '../../sandbox/demoStore.js';
 import { type LockerServer, startLockerServer } from '../../sandbox/lockerServer.js';
+import { StoreClient } from '../../testkit/storeClient.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(chromiumPath)

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
 import { twentyCallSession } from './twentyCallSession.js';
 
 let stack: LocalStack;

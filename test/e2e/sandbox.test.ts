@@ -7,8 +7,8 @@ import { after, test } from 'node:test';
 import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { createClients } from '../../functions/adapters/clients.js';
 import { localCredentials, localRegion } from '../../infra/local/emulators.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
+import { StoreClient } from '../../testkit/storeClient.js';
 import {
   freeSandboxPorts,
   killSandboxGroup,

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
+import { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 
 // The contract: Trackdrop-Signature is the `t=…,v1=…` HMAC-SHA256 scheme Stripe's webhook
 // verifiers accept, so a store may verify callbacks with a library it already trusts. Stripe's

@@ -3,9 +3,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import type { StoresRepo } from '../../functions/adapters/storesRepo.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import type { FakeStore } from '../../infra/local/fakeStore.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3, makeWav } from '../../infra/local/taggedAudio.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
+import { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3, makeWav } from '../../testkit/taggedAudio.js';
 import { makeSourceBucket } from '../support/sourceBucket.js';
 
 /** Where the session runs: the source-wired local stack, or the synthesized one as deployed. */

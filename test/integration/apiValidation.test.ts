@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
+import { StoreClient } from '../../testkit/storeClient.js';
 
 let stack: LocalStack;
 let client: StoreClient;

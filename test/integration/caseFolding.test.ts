@@ -3,10 +3,10 @@ import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { listKeys } from '../../functions/adapters/bucketObjects.js';
 import { keyIdentity } from '../../functions/core/keyLayout.js';
-import type { FakeStore } from '../../infra/local/fakeStore.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
-import type { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
+import type { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { startStoreOnStack } from '../support/storeOnStack.js';
 
 let stack: LocalStack;

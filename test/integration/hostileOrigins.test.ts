@@ -6,10 +6,10 @@ import { keyIdentity, MAX_SEGMENT_BYTES, trackKey } from '../../functions/core/k
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { processDownloads } from '../../functions/service/worker/processDownloads.js';
 import { defaultSettings } from '../../functions/settings.js';
-import type { FakeStore } from '../../infra/local/fakeStore.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
+import { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { AwsFaults } from '../chaos/faults.js';
 import { ack, receiveEvent } from '../support/receiveEvent.js';
 import { runCompletions } from '../support/redelivery.js';

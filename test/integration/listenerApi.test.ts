@@ -5,7 +5,7 @@ import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { createJwtAuthorizer } from '../../infra/local/httpApi/jwtAuthorizer.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
+import { StoreClient } from '../../testkit/storeClient.js';
 
 let stack: LocalStack;
 let alice: StoreClient;

@@ -4,10 +4,10 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { completionMessageSchema } from '../../functions/core/queueMessages.js';
 import { recountStep } from '../../functions/service/recount.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
-import type { FakeStore } from '../../infra/local/fakeStore.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
-import type { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
+import type { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { startStoreOnStack } from '../support/storeOnStack.js';
 
 // Counts that lost a batch's write (a function that died between its state writes and its count

@@ -3,10 +3,10 @@ import { after, before, test } from 'node:test';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { type SessionStatus, StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
+import { type SessionStatus, StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { queueDepth } from '../support/receiveEvent.js';
 
 // Sizes that show paging and chunking at work while keeping the suite fast; the benchmark's

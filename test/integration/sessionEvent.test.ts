@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { defaultSettings } from '../../functions/settings.js';
-import type { FakeStore } from '../../infra/local/fakeStore.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
 import { startStoreOnStack } from '../support/storeOnStack.js';
 
 let stack: LocalStack | undefined;

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
+import { StoreClient } from '../../testkit/storeClient.js';
 
 let stack: LocalStack;
 let alice: StoreClient;

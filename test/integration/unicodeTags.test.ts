@@ -4,10 +4,10 @@ import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { MessageRefused, QueueSender, queueBody } from '../../functions/adapters/queues.js';
-import type { FakeStore } from '../../infra/local/fakeStore.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
-import type { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
+import type { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { startStoreOnStack } from '../support/storeOnStack.js';
 
 let stack: LocalStack;

@@ -5,10 +5,10 @@ import type { SQSEvent } from 'aws-lambda';
 import { listKeys, objectsUnder } from '../../functions/adapters/bucketObjects.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
+import { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { ack, queueDepth, receiveEvent } from '../support/receiveEvent.js';
 
 let stack: LocalStack;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventIdFor } from '../../functions/core/signature.js';
-import type { FakeStore } from '../../infra/local/fakeStore.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
-import type { StoreClient } from '../../infra/local/storeClient.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
+import type { StoreClient } from '../../testkit/storeClient.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { queueDepth } from '../support/receiveEvent.js';
 import { waitFor } from '../support/redelivery.js';
 import { startStoreOnStack } from '../support/storeOnStack.js';

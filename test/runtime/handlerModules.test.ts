@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { localContext } from '../../infra/local/lambdaContext.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { toSqsRecord } from '../../infra/local/sqsRecord.js';
-import { makeMp3 } from '../../infra/local/taggedAudio.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
+import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { apiRequest } from '../support/apiRequest.js';
 import { ack, receiveCount, receiveEvent } from '../support/receiveEvent.js';
 

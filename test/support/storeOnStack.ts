@@ -1,7 +1,7 @@
 import { registerStore } from '../../functions/service/admin/registerStore.js';
-import { type FakeStore, startFakeStore } from '../../infra/local/fakeStore.js';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/localStack.js';
-import { StoreClient } from '../../infra/local/storeClient.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
+import { StoreClient } from '../../testkit/storeClient.js';
 
 /** A local stack, a fake store registered on it (its origin and these source buckets allowed) and that store's API client. */
 export async function startStoreOnStack(

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ReceivedEvent } from './fakeStore.js';
-import { fromStoreThread, type ToStoreThread } from './storeThreadMessages.js';
+import { fromStoreThread, type ToStoreThread } from './fakeStoreThreadMessages.js';
 
 /** The part of a fake store a volume run uses. */
 export interface ThreadStore {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { verifySignature } from '../../functions/core/signature.js';
+import { verifySignature } from '../functions/core/signature.js';
 
 export interface ReceivedEvent {
   readonly eventId: string;

@@ -1,7 +1,7 @@
 /** The thread side of fakeStoreThread.ts: a fake store whose files and secret come by message, and whose callbacks and origin hits go back by message. */
 import { parentPort } from 'node:worker_threads';
 import { startFakeStore } from './fakeStore.js';
-import { type FromStoreThread, toStoreThread } from './storeThreadMessages.js';
+import { type FromStoreThread, toStoreThread } from './fakeStoreThreadMessages.js';
 
 const port = parentPort;
 if (!port) throw new Error('fakeStoreThreadMain runs as a worker thread');
