@@ -23,6 +23,8 @@ export interface Emulators {
 /** Credentials the emulators accept (DynamoDB Local wants letters and digits only). */
 export const localCredentials = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 export const localRegion = 'us-east-1';
+/** The account id every local ARN carries. */
+export const localAccountId = '000000000000';
 
 /**
  * Starts the AWS-compatible emulators on loopback: fauxqs for SQS and S3 (one port) and

@@ -4,7 +4,14 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { type AwsClients, createClients } from '../../../functions/adapters/clients.js';
 import { outputNames } from '../../cdk/outputNames.js';
-import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from '../emulators.js';
+import {
+  type DynamoBackend,
+  type Emulators,
+  localAccountId,
+  localCredentials,
+  localRegion,
+  startEmulators,
+} from '../emulators.js';
 import { eventSourceLease, type LeasedQueue } from '../eventSourceLease.js';
 import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
 import { QueuePoller } from '../queuePoller.js';
@@ -26,8 +33,6 @@ import {
   TemplateError,
 } from './template.js';
 import { type JwtVerifierFactory, refuseAllTokens, templateApiPlan } from './templateApiPlan.js';
-
-export const localAccountId = '000000000000';
 
 export interface AsDeployedOptions {
   readonly assembly: CloudAssembly;

@@ -1,19 +1,7 @@
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
-  CreateBucketCommand,
-  HeadBucketCommand,
-  type LifecycleRule,
-  PutBucketLifecycleConfigurationCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { LifecycleRule } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../../../functions/adapters/clients.js';
+import { provisionResources } from '../resources/provisionResources.js';
+import type { BucketPlan, QueuePlan, ResourcePlan, TablePlan } from '../resources/resourcePlan.js';
 import { type CfnTemplate, type LocalValue, type Pseudo, props, resolve, TemplateError } from './template.js';
 
 export interface ProvisionNotes {
@@ -85,101 +73,87 @@ export async function provisionFromTemplate(
     }
   }
 
-  for (const [id, r] of entries.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table')) {
-    const p = props(r);
-    const name = typeof p.TableName === 'string' ? p.TableName : physical(id, 255);
-    await ensureTable(clients.dynamodb, name, p, notes);
-    locals.set(id, { ref: name, attrs: { Arn: `arn:aws:dynamodb:${region}:${accountId}:table/${name}` } });
-  }
-
-  for (const [id, r] of entries.filter(([, r]) => r.Type === 'AWS::S3::Bucket')) {
-    const p = props(r);
-    const name = typeof p.BucketName === 'string' ? p.BucketName : physical(id, 63).toLowerCase();
-    await ensureBucket(clients.s3, name, p, notes);
-    locals.set(id, { ref: name, attrs: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com` } });
-  }
-
-  // Queues in dependency order: a queue's redrive policy names its DLQ's ARN.
-  let queues = entries.filter(([, r]) => r.Type === 'AWS::SQS::Queue');
-  while (queues.length > 0) {
-    const ready = queues.filter(([, r]) => canResolve(props(r), locals, pseudo));
-    if (ready.length === 0)
-      throw new TemplateError(`queues with unresolvable properties: ${queues.map(([id]) => id).join(', ')}`);
-    for (const [id, r] of ready) {
-      const p = resolve(props(r), locals, pseudo) as Record<string, unknown>;
-      const name = typeof p.QueueName === 'string' ? p.QueueName : physical(id, 80);
-      const { url, arn } = await ensureQueue(clients.sqs, name, p, notes);
-      locals.set(id, { ref: url, attrs: { Arn: arn, QueueName: name, QueueUrl: url } });
-    }
-    queues = queues.filter((q) => !ready.includes(q));
-  }
+  const plan = templateResourcePlan(template, locals, pseudo);
+  const made = await provisionResources(clients, plan, region, accountId);
+  notes.skipped.push(...made.skipped);
+  for (const [id, t] of made.tables) locals.set(id, { ref: t.name, attrs: { Arn: t.arn } });
+  for (const [id, b] of made.buckets)
+    locals.set(id, { ref: b.name, attrs: { Arn: `arn:aws:s3:::${b.name}`, DomainName: `${b.name}.s3.amazonaws.com` } });
+  for (const [id, q] of made.queues)
+    locals.set(id, { ref: q.url, attrs: { Arn: q.arn, QueueName: q.name, QueueUrl: q.url } });
   return { locals, notes };
 }
 
-function canResolve(value: unknown, locals: ReadonlyMap<string, LocalValue>, pseudo: Pseudo): boolean {
-  try {
-    resolve(value, locals, pseudo);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * The template's tables, queues and buckets as a ResourcePlan, with their physical names as
+ * CloudFormation would give them (`<stack>-<logical id>` where the template names none).
+ */
+export function templateResourcePlan(
+  template: CfnTemplate,
+  locals: ReadonlyMap<string, LocalValue>,
+  pseudo: Pseudo,
+): ResourcePlan {
+  const physical = (id: string, max: number) => `${pseudo.stackName}-${id}`.slice(0, max);
+  const entries = Object.entries(template.Resources);
+  const tables = entries
+    .filter(([, r]) => r.Type === 'AWS::DynamoDB::Table')
+    .map(([id, r]): TablePlan => {
+      const p = props(r);
+      const ttl = p.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
+      return {
+        id,
+        name: typeof p.TableName === 'string' ? p.TableName : physical(id, 255),
+        keySchema: p.KeySchema as TablePlan['keySchema'],
+        attributeDefinitions: p.AttributeDefinitions as TablePlan['attributeDefinitions'],
+        billingMode: (p.BillingMode as TablePlan['billingMode'] | undefined) ?? 'PROVISIONED',
+        provisionedThroughput: p.ProvisionedThroughput as TablePlan['provisionedThroughput'],
+        globalSecondaryIndexes: p.GlobalSecondaryIndexes as TablePlan['globalSecondaryIndexes'],
+        localSecondaryIndexes: p.LocalSecondaryIndexes as TablePlan['localSecondaryIndexes'],
+        ttlAttribute: ttl?.Enabled ? ttl.AttributeName : undefined,
+      };
+    });
+  const buckets = entries
+    .filter(([, r]) => r.Type === 'AWS::S3::Bucket')
+    .map(([id, r]): BucketPlan => {
+      const p = props(r);
+      const rules = (p.LifecycleConfiguration as { Rules?: CfnLifecycleRule[] } | undefined)?.Rules;
+      return {
+        id,
+        name: typeof p.BucketName === 'string' ? p.BucketName : physical(id, 63).toLowerCase(),
+        lifecycleRules: rules?.map(lifecycleRule),
+      };
+    });
+  const queueIds = new Set(entries.filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id));
+  const queues = entries
+    .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+    .map(([id, r]): QueuePlan => {
+      const { RedrivePolicy, ...rest } = props(r);
+      const p = resolve(rest, locals, pseudo) as Record<string, unknown>;
+      const attributes: Record<string, string> = {};
+      for (const key of QUEUE_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = String(p[key]);
+      if (p.RedriveAllowPolicy) attributes.RedriveAllowPolicy = JSON.stringify(p.RedriveAllowPolicy);
+      return {
+        id,
+        name: typeof p.QueueName === 'string' ? p.QueueName : physical(id, 80),
+        attributes,
+        redrive: RedrivePolicy === undefined ? undefined : redriveOf(id, RedrivePolicy, queueIds),
+      };
+    });
+  return { tables, queues, buckets };
 }
 
-async function ensureTable(
-  ddb: DynamoDBClient,
-  name: string,
-  p: Record<string, unknown>,
-  notes: ProvisionNotes,
-): Promise<void> {
-  const exists = await ddb.send(new DescribeTableCommand({ TableName: name })).then(
-    () => true,
-    (err: unknown) => {
-      if (err instanceof Error && err.name === 'ResourceNotFoundException') return false;
-      throw err;
-    },
-  );
-  if (!exists) {
-    const input: CreateTableCommandInput = {
-      TableName: name,
-      AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
-      KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
-      BillingMode: (p.BillingMode as CreateTableCommandInput['BillingMode']) ?? 'PROVISIONED',
-      ...(p.ProvisionedThroughput
-        ? { ProvisionedThroughput: p.ProvisionedThroughput as CreateTableCommandInput['ProvisionedThroughput'] }
-        : {}),
-      ...(p.GlobalSecondaryIndexes
-        ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'] }
-        : {}),
-      ...(p.LocalSecondaryIndexes
-        ? { LocalSecondaryIndexes: p.LocalSecondaryIndexes as CreateTableCommandInput['LocalSecondaryIndexes'] }
-        : {}),
-    };
-    await ddb.send(new CreateTableCommand(input));
-    for (let i = 0; ; i++) {
-      const out = await ddb.send(new DescribeTableCommand({ TableName: name }));
-      const indexesActive = (out.Table?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE');
-      if (out.Table?.TableStatus === 'ACTIVE' && indexesActive) break;
-      if (i > 200) throw new Error(`table ${name} did not become ACTIVE`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  const ttl = p.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
-  if (ttl?.Enabled) {
-    await ddb
-      .send(
-        new UpdateTimeToLiveCommand({
-          TableName: name,
-          TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
-        }),
-      )
-      .catch((err: unknown) => {
-        // Already enabled on a restarted sandbox, or an emulator without TTL (dynalite).
-        if (!(err instanceof Error && /already enabled/i.test(err.message)))
-          notes.skipped.push(`TTL on ${name} (${ttl.AttributeName}): ${(err as Error).name}`);
-      });
-  }
+/** A redrive policy names its dead-letter queue by `Fn::GetAtt <queue>.Arn` of the template. */
+function redriveOf(
+  id: string,
+  policy: unknown,
+  queueIds: ReadonlySet<string>,
+): { deadLetterQueueId: string; maxReceiveCount: number } {
+  const p = policy as { deadLetterTargetArn?: { 'Fn::GetAtt'?: [string, string] }; maxReceiveCount?: unknown };
+  const target = p.deadLetterTargetArn?.['Fn::GetAtt'];
+  if (target?.[1] !== 'Arn' || !queueIds.has(target[0]))
+    throw new TemplateError(`${id}: a redrive policy must name a queue of the template by Fn::GetAtt Arn`);
+  return { deadLetterQueueId: target[0], maxReceiveCount: Number(p.maxReceiveCount) };
 }
-
 const QUEUE_ATTRIBUTES = [
   'DelaySeconds',
   'MaximumMessageSize',
@@ -193,35 +167,6 @@ const QUEUE_ATTRIBUTES = [
   'KmsDataKeyReusePeriodSeconds',
 ] as const;
 
-async function ensureQueue(
-  sqs: SQSClient,
-  name: string,
-  p: Record<string, unknown>,
-  notes: ProvisionNotes,
-): Promise<{ url: string; arn: string }> {
-  const attributes: Record<string, string> = {};
-  for (const key of QUEUE_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = String(p[key]);
-  if (p.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(p.RedrivePolicy);
-  if (p.RedriveAllowPolicy) attributes.RedriveAllowPolicy = JSON.stringify(p.RedriveAllowPolicy);
-  const create = async (): Promise<string> => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-    if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
-    return QueueUrl;
-  };
-  let url: string;
-  try {
-    url = await create();
-  } catch (err) {
-    // Server-side encryption is AWS's business; an emulator that refuses the attribute gets the rest.
-    if (!attributes.SqsManagedSseEnabled) throw err;
-    delete attributes.SqsManagedSseEnabled;
-    notes.skipped.push(`SqsManagedSseEnabled on ${name}`);
-    url = await create();
-  }
-  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
-  return { url, arn: out.Attributes?.QueueArn ?? '' };
-}
-
 interface CfnLifecycleRule {
   readonly Id?: string;
   readonly Status: 'Enabled' | 'Disabled';
@@ -231,20 +176,8 @@ interface CfnLifecycleRule {
   readonly NoncurrentVersionExpiration?: { readonly NoncurrentDays: number };
 }
 
-async function ensureBucket(
-  s3: S3Client,
-  name: string,
-  p: Record<string, unknown>,
-  notes: ProvisionNotes,
-): Promise<void> {
-  const exists = await s3.send(new HeadBucketCommand({ Bucket: name })).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) await s3.send(new CreateBucketCommand({ Bucket: name }));
-  const rules = (p.LifecycleConfiguration as { Rules?: CfnLifecycleRule[] } | undefined)?.Rules;
-  if (!rules?.length) return;
-  const Rules: LifecycleRule[] = rules.map((r) => ({
+function lifecycleRule(r: CfnLifecycleRule): LifecycleRule {
+  return {
     ...(r.Id ? { ID: r.Id } : {}),
     Status: r.Status,
     Filter: { Prefix: r.Prefix ?? '' },
@@ -257,10 +190,5 @@ async function ensureBucket(
     ...(r.NoncurrentVersionExpiration
       ? { NoncurrentVersionExpiration: { NoncurrentDays: r.NoncurrentVersionExpiration.NoncurrentDays } }
       : {}),
-  }));
-  await s3
-    .send(new PutBucketLifecycleConfigurationCommand({ Bucket: name, LifecycleConfiguration: { Rules } }))
-    .catch((err: unknown) => {
-      notes.skipped.push(`lifecycle of ${name}: ${(err as Error).name}`);
-    });
+  };
 }

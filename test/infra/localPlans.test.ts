@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { defaultSettings } from '../../functions/settings.js';
+import { templateResourcePlan } from '../../infra/local/asDeployed/provisionFromTemplate.js';
+import type { CfnTemplate, LocalValue } from '../../infra/local/asDeployed/template.js';
+import { refuseAllTokens, templateApiPlan } from '../../infra/local/asDeployed/templateApiPlan.js';
+import type { HttpApiPlan } from '../../infra/local/httpApi/httpApi.js';
+import { sourceApiPlan } from '../../infra/local/httpApi/sourcePlan.js';
+import type { QueuePlan, ResourcePlan, TablePlan } from '../../infra/local/resources/resourcePlan.js';
+import { sourceResourcePlan } from '../../infra/local/resources/sourceResourcePlan.js';
+import { synthStack } from './stackFixture.js';
+
+// The local stack is built from a plan read either from the source tree or from the template
+// `cdk synth` writes. What both describe must be the same plan, or source mode tests a stack
+// that is not the one deployed.
+
+const locker = 'https://locker.example';
+const { template } = synthStack({ lockerOrigins: [locker] });
+const cfn = template.toJSON() as CfnTemplate;
+const pseudo = { region: 'us-east-1', accountId: '000000000000', stackName: 'TrackdropTest' };
+const fromTemplate: ResourcePlan = templateResourcePlan(cfn, new Map(), pseudo);
+const fromSource: ResourcePlan = sourceResourcePlan(defaultSettings);
+
+/** The template's logical id for a source-tree id: `Tables` + `Stores` + hash, `Queues` + `DownloadsQueue` + hash. */
+function counterpart<T extends { id: string }>(plans: readonly T[], prefix: string): T {
+  const found = plans.filter((p) => p.id.startsWith(prefix));
+  assert.equal(found.length, 1, `one template resource starting ${prefix}: ${found.map((p) => p.id).join(', ')}`);
+  return found[0] as T;
+}
+
+const capital = (s: string) => `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}`;
+const byName = <T extends { AttributeName?: string | undefined }>(xs: readonly T[]) =>
+  [...xs].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
+
+describe('source and template give the same resource plan', () => {
+  for (const source of fromSource.tables) {
+    test(`table ${source.id}: keys, attributes, billing, indexes and TTL`, () => {
+      const t: TablePlan = counterpart(fromTemplate.tables, `Tables${capital(source.id)}`);
+      assert.deepEqual(t.keySchema, source.keySchema);
+      assert.deepEqual(byName(t.attributeDefinitions), byName(source.attributeDefinitions));
+      assert.equal(t.billingMode, source.billingMode);
+      assert.deepEqual(t.globalSecondaryIndexes ?? [], source.globalSecondaryIndexes ?? []);
+      assert.equal(t.ttlAttribute, source.ttlAttribute);
+    });
+  }
+
+  for (const id of ['downloads', 'completions'] as const) {
+    test(`queue ${id}: visibility timeout, redrive to its DLQ, the DLQ's retention`, () => {
+      const queue = (plans: readonly QueuePlan[], qid: string) => {
+        const q = plans.find((p) => p.id === qid);
+        assert.ok(q, qid);
+        return q;
+      };
+      const sourceQueue = queue(fromSource.queues, id);
+      const sourceDlq = queue(fromSource.queues, `${id}Dlq`);
+      const t = counterpart(fromTemplate.queues, `Queues${capital(id)}Queue`);
+      const tDlq = counterpart(fromTemplate.queues, `Queues${capital(id)}Dlq`);
+      assert.equal(t.attributes.VisibilityTimeout, sourceQueue.attributes.VisibilityTimeout);
+      assert.equal(t.redrive?.maxReceiveCount, sourceQueue.redrive?.maxReceiveCount);
+      assert.equal(t.redrive?.deadLetterQueueId, tDlq.id);
+      assert.equal(tDlq.attributes.MessageRetentionPeriod, sourceDlq.attributes.MessageRetentionPeriod);
+    });
+  }
+
+  test('one media bucket', () => {
+    assert.equal(fromSource.buckets.length, 1);
+    counterpart(fromTemplate.buckets, 'StorageMediaBucket');
+  });
+});
+
+describe('source and template give the same HTTP API plan', () => {
+  const integration = async () => ({ statusCode: 204 });
+  const source: HttpApiPlan = sourceApiPlan({
+    integrations: { api: integration, listener: integration },
+    listenerScopes: defaultSettings.listener.scopes,
+    lockerOrigins: [locker],
+  });
+  // Stand-in local values: each resource is its own id, each function has an ARN.
+  const locals = new Map<string, LocalValue>();
+  for (const [id, r] of Object.entries(cfn.Resources))
+    locals.set(id, {
+      ref: id,
+      attrs: r.Type === 'AWS::Lambda::Function' ? { Arn: `arn:aws:lambda:us-east-1:0:function:${id}` } : {},
+    });
+  const deployed: HttpApiPlan = templateApiPlan(cfn, locals, pseudo, {
+    integrationOf: () => integration,
+    jwtVerifier: refuseAllTokens,
+  });
+  const shape = (plan: HttpApiPlan) =>
+    plan.routes
+      .map((r) => ({
+        routeKey: r.routeKey,
+        jwt: r.authorizer !== undefined,
+        identityHeader: r.authorizer?.identityHeader,
+        scopes: [...(r.scopes ?? [])],
+      }))
+      .sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+
+  test('every route, with the same authorizer and scopes', () => {
+    assert.deepEqual(shape(deployed), shape(source));
+  });
+
+  test('the same CORS configuration', () => {
+    assert.deepEqual(deployed.cors, source.cors);
+  });
+});
