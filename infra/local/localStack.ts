@@ -32,6 +32,7 @@ import { type LocalIssuer, startLocalIssuer } from './localIssuer.js';
 import { type Provisioned, provision } from './provision.js';
 import { type EventSource, QueuePoller } from './queuePoller.js';
 import { startQueueThread } from './queueThread.js';
+import { Teardown } from './teardown.js';
 
 export interface LocalStackOptions {
   readonly dataDir?: string | undefined;
@@ -124,37 +125,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const settings = opts.settings ?? defaultSettings;
   const logLevel = opts.logLevel ?? 'ERROR';
   const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: logLevel === 'SILENT' ? 'SILENT' : 'ERROR' });
-  // What is running, ended by stop() or by a start that fails part-way; stop() never throws.
-  const running: {
-    http?: HttpApiServer;
-    issuer?: LocalIssuer;
-    threads: { close(): Promise<void> }[];
-    pollers?: LocalStack['pollers'];
-    clients: { destroy(): void }[];
-    emulators?: Emulators;
-  } = { threads: [], clients: [] };
-  const stop = async (): Promise<void> => {
-    const step = (name: string, end: () => Promise<unknown> | undefined) =>
-      Promise.resolve()
-        .then(end)
-        .catch((err: unknown) =>
-          logger.error(`${name} did not stop cleanly`, { error: err instanceof Error ? err : String(err) }),
-        );
-    const { http, issuer, pollers, emulators } = running;
-    delete running.http;
-    delete running.issuer;
-    delete running.pollers;
-    delete running.emulators;
-    await step('the HTTP front', () => http?.close());
-    await step('the issuer', () => issuer?.close());
-    await step(
-      'the event sources',
-      () => pollers && Promise.all([pollers.downloads.stop(), pollers.completions.stop()]),
-    );
-    await Promise.all(running.threads.splice(0).map((t) => step('a function thread', () => t.close())));
-    for (const c of running.clients.splice(0)) c.destroy();
-    await step('the emulators', () => emulators?.stop());
-  };
+  const teardown = new Teardown((what, err) => logger.error(what, { error: err instanceof Error ? err : String(err) }));
+  const stop = () => teardown.run();
   try {
     return await start();
   } catch (err) {
@@ -170,12 +142,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           dynamo: opts.dynamo ?? 'dynalite',
           ports: opts.emulatorPorts ?? {},
         });
-    running.emulators = emulators;
+    teardown.add('the emulators', emulators, (e) => e.stop());
     const clients = createClients(
       {},
       { region: localRegion, credentials: localCredentials, endpoints: emulators.endpoints },
     );
-    running.clients.push(clients.ddb, clients.dynamodb, clients.sqs, clients.s3);
+    teardown.add('the clients', clients, (c) => {
+      for (const client of [c.ddb, c.dynamodb, c.sqs, c.s3]) client.destroy();
+    });
     const provisioned = await provision(clients, settings, opts.prefix);
     const secretsKey = opts.secretsKey ?? randomBytes(32);
     const env = localEnv({ names: provisioned.names, endpoints: emulators.endpoints, settings, secretsKey, logLevel });
@@ -186,10 +160,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       s3: [] as S3Client[],
       kms: [] as KMSClient[],
     };
-    running.clients.push({
-      destroy: () => {
-        for (const c of Object.values(functionClients).flat()) c.destroy();
-      },
+    teardown.add("the functions' clients", functionClients, (all) => {
+      for (const c of Object.values(all).flat()) c.destroy();
     });
     const instrument: Instrument = (client) => {
       if (client instanceof DynamoDBClient) functionClients.dynamodb.push(client);
@@ -216,11 +188,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const completion = createCompletionHandler(deps.completion);
     const listener = createListenerHandler(deps.listener);
     const died = opts.onFunctionDied ?? ((name: string, err: Error) => logger.error(`${name} stopped`, { error: err }));
-    const thread = async <T extends { close(): Promise<void> }>(t: Promise<T>): Promise<T> => {
-      const started = await t;
-      running.threads.push(started);
-      return started;
-    };
+    const thread = async <T extends { close(): Promise<void> }>(t: Promise<T>): Promise<T> =>
+      teardown.add('a function thread', await t, (started) => started.close());
     const apiThread = opts.functionThreads
       ? await thread(
           startApiThread(
@@ -253,23 +222,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         : (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) =>
             listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
     };
-    // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
-    const issuer = await startLocalIssuer({
-      dataDir: opts.dataDir,
-      ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }),
-    });
-    running.issuer = issuer;
-    // API Gateway as the CDK app declares it: each route to its function, listener routes behind the JWT authorizer.
-    const http = await startHttpApi(
-      sourceApiPlan({
-        integrations: { api: (e) => handlers.api(e), listener: (e) => handlers.listener(e) },
-        listenerAuthorizer: createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] }),
-        listenerScopes: settings.listener.scopes,
-        lockerOrigins: opts.lockerOrigins,
-      }),
-      { port: opts.apiPort },
-    );
-    running.http = http;
     const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
     const sqs = opts.pollerSqs ?? clients.sqs;
     // Each event source as the template's EventSourceMappings describe it, leased as eventSourceLease says.
@@ -325,7 +277,25 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       downloads: await eventSource(sources.downloads),
       completions: await eventSource(sources.completions),
     };
-    running.pollers = pollers;
+    teardown.add('the event sources', pollers, (p) => Promise.all([p.downloads.stop(), p.completions.stop()]));
+    // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
+    const issuer = await startLocalIssuer({
+      dataDir: opts.dataDir,
+      ...(opts.issuerPort === undefined ? {} : { port: opts.issuerPort }),
+    });
+    teardown.add('the issuer', issuer, (i) => i.close());
+    // API Gateway as the CDK app declares it: each route to its function, listener routes behind the JWT authorizer.
+    const http = await startHttpApi(
+      sourceApiPlan({
+        integrations: { api: (e) => handlers.api(e), listener: (e) => handlers.listener(e) },
+        listenerAuthorizer: createJwtAuthorizer({ issuer: issuer.url, audience: [issuer.audience] }),
+        listenerScopes: settings.listener.scopes,
+        lockerOrigins: opts.lockerOrigins,
+      }),
+      { port: opts.apiPort },
+    );
+    // Registered last, so it stops first: no new request while the event sources drain.
+    teardown.add('the HTTP front', http, (h) => h.close());
     if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
     return {
       emulators,

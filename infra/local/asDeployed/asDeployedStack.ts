@@ -15,6 +15,7 @@ import {
 import { eventSourceLease, type LeasedQueue } from '../eventSourceLease.js';
 import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
 import { QueuePoller } from '../queuePoller.js';
+import { Teardown } from '../teardown.js';
 import type { CloudAssembly } from './cloudAssembly.js';
 import { FunctionRunner, type FunctionSpec } from './functionRunner.js';
 import { type Denial, type IamProxy, type ResourcePolicy, startIamProxy } from './iam/iamProxy.js';
@@ -90,23 +91,35 @@ export interface AsDeployedStack {
 export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsDeployedStack> {
   const { template, stackName } = opts.assembly;
   const pseudo: Pseudo = { region: localRegion, accountId: localAccountId, stackName };
-  const emulators = await startEmulators({
-    dataDir: opts.dataDir,
-    dynamo: opts.dynamo ?? 'dynalite',
-    ports: opts.emulatorPorts ?? {},
-  });
-  const kms = await startKmsStandIn({
-    region: localRegion,
-    accountId: localAccountId,
-    keyFile: opts.dataDir ? join(opts.dataDir, 'kms-stand-in-keys.json') : undefined,
-  });
-  const clientOpts = { region: localRegion, credentials: localCredentials };
-  const admin = {
-    ...createClients({}, { ...clientOpts, endpoints: emulators.endpoints }),
-    kms: new KMSClient({ ...clientOpts, endpoint: kms.endpoint }),
-  };
-  const started: { stop(): unknown }[] = [];
+  const teardown = new Teardown((what, err) =>
+    opts.onLog?.('trackdrop-local', `${what}: ${err instanceof Error ? err.message : String(err)}`),
+  );
   try {
+    return await start();
+  } catch (err) {
+    await teardown.run();
+    throw err;
+  }
+
+  async function start(): Promise<AsDeployedStack> {
+    const emulators = await startEmulators({
+      dataDir: opts.dataDir,
+      dynamo: opts.dynamo ?? 'dynalite',
+      ports: opts.emulatorPorts ?? {},
+    });
+    teardown.add('the emulators', emulators, (e) => e.stop());
+    const kms = await startKmsStandIn({
+      region: localRegion,
+      accountId: localAccountId,
+      keyFile: opts.dataDir ? join(opts.dataDir, 'kms-stand-in-keys.json') : undefined,
+    });
+    teardown.add('the KMS stand-in', kms, (k) => k.stop());
+    const clientOpts = { region: localRegion, credentials: localCredentials };
+    const admin = {
+      ...createClients({}, { ...clientOpts, endpoints: emulators.endpoints }),
+      kms: new KMSClient({ ...clientOpts, endpoint: kms.endpoint }),
+    };
+    teardown.add("the operator's clients", admin, destroyClients);
     const { locals, notes } = await provisionFromTemplate(template, pseudo, admin, (name) => kms.createKey(name));
     const resourcePolicies = resourcePoliciesOf(template, locals, pseudo);
     const denials: Denial[] = [];
@@ -138,7 +151,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
           opts.onDenied?.(d);
         },
       });
-      started.push(proxy);
+      teardown.add(`the IAM proxy of ${id}`, proxy, (p) => p.stop());
       const spec = functionSpec(id, p, locals, pseudo, opts.assembly);
       const runner = new FunctionRunner(spec, {
         region: localRegion,
@@ -154,7 +167,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         },
         onLog: (line) => opts.onLog?.(spec.name, line),
       });
-      started.push(runner);
+      teardown.add(`the containers of ${id}`, runner, (r) => r.stop());
       const deployed = { logicalId: id, runner, proxy };
       functions.set(id, deployed);
       byArn.set(spec.arn, deployed);
@@ -176,7 +189,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         opts.onDenied?.(d);
       },
     });
-    started.push(operatorProxy);
+    teardown.add("the operator's IAM proxy", operatorProxy, (p) => p.stop());
     const operator = {
       endpoint: operatorProxy.endpoint,
       env: {
@@ -203,10 +216,8 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         ? { leaseSeconds: opts.leaseSeconds, extendLease: eventSourceLease[queue].extendLease }
         : {};
     });
-    for (const poller of pollers) {
-      await poller.start();
-      started.push(poller);
-    }
+    teardown.add('the event sources', pollers, (all) => Promise.all(all.map((p) => p.stop())));
+    for (const poller of pollers) await poller.start();
     const api = await startHttpApi(
       templateApiPlan(template, locals, pseudo, {
         integrationOf: (arn) => {
@@ -217,7 +228,8 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       }),
       { port: opts.apiPort },
     );
-    started.push({ stop: () => api.close() });
+    // Registered last, so it stops first: no new request while the event sources drain.
+    teardown.add('the HTTP front', api, (a) => a.close());
     return {
       emulators,
       kms,
@@ -230,25 +242,8 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       operator,
       denials,
       skipped: notes.skipped,
-      async stop() {
-        await api.close();
-        await Promise.all(pollers.map((p) => p.stop()));
-        for (const f of functions.values()) {
-          f.runner.stop();
-          await f.proxy.stop();
-        }
-        await operatorProxy.stop();
-        destroyClients(admin);
-        await kms.stop();
-        await emulators.stop();
-      },
+      stop: () => teardown.run(),
     };
-  } catch (err) {
-    for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => undefined);
-    destroyClients(admin);
-    await kms.stop();
-    await emulators.stop();
-    throw err;
   }
 }
 
