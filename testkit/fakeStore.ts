@@ -49,7 +49,7 @@ export interface FakeStore {
 
 /**
  * A store on loopback: an origin serving track files and an endpoint receiving trackdrop's
- * callbacks, which verifies every signature the way the README tells stores to.
+ * callbacks, which verifies every signature the way docs/callbacks.md tells stores to.
  */
 export interface FakeStoreOptions {
   readonly port?: number;

@@ -3,7 +3,7 @@ import type { ApiAnswer, StoreClient } from '../../testkit/storeClient.js';
 import type { ChaosPlan, PlannedTrack } from './plan.js';
 
 /**
- * The chaos store's side of the protocol, done as the README tells a store to: every call is
+ * The chaos store's side of the protocol, done as docs/store-api.md tells a store to: every call is
  * idempotent, so a 5xx (trackdrop's own fault, e.g. a throttled table) is simply retried, and
  * so is a 429 (the store's own rate limit).
  */
@@ -59,7 +59,7 @@ export class ChaosStore {
 
   /**
    * DownloadTrack for the session's tracks, in batches of up to 100. A track answered `throttled`
-   * on its own (DynamoDB was busy for it) is sent again, as the README tells a store to.
+   * on its own (DynamoDB was busy for it) is sent again, as docs/store-api.md tells a store to.
    */
   async sendTracks(
     cookie: string,

@@ -21,7 +21,7 @@ export function trackCompletePayload(t: Track) {
   };
 }
 
-/** The library item as the store sees it: what landed where, and what the file says (README, "Library items"). */
+/** The library item as the store sees it: what landed where, and what the file says (docs/music-folder.md, "Library items"). */
 export function callbackItem(item: StoredItem & { itemId?: string }) {
   return {
     ...(item.itemId ? { itemId: item.itemId } : {}),

@@ -1,9 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot } from '../../cdk/TrackdropFunction.js';
+import { installedNode } from '../nodeBinary.js';
 
 /** One `AWS::Lambda::Function` of the template, resolved to local values. */
 export interface FunctionSpec {
@@ -30,14 +29,14 @@ export class FunctionError extends Error {
   }
 }
 
-/** The Node.js binary for a `nodejsNN.x` runtime: the devDependency `nodeNN` when installed, else this one. */
+/** The Node.js binary for a `nodejsNN.x` runtime: the project's own `nodeNN` when installed, else this one. */
 export function nodeForRuntime(runtime: string): { readonly path: string; readonly exact: boolean } {
   const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
   if (!major) throw new Error(`runtime ${runtime} is not a Node.js runtime`);
   const own = process.versions.node.split('.')[0];
   if (own === major) return { path: process.execPath, exact: true };
-  const installed = join(repoRoot, 'node_modules', `node${major}`, 'bin', 'node');
-  return existsSync(installed) ? { path: installed, exact: true } : { path: process.execPath, exact: false };
+  const installed = installedNode(major);
+  return installed ? { path: installed.path, exact: true } : { path: process.execPath, exact: false };
 }
 
 export interface RunnerOptions {
