@@ -104,7 +104,10 @@ export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<Sandbox
     leaseSeconds: o.leaseSeconds,
     onDenied: (d) => o.log(`IAM DENIED ${d.function}: ${d.action} on ${d.resource}`),
     onLog: (fn, line) => {
-      if (/"level":"(WARN|ERROR|CRITICAL)"|ERROR|Task timed out/.test(line)) o.log(`${fn}: ${line}`);
+      // Warnings and errors, and every death of an invocation (Runtime.ExitError, Sandbox.Timedout)
+      // with what became of its batch.
+      if (/"level":"(WARN|ERROR|CRITICAL)"|ERROR|Task timed out|Runtime\.\w+|Sandbox\.Timedout|the batch of/.test(line))
+        o.log(`${fn}: ${line}`);
     },
   });
   for (const s of stack.skipped) o.log(`not taken by the emulators: ${s}`);

@@ -25,6 +25,8 @@ export interface PollerOptions {
   /** Long-poll wait per receive; short so a stop is quick. */
   readonly waitTimeSeconds?: number;
   readonly onError?: (err: unknown) => void;
+  /** Told of each invocation that failed as a whole: its records all return after their visibility timeout. */
+  readonly onBatchFailed?: (records: number, err: unknown) => void;
   /**
    * Receive with this visibility timeout and extend it while the handler runs, instead of the
    * queue's own (6× the function timeout). A sandbox killed mid-batch then gets its messages
@@ -167,6 +169,7 @@ export class QueuePoller implements EventSource {
           : new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (err) {
       this.opts.onError?.(err);
+      this.opts.onBatchFailed?.(batch.length, err);
       failed = new Set(batch.map((m) => m.MessageId ?? ''));
     } finally {
       clearInterval(heartbeat);

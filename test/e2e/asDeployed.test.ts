@@ -15,11 +15,17 @@ import { twentyCallSession } from './twentyCallSession.js';
 let synth: { assembly: CloudAssembly; cleanup(): void };
 let stack: AsDeployedStack;
 let store: FakeStore;
+const logs: string[] = [];
 
 describe('as deployed', () => {
   before(async () => {
     synth = await synthForTests();
-    stack = await startAsDeployedStack({ assembly: synth.assembly });
+    // A short lease, as the sandbox runs it: a killed container's batch is back within seconds.
+    stack = await startAsDeployedStack({
+      assembly: synth.assembly,
+      leaseSeconds: 5,
+      onLog: (fn, line) => logs.push(`${fn} ${line}`),
+    });
     store = await startFakeStore();
   });
 
@@ -102,6 +108,50 @@ describe('as deployed', () => {
       assert.deepEqual(stack.denials, []);
     } finally {
       await canceller.close();
+    }
+  });
+
+  test('a worker container killed mid-invocation: the death and its batch are logged, and the track still ends', async () => {
+    const killer = await startFakeStore();
+    try {
+      const reg = await registerStore(asDeployedTarget(stack).stores, {
+        storeId: 'kill-store',
+        callbackUrl: killer.callbackUrl,
+        allowOrigins: [killer.originUrl],
+      });
+      killer.secret = reg.signingSecret;
+      const client = new StoreClient(stack.api.url, reg.apiKey);
+      await client.putLicense('user-kill', 4242);
+      const cookie = (await client.openSession('user-kill')).body.cookie;
+      const trackUrl = killer.addFile('k.mp3', makeMp3({ title: 'Killed Once' }));
+      // The origin holds the download, so the worker is mid-invocation when its container dies.
+      killer.originFaults.set('k.mp3', 'stall');
+      const sent = await client.downloadTracks(cookie, [
+        { trackUrl, serviceTrackId: 4242, downloadParams: 'k=1', hrDownload: 0 },
+      ]);
+      assert.equal(sent.status, 200);
+      const worker = [...stack.functions.values()].find((f) => f.logicalId.startsWith('FunctionsWorker'));
+      assert.ok(worker, 'the template has the worker function');
+      let pids: number[] = [];
+      for (let i = 0; i < 300 && pids.length === 0; i++) {
+        pids = (killer.originHits.get('k.mp3') ?? 0) > 0 ? worker.runner.busyPids() : [];
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(pids.length > 0, 'the worker was busy with the stalled download');
+      killer.originFaults.delete('k.mp3');
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      const status = await client.waitForSession(cookie, 60_000);
+      assert.equal(status.counts.completed, 1, JSON.stringify(status.counts));
+      const death = logs.find((l) => /Runtime\.ExitError/.test(l) && l.startsWith(worker.runner.spec.name));
+      assert.ok(death, `the death is logged: ${logs.slice(-5).join(' | ')}`);
+      const requestId = /\s([0-9a-f-]{36}) Runtime\.ExitError/.exec(death)?.[1];
+      assert.ok(requestId, death);
+      assert.ok(
+        logs.some((l) => l.includes(requestId) && /the batch of 1 record\(s\) returns to/.test(l)),
+        "the batch's fate is logged with the request id",
+      );
+    } finally {
+      await killer.close();
     }
   });
 });

@@ -17,7 +17,7 @@ import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
 import { QueuePoller } from '../queuePoller.js';
 import { Teardown } from '../teardown.js';
 import type { CloudAssembly } from './cloudAssembly.js';
-import { FunctionRunner, type FunctionSpec } from './functionRunner.js';
+import { FunctionError, FunctionRunner, type FunctionSpec } from './functionRunner.js';
 import { type Denial, type IamProxy, type ResourcePolicy, startIamProxy } from './iam/iamProxy.js';
 import { type PolicyDocument, type Statement, statements } from './iam/policy.js';
 import { managedPolicies, operatorPolicy } from './iam/roles.js';
@@ -210,12 +210,19 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         : url === outputs[outputNames.completionsQueueUrl]
           ? 'completions'
           : undefined;
-    const pollers = eventSources(template, locals, pseudo, functions, (url) => {
-      const queue = queueOf(url);
-      return queue && opts.leaseSeconds
-        ? { leaseSeconds: opts.leaseSeconds, extendLease: eventSourceLease[queue].extendLease }
-        : {};
-    });
+    const pollers = eventSources(
+      template,
+      locals,
+      pseudo,
+      functions,
+      (url) => {
+        const queue = queueOf(url);
+        return queue && opts.leaseSeconds
+          ? { leaseSeconds: opts.leaseSeconds, extendLease: eventSourceLease[queue].extendLease }
+          : {};
+      },
+      opts.onLog,
+    );
     teardown.add('the event sources', pollers, (all) => Promise.all(all.map((p) => p.stop())));
     for (const poller of pollers) await poller.start();
     const api = await startHttpApi(
@@ -389,6 +396,7 @@ function eventSources(
   pseudo: Pseudo,
   functions: ReadonlyMap<string, DeployedFunction>,
   leaseOf: (queueUrl: string) => { leaseSeconds?: number; extendLease?: boolean },
+  onLog: AsDeployedOptions['onLog'],
 ): QueuePoller[] {
   const pollers: QueuePoller[] = [];
   for (const [id, r] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
@@ -425,6 +433,12 @@ function eventSources(
           dlqRetentionDays: 0,
         },
         ...leaseOf(queue.ref),
+        // What Lambda's event source does with a failed invocation's batch, said in the function's log.
+        onBatchFailed: (records, err) =>
+          onLog?.(
+            fn.runner.spec.name,
+            `${err instanceof FunctionError ? `${err.requestId ?? ''} ${err.errorType}` : String(err)}: the batch of ${records} record(s) returns to ${queue.ref.split('/').pop() ?? queue.ref} after its visibility timeout`,
+          ),
         handler: async (event) => (await fn.runner.invoke(event)) as SQSBatchResponse | undefined,
         reportBatchItemFailures: reportFailures,
       }),

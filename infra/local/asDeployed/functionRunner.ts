@@ -21,6 +21,8 @@ export interface FunctionSpec {
 
 export class FunctionError extends Error {
   override readonly name = 'FunctionError';
+  /** The invocation's request id, once the runner knows which one failed. */
+  requestId?: string;
   constructor(
     readonly errorType: string,
     message: string,
@@ -213,13 +215,20 @@ export class FunctionRunner {
       this.stats.errors += 1;
       if (err instanceof FunctionError && err.errorType === 'Sandbox.Timedout') this.stats.timeouts += 1;
       // What Lambda itself writes to the function's log when an invocation fails.
-      if (err instanceof FunctionError)
+      if (err instanceof FunctionError) {
+        err.requestId = requestId;
         this.opts.onLog?.(`${new Date().toISOString()} ${requestId} ${err.errorType}: ${err.message}`);
+      }
       throw err;
     } finally {
       container.busy = false;
       if (container.dead) this.containers.splice(this.containers.indexOf(container), 1);
     }
+  }
+
+  /** The process ids of the containers busy with an invocation now (what a fault injector kills). */
+  busyPids(): number[] {
+    return this.containers.flatMap((c) => (c.busy && !c.dead && c.child.pid !== undefined ? [c.child.pid] : []));
   }
 
   /** The template's variables over what the Lambda service sets for every function. */
