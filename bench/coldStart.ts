@@ -6,7 +6,7 @@ import * as resources from '../functions/resources.js';
 import { bundle } from '../infra/cdk/esbuildBundle.js';
 import { median } from './pipelineThroughput.js';
 
-export type FunctionName = 'api' | 'worker' | 'completion';
+export type FunctionName = 'api' | 'worker' | 'completion' | 'listener';
 
 export interface InitFigures {
   /** Median of the runs: `await import(bundle)` alone, ms. */
@@ -52,6 +52,7 @@ export async function coldStart(opts: { runs: number }): Promise<ColdStartResult
       api: join(root, 'functions', 'handlers', 'api.ts'),
       worker: join(root, 'functions', 'handlers', 'worker.ts'),
       completion: join(root, 'functions', 'handlers', 'completion.ts'),
+      listener: join(root, 'functions', 'handlers', 'listener.ts'),
       empty: join(dir, 'empty.ts'),
     };
     await writeFile(entries.empty, 'export const handler = async () => ({ statusCode: 200 });\n');
@@ -83,6 +84,7 @@ export async function coldStart(opts: { runs: number }): Promise<ColdStartResult
         api: await figures('api'),
         worker: await figures('worker'),
         completion: await figures('completion'),
+        listener: await figures('listener'),
       },
       emptyHandler: await figures('empty'),
     };

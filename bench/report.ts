@@ -253,7 +253,7 @@ export function rows(s: Sections): Row[] {
       const c = s.coldStart;
       const e = c.emptyHandler;
       const b = 'empty handler, bundled the same way';
-      for (const fn of ['api', 'worker', 'completion'] as FunctionName[]) {
+      for (const fn of ['api', 'worker', 'completion', 'listener'] as FunctionName[]) {
         const f = c.functions[fn];
         add(
           'coldstart',
@@ -272,7 +272,7 @@ export function rows(s: Sections): Row[] {
           e.init.sinceProcessStartMs,
           b,
           1,
-          { text: `≤ ${targets.initMs}`, met: f.init.sinceProcessStartMs <= targets.initMs },
+          undefined,
           'difference',
         );
         add(
@@ -292,7 +292,8 @@ export function rows(s: Sections): Row[] {
           e.initWithSourceMaps.sinceProcessStartMs,
           b,
           1,
-          undefined,
+          // The budget is the init as deployed: Lambda runs the bundles with source maps on.
+          { text: `≤ ${targets.initMs}`, met: f.initWithSourceMaps.sinceProcessStartMs <= targets.initMs },
           'difference',
         );
       }

@@ -1,4 +1,5 @@
 import type { AwsClients } from '../functions/adapters/clients.js';
+import { atLeastBilled, billedUnits, DDB_READS, DDB_WRITES, reportedUnits, type UnitsByTable } from './billedUnits.js';
 
 export type Service = 'dynamodb' | 'sqs' | 's3';
 
@@ -9,16 +10,16 @@ export interface OpTally {
   errors: number;
   /** SQS: billed requests (one per started 64 KiB of payload); other services: = calls. */
   billed: number;
-  /** DynamoDB capacity the emulator reported (ReturnConsumedCapacity: TOTAL). */
+  /** DynamoDB request units as AWS bills them (bench/billedUnits.ts), all tables. */
   readUnits: number;
   writeUnits: number;
+  /** The same units, table by table. */
+  unitsByTable: UnitsByTable;
 }
 
 /** `service:Operation` → tally, e.g. `dynamodb:PutItem`. */
 export type Tallies = Record<string, OpTally>;
 
-const DDB_READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
-const DDB_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 const SQS_CHUNK_BYTES = 64 * 1024;
 
 interface Clientish {
@@ -27,8 +28,11 @@ interface Clientish {
 
 /**
  * Counts the AWS requests made through SDK clients, by service and operation, with SDK
- * middleware: nothing in trackdrop's code changes. DynamoDB calls also ask for their consumed
- * capacity, so the cost model uses the read and write units the items really take.
+ * middleware: nothing in trackdrop's code changes. DynamoDB calls are billed as AWS bills them
+ * (bench/billedUnits.ts: item sizes, index entries, transactions), from the items they send and
+ * get back; a put or delete also asks for the item it replaces and an update for the item it
+ * leaves, kept from the caller when it did not ask. The emulator's consumed capacity counts
+ * only where it is higher (it leaves index writes out).
  */
 export class RequestCounter {
   private tallies: Tallies = {};
@@ -45,28 +49,36 @@ export class RequestCounter {
     const middleware =
       (
         next: (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>,
-        ctx: { commandName?: string },
+        ctx: { commandName?: string; __aws_sdk_context?: { features?: Record<string, unknown> } },
       ) =>
       async (args: { input: Record<string, unknown> }) => {
         const name = (ctx.commandName ?? 'Unknown').replace(/Command$/, '');
         // Ranged reads (tags) and whole-object reads (hashing) are told apart.
         const op = service === 's3' && name === 'GetObject' && args.input.Range ? 'GetObject(range)' : name;
         const withCapacity = service === 'dynamodb' && (DDB_READS.has(op) || DDB_WRITES.has(op));
-        const sent = withCapacity ? { ...args, input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' } } : args;
+        const input = withCapacity ? { ...args.input, ReturnConsumedCapacity: 'TOTAL' } : args.input;
+        const image = withCapacity ? imageToAsk(op, args.input.ReturnValues) : undefined;
+        if (image) input.ReturnValues = image;
         const t = this.tally(`${service}:${op}`);
         t.calls += 1;
         t.billed += service === 'sqs' ? sqsBilledRequests(op, args.input) : 1;
         try {
-          const out = await next(sent);
+          const out = await next({ ...args, input });
           t.attempts += attemptsOf(out.output);
-          if (withCapacity) addCapacity(t, op, out.output.ConsumedCapacity);
+          if (withCapacity) {
+            // The document client marks its calls; their items are native values, not AttributeValues.
+            const form = ctx.__aws_sdk_context?.features?.DDB_MAPPER ? 'native' : 'wire';
+            const billed = billedUnits({ op, input, output: out.output, form });
+            addUnits(t, atLeastBilled(billed, reportedUnits(op, out.output.ConsumedCapacity)));
+            if (image) delete out.output.Attributes;
+          }
           return out;
         } catch (err) {
           t.errors += 1;
           t.attempts += attemptsOf(err);
           // A failed conditional write still consumes write capacity on DynamoDB (at least 1 WCU).
           if (withCapacity && DDB_WRITES.has(op) && (err as Error).name === 'ConditionalCheckFailedException')
-            t.writeUnits += 1;
+            addUnits(t, reportedUnits(op, { TableName: input.TableName, CapacityUnits: 1 }));
           throw err;
         }
       };
@@ -85,7 +97,7 @@ export class RequestCounter {
   private tally(key: string): OpTally {
     let tally = this.tallies[key];
     if (!tally) {
-      tally = { calls: 0, attempts: 0, errors: 0, billed: 0, readUnits: 0, writeUnits: 0 };
+      tally = { calls: 0, attempts: 0, errors: 0, billed: 0, readUnits: 0, writeUnits: 0, unitsByTable: {} };
       this.tallies[key] = tally;
     }
     return tally;
@@ -104,7 +116,13 @@ export function difference(after: Tallies, before: Tallies): Tallies {
       billed: a.billed - (b?.billed ?? 0),
       readUnits: a.readUnits - (b?.readUnits ?? 0),
       writeUnits: a.writeUnits - (b?.writeUnits ?? 0),
+      unitsByTable: {},
     };
+    for (const [table, u] of Object.entries(a.unitsByTable)) {
+      const was = b?.unitsByTable[table];
+      const units = { read: u.read - (was?.read ?? 0), write: u.write - (was?.write ?? 0) };
+      if (units.read !== 0 || units.write !== 0) d.unitsByTable[table] = units;
+    }
     if (d.calls !== 0) out[key] = d;
   }
   return out;
@@ -115,14 +133,23 @@ function attemptsOf(x: unknown): number {
   return typeof n === 'number' && n > 0 ? n : 1;
 }
 
-function addCapacity(t: OpTally, op: string, consumed: unknown): void {
-  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-  let units = 0;
-  for (const c of list) units += Number((c as { CapacityUnits?: number }).CapacityUnits ?? 0);
-  // An emulator that reports nothing: the least AWS bills for one item.
-  if (list.length === 0) units = 1;
-  if (DDB_READS.has(op)) t.readUnits += units;
-  else t.writeUnits += units;
+/** The item image a write needs for its bill, when the caller did not ask for one itself. */
+function imageToAsk(op: string, asked: unknown): 'ALL_OLD' | 'ALL_NEW' | undefined {
+  if (asked !== undefined && asked !== 'NONE') return undefined;
+  if (op === 'PutItem' || op === 'DeleteItem') return 'ALL_OLD';
+  if (op === 'UpdateItem') return 'ALL_NEW';
+  return undefined;
+}
+
+function addUnits(t: OpTally, units: UnitsByTable): void {
+  for (const [table, u] of Object.entries(units)) {
+    const sum = t.unitsByTable[table] ?? { read: 0, write: 0 };
+    sum.read += u.read;
+    sum.write += u.write;
+    t.unitsByTable[table] = sum;
+    t.readUnits += u.read;
+    t.writeUnits += u.write;
+  }
 }
 
 /** SQS bills each started 64 KiB chunk of a request's payload as one request. */

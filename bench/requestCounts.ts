@@ -1,3 +1,4 @@
+import type { Units } from './billedUnits.js';
 import type { Service, Tallies } from './requestCounter.js';
 
 /** Requests per track (or per call), by service and by operation. */
@@ -15,6 +16,8 @@ export interface PerTrack {
     readonly s3Free: number;
     readonly dynamodbReadUnits: number;
     readonly dynamodbWriteUnits: number;
+    /** `table:Operation` (table as functions/resources.ts names it) → DynamoDB units per track. */
+    readonly dynamodbUnits: Record<string, Units>;
   };
   /** HTTP attempts beyond the calls (SDK retries), per track. */
   readonly retries: number;
@@ -48,6 +51,7 @@ export function perTrack(tallies: Tallies, tracks: number): PerTrack {
   let total = 0;
   let retries = 0;
   const billing = { sqsRequests: 0, s3Tier1: 0, s3Tier2: 0, s3Free: 0, dynamodbReadUnits: 0, dynamodbWriteUnits: 0 };
+  const dynamodbUnits: Record<string, Units> = {};
   for (const [key, t] of Object.entries(tallies).sort(([a], [b]) => a.localeCompare(b))) {
     const [service, op = ''] = key.split(':') as [Service, string];
     byService[service] += t.calls;
@@ -63,6 +67,8 @@ export function perTrack(tallies: Tallies, tracks: number): PerTrack {
     }
     billing.dynamodbReadUnits += t.readUnits;
     billing.dynamodbWriteUnits += t.writeUnits;
+    for (const [table, u] of Object.entries(t.unitsByTable ?? {}))
+      dynamodbUnits[`${table}:${op}`] = { read: div(u.read), write: div(u.write) };
   }
   return {
     total: div(total),
@@ -75,6 +81,7 @@ export function perTrack(tallies: Tallies, tracks: number): PerTrack {
       s3Free: div(billing.s3Free),
       dynamodbReadUnits: div(billing.dynamodbReadUnits),
       dynamodbWriteUnits: div(billing.dynamodbWriteUnits),
+      dynamodbUnits,
     },
     retries: div(retries),
   };

@@ -32,6 +32,7 @@ import { type PipelineSection, rows, type Sections } from './report.js';
 import { runRequests } from './requestCounts.js';
 import { scaleRun } from './scaleRun.js';
 import { targets } from './targets.js';
+import { writeUnitsTable } from './unitsTable.js';
 
 const SECTIONS = ['api', 'pipeline', 'copy', 'coldstart', 'scale'] as const;
 type SectionName = (typeof SECTIONS)[number];
@@ -221,6 +222,11 @@ async function main(): Promise<number> {
   await writeFile(file, json);
   await writeFile(join(dir, `latest${suffix}.json`), json);
   process.stdout.write(`results: ${file}\n`);
+  // The benchmark of record is a full run: its units per track go into docs/scale.md.
+  if (!values.quick && values.out === undefined && only === undefined && !('error' in (sections.requests ?? {}))) {
+    await writeUnitsTable(join(dir, 'latest.json'));
+    process.stdout.write('units per track written into docs/scale.md\n');
+  }
   return Object.values(sections).some((x) => typeof x === 'object' && x !== null && 'error' in x) ? 1 : 0;
 }
 

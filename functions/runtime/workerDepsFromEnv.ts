@@ -1,4 +1,3 @@
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
 import { createS3Client } from '../adapters/aws/s3Client.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
@@ -13,16 +12,10 @@ import { commonDeps } from './commonDeps.js';
 import { readFunctionEnv } from './functionEnv.js';
 import { type BuildOptions, type Instrument, noInstrument } from './instrument.js';
 
-/**
- * The worker's dependencies, from its environment. Its time goes to S3 and DynamoDB, so on
- * Lambda each AWS call gets its own X-Ray subsegment (the Tracer is inert off Lambda); the api
- * and completion functions keep to Lambda's own tracing, which keeps their bundles small.
- */
+/** The worker's dependencies, from its environment. */
 export function workerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}): WorkerDeps {
   const vars = readFunctionEnv(env, 'worker');
-  const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'trackdrop' });
-  const extra = opts.instrument ?? noInstrument;
-  const instrument: Instrument = (client) => extra(tracer.captureAWSv3Client(client));
+  const instrument: Instrument = opts.instrument ?? noInstrument;
   const { ddb, dynamodb } = createDynamoClients(env);
   instrument(dynamodb);
   const sqs = instrument(createSqsClient(env));
