@@ -7,9 +7,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { hresult } from '../core/hresult.js';
 import { listenerSessionId } from '../core/listenerSessionId.js';
-import { sessionRecordSchema, trackRecordSchema } from '../core/storedRecords.js';
-import { allStates, countStates, sourcesOf } from '../core/trackState.js';
-import type { Container, Session, StoredItem, Track, TrackState } from '../core/types.js';
+import {
+  type Container,
+  type Session,
+  type StoredItem,
+  sessionRecordSchema,
+  type Track,
+  trackRecordSchema,
+} from '../core/storedRecords.js';
+import { allStates, countStates, sourcesOf, type TrackState } from '../core/trackState.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 

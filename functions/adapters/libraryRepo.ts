@@ -6,9 +6,8 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { libraryItemOf } from '../core/storedRecords.js';
+import { type LibraryItem, libraryItemOf } from '../core/storedRecords.js';
 import { TtlCache } from '../core/ttlCache.js';
-import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 

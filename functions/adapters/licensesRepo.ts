@@ -1,5 +1,5 @@
 import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { License } from '../core/types.js';
+import type { License } from '../core/storedRecords.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { isThrottled } from './isThrottled.js';
 

@@ -1,6 +1,11 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { libraryItemOf, licenseRecordSchema } from '../core/storedRecords.js';
-import type { LibraryItem, License, Track } from '../core/types.js';
+import {
+  type LibraryItem,
+  type License,
+  libraryItemOf,
+  licenseRecordSchema,
+  type Track,
+} from '../core/storedRecords.js';
 import { toTrack, trackPk, trackSk } from './downloadsRepo.js';
 import { librarySk } from './libraryRepo.js';
 import { licenseSk } from './licensesRepo.js';

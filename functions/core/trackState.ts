@@ -1,4 +1,11 @@
-import type { TrackState } from './types.js';
+import * as z from 'zod/mini';
+
+/** The states a track may be in (see the life cycle below). */
+export const trackStateSchema = z.enum(['queued', 'stored', 'completed', 'failed', 'cancelled', 'declined']);
+
+export type TrackState = z.infer<typeof trackStateSchema>;
+
+export const allStates: readonly TrackState[] = trackStateSchema.options;
 
 /**
  * The track life cycle. A store's failure code makes a track `declined` at once. An approved
@@ -29,15 +36,6 @@ export const terminalStates: readonly TrackState[] = ['completed', 'failed', 'ca
 export function isTerminal(state: TrackState): boolean {
   return terminalStates.includes(state);
 }
-
-export const allStates = [
-  'queued',
-  'stored',
-  'completed',
-  'failed',
-  'cancelled',
-  'declined',
-] as const satisfies readonly TrackState[];
 
 export function countStates(states: Iterable<TrackState>): Record<TrackState, number> {
   const counts = Object.fromEntries(allStates.map((s) => [s, 0])) as Record<TrackState, number>;

@@ -12,8 +12,8 @@ import type { TagParser } from '../adapters/tagParse/tagParser.js';
 import type { ObjectFacts } from '../adapters/tagReader.js';
 import type { Telemetry } from '../adapters/telemetry.js';
 import type { TrackFacts, TrackRef } from '../adapters/trackFacts.js';
+import type { CompletionMessage, DownloadMessage } from '../core/queueMessages.js';
 import type { RateLimiter } from '../core/rateLimiter.js';
-import type { CompletionMessage, DownloadMessage } from '../core/types.js';
 import type { TrackdropSettings } from '../settings.js';
 
 /**

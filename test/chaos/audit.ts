@@ -6,7 +6,7 @@ import { DownloadsRepo } from '../../functions/adapters/downloadsRepo.js';
 import { LibraryRepo } from '../../functions/adapters/libraryRepo.js';
 import { isCompletionOwed, isSettled as isTrackSettled } from '../../functions/core/completionOwed.js';
 import { formatHResult, HR, type HResult } from '../../functions/core/hresult.js';
-import type { LibraryItem, Track } from '../../functions/core/types.js';
+import type { LibraryItem, Track } from '../../functions/core/storedRecords.js';
 import { stagingPrefix } from '../../functions/resources.js';
 import type { FakeStore } from '../../testkit/fakeStore.js';
 import { acceptableOutcomes, type ChaosPlan, type PlannedTrack } from './plan.js';

@@ -1,8 +1,9 @@
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR, succeeded } from '../../core/hresult.js';
+import type { DownloadMessage } from '../../core/queueMessages.js';
 import { type DownloadTrackInput, describeIssues, downloadTrackSchema } from '../../core/schemas.js';
 import { isOriginAllowed, parseSource } from '../../core/sourceUrl.js';
-import type { DownloadMessage, Session, Store, Track } from '../../core/types.js';
+import type { Session, Store, Track } from '../../core/storedRecords.js';
 import type { ApiDeps } from '../deps.js';
 import { writeCounts } from '../recount.js';
 

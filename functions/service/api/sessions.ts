@@ -4,9 +4,9 @@ import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/curs
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { sha256Hex } from '../../core/signature.js';
+import type { Session, Store } from '../../core/storedRecords.js';
 import { itemIdFor, keyForStore } from '../../core/storeView.js';
 import { countStates } from '../../core/trackState.js';
-import type { Session, Store } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 import { recountIfStale } from '../recount.js';
 

@@ -5,7 +5,7 @@ import { HR } from '../../core/hresult.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import { memoize } from '../../core/memoize.js';
 import { completionMessageSchema } from '../../core/queueMessages.js';
-import type { LibraryItem, Store, Track } from '../../core/types.js';
+import type { LibraryItem, Store, Track } from '../../core/storedRecords.js';
 import type { CompletionDeps } from '../deps.js';
 import { parseRecords, poisonError } from '../queueRecords.js';
 import { recountStep } from '../recount.js';
