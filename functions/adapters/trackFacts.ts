@@ -1,4 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { trackPk, trackSk } from '../core/downloadsKeys.js';
 import {
   type LibraryItem,
   type License,
@@ -6,9 +7,9 @@ import {
   licenseRecordSchema,
   type Track,
 } from '../core/storedRecords.js';
-import { toTrack, trackPk, trackSk } from './downloadsRepo.js';
 import { librarySk } from './libraryRepo.js';
 import { licenseSk } from './licensesRepo.js';
+import { toTrack } from './tracksRepo.js';
 
 export interface TrackRef {
   readonly userId: string;

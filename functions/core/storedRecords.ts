@@ -75,6 +75,18 @@ export const trackRecordSchema = z.object({
 
 export type Track = Readonly<z.infer<typeof trackRecordSchema>>;
 
+/** What the status route shows of a track (its item for the store's view of the key); never its downloadParams or URL. */
+export const trackSummarySchema = z.pick(trackRecordSchema, {
+  serviceTrackId: true,
+  state: true,
+  hrResult: true,
+  reason: true,
+  notifiedAt: true,
+  item: true,
+});
+
+export type TrackSummary = Readonly<z.infer<typeof trackSummarySchema>>;
+
 const containerSchema = z.object({
   id: z.union([z.string(), z.number()]),
   type: z.optional(z.string()),
@@ -89,7 +101,7 @@ export const sessionRecordSchema = z.object({
   storeId: z.string(),
   userId: z.string(),
   transactionType: transactionTypeSchema,
-  /** Empty when `containerChunks` is set: a long list is kept apart (DownloadsRepo.containersOf). */
+  /** Empty when `containerChunks` is set: a long list is kept apart (SessionsRepo.containersOf). */
   containers: z.array(containerSchema),
   /** How many items hold a long container list, when it does not fit in the session's own item. */
   containerChunks: z.optional(z.int()),

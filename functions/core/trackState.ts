@@ -37,8 +37,18 @@ export function isTerminal(state: TrackState): boolean {
   return terminalStates.includes(state);
 }
 
-export function countStates(states: Iterable<TrackState>): Record<TrackState, number> {
-  const counts = Object.fromEntries(allStates.map((s) => [s, 0])) as Record<TrackState, number>;
+/** A number for every state. */
+const stateCountsSchema = z.record(trackStateSchema, z.number());
+
+export type StateCounts = z.infer<typeof stateCountsSchema>;
+
+/** A count for every state, from `count`. */
+export function statesCounted(count: (state: TrackState) => number): StateCounts {
+  return stateCountsSchema.parse(Object.fromEntries(allStates.map((s) => [s, count(s)])));
+}
+
+export function countStates(states: Iterable<TrackState>): StateCounts {
+  const counts = statesCounted(() => 0);
   for (const s of states) counts[s] += 1;
   return counts;
 }

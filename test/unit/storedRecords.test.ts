@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toTrack } from '../../functions/adapters/downloadsRepo.js';
+import { toTrack } from '../../functions/adapters/tracksRepo.js';
 import {
   libraryItemOf,
   licenseRecordSchema,

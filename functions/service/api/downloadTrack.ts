@@ -86,7 +86,7 @@ export async function recordTrack(
     createdAt: now,
     updatedAt: now,
   };
-  const put = await deps.downloads.putTrackOnce(track);
+  const put = await deps.tracks.putOnce(track);
   if (put.created) deps.telemetry.count(approved ? 'TracksQueued' : 'TracksDeclined');
   const kept = put.created ? track : put.existing;
   if (!put.created && !sameCall(kept, track)) {
