@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { mapLimit } from '../functions/core/mapLimit.js';
-import type { LibraryItem } from '../functions/core/types.js';
+import type { LibraryItem } from '../functions/core/storedRecords.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
 import { startFakeStoreThread, type ThreadStore } from '../testkit/fakeStoreThread.js';
 import { type SessionStatus, StoreClient } from '../testkit/storeClient.js';

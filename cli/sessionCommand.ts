@@ -1,4 +1,5 @@
-import { DownloadsRepo } from '../functions/adapters/downloadsRepo.js';
+import { SessionsRepo } from '../functions/adapters/sessionsRepo.js';
+import { TracksRepo } from '../functions/adapters/tracksRepo.js';
 import { formatHResult, hresult } from '../functions/core/hresult.js';
 import { allStates, countStates } from '../functions/core/trackState.js';
 import { table } from '../tooling/render.js';
@@ -19,10 +20,12 @@ export const sessionCommand: Command = {
   async run({ target, values, args, out }) {
     const cookie = argAt(args, 0);
     // Retention does not matter to a read, so any value will do.
-    const repo = new DownloadsRepo(target.clients.ddb, target.names.tables.downloads, 0);
-    const session = await repo.getSession(cookie);
+    const downloadsTable = target.names.tables.downloads;
+    const session = await new SessionsRepo(target.clients.ddb, downloadsTable, 0).get(cookie);
     if (!session) throw new CliError(`no session ${cookie} in ${target.label}`);
-    const tracks = (await repo.listTracks(cookie)).sort((a, b) => a.serviceTrackId - b.serviceTrackId);
+    const tracks = (await new TracksRepo(target.clients.ddb, downloadsTable, 0).list(cookie)).sort(
+      (a, b) => a.serviceTrackId - b.serviceTrackId,
+    );
     const counts = countStates(tracks.map((t) => t.state));
     const rows = tracks.map((t) => ({
       serviceTrackId: t.serviceTrackId,

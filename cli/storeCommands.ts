@@ -1,7 +1,7 @@
 import { $ZodError } from 'zod/v4/core';
 import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { normalizeOrigin } from '../functions/core/sourceUrl.js';
-import type { Store } from '../functions/core/types.js';
+import type { Store } from '../functions/core/storedRecords.js';
 import {
   OwnBucketError,
   type RegisteredStore,

@@ -1,5 +1,5 @@
 import { isSettled } from '../functions/core/completionOwed.js';
-import type { TrackState } from '../functions/core/types.js';
+import type { TrackState } from '../functions/core/trackState.js';
 
 /** A store's side of the API, over plain HTTP: what the demo, the tests and the benchmark use. */
 export interface ApiAnswer<T = unknown> {

@@ -1,14 +1,16 @@
 import {
   BatchGetCommand,
+  type BatchGetCommandInput,
   BatchWriteCommand,
+  type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { libraryItemOf } from '../core/storedRecords.js';
+import { batchLeftovers, leftover, retryLeftovers } from '../core/retry.js';
+import { type LibraryItem, libraryItemOf } from '../core/storedRecords.js';
 import { TtlCache } from '../core/ttlCache.js';
-import type { LibraryItem } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 
@@ -25,6 +27,9 @@ const claimSk = (keyIdentity: string): string => `key#${keyIdentity}`;
 const folderSk = (folderIdentity: string): string => `folder#${folderIdentity}`;
 /** The claims index's key: one user's claims of one track (`owner` is `<storeId>#<serviceTrackId>`). */
 const claimOf = (userId: string, owner: string): string => `${userId}#${owner}`;
+
+type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
+type KeysAndAttributes = NonNullable<BatchGetCommandInput['RequestItems']>[string];
 
 export interface LibraryPage {
   readonly items: LibraryItem[];
@@ -77,15 +82,13 @@ export class LibraryRepo {
       ...new Map(rows.map((r) => [`${r.userId}\u0000${librarySk(r.storeId, r.serviceTrackId)}`, r])).values(),
     ];
     for (let i = 0; i < items.length; i += 25) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = items
+      const requests: WriteRequests = items
         .slice(i, i + 25)
         .map((item) => ({ PutRequest: { Item: { ...item, sk: librarySk(item.storeId, item.serviceTrackId) } } }));
-      for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('BatchWriteItem left items unprocessed after 8 retries');
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-        requests = out.UnprocessedItems?.[this.table] as typeof requests;
-      }
+      await retryLeftovers(batchLeftovers, 'BatchWriteItem', requests, async (left) => {
+        const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: left } }));
+        return leftover(out.UnprocessedItems?.[this.table]);
+      });
     }
   }
 
@@ -101,17 +104,13 @@ export class LibraryRepo {
     ];
     const out: LibraryItem[] = [];
     for (let i = 0; i < keys.length; i += 100) {
-      let request: { Keys: Record<string, unknown>[]; ConsistentRead: boolean } | undefined = {
-        Keys: keys.slice(i, i + 100),
-        ConsistentRead: true,
-      };
-      for (let attempt = 0; request && request.Keys.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed after 8 retries');
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        const res = await this.ddb.send(new BatchGetCommand({ RequestItems: { [this.table]: request } }));
+      const request: KeysAndAttributes = { Keys: keys.slice(i, i + 100), ConsistentRead: true };
+      await retryLeftovers(batchLeftovers, 'BatchGetItem', request, async (left) => {
+        const res = await this.ddb.send(new BatchGetCommand({ RequestItems: { [this.table]: left } }));
         out.push(...(res.Responses?.[this.table] ?? []).map(libraryItemOf));
-        request = res.UnprocessedKeys?.[this.table] as typeof request;
-      }
+        const again = res.UnprocessedKeys?.[this.table];
+        return again?.Keys && again.Keys.length > 0 ? again : undefined;
+      });
     }
     return out;
   }

@@ -1,7 +1,16 @@
-import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { License } from '../core/types.js';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { leftover, licenseLeftovers, RetriesExhausted, retryLeftovers } from '../core/retry.js';
+import type { License } from '../core/storedRecords.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { isThrottled } from './isThrottled.js';
+
+type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
 
 export const licenseSk = (storeId: string, serviceTrackId: number): string => `${storeId}#${serviceTrackId}`;
 
@@ -41,20 +50,21 @@ export class LicensesRepo {
     for (let i = 0; i < unique.length; i += 25) chunks.push(unique.slice(i, i + 25));
     await Promise.all(
       chunks.map(async (chunk) => {
-        let requests = chunk.map((l) => ({ PutRequest: { Item: itemOf(l) } }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 5) {
-            for (const r of requests) unwritten.add(Number(r.PutRequest.Item.serviceTrackId));
-            return;
-          }
-          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-          try {
-            const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-            requests = (out.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-          } catch (err) {
-            // Every item of the call throttled: the same as all of them left unprocessed.
-            if (!isThrottled(err)) throw err;
-          }
+        let pending: WriteRequests = chunk.map((l) => ({ PutRequest: { Item: itemOf(l) } }));
+        try {
+          await retryLeftovers(licenseLeftovers, 'BatchWriteItem', pending, async (left) => {
+            try {
+              const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: left } }));
+              pending = out.UnprocessedItems?.[this.table] ?? [];
+            } catch (err) {
+              // Every item of the call throttled: the same as all of them left unprocessed.
+              if (!isThrottled(err)) throw err;
+            }
+            return leftover(pending);
+          });
+        } catch (err) {
+          if (!(err instanceof RetriesExhausted)) throw err;
+          for (const r of pending) unwritten.add(Number(r.PutRequest?.Item?.serviceTrackId));
         }
       }),
     );

@@ -5,7 +5,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { batchLeftovers, retryLeftovers } from '../core/retry.js';
+import { batchLeftovers, leftover, retryLeftovers } from '../core/retry.js';
 
 /** SendMessageBatch takes at most ten entries, and at most this many bytes in all (SQS's classic limit). */
 const MAX_ENTRIES = 10;
@@ -85,7 +85,7 @@ export class QueueSender<T> {
           }
           const passing = new Set(lastRefusals.filter((f) => !f.SenderFault).map((f) => f.Id));
           const again = left.filter((e) => passing.has(e.Id));
-          return again.length > 0 ? again : undefined;
+          return leftover(again);
         });
       } catch (err) {
         // Still refused for a passing reason at the bound: those entries are not on the queue.

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Store, storeOf } from '../core/storedRecords.js';
 import { TtlCache } from '../core/ttlCache.js';
-import type { Store } from '../core/types.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { scanAll } from './queryAll.js';
 import type { SecretBox } from './secrets/secretBox.js';
@@ -62,7 +62,7 @@ export class StoresRepo {
       const out = await this.ddb.send(
         new GetCommand({ TableName: this.table, Key: { pk: `store#${storeId}` }, ConsistentRead: true }),
       );
-      return out.Item ? toStore(out.Item) : undefined;
+      return out.Item ? storeOf(out.Item) : undefined;
     });
   }
 
@@ -82,7 +82,7 @@ export class StoresRepo {
       FilterExpression: 'kind = :k',
       ExpressionAttributeValues: { ':k': 'store' },
     });
-    return items.map(toStore).sort((a, b) => a.storeId.localeCompare(b.storeId));
+    return items.map(storeOf).sort((a, b) => a.storeId.localeCompare(b.storeId));
   }
 
   /** Puts a new signing secret first and keeps the newest previous one active for rotation. */
@@ -104,7 +104,7 @@ export class StoresRepo {
     // This container signs with the new secret at once; others within SECRETS_CACHE_MS, and
     // meanwhile the previous secret stays valid.
     this.secretsCache.delete(storeId);
-    return toStore(out.Item);
+    return storeOf(out.Item);
   }
 
   /** The store's active signing secrets, newest first, opened (and kept for a few minutes). */
@@ -127,15 +127,4 @@ export class StoresRepo {
     if (!this.box) throw new Error('this function was built without access to signing secrets');
     return this.box;
   }
-}
-
-function toStore(item: Record<string, unknown>): Store {
-  return {
-    storeId: String(item.storeId),
-    name: String(item.name ?? item.storeId),
-    callbackUrl: String(item.callbackUrl),
-    allowOrigins: Array.isArray(item.allowOrigins) ? item.allowOrigins.map(String) : [],
-    redownload: item.redownload === true,
-    createdAt: String(item.createdAt),
-  };
 }

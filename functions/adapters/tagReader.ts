@@ -2,7 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type IRangeRequestClient, type IRangeRequestResponse, parseContentRange } from '@tokenizer/range';
 import type { ICommonTagsResult } from 'music-metadata';
 import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
-import type { TrackTags } from '../core/types.js';
+import type { TrackTags } from '../core/trackTags.js';
 import { type AsfFacts, readAsfHeader } from './asfHeader.js';
 import { findId3v2, id3v2TagAlone, type ReadBytes, readId3v2Text } from './id3v2Text.js';
 import type { ParsedMetadata } from './tagParse/parseMessages.js';

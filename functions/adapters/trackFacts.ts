@@ -1,9 +1,16 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { libraryItemOf, licenseRecordSchema } from '../core/storedRecords.js';
-import type { LibraryItem, License, Track } from '../core/types.js';
-import { toTrack, trackPk, trackSk } from './downloadsRepo.js';
+import { BatchGetCommand, type BatchGetCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { COUNTS_SK, trackPk, trackSk } from '../core/downloadsKeys.js';
+import { batchLeftovers, retryLeftovers } from '../core/retry.js';
+import {
+  type LibraryItem,
+  type License,
+  libraryItemOf,
+  licenseRecordSchema,
+  type Track,
+} from '../core/storedRecords.js';
 import { librarySk } from './libraryRepo.js';
 import { licenseSk } from './licensesRepo.js';
+import { toTrack } from './tracksRepo.js';
 
 export interface TrackRef {
   readonly userId: string;
@@ -51,9 +58,9 @@ export async function fetchTrackFacts(
       ...chunk.flatMap((r) =>
         r.cookie ? [{ cookie: trackPk(r.cookie, r.serviceTrackId), sk: trackSk(r.serviceTrackId) }] : [],
       ),
-      ...cookies.map((cookie) => ({ cookie, sk: 'counts' })),
+      ...cookies.map((cookie) => ({ cookie, sk: COUNTS_SK })),
     ];
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+    const request: NonNullable<BatchGetCommandInput['RequestItems']> = {
       [tables.licenses]: {
         Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: licenseSk(r.storeId, r.serviceTrackId) }))),
         ConsistentRead: true,
@@ -64,10 +71,8 @@ export async function fetchTrackFacts(
       },
       ...(trackKeys.length ? { [tables.downloads]: { Keys: dedupe(trackKeys), ConsistentRead: true } } : {}),
     };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed after 8 retries');
-      const out = await ddb.send(new BatchGetCommand({ RequestItems: request }));
+    await retryLeftovers(batchLeftovers, 'BatchGetItem', request, async (left) => {
+      const out = await ddb.send(new BatchGetCommand({ RequestItems: left }));
       for (const item of out.Responses?.[tables.licenses] ?? []) {
         const l = licenseRecordSchema.parse(item);
         licenses.set(factKey(l), l);
@@ -77,15 +82,16 @@ export async function fetchTrackFacts(
         library.set(factKey(l), l);
       }
       for (const item of out.Responses?.[tables.downloads] ?? []) {
-        if (item.sk === 'counts') {
+        if (item.sk === COUNTS_SK) {
           if (typeof item.cancelledAt === 'string') cancelledSessions.add(String(item.cookie));
           continue;
         }
         const t = toTrack(item);
         tracks.set(trackRefKey(t), t);
       }
-      request = out.UnprocessedKeys as typeof request;
-    }
+      const again = out.UnprocessedKeys;
+      return again && Object.keys(again).length > 0 ? again : undefined;
+    });
   }
   return { licenses, library, tracks, cancelledSessions };
 }

@@ -14,7 +14,7 @@ import {
   sessionQuerySchema,
   userIdSchema,
 } from '../core/schemas.js';
-import type { Store } from '../core/types.js';
+import type { Store } from '../core/storedRecords.js';
 import { authenticate } from '../service/api/authenticate.js';
 import { downloadTrack } from '../service/api/downloadTrack.js';
 import { downloadTrackBatch } from '../service/api/downloadTrackBatch.js';

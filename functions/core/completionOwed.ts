@@ -1,4 +1,4 @@
-import type { TrackState } from './types.js';
+import type { TrackState } from './trackState.js';
 
 /** What the rule looks at: a track's state and whether the store acknowledged its outcome. */
 export interface OutcomeOfTrack {

@@ -1,4 +1,4 @@
-import type { TrackTags } from './types.js';
+import type { TrackTags } from './trackTags.js';
 
 /**
  * Where a track lands: `users/{userId}/Music/{Artist}/{Album}/{NN Title}.{ext}`, built only from

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { serviceTrackIdSchema, userIdSchema } from './schemas.js';
 import { trackRecordSchema } from './storedRecords.js';
-import { allStates } from './trackState.js';
+import { trackStateSchema } from './trackState.js';
 
 /**
  * The messages trackdrop's functions pass each other through SQS. Queue bodies are input too:
@@ -42,7 +42,7 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     cookie: z.string().check(z.minLength(1)),
     // `claim`: asked for by a lost count write, not yet claimed (see recount.ts).
     claim: z.optional(z.boolean()),
-    check: z.optional(z.object({ moves: z.int().check(z.minimum(0)), counts: z.record(z.enum(allStates), z.int()) })),
+    check: z.optional(z.object({ moves: z.int().check(z.minimum(0)), counts: z.record(trackStateSchema, z.int()) })),
   }),
   z.object({
     kind: z.literal('cancel'),

@@ -16,6 +16,17 @@ export interface RetryPolicy {
 /** The policy of every batch call's leftovers: 9 rounds, 50 ms doubling to 1 s, 5 s in all. */
 export const batchLeftovers: RetryPolicy = { rounds: 9, baseMs: 50, capMs: 1000, totalMs: 5000 };
 
+/**
+ * A store's batch of licenses: fewer rounds, since the store waits on the answer; what is left
+ * is answered `throttled`, for the store to send again.
+ */
+export const licenseLeftovers: RetryPolicy = { ...batchLeftovers, rounds: 6 };
+
+/** What a round left: undefined (nothing) when the list is empty or absent. */
+export function leftover<T>(items: T[] | undefined): T[] | undefined {
+  return items && items.length > 0 ? items : undefined;
+}
+
 /** Thrown when leftovers remain after the policy's last round. */
 export class RetriesExhausted extends Error {
   override readonly name = 'RetriesExhausted';

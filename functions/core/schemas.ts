@@ -45,7 +45,7 @@ export const sha256HexSchema = z.pipe(
 );
 
 /** The protocol's transaction types a session is opened with. */
-export const transactionTypes = ['none', 'download', 'buy'] as const;
+export const transactionTypeSchema = z.enum(['none', 'download', 'buy']);
 
 /** An opaque cookie: what trackdrop issued, nothing else. */
 export const cookieSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a trackdrop cookie'));
@@ -60,7 +60,7 @@ const contentIdSchema = serviceTrackIdSchema;
 export function sessionBodySchema(maxContainers: number) {
   return z.strictObject({
     userId: userIdSchema,
-    transactionType: z.optional(z.enum(transactionTypes)),
+    transactionType: z.optional(transactionTypeSchema),
     containers: z.optional(
       z
         .array(

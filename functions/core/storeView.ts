@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { trackKey } from './keyLayout.js';
-import type { StoredItem } from './types.js';
+import type { StoredItem } from './storedRecords.js';
 
 /**
  * What a store may learn of the user's folder: its own track's facts, nothing another store's

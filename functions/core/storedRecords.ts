@@ -1,31 +1,56 @@
 import * as z from 'zod/mini';
 import { hresult } from './hresult.js';
-import { transactionTypes } from './schemas.js';
-import { allStates } from './trackState.js';
-import type { LibraryItem, License, Session, StoredItem, Track } from './types.js';
+import { transactionTypeSchema } from './schemas.js';
+import { trackStateSchema } from './trackState.js';
+import { trackTagsSchema } from './trackTags.js';
 
 /**
- * Records as trackdrop writes them, read back through a schema: a table row or a queue message
- * that is not what the code wrote fails by name instead of being trusted. Table-only attributes
- * (sort keys, TTL, index keys) are dropped by the object schemas.
+ * The records trackdrop keeps, each declared once, as the schema it is read back through: a
+ * table row or a queue message that is not what the code wrote fails by name instead of being
+ * trusted, and each record's type is what its schema proves. Table-only attributes (sort keys,
+ * TTL, index keys) are dropped by the object schemas.
  */
 
 /** An HRESULT as trackdrop stored it (unsigned), branded again on the way in. */
 const storedHResultSchema = z.pipe(z.int(), z.transform(hresult));
 
-/** The stored file; its tags are what the tag reader and boundTags made of the file, kept as written. */
-const storedItemSchema = z.custom<StoredItem>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    'key' in v &&
-    typeof v.key === 'string' &&
-    'bytes' in v &&
-    typeof v.bytes === 'number' &&
-    'sha256' in v &&
-    typeof v.sha256 === 'string',
-  'item must name the stored file (key, bytes, sha256)',
-);
+const storeRecordSchema = z.object({
+  storeId: z.string(),
+  name: z.string(),
+  callbackUrl: z.string(),
+  /** Origins a track URL may point to: `https://host[:port]`, `http://…` or `s3://bucket`. */
+  allowOrigins: z.array(z.string()),
+  /** The protocol's PurchasedTrackRequiresReDownload. */
+  redownload: z.boolean(),
+  createdAt: z.string(),
+});
+
+export type Store = Readonly<z.infer<typeof storeRecordSchema>>;
+
+/**
+ * A store row: stores written before `name`, `allowOrigins` or `redownload` existed read as
+ * named by their id, with no extra origins and no re-download.
+ */
+export function storeOf(row: Record<string, unknown>): Store {
+  return storeRecordSchema.parse({
+    ...row,
+    name: row.name ?? row.storeId,
+    allowOrigins: Array.isArray(row.allowOrigins) ? row.allowOrigins.map(String) : [],
+    redownload: row.redownload === true,
+  });
+}
+
+/** What landed in the user's Music folder: the file and its tags, as the tag reader and boundTags made them. */
+const storedItemSchema = z.extend(trackTagsSchema, {
+  key: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  contentType: z.optional(z.string()),
+  /** The album folder's cover (`Folder.jpg` or `Folder.png`), when the file carries one. */
+  coverKey: z.optional(z.string()),
+});
+
+export type StoredItem = Readonly<z.infer<typeof storedItemSchema>>;
 
 export const trackRecordSchema = z.object({
   cookie: z.string(),
@@ -34,35 +59,59 @@ export const trackRecordSchema = z.object({
   serviceTrackId: z.int(),
   trackUrl: z.optional(z.string()),
   downloadParams: z.string(),
+  /** hrDownload as the store sent it, normalised to unsigned. */
   hrDownload: storedHResultSchema,
   expectedSha256: z.optional(z.string()),
-  state: z.enum(allStates),
+  state: trackStateSchema,
+  /** The outcome reported to the store, unsigned. */
   hrResult: z.optional(storedHResultSchema),
   item: z.optional(storedItemSchema),
   reason: z.optional(z.string()),
+  /** Set once the store acknowledged DownloadTrackComplete. */
   notifiedAt: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
+export type Track = Readonly<z.infer<typeof trackRecordSchema>>;
+
+/** What the status route shows of a track (its item for the store's view of the key); never its downloadParams or URL. */
+export const trackSummarySchema = z.pick(trackRecordSchema, {
+  serviceTrackId: true,
+  state: true,
+  hrResult: true,
+  reason: true,
+  notifiedAt: true,
+  item: true,
+});
+
+export type TrackSummary = Readonly<z.infer<typeof trackSummarySchema>>;
+
+const containerSchema = z.object({
+  id: z.union([z.string(), z.number()]),
+  type: z.optional(z.string()),
+  price: z.optional(z.string()),
+  contentIds: z.array(z.int()),
+});
+
+export type Container = Readonly<z.infer<typeof containerSchema>>;
+
 export const sessionRecordSchema = z.object({
   cookie: z.string(),
   storeId: z.string(),
   userId: z.string(),
-  transactionType: z.enum(transactionTypes),
-  containers: z.array(
-    z.object({
-      id: z.union([z.string(), z.number()]),
-      type: z.optional(z.string()),
-      price: z.optional(z.string()),
-      contentIds: z.array(z.int()),
-    }),
-  ),
+  transactionType: transactionTypeSchema,
+  /** Empty when `containerChunks` is set: a long list is kept apart (SessionsRepo.containersOf). */
+  containers: z.array(containerSchema),
+  /** How many items hold a long container list, when it does not fit in the session's own item. */
   containerChunks: z.optional(z.int()),
   createdAt: z.string(),
   cancelledAt: z.optional(z.string()),
+  /** Set once the store acknowledged the session's `Download` event. */
   notifiedAt: z.optional(z.string()),
 });
+
+export type Session = Readonly<z.infer<typeof sessionRecordSchema>>;
 
 export const licenseRecordSchema = z.object({
   userId: z.string(),
@@ -73,7 +122,9 @@ export const licenseRecordSchema = z.object({
   updatedAt: z.string(),
 });
 
-const libraryRowSchema = z.object({
+export type License = Readonly<z.infer<typeof licenseRecordSchema>>;
+
+const libraryItemSchema = z.extend(storedItemSchema, {
   userId: z.string(),
   storeId: z.string(),
   serviceTrackId: z.int(),
@@ -81,20 +132,9 @@ const libraryRowSchema = z.object({
   addedAt: z.string(),
 });
 
-/** A library row: the stored file's fields (kept as written) and the row's own, checked. */
-export function libraryItemOf(row: Record<string, unknown>): LibraryItem {
-  const { sk: _sk, ...rest } = row;
-  return { ...storedItemSchema.parse(rest), ...libraryRowSchema.parse(rest) };
-}
+export type LibraryItem = Readonly<z.infer<typeof libraryItemSchema>>;
 
-// A field added to a record type must be added to its schema too, or reading would drop it:
-// these lines stop compiling until it is.
-type Missing<T, S extends z.ZodMiniType> = Exclude<keyof T, keyof z.output<S>>;
-const everyField: [
-  Missing<Track, typeof trackRecordSchema>,
-  Missing<Session, typeof sessionRecordSchema>,
-  Missing<License, typeof licenseRecordSchema>,
-] extends [never, never, never]
-  ? true
-  : never = true;
-void everyField;
+/** A library row: the stored file's fields and the row's own, checked; its sort key dropped. */
+export function libraryItemOf(row: Record<string, unknown>): LibraryItem {
+  return libraryItemSchema.parse(row);
+}

@@ -1,5 +1,5 @@
 import { truncateUtf8 } from './keyLayout.js';
-import type { TrackTags } from './types.js';
+import type { TrackTags } from './trackTags.js';
 
 /**
  * Cuts one text tag to at most `maxBytes` UTF-8 bytes (whole characters; never trimmed: a

@@ -1,4 +1,11 @@
-import type { TrackState } from './types.js';
+import * as z from 'zod/mini';
+
+/** The states a track may be in (see the life cycle below). */
+export const trackStateSchema = z.enum(['queued', 'stored', 'completed', 'failed', 'cancelled', 'declined']);
+
+export type TrackState = z.infer<typeof trackStateSchema>;
+
+export const allStates: readonly TrackState[] = trackStateSchema.options;
 
 /**
  * The track life cycle. A store's failure code makes a track `declined` at once. An approved
@@ -30,17 +37,18 @@ export function isTerminal(state: TrackState): boolean {
   return terminalStates.includes(state);
 }
 
-export const allStates = [
-  'queued',
-  'stored',
-  'completed',
-  'failed',
-  'cancelled',
-  'declined',
-] as const satisfies readonly TrackState[];
+/** A number for every state. */
+const stateCountsSchema = z.record(trackStateSchema, z.number());
 
-export function countStates(states: Iterable<TrackState>): Record<TrackState, number> {
-  const counts = Object.fromEntries(allStates.map((s) => [s, 0])) as Record<TrackState, number>;
+export type StateCounts = z.infer<typeof stateCountsSchema>;
+
+/** A count for every state, from `count`. */
+export function statesCounted(count: (state: TrackState) => number): StateCounts {
+  return stateCountsSchema.parse(Object.fromEntries(allStates.map((s) => [s, count(s)])));
+}
+
+export function countStates(states: Iterable<TrackState>): StateCounts {
+  const counts = statesCounted(() => 0);
   for (const s of states) counts[s] += 1;
   return counts;
 }

@@ -1,8 +1,9 @@
 import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
 import { createS3Client } from '../adapters/aws/s3Client.js';
-import { DownloadsRepo } from '../adapters/downloadsRepo.js';
+import { CountsRepo } from '../adapters/countsRepo.js';
 import { FileUrls } from '../adapters/fileUrls.js';
 import { LibraryRepo } from '../adapters/libraryRepo.js';
+import { SessionsRepo } from '../adapters/sessionsRepo.js';
 import { bucket, tables } from '../resources.js';
 import type { ListenerDeps } from '../service/deps.js';
 import { settingsFromEnv } from '../settings.js';
@@ -22,11 +23,13 @@ export function listenerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions =
   instrument(dynamodb);
   const s3 = instrument(createS3Client(env));
   const settings = settingsFromEnv(env);
+  const retentionSeconds = settings.retention.finishedSessionDays * 86_400;
   return {
     settings,
     logger: loggerFromEnv(env, 'listener'),
     telemetry: telemetryFromEnv(env),
-    downloads: new DownloadsRepo(ddb, vars[tables.downloads.env], settings.retention.finishedSessionDays * 86_400),
+    sessions: new SessionsRepo(ddb, vars[tables.downloads.env], retentionSeconds),
+    counts: new CountsRepo(ddb, vars[tables.downloads.env], retentionSeconds),
     library: new LibraryRepo(ddb, vars[tables.library.env]),
     fileUrls: new FileUrls(s3, vars[bucket.env]),
   };

@@ -1,19 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CallbackSender } from '../adapters/callbackSender.js';
-import type { DownloadsRepo } from '../adapters/downloadsRepo.js';
+import type { CountsRepo } from '../adapters/countsRepo.js';
 import type { FileUrls } from '../adapters/fileUrls.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { LicensesRepo } from '../adapters/licensesRepo.js';
 import type { MediaStore } from '../adapters/mediaStore.js';
 import type { fetchOrigin } from '../adapters/originFetcher.js';
 import type { QueueSender } from '../adapters/queues.js';
+import type { SessionsRepo } from '../adapters/sessionsRepo.js';
 import type { StoresRepo } from '../adapters/storesRepo.js';
 import type { TagParser } from '../adapters/tagParse/tagParser.js';
 import type { ObjectFacts } from '../adapters/tagReader.js';
 import type { Telemetry } from '../adapters/telemetry.js';
 import type { TrackFacts, TrackRef } from '../adapters/trackFacts.js';
+import type { TracksRepo } from '../adapters/tracksRepo.js';
+import type { CompletionMessage, DownloadMessage } from '../core/queueMessages.js';
 import type { RateLimiter } from '../core/rateLimiter.js';
-import type { CompletionMessage, DownloadMessage } from '../core/types.js';
 import type { TrackdropSettings } from '../settings.js';
 
 /**
@@ -27,7 +29,9 @@ export interface CommonDeps {
   readonly logger: Logger;
   readonly telemetry: Telemetry;
   readonly stores: StoresRepo;
-  readonly downloads: DownloadsRepo;
+  readonly sessions: SessionsRepo;
+  readonly tracks: TracksRepo;
+  readonly counts: CountsRepo;
   readonly library: LibraryRepo;
   readonly completionsQueue: QueueSender<CompletionMessage>;
 }
@@ -62,7 +66,8 @@ export interface ListenerDeps {
   readonly settings: TrackdropSettings;
   readonly logger: Logger;
   readonly telemetry: Telemetry;
-  readonly downloads: DownloadsRepo;
+  readonly sessions: SessionsRepo;
+  readonly counts: CountsRepo;
   readonly library: LibraryRepo;
   readonly fileUrls: FileUrls;
 }

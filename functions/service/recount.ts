@@ -1,5 +1,5 @@
-import type { SessionCounts, StateCounts } from '../adapters/downloadsRepo.js';
-import { allStates } from '../core/trackState.js';
+import type { SessionCounts } from '../core/sessionCounts.js';
+import { allStates, type StateCounts } from '../core/trackState.js';
 import type { CommonDeps } from './deps.js';
 
 /**
@@ -13,7 +13,7 @@ import type { CommonDeps } from './deps.js';
  * forward in their life cycle, so any move or new track between the walks shows as a difference.
  */
 
-type RecountDeps = Pick<CommonDeps, 'downloads' | 'completionsQueue' | 'settings' | 'logger'>;
+type RecountDeps = Pick<CommonDeps, 'tracks' | 'counts' | 'completionsQueue' | 'settings' | 'logger'>;
 
 const sameCounts = (a: StateCounts, b: Partial<StateCounts>): boolean =>
   allStates.every((st) => a[st] === (b[st] ?? 0));
@@ -28,7 +28,7 @@ const logged = (deps: RecountDeps, what: string, cookie: string) => (err: unknow
  * still for `recountStaleSeconds` (SQS delays it up to 15 minutes).
  */
 export async function writeCounts(deps: RecountDeps, cookie: string, delta: Partial<StateCounts>): Promise<void> {
-  await deps.downloads.adjustCounts(cookie, delta).catch(async (err: unknown) => {
+  await deps.counts.adjust(cookie, delta).catch(async (err: unknown) => {
     logged(deps, 'session counts not updated; recount asked for', cookie)(err);
     await deps.completionsQueue
       .send([{ kind: 'recount', cookie, claim: true }], Math.min(900, deps.settings.limits.recountStaleSeconds))
@@ -53,8 +53,7 @@ export async function recountIfStale(
     stored.negative || (seen ? !sameCounts(seen, stored.counts) : stored.counts.queued + stored.counts.stored > 0);
   const before = staleBefore(deps);
   if (!doubtful || (stored.movedAt ?? '') >= before || (stored.recountAt ?? '') >= before) return;
-  if (await deps.downloads.claimRecount(cookie, before))
-    await deps.completionsQueue.send([{ kind: 'recount', cookie }]);
+  if (await deps.counts.claimRecount(cookie, before)) await deps.completionsQueue.send([{ kind: 'recount', cookie }]);
 }
 
 /** One step of a recount, in the completion function: the first walk, or the second and the write. */
@@ -66,13 +65,13 @@ export async function recountStep(
     check?: { moves: number; counts: Partial<StateCounts> } | undefined;
   },
 ): Promise<void> {
-  if (msg.claim && !(await deps.downloads.claimRecount(msg.cookie, staleBefore(deps)))) return; // still moving, or claimed already
-  const { moves, counts } = await deps.downloads.getCounts(msg.cookie, true);
+  if (msg.claim && !(await deps.counts.claimRecount(msg.cookie, staleBefore(deps)))) return; // still moving, or claimed already
+  const { moves, counts } = await deps.counts.get(msg.cookie, true);
   if (msg.check && moves !== msg.check.moves) return; // counts moved: they are kept again, and a later read asks anew
-  const walked = await deps.downloads.countTracks(msg.cookie);
+  const walked = await deps.tracks.countByState(msg.cookie);
   if (!msg.check) {
     if (sameCounts(walked, counts)) {
-      await deps.downloads.verifyCounts(msg.cookie, moves);
+      await deps.counts.verify(msg.cookie, moves);
       return;
     }
     await deps.completionsQueue.send(
@@ -82,7 +81,7 @@ export async function recountStep(
     return;
   }
   if (!sameCounts(walked, msg.check.counts)) return; // tracks moved between the walks
-  if (await deps.downloads.verifyCounts(msg.cookie, moves, walked))
+  if (await deps.counts.verify(msg.cookie, moves, walked))
     deps.logger.warn('session counts recounted', {
       cookie: msg.cookie,
       was: JSON.stringify(counts),

@@ -1,4 +1,4 @@
-import type { TrackState } from '../core/types.js';
+import type { TrackState } from '../core/trackState.js';
 import { writeCounts } from './recount.js';
 
 /**

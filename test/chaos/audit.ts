@@ -2,11 +2,11 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { listKeys, sha256Of } from '../../functions/adapters/bucketObjects.js';
 import type { AwsClients } from '../../functions/adapters/clients.js';
 import type { ResourceNames } from '../../functions/adapters/config.js';
-import { DownloadsRepo } from '../../functions/adapters/downloadsRepo.js';
 import { LibraryRepo } from '../../functions/adapters/libraryRepo.js';
+import { TracksRepo } from '../../functions/adapters/tracksRepo.js';
 import { isCompletionOwed, isSettled as isTrackSettled } from '../../functions/core/completionOwed.js';
 import { formatHResult, HR, type HResult } from '../../functions/core/hresult.js';
-import type { LibraryItem, Track } from '../../functions/core/types.js';
+import type { LibraryItem, Track } from '../../functions/core/storedRecords.js';
 import { stagingPrefix } from '../../functions/resources.js';
 import type { FakeStore } from '../../testkit/fakeStore.js';
 import { acceptableOutcomes, type ChaosPlan, type PlannedTrack } from './plan.js';
@@ -69,12 +69,12 @@ const trackRef = (t: { session: number; serviceTrackId: number }) => `session ${
 
 export async function audit(input: AuditInput): Promise<Audit> {
   const { clients, names, plan, cookies, cancelled, store } = input;
-  const downloads = new DownloadsRepo(clients.ddb, names.tables.downloads, 86_400);
+  const trackRepo = new TracksRepo(clients.ddb, names.tables.downloads, 86_400);
   const library = new LibraryRepo(clients.ddb, names.tables.library);
 
   const tracks = new Map<string, Track>();
   for (const cookie of new Set(cookies))
-    for (const t of await downloads.listTracks(cookie)) tracks.set(`${cookie}#${t.serviceTrackId}`, t);
+    for (const t of await trackRepo.list(cookie)) tracks.set(`${cookie}#${t.serviceTrackId}`, t);
   const trackOf = (p: PlannedTrack) => tracks.get(`${cookies[p.session]}#${p.serviceTrackId}`);
 
   const outcomes = new Map<string, number>();

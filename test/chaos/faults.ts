@@ -204,7 +204,7 @@ interface MiddlewareStackLike {
 }
 
 /**
- * Matches DownloadsRepo's UpdateItem that moves a track to `state` (its SET names the `state`
+ * Matches TracksRepo's UpdateItem that moves a track to `state` (its SET names the `state`
  * attribute through an alias other than the condition's `#state`).
  */
 export function isTransitionTo(state: string): (input: Record<string, unknown>) => boolean {

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../functions/adapters/clients.js';
-import { DownloadsRepo } from '../../functions/adapters/downloadsRepo.js';
+import { TracksRepo } from '../../functions/adapters/tracksRepo.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
 import { isSettled } from './audit.js';
 
@@ -41,12 +41,12 @@ export interface SettleOptions {
  * Returns how many tracks are not settled.
  */
 export async function waitUntilSettled(o: SettleOptions): Promise<number> {
-  const repo = new DownloadsRepo(o.clients.ddb, o.stack.provisioned.names.tables.downloads, 86_400);
+  const repo = new TracksRepo(o.clients.ddb, o.stack.provisioned.names.tables.downloads, 86_400);
   const total = o.sessions.reduce((n, s) => n + s.tracks, 0);
   let quiet = 0;
   for (;;) {
     let settled = 0;
-    for (const s of o.sessions) settled += (await repo.listTracks(s.cookie)).filter(isSettled).length;
+    for (const s of o.sessions) settled += (await repo.list(s.cookie)).filter(isSettled).length;
     const unsettled = total - settled;
     o.onProgress?.(unsettled);
     if (unsettled === 0 || Date.now() > o.until) return unsettled;

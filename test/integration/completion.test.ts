@@ -56,7 +56,7 @@ test('a store that is down gets the callback later, with the same event id; comp
   const down = await runCompletions(2); // the session's Download event and the track's completion
   assert.equal(down.event.Records.length, 2);
   assert.equal(down.failed.length, 2, 'both reported back for a retry');
-  assert.equal((await stack.deps.worker.downloads.getTrack(cookie, 1))?.state, 'stored');
+  assert.equal((await stack.deps.worker.tracks.get(cookie, 1))?.state, 'stored');
   // The library row is written before the callback, once.
   assert.equal((await client.library(user)).body.items.length, 1);
   // Backoff: the failed messages are hidden for a while rather than back at once.
@@ -71,7 +71,7 @@ test('a store that is down gets the callback later, with the same event id; comp
   assert.deepEqual(res.batchItemFailures, []);
   await ack(stack.clients.sqs, completionsUrl(), retry);
 
-  const track = await stack.deps.worker.downloads.getTrack(cookie, 1);
+  const track = await stack.deps.worker.tracks.get(cookie, 1);
   assert.equal(track?.state, 'completed');
   const delivered = store.events.filter((e) => e.body.cookie === cookie);
   assert.deepEqual(delivered.map((e) => e.body.event).sort(), ['Download', 'DownloadTrackComplete']);

@@ -92,7 +92,7 @@ async function runTrack(opts: RunOpts = {}) {
   );
   const failed = (res.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   await ack(stack.clients.sqs, downloadsUrl(), event, failed);
-  const track = (await stack.deps.worker.downloads.getTrack(cookie, id))!;
+  const track = (await stack.deps.worker.tracks.get(cookie, id))!;
   return { user, id, url, cookie, event, failed, track };
 }
 

@@ -53,7 +53,7 @@ async function outcome(url: string) {
     event,
     (res.batchItemFailures ?? []).map((f) => f.itemIdentifier),
   );
-  return (await stack.deps.worker.downloads.getTrack(cookie, n))!;
+  return (await stack.deps.worker.tracks.get(cookie, n))!;
 }
 
 test('a redirect within the allowlist is followed', async () => {

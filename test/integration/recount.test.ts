@@ -72,7 +72,7 @@ describe('with the pipeline running', () => {
       JSON.stringify(done.tracks),
     );
     // As if the completion that told track 3 died before its count write: one still `stored`.
-    await stack.deps.api.downloads.adjustCounts(cookie, { completed: -1, stored: 1 });
+    await stack.deps.api.counts.adjust(cookie, { completed: -1, stored: 1 });
     assert.equal(
       (await client.session(cookie, '?limit=1')).body.counts.stored,
       1,
@@ -85,7 +85,7 @@ describe('with the pipeline running', () => {
       { queued: 0, stored: 0, completed: 3, failed: 0, cancelled: 0, declined: 0 },
       'a session read whole is counted from its tracks',
     );
-    for (let i = 0; i < 100 && (await stack.deps.api.downloads.getCounts(cookie, true)).counts.stored !== 0; i++)
+    for (let i = 0; i < 100 && (await stack.deps.api.counts.get(cookie, true)).counts.stored !== 0; i++)
       await sleep(100);
     const paged = await client.session(cookie, '?limit=1');
     assert.deepEqual(paged.body.counts, { queued: 0, stored: 0, completed: 3, failed: 0, cancelled: 0, declined: 0 });
@@ -107,8 +107,8 @@ describe('a recount', () => {
 
   test('gives way to a count write that comes between its two walks, and writes when none does', async () => {
     const cookie = await sessionOf(client, store, 'recount-user-2', [1, 2, 3, 4]);
-    const { downloads } = stack.deps.completion;
-    await downloads.adjustCounts(cookie, { queued: 2 }); // wrong: 6 queued for 4 tracks
+    const { tracks, counts } = stack.deps.completion;
+    await counts.adjust(cookie, { queued: 2 }); // wrong: 6 queued for 4 tracks
     const queued = (c: { counts: { queued: number } }) => c.counts.queued;
     await recountStep(stack.deps.completion, { cookie });
     const QueueUrl = stack.provisioned.names.queueUrls.completions;
@@ -116,13 +116,13 @@ describe('a recount', () => {
     assert.ok(second?.kind === 'recount' && second.check, 'the first walk asks for the second, with what it saw');
     assert.equal(second.check.counts.queued, 4);
     // A batch's count write in between: the recount leaves the counts to it.
-    await downloads.adjustCounts(cookie, { queued: -1, failed: 1 });
+    await counts.adjust(cookie, { queued: -1, failed: 1 });
     await recountStep(stack.deps.completion, second);
-    assert.equal(queued(await downloads.getCounts(cookie, true)), 5, 'unchanged by a recount that gave way');
+    assert.equal(queued(await counts.get(cookie, true)), 5, 'unchanged by a recount that gave way');
     // Walked again with nothing in between, the counts are the tracks'.
-    const { moves } = await downloads.getCounts(cookie, true);
-    await recountStep(stack.deps.completion, { cookie, check: { moves, counts: await downloads.countTracks(cookie) } });
-    assert.deepEqual((await downloads.getCounts(cookie, true)).counts, {
+    const { moves } = await counts.get(cookie, true);
+    await recountStep(stack.deps.completion, { cookie, check: { moves, counts: await tracks.countByState(cookie) } });
+    assert.deepEqual((await counts.get(cookie, true)).counts, {
       queued: 4,
       stored: 0,
       completed: 0,
@@ -140,7 +140,7 @@ describe('a recount', () => {
     const first = await nextRecount(stack, QueueUrl, 3);
     assert.ok(first?.kind === 'recount' && first.cookie === cookie);
     await recountStep(stack.deps.completion, first);
-    const counts = await stack.deps.completion.downloads.getCounts(cookie, true);
+    const counts = await stack.deps.completion.counts.get(cookie, true);
     assert.equal(counts.verifiedMoves, counts.moves, 'the walk found them right');
     await sleep(1500);
     await client.session(cookie, '?limit=1');

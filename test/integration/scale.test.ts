@@ -235,9 +235,9 @@ test('licenses:batch stores up to 100 licenses in one call; over 100 is a 400', 
 });
 
 test('a DownloadTrack batch with a throttled track answers that track "throttled" and takes the others', async () => {
-  const repo = stack.deps.api.downloads;
-  const original = repo.putTrackOnce.bind(repo);
-  repo.putTrackOnce = async (track) => {
+  const repo = stack.deps.api.tracks;
+  const original = repo.putOnce.bind(repo);
+  repo.putOnce = async (track) => {
     if (track.serviceTrackId === 7)
       throw new ProvisionedThroughputExceededException({
         message: 'Throughput exceeds the current capacity',
@@ -268,7 +268,7 @@ test('a DownloadTrack batch with a throttled track answers that track "throttled
     assert.equal(single.headers.get('retry-after'), '1');
     assert.deepEqual((await client.session(cookie)).body.counts.queued, 3);
   } finally {
-    repo.putTrackOnce = original;
+    repo.putOnce = original;
   }
 });
 

@@ -85,7 +85,7 @@ test('a file that hangs the parser fails its own track with E_TAGS_UNREADABLE; i
     const took = Date.now() - started;
     assert.deepEqual(res.batchItemFailures, [], 'nothing left for a retry');
     await ack(stack.clients.sqs, downloads, event);
-    const tracks = await Promise.all(titles.map((_, i) => stack.deps.worker.downloads.getTrack(cookie, i + 1)));
+    const tracks = await Promise.all(titles.map((_, i) => stack.deps.worker.tracks.get(cookie, i + 1)));
     assert.deepEqual(
       tracks.map((t) => t?.state),
       ['stored', 'failed', 'stored'],

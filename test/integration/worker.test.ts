@@ -80,7 +80,7 @@ async function runTrack(
   const res = await stack.handlers.worker(event);
   const failed = (res.batchItemFailures ?? []).map((f) => f.itemIdentifier);
   await ack(stack.clients.sqs, downloadsUrl(), event, failed);
-  const track = await stack.deps.worker.downloads.getTrack(cookie, id);
+  const track = await stack.deps.worker.tracks.get(cookie, id);
   return { user, id, url, cookie, event, failed, track: track! };
 }
 
@@ -222,7 +222,7 @@ test('the same message delivered twice (also at once) makes one file and one out
   assert.deepEqual(res.batchItemFailures, []);
   const objects = await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${r.user}/`);
   assert.equal(objects.size, 1);
-  const after2 = await stack.deps.worker.downloads.getTrack(r.cookie, r.id);
+  const after2 = await stack.deps.worker.tracks.get(r.cookie, r.id);
   assert.equal(after2?.state, 'stored');
   assert.equal(after2?.item?.key, r.track.item?.key);
 });
@@ -284,7 +284,7 @@ test('a cancel that wins the race leaves no file behind', async () => {
     event,
     (res.batchItemFailures ?? []).map((f) => f.itemIdentifier),
   );
-  assert.equal((await stack.deps.worker.downloads.getTrack(cookie, 1))?.state, 'cancelled');
+  assert.equal((await stack.deps.worker.tracks.get(cookie, 1))?.state, 'cancelled');
   assert.equal((await objectsUnder(stack.clients.s3, stack.provisioned.names.bucket, `users/${user}/`)).size, 0);
   assert.equal((await queueDepth(stack.clients.sqs, downloadsUrl())).visible, 0);
 });
@@ -312,7 +312,7 @@ test('a re-download never harms the copy already in the library: bad bytes are r
       event,
       (res.batchItemFailures ?? []).map((f) => f.itemIdentifier),
     );
-    return (await stack.deps.worker.downloads.getTrack(cookie, body.serviceTrackId))!;
+    return (await stack.deps.worker.tracks.get(cookie, body.serviceTrackId))!;
   };
   await again.putLicense(user, 9);
   const first = await worker({ trackUrl: goodUrl, serviceTrackId: 9, downloadParams: '', hrDownload: 0 });

@@ -88,12 +88,12 @@ for (const source of ['http', 's3'] as const) {
 
     const objects = await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`);
     assert.equal(objects.size, 1, [...objects.keys()].join('\n'));
-    const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
+    const track = await stack.deps.worker.tracks.get(t.cookie, t.id);
     assert.equal(track?.state, 'stored');
     assert.ok(objects.has(track!.item!.key));
 
     await runCompletions(stack);
-    assert.equal((await stack.deps.worker.downloads.getTrack(t.cookie, t.id))?.state, 'completed');
+    assert.equal((await stack.deps.worker.tracks.get(t.cookie, t.id))?.state, 'completed');
     const lib = await client.library(t.user);
     assert.equal(lib.body.items.length, 1);
     assert.equal(lib.body.items[0]!.key, track!.item!.key);
@@ -116,7 +116,7 @@ test('a worker killed after the copy and before its state write: the redelivery 
   const first = await stack.handlers.worker(t.event);
   assert.equal(kill.fired, 1, 'the state write was attempted and failed');
   assert.deepEqual(failedIds(first), [t.event.Records[0]!.messageId], 'the record is left to SQS');
-  assert.equal((await stack.deps.worker.downloads.getTrack(t.cookie, t.id))?.state, 'queued');
+  assert.equal((await stack.deps.worker.tracks.get(t.cookie, t.id))?.state, 'queued');
   const copied = await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`);
   assert.equal(copied.size, 1, 'the copy was made before the crash');
 
@@ -129,11 +129,11 @@ test('a worker killed after the copy and before its state write: the redelivery 
 
   const objects = await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`);
   assert.deepEqual([...objects.keys()], [...copied.keys()], 'the same single file');
-  const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
+  const track = await stack.deps.worker.tracks.get(t.cookie, t.id);
   assert.equal(track?.state, 'stored');
   assert.equal(track?.item?.key, [...copied.keys()][0]);
   await runCompletions(stack);
-  assert.equal((await stack.deps.worker.downloads.getTrack(t.cookie, t.id))?.state, 'completed');
+  assert.equal((await stack.deps.worker.tracks.get(t.cookie, t.id))?.state, 'completed');
   assert.equal((await client.library(t.user)).body.items.length, 1);
   assert.equal(new Set(callbacksFor(t.cookie, t.id).map((e) => e.eventId)).size, 1);
 });
@@ -160,7 +160,7 @@ test('a completion killed after the callback and before its state write: the red
   await ack(stack.clients.sqs, completionsUrl, event, failedIds(first));
   const told = callbacksFor(t.cookie, t.id);
   assert.equal(told.length, 1, 'the store was told before the crash');
-  assert.equal((await stack.deps.worker.downloads.getTrack(t.cookie, t.id))?.state, 'stored');
+  assert.equal((await stack.deps.worker.tracks.get(t.cookie, t.id))?.state, 'stored');
 
   await releaseForRedelivery(stack.clients.sqs, completionsUrl, event, [trackMessage.messageId]);
   assert.deepEqual(await runCompletions(stack), []);
@@ -169,7 +169,7 @@ test('a completion killed after the callback and before its state write: the red
   assert.equal(all[1]!.eventId, all[0]!.eventId, 'with the same event id');
   assert.equal(all[1]!.body.hrResult, all[0]!.body.hrResult);
   assert.ok(all.every((e) => e.verified));
-  const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
+  const track = await stack.deps.worker.tracks.get(t.cookie, t.id);
   assert.equal(track?.state, 'completed');
   const lib = await client.library(t.user);
   assert.equal(lib.body.items.length, 1);
@@ -201,7 +201,7 @@ test('a worker killed after the copy, whose redelivery then fails for good, leav
   again.Records[0]!.attributes.ApproximateReceiveCount = String(stack.settings.downloads.maxReceiveCount);
   assert.deepEqual(failedIds(await stack.handlers.worker(again)), []);
   await ack(stack.clients.sqs, downloadsUrl(), again);
-  const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
+  const track = await stack.deps.worker.tracks.get(t.cookie, t.id);
   assert.equal(track?.state, 'failed');
   assert.equal(track?.hrResult, 0x801901f4);
   await runCompletions(stack);
@@ -237,7 +237,7 @@ test('a tag read throttled past its retries, then a crash before the state write
   const again = await receiveEvent(stack.clients.sqs, downloadsUrl());
   assert.deepEqual(failedIds(await stack.handlers.worker(again)), []);
   await ack(stack.clients.sqs, downloadsUrl(), again);
-  const track = await stack.deps.worker.downloads.getTrack(t.cookie, t.id);
+  const track = await stack.deps.worker.tracks.get(t.cookie, t.id);
   assert.equal(track?.state, 'stored');
   assert.ok(track?.item?.title && !track.item.key.includes('Unknown Artist'), track?.item?.key);
   const objects = await objectsUnder(stack.clients.s3, bucket(), `users/${t.user}/`);
@@ -295,7 +295,7 @@ test('two deliveries of a track with a wrong checksum never delete the file of a
   const deliveries = Promise.all([stack.handlers.worker(x), stack.handlers.worker(twin)]);
   await waitFor(
     'the first delivery to fail the track',
-    async () => (await stack.deps.worker.downloads.getTrack(cookie, 901))?.state === 'failed',
+    async () => (await stack.deps.worker.tracks.get(cookie, 901))?.state === 'failed',
   );
 
   // Another purchase with the same tags: the failed track keeps its name claimed, so this one
@@ -313,7 +313,7 @@ test('two deliveries of a track with a wrong checksum never delete the file of a
   );
   const c = await receiveEvent(stack.clients.sqs, downloadsUrl());
   assert.deepEqual(failedIds(await stack.handlers.worker(c)), []);
-  const stored = await stack.deps.worker.downloads.getTrack(cookie, 902);
+  const stored = await stack.deps.worker.tracks.get(cookie, 902);
   assert.equal(stored?.state, 'stored');
   assert.equal(stored?.item?.key, `users/${user}/Music/Race/Condition/01 Twin (2).mp3`);
 

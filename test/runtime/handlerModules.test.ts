@@ -90,7 +90,7 @@ test('each handler module imports from its environment alone and serves a track 
   const workerContext = localContext('trackdrop-worker', stack.settings.functions.worker);
   assert.deepEqual((await worker.handler(work, workerContext)).batchItemFailures, []);
   await ack(stack.clients.sqs, downloadsUrl, work);
-  assert.equal((await stack.deps.worker.downloads.getTrack(cookie, 1))?.state, 'stored');
+  assert.equal((await stack.deps.worker.tracks.get(cookie, 1))?.state, 'stored');
 
   const completionsUrl = stack.provisioned.names.queueUrls.completions;
   const done = await receiveCount(stack.clients.sqs, completionsUrl, 2); // the session's Download event and the track's
@@ -100,7 +100,7 @@ test('each handler module imports from its environment alone and serves a track 
     [],
   );
   await ack(stack.clients.sqs, completionsUrl, done);
-  assert.equal((await stack.deps.worker.downloads.getTrack(cookie, 1))?.state, 'completed');
+  assert.equal((await stack.deps.worker.tracks.get(cookie, 1))?.state, 'completed');
   const told = store.events.find((e) => e.body.event === 'DownloadTrackComplete');
   assert.ok(told?.verified, 'the store got a DownloadTrackComplete signed with its secret');
 

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toTrack } from '../../functions/adapters/downloadsRepo.js';
-import { libraryItemOf, licenseRecordSchema, sessionRecordSchema } from '../../functions/core/storedRecords.js';
+import { toTrack } from '../../functions/adapters/tracksRepo.js';
+import {
+  libraryItemOf,
+  licenseRecordSchema,
+  sessionRecordSchema,
+  storeOf,
+} from '../../functions/core/storedRecords.js';
 
 const row = {
   cookie: 'sAbCdEfGhIjKlMnOpQrStUvWx#7',
@@ -71,4 +76,24 @@ test('a library row keeps the stored file’s fields as written and drops its so
       }),
     /sha256/,
   );
+});
+
+test('a store row reads back without its table attributes; one written before name and origins existed gets their defaults', () => {
+  const store = storeOf({
+    pk: 'store#s1',
+    kind: 'store',
+    storeId: 's1',
+    callbackUrl: 'https://store.example/cb',
+    createdAt: '2026-12-01T00:00:00.000Z',
+    sealedSecrets: ['x'],
+  });
+  assert.deepEqual(store, {
+    storeId: 's1',
+    name: 's1',
+    callbackUrl: 'https://store.example/cb',
+    allowOrigins: [],
+    redownload: false,
+    createdAt: '2026-12-01T00:00:00.000Z',
+  });
+  assert.throws(() => storeOf({ storeId: 's1', createdAt: 'x' }), /callbackUrl/);
 });

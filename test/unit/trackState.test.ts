@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import type { TrackState } from '../../functions/core/trackState.js';
 import {
   allStates,
   canTransition,
@@ -9,7 +10,6 @@ import {
   sourcesOf,
   terminalStates,
 } from '../../functions/core/trackState.js';
-import type { TrackState } from '../../functions/core/types.js';
 
 const ALLOWED: ReadonlyArray<readonly [TrackState, TrackState]> = [
   ['queued', 'stored'],

@@ -1,7 +1,7 @@
 import { hashApiKey } from '../../core/apiKey.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
-import type { Store } from '../../core/types.js';
+import type { Store } from '../../core/storedRecords.js';
 import type { ApiDeps } from '../deps.js';
 
 /** `Authorization: Bearer <key>` → the store it belongs to. Only the key's SHA-256 is looked up. */

@@ -1,8 +1,9 @@
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR, succeeded } from '../../core/hresult.js';
+import type { DownloadMessage } from '../../core/queueMessages.js';
 import { type DownloadTrackInput, describeIssues, downloadTrackSchema } from '../../core/schemas.js';
 import { isOriginAllowed, parseSource } from '../../core/sourceUrl.js';
-import type { DownloadMessage, Session, Store, Track } from '../../core/types.js';
+import type { Session, Store, Track } from '../../core/storedRecords.js';
 import type { ApiDeps } from '../deps.js';
 import { writeCounts } from '../recount.js';
 
@@ -85,7 +86,7 @@ export async function recordTrack(
     createdAt: now,
     updatedAt: now,
   };
-  const put = await deps.downloads.putTrackOnce(track);
+  const put = await deps.tracks.putOnce(track);
   if (put.created) deps.telemetry.count(approved ? 'TracksQueued' : 'TracksDeclined');
   const kept = put.created ? track : put.existing;
   if (!put.created && !sameCall(kept, track)) {

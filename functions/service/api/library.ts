@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor, libraryCursorSchema } from '../../core/cursor.js';
+import type { Store } from '../../core/storedRecords.js';
 import { itemForStore } from '../../core/storeView.js';
-import type { Store } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 
 /** Which listing a cursor is for: this store's view of this user's library, on one route. */

@@ -1,6 +1,6 @@
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
-import type { Store } from '../../core/types.js';
+import type { Store } from '../../core/storedRecords.js';
 import type { ApiDeps } from '../deps.js';
 
 /** Predelivers (or updates) a license; true when it is new. */

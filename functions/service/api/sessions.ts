@@ -1,12 +1,12 @@
-import { TRACK_SHARDS } from '../../adapters/downloadsRepo.js';
 import { newCookie } from '../../core/apiKey.js';
 import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/cursor.js';
+import { TRACK_SHARDS } from '../../core/downloadsKeys.js';
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { sha256Hex } from '../../core/signature.js';
+import type { Session, Store } from '../../core/storedRecords.js';
 import { itemIdFor, keyForStore } from '../../core/storeView.js';
 import { countStates } from '../../core/trackState.js';
-import type { Session, Store } from '../../core/types.js';
 import type { ApiDeps } from '../deps.js';
 import { recountIfStale } from '../recount.js';
 
@@ -30,7 +30,7 @@ export async function openSession(
   if (idempotencyKey !== undefined) {
     // A retry with the same key gets the same session; the same key with another body is a mistake.
     const fingerprint = sha256Hex(JSON.stringify(input));
-    const claimed = await deps.downloads.claimIdempotencyKey(
+    const claimed = await deps.sessions.claimIdempotencyKey(
       store.storeId,
       sha256Hex(idempotencyKey),
       cookie,
@@ -45,7 +45,7 @@ export async function openSession(
       );
     }
     cookie = claimed.cookie;
-    const existing = await deps.downloads.getSession(cookie);
+    const existing = await deps.sessions.get(cookie);
     if (existing) {
       if (!existing.notifiedAt) await askAgainForDownloadEvent(deps, cookie);
       return existing;
@@ -61,11 +61,11 @@ export async function openSession(
   };
   // The user's list first: a session is never without it, and a list entry whose session was
   // never written is skipped by the reader.
-  await deps.downloads.indexForUser(session);
-  if (!(await deps.downloads.createSession(session))) {
+  await deps.sessions.indexForUser(session);
+  if (!(await deps.sessions.create(session))) {
     // A concurrent retry with the same key made it first: its session, and its event.
     await askAgainForDownloadEvent(deps, cookie);
-    return (await deps.downloads.getSession(cookie)) ?? session;
+    return (await deps.sessions.get(cookie)) ?? session;
   }
   await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie }]);
   return session;
@@ -82,7 +82,7 @@ function askAgainForDownloadEvent(deps: ApiDeps, cookie: string): Promise<void> 
 
 /** The session, if it exists and belongs to this store; another store's cookie looks unknown. */
 export async function sessionOf(deps: ApiDeps, store: Store, cookie: string): Promise<Session> {
-  const session = await deps.downloads.getSession(cookie);
+  const session = await deps.sessions.get(cookie);
   if (!session || session.storeId !== store.storeId) {
     throw new ApiError(404, 'session_not_found', 'no download session with this cookie', HR.E_INVALIDARG);
   }
@@ -99,14 +99,9 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
   const from = next === undefined ? undefined : decodeCursor(sessionCursorSchema, next, listing);
   if (from && from.s >= TRACK_SHARDS)
     throw new ApiError(400, 'invalid_request', 'next: not a cursor from this listing', HR.E_INVALIDARG);
-  const [session, counts] = await Promise.all([sessionOf(deps, store, cookie), deps.downloads.getCounts(cookie, true)]);
+  const [session, counts] = await Promise.all([sessionOf(deps, store, cookie), deps.counts.get(cookie, true)]);
   const total = Object.values(counts.counts).reduce((a, b) => a + b, 0);
-  const page = await deps.downloads.pageTracks(
-    cookie,
-    limit,
-    from ? { shard: from.s, after: from.a } : undefined,
-    total,
-  );
+  const page = await deps.tracks.page(cookie, limit, from ? { shard: from.s, after: from.a } : undefined, total);
   const cancelledAt = session.cancelledAt ?? counts.cancelledAt;
   // A session that fits in this one page is counted from its tracks, exactly as before; a
   // larger one reports its counts item, kept per batch (a batch whose function died before its
@@ -161,7 +156,8 @@ export async function cancelSession(
   cookie: string,
 ): Promise<{ cancelled: number; state: 'cancelling' }> {
   await sessionOf(deps, store, cookie);
-  const counts = await deps.downloads.markSessionCancelled(cookie);
+  await deps.sessions.markCancelled(cookie);
+  const counts = await deps.counts.markCancelled(cookie);
   await deps.completionsQueue.send(
     Array.from({ length: TRACK_SHARDS }, (_, shard) => ({ kind: 'cancel' as const, cookie, shard })),
   );

@@ -1,7 +1,7 @@
 import { formatHResult, HR } from '../../core/hresult.js';
 import { eventIdFor } from '../../core/signature.js';
+import type { Container, Session, StoredItem, Track } from '../../core/storedRecords.js';
 import { itemForStore } from '../../core/storeView.js';
-import type { Container, Session, StoredItem, Track } from '../../core/types.js';
 
 /** DownloadTrackComplete(hrResult, contentID, downloadParams), with the cookie and a stable event id. */
 export function trackCompletePayload(t: Track) {

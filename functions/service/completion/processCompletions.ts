@@ -5,7 +5,7 @@ import { HR } from '../../core/hresult.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import { memoize } from '../../core/memoize.js';
 import { completionMessageSchema } from '../../core/queueMessages.js';
-import type { LibraryItem, Store, Track } from '../../core/types.js';
+import type { LibraryItem, Store, Track } from '../../core/storedRecords.js';
 import type { CompletionDeps } from '../deps.js';
 import { parseRecords, poisonError } from '../queueRecords.js';
 import { recountStep } from '../recount.js';
@@ -105,7 +105,7 @@ async function completeTrack(
   moves: StateTally,
 ): Promise<boolean> {
   // The worker's snapshot spares a read; a repeat it causes is a callback with the same event id.
-  const track = msg.track ?? (await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId));
+  const track = msg.track ?? (await deps.tracks.get(msg.cookie, msg.serviceTrackId));
   if (!track) {
     deps.logger.warn('completion for an unknown track', msg);
     return true;
@@ -131,8 +131,8 @@ async function completeTrack(
     deps.telemetry.count('CallbackFailures');
     return false;
   }
-  if (track.state !== 'stored') await deps.downloads.markNotified(track.cookie, track.serviceTrackId);
-  else if (await deps.downloads.transition(track.cookie, track.serviceTrackId, 'completed')) {
+  if (track.state !== 'stored') await deps.tracks.markNotified(track.cookie, track.serviceTrackId);
+  else if (await deps.tracks.transition(track.cookie, track.serviceTrackId, 'completed')) {
     moves.add(track.cookie, 'completed', 'stored');
     deps.telemetry.count('TracksCompleted');
   }
@@ -141,11 +141,11 @@ async function completeTrack(
 }
 
 async function announceSession(deps: CompletionDeps, cookie: string, storeOf: StoreOf): Promise<boolean> {
-  const session = await deps.downloads.getSession(cookie);
+  const session = await deps.sessions.get(cookie);
   if (!session || session.notifiedAt) return true;
   const store = await storeOf(session.storeId);
   if (!store) return true;
-  const payload = downloadPayload(session, await deps.downloads.containersOf(session));
+  const payload = downloadPayload(session, await deps.sessions.containersOf(session));
   const res = await deps.callbacks.send(
     store.callbackUrl,
     await deps.stores.signingSecrets(store.storeId),
@@ -156,7 +156,7 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
     deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });
     return false;
   }
-  await deps.downloads.markSessionNotified(cookie);
+  await deps.sessions.markNotified(cookie);
   return true;
 }
 
@@ -175,7 +175,7 @@ async function cancelChunk(
   redelivered: boolean,
   moves: StateTally,
 ): Promise<void> {
-  const chunk = await deps.downloads.chunkOfShard(
+  const chunk = await deps.tracks.chunkOfShard(
     msg.cookie,
     msg.shard,
     deps.settings.limits.cancelChunkTracks,
@@ -186,7 +186,7 @@ async function cancelChunk(
     chunk.tracks.filter((t) => t.state === 'queued'),
     16,
     async (t): Promise<Track | undefined> => {
-      const updatedAt = await deps.downloads.transition(t.cookie, t.serviceTrackId, 'cancelled', fields);
+      const updatedAt = await deps.tracks.transition(t.cookie, t.serviceTrackId, 'cancelled', fields);
       return updatedAt ? { ...t, ...fields, state: 'cancelled', updatedAt } : undefined;
     },
   );

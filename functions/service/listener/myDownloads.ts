@@ -10,14 +10,11 @@ import type { ListenerDeps } from '../deps.js';
 export async function myDownloads(deps: ListenerDeps, userId: string, limit: number, next?: string) {
   const from =
     next === undefined ? undefined : decodeCursor(listenerSessionsCursorSchema, next, `me-sessions:${userId}`);
-  const page = await deps.downloads.sessionsOfUser(userId, limit, from && { createdAt: from.t, id: from.i });
+  const page = await deps.sessions.ofUser(userId, limit, from && { createdAt: from.t, id: from.i });
   const unique = [...new Map(page.sessions.map((s) => [s.cookie, s])).values()];
   const sessions = await Promise.all(
     unique.map(async (ref) => {
-      const [session, { counts }] = await Promise.all([
-        deps.downloads.getSession(ref.cookie),
-        deps.downloads.getCounts(ref.cookie),
-      ]);
+      const [session, { counts }] = await Promise.all([deps.sessions.get(ref.cookie), deps.counts.get(ref.cookie)]);
       // A list entry whose session was never written (a request that died in between), or one
       // of another user's (never: the list is per user), is left out.
       if (!session || session.userId !== userId) return undefined;

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, listenerLibraryCursorSchema } from '../../c
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import { mediaTypeOf } from '../../core/mediaType.js';
-import type { LibraryItem } from '../../core/types.js';
+import type { LibraryItem } from '../../core/storedRecords.js';
 import type { ListenerDeps } from '../deps.js';
 
 /** A library row as the listener sees it: the file, its tags and where it came from, no store internals. */

@@ -2,7 +2,7 @@ import { collisionSuffix, MAX_NAME_ATTEMPTS } from '../../core/collisionSuffix.j
 import { TrackFailure } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import { keyIdentity, type MusicFolders, musicFolders, trackKey } from '../../core/keyLayout.js';
-import type { TrackTags } from '../../core/types.js';
+import type { TrackTags } from '../../core/trackTags.js';
 import type { WorkerDeps } from '../deps.js';
 
 export interface Placement {

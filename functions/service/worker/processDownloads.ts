@@ -6,8 +6,9 @@ import { isCompletionOwed } from '../../core/completionOwed.js';
 import { TrackFailure } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { memoize } from '../../core/memoize.js';
-import { downloadMessageSchema } from '../../core/queueMessages.js';
-import type { DownloadMessage, Store, Track, TrackState } from '../../core/types.js';
+import { type DownloadMessage, downloadMessageSchema } from '../../core/queueMessages.js';
+import type { Store, Track } from '../../core/storedRecords.js';
+import type { TrackState } from '../../core/trackState.js';
 import type { WorkerDeps } from '../deps.js';
 import { parseRecords, poisonError } from '../queueRecords.js';
 import { StateTally } from '../stateTally.js';
@@ -125,7 +126,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
   if (facts.cancelledSessions.has(msg.cookie)) {
     // The session was cancelled: end the track before fetching anything.
     const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
-    const updatedAt = await deps.downloads.transition(current.cookie, current.serviceTrackId, 'cancelled', fields);
+    const updatedAt = await deps.tracks.transition(current.cookie, current.serviceTrackId, 'cancelled', fields);
     if (updatedAt) {
       moves.add(msg.cookie, 'cancelled');
       deps.telemetry.count('TracksCancelled');
@@ -225,7 +226,7 @@ async function failTrack(
   const receiveCount = attempt.receiveCount;
   const reason = failure.message.slice(0, MAX_REASON_CHARS);
   deps.logger.info('track failed', { ...log, hresult: formatHResult(failure.hresult), reason });
-  const track = current ?? (await deps.downloads.getTrack(msg.cookie, msg.serviceTrackId));
+  const track = current ?? (await deps.tracks.get(msg.cookie, msg.serviceTrackId));
   if (!track) {
     deps.logger.warn('download message for a track that is not recorded (expired?)', log);
     return;
@@ -302,12 +303,12 @@ async function finish(
   fields: Partial<Track>,
   receiveCount: number,
 ): Promise<{ moved: boolean; state: TrackState; updatedAt?: string }> {
-  const updatedAt = await deps.downloads.transition(track.cookie, track.serviceTrackId, to, fields);
+  const updatedAt = await deps.tracks.transition(track.cookie, track.serviceTrackId, to, fields);
   if (updatedAt) {
     await askCompletionIfOwed(deps, { ...track, ...fields, state: to, updatedAt }, true);
     return { moved: true, state: to, updatedAt };
   }
-  const now = await deps.downloads.getTrack(track.cookie, track.serviceTrackId);
+  const now = await deps.tracks.get(track.cookie, track.serviceTrackId);
   if (!now) return { moved: false, state: 'queued' };
   if (repairDue(receiveCount)) await askCompletionIfOwed(deps, now);
   return { moved: false, state: now.state };

@@ -1,0 +1,214 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  containersSk,
+  expiryOf,
+  IDEMPOTENCY_SK,
+  idempotencyPk,
+  positionOfUserSessionSk,
+  SESSION_SK,
+  type UserSessionPosition,
+  userSessionSk,
+  userSessionsPk,
+} from '../core/downloadsKeys.js';
+import { listenerSessionId } from '../core/listenerSessionId.js';
+import { type Container, type Session, sessionRecordSchema } from '../core/storedRecords.js';
+import { isConditionFailed } from './isConditionFailed.js';
+import { queryAll } from './queryAll.js';
+import { stampOnce } from './stampOnce.js';
+
+/**
+ * A container list up to this size (as JSON) stays in the session item; a longer one (the
+ * documented maximum, 100 containers × 1,000 content ids, is about 1.2 MB) is split over items
+ * of about this size each, far under DynamoDB's 400 KB, so every list the API accepts is stored.
+ */
+const CONTAINERS_ITEM_BYTES = 64 * 1024;
+
+export interface UserSessionRef {
+  readonly cookie: string;
+  readonly storeId: string;
+  readonly createdAt: string;
+}
+
+export interface UserSessionPage {
+  readonly sessions: UserSessionRef[];
+  readonly next?: UserSessionPosition | undefined;
+}
+
+/** A long container list's parts, as stored. */
+const containerPartSchema = sessionRecordSchema.shape.containers;
+
+/**
+ * Sessions in the downloads table: the session item, its long container list in parts, its
+ * entry in the user's list of sessions, and the store's Idempotency-Keys that opened it.
+ */
+export class SessionsRepo {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  /**
+   * Creates the session; false when it exists already (a retried request). A long container
+   * list is written first, in parts, so a session item never points at parts not there.
+   */
+  async create(session: Session): Promise<boolean> {
+    const chunks = chunkContainers(session.containers);
+    const expiresAt = expiryOf(session.createdAt, this.retentionSeconds);
+    if (chunks.length > 1) {
+      for (const [i, containers] of chunks.entries()) {
+        await this.ddb.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { cookie: session.cookie, sk: containersSk(i), containers, expiresAt },
+          }),
+        );
+      }
+    }
+    const item = chunks.length > 1 ? { ...session, containers: [], containerChunks: chunks.length } : session;
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...item, sk: SESSION_SK, expiresAt },
+          ConditionExpression: 'attribute_not_exists(cookie)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Adds the session to its user's list (newest first), for the listener's view: one small
+   * write per session, never per track, and it expires with the session. A plain put: a
+   * retried request writes the same item again.
+   */
+  async indexForUser(session: Session): Promise<void> {
+    const ref: UserSessionRef = { cookie: session.cookie, storeId: session.storeId, createdAt: session.createdAt };
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...ref,
+          cookie: userSessionsPk(session.userId),
+          sk: userSessionSk(session.createdAt, listenerSessionId(session.cookie)),
+          sessionCookie: session.cookie,
+          expiresAt: expiryOf(session.createdAt, this.retentionSeconds),
+        },
+      }),
+    );
+  }
+
+  /** The user's sessions, newest first, a page at a time. */
+  async ofUser(userId: string, limit: number, after?: UserSessionPosition): Promise<UserSessionPage> {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :u AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':u': userSessionsPk(userId), ':s': 'session#' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey:
+          after === undefined
+            ? undefined
+            : { cookie: userSessionsPk(userId), sk: userSessionSk(after.createdAt, after.id) },
+      }),
+    );
+    return {
+      sessions: (out.Items ?? []).map((i) => ({
+        cookie: String(i.sessionCookie),
+        storeId: String(i.storeId),
+        createdAt: String(i.createdAt),
+      })),
+      next: positionOfUserSessionSk(out.LastEvaluatedKey?.sk),
+    };
+  }
+
+  /**
+   * Ties a store's Idempotency-Key to the session it opened, for a day: the first caller's
+   * cookie and request fingerprint, or those of whoever claimed the key before.
+   */
+  async claimIdempotencyKey(
+    storeId: string,
+    keyHash: string,
+    cookie: string,
+    fingerprint: string,
+  ): Promise<{ cookie: string; fingerprint: string }> {
+    const item = {
+      cookie: idempotencyPk(storeId, keyHash),
+      sk: IDEMPOTENCY_SK,
+      sessionCookie: cookie,
+      fingerprint,
+      expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+    };
+    try {
+      await this.ddb.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(cookie)' }),
+      );
+      return { cookie, fingerprint };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const out = await this.ddb.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { cookie: item.cookie, sk: IDEMPOTENCY_SK },
+          ConsistentRead: true,
+        }),
+      );
+      return { cookie: String(out.Item?.sessionCookie), fingerprint: String(out.Item?.fingerprint) };
+    }
+  }
+
+  /** The session; a long container list (`containerChunks`) is not in it: see containersOf. */
+  async get(cookie: string): Promise<Session | undefined> {
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { cookie, sk: SESSION_SK }, ConsistentRead: true }),
+    );
+    return out.Item ? sessionRecordSchema.parse(out.Item) : undefined;
+  }
+
+  /** The session's whole container list, from its parts when it was split. */
+  async containersOf(session: Session): Promise<readonly Container[]> {
+    if (!session.containerChunks) return session.containers;
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'cookie = :c AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':c': session.cookie, ':p': 'containers#' },
+      ConsistentRead: true,
+    });
+    return items
+      .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+      .flatMap((i) => containerPartSchema.parse(i.containers));
+  }
+
+  /** Marks the session cancelled: DownloadTrack refuses new tracks (the counts item carries the workers' mark). */
+  async markCancelled(cookie: string): Promise<void> {
+    await stampOnce(this.ddb, this.table, { cookie, sk: SESSION_SK }, 'cancelledAt');
+  }
+
+  /** Marks the session as announced to the store (its `Download` event was acknowledged). */
+  async markNotified(cookie: string): Promise<void> {
+    await stampOnce(this.ddb, this.table, { cookie, sk: SESSION_SK }, 'notifiedAt');
+  }
+}
+
+/** Containers in runs of about CONTAINERS_ITEM_BYTES of JSON each; one run when the list is short. */
+function chunkContainers(containers: readonly Container[]): Container[][] {
+  let current: Container[] = [];
+  const chunks: Container[][] = [current];
+  let size = 0;
+  for (const c of containers) {
+    const bytes = Buffer.byteLength(JSON.stringify(c), 'utf8');
+    if (size + bytes > CONTAINERS_ITEM_BYTES && current.length > 0) {
+      current = [];
+      chunks.push(current);
+      size = 0;
+    }
+    current.push(c);
+    size += bytes;
+  }
+  return chunks;
+}

@@ -1,0 +1,21 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+/** Sets a timestamp attribute of an existing downloads item once; later calls keep the first time. */
+export async function stampOnce(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  key: { readonly cookie: string; readonly sk: string },
+  attribute: 'notifiedAt' | 'cancelledAt',
+): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'SET #a = if_not_exists(#a, :now)',
+      ConditionExpression: 'attribute_exists(sk)',
+      ExpressionAttributeNames: { '#a': attribute },
+      ExpressionAttributeValues: { ':now': new Date().toISOString() },
+    }),
+  );
+}
