@@ -23,6 +23,7 @@ import { defaultSettings, type TrackdropSettings } from '../../functions/setting
 import { startApiThread } from './apiThread.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
 import { eventSourceLease } from './eventSourceLease.js';
+import { pollerConsumer, sourceEventSources } from './eventSourcePlan.js';
 import { type HttpApiServer, startHttpApi } from './httpApi/httpApi.js';
 import { createJwtAuthorizer } from './httpApi/jwtAuthorizer.js';
 import { sourceApiPlan } from './httpApi/sourcePlan.js';
@@ -224,32 +225,33 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     };
     const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
     const sqs = opts.pollerSqs ?? clients.sqs;
-    // Each event source as the template's EventSourceMappings describe it, leased as eventSourceLease says.
+    // Each event source as the CDK app declares it (the template's mappings give the same plan),
+    // leased as eventSourceLease says.
+    const plans = sourceEventSources(settings, provisioned.names.queueUrls);
     const sources = {
       downloads: {
         kind: 'worker',
         fn: settings.functions.worker,
-        queueUrl: provisioned.names.queueUrls.downloads,
-        consumer: settings.downloads,
+        plan: plans.downloads,
         extendLease: eventSourceLease.downloads.extendLease,
         handler: handlers.worker,
       },
       completions: {
         kind: 'completion',
         fn: settings.functions.completion,
-        queueUrl: provisioned.names.queueUrls.completions,
-        consumer: settings.completions,
+        plan: plans.completions,
         extendLease: eventSourceLease.completions.extendLease,
         handler: handlers.completion,
       },
     } as const;
     const eventSource = async (s: (typeof sources)[keyof typeof sources]): Promise<EventSource> => {
-      const { kind, fn, queueUrl, consumer, extendLease } = s;
+      const { kind, fn, plan, extendLease } = s;
       if (!opts.functionThreads)
         return new QueuePoller({
           sqs,
-          queueUrl,
-          consumer,
+          queueUrl: plan.queueUrl,
+          consumer: pollerConsumer(plan),
+          reportBatchItemFailures: plan.reportBatchItemFailures,
           extendLease,
           leaseSeconds: opts.leaseSeconds,
           onError,
@@ -264,8 +266,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
             functionName,
             fn,
             endpoints: emulators.endpoints,
-            queueUrl,
-            consumer,
+            source: plan,
             extendLease,
             leaseSeconds: opts.leaseSeconds,
           },

@@ -9,6 +9,7 @@ import { createWorkerHandler } from '../../functions/runtime/createWorkerHandler
 import type { QueueHandler } from '../../functions/runtime/handlerTypes.js';
 import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js';
 import { localCredentials, localRegion } from './emulators.js';
+import { pollerConsumer } from './eventSourcePlan.js';
 import { localContext } from './lambdaContext.js';
 import { QueuePoller } from './queuePoller.js';
 import { type FromQueueThread, queueThreadData, toQueueThread } from './queueThreadMessages.js';
@@ -28,8 +29,9 @@ const logger = new Logger({
 const { sqs } = createClients({}, { region: localRegion, credentials: localCredentials, endpoints: data.endpoints });
 const poller: QueuePoller = new QueuePoller({
   sqs,
-  queueUrl: data.queueUrl,
-  consumer: data.consumer,
+  queueUrl: data.source.queueUrl,
+  consumer: pollerConsumer(data.source),
+  reportBatchItemFailures: data.source.reportBatchItemFailures,
   leaseSeconds: data.leaseSeconds,
   extendLease: data.extendLease,
   onError: (err) => logger.error('poller error', { error: err instanceof Error ? err : String(err) }),

@@ -8,13 +8,15 @@ export const queueThreadData = z.object({
   fn: z.object({ memoryMb: z.number(), timeoutSeconds: z.number() }),
   /** The emulators the event source long-polls (its own SQS client, as Lambda's event source is not the function's). */
   endpoints: z.object({ dynamodb: z.string(), sqs: z.string(), s3: z.string() }),
-  queueUrl: z.string(),
-  consumer: z.object({
+  /** The event source's plan (eventSourcePlan.ts). */
+  source: z.object({
+    id: z.string(),
+    functionId: z.string(),
+    queueUrl: z.string(),
     batchSize: z.number(),
     batchingWindowSeconds: z.number(),
     maxConcurrency: z.number(),
-    maxReceiveCount: z.number(),
-    dlqRetentionDays: z.number(),
+    reportBatchItemFailures: z.boolean(),
   }),
   leaseSeconds: z.number().optional(),
   extendLease: z.boolean(),

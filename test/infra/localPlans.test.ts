@@ -4,6 +4,7 @@ import { defaultSettings } from '../../functions/settings.js';
 import { templateResourcePlan } from '../../infra/local/asDeployed/provisionFromTemplate.js';
 import type { CfnTemplate, LocalValue } from '../../infra/local/asDeployed/template.js';
 import { refuseAllTokens, templateApiPlan } from '../../infra/local/asDeployed/templateApiPlan.js';
+import { type EventSourcePlan, sourceEventSources, templateEventSources } from '../../infra/local/eventSourcePlan.js';
 import type { HttpApiPlan } from '../../infra/local/httpApi/httpApi.js';
 import { sourceApiPlan } from '../../infra/local/httpApi/sourcePlan.js';
 import type { QueuePlan, ResourcePlan, TablePlan } from '../../infra/local/resources/resourcePlan.js';
@@ -103,4 +104,40 @@ describe('source and template give the same HTTP API plan', () => {
   test('the same CORS configuration', () => {
     assert.deepEqual(deployed.cors, source.cors);
   });
+});
+
+describe('source and template give the same event sources', () => {
+  // Stand-in local values: queues with an ARN and URL of their own id.
+  const locals = new Map<string, LocalValue>();
+  for (const [id, r] of Object.entries(cfn.Resources))
+    locals.set(id, {
+      ref: r.Type === 'AWS::SQS::Queue' ? `https://sqs.local/${id}` : id,
+      attrs:
+        r.Type === 'AWS::SQS::Queue'
+          ? { Arn: `arn:aws:sqs:us-east-1:0:${id}`, QueueUrl: `https://sqs.local/${id}` }
+          : {},
+    });
+  const deployed = templateEventSources(cfn, locals, pseudo);
+  const source = sourceEventSources(defaultSettings, { downloads: 'd', completions: 'c' });
+
+  for (const [queue, fn] of [
+    ['downloads', 'Worker'],
+    ['completions', 'Completion'],
+  ] as const) {
+    test(`${queue} → ${fn.toLowerCase()}: batch size, batching window, concurrency, batch item failures`, () => {
+      const mapping = deployed.filter((p) => p.queueUrl.includes(`Queues${capital(queue)}Queue`));
+      assert.equal(mapping.length, 1, `one mapping on the ${queue} queue`);
+      const [t] = mapping;
+      assert.ok(t, `the ${queue} mapping`);
+      assert.ok(t.functionId.startsWith(`Functions${fn}`), t.functionId);
+      const s = source[queue];
+      const settings = (p: EventSourcePlan) => ({
+        batchSize: p.batchSize,
+        batchingWindowSeconds: p.batchingWindowSeconds,
+        maxConcurrency: p.maxConcurrency,
+        reportBatchItemFailures: p.reportBatchItemFailures,
+      });
+      assert.deepEqual(settings(t), settings(s));
+    });
+  }
 });

@@ -13,6 +13,7 @@ import {
   startEmulators,
 } from '../emulators.js';
 import { eventSourceLease, type LeasedQueue } from '../eventSourceLease.js';
+import { pollerConsumer, templateEventSources } from '../eventSourcePlan.js';
 import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
 import { QueuePoller } from '../queuePoller.js';
 import { Teardown } from '../teardown.js';
@@ -389,7 +390,7 @@ function resourcePoliciesOf(
   };
 }
 
-/** One poller per `AWS::Lambda::EventSourceMapping` on an SQS queue, with the mapping's settings. */
+/** One poller per event source of the template (templateEventSources), with the mapping's settings. */
 function eventSources(
   template: CfnTemplate,
   locals: ReadonlyMap<string, LocalValue>,
@@ -398,20 +399,10 @@ function eventSources(
   leaseOf: (queueUrl: string) => { leaseSeconds?: number; extendLease?: boolean },
   onLog: AsDeployedOptions['onLog'],
 ): QueuePoller[] {
-  const pollers: QueuePoller[] = [];
-  for (const [id, r] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
-    const p = props(r);
-    if (p.Enabled === false) continue;
-    const fnId = (p.FunctionName as { Ref?: string }).Ref;
-    const fn = fnId ? functions.get(fnId) : undefined;
-    if (!fn) throw new TemplateError(`${id}: FunctionName must Ref a function of the template`);
-    const sourceArn = resolveString(p.EventSourceArn, locals, pseudo);
-    const queue = [...locals.values()].find((l) => l.attrs.Arn === sourceArn && l.attrs.QueueUrl);
-    if (!queue) throw new TemplateError(`${id}: event source ${sourceArn} is not a queue of the template`);
-    const scaling = p.ScalingConfig as { MaximumConcurrency?: number } | undefined;
-    const reportFailures = ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes(
-      'ReportBatchItemFailures',
-    );
+  return templateEventSources(template, locals, pseudo).map((plan) => {
+    const fn = functions.get(plan.functionId);
+    if (!fn) throw new TemplateError(`${plan.id}: FunctionName must Ref a function of the template`);
+    const queueName = plan.queueUrl.split('/').pop() ?? plan.queueUrl;
     // The event source polls with the function's role: its requests go through the function's proxy.
     const sqs = new SQSClient({
       region: localRegion,
@@ -419,32 +410,22 @@ function eventSources(
       endpoint: fn.proxy.endpoint,
       useQueueUrlAsEndpoint: false,
     });
-    pollers.push(
-      new QueuePoller({
-        sqs,
-        queueUrl: queue.ref,
-        region: localRegion,
-        consumer: {
-          batchSize: Number(p.BatchSize ?? 10),
-          batchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
-          // Without ScalingConfig, Lambda scales to the account's concurrency.
-          maxConcurrency: Number(scaling?.MaximumConcurrency ?? 1000),
-          maxReceiveCount: 0,
-          dlqRetentionDays: 0,
-        },
-        ...leaseOf(queue.ref),
-        // What Lambda's event source does with a failed invocation's batch, said in the function's log.
-        onBatchFailed: (records, err) =>
-          onLog?.(
-            fn.runner.spec.name,
-            `${err instanceof FunctionError ? `${err.requestId ?? ''} ${err.errorType}` : String(err)}: the batch of ${records} record(s) returns to ${queue.ref.split('/').pop() ?? queue.ref} after its visibility timeout`,
-          ),
-        handler: async (event) => (await fn.runner.invoke(event)) as SQSBatchResponse | undefined,
-        reportBatchItemFailures: reportFailures,
-      }),
-    );
-  }
-  return pollers;
+    return new QueuePoller({
+      sqs,
+      queueUrl: plan.queueUrl,
+      region: localRegion,
+      consumer: pollerConsumer(plan),
+      reportBatchItemFailures: plan.reportBatchItemFailures,
+      ...leaseOf(plan.queueUrl),
+      // What Lambda's event source does with a failed invocation's batch, said in the function's log.
+      onBatchFailed: (records, err) =>
+        onLog?.(
+          fn.runner.spec.name,
+          `${err instanceof FunctionError ? `${err.requestId ?? ''} ${err.errorType}` : String(err)}: the batch of ${records} record(s) returns to ${queueName} after its visibility timeout`,
+        ),
+      handler: async (event) => (await fn.runner.invoke(event)) as SQSBatchResponse | undefined,
+    });
+  });
 }
 
 function resolvedOutputs(
