@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { endpointEnv } from '../../../functions/adapters/aws/clientConfig.js';
 import { type AwsClients, createClients } from '../../../functions/adapters/clients.js';
 import { outputNames } from '../../cdk/outputNames.js';
 import {
@@ -133,37 +134,43 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       kms: kms.endpoint,
     };
 
+    // One IAM proxy per principal: each function's role, and the operator.
+    const startRoleProxy = async (name: string, roleArn: string, identity: readonly Statement[]) =>
+      teardown.add(
+        `the IAM proxy of ${name}`,
+        await startIamProxy({
+          functionName: name,
+          roleArn,
+          region: localRegion,
+          accountId: localAccountId,
+          identity,
+          resourcePolicy: (arn) => resourcePolicies(arn),
+          upstream,
+          keyOfCiphertext,
+          onDenied: (d) => {
+            denials.push(d);
+            opts.onDenied?.(d);
+          },
+        }),
+        (p) => p.stop(),
+      );
+
     for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       const p = props(fn);
       const roleId = roleOf(p.Role);
       const role = locals.get(roleId);
       if (!role) throw new TemplateError(`${id}: role ${roleId} is not in the template`);
-      const proxy = await startIamProxy({
-        functionName: localOf(locals, id).ref,
-        roleArn: arnOf(role, roleId),
-        region: localRegion,
-        accountId: localAccountId,
-        identity: identityPolicies(template, roleId, locals, pseudo),
-        resourcePolicy: (arn) => resourcePolicies(arn),
-        upstream,
-        keyOfCiphertext,
-        onDenied: (d) => {
-          denials.push(d);
-          opts.onDenied?.(d);
-        },
-      });
-      teardown.add(`the IAM proxy of ${id}`, proxy, (p) => p.stop());
+      const proxy = await startRoleProxy(
+        localOf(locals, id).ref,
+        arnOf(role, roleId),
+        identityPolicies(template, roleId, locals, pseudo),
+      );
       const spec = functionSpec(id, p, locals, pseudo, opts.assembly);
       const runner = new FunctionRunner(spec, {
         region: localRegion,
         runtimeEnv: {
           // What Lambda gives a function: its role's credentials, and here its proxy as every AWS endpoint.
-          AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-          AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
-          AWS_ENDPOINT_URL_SQS: proxy.endpoint,
-          AWS_ENDPOINT_URL_S3: proxy.endpoint,
-          AWS_ENDPOINT_URL_KMS: proxy.endpoint,
+          ...principalEnv(proxy.endpoint),
           AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
         },
         onLog: (line) => opts.onLog?.(spec.name, line),
@@ -176,32 +183,14 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
 
     // The operator (the CLI after `cdk deploy`): an account administrator, so what it may do is
     // what the resources' own policies allow, the secrets key's key policy above all.
-    const operatorProxy = await startIamProxy({
-      functionName: 'operator',
-      roleArn: `arn:aws:iam::${localAccountId}:role/trackdrop-operator`,
-      region: localRegion,
-      accountId: localAccountId,
-      identity: operatorPolicy,
-      resourcePolicy: (arn) => resourcePolicies(arn),
-      upstream,
-      keyOfCiphertext,
-      onDenied: (d) => {
-        denials.push(d);
-        opts.onDenied?.(d);
-      },
-    });
-    teardown.add("the operator's IAM proxy", operatorProxy, (p) => p.stop());
+    const operatorProxy = await startRoleProxy(
+      'operator',
+      `arn:aws:iam::${localAccountId}:role/trackdrop-operator`,
+      operatorPolicy,
+    );
     const operator = {
       endpoint: operatorProxy.endpoint,
-      env: {
-        AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-        AWS_REGION: localRegion,
-        AWS_ENDPOINT_URL_DYNAMODB: operatorProxy.endpoint,
-        AWS_ENDPOINT_URL_SQS: operatorProxy.endpoint,
-        AWS_ENDPOINT_URL_S3: operatorProxy.endpoint,
-        AWS_ENDPOINT_URL_KMS: operatorProxy.endpoint,
-      },
+      env: { ...principalEnv(operatorProxy.endpoint), AWS_REGION: localRegion },
     };
 
     const outputs = resolvedOutputs(template, locals, pseudo);
@@ -253,6 +242,15 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
       stop: () => teardown.run(),
     };
   }
+}
+
+/** A principal's credentials, and its IAM proxy as the endpoint of every service the SDK reads one for. */
+function principalEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    ...Object.fromEntries(Object.values(endpointEnv).map((name) => [name, endpoint])),
+  };
 }
 
 function destroyClients(admin: AwsClients & { kms: KMSClient }): void {
