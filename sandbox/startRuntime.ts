@@ -15,7 +15,7 @@ import { startLocalIssuer } from '../infra/local/localIssuer.js';
 import { startLocalStack } from '../infra/local/localStack.js';
 import type { SandboxState } from '../tooling/sandboxState.js';
 import { loadOrCreateSecretsKey } from '../tooling/secretsKey.js';
-import { readOutputsFile, writeOutputsFile } from '../tooling/stackOutputs.js';
+import { stackOutputs, writeOutputsFile } from '../tooling/stackOutputs.js';
 
 /** What the sandbox needs of whichever stack it runs. */
 export interface SandboxRuntime {
@@ -113,13 +113,15 @@ export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<Sandbox
   for (const s of stack.skipped) o.log(`not taken by the emulators: ${s}`);
   // What `cdk deploy --outputs-file` would write: the stage URL and the user pool are the local stand-ins.
   const outputsFile = join(o.dataDir, 'cdk-outputs.json');
-  writeOutputsFile(outputsFile, stack.stackName, {
+  const written = {
     ...stack.outputs,
     [outputNames.apiUrl]: stack.api.url,
     [outputNames.listenerIssuer]: issuer.url,
     [outputNames.listenerAudience]: issuer.audience,
-  });
-  const { outputs } = readOutputsFile(outputsFile, stack.stackName);
+  };
+  writeOutputsFile(outputsFile, stack.stackName, written);
+  // Read by the same map the CLI reads the file with.
+  const outputs = stackOutputs(written, `stack ${stack.stackName}`);
   // The sandbox registers its demo store as an operator would: through the operator's IAM-checked way in.
   const operator = createClients(stack.operator.env, {});
   const kms = new KMSClient(clientConfig('kms', stack.operator.env));
