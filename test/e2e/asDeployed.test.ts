@@ -17,6 +17,23 @@ let stack: AsDeployedStack;
 let store: FakeStore;
 const logs: string[] = [];
 
+/** A store of its own, registered on the stack: the fake store checks one signing secret. */
+async function storeOfItsOwn(storeId: string): Promise<{ store: FakeStore; client: StoreClient }> {
+  const own = await startFakeStore();
+  try {
+    const reg = await registerStore(asDeployedTarget(stack).stores, {
+      storeId,
+      callbackUrl: own.callbackUrl,
+      allowOrigins: [own.originUrl],
+    });
+    own.secret = reg.signingSecret;
+    return { store: own, client: new StoreClient(stack.api.url, reg.apiKey) };
+  } catch (err) {
+    await own.close();
+    throw err;
+  }
+}
+
 describe('as deployed', () => {
   before(async () => {
     synth = await synthForTests();
@@ -57,16 +74,8 @@ describe('as deployed', () => {
   });
 
   test('a cancel ends each queued track with one E_ABORT callback in the background, none fetched, with no request refused by IAM', async () => {
-    // A store of its own: the fake store checks one signing secret.
-    const canceller = await startFakeStore();
+    const { store: canceller, client } = await storeOfItsOwn('cancel-store');
     try {
-      const reg = await registerStore(asDeployedTarget(stack).stores, {
-        storeId: 'cancel-store',
-        callbackUrl: canceller.callbackUrl,
-        allowOrigins: [canceller.originUrl],
-      });
-      canceller.secret = reg.signingSecret;
-      const client = new StoreClient(stack.api.url, reg.apiKey);
       const ids = Array.from({ length: 12 }, (_, i) => 3001 + i);
       await client.putLicenses(
         'user-cancel',
@@ -112,15 +121,8 @@ describe('as deployed', () => {
   });
 
   test('a worker container killed mid-invocation: the death and its batch are logged, and the track still ends', async () => {
-    const killer = await startFakeStore();
+    const { store: killer, client } = await storeOfItsOwn('kill-store');
     try {
-      const reg = await registerStore(asDeployedTarget(stack).stores, {
-        storeId: 'kill-store',
-        callbackUrl: killer.callbackUrl,
-        allowOrigins: [killer.originUrl],
-      });
-      killer.secret = reg.signingSecret;
-      const client = new StoreClient(stack.api.url, reg.apiKey);
       await client.putLicense('user-kill', 4242);
       const cookie = (await client.openSession('user-kill')).body.cookie;
       const trackUrl = killer.addFile('k.mp3', makeMp3({ title: 'Killed Once' }));
