@@ -8,7 +8,7 @@ import type { Instrument } from '../functions/runtime/instrument.js';
 import type { TrackdropSettings } from '../functions/settings.js';
 import { localCredentials, localRegion } from '../infra/local/emulators.js';
 import type { HttpApiServer } from '../infra/local/httpApi/httpApi.js';
-import type { LocalStack } from '../infra/local/localStack.js';
+import type { LocalStack, SourceHost } from '../infra/local/localStack.js';
 import { startLocalStack } from '../infra/local/localStack.js';
 import type { Provisioned } from '../infra/local/provision.js';
 import type { EventSource } from '../infra/local/queuePoller.js';
@@ -57,8 +57,7 @@ export async function startBenchStack(opts: {
   pollers: boolean;
   settings?: TrackdropSettings;
   leaseSeconds?: number;
-  functionThreads?: boolean;
-  onApiInvoked?: (routeKey: string, ms: number) => void;
+  host?: SourceHost;
 }): Promise<BenchStack> {
   let timings: HandlerTimings = { api: [], worker: [], completion: [] };
   let inFlight = 0;
@@ -101,8 +100,7 @@ export async function startBenchStack(opts: {
     ...(process.env.BENCH_LOG_LEVEL ? { logLevel: process.env.BENCH_LOG_LEVEL } : {}),
     ...(opts.settings ? { settings: opts.settings } : {}),
     ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
-    ...(opts.functionThreads ? { functionThreads: true } : {}),
-    ...(opts.onApiInvoked ? { onApiInvoked: opts.onApiInvoked } : {}),
+    ...(opts.host ? { host: opts.host } : {}),
   });
   const { clients, provisioned, deps, settings, api } = stack;
   const pollers = opts.pollers ? stack.pollers : undefined;

@@ -88,9 +88,11 @@ export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Pro
       endpoints: emulators.endpoints,
       pollers: true,
       leaseSeconds: 20,
-      functionThreads: true,
-      onApiInvoked: (routeKey, ms) => {
-        if (routeKey === 'GET /v1/downloads/{cookie}') statusRuns.push(ms);
+      host: {
+        kind: 'threads',
+        onApiInvoked: (routeKey, ms) => {
+          if (routeKey === 'GET /v1/downloads/{cookie}') statusRuns.push(ms);
+        },
       },
     });
     const store = await startFakeStoreThread();

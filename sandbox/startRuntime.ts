@@ -59,8 +59,7 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
     leaseSeconds: o.leaseSeconds,
     // Each function in a thread of its own, as each has its own processes on AWS: the API and
     // the locker page answer at once while a big import copies and calls back.
-    functionThreads: true,
-    ...(o.onFunctionDied ? { onFunctionDied: o.onFunctionDied } : {}),
+    host: { kind: 'threads', ...(o.onFunctionDied ? { onDied: o.onFunctionDied } : {}) },
     secretsKey: loadOrCreateSecretsKey(o.dataDir),
     ...(o.issuerPort === undefined ? {} : { issuerPort: o.issuerPort }),
     ...(o.lockerOrigins ? { lockerOrigins: o.lockerOrigins } : {}),

@@ -8,31 +8,24 @@ import { clientConfig } from '../../functions/adapters/aws/clientConfig.js';
 import { type AwsClients, createClients } from '../../functions/adapters/clients.js';
 import { createSecretBox } from '../../functions/adapters/secrets/createSecretBox.js';
 import { StoresRepo } from '../../functions/adapters/storesRepo.js';
-import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
-import { completionDepsFromEnv } from '../../functions/runtime/completionDepsFromEnv.js';
-import { createApiHandler } from '../../functions/runtime/createApiHandler.js';
-import { createCompletionHandler } from '../../functions/runtime/createCompletionHandler.js';
-import { createListenerHandler } from '../../functions/runtime/createListenerHandler.js';
-import { createWorkerHandler } from '../../functions/runtime/createWorkerHandler.js';
 import type { ApiHandler, QueueHandler } from '../../functions/runtime/handlerTypes.js';
 import type { Instrument } from '../../functions/runtime/instrument.js';
-import { listenerDepsFromEnv } from '../../functions/runtime/listenerDepsFromEnv.js';
-import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js';
 import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../functions/service/deps.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
-import { startApiThread } from './apiThread.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
 import { eventSourceLease } from './eventSourceLease.js';
-import { pollerConsumer, sourceEventSources } from './eventSourcePlan.js';
+import { sourceEventSources } from './eventSourcePlan.js';
+import type { FunctionHost } from './hosts/functionHost.js';
+import { inProcessHost } from './hosts/inProcessHost.js';
+import type { SourceFunction } from './hosts/sourceFunction.js';
+import { type ThreadHostOptions, threadHost } from './hosts/threadHost.js';
 import { type HttpApiServer, startHttpApi } from './httpApi/httpApi.js';
 import { createJwtAuthorizer } from './httpApi/jwtAuthorizer.js';
 import { sourceApiPlan } from './httpApi/sourcePlan.js';
-import { localContext } from './lambdaContext.js';
 import { localEnv } from './localEnv.js';
 import { type LocalIssuer, startLocalIssuer } from './localIssuer.js';
 import { type Provisioned, provision } from './provision.js';
-import { type EventSource, QueuePoller } from './queuePoller.js';
-import { startQueueThread } from './queueThread.js';
+import type { EventSource } from './queuePoller.js';
 import { Teardown } from './teardown.js';
 
 export interface LocalStackOptions {
@@ -62,20 +55,13 @@ export interface LocalStackOptions {
   /** The local issuer's port (default: any free one). */
   readonly issuerPort?: number;
   /**
-   * Run each function (api, listener, worker, completion) in a worker thread of its own
-   * (apiThread.ts, queueThread.ts), built there from `env`, rather than on the stack's own event loop. The
-   * functions' clients are then their threads' own: `functionClients`, `instrument`, `pollerSqs`,
-   * `wrap` (but `wrap.api`) and changes made to `deps` see only the on-loop handlers and
-   * clients, which no event source or route calls.
+   * How the functions run (hosts/): on the stack's own event loop (default), or each in a worker
+   * thread of its own, built there from `env` (the sandbox). With threads, the functions' clients
+   * are their threads' own: `functionClients`, `instrument`, `pollerSqs`, `wrap` (but `wrap.api`)
+   * and changes made to `deps` see only the on-loop handlers and clients, which no event source
+   * or route then calls. A thread that died is told to `onDied` (logged by default).
    */
-  readonly functionThreads?: boolean;
-  /**
-   * With `functionThreads`: told once of a function's thread that died (an uncaught error in it).
-   * Logged by default; its calls then fail with a 500, its queue's messages wait for their lease.
-   */
-  readonly onFunctionDied?: (functionName: string, err: Error) => void;
-  /** With `functionThreads`: told of each api invocation's route and its own duration in the thread. */
-  readonly onApiInvoked?: (routeKey: string, ms: number) => void;
+  readonly host?: SourceHost;
   /** Wraps each function's handler, e.g. to time its invocations. */
   readonly wrap?: {
     readonly api?: (h: ApiHandler) => ApiHandler;
@@ -83,6 +69,11 @@ export interface LocalStackOptions {
     readonly completion?: (h: QueueHandler) => QueueHandler;
   };
 }
+
+/** The source modes' function hosts, and the hooks each takes. */
+export type SourceHost =
+  | { readonly kind: 'in-process' }
+  | ({ readonly kind: 'threads' } & Partial<Pick<ThreadHostOptions, 'onDied' | 'onApiInvoked'>>);
 
 export interface LocalStack {
   readonly emulators: Emulators;
@@ -171,112 +162,46 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       else if (client instanceof KMSClient) functionClients.kms.push(client);
       return opts.instrument ? opts.instrument(client) : client;
     };
-    const build = { instrument };
-    const deps = {
-      api: apiDepsFromEnv(env, build),
-      worker: workerDepsFromEnv(env, build),
-      completion: completionDepsFromEnv(env, build),
-      listener: listenerDepsFromEnv(env, build),
-    };
-    const wrap = {
-      api: (h: ApiHandler) => h,
-      worker: (h: QueueHandler) => h,
-      completion: (h: QueueHandler) => h,
-      ...opts.wrap,
-    };
-    const api = createApiHandler(deps.api);
-    const worker = createWorkerHandler(deps.worker);
-    const completion = createCompletionHandler(deps.completion);
-    const listener = createListenerHandler(deps.listener);
-    const died = opts.onFunctionDied ?? ((name: string, err: Error) => logger.error(`${name} stopped`, { error: err }));
-    const thread = async <T extends { close(): Promise<void> }>(t: Promise<T>): Promise<T> =>
-      teardown.add('a function thread', await t, (started) => started.close());
-    const apiThread = opts.functionThreads
-      ? await thread(
-          startApiThread(
-            'api',
-            env,
-            'trackdrop-api',
-            settings.functions.api,
-            (err) => died('trackdrop-api', err),
-            opts.onApiInvoked,
-          ),
-        )
-      : undefined;
-    const listenerThread = opts.functionThreads
-      ? await thread(
-          startApiThread('listener', env, 'trackdrop-listener', settings.functions.listener, (err) =>
-            died('trackdrop-listener', err),
-          ),
-        )
-      : undefined;
-    const handlers = {
-      api: wrap.api(
-        apiThread ? apiThread.handler : (e, c) => api(e, c ?? localContext('trackdrop-api', settings.functions.api)),
-      ),
-      worker: wrap.worker((e, c) => worker(e, c ?? localContext('trackdrop-worker', settings.functions.worker))),
-      completion: wrap.completion((e, c) =>
-        completion(e, c ?? localContext('trackdrop-completion', settings.functions.completion)),
-      ),
-      listener: listenerThread
-        ? listenerThread.handler
-        : (e: Parameters<ApiHandler>[0], c?: Parameters<ApiHandler>[1]) =>
-            listener(e, c ?? localContext('trackdrop-listener', settings.functions.listener)),
-    };
-    const onError = (err: unknown) => logger.error('poller error', { error: err as Error });
     const sqs = opts.pollerSqs ?? clients.sqs;
+    const onError = (err: unknown) => logger.error('poller error', { error: err instanceof Error ? err : String(err) });
+    // The on-loop functions always exist: tests call their handlers and reach their dependencies.
+    const inProcess = inProcessHost({ env, settings, instrument, sqs, onError, wrap: opts.wrap });
+    const hostOpts = opts.host ?? { kind: 'in-process' };
+    const host: FunctionHost<SourceFunction, ApiHandler> =
+      hostOpts.kind === 'threads'
+        ? teardown.add(
+            'the function threads',
+            threadHost({
+              env,
+              settings,
+              endpoints: emulators.endpoints,
+              onDied: hostOpts.onDied ?? ((name, err) => logger.error(`${name} stopped`, { error: err })),
+              onApiInvoked: hostOpts.onApiInvoked,
+            }),
+            (t) => t.close(),
+          )
+        : inProcess;
+    const wrapApi = opts.wrap?.api ?? ((h: ApiHandler) => h);
+    const handlers = {
+      ...inProcess.handlers,
+      api: wrapApi(await host.http('api')),
+      listener: await host.http('listener'),
+    };
     // Each event source as the CDK app declares it (the template's mappings give the same plan),
     // leased as eventSourceLease says.
     const plans = sourceEventSources(settings, provisioned.names.queueUrls);
-    const sources = {
-      downloads: {
-        kind: 'worker',
-        fn: settings.functions.worker,
-        plan: plans.downloads,
-        extendLease: eventSourceLease.downloads.extendLease,
-        handler: handlers.worker,
-      },
-      completions: {
-        kind: 'completion',
-        fn: settings.functions.completion,
-        plan: plans.completions,
-        extendLease: eventSourceLease.completions.extendLease,
-        handler: handlers.completion,
-      },
-    } as const;
-    const eventSource = async (s: (typeof sources)[keyof typeof sources]): Promise<EventSource> => {
-      const { kind, fn, plan, extendLease } = s;
-      if (!opts.functionThreads)
-        return new QueuePoller({
-          sqs,
-          queueUrl: plan.queueUrl,
-          consumer: pollerConsumer(plan),
-          reportBatchItemFailures: plan.reportBatchItemFailures,
-          extendLease,
-          leaseSeconds: opts.leaseSeconds,
-          onError,
-          handler: (e) => s.handler(e),
-        });
-      const functionName = `trackdrop-${kind}`;
-      return thread(
-        startQueueThread(
-          {
-            kind,
-            env,
-            functionName,
-            fn,
-            endpoints: emulators.endpoints,
-            source: plan,
-            extendLease,
-            leaseSeconds: opts.leaseSeconds,
-          },
-          (err) => died(functionName, err),
-        ),
-      );
-    };
+    const lease = opts.leaseSeconds;
     const pollers = {
-      downloads: await eventSource(sources.downloads),
-      completions: await eventSource(sources.completions),
+      downloads: await host.queue('worker', {
+        plan: plans.downloads,
+        leaseSeconds: lease,
+        extendLease: eventSourceLease.downloads.extendLease,
+      }),
+      completions: await host.queue('completion', {
+        plan: plans.completions,
+        leaseSeconds: lease,
+        extendLease: eventSourceLease.completions.extendLease,
+      }),
     };
     teardown.add('the event sources', pollers, (p) => Promise.all([p.downloads.stop(), p.completions.stop()]));
     // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
@@ -304,7 +229,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       provisioned,
       env,
       functionClients,
-      deps,
+      deps: inProcess.deps,
       handlers,
       stores: new StoresRepo(
         clients.ddb,

@@ -56,4 +56,4 @@ for (const dynamo of backends) sessionOn(`on ${dynamo}`, { dynamo });
 
 // The scale benchmark runs the api, the worker and the completion function each in a thread of
 // its own, built there from its environment alone: the same session must end the same way.
-sessionOn('with each function in a thread of its own', { functionThreads: true });
+sessionOn('with each function in a thread of its own', { host: { kind: 'threads' } });

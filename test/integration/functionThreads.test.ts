@@ -37,11 +37,11 @@ test('a function thread that dies is told once, by name, fails the call it owed,
 
 // An event source stopped while its start is still under way must not start polling after the
 // stop was answered: the scale run pauses the worker's source that way to hold tracks queued.
-for (const functionThreads of [false, true]) {
-  describe(functionThreads ? 'an event source in its own thread' : 'an event source on the stack’s loop', () => {
+for (const kind of ['in-process', 'threads'] as const) {
+  describe(kind === 'threads' ? 'an event source in its own thread' : 'an event source on the stack’s loop', () => {
     let stack: LocalStack;
     before(async () => {
-      stack = await startLocalStack({ pollers: false, functionThreads });
+      stack = await startLocalStack({ pollers: false, host: { kind } });
     });
     after(async () => {
       await stack?.stop();

@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse } from 'aws-lambda';
 import { endpointEnv } from '../../../functions/adapters/aws/clientConfig.js';
 import { type AwsClients, createClients } from '../../../functions/adapters/clients.js';
 import { outputNames } from '../../cdk/outputNames.js';
@@ -14,13 +12,14 @@ import {
   startEmulators,
 } from '../emulators.js';
 import { eventSourceLease, type LeasedQueue } from '../eventSourceLease.js';
-import { pollerConsumer, templateEventSources } from '../eventSourcePlan.js';
+import { templateEventSources } from '../eventSourcePlan.js';
+import { containerHost, type DeployedFunction } from '../hosts/containerHost.js';
 import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
-import { QueuePoller } from '../queuePoller.js';
+import type { EventSource } from '../queuePoller.js';
 import { Teardown } from '../teardown.js';
 import type { CloudAssembly } from './cloudAssembly.js';
-import { FunctionError, FunctionRunner, type FunctionSpec } from './functionRunner.js';
-import { type Denial, type IamProxy, type ResourcePolicy, startIamProxy } from './iam/iamProxy.js';
+import { FunctionRunner, type FunctionSpec } from './functionRunner.js';
+import { type Denial, type ResourcePolicy, startIamProxy } from './iam/iamProxy.js';
 import { type PolicyDocument, type Statement, statements } from './iam/policy.js';
 import { managedPolicies, operatorPolicy } from './iam/roles.js';
 import { type KmsStandIn, keyOfCiphertext, startKmsStandIn } from './kmsStandIn.js';
@@ -56,12 +55,6 @@ export interface AsDeployedOptions {
   readonly onDenied?: (denial: Denial) => void;
 }
 
-export interface DeployedFunction {
-  readonly logicalId: string;
-  readonly runner: FunctionRunner;
-  readonly proxy: IamProxy;
-}
-
 export interface AsDeployedStack {
   readonly emulators: Emulators;
   readonly kms: KmsStandIn;
@@ -69,7 +62,7 @@ export interface AsDeployedStack {
   readonly admin: AwsClients & { readonly kms: KMSClient };
   readonly api: HttpApiServer;
   readonly functions: ReadonlyMap<string, DeployedFunction>;
-  readonly pollers: readonly QueuePoller[];
+  readonly pollers: readonly EventSource[];
   /** The template's Outputs, resolved (those that name local resources). */
   readonly outputs: Readonly<Record<string, string>>;
   readonly stackName: string;
@@ -200,27 +193,28 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         : url === outputs[outputNames.completionsQueueUrl]
           ? 'completions'
           : undefined;
-    const pollers = eventSources(
-      template,
-      locals,
-      pseudo,
-      functions,
-      (url) => {
-        const queue = queueOf(url);
-        return queue && opts.leaseSeconds
-          ? { leaseSeconds: opts.leaseSeconds, extendLease: eventSourceLease[queue].extendLease }
-          : {};
-      },
-      opts.onLog,
+    // Each event source of the template on the container host, leased as eventSourceLease says.
+    const host = containerHost({ onLog: opts.onLog });
+    const pollers = await Promise.all(
+      templateEventSources(template, locals, pseudo).map((plan) => {
+        const fn = functions.get(plan.functionId);
+        if (!fn) throw new TemplateError(`${plan.id}: FunctionName must Ref a function of the template`);
+        const queue = queueOf(plan.queueUrl);
+        return host.queue(fn, {
+          plan,
+          leaseSeconds: queue && opts.leaseSeconds,
+          extendLease: queue ? eventSourceLease[queue].extendLease : true,
+        });
+      }),
     );
     teardown.add('the event sources', pollers, (all) => Promise.all(all.map((p) => p.stop())));
     for (const poller of pollers) await poller.start();
+    const integrations = new Map(
+      await Promise.all([...byArn].map(async ([arn, fn]) => [arn, await host.http(fn)] as const)),
+    );
     const api = await startHttpApi(
       templateApiPlan(template, locals, pseudo, {
-        integrationOf: (arn) => {
-          const fn = byArn.get(arn);
-          return fn && ((event) => fn.runner.invoke(event));
-        },
+        integrationOf: (arn) => integrations.get(arn),
         jwtVerifier: opts.jwtVerifier ?? refuseAllTokens,
       }),
       { port: opts.apiPort },
@@ -386,44 +380,6 @@ function resourcePoliciesOf(
     }
     return undefined;
   };
-}
-
-/** One poller per event source of the template (templateEventSources), with the mapping's settings. */
-function eventSources(
-  template: CfnTemplate,
-  locals: ReadonlyMap<string, LocalValue>,
-  pseudo: Pseudo,
-  functions: ReadonlyMap<string, DeployedFunction>,
-  leaseOf: (queueUrl: string) => { leaseSeconds?: number; extendLease?: boolean },
-  onLog: AsDeployedOptions['onLog'],
-): QueuePoller[] {
-  return templateEventSources(template, locals, pseudo).map((plan) => {
-    const fn = functions.get(plan.functionId);
-    if (!fn) throw new TemplateError(`${plan.id}: FunctionName must Ref a function of the template`);
-    const queueName = plan.queueUrl.split('/').pop() ?? plan.queueUrl;
-    // The event source polls with the function's role: its requests go through the function's proxy.
-    const sqs = new SQSClient({
-      region: localRegion,
-      credentials: localCredentials,
-      endpoint: fn.proxy.endpoint,
-      useQueueUrlAsEndpoint: false,
-    });
-    return new QueuePoller({
-      sqs,
-      queueUrl: plan.queueUrl,
-      region: localRegion,
-      consumer: pollerConsumer(plan),
-      reportBatchItemFailures: plan.reportBatchItemFailures,
-      ...leaseOf(plan.queueUrl),
-      // What Lambda's event source does with a failed invocation's batch, said in the function's log.
-      onBatchFailed: (records, err) =>
-        onLog?.(
-          fn.runner.spec.name,
-          `${err instanceof FunctionError ? `${err.requestId ?? ''} ${err.errorType}` : String(err)}: the batch of ${records} record(s) returns to ${queueName} after its visibility timeout`,
-        ),
-      handler: async (event) => (await fn.runner.invoke(event)) as SQSBatchResponse | undefined,
-    });
-  });
 }
 
 function resolvedOutputs(
