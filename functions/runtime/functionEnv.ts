@@ -8,6 +8,12 @@ export type FunctionName = 'api' | 'worker' | 'completion' | 'listener';
 /** Read by every function: how its logs and metrics are labelled. */
 export const telemetryEnv = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'] as const;
 
+/** Their values, set by the stack and by a local run alike. */
+export const telemetryValues = {
+  POWERTOOLS_SERVICE_NAME: 'trackdrop',
+  POWERTOOLS_METRICS_NAMESPACE: 'Trackdrop',
+} as const satisfies Record<(typeof telemetryEnv)[number], string>;
+
 /**
  * What each function reads from its environment, declared once: the builders below read exactly
  * these, and the CDK stack sets exactly these per function (infra/cdk/TrackdropFunction.ts

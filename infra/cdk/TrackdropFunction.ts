@@ -4,7 +4,7 @@ import { Architecture, type EnvironmentOptions, Runtime, Tracing } from 'aws-cdk
 import { type ICommandHooks, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type FunctionName, functionEnv, telemetryEnv } from '../../functions/runtime/functionEnv.js';
+import { type FunctionName, functionEnv, telemetryEnv, telemetryValues } from '../../functions/runtime/functionEnv.js';
 import type { FunctionSettings } from '../../functions/settings.js';
 import { functionBundling } from './bundling.js';
 
@@ -53,8 +53,7 @@ export class TrackdropFunction extends NodejsFunction {
       logGroup,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'trackdrop',
-        POWERTOOLS_METRICS_NAMESPACE: 'Trackdrop',
+        ...telemetryValues,
         ...props.environment,
       },
       bundling: {

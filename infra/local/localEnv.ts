@@ -1,6 +1,7 @@
 import { endpointEnv } from '../../functions/adapters/aws/clientConfig.js';
 import { type ResourceNames, resourceEnv } from '../../functions/adapters/config.js';
 import { localSecretsKeyEnv } from '../../functions/resources.js';
+import { telemetryValues } from '../../functions/runtime/functionEnv.js';
 import { settingsEnv, type TrackdropSettings } from '../../functions/settings.js';
 import { type Emulators, localCredentials, localRegion } from './emulators.js';
 
@@ -14,15 +15,13 @@ export interface LocalEnvInput {
 }
 
 /**
- * The environment a local run gives the functions: what the stack gives them on AWS (resource
- * names, settings, service name), plus what Lambda gives them (region, credentials) and the
- * SDK's own `AWS_ENDPOINT_URL_*` overrides pointing at the emulators. KMS has no emulator: a
- * local AES key (TRACKDROP_LOCAL_SECRETS_KEY) stands in for it and says so in its sealed values.
+ * What a local run adds to a function's environment, where Lambda would add its own: region and
+ * credentials, the SDK's `AWS_ENDPOINT_URL_*` overrides pointing at the emulators, the log level.
+ * KMS has no emulator: a local AES key (TRACKDROP_LOCAL_SECRETS_KEY) stands in for it and says so
+ * in its sealed values.
  */
-export function localEnv(i: LocalEnvInput): Record<string, string> {
+export function localRuntimeEnv(i: Omit<LocalEnvInput, 'names' | 'settings'>): Record<string, string> {
   return {
-    ...resourceEnv(i.names),
-    [settingsEnv]: JSON.stringify(i.settings),
     [localSecretsKeyEnv]: i.secretsKey.toString('base64'),
     AWS_REGION: localRegion,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
@@ -32,10 +31,22 @@ export function localEnv(i: LocalEnvInput): Record<string, string> {
     [endpointEnv.s3]: i.endpoints.s3,
     // What Lambda sets for an on-demand container; Powertools reads it (from process.env) to tell cold starts.
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    POWERTOOLS_SERVICE_NAME: 'trackdrop',
-    POWERTOOLS_METRICS_NAMESPACE: 'Trackdrop',
     // EMF lines are CloudWatch's to read; locally they would only flood the console.
     POWERTOOLS_METRICS_DISABLED: 'true',
     ...(i.logLevel ? { POWERTOOLS_LOG_LEVEL: i.logLevel } : {}),
+  };
+}
+
+/**
+ * Every variable any function of a local run is given: what the stack sets (resource names,
+ * settings, telemetry labels) and what the run adds. Each function itself gets only its own
+ * (functionPlan.ts); this is the whole set, for tests and tools that build clients from it.
+ */
+export function localEnv(i: LocalEnvInput): Record<string, string> {
+  return {
+    ...resourceEnv(i.names),
+    [settingsEnv]: JSON.stringify(i.settings),
+    ...telemetryValues,
+    ...localRuntimeEnv(i),
   };
 }

@@ -15,6 +15,7 @@ import { defaultSettings, type TrackdropSettings } from '../../functions/setting
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
 import { eventSourceLease } from './eventSourceLease.js';
 import { sourceEventSources } from './eventSourcePlan.js';
+import { sourceFunctionPlans } from './functionPlan.js';
 import type { FunctionHost } from './hosts/functionHost.js';
 import { inProcessHost } from './hosts/inProcessHost.js';
 import type { SourceFunction } from './hosts/sourceFunction.js';
@@ -22,7 +23,7 @@ import { type ThreadHostOptions, threadHost } from './hosts/threadHost.js';
 import { type HttpApiServer, startHttpApi } from './httpApi/httpApi.js';
 import { createJwtAuthorizer } from './httpApi/jwtAuthorizer.js';
 import { sourceApiPlan } from './httpApi/sourcePlan.js';
-import { localEnv } from './localEnv.js';
+import { localEnv, localRuntimeEnv } from './localEnv.js';
 import { type LocalIssuer, startLocalIssuer } from './localIssuer.js';
 import { type Provisioned, provision } from './provision.js';
 import type { EventSource } from './queuePoller.js';
@@ -144,7 +145,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     const provisioned = await provision(clients, settings, opts.prefix);
     const secretsKey = opts.secretsKey ?? randomBytes(32);
-    const env = localEnv({ names: provisioned.names, endpoints: emulators.endpoints, settings, secretsKey, logLevel });
+    const envInput = { names: provisioned.names, endpoints: emulators.endpoints, settings, secretsKey, logLevel };
+    const env = localEnv(envInput);
+    // Each function gets the variables the stack gives it on AWS, and what Lambda would add.
+    const functionPlans = sourceFunctionPlans(settings, provisioned.names);
+    const runtimeEnv = localRuntimeEnv(envInput);
+    const envOf = (fn: SourceFunction) => ({ ...functionPlans[fn].environment, ...runtimeEnv });
     // Every client the functions build is kept: tests reach them to inject faults, and they close with the stack.
     const functionClients = {
       dynamodb: [] as DynamoDBClient[],
@@ -165,14 +171,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const sqs = opts.pollerSqs ?? clients.sqs;
     const onError = (err: unknown) => logger.error('poller error', { error: err instanceof Error ? err : String(err) });
     // The on-loop functions always exist: tests call their handlers and reach their dependencies.
-    const inProcess = inProcessHost({ env, settings, instrument, sqs, onError, wrap: opts.wrap });
+    const inProcess = inProcessHost({ envOf, settings, instrument, sqs, onError, wrap: opts.wrap });
     const hostOpts = opts.host ?? { kind: 'in-process' };
     const host: FunctionHost<SourceFunction, ApiHandler> =
       hostOpts.kind === 'threads'
         ? teardown.add(
             'the function threads',
             threadHost({
-              env,
+              envOf,
               settings,
               endpoints: emulators.endpoints,
               onDied: hostOpts.onDied ?? ((name, err) => logger.error(`${name} stopped`, { error: err })),

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { secretsKeyEnv } from '../../functions/resources.js';
 import { defaultSettings } from '../../functions/settings.js';
 import { templateResourcePlan } from '../../infra/local/asDeployed/provisionFromTemplate.js';
-import type { CfnTemplate, LocalValue } from '../../infra/local/asDeployed/template.js';
+import { type CfnTemplate, type LocalValue, resourcesOfType } from '../../infra/local/asDeployed/template.js';
 import { refuseAllTokens, templateApiPlan } from '../../infra/local/asDeployed/templateApiPlan.js';
 import { type EventSourcePlan, sourceEventSources, templateEventSources } from '../../infra/local/eventSourcePlan.js';
+import { sourceFunctionPlans, templateFunctionPlan } from '../../infra/local/functionPlan.js';
 import type { HttpApiPlan } from '../../infra/local/httpApi/httpApi.js';
 import { sourceApiPlan } from '../../infra/local/httpApi/sourcePlan.js';
 import type { QueuePlan, ResourcePlan, TablePlan } from '../../infra/local/resources/resourcePlan.js';
@@ -138,6 +140,53 @@ describe('source and template give the same event sources', () => {
         reportBatchItemFailures: p.reportBatchItemFailures,
       });
       assert.deepEqual(settings(t), settings(s));
+    });
+  }
+});
+
+describe('source and template give the same functions', () => {
+  // Every resource named by its logical id, so each variable can be traced to what it names.
+  const locals = new Map<string, LocalValue>(Object.keys(cfn.Resources).map((id) => [id, { ref: id, attrs: {} }]));
+  const names = {
+    tables: { stores: 'stores', downloads: 'downloads', licenses: 'licenses', library: 'library' },
+    queueUrls: { downloads: 'downloads', completions: 'completions' },
+    bucket: 'media',
+  };
+  // What each source name is in the template: `Tables` + `Stores` + hash, `Queues` + `DownloadsQueue`…
+  const templatePrefix: Record<string, string> = {
+    stores: 'TablesStores',
+    downloads: 'TablesDownloads',
+    licenses: 'TablesLicenses',
+    library: 'TablesLibrary',
+    media: 'StorageMediaBucket',
+  };
+  const sourcePlans = sourceFunctionPlans(defaultSettings, names);
+  for (const fn of ['api', 'listener', 'worker', 'completion'] as const) {
+    test(`${fn}: memory, timeout, and the same variables naming the same resources`, () => {
+      const source = sourcePlans[fn];
+      const [id, resource] = resourcesOfType(cfn, 'AWS::Lambda::Function').find(([rid]) =>
+        rid.startsWith(`Functions${capital(fn)}`),
+      ) ?? ['', undefined];
+      assert.ok(resource, `the template has the ${fn} function`);
+      const t = templateFunctionPlan(id, locals, pseudo, resource);
+      assert.equal(t.memoryMb, source.memoryMb);
+      assert.equal(t.timeoutSeconds, source.timeoutSeconds);
+      // The template adds source maps for the bundle; source mode runs the TypeScript itself.
+      // KMS has no emulator: the template's key id has a local stand-in key instead.
+      const { NODE_OPTIONS, [secretsKeyEnv]: kmsKeyId, ...templateEnv } = t.environment;
+      assert.equal(NODE_OPTIONS, '--enable-source-maps');
+      assert.equal(kmsKeyId !== undefined, fn === 'completion', 'only completion opens signing secrets');
+      assert.deepEqual(Object.keys(templateEnv).sort(), Object.keys(source.environment).sort());
+      for (const [name, value] of Object.entries(source.environment)) {
+        const given = templateEnv[name] ?? '';
+        if (name.endsWith('_QUEUE_URL')) {
+          assert.ok(given.startsWith(`Queues${capital(value)}Queue`), `${name}: ${given}`);
+        } else if (templatePrefix[value]) {
+          assert.ok(given.startsWith(templatePrefix[value] ?? ''), `${name}: ${given}`);
+        } else {
+          assert.equal(given, value, name);
+        }
+      }
     });
   }
 });

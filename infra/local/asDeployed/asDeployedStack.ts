@@ -13,6 +13,7 @@ import {
 } from '../emulators.js';
 import { eventSourceLease, type LeasedQueue } from '../eventSourceLease.js';
 import { templateEventSources } from '../eventSourcePlan.js';
+import { templateFunctionPlan } from '../functionPlan.js';
 import { containerHost, type DeployedFunction } from '../hosts/containerHost.js';
 import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
 import type { EventSource } from '../queuePoller.js';
@@ -25,6 +26,7 @@ import { managedPolicies, operatorPolicy } from './iam/roles.js';
 import { type KmsStandIn, keyOfCiphertext, startKmsStandIn } from './kmsStandIn.js';
 import { provisionFromTemplate } from './provisionFromTemplate.js';
 import {
+  type CfnResource,
   type CfnTemplate,
   type LocalValue,
   type Pseudo,
@@ -158,7 +160,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         arnOf(role, roleId),
         identityPolicies(template, roleId, locals, pseudo),
       );
-      const spec = functionSpec(id, p, locals, pseudo, opts.assembly);
+      const spec = functionSpec(id, fn, locals, pseudo, opts.assembly);
       const runner = new FunctionRunner(spec, {
         region: localRegion,
         runtimeEnv: {
@@ -276,20 +278,15 @@ function arnOf(local: LocalValue, id: string): string {
 
 function functionSpec(
   id: string,
-  p: Record<string, unknown>,
+  fn: CfnResource,
   locals: ReadonlyMap<string, LocalValue>,
   pseudo: Pseudo,
   assembly: CloudAssembly,
 ): FunctionSpec {
+  const p = props(fn);
   const code = p.Code as { S3Key?: unknown } | undefined;
   if (!code?.S3Key) throw new TemplateError(`${id}: only zip assets (Code.S3Key) run locally`);
-  const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<
-    string,
-    unknown
-  >;
-  const environment = Object.fromEntries(
-    Object.entries(variables).map(([k, v]) => [k, resolveString(v, locals, pseudo)]),
-  );
+  const plan = templateFunctionPlan(id, locals, pseudo, fn);
   const local = localOf(locals, id);
   return {
     logicalId: id,
@@ -298,10 +295,9 @@ function functionSpec(
     runtime: String(p.Runtime),
     handler: String(p.Handler),
     codeDir: assembly.assetDir(resolveString(code.S3Key, locals, pseudo)),
-    // CloudFormation's defaults: 128 MB, 3 s.
-    memoryMb: Number(p.MemorySize ?? 128),
-    timeoutSeconds: Number(p.Timeout ?? 3),
-    environment,
+    memoryMb: plan.memoryMb,
+    timeoutSeconds: plan.timeoutSeconds,
+    environment: plan.environment,
   };
 }
 

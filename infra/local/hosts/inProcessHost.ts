@@ -18,7 +18,8 @@ import type { FunctionHost } from './functionHost.js';
 import { functionName, functionSettings, type SourceFunction } from './sourceFunction.js';
 
 export interface InProcessHostOptions {
-  readonly env: Readonly<Record<string, string>>;
+  /** Each function's environment: its plan's variables and what the local run adds. */
+  readonly envOf: (fn: SourceFunction) => Readonly<Record<string, string>>;
   readonly settings: TrackdropSettings;
   /** Applied to every AWS client the functions build. */
   readonly instrument: Instrument;
@@ -56,10 +57,10 @@ export interface InProcessHost extends FunctionHost<SourceFunction, ApiHandler> 
 export function inProcessHost(o: InProcessHostOptions): InProcessHost {
   const build = { instrument: o.instrument };
   const deps = {
-    api: apiDepsFromEnv(o.env, build),
-    worker: workerDepsFromEnv(o.env, build),
-    completion: completionDepsFromEnv(o.env, build),
-    listener: listenerDepsFromEnv(o.env, build),
+    api: apiDepsFromEnv(o.envOf('api'), build),
+    worker: workerDepsFromEnv(o.envOf('worker'), build),
+    completion: completionDepsFromEnv(o.envOf('completion'), build),
+    listener: listenerDepsFromEnv(o.envOf('listener'), build),
   };
   const context = (fn: SourceFunction) => localContext(functionName(fn), functionSettings(o.settings, fn));
   const api = createApiHandler(deps.api);

@@ -6,7 +6,8 @@ import type { FunctionHost } from './functionHost.js';
 import { functionName, functionSettings, type SourceFunction } from './sourceFunction.js';
 
 export interface ThreadHostOptions {
-  readonly env: Readonly<Record<string, string>>;
+  /** Each function's environment: its plan's variables and what the local run adds. */
+  readonly envOf: (fn: SourceFunction) => Readonly<Record<string, string>>;
   readonly settings: TrackdropSettings;
   /** The emulators a queue thread's event source long-polls with a client of its own. */
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
@@ -39,7 +40,7 @@ export function threadHost(o: ThreadHostOptions): ThreadHost {
       const thread = own(
         await startApiThread(
           fn,
-          o.env,
+          o.envOf(fn),
           name,
           functionSettings(o.settings, fn),
           (err) => o.onDied(name, err),
@@ -55,7 +56,7 @@ export function threadHost(o: ThreadHostOptions): ThreadHost {
         await startQueueThread(
           {
             kind: fn,
-            env: { ...o.env },
+            env: { ...o.envOf(fn) },
             functionName: name,
             fn: functionSettings(o.settings, fn),
             endpoints: o.endpoints,
