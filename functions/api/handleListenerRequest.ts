@@ -12,7 +12,6 @@ import type { ListenerDeps } from '../service/deps.js';
 import { type ListenerEvent, listenerUserId } from '../service/listener/listenerIdentity.js';
 import { myDownloads } from '../service/listener/myDownloads.js';
 import { listenerItem, myItem, myItemUrl, myLibrary } from '../service/listener/myLibrary.js';
-import { openApiDocument } from './openApi.js';
 import { parse } from './requestInput.js';
 import { errorResponse, json } from './respond.js';
 import { type ListenerRouteName, listenerRouteNames } from './routes.js';
@@ -42,8 +41,6 @@ export async function handleListenerRequest(
   }
 }
 
-let document: Record<string, unknown> | undefined;
-
 // Private answers: a listener's library and URLs are theirs alone, never kept by a shared cache.
 const noStore = { 'cache-control': 'no-store' };
 
@@ -52,11 +49,8 @@ async function dispatch(
   name: ListenerRouteName,
   event: ListenerEvent,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  // Public: the contract of both APIs, built once per container.
-  if (name === 'getOpenApi') {
-    document ??= openApiDocument(deps.settings);
-    return json(200, document, { 'cache-control': 'public, max-age=300' });
-  }
+  // Public: the contract of both APIs, built with the deployment and read once per container.
+  if (name === 'getOpenApi') return json(200, await deps.openApi(), { 'cache-control': 'public, max-age=300' });
   const userId = listenerUserId(event, deps.settings.listener.userIdClaim);
   switch (name) {
     case 'getMyLibrary': {

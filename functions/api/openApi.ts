@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { OpenApiSource } from '../adapters/openApiFile.js';
 import {
   contentIdsQuerySchema,
   cookieSchema,
@@ -256,5 +257,14 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
         },
       },
     },
+  };
+}
+
+/** The document generated once, where no bundling wrote it (a run from the sources). */
+export function generatedOpenApi(settings: TrackdropSettings): OpenApiSource {
+  let document: Promise<Record<string, unknown>> | undefined;
+  return () => {
+    document ??= Promise.resolve().then(() => openApiDocument(settings));
+    return document;
   };
 }

@@ -3,6 +3,7 @@ import { createS3Client } from '../adapters/aws/s3Client.js';
 import { CountsRepo } from '../adapters/countsRepo.js';
 import { FileUrls } from '../adapters/fileUrls.js';
 import { LibraryRepo } from '../adapters/libraryRepo.js';
+import type { OpenApiSource } from '../adapters/openApiFile.js';
 import { SessionsRepo } from '../adapters/sessionsRepo.js';
 import { bucket, tables } from '../resources.js';
 import type { ListenerDeps } from '../service/deps.js';
@@ -14,9 +15,14 @@ import { loggerFromEnv, telemetryFromEnv } from './observability.js';
 /**
  * The listener function's dependencies, from its environment: two tables it only reads, and
  * the bucket it signs URLs for. Its S3 client never sends a request; it signs with the role's
- * credentials, so a URL opens only what the role may read.
+ * credentials, so a URL opens only what the role may read. The OpenAPI document comes from
+ * where the host keeps it: a file in the bundle on Lambda, generated from the sources elsewhere.
  */
-export function listenerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}): ListenerDeps {
+export function listenerDepsFromEnv(
+  env: NodeJS.ProcessEnv,
+  openApi: OpenApiSource,
+  opts: BuildOptions = {},
+): ListenerDeps {
   const vars = readFunctionEnv(env, 'listener');
   const instrument = opts.instrument ?? noInstrument;
   const { ddb, dynamodb } = createDynamoClients(env);
@@ -32,5 +38,6 @@ export function listenerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions =
     counts: new CountsRepo(ddb, vars[tables.downloads.env], retentionSeconds),
     library: new LibraryRepo(ddb, vars[tables.library.env]),
     fileUrls: new FileUrls(s3, vars[bucket.env]),
+    openApi,
   };
 }

@@ -5,6 +5,7 @@ import type { FileUrls } from '../adapters/fileUrls.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { LicensesRepo } from '../adapters/licensesRepo.js';
 import type { MediaStore } from '../adapters/mediaStore.js';
+import type { OpenApiSource } from '../adapters/openApiFile.js';
 import type { fetchOrigin } from '../adapters/originFetcher.js';
 import type { QueueSender } from '../adapters/queues.js';
 import type { SessionsRepo } from '../adapters/sessionsRepo.js';
@@ -70,4 +71,6 @@ export interface ListenerDeps {
   readonly counts: CountsRepo;
   readonly library: LibraryRepo;
   readonly fileUrls: FileUrls;
+  /** The OpenAPI document of both APIs, for the deployment's settings. */
+  readonly openApi: OpenApiSource;
 }

@@ -5,18 +5,28 @@ import { type ICommandHooks, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodej
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type FunctionName, functionEnv, telemetryEnv, telemetryValues } from '../../functions/runtime/functionEnv.js';
-import type { FunctionSettings } from '../../functions/settings.js';
+import { type FunctionSettings, settingsEnv } from '../../functions/settings.js';
 import { functionBundling } from './bundling.js';
 
 /** The handlers in `functions/handlers/`, each exporting `handler`. */
 export type HandlerName = FunctionName;
 
-/** The worker parses tags in a thread of its own: its entry is bundled beside the handler's. */
-const parserThreadHooks: ICommandHooks = {
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (inputDir, outputDir) => [`npx tsx "${inputDir}/infra/cdk/bundleParserThread.ts" "${outputDir}"`],
-};
+/** Files a function's bundle needs beside the handler's, written after esbuild has run. */
+function afterBundling(name: HandlerName, environment: Readonly<Record<string, string>>): ICommandHooks | undefined {
+  const hooks = (run: (inputDir: string, outputDir: string) => string): ICommandHooks => ({
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [run(inputDir, outputDir)],
+  });
+  // The worker parses tags in a thread of its own: its entry is bundled beside the handler's.
+  if (name === 'worker') return hooks((i, o) => `npx tsx "${i}/infra/cdk/bundleParserThread.ts" "${o}"`);
+  // The listener serves the OpenAPI document built here, for the settings it is deployed with.
+  if (name === 'listener') {
+    const settings = Buffer.from(environment[settingsEnv] ?? '{}').toString('base64');
+    return hooks((i, o) => `npx tsx "${i}/infra/cdk/bundleOpenApi.ts" "${o}" ${settings}`);
+  }
+  return undefined;
+}
 
 /** Variables each function was given, recorded as they are added (a field would be set only after `super`). */
 const given = new WeakMap<TrackdropFunction, Set<string>>();
@@ -59,7 +69,7 @@ export class TrackdropFunction extends NodejsFunction {
       bundling: {
         ...functionBundling,
         mainFields: [...functionBundling.mainFields],
-        ...(props.handlerName === 'worker' ? { commandHooks: parserThreadHooks } : {}),
+        commandHooks: afterBundling(props.handlerName, props.environment),
       },
     });
     // Exactly what the function's builder reads (functions/runtime/functionEnv.ts): no variable

@@ -55,4 +55,10 @@ test('`cdk synth` bundles every function in functions/handlers and passes cdk-na
     const code = readFileSync(join(outdir, asset, 'index.mjs'), 'utf8');
     assert.ok(code.startsWith("import { createRequire as __trackdropCreateRequire } from 'node:module';"));
   }
+  // The listener serves the OpenAPI document its bundling wrote beside it, not one it generates.
+  const withDocument = assets.filter((a) => existsSync(join(outdir, a, 'openapi.json')));
+  assert.equal(withDocument.length, 1, 'one asset, the listener, holds openapi.json');
+  const document = JSON.parse(readFileSync(join(outdir, withDocument[0] ?? '', 'openapi.json'), 'utf8')) as unknown;
+  assert.ok(typeof document === 'object' && document !== null && 'openapi' in document);
+  assert.equal(document.openapi, '3.1.0');
 });

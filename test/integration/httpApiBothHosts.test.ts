@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { z } from 'zod';
+import { openApiDocument } from '../../functions/api/openApi.js';
+import { settingsEnv, settingsFromEnv, type TrackdropSettings } from '../../functions/settings.js';
 import { type AsDeployedStack, startAsDeployedStack } from '../../infra/local/asDeployed/asDeployedStack.js';
 import { synthCloudAssembly } from '../../infra/local/asDeployed/cloudAssembly.js';
 import { createJwtAuthorizer } from '../../infra/local/httpApi/jwtAuthorizer.js';
@@ -19,6 +22,8 @@ const locker = 'http://locker.test:4200';
 interface Host {
   readonly apiUrl: string;
   readonly issuer: LocalIssuer;
+  /** The settings its listener was given: from the source tree, or the template's environment. */
+  readonly settings: TrackdropSettings;
 }
 
 const hosts = new Map<string, Host>();
@@ -29,13 +34,18 @@ let outdir: string;
 
 before(async () => {
   source = await startLocalStack({ lockerOrigins: [locker] });
-  hosts.set('source', { apiUrl: source.api.url, issuer: source.issuer });
+  hosts.set('source', { apiUrl: source.api.url, issuer: source.issuer, settings: source.settings });
   outdir = mkdtempSync(join(tmpdir(), 'trackdrop-httpapi-'));
   const assembly = await synthCloudAssembly({ outdir, context: { lockerOrigins: locker } });
   deployedIssuer = await startLocalIssuer();
   const verify = createJwtAuthorizer({ issuer: deployedIssuer.url, audience: [deployedIssuer.audience] });
   deployed = await startAsDeployedStack({ assembly, jwtVerifier: () => verify });
-  hosts.set('as deployed', { apiUrl: deployed.api.url, issuer: deployedIssuer });
+  const listener = [...deployed.functions.values()].find((f) => f.logicalId.startsWith('FunctionsListener'));
+  const given = z
+    .object({ Environment: z.object({ Variables: z.object({ [settingsEnv]: z.string() }) }) })
+    .parse(assembly.template.Resources[listener?.logicalId ?? '']?.Properties);
+  const settings = settingsFromEnv(given.Environment.Variables);
+  hosts.set('as deployed', { apiUrl: deployed.api.url, issuer: deployedIssuer, settings });
 });
 
 after(async () => {
@@ -66,6 +76,14 @@ for (const name of ['source', 'as deployed']) {
       }
       const literal = await fetch(`${host().apiUrl}/v1/openapi.json`);
       assert.equal(literal.status, 200);
+    });
+
+    test('the OpenAPI document served is the one generated for the settings the listener runs with', async () => {
+      // As deployed, it is the file the listener's bundling wrote; from the sources, generated.
+      const res = await fetch(`${host().apiUrl}/v1/openapi.json`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=300');
+      assert.deepEqual(await res.json(), openApiDocument(host().settings));
     });
 
     test('CORS preflight: answered by API Gateway for an allowed origin, without CORS headers for another', async () => {

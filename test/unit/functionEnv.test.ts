@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { generatedOpenApi } from '../../functions/api/openApi.js';
 import { localSecretsKeyEnv } from '../../functions/resources.js';
 import { apiDepsFromEnv } from '../../functions/runtime/apiDepsFromEnv.js';
 import { completionDepsFromEnv } from '../../functions/runtime/completionDepsFromEnv.js';
 import { type FunctionName, functionEnv, runtimeEnv, telemetryEnv } from '../../functions/runtime/functionEnv.js';
 import { listenerDepsFromEnv } from '../../functions/runtime/listenerDepsFromEnv.js';
 import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js';
+import { defaultSettings } from '../../functions/settings.js';
 
 // Each builder reads only what its function declares (which is what the stack sets for it),
 // plus what Lambda or a local run sets: a variable read but not declared would be missing on AWS.
@@ -15,7 +17,7 @@ const builders: Record<FunctionName, (env: NodeJS.ProcessEnv) => unknown> = {
   api: apiDepsFromEnv,
   worker: workerDepsFromEnv,
   completion: completionDepsFromEnv,
-  listener: listenerDepsFromEnv,
+  listener: (env) => listenerDepsFromEnv(env, generatedOpenApi(defaultSettings)),
 };
 
 function recordingEnv(values: Record<string, string>): { env: NodeJS.ProcessEnv; read: Set<string> } {

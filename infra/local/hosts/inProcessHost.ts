@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { generatedOpenApi } from '../../../functions/api/openApi.js';
 import { apiDepsFromEnv } from '../../../functions/runtime/apiDepsFromEnv.js';
 import { completionDepsFromEnv } from '../../../functions/runtime/completionDepsFromEnv.js';
 import { createApiHandler } from '../../../functions/runtime/createApiHandler.js';
@@ -60,7 +61,7 @@ export function inProcessHost(o: InProcessHostOptions): InProcessHost {
     api: apiDepsFromEnv(o.envOf('api'), build),
     worker: workerDepsFromEnv(o.envOf('worker'), build),
     completion: completionDepsFromEnv(o.envOf('completion'), build),
-    listener: listenerDepsFromEnv(o.envOf('listener'), build),
+    listener: listenerDepsFromEnv(o.envOf('listener'), generatedOpenApi(o.settings), build),
   };
   const context = (fn: SourceFunction) => localContext(functionName(fn), functionSettings(o.settings, fn));
   const api = createApiHandler(deps.api);
