@@ -21,7 +21,7 @@ const env: NodeJS.ProcessEnv = {
   [bucketShape.env]: bucket,
   // Named but not touched by a copy: the worker reads them at cold start.
   ...Object.fromEntries(Object.values(tables).map((t) => [t.env, t.name])),
-  [queues.completions.env]: 'http://127.0.0.1:1/000000000000/unused',
+  ...Object.fromEntries(Object.values(queues).map((q) => [q.env, `http://127.0.0.1:1/000000000000/${q.name}`])),
   POWERTOOLS_METRICS_DISABLED: 'true',
 };
 const deps = workerDepsFromEnv(env);

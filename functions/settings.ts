@@ -135,6 +135,19 @@ export interface TrackdropSettings {
      */
     readonly recountSettleSeconds: number;
   };
+  /**
+   * How the worker holds the downloads it works on: it sets their visibility itself and renews
+   * it while it works, so a killed invocation's tracks come back within `leaseSeconds`, not after
+   * the queue's own timeout (six times the function's, which Lambda requires to be at least it).
+   */
+  readonly downloadLease: {
+    /** A message stays hidden this long past its last renewal (renewed every third of it). */
+    readonly leaseSeconds: number;
+    /** A track to be retried waits this long before its next receive, four times longer each time. */
+    readonly retryBaseSeconds: number;
+    /** The longest wait before a retry. */
+    readonly retryMaxSeconds: number;
+  };
   readonly callbacks: {
     /** First retry delay for a failed store callback, doubled on every attempt. */
     readonly baseBackoffSeconds: number;
@@ -216,6 +229,13 @@ export const defaultSettings: TrackdropSettings = {
     recountStaleSeconds: 600,
     recountSettleSeconds: 360,
   },
+  // A kill costs a track a minute. Retries wait 1, 4, 16 and 30 minutes (with jitter): a blip
+  // is retried soon, and an origin that is down has about 50 minutes to come back.
+  downloadLease: {
+    leaseSeconds: 60,
+    retryBaseSeconds: 60,
+    retryMaxSeconds: 1_800,
+  },
   callbacks: {
     baseBackoffSeconds: 2,
     maxBackoffSeconds: 15 * 60,
@@ -274,6 +294,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
     completions: { ...defaultSettings.completions, ...given.completions },
     limits: { ...defaultSettings.limits, ...given.limits },
     callbacks: { ...defaultSettings.callbacks, ...given.callbacks },
+    downloadLease: { ...defaultSettings.downloadLease, ...given.downloadLease },
     retention: { ...defaultSettings.retention, ...given.retention },
   };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { defaultSettings } from '../functions/settings.js';
 import { StoreClient } from '../testkit/storeClient.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from '../tooling/sandboxState.js';
 import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
@@ -21,7 +22,8 @@ Options:
   --data-dir <path>   where data persists (default ${defaultDataDir})
   --dynamodb <kind>   dynalite (default) or dynamodb-local (needs Java)
   --log-level <lvl>   DEBUG, INFO, WARN (default) or ERROR
-  --lease <seconds>   how soon work of a killed sandbox is picked up again (default 30)
+  --lease <seconds>   how soon work of a killed sandbox or function is picked up again (default 30;
+                      deployed, the worker holds its batch for 60 s at a time)
   --as-deployed       run what \`cdk synth\` produces instead of the sources: the bundles in
                       Node.js 24 containers, the template's environment, routes, event
                       sources and IAM policies (every refused request is printed)
@@ -94,6 +96,10 @@ async function main(): Promise<void> {
     lockerOrigins: [locker.url],
     onFunctionDied,
   });
+  log(
+    `lease ${lease} s (--lease; deployed, the worker's is ${defaultSettings.downloadLease.leaseSeconds} s): ` +
+      'what a killed sandbox or function was working on comes back that soon',
+  );
   if (stack.issuerUrl) locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
   // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);

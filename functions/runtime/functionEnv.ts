@@ -37,6 +37,7 @@ export const functionEnv = {
     tables.downloads.env,
     tables.licenses.env,
     tables.library.env,
+    queues.downloads.env,
     queues.completions.env,
     bucket.env,
     settingsEnv,

@@ -3,6 +3,7 @@ import { createS3Client } from '../adapters/aws/s3Client.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
 import { MediaStore } from '../adapters/mediaStore.js';
 import { fetchOrigin } from '../adapters/originFetcher.js';
+import { QueueVisibility } from '../adapters/queueVisibility.js';
 import { TagParser } from '../adapters/tagParse/tagParser.js';
 import { readObjectFacts } from '../adapters/tagReader.js';
 import { fetchTrackFacts } from '../adapters/trackFacts.js';
@@ -36,6 +37,7 @@ export function workerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {
   return {
     ...common,
     tagParser,
+    downloadsVisibility: new QueueVisibility(sqs, vars[queues.downloads.env]),
     media: new MediaStore(s3, vars[bucket.env], common.settings.storage.storageClass),
     objectFacts: (b, key) =>
       readObjectFacts(s3, tagParser, b, key, (err) =>

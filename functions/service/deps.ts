@@ -8,6 +8,7 @@ import type { MediaStore } from '../adapters/mediaStore.js';
 import type { OpenApiSource } from '../adapters/openApiFile.js';
 import type { fetchOrigin } from '../adapters/originFetcher.js';
 import type { QueueSender } from '../adapters/queues.js';
+import type { QueueVisibility } from '../adapters/queueVisibility.js';
 import type { SessionsRepo } from '../adapters/sessionsRepo.js';
 import type { StoresRepo } from '../adapters/storesRepo.js';
 import type { TagParser } from '../adapters/tagParse/tagParser.js';
@@ -49,6 +50,8 @@ export interface ApiDeps extends CommonDeps {
 
 export interface WorkerDeps extends CommonDeps {
   readonly media: MediaStore;
+  /** The downloads queue's visibility, which the worker holds for the batch it works on. */
+  readonly downloadsVisibility: QueueVisibility;
   /** Size, type and tags of an object, from ranged reads. */
   readonly objectFacts: (bucket: string, key: string) => Promise<ObjectFacts>;
   /** Tag parsing in threads of its own, with a deadline (TagParser). */

@@ -104,6 +104,8 @@ export class FunctionsConstruct extends Construct {
     bindTable(this.worker, tables.library, tableShapes.library, 'readWrite');
     bindTable(this.worker, tables.downloads, tableShapes.downloads, 'readWrite');
     bindQueue(this.worker, queues.completions, queueShapes.completions, 'send');
+    // The worker holds its batch's messages with a short, renewed lease (batchLease.ts).
+    bindQueue(this.worker, queues.downloads, queueShapes.downloads, 'delay');
     const sourceBucketArns = props.sourceBuckets.map((name) => `arn:${Aws.PARTITION}:s3:::${name}`);
     bindBucket(this.worker, storage.mediaBucket, bucketShape.env, [
       new PolicyStatement({

@@ -13,7 +13,7 @@ import type { Instrument } from '../../functions/runtime/instrument.js';
 import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../functions/service/deps.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
-import { eventSourceLease } from './eventSourceLease.js';
+import { eventSourceLease, leasedSettings } from './eventSourceLease.js';
 import { sourceEventSources } from './eventSourcePlan.js';
 import { sourceFunctionPlans } from './functionPlan.js';
 import type { FunctionHost } from './hosts/functionHost.js';
@@ -41,7 +41,7 @@ export interface LocalStackOptions {
   readonly logLevel?: string;
   /** Start the pollers (default); tests of single handlers leave them off. */
   readonly pollers?: boolean;
-  /** See QueuePoller: short, extended visibility so a killed sandbox recovers fast. */
+  /** The event source's receive visibility and the worker's own lease (eventSourceLease.ts): a killed sandbox recovers that fast. */
   readonly leaseSeconds?: number;
   /** 32 bytes sealing stores' signing secrets; the sandbox keeps its own, tests get a random one. */
   readonly secretsKey?: Buffer;
@@ -115,7 +115,7 @@ export interface LocalStack {
 
 /** Emulators + resources + the api, worker and completion handlers, built from an environment as on AWS. */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const settings = opts.settings ?? defaultSettings;
+  const settings = leasedSettings(opts.settings ?? defaultSettings, opts.leaseSeconds);
   const logLevel = opts.logLevel ?? 'ERROR';
   const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: logLevel === 'SILENT' ? 'SILENT' : 'ERROR' });
   const teardown = new Teardown((what, err) => logger.error(what, { error: err instanceof Error ? err : String(err) }));

@@ -49,6 +49,9 @@ export function chaosSettings(): TrackdropSettings {
     downloads: { ...defaultSettings.downloads, maxReceiveCount: 4 },
     limits: { ...defaultSettings.limits, originTimeoutSeconds: 2 },
     callbacks: { ...defaultSettings.callbacks, baseBackoffSeconds: 1, maxBackoffSeconds: 4 },
+    // Seconds, not minutes: a failed attempt's track is received again within the run (the
+    // stack's short lease does the same for a killed one).
+    downloadLease: { ...defaultSettings.downloadLease, retryBaseSeconds: 1, retryMaxSeconds: 2 },
   };
 }
 
@@ -73,6 +76,11 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
 
   const settings = chaosSettings();
   const stack = await startLocalStack({ settings, leaseSeconds: 2, logLevel: 'SILENT' });
+  const { leaseSeconds, retryBaseSeconds, retryMaxSeconds } = stack.settings.downloadLease;
+  log(
+    `downloads lease shortened to ${leaseSeconds} s (deployed: ${defaultSettings.downloadLease.leaseSeconds} s), ` +
+      `retry waits to ${retryBaseSeconds}–${retryMaxSeconds} s`,
+  );
   const store = await startFakeStore();
   // A slow-drip origin sends a byte every half second: far under the minimum rate.
   store.dripIntervalMs = 500;

@@ -37,7 +37,8 @@ async function storeOfItsOwn(storeId: string): Promise<{ store: FakeStore; clien
 describe('as deployed', () => {
   before(async () => {
     synth = await synthForTests();
-    // A short lease, as the sandbox runs it: a killed container's batch is back within seconds.
+    // A short lease, as the sandbox runs it: the worker holds its batch for 5 s at a time (the
+    // template says 60), so a killed container's batch is back within seconds.
     stack = await startAsDeployedStack({
       assembly: synth.assembly,
       leaseSeconds: 5,
@@ -142,7 +143,9 @@ describe('as deployed', () => {
       assert.ok(pids.length > 0, 'the worker was busy with the stalled download');
       killer.originFaults.delete('k.mp3');
       for (const pid of pids) process.kill(pid, 'SIGKILL');
-      const status = await client.waitForSession(cookie, 60_000);
+      // Received again once the worker's own lease runs out: within this wait, which neither the
+      // queue's 30 minutes nor the template's 60-s lease would meet.
+      const status = await client.waitForSession(cookie, 30_000);
       assert.equal(status.counts.completed, 1, JSON.stringify(status.counts));
       const death = logs.find((l) => /Runtime\.ExitError/.test(l) && l.startsWith(worker.runner.spec.name));
       assert.ok(death, `the death is logged: ${logs.slice(-5).join(' | ')}`);

@@ -79,6 +79,8 @@ test('each function is given exactly the variables its builder reads, naming onl
       ...downloads,
       ...licenses,
       ...library,
+      // Its own queue only to hold the batch it works on (ChangeMessageVisibility).
+      ...downloadsQueue,
       ...completionsQueue,
       [bucket.env]: { Ref: id.media },
     },
@@ -158,6 +160,8 @@ test('worker: reads licenses and stores, writes sessions and key claims, copies 
   assert.ok(allows(g, 'sqs:SendMessage', id.completionsQueue));
   assert.ok(!allows(g, 'sqs:SendMessage', id.downloadsQueue), 'the worker does not re-enqueue downloads');
   assert.ok(allows(g, 'sqs:ReceiveMessage', id.downloadsQueue), 'the event source grants consume');
+  assert.ok(allows(g, 'sqs:ChangeMessageVisibility', id.downloadsQueue), 'it holds its batch with a lease');
+  assert.ok(!allows(g, 'sqs:ChangeMessageVisibility', id.completionsQueue), 'and no other queue’s messages');
   assert.ok(!g.some((x) => x.action.startsWith('kms:')), 'the worker never sees signing secrets');
 });
 

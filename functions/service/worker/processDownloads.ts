@@ -12,6 +12,7 @@ import type { TrackState } from '../../core/trackState.js';
 import type { WorkerDeps } from '../deps.js';
 import { parseRecords, poisonError } from '../queueRecords.js';
 import { StateTally } from '../stateTally.js';
+import { holdBatch } from './batchLease.js';
 import { copyTrack, hashMismatch } from './copyTrack.js';
 import { removeFilesOf, removeReplacedFiles } from './placeObject.js';
 
@@ -35,6 +36,21 @@ export async function processDownloads(
   invocation: WorkerInvocation = {},
 ): Promise<SQSBatchResponse> {
   const endsAt = Date.now() + (invocation.remainingMs?.() ?? deps.settings.functions.worker.timeoutSeconds * 1000);
+  // First, before any read: from here a death costs the batch a lease, not the queue's timeout.
+  const lease = await holdBatch(deps, event.Records);
+  try {
+    const response = await processBatch(deps, event, endsAt);
+    const retried = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    await lease.end(event.Records.filter((r) => retried.has(r.messageId)));
+    return response;
+  } catch (err) {
+    // The whole batch comes back: after its retry wait, as a reported failure would.
+    await lease.end(event.Records);
+    throw err;
+  }
+}
+
+async function processBatch(deps: WorkerDeps, event: SQSEvent, endsAt: number): Promise<SQSBatchResponse> {
   const parsed = parseRecords(deps.logger, 'downloads', event.Records, downloadMessageSchema);
   const messages = [...parsed.values()];
   // One read for the batch; should it fail, each track reads its own, so the rule of the last

@@ -11,7 +11,7 @@ import {
   localRegion,
   startEmulators,
 } from '../emulators.js';
-import { eventSourceLease, type LeasedQueue } from '../eventSourceLease.js';
+import { eventSourceLease, type LeasedQueue, leasedSettings } from '../eventSourceLease.js';
 import { templateEventSources } from '../eventSourcePlan.js';
 import { templateFunctionPlan } from '../functionPlan.js';
 import { containerHost, type DeployedFunction } from '../hosts/containerHost.js';
@@ -37,6 +37,7 @@ import {
   TemplateError,
 } from './template.js';
 import { type JwtVerifierFactory, refuseAllTokens, templateApiPlan } from './templateApiPlan.js';
+import { withFunctionSettings } from './templateSettings.js';
 
 export interface AsDeployedOptions {
   readonly assembly: CloudAssembly;
@@ -51,7 +52,7 @@ export interface AsDeployedOptions {
    * issuer); without one, JWT routes answer 401 to every request, as no token could be checked.
    */
   readonly jwtVerifier?: JwtVerifierFactory;
-  /** See QueuePoller and eventSourceLease: short, extended visibility so a killed sandbox recovers fast. */
+  /** The event sources' receive visibility and the worker's own lease (eventSourceLease.ts): a killed sandbox recovers that fast. */
   readonly leaseSeconds?: number | undefined;
   /** Called for each refused request, as it happens (they are all kept in `denials` too). */
   readonly onDenied?: (denial: Denial) => void;
@@ -86,7 +87,12 @@ export interface AsDeployedStack {
  * API routes, its SQS event sources, and every AWS request checked against its IAM policies.
  */
 export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsDeployedStack> {
-  const { template, stackName } = opts.assembly;
+  const { stackName } = opts.assembly;
+  // The sandbox's short lease, for the worker's own hold on its batch too (eventSourceLease.ts).
+  const template =
+    opts.leaseSeconds === undefined
+      ? opts.assembly.template
+      : withFunctionSettings(opts.assembly.template, (s) => leasedSettings(s, opts.leaseSeconds));
   const pseudo: Pseudo = { region: localRegion, accountId: localAccountId, stackName };
   const teardown = new Teardown((what, err) =>
     opts.onLog?.('trackdrop-local', `${what}: ${err instanceof Error ? err.message : String(err)}`),
