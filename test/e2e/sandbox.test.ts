@@ -77,22 +77,22 @@ for (const [mode, modeArgs] of [
     }));
     for (const t of tracks) assert.equal((await client.putLicense(user, t.serviceTrackId)).status, 201);
     const cookie = (await client.openSession(user)).body.cookie;
-    const sent = await client.downloadTracks(cookie, tracks);
-    assert.equal(sent.status, 200);
-
-    // Kill it while tracks are in flight.
+    // Half first; once one of them is done, the other half, and the kill as soon as they are
+    // taken: some tracks are done and some in flight, however fast a quiet machine drains them.
+    const half = tracks.length / 2;
+    assert.equal((await client.downloadTracks(cookie, tracks.slice(0, half))).status, 200);
     let atKill = 0;
     await waitUntil(async () => {
       atKill = (await client.session(cookie)).body.counts.completed ?? 0;
       return atKill >= 1;
     }, 30_000);
+    assert.equal((await client.downloadTracks(cookie, tracks.slice(half))).status, 200);
     killSandboxGroup(first);
     await new Promise((r) => first.child.once('exit', r));
     const before = (await new StoreClient(first.state.apiUrl, creds.apiKey).session(cookie).catch(() => undefined))
       ?.body;
     assert.equal(before, undefined, 'the API is down');
-    assert.ok(atKill < 50, `killed mid-run (${atKill} of 50 completed)`);
-    t.diagnostic(`killed with ${atKill} of 50 completed`);
+    t.diagnostic(`killed with ${atKill} of 50 completed, the last ${half} just taken`);
 
     const second = await startSandbox(ports, dataDir, modeArgs);
     assert.equal(second.state.demoStore?.apiKey, creds.apiKey, 'the demo store keeps its key across restarts');
