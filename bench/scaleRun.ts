@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import * as z from 'zod/mini';
 import { mapLimit } from '../functions/core/mapLimit.js';
 import type { LibraryItem } from '../functions/core/storedRecords.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
@@ -7,6 +8,15 @@ import { type SessionStatus, StoreClient } from '../testkit/storeClient.js';
 import { makeMp3 } from '../testkit/taggedAudio.js';
 import { type BenchStack, startBenchStack } from './benchStack.js';
 import { withEmulators } from './emulatorProcesses.js';
+
+/** One license's answer in a licenses:batch: stored, or an error (`throttled`: send it again). */
+const licenseResults = z.array(
+  z.object({
+    serviceTrackId: z.number(),
+    state: z.optional(z.literal('stored')),
+    error: z.optional(z.object({ code: z.string() })),
+  }),
+);
 
 export interface ScaleSizes {
   /** Tracks in the one big session that is drained end to end. */
@@ -168,14 +178,30 @@ async function bigSession(
   const l0 = performance.now();
   const licenseBatches: { id: number }[][] = [];
   for (let i = 0; i < tracks.length; i += 100) licenseBatches.push(tracks.slice(i, i + 100));
+  let waitedOut = 0;
   await mapLimit(licenseBatches, 4, async (batch) => {
-    const res = await client.putLicenses(
-      user,
-      batch.map((t) => ({ serviceTrackId: t.id })),
-    );
-    if (res.status !== 200 || res.body.results.some((r) => r.state !== 'stored'))
-      throw new Error(`licenses:batch answered ${res.status}`);
+    // As the README tells a store: a 429 waits its Retry-After, and a license answered
+    // `throttled` is sent again; anything else stops the run.
+    let left = batch.map((t) => t.id);
+    for (let attempt = 0; left.length > 0; attempt++) {
+      if (attempt === 20) throw new Error(`licenses:batch still refused after ${attempt} tries`);
+      const res = await client.putLicenses(
+        user,
+        left.map((serviceTrackId) => ({ serviceTrackId })),
+      );
+      if (res.status === 429) {
+        waitedOut += 1;
+        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? '1') * 1000));
+        continue;
+      }
+      if (res.status !== 200) throw new Error(`licenses:batch answered ${res.status}`);
+      const results = licenseResults.parse(res.body.results);
+      const refused = results.filter((r) => r.state !== 'stored' && r.error?.code !== 'throttled');
+      if (refused.length > 0) throw new Error(`licenses:batch refused ${refused.length} license(s)`);
+      left = results.filter((r) => r.error?.code === 'throttled').map((r) => r.serviceTrackId);
+    }
   });
+  if (waitedOut > 0) log(`scale: licenses:batch answered 429 ${waitedOut} time(s), each waited out`);
   const licenseSeconds = (performance.now() - l0) / 1000;
   const cookie = (await client.openSession(user)).body.cookie;
   log(`scale: ${tracks.length} licenses in ${licenseSeconds.toFixed(1)} s; submitting ${tracks.length} tracks`);
