@@ -4,16 +4,11 @@ import type { TrackdropSettings } from '../../functions/settings.js';
  * How the local event source leases each queue's messages, in both modes. It receives with a
  * short visibility timeout (the sandbox's `--lease`), so a sandbox killed between a receive and
  * the function's start gets its messages back within the lease, not after the queue's own
- * timeout (six times the function's). Neither lease is extended here: each function sets its
+ * timeout (six times the function's). It never extends that lease: each function sets its
  * messages' visibility itself, as it does on Lambda (the worker's renewed lease, batchLease.ts;
  * the completion function's callback backoff), and a heartbeat here would overwrite it.
  */
-export const eventSourceLease = {
-  downloads: { extendLease: false },
-  completions: { extendLease: false },
-} as const satisfies Record<string, { readonly extendLease: boolean }>;
-
-export type LeasedQueue = keyof typeof eventSourceLease;
+export type LeasedQueue = 'downloads' | 'completions';
 
 /**
  * The settings a local run gives its functions for a short lease (the sandbox's `--lease`): the

@@ -13,7 +13,7 @@ import type { Instrument } from '../../functions/runtime/instrument.js';
 import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../functions/service/deps.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
-import { eventSourceLease, leasedSettings } from './eventSourceLease.js';
+import { leasedSettings } from './eventSourceLease.js';
 import { sourceEventSources } from './eventSourcePlan.js';
 import { sourceFunctionPlans } from './functionPlan.js';
 import type { FunctionHost } from './hosts/functionHost.js';
@@ -198,16 +198,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const plans = sourceEventSources(settings, provisioned.names.queueUrls);
     const lease = opts.leaseSeconds;
     const pollers = {
-      downloads: await host.queue('worker', {
-        plan: plans.downloads,
-        leaseSeconds: lease,
-        extendLease: eventSourceLease.downloads.extendLease,
-      }),
-      completions: await host.queue('completion', {
-        plan: plans.completions,
-        leaseSeconds: lease,
-        extendLease: eventSourceLease.completions.extendLease,
-      }),
+      downloads: await host.queue('worker', { plan: plans.downloads, leaseSeconds: lease }),
+      completions: await host.queue('completion', { plan: plans.completions, leaseSeconds: lease }),
     };
     teardown.add('the event sources', pollers, (p) => Promise.all([p.downloads.stop(), p.completions.stop()]));
     // Keys in the data folder, so a listener's token outlives a restart of the sandbox.

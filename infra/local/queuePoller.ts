@@ -1,5 +1,4 @@
 import {
-  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -28,17 +27,11 @@ export interface PollerOptions {
   /** Told of each invocation that failed as a whole: its records all return after their visibility timeout. */
   readonly onBatchFailed?: (records: number, err: unknown) => void;
   /**
-   * Receive with this visibility timeout and extend it while the handler runs, instead of the
-   * queue's own (6× the function timeout). A sandbox killed mid-batch then gets its messages
-   * back within this many seconds rather than half an hour later.
+   * Receive with this visibility timeout instead of the queue's own (6× the function timeout):
+   * a sandbox killed before the handler set its messages' visibility gets them back this soon.
+   * Never extended here; the handlers set their visibility themselves (eventSourceLease.ts).
    */
   readonly leaseSeconds?: number;
-  /**
-   * Extend the lease while the handler runs (default). Off for a handler that sets its own
-   * visibility (the completion function's backoff), which a heartbeat would overwrite; such a
-   * handler must finish within the lease.
-   */
-  readonly extendLease?: boolean;
   /**
    * The event source's `FunctionResponseTypes: [ReportBatchItemFailures]` (default on): only the
    * reported records come back. Off, a returned value is ignored and a batch that did not throw
@@ -159,8 +152,6 @@ export class QueuePoller implements EventSource {
     this.stats.invocations += 1;
     this.stats.records += batch.length;
     let failed: Set<string>;
-    const lease = this.opts.extendLease !== false ? this.opts.leaseSeconds : undefined;
-    const heartbeat = lease ? setInterval(() => void this.extend(batch, lease), (lease * 1000) / 3) : undefined;
     try {
       const res = await this.opts.handler(event);
       failed =
@@ -171,8 +162,6 @@ export class QueuePoller implements EventSource {
       this.opts.onError?.(err);
       this.opts.onBatchFailed?.(batch.length, err);
       failed = new Set(batch.map((m) => m.MessageId ?? ''));
-    } finally {
-      clearInterval(heartbeat);
     }
     this.stats.failures += failed.size;
     const done = batch.filter((m) => !failed.has(m.MessageId ?? ''));
@@ -180,21 +169,6 @@ export class QueuePoller implements EventSource {
       const entries = done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle }));
       await this.opts.sqs
         .send(new DeleteMessageBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: entries }))
-        .catch((err) => this.opts.onError?.(err));
-    }
-  }
-
-  private async extend(batch: readonly Received[], leaseSeconds: number): Promise<void> {
-    const entries = batch.map((m, i) => ({
-      Id: String(i),
-      ReceiptHandle: m.ReceiptHandle,
-      VisibilityTimeout: leaseSeconds,
-    }));
-    for (let i = 0; i < entries.length; i += 10) {
-      await this.opts.sqs
-        .send(
-          new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.opts.queueUrl, Entries: entries.slice(i, i + 10) }),
-        )
         .catch((err) => this.opts.onError?.(err));
     }
   }

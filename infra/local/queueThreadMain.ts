@@ -33,7 +33,6 @@ const poller: QueuePoller = new QueuePoller({
   consumer: pollerConsumer(data.source),
   reportBatchItemFailures: data.source.reportBatchItemFailures,
   leaseSeconds: data.leaseSeconds,
-  extendLease: data.extendLease,
   onError: (err) => logger.error('poller error', { error: err instanceof Error ? err : String(err) }),
   handler: (event) => handler(event, localContext(data.functionName, data.fn)),
   onInFlight: (inFlight) => send({ kind: 'state', inFlight, stats: { ...poller.stats } }),

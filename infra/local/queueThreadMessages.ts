@@ -19,7 +19,6 @@ export const queueThreadData = z.object({
     reportBatchItemFailures: z.boolean(),
   }),
   leaseSeconds: z.number().optional(),
-  extendLease: z.boolean(),
 });
 
 /** The stack asks the thread's event source to start or to stop (and wait for the invocations in flight). */

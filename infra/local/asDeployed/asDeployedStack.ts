@@ -11,7 +11,7 @@ import {
   localRegion,
   startEmulators,
 } from '../emulators.js';
-import { eventSourceLease, type LeasedQueue, leasedSettings } from '../eventSourceLease.js';
+import { type LeasedQueue, leasedSettings } from '../eventSourceLease.js';
 import { templateEventSources } from '../eventSourcePlan.js';
 import { templateFunctionPlan } from '../functionPlan.js';
 import { containerHost, type DeployedFunction } from '../hosts/containerHost.js';
@@ -201,18 +201,14 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         : url === outputs[outputNames.completionsQueueUrl]
           ? 'completions'
           : undefined;
-    // Each event source of the template on the container host, leased as eventSourceLease says.
+    // Each event source of the template on the container host, its receives leased as eventSourceLease says.
     const host = containerHost({ onLog: opts.onLog });
     const pollers = await Promise.all(
       templateEventSources(template, locals, pseudo).map((plan) => {
         const fn = functions.get(plan.functionId);
         if (!fn) throw new TemplateError(`${plan.id}: FunctionName must Ref a function of the template`);
         const queue = queueOf(plan.queueUrl);
-        return host.queue(fn, {
-          plan,
-          leaseSeconds: queue && opts.leaseSeconds,
-          extendLease: queue ? eventSourceLease[queue].extendLease : true,
-        });
+        return host.queue(fn, { plan, leaseSeconds: queue && opts.leaseSeconds });
       }),
     );
     teardown.add('the event sources', pollers, (all) => Promise.all(all.map((p) => p.stop())));

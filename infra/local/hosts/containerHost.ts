@@ -44,7 +44,6 @@ export function containerHost(o: ContainerHostOptions = {}): FunctionHost<Deploy
         consumer: pollerConsumer(source.plan),
         reportBatchItemFailures: source.plan.reportBatchItemFailures,
         leaseSeconds: source.leaseSeconds,
-        extendLease: source.extendLease,
         onBatchFailed: (records, err) =>
           o.onLog?.(
             fn.runner.spec.name,

@@ -5,10 +5,8 @@ import type { EventSource } from '../queuePoller.js';
 /** A queue function's event source, as the plan declares it and as the stack leases it (eventSourceLease.ts). */
 export interface QueueSource {
   readonly plan: EventSourcePlan;
-  /** The sandbox's short lease (`--lease`); none: the queue's own visibility timeout. */
+  /** The sandbox's short lease (`--lease`) on a receive; none: the queue's own visibility timeout. */
   readonly leaseSeconds?: number | undefined;
-  /** Extend the lease while the function runs (not for a function that sets its messages' visibility itself). */
-  readonly extendLease: boolean;
 }
 
 /**

@@ -91,7 +91,6 @@ export function inProcessHost(o: InProcessHostOptions): InProcessHost {
         queueUrl: source.plan.queueUrl,
         consumer: pollerConsumer(source.plan),
         reportBatchItemFailures: source.plan.reportBatchItemFailures,
-        extendLease: source.extendLease,
         leaseSeconds: source.leaseSeconds,
         onError: o.onError,
         handler: (e) => handler(e),

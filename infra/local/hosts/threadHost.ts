@@ -61,7 +61,6 @@ export function threadHost(o: ThreadHostOptions): ThreadHost {
             fn: functionSettings(o.settings, fn),
             endpoints: o.endpoints,
             source: source.plan,
-            extendLease: source.extendLease,
             leaseSeconds: source.leaseSeconds,
           },
           (err) => o.onDied(name, err),
