@@ -16,11 +16,16 @@ const documentSchema = z.record(z.string(), z.unknown());
  * a document that only changes with the deployment; a source run generates it instead.
  */
 export function bundledOpenApi(moduleUrl: string): OpenApiSource {
+  return onceOpenApi(async () =>
+    documentSchema.parse(JSON.parse(await readFile(new URL(openApiFile, moduleUrl), 'utf8'))),
+  );
+}
+
+/** A source that makes the document on its first read and answers the same one after. */
+export function onceOpenApi(make: () => Promise<OpenApiDocument>): OpenApiSource {
   let document: Promise<OpenApiDocument> | undefined;
   return () => {
-    document ??= readFile(new URL(openApiFile, moduleUrl), 'utf8').then((text) =>
-      documentSchema.parse(JSON.parse(text)),
-    );
+    document ??= make();
     return document;
   };
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { OpenApiSource } from '../adapters/openApiFile.js';
+import { type OpenApiSource, onceOpenApi } from '../adapters/openApiFile.js';
 import {
   contentIdsQuerySchema,
   cookieSchema,
@@ -262,9 +262,5 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
 
 /** The document generated once, where no bundling wrote it (a run from the sources). */
 export function generatedOpenApi(settings: TrackdropSettings): OpenApiSource {
-  let document: Promise<Record<string, unknown>> | undefined;
-  return () => {
-    document ??= Promise.resolve().then(() => openApiDocument(settings));
-    return document;
-  };
+  return onceOpenApi(async () => openApiDocument(settings));
 }

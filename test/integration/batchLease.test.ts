@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { holdBatch } from '../../functions/service/worker/batchLease.js';
 import { defaultSettings } from '../../functions/settings.js';
-import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
-import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
-import { StoreClient } from '../../testkit/storeClient.js';
+import type { LocalStack } from '../../infra/local/localStack.js';
+import type { FakeStore } from '../../testkit/fakeStore.js';
+import type { StoreClient } from '../../testkit/storeClient.js';
 import { makeMp3 } from '../../testkit/taggedAudio.js';
 import { ack, receiveEvent } from '../support/receiveEvent.js';
+import { startStoreOnStack } from '../support/storeOnStack.js';
 
 // The worker's own hold on the downloads it works on, against the queue emulator: the queue's
 // visibility timeout is 30 minutes, so a message seen again within seconds was released by the
@@ -25,14 +25,7 @@ before(async () => {
     ...defaultSettings,
     downloadLease: { leaseSeconds, retryBaseSeconds: retrySeconds, retryMaxSeconds: retrySeconds },
   };
-  stack = await startLocalStack({ pollers: false, settings });
-  store = await startFakeStore();
-  const reg = await registerStore(stack.stores, {
-    storeId: 'lease-store',
-    callbackUrl: store.callbackUrl,
-    allowOrigins: [store.originUrl],
-  });
-  client = new StoreClient(stack.api.url, reg.apiKey);
+  ({ stack, store, client } = await startStoreOnStack('lease-store', { stack: { pollers: false, settings } }));
 });
 
 after(async () => {
