@@ -35,7 +35,7 @@ const res = await deps.fetchOrigin(source, {
   timeoutMs: limits.originTimeoutSeconds * 1000,
   maxBytes: limits.maxTrackBytes,
 });
-const sent = await streamToBucket(deps, res.body, res, key, {});
+const sent = await streamToBucket(deps, res.body, res, key, {}, 'application/octet-stream');
 const ms = performance.now() - t0;
 
 process.stdout.write(

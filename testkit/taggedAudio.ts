@@ -11,6 +11,8 @@ export interface AudioTags {
   readonly trackNumber?: number;
   /** Embedded front cover (ID3v2 APIC), a JPEG. */
   readonly coverJpeg?: Buffer;
+  /** Embedded front cover of any bytes, under the MIME type its frame claims (a hostile store's). */
+  readonly cover?: { readonly data: Buffer; readonly claimedType: string };
 }
 
 // 128 kbit/s, 44.1 kHz, mono, no CRC: 417-byte frames of 1152 samples.
@@ -50,13 +52,14 @@ function id3v24(tags: AudioTags): Buffer {
   text('TPE2', tags.albumArtist);
   text('TALB', tags.album);
   text('TRCK', tags.trackNumber === undefined ? undefined : String(tags.trackNumber));
-  if (tags.coverJpeg) {
+  const cover = tags.cover ?? (tags.coverJpeg && { data: tags.coverJpeg, claimedType: 'image/jpeg' });
+  if (cover) {
     // Latin-1 encoding, MIME type, picture type 3 (front cover), empty description, the image.
     const content = Buffer.concat([
       Buffer.from([0x00]),
-      Buffer.from('image/jpeg\0', 'latin1'),
+      Buffer.from(`${cover.claimedType}\0`, 'latin1'),
       Buffer.from([0x03, 0x00]),
-      tags.coverJpeg,
+      cover.data,
     ]);
     frames.push(Buffer.concat([Buffer.from('APIC', 'latin1'), syncsafe(content.length), Buffer.from([0, 0]), content]));
   }

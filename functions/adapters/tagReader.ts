@@ -2,6 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type IRangeRequestClient, type IRangeRequestResponse, parseContentRange } from '@tokenizer/range';
 import type { ICommonTagsResult } from 'music-metadata';
 import { isCompilation, truncateUtf8 } from '../core/keyLayout.js';
+import { imageTypeOf } from '../core/mediaType.js';
 import type { TrackTags } from '../core/trackTags.js';
 import { type AsfFacts, readAsfHeader } from './asfHeader.js';
 import { findId3v2, id3v2TagAlone, type ReadBytes, readId3v2Text } from './id3v2Text.js';
@@ -258,7 +259,7 @@ function defined<T extends object>(o: T): T | undefined {
   return Object.keys(kept).length > 0 ? (kept as T) : undefined;
 }
 
-/** The front cover (else the first picture), when it is a JPEG or PNG of bounded size. */
+/** The front cover (else the first picture), when its bytes are a JPEG or PNG of bounded size. */
 function coverOf(meta: ParsedMetadata, asf: AsfFacts | undefined): Cover | undefined {
   // An ASF file's pictures as its header holds them (see asfHeader): music-metadata's are cut wrong.
   const pictures = asf ? asf.pictures : (meta.common.picture ?? []);
@@ -266,7 +267,8 @@ function coverOf(meta: ParsedMetadata, asf: AsfFacts | undefined): Cover | undef
   // on an array, never finds the front cover.
   const pic = pictures.find((p) => p.type === 'Cover (front)') ?? pictures[0];
   if (!pic || pic.data.length === 0 || pic.data.length > MAX_COVER_BYTES) return undefined;
-  const mimeType = /jpe?g/i.test(pic.format) ? 'image/jpeg' : /png/i.test(pic.format) ? 'image/png' : undefined;
+  // The bytes say what the picture is: a tag's own label (`image/png` over an SVG) is the store's word.
+  const mimeType = imageTypeOf(pic.data);
   return mimeType ? { data: pic.data, mimeType } : undefined;
 }
 

@@ -1,3 +1,4 @@
+import { audioFormatOf } from './audioContainer.js';
 import type { TrackTags } from './trackTags.js';
 
 /**
@@ -77,24 +78,12 @@ export function truncateUtf8(s: string, max: number): string {
   return out;
 }
 
-const EXT_BY_CONTAINER: readonly (readonly [RegExp, string])[] = [
-  [/^mpeg/, 'mp3'],
-  [/^wave?$/, 'wav'],
-  [/^flac$/, 'flac'],
-  [/^ogg/, 'ogg'],
-  [/^(m4a|mp4)/, 'm4a'],
-  [/^asf/, 'wma'],
-  [/^aiff?/, 'aiff'],
-];
-
-/** File extension from the detected container (and codec: Opus in Ogg is `.opus`), else the URL's, else `bin`. */
-export function extensionFor(container: string | undefined, sourcePath: string | undefined, codec?: string): string {
-  const c = container?.toLowerCase() ?? '';
-  if (/^ogg/.test(c) && /opus/i.test(codec ?? '')) return 'opus';
-  const hit = EXT_BY_CONTAINER.find(([pattern]) => pattern.test(c));
-  if (hit) return hit[1];
-  const fromPath = /\.([A-Za-z0-9]{1,5})$/.exec(sourcePath ?? '')?.[1];
-  return fromPath ? fromPath.toLowerCase() : 'bin';
+/**
+ * File extension from the container detected in the bytes (and codec: Opus in Ogg is `.opus`),
+ * else `bin`. Never the URL's: a store that names a file `x.html` must not have it saved as one.
+ */
+export function extensionFor(container: string | undefined, codec?: string): string {
+  return audioFormatOf(container, codec)?.ext ?? 'bin';
 }
 
 export interface TrackKeyInput {

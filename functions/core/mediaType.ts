@@ -1,22 +1,39 @@
-/** Media types of the formats a Music folder holds, by extension: the fallback when a row has none. */
+import { audioFormatOf, audioMediaTypes } from './audioContainer.js';
+
+/** The extensions trackdrop itself names files with, for an item that predates its container's record. */
 const byExtension: Readonly<Record<string, string>> = {
   mp3: 'audio/mpeg',
   m4a: 'audio/mp4',
   aac: 'audio/aac',
   flac: 'audio/flac',
   ogg: 'audio/ogg',
-  oga: 'audio/ogg',
   opus: 'audio/ogg',
   wav: 'audio/wav',
+  aiff: 'audio/aiff',
   wma: 'audio/x-ms-wma',
   jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
   png: 'image/png',
 };
 
-/** The item's own type when it is a real one, else the one its extension names. */
-export function mediaTypeOf(key: string, recorded?: string): string {
-  if (recorded && /^[\w.+-]+\/[\w.+-]+$/.test(recorded) && recorded !== 'application/octet-stream') return recorded;
+/**
+ * The Content-Type a stored file is served as: the one its detected container names, else the
+ * one trackdrop's own extension names, else a download. Never a type the store sent, which could
+ * be `text/html` and make a listener's browser run what a tag holds.
+ */
+export function servedMediaType(key: string, container?: string, codec?: string): string {
+  const detected = audioFormatOf(container, codec)?.mediaType;
+  if (detected) return detected;
   const ext = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
-  return byExtension[ext] ?? 'application/octet-stream';
+  return (Object.hasOwn(byExtension, ext) ? byExtension[ext] : undefined) ?? 'application/octet-stream';
+}
+
+/** Is this a type a library item's file may be served as (an audio format's)? */
+export const isAudioMediaType = (type: string): boolean => audioMediaTypes.has(type);
+
+/** Covers are JPEG or PNG as their first bytes show, whatever a tag calls them; anything else is no cover. */
+export function imageTypeOf(bytes: Uint8Array): 'image/jpeg' | 'image/png' | undefined {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= png.length && png.every((b, i) => bytes[i] === b)) return 'image/png';
+  return undefined;
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { repoRoot } from '../../infra/cdk/TrackdropFunction.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
 import { startDemoSession } from '../../sandbox/demoSession.js';
@@ -11,42 +11,25 @@ import { type DemoStore, startDemoStore } from '../../sandbox/demoStore.js';
 import { type LockerServer, startLockerServer } from '../../sandbox/lockerServer.js';
 import { type SandboxRuntime, startAsDeployedRuntime, startSourceRuntime } from '../../sandbox/startRuntime.js';
 import { StoreClient } from '../../testkit/storeClient.js';
+import { type HeadlessChromium, launchChromium, noChromium } from '../support/headlessChromium.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(chromiumPath)
-  ? false
-  : `no Chromium at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH)`;
+const skip = noChromium;
 const outputDir = join(repoRoot, 'test-output');
 const user = 'locker-listener';
 
+let chromium: HeadlessChromium | undefined;
 let browser: BrowserContext;
-let profile: string;
 const scratch: string[] = [];
 
 before(async () => {
   if (skip) return;
-  profile = mkdtempSync(join(tmpdir(), 'trackdrop-chromium-'));
-  // A fresh profile (playwright passes it as --user-data-dir); the flags keep Chromium to
-  // loopback and this run: no updates, sync, QUIC or first-run work.
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
 });
 
 after(async () => {
-  await browser?.close();
-  for (const d of [profile, ...scratch]) if (d) rmSync(d, { recursive: true, force: true });
+  await chromium?.close();
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
 });
 
 /** Polls `check` until it holds; fails with `what` when the time is up. */

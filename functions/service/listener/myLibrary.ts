@@ -2,14 +2,14 @@ import { contentDisposition, fileNameOf } from '../../core/contentDisposition.js
 import { decodeCursor, encodeCursor, listenerLibraryCursorSchema } from '../../core/cursor.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
-import { mediaTypeOf } from '../../core/mediaType.js';
+import { servedMediaType } from '../../core/mediaType.js';
 import type { LibraryItem } from '../../core/storedRecords.js';
 import type { ListenerDeps } from '../deps.js';
 
 /** A library row as the listener sees it: the file, its tags and where it came from, no store internals. */
 export function listenerItem(row: LibraryItem) {
   const { userId: _u, cookie: _c, ...item } = row;
-  return { ...item, fileName: fileNameOf(row.key), contentType: mediaTypeOf(row.key, row.contentType) };
+  return { ...item, fileName: fileNameOf(row.key), contentType: servedMediaType(row.key, row.container, row.codec) };
 }
 
 /** The user's library across every store, a page at a time. */
@@ -45,7 +45,7 @@ export interface ItemUrlOptions {
 
 /**
  * A short-lived presigned GET URL for the item's file (or its album's cover), which S3 serves
- * with the item's Content-Type and a Content-Disposition naming the file. The key comes from
+ * with the Content-Type of its detected format and a Content-Disposition naming the file. The key comes from
  * the user's own row, so a URL never points outside `users/{userId}/`.
  */
 export async function myItemUrl(
@@ -61,7 +61,8 @@ export async function myItemUrl(
   if (!key.startsWith(`users/${userId}/`))
     throw new ApiError(404, 'item_not_found', 'no such item in your library', HR.E_INVALIDARG);
   const fileName = fileNameOf(key);
-  const contentType = opts.part === 'cover' ? mediaTypeOf(key) : mediaTypeOf(key, row.contentType);
+  // From the bytes' container (or trackdrop's own extension), never the type the origin sent.
+  const contentType = opts.part === 'cover' ? servedMediaType(key) : servedMediaType(key, row.container, row.codec);
   const ttl = deps.settings.listener.urlTtlSeconds;
   const url = await deps.fileUrls.sign({
     key,

@@ -11,6 +11,7 @@ import { containerName } from '../../core/containerName.js';
 import { TrackFailure } from '../../core/errors.js';
 import { HR, httpStatusHResult } from '../../core/hresult.js';
 import { extensionFor } from '../../core/keyLayout.js';
+import { servedMediaType } from '../../core/mediaType.js';
 import type { DownloadMessage } from '../../core/queueMessages.js';
 import { parseSource } from '../../core/sourceUrl.js';
 import type { Store, StoredItem } from '../../core/storedRecords.js';
@@ -58,8 +59,8 @@ async function copyBySource(deps: WorkerDeps, store: Store, msg: DownloadMessage
     if (source.bucket === deps.media.bucket)
       throw new TrackFailure(HR.E_ACCESSDENIED, "trackdrop's own bucket is no track source");
     return opts.verifyFirst
-      ? viaStaging(deps, msg, (staging) => copyToStaging(deps, source.bucket, source.key, staging), source.key)
-      : copyFromS3(deps, msg, source.bucket, source.key, source.key);
+      ? viaStaging(deps, msg, (staging) => copyToStaging(deps, source.bucket, source.key, staging))
+      : copyFromS3(deps, msg, source.bucket, source.key);
   }
   return copyFromHttp(deps, store, msg, source.url, opts);
 }
@@ -79,13 +80,12 @@ async function viaStaging(
   deps: WorkerDeps,
   msg: DownloadMessage,
   stage: (staging: string) => Promise<{ sha256: string; bytes: number }>,
-  namePath: string,
 ): Promise<StoredItem> {
   // One staging object per attempt: two deliveries of one message must not share it.
   const staging = `${stagingPrefix}${msg.cookie}/${msg.serviceTrackId}/${randomUUID()}`;
   try {
     const staged = await stage(staging);
-    return await copyFromS3(deps, msg, deps.media.bucket, staging, namePath, staged);
+    return await copyFromS3(deps, msg, deps.media.bucket, staging, staged);
   } finally {
     // A staging object that outlives a failed delete is removed by the bucket's lifecycle rule.
     await deps.media
@@ -143,7 +143,6 @@ async function copyFromS3(
   msg: DownloadMessage,
   bucket: string,
   key: string,
-  namePath: string,
   known?: { sha256: string; bytes: number },
 ): Promise<StoredItem> {
   // Bytes already hashed (staged) are checked before they reach a user's folder.
@@ -157,14 +156,15 @@ async function copyFromS3(
     serviceTrackId: msg.serviceTrackId,
     owner: `${msg.storeId}#${msg.serviceTrackId}`,
     tags,
-    ext: extensionFor(tags.container, namePath, tags.codec),
+    ext: extensionFor(tags.container, tags.codec),
   });
+  const contentType = servedMediaType(destKey, tags.container, tags.codec);
   const copied = await deps.media.copy({
     sourceBucket: bucket,
     sourceKey: key,
     destKey,
     size: facts.size,
-    contentType: facts.contentType,
+    contentType,
     metadata: metadataFor(msg),
   });
   // S3 reports the copy's SHA-256 (it computes one when asked, or keeps the source's);
@@ -175,7 +175,7 @@ async function copyFromS3(
     key: destKey,
     bytes: known?.bytes ?? facts.size,
     sha256,
-    contentType: facts.contentType,
+    contentType,
     ...tags,
     container: containerName(tags.container),
     ...(coverKey ? { coverKey } : {}),
@@ -220,9 +220,11 @@ async function copyFromHttp(
       serviceTrackId: msg.serviceTrackId,
       owner: `${msg.storeId}#${msg.serviceTrackId}`,
       tags: named,
-      ext: extensionFor(named.container, res.finalUrl.pathname, named.codec),
+      ext: extensionFor(named.container, named.codec),
     });
-    const sent = await streamToBucket(deps, source, res, destKey, metadataFor(msg));
+    // Stored as the type its head's container names, whatever the origin labelled it.
+    const contentType = servedMediaType(destKey, named.container, named.codec);
+    const sent = await streamToBucket(deps, source, res, destKey, metadataFor(msg), contentType);
     // Tags, duration and cover from the stored file itself: ranged reads, exact for the whole file.
     const stored = await deps.objectFacts(deps.media.bucket, destKey);
     const coverKey = stored.cover ? await placeCover(deps, destKey, stored.cover) : undefined;
@@ -230,14 +232,14 @@ async function copyFromHttp(
       key: destKey,
       bytes: sent.bytes,
       sha256: sent.sha256,
-      contentType: res.contentType,
+      contentType,
       ...boundTags(stored.tags, limits.maxTagBytes),
       container: containerName(stored.tags.container),
       ...(coverKey ? { coverKey } : {}),
     };
   }
   // Tags elsewhere (an MP4 with its index at the end, ID3v1 only), or bytes to check first.
-  return viaStaging(deps, msg, (staging) => streamToBucket(deps, source, res, staging, {}), res.finalUrl.pathname);
+  return viaStaging(deps, msg, (staging) => streamToBucket(deps, source, res, staging, {}, 'application/octet-stream'));
 }
 
 export function hashMismatch(actual: string, expected: string): TrackFailure {
@@ -251,11 +253,12 @@ export async function streamToBucket(
   res: OriginResponse,
   key: string,
   metadata: Record<string, string>,
+  contentType: string,
 ): Promise<{ sha256: string; bytes: number }> {
   const meter = new HashingMeter(deps.settings.limits.maxTrackBytes, res.contentLength);
   const body = new PassThrough();
   try {
-    await Promise.all([pipeline(source, meter, body), deps.media.uploadStream(key, body, res.contentType, metadata)]);
+    await Promise.all([pipeline(source, meter, body), deps.media.uploadStream(key, body, contentType, metadata)]);
   } catch (err) {
     body.destroy();
     res.body.destroy();
