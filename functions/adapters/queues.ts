@@ -50,6 +50,8 @@ export class QueueSender<T> {
   constructor(
     private readonly sqs: SQSClient,
     readonly queueUrl: string,
+    /** Each message's MessageGroupId, which makes the standard queue a fair one (messageTenant). */
+    private readonly tenantOf: (message: T) => string | undefined = () => undefined,
   ) {}
 
   /**
@@ -67,11 +69,15 @@ export class QueueSender<T> {
     const outcomes: (Error | undefined)[] = messages.map(() => undefined);
     const bodies = messages.map((m) => queueBody(m));
     for (const batch of batchesOf(bodies)) {
-      const entries: SendMessageBatchRequestEntry[] = batch.map((i, j) => ({
-        Id: String(j),
-        MessageBody: bodies[i],
-        ...(delaySeconds > 0 ? { DelaySeconds: delaySeconds } : {}),
-      }));
+      const entries: SendMessageBatchRequestEntry[] = batch.map((i, j) => {
+        const tenant = messages[i] === undefined ? undefined : this.tenantOf(messages[i]);
+        return {
+          Id: String(j),
+          MessageBody: bodies[i],
+          ...(tenant ? { MessageGroupId: tenant } : {}),
+          ...(delaySeconds > 0 ? { DelaySeconds: delaySeconds } : {}),
+        };
+      });
       let lastRefusals: BatchResultErrorEntry[] = [];
       try {
         await retryLeftovers(batchLeftovers, 'SendMessageBatch', entries, async (left) => {

@@ -8,6 +8,13 @@ import { trackStateSchema } from './trackState.js';
  * each is parsed with its schema on receipt, and its type is what the schema proves.
  */
 
+/**
+ * The store a completions message works for: its tenant on the queue (see messageTenant).
+ * Optional, so a message sent before it existed (or redriven from a DLQ) still parses; such a
+ * message is a tenant of its own, as SQS treats one without a MessageGroupId.
+ */
+const tenantField = z.optional(z.string().check(z.minLength(1)));
+
 /** Downloads queue: one approved track. It carries what the worker needs, so no extra read. */
 export const downloadMessageSchema = z.object({
   cookie: z.string().check(z.minLength(1)),
@@ -30,15 +37,17 @@ export type DownloadMessage = Readonly<z.infer<typeof downloadMessageSchema>>;
 export const completionMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('track'),
+    storeId: tenantField,
     cookie: z.string().check(z.minLength(1)),
     serviceTrackId: z.int().check(z.minimum(0)),
     // The track as the worker left it, so the completion function need not read it again.
     track: z.optional(trackRecordSchema),
   }),
-  z.object({ kind: z.literal('session'), cookie: z.string().check(z.minLength(1)) }),
+  z.object({ kind: z.literal('session'), storeId: tenantField, cookie: z.string().check(z.minLength(1)) }),
   // A recount of the session's counts: first walk, then (`check`: what it saw) the second.
   z.object({
     kind: z.literal('recount'),
+    storeId: tenantField,
     cookie: z.string().check(z.minLength(1)),
     // `claim`: asked for by a lost count write, not yet claimed (see recount.ts).
     claim: z.optional(z.boolean()),
@@ -46,6 +55,7 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('cancel'),
+    storeId: tenantField,
     cookie: z.string().check(z.minLength(1)),
     shard: z.int().check(z.minimum(0), z.maximum(255)),
     after: z.optional(serviceTrackIdSchema),
@@ -53,3 +63,21 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
 ]);
 
 export type CompletionMessage = Readonly<z.infer<typeof completionMessageSchema>>;
+
+/** A session as a completions message names it: its cookie, and its store (the tenant). */
+export interface SessionRef {
+  readonly cookie: string;
+  readonly storeId: string | undefined;
+}
+
+/** A completions message as it is sent: every sender names the store, or says it has none to name. */
+export type OutgoingCompletion = CompletionMessage & { readonly storeId: string | undefined };
+
+/**
+ * A message's tenant on a fair queue: its MessageGroupId on both queues. The store, not the store
+ * and user: SQS marks a tenant noisy by its own share of in-flight messages, so a store that
+ * imported for a thousand users at once would be a thousand quiet tenants, and the one purchase
+ * of another store would wait behind all of them. By store, every store gets its share however
+ * many users it imports for; one user's import delays only that store's other listeners.
+ */
+export const messageTenant = (m: { readonly storeId?: string | undefined }): string | undefined => m.storeId;

@@ -3,6 +3,7 @@ import { createSqsClient } from '../adapters/aws/sqsClient.js';
 import { LicensesRepo } from '../adapters/licensesRepo.js';
 import { QueueSender } from '../adapters/queues.js';
 import { fetchTrackFacts } from '../adapters/trackFacts.js';
+import { type DownloadMessage, messageTenant } from '../core/queueMessages.js';
 import { RateLimiter } from '../core/rateLimiter.js';
 import { bucket, queues, tables } from '../resources.js';
 import type { ApiDeps } from '../service/deps.js';
@@ -31,7 +32,7 @@ export function apiDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}):
   return {
     ...common,
     licenses: new LicensesRepo(ddb, names.licenses),
-    downloadsQueue: new QueueSender(sqs, vars[queues.downloads.env]),
+    downloadsQueue: new QueueSender<DownloadMessage>(sqs, vars[queues.downloads.env], messageTenant),
     rateLimiter: new RateLimiter(common.settings.limits.storeRatePerSecond, common.settings.limits.storeBurst),
     trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),
     ownBuckets: [vars[bucket.env]],

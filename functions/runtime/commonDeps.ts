@@ -7,6 +7,7 @@ import type { SecretBox } from '../adapters/secrets/secretBox.js';
 import { SessionsRepo } from '../adapters/sessionsRepo.js';
 import { StoresRepo } from '../adapters/storesRepo.js';
 import { TracksRepo } from '../adapters/tracksRepo.js';
+import { messageTenant, type OutgoingCompletion } from '../core/queueMessages.js';
 import type { CommonDeps } from '../service/deps.js';
 import { settingsFromEnv } from '../settings.js';
 import type { FunctionName } from './functionEnv.js';
@@ -34,6 +35,6 @@ export function commonDeps(env: NodeJS.ProcessEnv, fn: FunctionName, parts: Comm
     tracks: new TracksRepo(parts.ddb, parts.tables.downloads, retentionSeconds),
     counts: new CountsRepo(parts.ddb, parts.tables.downloads, retentionSeconds),
     library: new LibraryRepo(parts.ddb, parts.tables.library),
-    completionsQueue: new QueueSender(parts.sqs, parts.completionsQueueUrl),
+    completionsQueue: new QueueSender<OutgoingCompletion>(parts.sqs, parts.completionsQueueUrl, messageTenant),
   };
 }

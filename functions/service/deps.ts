@@ -16,7 +16,7 @@ import type { ObjectFacts } from '../adapters/tagReader.js';
 import type { Telemetry } from '../adapters/telemetry.js';
 import type { TrackFacts, TrackRef } from '../adapters/trackFacts.js';
 import type { TracksRepo } from '../adapters/tracksRepo.js';
-import type { CompletionMessage, DownloadMessage } from '../core/queueMessages.js';
+import type { DownloadMessage, OutgoingCompletion } from '../core/queueMessages.js';
 import type { RateLimiter } from '../core/rateLimiter.js';
 import type { TrackdropSettings } from '../settings.js';
 
@@ -35,7 +35,7 @@ export interface CommonDeps {
   readonly tracks: TracksRepo;
   readonly counts: CountsRepo;
   readonly library: LibraryRepo;
-  readonly completionsQueue: QueueSender<CompletionMessage>;
+  readonly completionsQueue: QueueSender<OutgoingCompletion>;
 }
 
 export interface ApiDeps extends CommonDeps {

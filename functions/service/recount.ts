@@ -1,3 +1,4 @@
+import type { SessionRef } from '../core/queueMessages.js';
 import type { SessionCounts } from '../core/sessionCounts.js';
 import { allStates, type StateCounts } from '../core/trackState.js';
 import type { CommonDeps } from './deps.js';
@@ -27,11 +28,15 @@ const logged = (deps: RecountDeps, what: string, cookie: string) => (err: unknow
  * must not be redone for a count), and asks for a recount, claimed once the counts have been
  * still for `recountStaleSeconds` (SQS delays it up to 15 minutes).
  */
-export async function writeCounts(deps: RecountDeps, cookie: string, delta: Partial<StateCounts>): Promise<void> {
+export async function writeCounts(deps: RecountDeps, session: SessionRef, delta: Partial<StateCounts>): Promise<void> {
+  const { cookie, storeId } = session;
   await deps.counts.adjust(cookie, delta).catch(async (err: unknown) => {
     logged(deps, 'session counts not updated; recount asked for', cookie)(err);
     await deps.completionsQueue
-      .send([{ kind: 'recount', cookie, claim: true }], Math.min(900, deps.settings.limits.recountStaleSeconds))
+      .send(
+        [{ kind: 'recount', cookie, storeId, claim: true }],
+        Math.min(900, deps.settings.limits.recountStaleSeconds),
+      )
       .catch(logged(deps, 'recount not asked for', cookie));
   });
 }
@@ -44,16 +49,18 @@ export async function writeCounts(deps: RecountDeps, cookie: string, delta: Part
  */
 export async function recountIfStale(
   deps: RecountDeps,
-  cookie: string,
+  session: SessionRef,
   stored: SessionCounts,
   seen?: StateCounts,
 ): Promise<void> {
+  const { cookie, storeId } = session;
   if (stored.verifiedMoves === stored.moves && !stored.negative) return;
   const doubtful =
     stored.negative || (seen ? !sameCounts(seen, stored.counts) : stored.counts.queued + stored.counts.stored > 0);
   const before = staleBefore(deps);
   if (!doubtful || (stored.movedAt ?? '') >= before || (stored.recountAt ?? '') >= before) return;
-  if (await deps.counts.claimRecount(cookie, before)) await deps.completionsQueue.send([{ kind: 'recount', cookie }]);
+  if (await deps.counts.claimRecount(cookie, before))
+    await deps.completionsQueue.send([{ kind: 'recount', cookie, storeId }]);
 }
 
 /** One step of a recount, in the completion function: the first walk, or the second and the write. */
@@ -61,6 +68,7 @@ export async function recountStep(
   deps: RecountDeps,
   msg: {
     cookie: string;
+    storeId?: string | undefined;
     claim?: boolean | undefined;
     check?: { moves: number; counts: Partial<StateCounts> } | undefined;
   },
@@ -75,7 +83,7 @@ export async function recountStep(
       return;
     }
     await deps.completionsQueue.send(
-      [{ kind: 'recount', cookie: msg.cookie, check: { moves, counts: walked } }],
+      [{ kind: 'recount', cookie: msg.cookie, storeId: msg.storeId, check: { moves, counts: walked } }],
       deps.settings.limits.recountSettleSeconds,
     );
     return;

@@ -1,3 +1,4 @@
+import type { SessionRef } from '../core/queueMessages.js';
 import type { TrackState } from '../core/trackState.js';
 import { writeCounts } from './recount.js';
 
@@ -6,20 +7,23 @@ import { writeCounts } from './recount.js';
  * status route reads O(1) items while the writes stay at one per batch, not one per track.
  */
 export class StateTally {
-  private readonly bySession = new Map<string, Partial<Record<TrackState, number>>>();
+  private readonly bySession = new Map<string, { session: SessionRef; delta: Partial<Record<TrackState, number>> }>();
 
   /** One track moved from `from` (queued, by default) to `to`. */
-  add(cookie: string, to: TrackState, from: TrackState = 'queued'): void {
-    const delta = this.bySession.get(cookie) ?? {};
-    delta[to] = (delta[to] ?? 0) + 1;
-    delta[from] = (delta[from] ?? 0) - 1;
-    this.bySession.set(cookie, delta);
+  add(session: SessionRef, to: TrackState, from: TrackState = 'queued'): void {
+    const entry = this.bySession.get(session.cookie) ?? {
+      session: { cookie: session.cookie, storeId: session.storeId },
+      delta: {},
+    };
+    entry.delta[to] = (entry.delta[to] ?? 0) + 1;
+    entry.delta[from] = (entry.delta[from] ?? 0) - 1;
+    this.bySession.set(session.cookie, entry);
   }
 
   /** Writes the tallies, one count write per session (see writeCounts: a lost one asks for a recount). */
   async flush(deps: Parameters<typeof writeCounts>[0]): Promise<void> {
-    const entries = [...this.bySession];
+    const entries = [...this.bySession.values()];
     this.bySession.clear();
-    await Promise.all(entries.map(([cookie, delta]) => writeCounts(deps, cookie, delta)));
+    await Promise.all(entries.map(({ session, delta }) => writeCounts(deps, session, delta)));
   }
 }

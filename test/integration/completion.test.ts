@@ -84,7 +84,7 @@ test('a store that is down gets the callback later, with the same event id; comp
   assert.equal((await client.library(user)).body.items.length, 1);
 
   // A late duplicate of the completion message changes nothing and calls nobody.
-  await stack.deps.worker.completionsQueue.send([{ kind: 'track', cookie, serviceTrackId: 1 }]);
+  await stack.deps.worker.completionsQueue.send([{ kind: 'track', cookie, storeId: undefined, serviceTrackId: 1 }]);
   const calls = store.attempts.length;
   const dup = await runCompletions(1);
   assert.deepEqual(dup.failed, []);

@@ -175,7 +175,9 @@ test('a completion killed after the callback and before its state write: the red
   assert.equal(lib.body.items.length, 1);
 
   // One more duplicate delivery changes nothing and tells nobody.
-  await stack.deps.worker.completionsQueue.send([{ kind: 'track', cookie: t.cookie, serviceTrackId: t.id }]);
+  await stack.deps.worker.completionsQueue.send([
+    { kind: 'track', cookie: t.cookie, storeId: undefined, serviceTrackId: t.id },
+  ]);
   assert.deepEqual(await runCompletions(stack), []);
   assert.equal(callbacksFor(t.cookie, t.id).length, 2);
 });

@@ -30,6 +30,7 @@ export async function redriveDlq(
         VisibilityTimeout: 300,
         WaitTimeSeconds: opts.waitSeconds ?? 0,
         MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['MessageGroupId'],
       }),
     );
     const messages = res.Messages ?? [];
@@ -40,6 +41,8 @@ export async function redriveDlq(
           new SendMessageCommand({
             QueueUrl: mainUrl,
             MessageBody: m.Body ?? '',
+            // Its tenant on the fair queue, as it was sent.
+            ...(m.Attributes?.MessageGroupId ? { MessageGroupId: m.Attributes.MessageGroupId } : {}),
             ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0
               ? { MessageAttributes: m.MessageAttributes }
               : {}),

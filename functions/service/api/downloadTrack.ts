@@ -127,7 +127,7 @@ export async function downloadTrack(deps: ApiDeps, store: Store, session: Sessio
     if (message) await deps.downloadsQueue.sendSoon(message);
   } finally {
     // Counted even when the enqueue failed: the store's retry finds the track made, not new.
-    if (created) await writeCounts(deps, session.cookie, { [created]: 1 });
+    if (created) await writeCounts(deps, session, { [created]: 1 });
   }
   return answer;
 }

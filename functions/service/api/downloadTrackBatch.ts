@@ -49,7 +49,7 @@ export async function downloadTrackBatch(
     await deps.downloadsQueue.send(messages);
   } finally {
     // Counted even when the enqueue failed: the store's retry finds the tracks made, not new.
-    await writeCounts(deps, session.cookie, added);
+    await writeCounts(deps, session, added);
   }
   return { results };
 }

@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/curs
 import { TRACK_SHARDS } from '../../core/downloadsKeys.js';
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
+import type { SessionRef } from '../../core/queueMessages.js';
 import { sha256Hex } from '../../core/signature.js';
 import type { Session, Store } from '../../core/storedRecords.js';
 import { itemIdFor, keyForStore } from '../../core/storeView.js';
@@ -47,7 +48,7 @@ export async function openSession(
     cookie = claimed.cookie;
     const existing = await deps.sessions.get(cookie);
     if (existing) {
-      if (!existing.notifiedAt) await askAgainForDownloadEvent(deps, cookie);
+      if (!existing.notifiedAt) await askAgainForDownloadEvent(deps, existing);
       return existing;
     }
   }
@@ -64,10 +65,10 @@ export async function openSession(
   await deps.sessions.indexForUser(session);
   if (!(await deps.sessions.create(session))) {
     // A concurrent retry with the same key made it first: its session, and its event.
-    await askAgainForDownloadEvent(deps, cookie);
+    await askAgainForDownloadEvent(deps, session);
     return (await deps.sessions.get(cookie)) ?? session;
   }
-  await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie }]);
+  await deps.completionsQueue.send([{ kind: 'session', cookie: session.cookie, storeId: session.storeId }]);
   return session;
 }
 
@@ -76,8 +77,9 @@ export async function openSession(
  * request never queued, while the first request's own event, told by then, makes it a no-op
  * (fifty concurrent retries of one open would otherwise each tell the store).
  */
-function askAgainForDownloadEvent(deps: ApiDeps, cookie: string): Promise<void> {
-  return deps.completionsQueue.send([{ kind: 'session', cookie }], deps.settings.limits.sessionRepairDelaySeconds);
+function askAgainForDownloadEvent(deps: ApiDeps, session: SessionRef): Promise<void> {
+  const ask = { kind: 'session', cookie: session.cookie, storeId: session.storeId } as const;
+  return deps.completionsQueue.send([ask], deps.settings.limits.sessionRepairDelaySeconds);
 }
 
 /** The session, if it exists and belongs to this store; another store's cookie looks unknown. */
@@ -109,7 +111,7 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
   const whole = from === undefined && page.next === undefined;
   const exact = whole ? countStates(page.tracks.map((t) => t.state)) : undefined;
   // Counts that lost a batch's write are put right in the background (service/recount.ts).
-  await recountIfStale(deps, cookie, counts, exact).catch((err: unknown) =>
+  await recountIfStale(deps, session, counts, exact).catch((err: unknown) =>
     deps.logger.error('recount not asked for', { cookie, error: err instanceof Error ? err : String(err) }),
   );
   return {
@@ -159,7 +161,12 @@ export async function cancelSession(
   await deps.sessions.markCancelled(cookie);
   const counts = await deps.counts.markCancelled(cookie);
   await deps.completionsQueue.send(
-    Array.from({ length: TRACK_SHARDS }, (_, shard) => ({ kind: 'cancel' as const, cookie, shard })),
+    Array.from({ length: TRACK_SHARDS }, (_, shard) => ({
+      kind: 'cancel' as const,
+      cookie,
+      storeId: store.storeId,
+      shard,
+    })),
   );
   return { cancelled: counts.counts.queued, state: 'cancelling' };
 }

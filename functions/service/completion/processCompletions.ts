@@ -133,7 +133,7 @@ async function completeTrack(
   }
   if (track.state !== 'stored') await deps.tracks.markNotified(track.cookie, track.serviceTrackId);
   else if (await deps.tracks.transition(track.cookie, track.serviceTrackId, 'completed')) {
-    moves.add(track.cookie, 'completed', 'stored');
+    moves.add(track, 'completed', 'stored');
     deps.telemetry.count('TracksCompleted');
   }
   deps.logger.info('store told', { ...log, hrResult: payload.hrResult, eventId: payload.eventId });
@@ -171,7 +171,7 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
  */
 async function cancelChunk(
   deps: CompletionDeps,
-  msg: { cookie: string; shard: number; after?: number | undefined },
+  msg: { cookie: string; storeId?: string | undefined; shard: number; after?: number | undefined },
   redelivered: boolean,
   moves: StateTally,
 ): Promise<void> {
@@ -191,18 +191,26 @@ async function cancelChunk(
     },
   );
   const cancelled = moved.filter((t): t is Track => t !== undefined);
-  for (const t of cancelled) moves.add(t.cookie, 'cancelled');
+  for (const t of cancelled) moves.add(t, 'cancelled');
   deps.telemetry.count('TracksCancelled', cancelled.length);
   const repairs = redelivered ? chunk.tracks.filter((t) => t.state === 'cancelled' && !t.notifiedAt) : [];
   await deps.completionsQueue.send([
     ...cancelled.map((track) => ({
       kind: 'track' as const,
       cookie: track.cookie,
+      storeId: track.storeId,
       serviceTrackId: track.serviceTrackId,
       track,
     })),
-    ...repairs.map((t) => ({ kind: 'track' as const, cookie: t.cookie, serviceTrackId: t.serviceTrackId })),
+    ...repairs.map((t) => ({
+      kind: 'track' as const,
+      cookie: t.cookie,
+      storeId: t.storeId,
+      serviceTrackId: t.serviceTrackId,
+    })),
   ]);
   if (chunk.next !== undefined)
-    await deps.completionsQueue.send([{ kind: 'cancel', cookie: msg.cookie, shard: msg.shard, after: chunk.next }]);
+    await deps.completionsQueue.send([
+      { kind: 'cancel', cookie: msg.cookie, storeId: msg.storeId, shard: msg.shard, after: chunk.next },
+    ]);
 }

@@ -144,7 +144,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
     const updatedAt = await deps.tracks.transition(current.cookie, current.serviceTrackId, 'cancelled', fields);
     if (updatedAt) {
-      moves.add(msg.cookie, 'cancelled');
+      moves.add(msg, 'cancelled');
       deps.telemetry.count('TracksCancelled');
       await askCompletionIfOwed(deps, { ...current, ...fields, state: 'cancelled', updatedAt }, true);
     }
@@ -175,7 +175,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
           )
         ).moved
       )
-        moves.add(msg.cookie, 'stored');
+        moves.add(msg, 'stored');
       return;
     }
     // A re-download lands on the key of the copy in the library: check the bytes before that.
@@ -204,7 +204,7 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
       await removeReplacedFiles(deps, msg, item.key);
     }
     if (now.moved) {
-      moves.add(msg.cookie, 'stored');
+      moves.add(msg, 'stored');
       deps.telemetry.count('TracksStored');
       deps.telemetry.count('BytesCopied', item.bytes);
       deps.logger.info('track stored', { ...log, key: item.key, bytes: item.bytes });
@@ -249,7 +249,7 @@ async function failTrack(
   }
   const now = await finish(deps, track, 'failed', { hrResult: failure.hresult, reason }, receiveCount);
   if (now.moved) {
-    attempt.moves.add(msg.cookie, 'failed');
+    attempt.moves.add(msg, 'failed');
     deps.telemetry.count('TracksFailed');
   }
   if (now.state === 'failed' || now.state === 'cancelled') await removeFilesOf(deps, msg, copiedKey, receiveCount > 1);
@@ -278,7 +278,12 @@ function fetchDeadline(deps: WorkerDeps, endsAt: number): { at: number; transien
  */
 async function askCompletionIfOwed(deps: WorkerDeps, track: Track, snapshot = false): Promise<void> {
   if (!isCompletionOwed(track)) return;
-  const ask = { kind: 'track', cookie: track.cookie, serviceTrackId: track.serviceTrackId } as const;
+  const ask = {
+    kind: 'track',
+    cookie: track.cookie,
+    storeId: track.storeId,
+    serviceTrackId: track.serviceTrackId,
+  } as const;
   try {
     await deps.completionsQueue.sendSoon(snapshot ? { ...ask, track } : ask);
   } catch (err) {
