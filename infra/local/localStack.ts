@@ -43,6 +43,8 @@ export interface LocalStackOptions {
   readonly pollers?: boolean;
   /** The event source's receive visibility and the worker's own lease (eventSourceLease.ts): a killed sandbox recovers that fast. */
   readonly leaseSeconds?: number;
+  /** The queues served as SQS serves fair queues (localTenant.ts), unless false: first come, first served. */
+  readonly fairQueues?: boolean;
   /** 32 bytes sealing stores' signing secrets; the sandbox keeps its own, tests get a random one. */
   readonly secretsKey?: Buffer;
   /** Emulators already running elsewhere (the benchmark's child processes): used, not started or stopped. */
@@ -198,8 +200,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const plans = sourceEventSources(settings, provisioned.names.queueUrls);
     const lease = opts.leaseSeconds;
     const pollers = {
-      downloads: await host.queue('worker', { plan: plans.downloads, leaseSeconds: lease }),
-      completions: await host.queue('completion', { plan: plans.completions, leaseSeconds: lease }),
+      downloads: await host.queue('worker', { plan: plans.downloads, leaseSeconds: lease, fair: opts.fairQueues }),
+      completions: await host.queue('completion', {
+        plan: plans.completions,
+        leaseSeconds: lease,
+        fair: opts.fairQueues,
+      }),
     };
     teardown.add('the event sources', pollers, (p) => Promise.all([p.downloads.stop(), p.completions.stop()]));
     // Keys in the data folder, so a listener's token outlives a restart of the sandbox.

@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -7,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueConsumerSettings } from '../../functions/settings.js';
+import { FairBacklog, type FairQueueRules, type Held, sqsFairQueueRules } from './fairQueue.js';
 import { toSqsRecord } from './sqsRecord.js';
 
 /** Resolves to the batch's failures, or to nothing (undefined) when the whole batch succeeded. */
@@ -38,116 +40,284 @@ export interface PollerOptions {
    * is deleted whole, as Lambda does.
    */
   readonly reportBatchItemFailures?: boolean;
-  /** Told the invocations in flight each time that number changes (after a batch's deletes, when one ends). */
-  readonly onInFlight?: (inFlight: number) => void;
+  /** Told the invocations in flight each time that number changes, and when the backlog fills or empties. */
+  readonly onInFlight?: (inFlight: number, waiting: number) => void;
+  /** Each message's tenant on the fair queue: by default its MessageGroupId. */
+  readonly tenantOf?: (message: Message) => string | undefined;
+  /**
+   * The fair queue's rules (fairQueue.ts), or false for a plain standard queue: messages handed
+   * out in the order they came (the benchmark's "without fairness").
+   */
+  readonly fairness?: FairQueueRules | false;
+  /**
+   * Messages read ahead of the invocations, for the fair queue to choose from: a quiet tenant's
+   * message behind a noisy one's backlog is seen only once the backlog is read.
+   */
+  readonly readAhead?: number;
 }
+
+/** Rules under which no tenant is ever noisy: first come, first served. */
+const noFairness: FairQueueRules = {
+  concurrencyShare: Number.POSITIVE_INFINITY,
+  minInFlight: Number.POSITIVE_INFINITY,
+  timeShare: Number.POSITIVE_INFINITY,
+  timeWindowMs: 1,
+  quietAfterMs: 0,
+};
+
+/** The default read-ahead: beyond the 50,000-track session of the scale run. */
+export const DEFAULT_READ_AHEAD = 60_000;
 
 /** What the stack holds of an event source: the in-process poller, or one in a function's own thread. */
 export interface EventSource {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** True when nothing is being handled right now. */
+  /** True when nothing is being handled right now, and nothing read waits to be. */
   readonly idle: boolean;
   readonly stats: { readonly invocations: number; readonly records: number; readonly failures: number };
 }
 
+/** A message read into the backlog, and until when its lease holds. */
+interface Leased {
+  readonly m: Received;
+  leasedUntil: number;
+}
+
 /**
- * Stands in for Lambda's SQS event source on a laptop: long-polls, fills a batch up to
- * `batchSize` within the batching window, runs at most `maxConcurrency` invocations, deletes
- * what succeeded and leaves the `batchItemFailures` (or the whole batch, when the handler
- * throws) to come back after their visibility timeout and, past maxReceiveCount, to the DLQ.
+ * Stands in for Lambda's SQS event source on a laptop, and for SQS's fair queue in front of it:
+ * reads the queue ahead into a backlog (fairQueue.ts), hands batches of up to `batchSize` to at
+ * most `maxConcurrency` invocations (a batch goes once it is full, the queue has nothing more,
+ * or the batching window has passed), deletes what succeeded and leaves the `batchItemFailures`
+ * (or the whole batch, when the handler throws) to come back after their visibility timeout
+ * and, past maxReceiveCount, to the DLQ. What waits in the backlog keeps its lease renewed here;
+ * what is handed out is the function's to hold (eventSourceLease.ts).
  */
 export class QueuePoller implements EventSource {
   private running = false;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
+  private filling: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
+  private renewal: NodeJS.Timeout | undefined;
+  private renewing = false;
   private queueArn = '';
+  private leaseMs = 30_000;
+  /** The last receive found nothing: a batch need not wait for its window to fill. */
+  private dry = false;
+  private readonly backlog: FairBacklog<Leased>;
+  private readonly readAhead: number;
+  private wake: (() => void) | undefined;
   /** Invocations and records handled, for the sandbox's log and the benchmark. */
   readonly stats = { invocations: 0, records: 0, failures: 0 };
 
-  constructor(private readonly opts: PollerOptions) {}
+  constructor(private readonly opts: PollerOptions) {
+    this.backlog = new FairBacklog(opts.fairness === false ? noFairness : (opts.fairness ?? sqsFairQueueRules));
+    this.readAhead = Math.max(opts.readAhead ?? DEFAULT_READ_AHEAD, opts.consumer.batchSize);
+  }
 
   async start(): Promise<void> {
     this.starting = (async () => {
       const attrs = await this.opts.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: this.opts.queueUrl, AttributeNames: ['QueueArn'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: this.opts.queueUrl,
+          AttributeNames: ['QueueArn', 'VisibilityTimeout'],
+        }),
       );
       this.queueArn = attrs.Attributes?.QueueArn ?? '';
+      this.leaseMs = (this.opts.leaseSeconds ?? Number(attrs.Attributes?.VisibilityTimeout ?? 30)) * 1000;
       this.running = true;
+      this.filling = this.fill();
       this.loop = this.run();
+      this.renewal = setInterval(() => void this.renew(), Math.max(1000, this.leaseMs / 4));
+      this.renewal.unref();
     })();
     await this.starting;
   }
 
-  /** Stops receiving (after a start under way), then waits for the invocations in flight to finish. */
+  /**
+   * Stops reading and handing out (after a start under way), waits for the invocations in
+   * flight to finish, and gives back what still waited, visible again at once.
+   */
   async stop(): Promise<void> {
     await this.starting?.catch(() => undefined);
     this.running = false;
+    clearInterval(this.renewal);
+    this.notify();
+    await this.filling;
     await this.loop;
     await Promise.all(this.inFlight);
+    const left = this.backlog.remove(() => true);
+    this.opts.onInFlight?.(this.inFlight.size, 0);
+    await this.changeVisibility(
+      left.map((h) => h.message),
+      0,
+    ).catch((err: unknown) => this.opts.onError?.(err));
   }
 
-  /** True when nothing is being handled right now. */
+  /** True when nothing is being handled right now, and nothing read waits to be. */
   get idle(): boolean {
-    return this.inFlight.size === 0;
+    return this.inFlight.size === 0 && this.backlog.waiting === 0;
+  }
+
+  /** Wakes the loops: a message came, a slot or room in the backlog freed, or the source stops. */
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const previous = this.wake;
+      this.wake = () => {
+        clearTimeout(timer);
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  /** Reads the queue into the backlog while there is room. */
+  private async fill(): Promise<void> {
+    const { sqs, queueUrl } = this.opts;
+    while (this.running) {
+      if (this.backlog.waiting >= this.readAhead) {
+        await this.nap(500);
+        continue;
+      }
+      let messages: Message[];
+      try {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: Math.min(20, this.opts.waitTimeSeconds ?? 1),
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+            ...(this.opts.leaseSeconds ? { VisibilityTimeout: this.opts.leaseSeconds } : {}),
+          }),
+        );
+        messages = out.Messages ?? [];
+      } catch (err) {
+        this.opts.onError?.(err);
+        await this.nap(500);
+        continue;
+      }
+      this.dry = messages.length === 0;
+      const now = Date.now();
+      const wasEmpty = this.backlog.waiting === 0;
+      for (const m of messages) {
+        if (m.ReceiptHandle === undefined) {
+          this.opts.onError?.(new Error(`SQS sent message ${m.MessageId} without a receipt handle`));
+          continue;
+        }
+        const received: Received = { ...m, ReceiptHandle: m.ReceiptHandle };
+        const tenant = (this.opts.tenantOf ?? ((x: Message) => x.Attributes?.MessageGroupId))(m);
+        this.backlog.add({ m: received, leasedUntil: now + this.leaseMs }, tenant, now);
+      }
+      if (wasEmpty && this.backlog.waiting > 0) this.opts.onInFlight?.(this.inFlight.size, this.backlog.waiting);
+      this.notify();
+      // Nothing in the queue, nothing waiting: the long poll above is the wait.
+    }
   }
 
   private async run(): Promise<void> {
     const { consumer } = this.opts;
+    let since: number | undefined;
     while (this.running) {
       if (this.inFlight.size >= consumer.maxConcurrency) {
-        await Promise.race(this.inFlight);
+        await Promise.race([...this.inFlight, this.nap(1000)]);
         continue;
       }
-      let batch: Received[];
-      try {
-        batch = await this.receiveBatch();
-      } catch (err) {
-        this.opts.onError?.(err);
-        await sleep(500);
+      const waiting = this.backlog.waiting;
+      if (waiting === 0) {
+        since = undefined;
+        await this.nap(1000);
         continue;
       }
+      since ??= Date.now();
+      const windowLeft = since + consumer.batchingWindowSeconds * 1000 - Date.now();
+      if (waiting < consumer.batchSize && !this.dry && windowLeft > 0) {
+        await this.nap(Math.min(windowLeft, 1000));
+        continue;
+      }
+      since = undefined;
+      const batch = this.backlog.take(consumer.batchSize, Date.now());
       if (batch.length === 0) continue;
       const p: Promise<void> = this.invoke(batch).finally(() => {
         this.inFlight.delete(p);
-        this.opts.onInFlight?.(this.inFlight.size);
+        this.opts.onInFlight?.(this.inFlight.size, this.backlog.waiting);
+        this.notify();
       });
       this.inFlight.add(p);
-      this.opts.onInFlight?.(this.inFlight.size);
+      this.opts.onInFlight?.(this.inFlight.size, this.backlog.waiting);
     }
   }
 
-  private async receiveBatch(): Promise<Received[]> {
-    const { consumer, sqs, queueUrl } = this.opts;
-    const batch: Received[] = [];
-    const windowEnds = Date.now() + consumer.batchingWindowSeconds * 1000;
-    while (this.running && batch.length < consumer.batchSize) {
-      const firstWait =
-        batch.length === 0
-          ? (this.opts.waitTimeSeconds ?? 1)
-          : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
-      const out = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(10, consumer.batchSize - batch.length),
-          WaitTimeSeconds: Math.min(20, firstWait),
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-          ...(this.opts.leaseSeconds ? { VisibilityTimeout: this.opts.leaseSeconds } : {}),
+  /** Renews the lease of what waits in the backlog before it runs out; a message whose lease was lost is let go. */
+  private async renew(): Promise<void> {
+    if (this.renewing || !this.running) return;
+    this.renewing = true;
+    try {
+      const now = Date.now();
+      const due = [...this.backlog.held()].filter((h) => h.message.leasedUntil - now < this.leaseMs / 2);
+      const lost = await this.changeVisibility(
+        due.map((h) => h.message),
+        this.leaseMs / 1000,
+      );
+      if (lost.size > 0) this.backlog.remove((h) => lost.has(h.message));
+    } catch (err) {
+      this.opts.onError?.(err);
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  /** Sets the visibility of these messages, ten at a time; answers those SQS would not change (their lease was lost). */
+  private async changeVisibility(messages: readonly Leased[], seconds: number): Promise<Set<Leased>> {
+    const lost = new Set<Leased>();
+    for (let i = 0; i < messages.length; i += 10) {
+      const chunk = messages.slice(i, i + 10);
+      const out = await this.opts.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.opts.queueUrl,
+          Entries: chunk.map((l, j) => ({
+            Id: String(j),
+            ReceiptHandle: l.m.ReceiptHandle,
+            VisibilityTimeout: seconds,
+          })),
         }),
       );
-      for (const m of out.Messages ?? []) {
-        if (m.ReceiptHandle === undefined) throw new Error(`SQS sent message ${m.MessageId} without a receipt handle`);
-        batch.push({ ...m, ReceiptHandle: m.ReceiptHandle });
-      }
-      if (batch.length === 0) return batch;
-      if (Date.now() >= windowEnds || (out.Messages ?? []).length === 0) break;
+      const until = Date.now() + seconds * 1000;
+      const failed = new Set((out.Failed ?? []).map((f) => f.Id));
+      chunk.forEach((l, j) => {
+        if (failed.has(String(j))) lost.add(l);
+        else l.leasedUntil = until;
+      });
     }
-    return batch;
+    return lost;
   }
 
-  private async invoke(batch: Received[]): Promise<void> {
+  private async invoke(held: Held<Leased>[]): Promise<void> {
+    // A message that waited in the backlog gets a full lease again, as a fresh receive would give it.
+    const stale = held.filter((h) => h.message.leasedUntil - Date.now() < 0.9 * this.leaseMs);
+    const lost = await this.changeVisibility(
+      stale.map((h) => h.message),
+      this.leaseMs / 1000,
+    ).catch((err: unknown) => {
+      this.opts.onError?.(err);
+      return new Set<Leased>();
+    });
+    const batch = held.filter((h) => !lost.has(h.message)).map((h) => h.message.m);
+    try {
+      if (batch.length > 0) await this.handle(batch);
+    } finally {
+      this.backlog.finish(held, Date.now());
+    }
+  }
+
+  private async handle(batch: Received[]): Promise<void> {
     const event: SQSEvent = { Records: batch.map((m) => toSqsRecord(m, this.queueArn, this.opts.region)) };
     this.stats.invocations += 1;
     this.stats.records += batch.length;
@@ -173,5 +343,3 @@ export class QueuePoller implements EventSource {
     }
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -15,6 +15,7 @@ export async function startQueueThread(
   onDied: (err: Error) => void,
 ): Promise<EventSource & { close(): Promise<void> }> {
   let inFlight = 0;
+  let waiting = 0;
   let stats = { invocations: 0, records: 0, failures: 0 };
   const thread = await startFunctionThread({
     main: new URL('./queueThreadMain.ts', import.meta.url),
@@ -24,11 +25,13 @@ export async function startQueueThread(
       const m = fromQueueThread.parse(raw);
       if (m.kind === 'done') return { id: m.id, reply: m };
       inFlight = m.inFlight;
+      waiting = m.waiting;
       stats = m.stats;
       return undefined;
     },
     onDied: (err) => {
       inFlight = 0;
+      waiting = 0;
       onDied(err);
     },
   });
@@ -41,7 +44,7 @@ export async function startQueueThread(
     start: () => ask('start'),
     stop: () => ask('stop'),
     get idle() {
-      return inFlight === 0;
+      return inFlight === 0 && waiting === 0;
     },
     get stats() {
       return stats;

@@ -11,6 +11,7 @@ import { workerDepsFromEnv } from '../../functions/runtime/workerDepsFromEnv.js'
 import { localCredentials, localRegion } from './emulators.js';
 import { pollerConsumer } from './eventSourcePlan.js';
 import { localContext } from './lambdaContext.js';
+import { queueFairness } from './localTenant.js';
 import { QueuePoller } from './queuePoller.js';
 import { type FromQueueThread, queueThreadData, toQueueThread } from './queueThreadMessages.js';
 
@@ -33,9 +34,10 @@ const poller: QueuePoller = new QueuePoller({
   consumer: pollerConsumer(data.source),
   reportBatchItemFailures: data.source.reportBatchItemFailures,
   leaseSeconds: data.leaseSeconds,
+  ...queueFairness(data.fair),
   onError: (err) => logger.error('poller error', { error: err instanceof Error ? err : String(err) }),
   handler: (event) => handler(event, localContext(data.functionName, data.fn)),
-  onInFlight: (inFlight) => send({ kind: 'state', inFlight, stats: { ...poller.stats } }),
+  onInFlight: (inFlight, waiting) => send({ kind: 'state', inFlight, waiting, stats: { ...poller.stats } }),
 });
 // One ask at a time, in order: a stop that comes while a start is under way waits for it.
 let asks = Promise.resolve();

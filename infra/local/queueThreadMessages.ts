@@ -19,6 +19,7 @@ export const queueThreadData = z.object({
     reportBatchItemFailures: z.boolean(),
   }),
   leaseSeconds: z.number().optional(),
+  fair: z.boolean().optional(),
 });
 
 /** The stack asks the thread's event source to start or to stop (and wait for the invocations in flight). */
@@ -29,8 +30,8 @@ const stats = z.object({ invocations: z.number(), records: z.number(), failures:
 export const fromQueueThread = z.discriminatedUnion('kind', [
   /** A start or stop is done. */
   z.object({ kind: z.literal('done'), id: z.number(), error: z.string().optional() }),
-  /** Invocations in flight changed; the event source's counts so far. */
-  z.object({ kind: z.literal('state'), inFlight: z.number(), stats }),
+  /** Invocations in flight (or the backlog's emptiness) changed; the event source's counts so far. */
+  z.object({ kind: z.literal('state'), inFlight: z.number(), waiting: z.number(), stats }),
 ]);
 
 export type QueueThreadData = z.infer<typeof queueThreadData>;

@@ -54,6 +54,8 @@ export interface AsDeployedOptions {
   readonly jwtVerifier?: JwtVerifierFactory;
   /** The event sources' receive visibility and the worker's own lease (eventSourceLease.ts): a killed sandbox recovers that fast. */
   readonly leaseSeconds?: number | undefined;
+  /** The queues served as SQS serves fair queues (localTenant.ts), unless false: first come, first served. */
+  readonly fairQueues?: boolean | undefined;
   /** Called for each refused request, as it happens (they are all kept in `denials` too). */
   readonly onDenied?: (denial: Denial) => void;
 }
@@ -208,7 +210,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         const fn = functions.get(plan.functionId);
         if (!fn) throw new TemplateError(`${plan.id}: FunctionName must Ref a function of the template`);
         const queue = queueOf(plan.queueUrl);
-        return host.queue(fn, { plan, leaseSeconds: queue && opts.leaseSeconds });
+        return host.queue(fn, { plan, leaseSeconds: queue && opts.leaseSeconds, fair: opts.fairQueues });
       }),
     );
     teardown.add('the event sources', pollers, (all) => Promise.all(all.map((p) => p.stop())));

@@ -4,6 +4,7 @@ import { FunctionError, type FunctionRunner } from '../asDeployed/functionRunner
 import type { IamProxy } from '../asDeployed/iam/iamProxy.js';
 import { localCredentials, localRegion } from '../emulators.js';
 import { pollerConsumer } from '../eventSourcePlan.js';
+import { queueFairness } from '../localTenant.js';
 import { QueuePoller } from '../queuePoller.js';
 import type { FunctionHost } from './functionHost.js';
 
@@ -44,6 +45,7 @@ export function containerHost(o: ContainerHostOptions = {}): FunctionHost<Deploy
         consumer: pollerConsumer(source.plan),
         reportBatchItemFailures: source.plan.reportBatchItemFailures,
         leaseSeconds: source.leaseSeconds,
+        ...queueFairness(source.fair),
         onBatchFailed: (records, err) =>
           o.onLog?.(
             fn.runner.spec.name,

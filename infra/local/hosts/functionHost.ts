@@ -7,6 +7,8 @@ export interface QueueSource {
   readonly plan: EventSourcePlan;
   /** The sandbox's short lease (`--lease`) on a receive; none: the queue's own visibility timeout. */
   readonly leaseSeconds?: number | undefined;
+  /** Served as SQS serves a fair queue (localTenant.ts), unless false: first come, first served. */
+  readonly fair?: boolean | undefined;
 }
 
 /**

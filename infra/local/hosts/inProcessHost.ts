@@ -14,6 +14,7 @@ import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../..
 import type { TrackdropSettings } from '../../../functions/settings.js';
 import { pollerConsumer } from '../eventSourcePlan.js';
 import { localContext } from '../lambdaContext.js';
+import { queueFairness } from '../localTenant.js';
 import { QueuePoller } from '../queuePoller.js';
 import type { FunctionHost } from './functionHost.js';
 import { functionName, functionSettings, type SourceFunction } from './sourceFunction.js';
@@ -92,6 +93,7 @@ export function inProcessHost(o: InProcessHostOptions): InProcessHost {
         consumer: pollerConsumer(source.plan),
         reportBatchItemFailures: source.plan.reportBatchItemFailures,
         leaseSeconds: source.leaseSeconds,
+        ...queueFairness(source.fair),
         onError: o.onError,
         handler: (e) => handler(e),
       });

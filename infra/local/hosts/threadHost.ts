@@ -62,6 +62,7 @@ export function threadHost(o: ThreadHostOptions): ThreadHost {
             endpoints: o.endpoints,
             source: source.plan,
             leaseSeconds: source.leaseSeconds,
+            fair: source.fair,
           },
           (err) => o.onDied(name, err),
         ),
