@@ -11,7 +11,6 @@ import type { HttpApiServer } from '../infra/local/httpApi/httpApi.js';
 import type { LocalStack, SourceHost } from '../infra/local/localStack.js';
 import { startLocalStack } from '../infra/local/localStack.js';
 import type { Provisioned } from '../infra/local/provision.js';
-import type { EventSource } from '../infra/local/queuePoller.js';
 import type { Endpoints } from './emulatorProcesses.js';
 import { RequestCounter } from './requestCounter.js';
 
@@ -29,7 +28,7 @@ export interface BenchStack {
   /** The stores table as the operator sees it (registers stores). */
   readonly stores: StoresRepo;
   readonly api: HttpApiServer;
-  readonly pollers: { readonly downloads: EventSource; readonly completions: EventSource } | undefined;
+  readonly pollers: LocalStack['pollers'] | undefined;
   readonly settings: TrackdropSettings;
   /** Requests made by trackdrop's code (the three handlers). */
   readonly counter: RequestCounter;
@@ -58,6 +57,8 @@ export async function startBenchStack(opts: {
   settings?: TrackdropSettings;
   leaseSeconds?: number;
   host?: SourceHost;
+  /** The queues served as fair queues (the default) or first come, first served. */
+  fairQueues?: boolean;
 }): Promise<BenchStack> {
   let timings: HandlerTimings = { api: [], worker: [], completion: [] };
   let inFlight = 0;
@@ -101,6 +102,7 @@ export async function startBenchStack(opts: {
     ...(opts.settings ? { settings: opts.settings } : {}),
     ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
     ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.fairQueues === undefined ? {} : { fairQueues: opts.fairQueues }),
   });
   const { clients, provisioned, deps, settings, api } = stack;
   const pollers = opts.pollers ? stack.pollers : undefined;
@@ -138,13 +140,12 @@ export async function startBenchStack(opts: {
     },
     async settle(quietMs = 300) {
       // An event source in a thread of its own is seen through its idle flag and its counts.
-      const invocations = () =>
-        pollers ? pollers.downloads.stats.invocations + pollers.completions.stats.invocations : 0;
+      const invocations = () => (pollers ? Object.values(pollers).reduce((n, p) => n + p.stats.invocations, 0) : 0);
       let seen = invocations();
       for (;;) {
         const busy =
           inFlight > 0 ||
-          (pollers !== undefined && (!pollers.downloads.idle || !pollers.completions.idle || invocations() !== seen));
+          (pollers !== undefined && (Object.values(pollers).some((p) => !p.idle) || invocations() !== seen));
         if (busy) {
           seen = invocations();
           lastActivity = performance.now();

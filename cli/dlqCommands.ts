@@ -4,15 +4,22 @@ import { table } from '../tooling/render.js';
 import { CliError, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
 import type { QueueName, Target } from './target.js';
 
-const queueNames: readonly QueueName[] = ['downloads', 'completions'];
+/** The queues by the names the CLI takes. */
+const queueNames: Readonly<Record<string, QueueName>> = {
+  downloads: 'downloads',
+  completions: 'completions',
+  'slow-callbacks': 'slowCallbacks',
+};
 
 function queueArg(args: readonly string[]): QueueName {
-  const q = args[0];
-  if (!queueNames.includes(q as QueueName)) throw new UsageError(`unknown queue '${q}': downloads or completions`);
-  return q as QueueName;
+  const q = args[0] ?? '';
+  const queue = Object.hasOwn(queueNames, q) ? queueNames[q] : undefined;
+  if (!queue) throw new UsageError(`unknown queue '${q}': downloads, completions or slow-callbacks`);
+  return queue;
 }
 
-const queueHelp = '  <queue>                    downloads (worker messages) or completions (callbacks)';
+const queueHelp =
+  '  <queue>                    downloads (worker messages), completions (callbacks) or slow-callbacks (callbacks of slow stores)';
 
 export interface DlqMessage {
   readonly messageId: string;
@@ -26,9 +33,9 @@ const list: Command = {
   name: 'dlq list',
   summary: "a dead-letter queue's messages (left in place)",
   description:
-    'Lists the messages in the downloads or completions dead-letter queue without taking them out.\nThe receive count includes this look (SQS counts every receive).',
+    'Lists the messages in a dead-letter queue (downloads, completions or slow-callbacks) without taking them out.\nThe receive count includes this look (SQS counts every receive).',
   args: ['<queue>'],
-  synopsis: '<downloads|completions> [--json]',
+  synopsis: '<downloads|completions|slow-callbacks> [--json]',
   optionHelp: [queueHelp, jsonHelp],
   options: { ...jsonOption },
   check: (_v, args) => void queueArg(args),
@@ -49,9 +56,9 @@ const redrive: Command = {
   name: 'dlq redrive',
   summary: "moves a dead-letter queue's messages back to their queue",
   description:
-    'Moves every message of the downloads or completions dead-letter queue back to its main queue,\nwhere the worker or the completion function tries it again (both are idempotent).',
+    'Moves every message of a dead-letter queue (downloads, completions or slow-callbacks) back to its main queue,\nwhere the worker or the completion function tries it again (both are idempotent).',
   args: ['<queue>'],
-  synopsis: '<downloads|completions>',
+  synopsis: '<downloads|completions|slow-callbacks>',
   optionHelp: [queueHelp],
   options: {},
   check: (_v, args) => void queueArg(args),

@@ -69,6 +69,12 @@ export const queues = {
     dlqName: 'trackdrop-completions-dlq',
     env: 'TRACKDROP_COMPLETIONS_QUEUE_URL',
   },
+  // The callbacks of stores whose receivers are slow or down, on a few invocations of their own.
+  slowCallbacks: {
+    name: 'trackdrop-slow-callbacks',
+    dlqName: 'trackdrop-slow-callbacks-dlq',
+    env: 'TRACKDROP_SLOW_CALLBACKS_QUEUE_URL',
+  },
 } as const satisfies Record<string, QueueShape>;
 
 export const bucket = { name: 'trackdrop-media', env: 'TRACKDROP_MEDIA_BUCKET' } as const;

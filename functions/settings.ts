@@ -72,6 +72,11 @@ export interface TrackdropSettings {
   };
   readonly downloads: QueueConsumerSettings;
   readonly completions: QueueConsumerSettings;
+  /**
+   * The slow lane: the callbacks of a store whose receiver was slow or failed, consumed by the
+   * completion function on invocations of their own, so that store holds at most these.
+   */
+  readonly slowCallbacks: QueueConsumerSettings;
   readonly limits: {
     /** Largest request body the API accepts, in bytes. */
     readonly maxBodyBytes: number;
@@ -155,6 +160,10 @@ export interface TrackdropSettings {
     readonly maxBackoffSeconds: number;
     /** Seconds to wait for the store's endpoint to answer. */
     readonly timeoutSeconds: number;
+    /** A callback that takes longer than this, or fails, sends its store's callbacks to the slow lane. */
+    readonly slowMs: number;
+    /** How long a store stays in the slow lane after its last slow or failed callback. */
+    readonly slowLaneSeconds: number;
   };
   readonly retention: {
     /** Days a finished session and its tracks are kept before DynamoDB TTL removes them. */
@@ -205,6 +214,14 @@ export const defaultSettings: TrackdropSettings = {
     maxReceiveCount: 30,
     dlqRetentionDays: 14,
   },
+  // Two invocations, Lambda's least: a slow store's callbacks never take more of the pipeline.
+  slowCallbacks: {
+    batchSize: 10,
+    batchingWindowSeconds: 1,
+    maxConcurrency: 2,
+    maxReceiveCount: 30,
+    dlqRetentionDays: 14,
+  },
   limits: {
     maxBodyBytes: 2 * 1024 * 1024,
     maxBatchTracks: 100,
@@ -240,6 +257,8 @@ export const defaultSettings: TrackdropSettings = {
     baseBackoffSeconds: 2,
     maxBackoffSeconds: 15 * 60,
     timeoutSeconds: 10,
+    slowMs: 2_000,
+    slowLaneSeconds: 300,
   },
   retention: {
     finishedSessionDays: 90,
@@ -292,6 +311,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
     downloads: { ...defaultSettings.downloads, ...given.downloads },
     listener: { ...defaultSettings.listener, ...given.listener },
     completions: { ...defaultSettings.completions, ...given.completions },
+    slowCallbacks: { ...defaultSettings.slowCallbacks, ...given.slowCallbacks },
     limits: { ...defaultSettings.limits, ...given.limits },
     callbacks: { ...defaultSettings.callbacks, ...given.callbacks },
     downloadLease: { ...defaultSettings.downloadLease, ...given.downloadLease },

@@ -22,7 +22,7 @@ export interface SandboxRuntime {
   readonly apiUrl: string;
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
   readonly names: ResourceNames;
-  readonly dlqUrls: { readonly downloads: string; readonly completions: string };
+  readonly dlqUrls: { readonly downloads: string; readonly completions: string; readonly slowCallbacks: string };
   /** The operator's store registration. */
   readonly stores: StoresRepo;
   /** The local issuer of listeners' tokens, in source mode (the locker page signs in with it). */
@@ -73,6 +73,7 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
     dlqUrls: {
       downloads: stack.provisioned.queues.downloads.dlqUrl,
       completions: stack.provisioned.queues.completions.dlqUrl,
+      slowCallbacks: stack.provisioned.queues.slowCallbacks.dlqUrl,
     },
     stores: stack.stores,
     stop: () => stack.stop(),

@@ -32,6 +32,8 @@ export interface FakeStore {
   secret: string;
   /** Status the callback endpoint answers; 200 normally, 503 to act as a store that is down. */
   callbackStatus: number;
+  /** Milliseconds the callback endpoint takes to answer: a slow receiver (0 by default). */
+  callbackDelayMs: number;
   /** Fault per file name, for origin failure tests. */
   readonly originFaults: Map<string, OriginFault>;
   /** Redirects the origin answers instead of a file: name → Location. */
@@ -65,6 +67,7 @@ export async function startFakeStore(opts: FakeStoreOptions = {}): Promise<FakeS
     events: [],
     secret: '',
     callbackStatus: 200,
+    callbackDelayMs: 0,
     originFaults: new Map(),
     originHits: new Map(),
     originRequestHeaders: new Map(),
@@ -138,7 +141,8 @@ export async function startFakeStore(opts: FakeStoreOptions = {}): Promise<FakeS
     if (req.method === 'POST' && url.pathname === '/callbacks') {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        if (store.callbackDelayMs > 0) await new Promise((r) => setTimeout(r, store.callbackDelayMs));
         const raw = Buffer.concat(chunks).toString('utf8');
         const eventId = String(req.headers['trackdrop-event-id'] ?? '');
         store.attempts.push({ eventId, status: store.callbackStatus, at: Date.now() });

@@ -14,6 +14,8 @@ export interface ThreadStore {
   readonly events: ReceivedEvent[];
   readonly originHits: Map<string, number>;
   secret: string;
+  /** Milliseconds its callback endpoint takes to answer: a slow receiver. */
+  callbackDelayMs: number;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startFakeStoreThread(): Promise<ThreadStore> {
   const waiting = new Map<number, () => void>();
   let nextSync = 0;
   let secret = '';
+  let callbackDelayMs = 0;
   const send = (m: ToStoreThread): void => worker.postMessage(m);
   const base = await new Promise<string>((resolve, reject) => {
     worker.once('error', reject);
@@ -66,6 +69,13 @@ export async function startFakeStoreThread(): Promise<ThreadStore> {
     set secret(value: string) {
       secret = value;
       send({ kind: 'secret', secret: value });
+    },
+    get callbackDelayMs() {
+      return callbackDelayMs;
+    },
+    set callbackDelayMs(ms: number) {
+      callbackDelayMs = ms;
+      send({ kind: 'callbackDelay', ms });
     },
     async close() {
       await worker.terminate();

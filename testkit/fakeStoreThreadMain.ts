@@ -14,6 +14,7 @@ port.on('message', (raw: unknown) => {
   const m = toStoreThread.parse(raw);
   if (m.kind === 'file') store.addFile(m.name, Buffer.from(m.body), m.contentType);
   else if (m.kind === 'secret') store.secret = m.secret;
+  else if (m.kind === 'callbackDelay') store.callbackDelayMs = m.ms;
   else tell({ kind: 'synced', id: m.id });
 });
 tell({ kind: 'listening', base: store.originUrl });

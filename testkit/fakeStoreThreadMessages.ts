@@ -9,6 +9,7 @@ export const toStoreThread = z.discriminatedUnion('kind', [
     contentType: z.string(),
   }),
   z.object({ kind: z.literal('secret'), secret: z.string() }),
+  z.object({ kind: z.literal('callbackDelay'), ms: z.number() }),
   z.object({ kind: z.literal('sync'), id: z.number() }),
 ]);
 

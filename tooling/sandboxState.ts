@@ -19,10 +19,10 @@ export const sandboxStateSchema = z.object({
   endpoints: endpointsSchema,
   names: z.object({
     tables: z.object({ stores: z.string(), downloads: z.string(), licenses: z.string(), library: z.string() }),
-    queueUrls: z.object({ downloads: z.string(), completions: z.string() }),
+    queueUrls: z.object({ downloads: z.string(), completions: z.string(), slowCallbacks: z.string() }),
     bucket: z.string(),
   }),
-  dlqUrls: z.object({ downloads: z.string(), completions: z.string() }),
+  dlqUrls: z.object({ downloads: z.string(), completions: z.string(), slowCallbacks: z.string() }),
   demoStore: z
     .object({ storeId: z.string(), apiKey: z.string(), signingSecret: z.string(), originUrl: z.string() })
     .optional(),

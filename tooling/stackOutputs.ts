@@ -10,7 +10,7 @@ import { outputNames } from '../infra/cdk/outputNames.js';
 export interface StackOutputs {
   readonly apiUrl: string;
   readonly names: ResourceNames;
-  readonly dlqUrls: { readonly downloads: string; readonly completions: string };
+  readonly dlqUrls: { readonly downloads: string; readonly completions: string; readonly slowCallbacks: string };
   /** The KMS key that seals stores' signing secrets (stacks deployed before it existed lack it). */
   readonly secretsKeyId?: string | undefined;
   readonly listenerIssuer?: string | undefined;
@@ -44,10 +44,18 @@ export function stackOutputs(outputs: Readonly<Record<string, unknown>>, label: 
         licenses: out(outputNames.licensesTableName),
         library: out(outputNames.libraryTableName),
       },
-      queueUrls: { downloads: out(outputNames.downloadsQueueUrl), completions: out(outputNames.completionsQueueUrl) },
+      queueUrls: {
+        downloads: out(outputNames.downloadsQueueUrl),
+        completions: out(outputNames.completionsQueueUrl),
+        slowCallbacks: out(outputNames.slowCallbacksQueueUrl),
+      },
       bucket: out(outputNames.mediaBucketName),
     },
-    dlqUrls: { downloads: out(outputNames.downloadsDlqUrl), completions: out(outputNames.completionsDlqUrl) },
+    dlqUrls: {
+      downloads: out(outputNames.downloadsDlqUrl),
+      completions: out(outputNames.completionsDlqUrl),
+      slowCallbacks: out(outputNames.slowCallbacksDlqUrl),
+    },
     secretsKeyId: maybe(outputNames.secretsKeyId),
     listenerIssuer: maybe(outputNames.listenerIssuer),
     listenerAudience: maybe(outputNames.listenerAudience),

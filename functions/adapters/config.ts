@@ -8,7 +8,7 @@ export interface ResourceNames {
     readonly licenses: string;
     readonly library: string;
   };
-  readonly queueUrls: { readonly downloads: string; readonly completions: string };
+  readonly queueUrls: { readonly downloads: string; readonly completions: string; readonly slowCallbacks: string };
   readonly bucket: string;
 }
 
@@ -25,6 +25,7 @@ export function resourceEnv(names: ResourceNames): Record<string, string> {
     [tables.library.env]: names.tables.library,
     [queues.downloads.env]: names.queueUrls.downloads,
     [queues.completions.env]: names.queueUrls.completions,
+    [queues.slowCallbacks.env]: names.queueUrls.slowCallbacks,
     [bucket.env]: names.bucket,
   };
 }

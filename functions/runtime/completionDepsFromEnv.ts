@@ -3,8 +3,11 @@ import { clientConfig } from '../adapters/aws/clientConfig.js';
 import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
 import { CallbackSender } from '../adapters/callbackSender.js';
+import { QueueSender } from '../adapters/queues.js';
 import { createSecretBox } from '../adapters/secrets/createSecretBox.js';
+import { messageTenant, type OutgoingCompletion } from '../core/queueMessages.js';
 import { queues, tables } from '../resources.js';
+import { SlowStores } from '../service/completion/slowLane.js';
 import type { CompletionDeps } from '../service/deps.js';
 import { commonDeps } from './commonDeps.js';
 import { readFunctionEnv } from './functionEnv.js';
@@ -33,5 +36,10 @@ export function completionDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions
     completionsQueueUrl: vars[queues.completions.env],
     secretBox,
   });
-  return { ...common, callbacks: new CallbackSender(common.settings.callbacks.timeoutSeconds * 1000) };
+  return {
+    ...common,
+    callbacks: new CallbackSender(common.settings.callbacks.timeoutSeconds * 1000),
+    slowLane: new QueueSender<OutgoingCompletion>(sqs, vars[queues.slowCallbacks.env], messageTenant),
+    slowStores: new SlowStores(common.settings.callbacks.slowLaneSeconds * 1000),
+  };
 }

@@ -48,6 +48,7 @@ export const functionEnv = {
     tables.downloads.env,
     tables.library.env,
     queues.completions.env,
+    queues.slowCallbacks.env,
     settingsEnv,
     secretsKeyEnv,
   ],

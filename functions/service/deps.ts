@@ -19,6 +19,7 @@ import type { TracksRepo } from '../adapters/tracksRepo.js';
 import type { DownloadMessage, OutgoingCompletion } from '../core/queueMessages.js';
 import type { RateLimiter } from '../core/rateLimiter.js';
 import type { TrackdropSettings } from '../settings.js';
+import type { SlowStores } from './completion/slowLane.js';
 
 /**
  * What the service code touches, built once per container from the function's environment
@@ -63,6 +64,9 @@ export interface WorkerDeps extends CommonDeps {
 
 export interface CompletionDeps extends CommonDeps {
   readonly callbacks: CallbackSender;
+  /** The slow lane: where the callbacks of a store whose receiver is slow or down are sent on. */
+  readonly slowLane: QueueSender<OutgoingCompletion>;
+  readonly slowStores: SlowStores;
 }
 
 /** The listener API: the user's own library rows, sessions and files, nothing of the stores'. */

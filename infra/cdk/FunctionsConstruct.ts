@@ -130,6 +130,10 @@ export class FunctionsConstruct extends Construct {
     bindQueue(this.completion, queues.completions, queueShapes.completions, 'send', 'delay');
     bindDecryptKey(this.completion, secrets.signingSecretsKey, secretsKeyEnv);
     this.completion.addEventSource(sqsSource(queues.completions, settings.completions));
+    // The slow lane: a slow or failing store's callbacks are sent on to it and consumed on two
+    // invocations of their own (settings.slowCallbacks), backed off there as on the main lane.
+    bindQueue(this.completion, queues.slowCallbacks, queueShapes.slowCallbacks, 'send', 'delay');
+    this.completion.addEventSource(sqsSource(queues.slowCallbacks, settings.slowCallbacks));
 
     // listener: reads the user's library rows and sessions; its presigned URLs are signed with
     // its own role, so they open only objects under users/ (GetObject, nothing else).

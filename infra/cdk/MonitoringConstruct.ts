@@ -56,6 +56,8 @@ export class MonitoringConstruct extends Construct {
     const dlqs: Watched<Queue>[] = [
       { name: 'downloads', resource: queues.downloadsDlq },
       { name: 'completions', resource: queues.completionsDlq },
+      // No age alarm on the slow lane itself: a store that is down for hours keeps it old.
+      { name: 'slowCallbacks', resource: queues.slowCallbacksDlq },
     ];
     const fns: Watched<TrackdropFunction>[] = [
       { name: 'api', resource: functions.api },

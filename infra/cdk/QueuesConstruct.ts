@@ -12,12 +12,14 @@ export interface QueuesConstructProps {
   readonly settings: TrackdropSettings;
 }
 
-/** The downloads and completions queues, each with its own dead-letter queue. */
+/** The downloads, completions and slow-callbacks queues, each with its own dead-letter queue. */
 export class QueuesConstruct extends Construct {
   public readonly downloads: Queue;
   public readonly downloadsDlq: Queue;
   public readonly completions: Queue;
   public readonly completionsDlq: Queue;
+  public readonly slowCallbacks: Queue;
+  public readonly slowCallbacksDlq: Queue;
 
   constructor(scope: Construct, id: string, { settings }: QueuesConstructProps) {
     super(scope, id);
@@ -32,6 +34,12 @@ export class QueuesConstruct extends Construct {
       this,
       'Completions',
       settings.completions,
+      settings.functions.completion,
+    );
+    [this.slowCallbacks, this.slowCallbacksDlq] = queueWithDlq(
+      this,
+      'SlowCallbacks',
+      settings.slowCallbacks,
       settings.functions.completion,
     );
   }

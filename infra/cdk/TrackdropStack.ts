@@ -93,6 +93,11 @@ export class TrackdropStack extends Stack {
       completionsQueueUrl: [this.queues.completions.queueUrl, 'Finished tracks waiting for their store callback'],
       downloadsDlqUrl: [this.queues.downloadsDlq.queueUrl, 'Dead-lettered download messages'],
       completionsDlqUrl: [this.queues.completionsDlq.queueUrl, 'Dead-lettered completion messages'],
+      slowCallbacksQueueUrl: [
+        this.queues.slowCallbacks.queueUrl,
+        'Callbacks of stores whose receivers are slow or down',
+      ],
+      slowCallbacksDlqUrl: [this.queues.slowCallbacksDlq.queueUrl, 'Dead-lettered callbacks of slow stores'],
       secretsKeyId: [this.secrets.signingSecretsKey.keyId, 'KMS key that encrypts store signing secrets'],
       listenerIssuer: [this.listenerAuth.issuer, 'Issuer of the JWTs the listener API (/v1/me/…) accepts'],
       listenerAudience: [this.listenerAuth.audience.join(','), 'Audience those JWTs must carry'],

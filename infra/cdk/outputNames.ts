@@ -10,6 +10,8 @@ export const outputNames = {
   completionsQueueUrl: 'CompletionsQueueUrl',
   downloadsDlqUrl: 'DownloadsDlqUrl',
   completionsDlqUrl: 'CompletionsDlqUrl',
+  slowCallbacksQueueUrl: 'SlowCallbacksQueueUrl',
+  slowCallbacksDlqUrl: 'SlowCallbacksDlqUrl',
   secretsKeyId: 'SecretsKeyId',
   listenerIssuer: 'ListenerIssuer',
   listenerAudience: 'ListenerAudience',

@@ -29,8 +29,12 @@ export interface EventSourcePlan {
 /** The event sources the CDK app declares (FunctionsConstruct), read from the settings. */
 export function sourceEventSources(
   settings: TrackdropSettings,
-  queueUrls: { readonly downloads: string; readonly completions: string },
-): { readonly downloads: EventSourcePlan; readonly completions: EventSourcePlan } {
+  queueUrls: { readonly downloads: string; readonly completions: string; readonly slowCallbacks: string },
+): {
+  readonly downloads: EventSourcePlan;
+  readonly completions: EventSourcePlan;
+  readonly slowCallbacks: EventSourcePlan;
+} {
   const plan = (id: string, functionId: string, queueUrl: string, c: QueueConsumerSettings): EventSourcePlan => ({
     id,
     functionId,
@@ -43,6 +47,7 @@ export function sourceEventSources(
   return {
     downloads: plan('downloads', 'worker', queueUrls.downloads, settings.downloads),
     completions: plan('completions', 'completion', queueUrls.completions, settings.completions),
+    slowCallbacks: plan('slowCallbacks', 'completion', queueUrls.slowCallbacks, settings.slowCallbacks),
   };
 }
 

@@ -110,7 +110,12 @@ export interface LocalStack {
   readonly api: HttpApiServer;
   /** The listeners' identity provider: the JWT authorizer in front of `/v1/me/…` trusts it. */
   readonly issuer: LocalIssuer;
-  readonly pollers: { readonly downloads: EventSource; readonly completions: EventSource };
+  readonly pollers: {
+    readonly downloads: EventSource;
+    readonly completions: EventSource;
+    /** The slow lane's: the completion function on the callbacks of slow stores. */
+    readonly slowCallbacks: EventSource;
+  };
   readonly settings: TrackdropSettings;
   stop(): Promise<void>;
 }
@@ -206,8 +211,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         leaseSeconds: lease,
         fair: opts.fairQueues,
       }),
+      slowCallbacks: await host.queue('completion', {
+        plan: plans.slowCallbacks,
+        leaseSeconds: lease,
+        fair: opts.fairQueues,
+      }),
     };
-    teardown.add('the event sources', pollers, (p) => Promise.all([p.downloads.stop(), p.completions.stop()]));
+    teardown.add('the event sources', pollers, (p) => Promise.all(Object.values(p).map((s) => s.stop())));
     // Keys in the data folder, so a listener's token outlives a restart of the sandbox.
     const issuer = await startLocalIssuer({
       dataDir: opts.dataDir,
@@ -226,7 +236,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     );
     // Registered last, so it stops first: no new request while the event sources drain.
     teardown.add('the HTTP front', http, (h) => h.close());
-    if (opts.pollers !== false) await Promise.all([pollers.downloads.start(), pollers.completions.start()]);
+    if (opts.pollers !== false) await Promise.all(Object.values(pollers).map((s) => s.start()));
     return {
       emulators,
       clients,

@@ -8,6 +8,7 @@ import { dlqId, sourceResourcePlan } from './resources/sourceResourcePlan.js';
 export interface ProvisionedQueues {
   readonly downloads: { readonly url: string; readonly dlqUrl: string };
   readonly completions: { readonly url: string; readonly dlqUrl: string };
+  readonly slowCallbacks: { readonly url: string; readonly dlqUrl: string };
 }
 
 export interface Provisioned {
@@ -28,6 +29,7 @@ export async function provision(clients: AwsClients, settings: TrackdropSettings
   const queues = {
     downloads: { url: queue('downloads'), dlqUrl: queue(dlqId('downloads')) },
     completions: { url: queue('completions'), dlqUrl: queue(dlqId('completions')) },
+    slowCallbacks: { url: queue('slowCallbacks'), dlqUrl: queue(dlqId('slowCallbacks')) },
   };
   return {
     names: {
@@ -37,7 +39,11 @@ export async function provision(clients: AwsClients, settings: TrackdropSettings
         licenses: table('licenses'),
         library: table('library'),
       },
-      queueUrls: { downloads: queues.downloads.url, completions: queues.completions.url },
+      queueUrls: {
+        downloads: queues.downloads.url,
+        completions: queues.completions.url,
+        slowCallbacks: queues.slowCallbacks.url,
+      },
       bucket: must(made.buckets.get('media')?.name, 'media'),
     },
     queues,

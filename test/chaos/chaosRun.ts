@@ -221,7 +221,7 @@ export async function runChaos(opts: ChaosOptions = {}): Promise<ChaosResult> {
       await waitUntilSettled({ stack, clients: auditor, sessions, until: Date.now() + deadline, onProgress });
     }
     await waitUntilQuiet(stack, auditor, 10_000);
-    await Promise.all([stack.pollers.downloads.stop(), stack.pollers.completions.stop()]);
+    await Promise.all(Object.values(stack.pollers).map((p) => p.stop()));
 
     log(`${elapsed()} auditing files, library rows and callbacks`);
     const result = await audit({ clients: auditor, names: stack.provisioned.names, plan, cookies, cancelled, store });

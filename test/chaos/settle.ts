@@ -69,7 +69,7 @@ export async function waitUntilQuiet(stack: LocalStack, clients: AwsClients, ms:
 }
 
 async function isQuiet(stack: LocalStack, clients: AwsClients): Promise<boolean> {
-  const { downloads, completions } = stack.provisioned.names.queueUrls;
-  const load = (await queueLoad(clients.sqs, downloads)) + (await queueLoad(clients.sqs, completions));
-  return load === 0 && stack.pollers.downloads.idle && stack.pollers.completions.idle;
+  let load = 0;
+  for (const url of Object.values(stack.provisioned.names.queueUrls)) load += await queueLoad(clients.sqs, url);
+  return load === 0 && Object.values(stack.pollers).every((p) => p.idle);
 }

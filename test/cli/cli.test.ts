@@ -64,6 +64,7 @@ before(async () => {
     dlqUrls: {
       downloads: stack.provisioned.queues.downloads.dlqUrl,
       completions: stack.provisioned.queues.completions.dlqUrl,
+      slowCallbacks: stack.provisioned.queues.slowCallbacks.dlqUrl,
     },
     pid: process.pid,
   });
@@ -123,7 +124,7 @@ describe('usage', () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no command given/);
     assert.equal(badQueue.code, 2);
-    assert.match(badQueue.stderr, /unknown queue 'uploads': downloads or completions/);
+    assert.match(badQueue.stderr, /unknown queue 'uploads': downloads, completions or slow-callbacks/);
     [unknown, unknownSub, flag, missing, none, badQueue].forEach(noStackTrace);
   });
 });
@@ -145,7 +146,7 @@ describe('where to act', () => {
       apiUrl: 'http://127.0.0.1:1',
       endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:1' },
       names: stack.provisioned.names,
-      dlqUrls: { downloads: 'x', completions: 'y' },
+      dlqUrls: { downloads: 'x', completions: 'y', slowCallbacks: 'z' },
       pid: exited,
     });
     const r = await trackdrop(['store', 'list', '--data-dir', stale]);
@@ -166,6 +167,8 @@ describe('where to act', () => {
       [outputNames.completionsQueueUrl]: n.queueUrls.completions,
       [outputNames.downloadsDlqUrl]: stack.provisioned.queues.downloads.dlqUrl,
       [outputNames.completionsDlqUrl]: stack.provisioned.queues.completions.dlqUrl,
+      [outputNames.slowCallbacksQueueUrl]: stack.provisioned.queues.slowCallbacks.url,
+      [outputNames.slowCallbacksDlqUrl]: stack.provisioned.queues.slowCallbacks.dlqUrl,
     };
     const d = tempDir();
     const one = join(d, 'one.json');

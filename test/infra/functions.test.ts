@@ -20,6 +20,7 @@ const id = {
   library: logicalId(tables.library),
   downloadsQueue: logicalId(queues.downloads),
   completionsQueue: logicalId(queues.completions),
+  slowCallbacksQueue: logicalId(queues.slowCallbacks),
   media: logicalId(storage.mediaBucket),
   key: logicalId(secrets.signingSecretsKey),
 };
@@ -90,6 +91,7 @@ test('each function is given exactly the variables its builder reads, naming onl
       ...downloads,
       ...library,
       ...completionsQueue,
+      [queueShapes.slowCallbacks.env]: { Ref: id.slowCallbacksQueue },
       [secretsKeyEnv]: { Ref: id.key },
     },
     listener: { ...always, ...downloads, ...library, [bucket.env]: { Ref: id.media } },
@@ -191,6 +193,11 @@ test('completion: library rows and session states, reads stores, decrypts secret
   assert.ok(
     allows(g, 'sqs:SendMessage', id.completionsQueue),
     "a cancel's next chunk and its callbacks are sent to the completions queue",
+  );
+  assert.ok(
+    allows(g, 'sqs:SendMessage', id.slowCallbacksQueue) &&
+      allows(g, 'sqs:ChangeMessageVisibility', id.slowCallbacksQueue),
+    "a slow store's callbacks are sent on to the slow lane, and backed off there",
   );
   assert.ok(!allows(g, 'sqs:SendMessage', id.downloadsQueue), 'the completion function queues no downloads');
   assert.ok(!g.some((x) => x.action.startsWith('s3:')), 'completion has no bucket access');

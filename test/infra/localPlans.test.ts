@@ -47,7 +47,7 @@ describe('source and template give the same resource plan', () => {
     });
   }
 
-  for (const id of ['downloads', 'completions'] as const) {
+  for (const id of ['downloads', 'completions', 'slowCallbacks'] as const) {
     test(`queue ${id}: visibility timeout, redrive to its DLQ, the DLQ's retention`, () => {
       const queue = (plans: readonly QueuePlan[], qid: string) => {
         const q = plans.find((p) => p.id === qid);
@@ -120,11 +120,12 @@ describe('source and template give the same event sources', () => {
           : {},
     });
   const deployed = templateEventSources(cfn, locals, pseudo);
-  const source = sourceEventSources(defaultSettings, { downloads: 'd', completions: 'c' });
+  const source = sourceEventSources(defaultSettings, { downloads: 'd', completions: 'c', slowCallbacks: 's' });
 
   for (const [queue, fn] of [
     ['downloads', 'Worker'],
     ['completions', 'Completion'],
+    ['slowCallbacks', 'Completion'],
   ] as const) {
     test(`${queue} → ${fn.toLowerCase()}: batch size, batching window, concurrency, batch item failures`, () => {
       const mapping = deployed.filter((p) => p.queueUrl.includes(`Queues${capital(queue)}Queue`));
@@ -149,7 +150,7 @@ describe('source and template give the same functions', () => {
   const locals = new Map<string, LocalValue>(Object.keys(cfn.Resources).map((id) => [id, { ref: id, attrs: {} }]));
   const names = {
     tables: { stores: 'stores', downloads: 'downloads', licenses: 'licenses', library: 'library' },
-    queueUrls: { downloads: 'downloads', completions: 'completions' },
+    queueUrls: { downloads: 'downloads', completions: 'completions', slowCallbacks: 'slowCallbacks' },
     bucket: 'media',
   };
   // What each source name is in the template: `Tables` + `Stores` + hash, `Queues` + `DownloadsQueue`…

@@ -22,13 +22,13 @@ const queueName = (q: typeof queues.downloads) => ({
   Value: { 'Fn::GetAtt': [logicalId(q), 'QueueName'] },
 });
 
-test('eight alarms: two DLQs, two queue ages, four functions', () => {
-  template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
-  assert.equal(stack.monitoring.alarms.length, 8);
+test('nine alarms: three DLQs, two queue ages, four functions', () => {
+  template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+  assert.equal(stack.monitoring.alarms.length, 9);
 });
 
 test('a single dead-lettered message raises an alarm', () => {
-  for (const dlq of [queues.downloadsDlq, queues.completionsDlq]) {
+  for (const dlq of [queues.downloadsDlq, queues.completionsDlq, queues.slowCallbacksDlq]) {
     alarmOn('ApproximateNumberOfMessagesVisible', queueName(dlq), 1);
   }
 });

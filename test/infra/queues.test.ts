@@ -35,6 +35,14 @@ const cases: ConsumedQueue[] = [
     consumerSettings: defaultSettings.completions,
     functionSettings: defaultSettings.functions.completion,
   },
+  {
+    name: 'slow callbacks',
+    queue: queues.slowCallbacks,
+    dlq: queues.slowCallbacksDlq,
+    consumer: functions.completion,
+    consumerSettings: defaultSettings.slowCallbacks,
+    functionSettings: defaultSettings.functions.completion,
+  },
 ];
 
 function queueProperties(queue: Queue): Record<string, unknown> {
@@ -45,8 +53,24 @@ function queueProperties(queue: Queue): Record<string, unknown> {
   return resource.Properties;
 }
 
-test('two queues, each with its own dead-letter queue', () => {
-  template.resourceCountIs('AWS::SQS::Queue', 4);
+test('three queues, each with its own dead-letter queue', () => {
+  template.resourceCountIs('AWS::SQS::Queue', 6);
+});
+
+test('the main queues are standard queues, so messages with a MessageGroupId make them fair queues', () => {
+  for (const c of cases) {
+    const props = queueProperties(c.queue);
+    assert.equal(props.FifoQueue, undefined, `${c.name} is no FIFO queue`);
+    assert.equal(props.ContentBasedDeduplication, undefined, c.name);
+  }
+});
+
+test("the slow lane runs on Lambda's least concurrency, two invocations", () => {
+  assert.equal(defaultSettings.slowCallbacks.maxConcurrency, 2);
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    EventSourceArn: { 'Fn::GetAtt': [logicalId(queues.slowCallbacks), 'Arn'] },
+    ScalingConfig: { MaximumConcurrency: 2 },
+  });
 });
 
 for (const c of cases) {
@@ -95,5 +119,5 @@ for (const c of cases) {
 }
 
 test('nothing consumes a DLQ: exactly one event source per main queue', () => {
-  template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
 });

@@ -297,7 +297,7 @@ test('cancel answers at once whatever the size; each queued track then ends canc
     409,
   );
   // Workers and cancel chunks race for the same tracks: each track is still told once.
-  await Promise.all([stack.pollers.downloads.start(), stack.pollers.completions.start()]);
+  await Promise.all(Object.values(stack.pollers).map((p) => p.start()));
   try {
     const deadline = Date.now() + 120_000;
     const calls = () =>
@@ -333,7 +333,7 @@ test('cancel answers at once whatever the size; each queued track then ends canc
       'no track of the cancelled session was fetched',
     );
   } finally {
-    await Promise.all([stack.pollers.downloads.stop(), stack.pollers.completions.stop()]);
+    await Promise.all(Object.values(stack.pollers).map((p) => p.stop()));
   }
 });
 

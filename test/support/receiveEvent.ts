@@ -22,7 +22,9 @@ export async function receiveEvent(
       ...(opts.visibility !== undefined ? { VisibilityTimeout: opts.visibility } : {}),
     }),
   );
-  return { Records: (out.Messages ?? []).map((m) => toSqsRecord(m, 'arn:aws:sqs:us-east-1:000000000000:queue')) };
+  // The queue's ARN as Lambda gives it: it ends with the queue's name, as the URL does.
+  const arn = `arn:aws:sqs:us-east-1:000000000000:${queueUrl.slice(queueUrl.lastIndexOf('/') + 1)}`;
+  return { Records: (out.Messages ?? []).map((m) => toSqsRecord(m, arn)) };
 }
 
 /** Deletes what a handler did not report as failed, as the event source does. */

@@ -19,20 +19,25 @@ export async function releaseForRedelivery(
 }
 
 /**
- * Runs the completion function by hand over everything on the completions queue, as the event
- * source would, until the queue answers empty. Returns the message ids it reported as failed
- * (left in flight for their backoff).
+ * Runs the completion function by hand over everything on the completions queue and its slow
+ * lane, as their event sources would, until both answer empty. Returns the message ids it
+ * reported as failed (left in flight for their backoff).
  */
 export async function runCompletions(stack: LocalStack, opts: { rounds?: number } = {}): Promise<string[]> {
-  const url = stack.provisioned.names.queueUrls.completions;
+  const { completions, slowCallbacks } = stack.provisioned.names.queueUrls;
   const failed: string[] = [];
   for (let round = 0; round < (opts.rounds ?? 20); round++) {
-    const event = await receiveEvent(stack.clients.sqs, url, { waitSeconds: 0 });
-    if (event.Records.length === 0) break;
-    const res = await stack.handlers.completion(event);
-    const f = (res.batchItemFailures ?? []).map((x) => x.itemIdentifier);
-    failed.push(...f);
-    await ack(stack.clients.sqs, url, event, f);
+    let handled = 0;
+    for (const url of [completions, slowCallbacks]) {
+      const event = await receiveEvent(stack.clients.sqs, url, { waitSeconds: 0 });
+      if (event.Records.length === 0) continue;
+      handled += event.Records.length;
+      const res = await stack.handlers.completion(event);
+      const f = (res.batchItemFailures ?? []).map((x) => x.itemIdentifier);
+      failed.push(...f);
+      await ack(stack.clients.sqs, url, event, f);
+    }
+    if (handled === 0) break;
   }
   return failed;
 }

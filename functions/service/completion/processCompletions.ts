@@ -11,6 +11,7 @@ import { parseRecords, poisonError } from '../queueRecords.js';
 import { recountStep } from '../recount.js';
 import { StateTally } from '../stateTally.js';
 import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
+import { fromSlowLane, sendCallback } from './slowLane.js';
 
 export class CallbackFailedError extends Error {
   override readonly name = 'CallbackFailedError';
@@ -43,10 +44,15 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
       if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
       if (msg.kind === 'recount') return recountStep(deps, msg);
+      const slowLane = fromSlowLane(deps, record);
+      // A slow store's callback is sent on to the slow lane, not made here (slowLane.ts).
+      if (!slowLane && deps.slowStores.isSlow(msg.storeId))
+        return deps.slowLane.sendSoon({ ...msg, storeId: msg.storeId });
       const delivered =
         msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announce(msg.cookie);
       if (!delivered) {
-        await deps.completionsQueue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
+        const queue = slowLane ? deps.slowLane : deps.completionsQueue;
+        await queue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
         throw new CallbackFailedError(`store callback failed (attempt ${attempt}); retrying later`);
       }
     },
@@ -120,12 +126,7 @@ async function completeTrack(
   // A message that carried the track had its row written with the batch.
   if (!msg.track) for (const row of libraryRowsOf(track)) await deps.library.addOnce(row);
   const payload = trackCompletePayload(track);
-  const res = await deps.callbacks.send(
-    store.callbackUrl,
-    await deps.stores.signingSecrets(store.storeId),
-    payload.eventId,
-    payload,
-  );
+  const res = await sendCallback(deps, store, payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('callback failed', { ...log, status: res.status, error: res.error });
     deps.telemetry.count('CallbackFailures');
@@ -146,12 +147,7 @@ async function announceSession(deps: CompletionDeps, cookie: string, storeOf: St
   const store = await storeOf(session.storeId);
   if (!store) return true;
   const payload = downloadPayload(session, await deps.sessions.containersOf(session));
-  const res = await deps.callbacks.send(
-    store.callbackUrl,
-    await deps.stores.signingSecrets(store.storeId),
-    payload.eventId,
-    payload,
-  );
+  const res = await sendCallback(deps, store, payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });
     return false;

@@ -202,7 +202,9 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         ? 'downloads'
         : url === outputs[outputNames.completionsQueueUrl]
           ? 'completions'
-          : undefined;
+          : url === outputs[outputNames.slowCallbacksQueueUrl]
+            ? 'slowCallbacks'
+            : undefined;
     // Each event source of the template on the container host, its receives leased as eventSourceLease says.
     const host = containerHost({ onLog: opts.onLog });
     const pollers = await Promise.all(

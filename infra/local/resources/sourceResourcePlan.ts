@@ -23,6 +23,12 @@ export function sourceResourcePlan(settings: TrackdropSettings, prefix = ''): Re
         settings.completions,
         visibilityTimeoutSeconds(settings.functions.completion),
       ),
+      ...queuePair(
+        'slowCallbacks',
+        prefix,
+        settings.slowCallbacks,
+        visibilityTimeoutSeconds(settings.functions.completion),
+      ),
     ],
     buckets: [{ id: 'media', name: `${prefix}${bucket.name}` }],
   };

@@ -1,0 +1,59 @@
+import type { SQSRecord } from 'aws-lambda';
+import type { CallbackResult } from '../../adapters/callbackSender.js';
+import type { Store } from '../../core/storedRecords.js';
+import type { CompletionDeps } from '../deps.js';
+
+/**
+ * The stores whose receiver was slow or failed lately, as this container saw them: their
+ * callbacks go to the slow lane (settings.slowCallbacks) for `slowLaneSeconds`. On Lambda, a
+ * batch is only as quick as its slowest callback, so one slow receiver's records, one in each
+ * batch, would hold every completion invocation; in the slow lane they hold at most its two.
+ * Each container learns on its own (one slow callback each), so nothing is written for it.
+ */
+export class SlowStores {
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly laneMs: number) {}
+
+  mark(storeId: string, now = Date.now()): void {
+    this.until.set(storeId, now + this.laneMs);
+  }
+
+  isSlow(storeId: string | undefined, now = Date.now()): boolean {
+    if (storeId === undefined) return false;
+    const until = this.until.get(storeId);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.until.delete(storeId);
+    return false;
+  }
+}
+
+/** Did this record come from the slow lane? Its source ARN ends with the lane's queue name, as its URL does. */
+export function fromSlowLane(deps: Pick<CompletionDeps, 'slowLane'>, record: SQSRecord): boolean {
+  const name = deps.slowLane.queueUrl.slice(deps.slowLane.queueUrl.lastIndexOf('/') + 1);
+  return name !== '' && record.eventSourceARN.endsWith(`:${name}`);
+}
+
+/** One signed callback to the store, timed: one that fails or takes longer than `slowMs` sends the store to the slow lane. */
+export async function sendCallback(
+  deps: CompletionDeps,
+  store: Store,
+  eventId: string,
+  payload: unknown,
+): Promise<CallbackResult> {
+  const t0 = Date.now();
+  const res = await deps.callbacks.send(
+    store.callbackUrl,
+    await deps.stores.signingSecrets(store.storeId),
+    eventId,
+    payload,
+  );
+  const ms = Date.now() - t0;
+  if (!res.ok || ms > deps.settings.callbacks.slowMs) {
+    if (!deps.slowStores.isSlow(store.storeId))
+      deps.logger.warn('store callbacks go to the slow lane', { storeId: store.storeId, ms, status: res.status });
+    deps.slowStores.mark(store.storeId);
+  }
+  return res;
+}
