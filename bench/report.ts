@@ -3,6 +3,7 @@ import type { ColdStartResult, FunctionName } from './coldStart.js';
 import type { CopyResult } from './copyThroughput.js';
 import type { CapacityModeModel, CostModel, StorageModel } from './costModel.js';
 import type { EmulatorFloor } from './emulatorFloor.js';
+import type { NoisyResult } from './noisyNeighbour.js';
 import type { PipelineRun } from './pipelineThroughput.js';
 import type { RunRequests } from './requestCounts.js';
 import type { ScaleResult } from './scaleRun.js';
@@ -54,6 +55,7 @@ export interface Sections {
   copy?: CopyResult | SectionError;
   coldStart?: ColdStartResult | SectionError;
   scale?: ScaleResult | SectionError;
+  noisy?: NoisyResult | SectionError;
 }
 
 export interface Row {
@@ -389,6 +391,61 @@ export function rows(s: Sections): Row[] {
         figure: '    max ms / all pages ms',
         trackdrop: `${num(l.contentIds.maxMs, 1)} / ${num(l.contentIds.totalMs, 1)}`,
       });
+    }
+  }
+  if (s.noisy) {
+    if (isError(s.noisy)) failed('noisy', s.noisy);
+    else {
+      const { alone, fair, unfair, goal } = s.noisy;
+      add('noisy', `A alone: ${alone.a.tracks} tracks drained, tracks/s`, alone.a.tracksPerSecond, undefined, '', 1);
+      add(
+        'noisy',
+        '  beside B and C, fair queues, tracks/s',
+        fair.a.tracksPerSecond,
+        alone.a.tracksPerSecond,
+        'A alone',
+        1,
+        {
+          text: 'within 10 %',
+          met: goal.aRateVsAlone >= 0.9,
+        },
+      );
+      if (unfair.a.tracksPerSecond)
+        add(
+          'noisy',
+          '  beside B and C, first come first served',
+          unfair.a.tracksPerSecond,
+          alone.a.tracksPerSecond,
+          'A alone',
+          1,
+        );
+      const b = (p: typeof fair) => p.b ?? { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, notTold: 0 };
+      add(
+        'noisy',
+        `B's purchase to its callback, p99 ms (${b(fair).count} bought)`,
+        b(fair).p99Ms,
+        b(unfair).p99Ms,
+        'not fair',
+        0,
+        {
+          text: '< 10,000',
+          met: b(fair).p99Ms < 10_000 && b(fair).notTold === 0,
+        },
+      );
+      out.push({
+        ...blank('noisy'),
+        figure: '    p50 / max ms, fair | not fair',
+        trackdrop: `${num(b(fair).p50Ms, 0)} / ${num(b(fair).maxMs, 0)} | ${num(b(unfair).p50Ms, 0)} / ${num(b(unfair).maxMs, 0)}`,
+      });
+      const c = fair.c;
+      if (c) {
+        add('noisy', `C's callbacks (receiver ${s.noisy.sizes.slowCallbackMs} ms), p50 ms`, c.p50Ms, undefined, '', 0);
+        out.push({
+          ...blank('noisy'),
+          figure: `    slow lane: records / invocations (≤ 2 at once, of ${s.noisy.completionConcurrency} + 2)`,
+          trackdrop: `${fair.completions.slowLane.records} / ${fair.completions.slowLane.invocations}`,
+        });
+      }
     }
   }
   return out;

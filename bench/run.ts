@@ -3,7 +3,7 @@
  * bench/results/<date>.json and bench/results/latest.json.
  *
  *   --quick         the scaled-down run the test suite uses: tiny sizes, same code paths
- *   --only <name>   one section: api, pipeline (with requests and cost), copy, coldstart, scale
+ *   --only <name>   one section: api, pipeline (with requests and cost), copy, coldstart, scale, noisy
  *   --out <dir>     write the JSON there instead of bench/results
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,6 +27,7 @@ import {
 } from './costModel.js';
 import { emulatorFloor } from './emulatorFloor.js';
 import { codeVersion, machine } from './machine.js';
+import { noisyNeighbourRun } from './noisyNeighbour.js';
 import { pipelineRun } from './pipelineThroughput.js';
 import { type PipelineSection, rows, type Sections } from './report.js';
 import { runRequests } from './requestCounts.js';
@@ -34,12 +35,13 @@ import { scaleRun } from './scaleRun.js';
 import { targets } from './targets.js';
 import { writeUnitsTable } from './unitsTable.js';
 
-const SECTIONS = ['api', 'pipeline', 'copy', 'coldstart', 'scale'] as const;
+const SECTIONS = ['api', 'pipeline', 'copy', 'coldstart', 'scale', 'noisy'] as const;
 type SectionName = (typeof SECTIONS)[number];
 const ALIASES: Record<string, SectionName> = {
   requests: 'pipeline',
   cost: 'pipeline',
   'cold-start': 'coldstart',
+  'noisy-neighbour': 'noisy',
   coldStart: 'coldstart',
 };
 
@@ -51,6 +53,13 @@ const sizes = {
     copy: { bytes: 1024 ** 3, runs: 3 },
     coldRuns: 7,
     scale: { sessionTracks: 50_000, cancelTracks: 10_000, libraryItems: 50_000, timeoutMs: 2_700_000 },
+    noisy: {
+      importTracks: 20_000,
+      purchaseEveryMs: 1000,
+      slowPurchaseEveryMs: 1000,
+      slowCallbackMs: 3000,
+      timeoutMs: 1_200_000,
+    },
   },
   quick: {
     api: { connections: 10, durationSeconds: 1, warmupSeconds: 0 },
@@ -59,6 +68,13 @@ const sizes = {
     copy: { bytes: 16 * 1024 ** 2, runs: 1 },
     coldRuns: 3,
     scale: { sessionTracks: 300, cancelTracks: 200, libraryItems: 2_500, timeoutMs: 120_000 },
+    noisy: {
+      importTracks: 300,
+      purchaseEveryMs: 1000,
+      slowPurchaseEveryMs: 1000,
+      slowCallbackMs: 3000,
+      timeoutMs: 120_000,
+    },
   },
 };
 
@@ -74,14 +90,14 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench [-- --quick] [--only api|pipeline|requests|cost|copy|coldstart|scale] [--session-tracks <n>] [--out <dir>]\n',
+      'npm run bench [-- --quick] [--only api|pipeline|requests|cost|copy|coldstart|scale|noisy] [--session-tracks <n>] [--out <dir>]\n',
     );
     return 0;
   }
   const only = values.only === undefined ? undefined : (ALIASES[values.only] ?? values.only);
   if (only !== undefined && !SECTIONS.includes(only as SectionName)) {
     process.stderr.write(
-      `unknown section "${values.only}"; one of: api, pipeline, requests, cost, copy, coldstart, scale\n`,
+      `unknown section "${values.only}"; one of: api, pipeline, requests, cost, copy, coldstart, scale, noisy\n`,
     );
     return 2;
   }
@@ -184,6 +200,15 @@ async function main(): Promise<number> {
       'scale',
       `scale: one ${scale.sessionTracks}-track session, a cancel of ${scale.cancelTracks} queued tracks, a ${scale.libraryItems}-item library`,
       () => scaleRun(scale, log),
+    );
+  }
+
+  if (want('noisy')) {
+    const n = size.noisy;
+    sections.noisy = await section(
+      'noisy',
+      `noisy neighbour: store A imports ${n.importTracks} tracks while B buys one every ${n.purchaseEveryMs} ms and C's receiver takes ${n.slowCallbackMs} ms, fair queues and not`,
+      () => noisyNeighbourRun(n, log),
     );
   }
 

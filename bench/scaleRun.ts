@@ -1,22 +1,12 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import * as z from 'zod/mini';
 import { mapLimit } from '../functions/core/mapLimit.js';
 import type { LibraryItem } from '../functions/core/storedRecords.js';
 import { registerStore } from '../functions/service/admin/registerStore.js';
 import { startFakeStoreThread, type ThreadStore } from '../testkit/fakeStoreThread.js';
 import { type SessionStatus, StoreClient } from '../testkit/storeClient.js';
-import { makeMp3 } from '../testkit/taggedAudio.js';
 import { type BenchStack, startBenchStack } from './benchStack.js';
 import { withEmulators } from './emulatorProcesses.js';
-
-/** One license's answer in a licenses:batch: stored, or an error (`throttled`: send it again). */
-const licenseResults = z.array(
-  z.object({
-    serviceTrackId: z.number(),
-    state: z.optional(z.literal('stored')),
-    error: z.optional(z.object({ code: z.string() })),
-  }),
-);
+import { putAllLicenses, submitTracks, volumeFiles } from './volumeSession.js';
 
 export interface ScaleSizes {
   /** Tracks in the one big session that is drained end to end. */
@@ -125,46 +115,6 @@ export async function scaleRun(sizes: ScaleSizes, log: (m: string) => void): Pro
   });
 }
 
-function files(store: ThreadStore, prefix: string, n: number): { id: number; url: string }[] {
-  // One small file per album of 100 tracks, each track its own name: no name collisions.
-  return Array.from({ length: n }, (_, i) => {
-    const id = i + 1;
-    const body = makeMp3(
-      {
-        title: `Track ${(i % 100) + 1}`,
-        artist: `${prefix} Artist`,
-        album: `Album ${Math.floor(i / 100) + 1}`,
-        trackNumber: (i % 100) + 1,
-      },
-      0.05,
-    );
-    return { id, url: store.addFile(`${prefix}/${id}.mp3`, body) };
-  });
-}
-
-async function submit(client: StoreClient, cookie: string, tracks: { id: number; url: string }[]): Promise<number> {
-  const batches: { id: number; url: string }[][] = [];
-  for (let i = 0; i < tracks.length; i += 100) batches.push(tracks.slice(i, i + 100));
-  const t0 = performance.now();
-  await mapLimit(batches, 4, async (batch) => {
-    for (;;) {
-      const res = await client.downloadTracks(
-        cookie,
-        batch.map((t) => ({ trackUrl: t.url, serviceTrackId: t.id, downloadParams: `order=${t.id}`, hrDownload: 0 })),
-      );
-      if (res.status === 429) {
-        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? '1')));
-        continue;
-      }
-      const queued = res.body.results?.filter((r) => r.state === 'queued').length ?? 0;
-      if (res.status !== 200 || queued !== batch.length)
-        throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-      return;
-    }
-  });
-  return (performance.now() - t0) / 1000;
-}
-
 async function bigSession(
   stack: BenchStack,
   store: ThreadStore,
@@ -173,42 +123,20 @@ async function bigSession(
   log: (m: string) => void,
 ): Promise<Omit<ScaleResult['session'], 'statusFunction'>> {
   const user = 'scale-user';
-  const tracks = files(store, 'session', sizes.sessionTracks);
+  const tracks = volumeFiles(store, 'session', sizes.sessionTracks);
   await store.synced();
-  const l0 = performance.now();
-  const licenseBatches: { id: number }[][] = [];
-  for (let i = 0; i < tracks.length; i += 100) licenseBatches.push(tracks.slice(i, i + 100));
-  let waitedOut = 0;
-  await mapLimit(licenseBatches, 4, async (batch) => {
-    // As the README tells a store: a 429 waits its Retry-After, and a license answered
-    // `throttled` is sent again; anything else stops the run.
-    let left = batch.map((t) => t.id);
-    for (let attempt = 0; left.length > 0; attempt++) {
-      if (attempt === 20) throw new Error(`licenses:batch still refused after ${attempt} tries`);
-      const res = await client.putLicenses(
-        user,
-        left.map((serviceTrackId) => ({ serviceTrackId })),
-      );
-      if (res.status === 429) {
-        waitedOut += 1;
-        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? '1') * 1000));
-        continue;
-      }
-      if (res.status !== 200) throw new Error(`licenses:batch answered ${res.status}`);
-      const results = licenseResults.parse(res.body.results);
-      const refused = results.filter((r) => r.state !== 'stored' && r.error?.code !== 'throttled');
-      if (refused.length > 0) throw new Error(`licenses:batch refused ${refused.length} license(s)`);
-      left = results.filter((r) => r.error?.code === 'throttled').map((r) => r.serviceTrackId);
-    }
-  });
+  const { seconds: licenseSeconds, waitedOut } = await putAllLicenses(
+    client,
+    user,
+    tracks.map((t) => t.id),
+  );
   if (waitedOut > 0) log(`scale: licenses:batch answered 429 ${waitedOut} time(s), each waited out`);
-  const licenseSeconds = (performance.now() - l0) / 1000;
   const cookie = (await client.openSession(user)).body.cookie;
   log(`scale: ${tracks.length} licenses in ${licenseSeconds.toFixed(1)} s; submitting ${tracks.length} tracks`);
   const lag = monitorEventLoopDelay({ resolution: 20 });
   lag.enable();
   const startedAt = Date.now();
-  const submitSeconds = await submit(client, cookie, tracks);
+  const submitSeconds = await submitTracks(client, cookie, tracks);
   log(`scale: submitted in ${submitSeconds.toFixed(1)} s; draining`);
   const pageTimes: number[] = [];
   let maxBytes = 0;
@@ -288,12 +216,12 @@ async function cancelRun(
   sizes: ScaleSizes,
   log: (m: string) => void,
 ): Promise<ScaleResult['cancel']> {
-  const tracks = files(store, 'cancel', sizes.cancelTracks);
+  const tracks = volumeFiles(store, 'cancel', sizes.cancelTracks);
   await store.synced();
   const cookie = (await client.openSession('scale-canceller')).body.cookie;
   // Held queued: the worker's event source is paused while they are submitted.
   await stack.pollers?.downloads.stop();
-  await submit(client, cookie, tracks);
+  await submitTracks(client, cookie, tracks);
   const hits = () => [...store.originHits].filter(([k]) => k.includes('/cancel/')).reduce((a, [, v]) => a + v, 0);
   const hitsBefore = hits();
   log(`scale: ${tracks.length} tracks queued; cancelling`);
@@ -420,7 +348,7 @@ function repeatGaps(events: { body: Record<string, unknown>; receivedAt: number 
   return { p50: l.p50Ms, max: l.maxMs };
 }
 
-function latency(ms: number[]): Latency {
+export function latency(ms: number[]): Latency {
   const sorted = [...ms].sort((a, b) => a - b);
   return { count: ms.length, p50Ms: sorted[Math.floor(sorted.length / 2)] ?? 0, maxMs: sorted.at(-1) ?? 0 };
 }

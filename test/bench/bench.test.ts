@@ -31,7 +31,7 @@ test('the quick benchmark prints its table and writes every section as numbers',
     // One table: its header, a rule, and a row for each section.
     assert.match(run.stdout, /^section\s+figure\s+trackdrop\s+baseline\s+vs baseline\s+baseline is\s+target\s+met$/m);
     assert.match(run.stdout, /^-+\s+-+/m);
-    for (const section of ['api', 'pipeline', 'requests', 'cost', 'copy', 'coldstart', 'scale']) {
+    for (const section of ['api', 'pipeline', 'requests', 'cost', 'copy', 'coldstart', 'scale', 'noisy']) {
       assert.match(run.stdout, new RegExp(`^${section}\\s+\\S`, 'm'), `no ${section} row in the table`);
     }
 
@@ -49,7 +49,7 @@ test('the quick benchmark prints its table and writes every section as numbers',
     assert.match(String(pick(result, 'machine.node')), /^v\d+/);
 
     const s = pick(result, 'sections');
-    for (const name of ['api', 'pipeline', 'requests', 'cost', 'copy', 'coldStart', 'scale']) {
+    for (const name of ['api', 'pipeline', 'requests', 'cost', 'copy', 'coldStart', 'scale', 'noisy']) {
       const section = pick(s, name);
       assert.ok(
         isRecord(section) && !('error' in section),
@@ -87,6 +87,11 @@ test('the quick benchmark prints its table and writes every section as numbers',
       'scale.cancel.callbacksPerTrack',
       'scale.library.page.p50Ms',
       'scale.library.contentIds.totalMs',
+      'noisy.alone.a.tracksPerSecond',
+      'noisy.fair.a.tracksPerSecond',
+      'noisy.unfair.a.tracksPerSecond',
+      'noisy.fair.b.p99Ms',
+      'noisy.unfair.b.p99Ms',
       ...['api', 'worker', 'completion'].flatMap((fn) => [
         `coldStart.functions.${fn}.bundleKB`,
         `coldStart.functions.${fn}.init.sinceProcessStartMs`,
@@ -106,6 +111,9 @@ test('the quick benchmark prints its table and writes every section as numbers',
     assert.equal(pick(s, 'scale.session.countsMatch'), true);
     assert.equal(pick(s, 'scale.cancel.fetched'), 0);
     assert.equal(pick(s, 'scale.library.contentIds.ids'), pick(s, 'scale.library.items'));
+    // The noisy-neighbour phases: every purchase of B made during A's drain was told.
+    assert.equal(pick(s, 'noisy.fair.b.notTold'), 0);
+    assert.equal(pick(s, 'noisy.unfair.b.notTold'), 0);
     const lines = pick(s, 'cost.s3.lines');
     assert.ok(
       Array.isArray(lines) &&
