@@ -7,6 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mapLimit } from '../../functions/core/mapLimit.js';
 import type { QueueConsumerSettings } from '../../functions/settings.js';
 import { FairBacklog, type FairQueueRules, type Held, sqsFairQueueRules } from './fairQueue.js';
 import { toSqsRecord } from './sqsRecord.js';
@@ -77,11 +78,21 @@ export interface EventSource {
   readonly stats: { readonly invocations: number; readonly records: number; readonly failures: number };
 }
 
-/** A message read into the backlog, and until when its lease holds. */
+/** A message read into the backlog, and until when its lease holds (a receive again gives it a new handle). */
 interface Leased {
-  readonly m: Received;
+  m: Received;
   leasedUntil: number;
 }
+
+/**
+ * How long a message deep in the backlog is held at a time. Renewing 20,000 waiting messages
+ * to a 20 s lease every few seconds does not keep up on a busy laptop, and a lease that lapses
+ * is a receive again, which counts toward the DLQ: so what is not about to be handed out is
+ * held five minutes at a time, and set to the short lease as it is handed out.
+ */
+const HOLD_MS = 5 * 60_000;
+/** ChangeMessageVisibilityBatch calls in flight during a renewal. */
+const RENEWALS_IN_FLIGHT = 4;
 
 /**
  * Stands in for Lambda's SQS event source on a laptop, and for SQS's fair queue in front of it:
@@ -102,6 +113,8 @@ export class QueuePoller implements EventSource {
   private renewing = false;
   private queueArn = '';
   private leaseMs = 30_000;
+  /** The waiting messages by id: one received again (its lease lapsed) replaces its entry's handle. */
+  private readonly waitingById = new Map<string, Leased>();
   /** The last receive found nothing: a batch need not wait for its window to fill. */
   private dry = false;
   private readonly backlog: FairBacklog<Leased>;
@@ -147,6 +160,7 @@ export class QueuePoller implements EventSource {
     await this.loop;
     await Promise.all(this.inFlight);
     const left = this.backlog.remove(() => true);
+    this.waitingById.clear();
     this.opts.onInFlight?.(this.inFlight.size, 0);
     await this.changeVisibility(
       left.map((h) => h.message),
@@ -195,7 +209,7 @@ export class QueuePoller implements EventSource {
             WaitTimeSeconds: Math.min(20, this.opts.waitTimeSeconds ?? 1),
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
-            ...(this.opts.leaseSeconds ? { VisibilityTimeout: this.opts.leaseSeconds } : {}),
+            VisibilityTimeout: Math.round(this.receiveHoldMs() / 1000),
           }),
         );
         messages = out.Messages ?? [];
@@ -213,8 +227,17 @@ export class QueuePoller implements EventSource {
           continue;
         }
         const received: Received = { ...m, ReceiptHandle: m.ReceiptHandle };
+        const leasedUntil = now + this.receiveHoldMs();
+        const known = m.MessageId === undefined ? undefined : this.waitingById.get(m.MessageId);
+        if (known) {
+          known.m = received;
+          known.leasedUntil = leasedUntil;
+          continue;
+        }
+        const entry: Leased = { m: received, leasedUntil };
+        if (m.MessageId !== undefined) this.waitingById.set(m.MessageId, entry);
         const tenant = (this.opts.tenantOf ?? ((x: Message) => x.Attributes?.MessageGroupId))(m);
-        this.backlog.add({ m: received, leasedUntil: now + this.leaseMs }, tenant, now);
+        this.backlog.add(entry, tenant, now);
       }
       if (wasEmpty && this.backlog.waiting > 0) this.opts.onInFlight?.(this.inFlight.size, this.backlog.waiting);
       this.notify();
@@ -245,6 +268,7 @@ export class QueuePoller implements EventSource {
       since = undefined;
       const batch = this.backlog.take(consumer.batchSize, Date.now());
       if (batch.length === 0) continue;
+      for (const h of batch) if (h.message.m.MessageId !== undefined) this.waitingById.delete(h.message.m.MessageId);
       const p: Promise<void> = this.invoke(batch).finally(() => {
         this.inFlight.delete(p);
         this.opts.onInFlight?.(this.inFlight.size, this.backlog.waiting);
@@ -264,9 +288,13 @@ export class QueuePoller implements EventSource {
       const due = [...this.backlog.held()].filter((h) => h.message.leasedUntil - now < this.leaseMs / 2);
       const lost = await this.changeVisibility(
         due.map((h) => h.message),
-        this.leaseMs / 1000,
+        this.holdMs() / 1000,
       );
-      if (lost.size > 0) this.backlog.remove((h) => lost.has(h.message));
+      if (lost.size > 0) {
+        const removed = this.backlog.remove((h) => lost.has(h.message));
+        for (const h of removed)
+          if (h.message.m.MessageId !== undefined) this.waitingById.delete(h.message.m.MessageId);
+      }
     } catch (err) {
       this.opts.onError?.(err);
     } finally {
@@ -274,34 +302,60 @@ export class QueuePoller implements EventSource {
     }
   }
 
-  /** Sets the visibility of these messages, ten at a time; answers those SQS would not change (their lease was lost). */
+  /** What a waiting message is renewed to: five minutes, or the lease when that is longer. */
+  private holdMs(): number {
+    return Math.max(this.leaseMs, HOLD_MS);
+  }
+
+  /** What a receive asks for: the lease while the backlog is shallow, the hold once a received message would wait behind a full round of invocations. */
+  private receiveHoldMs(): number {
+    const round = this.opts.consumer.maxConcurrency * this.opts.consumer.batchSize;
+    return this.backlog.waiting > round ? this.holdMs() : this.leaseMs;
+  }
+
+  /**
+   * Sets the visibility of these messages, ten to a call, a few calls at once; answers those SQS
+   * would not change (their lease lapsed). A call that fails leaves its ten for the next renewal.
+   */
   private async changeVisibility(messages: readonly Leased[], seconds: number): Promise<Set<Leased>> {
     const lost = new Set<Leased>();
-    for (let i = 0; i < messages.length; i += 10) {
-      const chunk = messages.slice(i, i + 10);
-      const out = await this.opts.sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: this.opts.queueUrl,
-          Entries: chunk.map((l, j) => ({
-            Id: String(j),
-            ReceiptHandle: l.m.ReceiptHandle,
-            VisibilityTimeout: seconds,
-          })),
-        }),
-      );
+    const chunks: Leased[][] = [];
+    for (let i = 0; i < messages.length; i += 10) chunks.push(messages.slice(i, i + 10));
+    await mapLimit(chunks, RENEWALS_IN_FLIGHT, async (chunk) => {
+      let failed: Set<string | undefined>;
+      try {
+        const out = await this.opts.sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.opts.queueUrl,
+            Entries: chunk.map((l, j) => ({
+              Id: String(j),
+              ReceiptHandle: l.m.ReceiptHandle,
+              VisibilityTimeout: seconds,
+            })),
+          }),
+        );
+        failed = new Set((out.Failed ?? []).map((f) => f.Id));
+      } catch (err) {
+        this.opts.onError?.(err);
+        return;
+      }
       const until = Date.now() + seconds * 1000;
-      const failed = new Set((out.Failed ?? []).map((f) => f.Id));
       chunk.forEach((l, j) => {
         if (failed.has(String(j))) lost.add(l);
         else l.leasedUntil = until;
       });
-    }
+    });
     return lost;
   }
 
   private async invoke(held: Held<Leased>[]): Promise<void> {
-    // A message that waited in the backlog gets a full lease again, as a fresh receive would give it.
-    const stale = held.filter((h) => h.message.leasedUntil - Date.now() < 0.9 * this.leaseMs);
+    // Each message is handed out with the lease, as a fresh receive would give it: one that
+    // waited gets it back, one held longer is cut to it (a killed invocation's come back that soon).
+    const now = Date.now();
+    const stale = held.filter((h) => {
+      const left = h.message.leasedUntil - now;
+      return left < 0.9 * this.leaseMs || left > 2 * this.leaseMs;
+    });
     const lost = await this.changeVisibility(
       stale.map((h) => h.message),
       this.leaseMs / 1000,
