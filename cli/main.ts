@@ -5,10 +5,18 @@ import { dlqCommands } from './dlqCommands.js';
 import { libraryCommand } from './libraryCommand.js';
 import { sessionCommand } from './sessionCommand.js';
 import { storeCommands } from './storeCommands.js';
+import { storeLifecycleCommands } from './storeLifecycleCommands.js';
 import { resolveTarget, type Target } from './target.js';
 import { tokenCommand } from './tokenCommand.js';
 
-const commands: readonly Command[] = [...storeCommands, sessionCommand, libraryCommand, ...dlqCommands, tokenCommand];
+const commands: readonly Command[] = [
+  ...storeCommands,
+  ...storeLifecycleCommands,
+  sessionCommand,
+  libraryCommand,
+  ...dlqCommands,
+  tokenCommand,
+];
 const groups = [
   ...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.slice(0, c.name.indexOf(' ')))),
 ];

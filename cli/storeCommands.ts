@@ -10,6 +10,7 @@ import {
   StoreExistsError,
 } from '../functions/service/admin/registerStore.js';
 import { rotateSigningSecret } from '../functions/service/admin/rotateSigningSecret.js';
+import { audit } from '../functions/service/admin/storeLifecycle.js';
 import { table } from '../tooling/render.js';
 import {
   argAt,
@@ -22,6 +23,7 @@ import {
   printJson,
   UsageError,
 } from './command.js';
+import { lifecycle } from './storeLifecycleCommands.js';
 import type { Target } from './target.js';
 
 /** With the secret box only where secrets are written: listing needs no key (nor KMS rights). */
@@ -81,6 +83,12 @@ const add: Command = {
         );
       throw err;
     }
+    await audit(
+      lifecycle(target),
+      reg.storeId,
+      'add',
+      `callback ${input.callbackUrl}, origins ${input.allowOrigins?.join(' ')}`,
+    );
     if (values.json === true) {
       printJson(out, reg);
       return 0;
@@ -165,6 +173,7 @@ const rotateSecret: Command = {
     const storeId = argAt(args, 0);
     const rotated = await rotateSigningSecret(storesRepo(target, { sealing: true }), storeId);
     if (!rotated) throw new CliError(`no store ${storeId} in ${target.label} (\`trackdrop store list\` shows them)`);
+    await audit(lifecycle(target), storeId, 'rotate-secret', 'a new signing secret; the previous one stays active');
     if (values.json === true) {
       printJson(out, rotated);
       return 0;

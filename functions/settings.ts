@@ -139,6 +139,8 @@ export interface TrackdropSettings {
      * written its counts (at most 900, SQS's longest delay).
      */
     readonly recountSettleSeconds: number;
+    /** How long a suspended store's download waits before the worker looks at it again. */
+    readonly suspendedHoldSeconds: number;
   };
   /**
    * How the worker holds the downloads it works on: it sets their visibility itself and renews
@@ -245,6 +247,8 @@ export const defaultSettings: TrackdropSettings = {
     sessionRepairDelaySeconds: 30,
     recountStaleSeconds: 600,
     recountSettleSeconds: 360,
+    // SQS's longest delay: a suspended store's download is looked at again every 15 minutes.
+    suspendedHoldSeconds: 900,
   },
   // A kill costs a track a minute. Retries wait 1, 4, 16 and 30 minutes (with jitter): a blip
   // is retried soon, and an origin that is down has about 50 minutes to come back.

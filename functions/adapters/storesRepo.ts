@@ -1,5 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Store, storeOf } from '../core/storedRecords.js';
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type AuditEntry, auditEntrySchema, type Store, storeOf } from '../core/storedRecords.js';
 import { TtlCache } from '../core/ttlCache.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { scanAll } from './queryAll.js';
@@ -83,6 +90,110 @@ export class StoresRepo {
       ExpressionAttributeValues: { ':k': 'store' },
     });
     return items.map(storeOf).sort((a, b) => a.storeId.localeCompare(b.storeId));
+  }
+
+  /** The store's API keys, by hash (the key itself is never kept), oldest first. */
+  async keysOf(storeId: string): Promise<{ hash: string; createdAt: string }[]> {
+    const items = await scanAll(this.ddb, {
+      TableName: this.table,
+      FilterExpression: 'kind = :k AND storeId = :s',
+      ExpressionAttributeValues: { ':k': 'key', ':s': storeId },
+    });
+    return items
+      .map((i) => ({ hash: String(i.pk).slice('key#'.length), createdAt: String(i.createdAt ?? '') }))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Revokes one API key: a container that looked it up in the last STORE_CACHE_MS still takes it that long. */
+  async deleteKey(apiKeyHash: string): Promise<void> {
+    await this.ddb.send(new DeleteCommand({ TableName: this.table, Key: { pk: `key#${apiKeyHash}` } }));
+    this.keyCache.delete(apiKeyHash);
+  }
+
+  /** Changes the store's settings; undefined when there is no such store. */
+  async update(
+    storeId: string,
+    patch: Partial<Pick<Store, 'name' | 'callbackUrl' | 'allowOrigins' | 'redownload'>>,
+  ): Promise<Store | undefined> {
+    const fields = Object.entries(patch).filter(([, v]) => v !== undefined);
+    return this.change(
+      storeId,
+      fields.length === 0 ? 'SET kind = kind' : `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+      Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
+      Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
+    );
+  }
+
+  /** Suspends the store (a time) or resumes it (undefined); undefined when there is no such store. */
+  setSuspended(storeId: string, at: string | undefined): Promise<Store | undefined> {
+    return at === undefined
+      ? this.change(storeId, 'REMOVE suspendedAt', {}, {})
+      : this.change(storeId, 'SET suspendedAt = :at', {}, { ':at': at });
+  }
+
+  private async change(
+    storeId: string,
+    expression: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<Store | undefined> {
+    try {
+      const out = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `store#${storeId}` },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      this.storeCache.delete(storeId);
+      return out.Attributes ? storeOf(out.Attributes) : undefined;
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Removes the store and every API key of it; false when there was none. */
+  async remove(storeId: string): Promise<boolean> {
+    for (const key of await this.keysOf(storeId)) await this.deleteKey(key.hash);
+    try {
+      await this.ddb.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: `store#${storeId}` },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+    this.storeCache.delete(storeId);
+    return true;
+  }
+
+  /** Keeps one operator action for audit, as an item of its own (it outlives a removed store). */
+  async putAudit(entry: AuditEntry): Promise<void> {
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `audit#${entry.storeId}#${entry.at}#${randomUUID()}`, kind: 'audit', ...entry },
+      }),
+    );
+  }
+
+  /** The store's audit trail, oldest first. */
+  async auditOf(storeId: string): Promise<AuditEntry[]> {
+    const items = await scanAll(this.ddb, {
+      TableName: this.table,
+      FilterExpression: 'kind = :k AND storeId = :s',
+      ExpressionAttributeValues: { ':k': 'audit', ':s': storeId },
+    });
+    return items.map((i) => auditEntrySchema.parse(i)).sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /** Puts a new signing secret first and keeps the newest previous one active for rotation. */

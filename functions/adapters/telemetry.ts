@@ -9,6 +9,7 @@ export type MetricName =
   | 'TracksCompleted'
   | 'TracksCancelled'
   | 'TracksThrottled'
+  | 'TracksHeld'
   | 'BytesCopied'
   | 'CallbackFailures';
 

@@ -131,7 +131,7 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
 
 /** The error statuses each kind of route can answer, whatever the route. */
 const commonErrors: Record<Route['auth'], readonly number[]> = {
-  store: [400, 401, 413, 429, 500],
+  store: [400, 401, 403, 413, 429, 500],
   listener: [400, 401, 403, 500],
   none: [],
 };
@@ -139,7 +139,7 @@ const commonErrors: Record<Route['auth'], readonly number[]> = {
 const statusText: Readonly<Record<number, string>> = {
   400: 'bad input (invalid_json, invalid_request, invalid_track_url)',
   401: 'no or unknown credentials',
-  403: 'not allowed (origin_not_allowed; for listeners, a token whose user claim is not a valid userId, or a missing scope)',
+  403: 'not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope)',
   404: "unknown, or another tenant's",
   409: 'conflict (track_conflict, session_cancelled, idempotency_key_reused)',
   413: 'too large (download_params_too_large, body_too_large)',

@@ -23,9 +23,23 @@ const storeRecordSchema = z.object({
   /** The protocol's PurchasedTrackRequiresReDownload. */
   redownload: z.boolean(),
   createdAt: z.string(),
+  /** Set while the operator has suspended the store: its calls answer 403, its queued downloads wait. */
+  suspendedAt: z.optional(z.string()),
 });
 
 export type Store = Readonly<z.infer<typeof storeRecordSchema>>;
+
+/** One operator action on a store, kept for audit: who, what, when. */
+export const auditEntrySchema = z.object({
+  storeId: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  /** What changed, in words (never a secret). */
+  detail: z.string(),
+});
+
+export type AuditEntry = Readonly<z.infer<typeof auditEntrySchema>>;
 
 /**
  * A store row: stores written before `name`, `allowOrigins` or `redownload` existed read as

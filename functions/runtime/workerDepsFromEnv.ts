@@ -3,10 +3,12 @@ import { createS3Client } from '../adapters/aws/s3Client.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
 import { MediaStore } from '../adapters/mediaStore.js';
 import { fetchOrigin } from '../adapters/originFetcher.js';
+import { QueueSender } from '../adapters/queues.js';
 import { QueueVisibility } from '../adapters/queueVisibility.js';
 import { TagParser } from '../adapters/tagParse/tagParser.js';
 import { readObjectFacts } from '../adapters/tagReader.js';
 import { fetchTrackFacts } from '../adapters/trackFacts.js';
+import { type DownloadMessage, messageTenant } from '../core/queueMessages.js';
 import { bucket, queues, tables } from '../resources.js';
 import type { WorkerDeps } from '../service/deps.js';
 import { commonDeps } from './commonDeps.js';
@@ -38,6 +40,7 @@ export function workerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {
     ...common,
     tagParser,
     downloadsVisibility: new QueueVisibility(sqs, vars[queues.downloads.env]),
+    downloadsQueue: new QueueSender<DownloadMessage>(sqs, vars[queues.downloads.env], messageTenant),
     media: new MediaStore(s3, vars[bucket.env], common.settings.storage.storageClass),
     objectFacts: (b, key) =>
       readObjectFacts(s3, tagParser, b, key, (err) =>

@@ -53,6 +53,8 @@ export interface WorkerDeps extends CommonDeps {
   readonly media: MediaStore;
   /** The downloads queue's visibility, which the worker holds for the batch it works on. */
   readonly downloadsVisibility: QueueVisibility;
+  /** The downloads queue, where a suspended store's downloads are sent again to wait. */
+  readonly downloadsQueue: QueueSender<DownloadMessage>;
   /** Size, type and tags of an object, from ranged reads. */
   readonly objectFacts: (bucket: string, key: string) => Promise<ObjectFacts>;
   /** Tag parsing in threads of its own, with a deadline (TagParser). */

@@ -104,8 +104,9 @@ export class FunctionsConstruct extends Construct {
     bindTable(this.worker, tables.library, tableShapes.library, 'readWrite');
     bindTable(this.worker, tables.downloads, tableShapes.downloads, 'readWrite');
     bindQueue(this.worker, queues.completions, queueShapes.completions, 'send');
-    // The worker holds its batch's messages with a short, renewed lease (batchLease.ts).
-    bindQueue(this.worker, queues.downloads, queueShapes.downloads, 'delay');
+    // The worker holds its batch's messages with a short, renewed lease (batchLease.ts), and a
+    // suspended store's downloads by sending them again, delayed (a receive count never runs out).
+    bindQueue(this.worker, queues.downloads, queueShapes.downloads, 'send', 'delay');
     const sourceBucketArns = props.sourceBuckets.map((name) => `arn:${Aws.PARTITION}:s3:::${name}`);
     bindBucket(this.worker, storage.mediaBucket, bucketShape.env, [
       new PolicyStatement({

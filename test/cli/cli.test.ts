@@ -9,6 +9,7 @@ import { summarize } from '../../cli/dlqCommands.js';
 import { regionOf } from '../../cli/target.js';
 import { LocalSecretBox } from '../../functions/adapters/secrets/localSecretBox.js';
 import { StoresRepo } from '../../functions/adapters/storesRepo.js';
+import { hashApiKey } from '../../functions/core/apiKey.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { outputNames } from '../../infra/cdk/outputNames.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
@@ -84,6 +85,12 @@ describe('usage', () => {
         ['store', 'add'],
         ['store', 'list'],
         ['store', 'rotate-secret'],
+        ['store', 'rotate-key'],
+        ['store', 'revoke-key'],
+        ['store', 'update'],
+        ['store', 'suspend'],
+        ['store', 'remove'],
+        ['store', 'audit'],
         ['session'],
         ['library'],
         ['dlq', 'list'],
@@ -97,7 +104,23 @@ describe('usage', () => {
       assert.match(r.stdout, /^Usage: trackdrop /);
       assert.equal(r.stderr, '');
     }
-    for (const c of ['store add', 'store list', 'store rotate-secret', 'session', 'library', 'dlq list', 'dlq redrive'])
+    for (const c of [
+      'store add',
+      'store list',
+      'store rotate-secret',
+      'store rotate-key',
+      'store keys',
+      'store revoke-key',
+      'store update',
+      'store suspend',
+      'store resume',
+      'store remove',
+      'store audit',
+      'session',
+      'library',
+      'dlq list',
+      'dlq redrive',
+    ])
       assert.match(runs[0]!.stdout, new RegExp(`\\n  ${c} `));
     assert.match(runs[2]!.stdout, /--callback-url <url>/);
     assert.match(runs[2]!.stdout, /--allow-origin <origin>/);
@@ -466,5 +489,110 @@ describe('dead-letter queues', () => {
   test('summaries: message fields, or the body cut short', () => {
     assert.equal(summarize('{"kind":"track","cookie":"c","serviceTrackId":1}'), 'kind=track cookie=c serviceTrackId=1');
     assert.equal(summarize('x'.repeat(100)), `${'x'.repeat(77)}...`);
+  });
+});
+
+describe("a store's lifecycle", () => {
+  /** A fresh read of the stores table: no container's cache between the CLI's write and the check. */
+  const fresh = () => new StoresRepo(stack.clients.ddb, stack.provisioned.names.tables.stores);
+  const keyOf = (out: string) => /(tdk_\S+)/.exec(out)?.[1] ?? '';
+  const status = async (key: string) => (await new StoreClient(stack.api.url, key).openSession('life-user')).status;
+
+  test('rotate-key adds a key beside the old one; revoke-key takes one away, never the last by accident', async () => {
+    const reg = await registerStore(stack.stores, {
+      storeId: 'life-keys',
+      callbackUrl: 'https://life.example/cb',
+      allowOrigins: ['https://media.life.example'],
+    });
+    const rotated = await cli('store', 'rotate-key', 'life-keys', '--json');
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const { apiKey: second, keyId } = JSON.parse(rotated.stdout) as { apiKey: string; keyId: string };
+    assert.equal(await status(reg.apiKey), 201, 'the old key still works');
+    assert.equal(await status(second), 201, 'the new key works');
+    const third = keyOf((await cli('store', 'rotate-key', 'life-keys')).stdout);
+    const listed = JSON.parse((await cli('store', 'keys', 'life-keys', '--json')).stdout) as { keyId: string }[];
+    assert.equal(listed.length, 3);
+    assert.ok(listed.some((k) => k.keyId === keyId));
+    for (const out of [JSON.stringify(listed)]) assert.ok(![reg.apiKey, second, third].some((k) => out.includes(k)));
+    // A key no container has looked up answers 401 at once; one looked up, once its cache ends.
+    const thirdId = listed[2]?.keyId ?? '';
+    assert.equal((await cli('store', 'revoke-key', 'life-keys', thirdId)).code, 0);
+    assert.equal(await status(third), 401);
+    assert.equal((await cli('store', 'revoke-key', 'life-keys', keyId)).code, 0);
+    assert.equal(await fresh().findByKeyHash(hashApiKey(second)), undefined);
+    const last = (await fresh().keysOf('life-keys')).map((k) => k.hash.slice(0, 12));
+    assert.equal(last.length, 1);
+    const refused = await cli('store', 'revoke-key', 'life-keys', last[0] ?? '');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /only API key/);
+    const unknown = await cli('store', 'revoke-key', 'life-keys', 'abcdefabcdef');
+    assert.equal(unknown.code, 1);
+  });
+
+  test('update changes the callback URL and allowlist, still refusing the own bucket', async () => {
+    await registerStore(stack.stores, {
+      storeId: 'life-update',
+      callbackUrl: 'https://old.example/cb',
+      allowOrigins: ['https://media.old.example'],
+    });
+    const r = await cli(
+      'store',
+      'update',
+      'life-update',
+      '--callback-url',
+      'https://new.example/cb',
+      '--allow-origin',
+      'https://MEDIA.new.example:443',
+      '--redownload',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const store = await fresh().get('life-update');
+    assert.equal(store?.callbackUrl, 'https://new.example/cb');
+    assert.deepEqual(store?.allowOrigins, ['https://media.new.example']);
+    assert.equal(store?.redownload, true);
+    const own = await cli('store', 'update', 'life-update', '--allow-origin', `s3://${stack.provisioned.names.bucket}`);
+    assert.equal(own.code, 2);
+    assert.match(own.stderr, /own bucket/);
+    const badUrl = await cli('store', 'update', 'life-update', '--callback-url', 'ftp://x.example/cb');
+    assert.equal(badUrl.code, 2);
+    assert.deepEqual((await fresh().get('life-update'))?.allowOrigins, ['https://media.new.example']);
+    const missing = await cli('store', 'update', 'no-such-store', '--name', 'x');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no store no-such-store/);
+  });
+
+  test('suspend answers 403 store_suspended; resume lifts it; remove keeps the audit trail', async () => {
+    const reg = await registerStore(stack.stores, {
+      storeId: 'life-suspend',
+      callbackUrl: 'https://s.example/cb',
+      allowOrigins: ['https://media.s.example'],
+    });
+    const s = await cli('store', 'suspend', 'life-suspend', '--reason', 'unpaid invoice');
+    assert.equal(s.code, 0, s.stderr);
+    const refused = await new StoreClient(stack.api.url, reg.apiKey).openSession('life-user');
+    assert.equal(refused.status, 403);
+    assert.equal((refused.body as unknown as { error: { code: string } }).error.code, 'store_suspended');
+    assert.equal((await cli('store', 'resume', 'life-suspend')).code, 0);
+    assert.equal((await fresh().get('life-suspend'))?.suspendedAt, undefined);
+    const noConfirm = await cli('store', 'remove', 'life-suspend');
+    assert.equal(noConfirm.code, 2);
+    assert.ok(await fresh().get('life-suspend'), 'not removed without --confirm');
+    const removed = await cli('store', 'remove', 'life-suspend', '--confirm', 'life-suspend');
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /users' files and library rows stay/);
+    assert.equal(await fresh().get('life-suspend'), undefined);
+    assert.deepEqual(await fresh().keysOf('life-suspend'), []);
+    const trail = JSON.parse((await cli('store', 'audit', 'life-suspend', '--json')).stdout) as {
+      action: string;
+      actor: string;
+      detail: string;
+      at: string;
+    }[];
+    assert.deepEqual(
+      trail.map((e) => e.action),
+      ['suspend', 'resume', 'remove'],
+    );
+    assert.equal(trail[0]?.detail, 'unpaid invoice');
+    assert.ok(trail.every((e) => e.actor.length > 0 && !Number.isNaN(Date.parse(e.at))));
   });
 });

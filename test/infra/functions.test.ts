@@ -160,7 +160,10 @@ test('worker: reads licenses and stores, writes sessions and key claims, copies 
   const mediaBucketArn = JSON.stringify({ 'Fn::GetAtt': [id.media, 'Arn'] });
   assert.ok(g.some((x) => x.action === 's3:ListBucket' && x.resource === mediaBucketArn));
   assert.ok(allows(g, 'sqs:SendMessage', id.completionsQueue));
-  assert.ok(!allows(g, 'sqs:SendMessage', id.downloadsQueue), 'the worker does not re-enqueue downloads');
+  assert.ok(
+    allows(g, 'sqs:SendMessage', id.downloadsQueue),
+    "it holds a suspended store's downloads by sending them again",
+  );
   assert.ok(allows(g, 'sqs:ReceiveMessage', id.downloadsQueue), 'the event source grants consume');
   assert.ok(allows(g, 'sqs:ChangeMessageVisibility', id.downloadsQueue), 'it holds its batch with a lease');
   assert.ok(!allows(g, 'sqs:ChangeMessageVisibility', id.completionsQueue), 'and no other queue’s messages');

@@ -43,16 +43,13 @@ export interface RegisterStoreOptions {
   readonly ownBuckets?: readonly string[];
 }
 
-/** The operator's `store add`: a store id, an API key and a signing secret. */
-export async function registerStore(
-  stores: StoresRepo,
-  raw: RegisterStoreInput,
-  opts: RegisterStoreOptions = {},
-): Promise<RegisteredStore> {
-  const input = registerStoreSchema.parse(raw);
-  const own = new Set((opts.ownBuckets ?? []).map((b) => `s3://${b}`));
-  // The schema refuses an origin that does not normalize.
-  const allowOrigins = input.allowOrigins.map((o) => {
+/**
+ * A store's allowlist as it is kept: each origin normalized (the schema has refused any that is
+ * not one), and none that names a bucket of the stack's own.
+ */
+export function storeOrigins(origins: readonly string[], ownBuckets: readonly string[]): string[] {
+  const own = new Set(ownBuckets.map((b) => `s3://${b}`));
+  const allowOrigins = origins.map((o) => {
     const origin = normalizeOrigin(o);
     if (origin === undefined) throw new Error(`origin ${o} passed the schema but does not normalize`);
     return origin;
@@ -62,6 +59,17 @@ export async function registerStore(
     throw new OwnBucketError(
       `${refused.join(', ')} is trackdrop's own bucket, which holds every user's files: no store may read from it`,
     );
+  return allowOrigins;
+}
+
+/** The operator's `store add`: a store id, an API key and a signing secret. */
+export async function registerStore(
+  stores: StoresRepo,
+  raw: RegisterStoreInput,
+  opts: RegisterStoreOptions = {},
+): Promise<RegisteredStore> {
+  const input = registerStoreSchema.parse(raw);
+  const allowOrigins = storeOrigins(input.allowOrigins, opts.ownBuckets ?? []);
   const apiKey = newApiKey();
   const signingSecret = newSecret('whsec_');
   const created = await stores.create(

@@ -16,5 +16,12 @@ export async function authenticate(deps: ApiDeps, authorization: string | undefi
     );
   const store = await deps.stores.findByKeyHash(hashApiKey(key));
   if (!store) throw new ApiError(401, 'unauthenticated', 'unknown API key', HR.E_ACCESSDENIED);
+  if (store.suspendedAt)
+    throw new ApiError(
+      403,
+      'store_suspended',
+      `this store was suspended by the operator at ${store.suspendedAt}; its queued downloads wait until it is resumed`,
+      HR.E_ACCESSDENIED,
+    );
   return store;
 }

@@ -154,6 +154,12 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
   try {
     const store = await attempt.storeOf(msg.storeId);
     if (!store) throw new TrackFailure(HR.E_ACCESSDENIED, 'the store no longer exists');
+    if (store.suspendedAt) {
+      // Held, not lost: sent again to wait, its receive count afresh; it stays queued.
+      await deps.downloadsQueue.send([msg], deps.settings.limits.suspendedHoldSeconds);
+      deps.telemetry.count('TracksHeld');
+      return;
+    }
     const license = facts.licenses.get(factKey(msg));
     if (!license)
       throw new TrackFailure(HR.NS_E_DRM_LICENSE_NOTACQUIRED, 'no license was predelivered for this user and track');
