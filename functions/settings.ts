@@ -166,6 +166,8 @@ export interface TrackdropSettings {
     readonly slowMs: number;
     /** How long a store stays in the slow lane after its last slow or failed callback. */
     readonly slowLaneSeconds: number;
+    /** Slow or failed callbacks in a row that send a store to the slow lane. */
+    readonly slowStreak: number;
   };
   readonly retention: {
     /** Days a finished session and its tracks are kept before DynamoDB TTL removes them. */
@@ -263,6 +265,7 @@ export const defaultSettings: TrackdropSettings = {
     timeoutSeconds: 10,
     slowMs: 2_000,
     slowLaneSeconds: 300,
+    slowStreak: 3,
   },
   retention: {
     finishedSessionDays: 90,

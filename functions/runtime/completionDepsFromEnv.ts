@@ -40,6 +40,6 @@ export function completionDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions
     ...common,
     callbacks: new CallbackSender(common.settings.callbacks.timeoutSeconds * 1000),
     slowLane: new QueueSender<OutgoingCompletion>(sqs, vars[queues.slowCallbacks.env], messageTenant),
-    slowStores: new SlowStores(common.settings.callbacks.slowLaneSeconds * 1000),
+    slowStores: new SlowStores(common.settings.callbacks.slowLaneSeconds * 1000, common.settings.callbacks.slowStreak),
   };
 }

@@ -21,7 +21,8 @@ let slow: FakeStore;
 let slowClient: StoreClient;
 
 before(async () => {
-  const settings = { ...defaultSettings, callbacks: { ...defaultSettings.callbacks, slowMs } };
+  // Two in a row: the first purchase's Download event and its DownloadTrackComplete.
+  const settings = { ...defaultSettings, callbacks: { ...defaultSettings.callbacks, slowMs, slowStreak: 2 } };
   ({
     stack,
     store: quick,
@@ -83,7 +84,7 @@ async function completeFrom(queue: 'completions' | 'slowCallbacks'): Promise<{ r
 const told = (store: FakeStore, cookie: string) =>
   store.events.filter((e) => e.body.event === 'DownloadTrackComplete' && e.body.cookie === cookie).length;
 
-test('a slow receiver is called from the main lane once; then its callbacks go to the slow lane', async () => {
+test('a slow receiver is called from the main lane until it is slow twice in a row; then its callbacks go to the slow lane', async () => {
   // First purchase: nothing known yet, both stores are called from the main lane, and the batch waits for the slow one.
   const [q1, s1] = await buy(
     [

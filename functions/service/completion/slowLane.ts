@@ -8,15 +8,31 @@ import type { CompletionDeps } from '../deps.js';
  * callbacks go to the slow lane (settings.slowCallbacks) for `slowLaneSeconds`. On Lambda, a
  * batch is only as quick as its slowest callback, so one slow receiver's records, one in each
  * batch, would hold every completion invocation; in the slow lane they hold at most its two.
- * Each container learns on its own (one slow callback each), so nothing is written for it.
+ * A store goes there after `streak` slow or failed callbacks in a row, so one slow answer from
+ * a busy receiver (or a busy container) does not send it; each container learns on its own, so
+ * nothing is written for it.
  */
 export class SlowStores {
   private readonly until = new Map<string, number>();
+  private readonly slowInARow = new Map<string, number>();
 
-  constructor(private readonly laneMs: number) {}
+  constructor(
+    private readonly laneMs: number,
+    private readonly streak: number,
+  ) {}
 
-  mark(storeId: string, now = Date.now()): void {
+  /** One callback's outcome; answers true when it sends the store to the slow lane. */
+  record(storeId: string, slow: boolean, now = Date.now()): boolean {
+    if (!slow) {
+      this.slowInARow.delete(storeId);
+      return false;
+    }
+    const n = (this.slowInARow.get(storeId) ?? 0) + 1;
+    this.slowInARow.set(storeId, n);
+    if (n < this.streak) return false;
+    const wasSlow = this.isSlow(storeId, now);
     this.until.set(storeId, now + this.laneMs);
+    return !wasSlow;
   }
 
   isSlow(storeId: string | undefined, now = Date.now()): boolean {
@@ -35,7 +51,7 @@ export function fromSlowLane(deps: Pick<CompletionDeps, 'slowLane'>, record: SQS
   return name !== '' && record.eventSourceARN.endsWith(`:${name}`);
 }
 
-/** One signed callback to the store, timed: one that fails or takes longer than `slowMs` sends the store to the slow lane. */
+/** One signed callback to the store, timed: a streak of them that fail or take longer than `slowMs` sends the store to the slow lane. */
 export async function sendCallback(
   deps: CompletionDeps,
   store: Store,
@@ -50,10 +66,7 @@ export async function sendCallback(
     payload,
   );
   const ms = Date.now() - t0;
-  if (!res.ok || ms > deps.settings.callbacks.slowMs) {
-    if (!deps.slowStores.isSlow(store.storeId))
-      deps.logger.warn('store callbacks go to the slow lane', { storeId: store.storeId, ms, status: res.status });
-    deps.slowStores.mark(store.storeId);
-  }
+  if (deps.slowStores.record(store.storeId, !res.ok || ms > deps.settings.callbacks.slowMs))
+    deps.logger.warn('store callbacks go to the slow lane', { storeId: store.storeId, ms, status: res.status });
   return res;
 }
