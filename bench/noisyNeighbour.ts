@@ -31,7 +31,10 @@ export interface NoisyPhase {
   /** A's import, from its first DownloadTrack batch to its last DownloadTrackComplete. */
   readonly a: { readonly tracks: number; readonly drainSeconds: number; readonly tracksPerSecond: number };
   /** B's purchases made during A's drain: DownloadTrack to DownloadTrackComplete. */
-  readonly b?: Percentiles & { readonly notTold: number };
+  readonly b?: Percentiles & {
+    readonly notTold: number;
+    readonly slowest: readonly { readonly atSeconds: number; readonly waitMs: number }[];
+  };
   /** C's purchases, and how many of its slow callbacks were in flight at once. */
   readonly c?: Percentiles & { readonly callbacksInFlight: { readonly mean: number; readonly max: number } };
   /** The completion function's invocations on each lane: a slow store's callbacks go to the slow lane's two. */
@@ -217,7 +220,7 @@ async function waits(
   store: ThreadStore,
   window: { from: number; to: number },
   timeoutMs: number,
-): Promise<Percentiles & { notTold: number }> {
+): Promise<Percentiles & { notTold: number; slowest: { atSeconds: number; waitMs: number }[] }> {
   const during = purchases.filter((p) => p.sentAt >= window.from && p.sentAt <= window.to);
   const toldAt = () => {
     const at = new Map<string, number>();
@@ -229,11 +232,13 @@ async function waits(
   while (during.some((p) => !toldAt().has(p.cookie)) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 500));
   const at = toldAt();
-  const ms = during.flatMap((p) => {
+  const told = during.flatMap((p) => {
     const t = at.get(p.cookie);
-    return t === undefined ? [] : [t - p.sentAt];
+    return t === undefined ? [] : [{ atSeconds: (p.sentAt - window.from) / 1000, waitMs: t - p.sentAt }];
   });
-  return { ...percentiles(ms), notTold: during.length - ms.length };
+  // The slowest five, with when in A's drain they were bought: where a tail comes from.
+  const slowest = [...told].sort((x, y) => y.waitMs - x.waitMs).slice(0, 5);
+  return { ...percentiles(told.map((t) => t.waitMs)), notTold: during.length - told.length, slowest };
 }
 
 /** A slow receiver's callbacks in flight over the window, from when each was taken and how long it was held. */

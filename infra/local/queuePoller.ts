@@ -91,6 +91,8 @@ interface Leased {
  * held five minutes at a time, and set to the short lease as it is handed out.
  */
 const HOLD_MS = 5 * 60_000;
+/** ReceiveMessage calls in flight while there is room in the backlog. */
+const RECEIVES_IN_FLIGHT = 4;
 /** ChangeMessageVisibilityBatch calls in flight during a renewal. */
 const RENEWALS_IN_FLIGHT = 4;
 
@@ -139,7 +141,10 @@ export class QueuePoller implements EventSource {
       this.queueArn = attrs.Attributes?.QueueArn ?? '';
       this.leaseMs = (this.opts.leaseSeconds ?? Number(attrs.Attributes?.VisibilityTimeout ?? 30)) * 1000;
       this.running = true;
-      this.filling = this.fill();
+      // Several receives at once, as Lambda's event source polls with several pollers: one
+      // receive of ten at a time falls behind a store submitting 1,000 tracks/s, and a quiet
+      // store's message behind the unread part waits for the reading, not for its turn.
+      this.filling = Promise.all(Array.from({ length: RECEIVES_IN_FLIGHT }, () => this.fill())).then(() => undefined);
       this.loop = this.run();
       this.renewal = setInterval(() => void this.renew(), Math.max(1000, this.leaseMs / 4));
       this.renewal.unref();
