@@ -117,8 +117,8 @@ export class QueuePoller implements EventSource {
   private leaseMs = 30_000;
   /** The waiting messages by id: one received again (its lease lapsed) replaces its entry's handle. */
   private readonly waitingById = new Map<string, Leased>();
-  /** The last receive found nothing: a batch need not wait for its window to fill. */
-  private dry = false;
+  /** Receives in a row that found nothing: once each of the receives in flight has, the queue is dry and a batch need not wait for its window to fill. */
+  private emptyReceives = 0;
   private readonly backlog: FairBacklog<Leased>;
   private readonly readAhead: number;
   private wake: (() => void) | undefined;
@@ -223,7 +223,7 @@ export class QueuePoller implements EventSource {
         await this.nap(500);
         continue;
       }
-      this.dry = messages.length === 0;
+      this.emptyReceives = messages.length === 0 ? this.emptyReceives + 1 : 0;
       const now = Date.now();
       const wasEmpty = this.backlog.waiting === 0;
       for (const m of messages) {
@@ -266,7 +266,8 @@ export class QueuePoller implements EventSource {
       }
       since ??= Date.now();
       const windowLeft = since + consumer.batchingWindowSeconds * 1000 - Date.now();
-      if (waiting < consumer.batchSize && !this.dry && windowLeft > 0) {
+      const dry = this.emptyReceives >= RECEIVES_IN_FLIGHT;
+      if (waiting < consumer.batchSize && !dry && windowLeft > 0) {
         await this.nap(Math.min(windowLeft, 1000));
         continue;
       }
