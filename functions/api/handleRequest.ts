@@ -6,6 +6,7 @@ import {
   batchBodySchema,
   contentIdsQuerySchema,
   cookieSchema,
+  idempotencyKeySchema,
   libraryQuerySchema,
   licenseBatchBodySchema,
   licenseBodySchema,
@@ -102,7 +103,7 @@ async function dispatch(
     }
     case 'openSession': {
       const key = header(event, 'idempotency-key');
-      if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
+      if (key !== undefined && !idempotencyKeySchema.safeParse(key).success) {
         throw new ApiError(400, 'invalid_request', 'Idempotency-Key: 1-128 visible ASCII characters', HR.E_INVALIDARG);
       }
       const session = await openSession(

@@ -4,6 +4,7 @@ import {
   contentIdsQuerySchema,
   cookieSchema,
   downloadTrackSchema,
+  idempotencyKeySchema,
   itemUrlQuerySchema,
   libraryQuerySchema,
   licenseBatchBodySchema,
@@ -47,6 +48,8 @@ interface RouteDoc {
   readonly bodyOptional?: boolean;
   /** Error statuses beyond the ones every route of its kind has. */
   readonly errors?: readonly number[];
+  /** Request headers the route reads, beyond Authorization. */
+  readonly headers?: Readonly<Record<string, { readonly schema: z.ZodMiniType; readonly description: string }>>;
 }
 
 /** Every route's documentation; a route without one does not compile. */
@@ -70,6 +73,13 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       ok: { 201: 'the session and its cookie' },
       body: sessionBodySchema(limits.maxContainers),
       errors: [409],
+      headers: {
+        'Idempotency-Key': {
+          schema: idempotencyKeySchema,
+          description:
+            'A retry with the same key gets the same session for a day; the same key with another body answers 409 idempotency_key_reused',
+        },
+      },
     },
     downloadTrack: {
       summary: 'DownloadTrack',
@@ -185,6 +195,13 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
         required: false,
         schema: jsonSchema(schema instanceof z.ZodMiniOptional ? schema.def.innerType : schema),
       })),
+      ...Object.entries(doc.headers ?? {}).map(([name, h]) => ({
+        name,
+        in: 'header',
+        required: false,
+        description: h.description,
+        schema: jsonSchema(h.schema),
+      })),
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(doc.ok))
@@ -195,6 +212,16 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
     for (const status of new Set([...commonErrors[route.auth], ...(doc.errors ?? [])])) {
       responses[String(status)] = {
         description: statusText[status] ?? 'error',
+        ...(status === 429
+          ? {
+              headers: {
+                'Retry-After': {
+                  description: 'Seconds to wait before sending it again',
+                  schema: { type: 'integer', minimum: 1 },
+                },
+              },
+            }
+          : {}),
         content: {
           'application/json': {
             schema:
@@ -239,6 +266,8 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
         'checked by API Gateway). Errors: {"error":{"code","message","hresult","requestId"}}; a listener token API Gateway refuses gets its own {"message":"Unauthorized"}.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    // Relative: the stack's ApiUrl output (or the sandbox's API) is the base, wherever it runs.
+    servers: [{ url: '/', description: "The API's own base URL: the stack's ApiUrl output, or the sandbox's API" }],
     tags: [
       { name: 'store', description: 'For stores: the content-partner download protocol' },
       { name: 'listener', description: 'For listeners: their own library, files and downloads' },

@@ -47,6 +47,11 @@ export const sha256HexSchema = z.pipe(
 /** The protocol's transaction types a session is opened with. */
 export const transactionTypeSchema = z.enum(['none', 'download', 'buy']);
 
+/** A store's Idempotency-Key on POST /v1/downloads: 1-128 visible ASCII characters. */
+export const idempotencyKeySchema = z
+  .string()
+  .check(z.regex(/^[\x21-\x7e]{1,128}$/, 'Idempotency-Key: 1-128 visible ASCII characters'));
+
 /** An opaque cookie: what trackdrop issued, nothing else. */
 export const cookieSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a trackdrop cookie'));
 

@@ -27,12 +27,14 @@ interface SchemaJson {
 
 interface OperationJson {
   readonly requestBody?: { readonly content: Readonly<Record<string, { readonly schema: SchemaJson }>> };
-  readonly parameters?: readonly { readonly name: string; readonly schema: SchemaJson }[];
+  readonly parameters?: readonly { readonly name: string; readonly in?: string; readonly schema: SchemaJson }[];
   readonly security?: readonly unknown[];
+  readonly responses?: Readonly<Record<string, { readonly headers?: Readonly<Record<string, unknown>> }>>;
 }
 
 type OpenApiJson = {
   readonly paths: Readonly<Record<string, Readonly<Record<string, OperationJson>>>>;
+  readonly servers?: readonly { readonly url: string }[];
 };
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -87,4 +89,22 @@ test('the store API reference links the document and lists every error code the 
   );
   assert.ok(codes.length >= 8, codes.join(' '));
   for (const code of codes) assert.ok(readme.includes(`\`${code}\``), `docs/store-api.md lists ${code}`);
+});
+
+test('the headers are in the document: Idempotency-Key where it is read, Retry-After on every 429; and a server', () => {
+  const doc = openApiDocument(defaultSettings) as OpenApiJson;
+  assert.ok(doc.servers && doc.servers.length > 0);
+  const open = doc.paths['/v1/downloads']?.post;
+  const key = open?.parameters?.find((p) => p.name === 'Idempotency-Key');
+  assert.equal(key?.in, 'header');
+  assert.equal(key?.schema.pattern, '^[\\x21-\\x7e]{1,128}$');
+  let throttled = 0;
+  for (const ops of Object.values(doc.paths))
+    for (const op of Object.values(ops)) {
+      const r429 = op.responses?.['429'];
+      if (!r429) continue;
+      throttled += 1;
+      assert.ok(r429.headers?.['Retry-After'], 'a 429 says when to come back');
+    }
+  assert.ok(throttled >= 10, `${throttled} operations answer 429`);
 });
