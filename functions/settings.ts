@@ -174,6 +174,11 @@ export interface TrackdropSettings {
     readonly finishedSessionDays: number;
     /** Days an unfinished multipart upload or staging object may linger in the bucket. */
     readonly stagingDays: number;
+    /**
+     * Days the media bucket keeps a file's replaced or deleted version: a wrong delete (a bug,
+     * an operator, the re-download that replaces a file) can be undone that long.
+     */
+    readonly noncurrentVersionDays: number;
   };
 }
 
@@ -270,6 +275,7 @@ export const defaultSettings: TrackdropSettings = {
   retention: {
     finishedSessionDays: 90,
     stagingDays: 1,
+    noncurrentVersionDays: 30,
   },
 };
 

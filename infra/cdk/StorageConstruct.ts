@@ -40,10 +40,22 @@ export class StorageConstruct extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'media/',
+      // A purchase outlives a wrong delete or overwrite: the old version is kept a while.
+      versioned: true,
       lifecycleRules: [
         // Uploads from HTTPS origins that died half-way would otherwise be billed forever.
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: stagingDays },
-        { id: 'ExpireStaging', prefix: stagingPrefix, expiration: stagingDays },
+        {
+          id: 'ExpireStaging',
+          prefix: stagingPrefix,
+          expiration: stagingDays,
+          noncurrentVersionExpiration: stagingDays,
+        },
+        {
+          id: 'ExpireNoncurrentVersions',
+          noncurrentVersionExpiration: Duration.days(settings.retention.noncurrentVersionDays),
+          expiredObjectDeleteMarker: true,
+        },
       ],
       removalPolicy,
     });

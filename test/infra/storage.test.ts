@@ -64,13 +64,30 @@ test('the media bucket logs its accesses to the access-log bucket', () => {
   });
 });
 
-test('incomplete uploads are aborted and staging objects expire after the staging retention', () => {
+test('incomplete uploads are aborted, staging objects expire, replaced versions are kept 30 days', () => {
   const days = defaultSettings.retention.stagingDays;
   const rules = (bucket(media).Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
   assert.deepEqual(rules, [
     { Id: 'AbortIncompleteUploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: days }, Status: 'Enabled' },
-    { Id: 'ExpireStaging', Prefix: stagingPrefix, ExpirationInDays: days, Status: 'Enabled' },
+    {
+      Id: 'ExpireStaging',
+      Prefix: stagingPrefix,
+      ExpirationInDays: days,
+      NoncurrentVersionExpiration: { NoncurrentDays: days },
+      Status: 'Enabled',
+    },
+    {
+      Id: 'ExpireNoncurrentVersions',
+      NoncurrentVersionExpiration: { NoncurrentDays: defaultSettings.retention.noncurrentVersionDays },
+      ExpiredObjectDeleteMarker: true,
+      Status: 'Enabled',
+    },
   ]);
+});
+
+test('the media bucket is versioned: a wrong delete or overwrite of a purchase can be undone', () => {
+  assert.deepEqual(bucket(media).Properties.VersioningConfiguration, { Status: 'Enabled' });
+  assert.equal(defaultSettings.retention.noncurrentVersionDays, 30);
 });
 
 test('dev buckets are deleted with the stack (when empty), prod buckets are retained', () => {

@@ -121,6 +121,7 @@ export function templateResourcePlan(
         id,
         name: typeof p.BucketName === 'string' ? p.BucketName : physical(id, 63).toLowerCase(),
         lifecycleRules: rules?.map(lifecycleRule),
+        versioned: (p.VersioningConfiguration as { Status?: string } | undefined)?.Status === 'Enabled',
       };
     });
   const queueIds = new Set(entries.filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id));
@@ -174,6 +175,7 @@ interface CfnLifecycleRule {
   readonly ExpirationInDays?: number;
   readonly AbortIncompleteMultipartUpload?: { readonly DaysAfterInitiation: number };
   readonly NoncurrentVersionExpiration?: { readonly NoncurrentDays: number };
+  readonly ExpiredObjectDeleteMarker?: boolean;
 }
 
 function lifecycleRule(r: CfnLifecycleRule): LifecycleRule {
@@ -182,6 +184,7 @@ function lifecycleRule(r: CfnLifecycleRule): LifecycleRule {
     Status: r.Status,
     Filter: { Prefix: r.Prefix ?? '' },
     ...(r.ExpirationInDays !== undefined ? { Expiration: { Days: r.ExpirationInDays } } : {}),
+    ...(r.ExpiredObjectDeleteMarker ? { Expiration: { ExpiredObjectDeleteMarker: true } } : {}),
     ...(r.AbortIncompleteMultipartUpload
       ? {
           AbortIncompleteMultipartUpload: { DaysAfterInitiation: r.AbortIncompleteMultipartUpload.DaysAfterInitiation },

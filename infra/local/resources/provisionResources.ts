@@ -1,5 +1,10 @@
 import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, PutBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
+} from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../../functions/adapters/clients.js';
 import type { BucketPlan, ProvisionedResources, QueuePlan, ResourcePlan, TablePlan } from './resourcePlan.js';
@@ -127,6 +132,12 @@ async function ensureBucket(clients: AwsClients, b: BucketPlan, skipped: string[
     () => false,
   );
   if (!exists) await clients.s3.send(new CreateBucketCommand({ Bucket: b.name }));
+  if (b.versioned)
+    await clients.s3
+      .send(new PutBucketVersioningCommand({ Bucket: b.name, VersioningConfiguration: { Status: 'Enabled' } }))
+      .catch((err: unknown) => {
+        skipped.push(`versioning of ${b.name}: ${err instanceof Error ? err.name : String(err)}`);
+      });
   if (!b.lifecycleRules?.length) return;
   await clients.s3
     .send(

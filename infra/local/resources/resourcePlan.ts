@@ -46,6 +46,8 @@ export interface BucketPlan {
   readonly id: string;
   readonly name: string;
   readonly lifecycleRules?: readonly LifecycleRule[] | undefined;
+  /** Keeps replaced and deleted objects' versions (the media bucket on AWS). */
+  readonly versioned?: boolean | undefined;
 }
 
 /** What exists once a plan is provisioned, by plan id. */

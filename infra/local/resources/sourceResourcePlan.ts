@@ -30,7 +30,7 @@ export function sourceResourcePlan(settings: TrackdropSettings, prefix = ''): Re
         visibilityTimeoutSeconds(settings.functions.completion),
       ),
     ],
-    buckets: [{ id: 'media', name: `${prefix}${bucket.name}` }],
+    buckets: [{ id: 'media', name: `${prefix}${bucket.name}`, versioned: true }],
   };
 }
 
