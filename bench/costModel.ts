@@ -1,4 +1,5 @@
 import type { TrackdropSettings } from '../functions/settings.js';
+import { defaultSettings } from '../functions/settings.js';
 import type { Invocations, PipelineRun } from './pipelineThroughput.js';
 import { perTrack } from './requestCounts.js';
 
@@ -236,6 +237,18 @@ export interface StorageModel {
     readonly usdPerMonth: number;
     readonly arithmetic: string;
   };
+  /**
+   * The media bucket's noncurrent versions (retention.noncurrentVersionDays): every replaced or
+   * deleted file is kept that long, billed at the Standard rate (a conservative bound: a version
+   * keeps its tier). `replacedPerMonth` is the share of tracks re-downloaded or deleted a month.
+   */
+  readonly noncurrentVersions: {
+    readonly replacedPerMonth: number;
+    readonly keptDays: number;
+    readonly gb: number;
+    readonly usdPerMonth: number;
+    readonly arithmetic: string;
+  };
 }
 
 /**
@@ -248,6 +261,8 @@ export function storageModel(
   tracks = 1_000_000,
   trackBytes = 8_000_000,
   mix = { frequent: 0.1, infrequent: 0.1, archiveInstant: 0.8 },
+  replacedPerMonth = 0.01,
+  keptDays = defaultSettings.retention.noncurrentVersionDays,
 ): StorageModel {
   const gb = (tracks * trackBytes) / 1024 ** 3;
   const it = storagePrices.intelligentTiering;
@@ -257,6 +272,9 @@ export function storageModel(
       mix.infrequent * it.infrequentPerGbMonth +
       mix.archiveInstant * it.archiveInstantPerGbMonth);
   const monitoring = (tracks / 1000) * it.monitoringPerThousandObjects;
+  // At a steady rate, the versions kept at any time are those of the last `keptDays`.
+  const versionsGb = gb * replacedPerMonth * (keptDays / 30);
+  const versionsUsd = versionsGb * storagePrices.s3StandardPerGbMonth;
   return {
     tracks,
     trackBytes,
@@ -268,6 +286,13 @@ export function storageModel(
       arithmetic:
         `${gb.toFixed(1)} GB × (${mix.frequent} × $${it.frequentPerGbMonth} + ${mix.infrequent} × $${it.infrequentPerGbMonth} + ${mix.archiveInstant} × $${it.archiveInstantPerGbMonth}) ` +
         `+ ${tracks / 1000} × $${it.monitoringPerThousandObjects} monitoring = $${(tiers + monitoring).toFixed(2)} per month`,
+    },
+    noncurrentVersions: {
+      replacedPerMonth,
+      keptDays,
+      gb: versionsGb,
+      usdPerMonth: versionsUsd,
+      arithmetic: `${gb.toFixed(1)} GB × ${replacedPerMonth} replaced a month × ${keptDays}/30 months kept = ${versionsGb.toFixed(1)} GB × $${storagePrices.s3StandardPerGbMonth} = $${versionsUsd.toFixed(2)} per month`,
     },
   };
 }

@@ -220,6 +220,14 @@ export function rows(s: Sections): Row[] {
       );
       add(
         'cost',
+        `  replaced versions kept ${c.storage.noncurrentVersions.keptDays} days, ${c.storage.noncurrentVersions.replacedPerMonth * 100} % replaced a month, $/month`,
+        c.storage.noncurrentVersions.usdPerMonth,
+        undefined,
+        '',
+        2,
+      );
+      add(
+        'cost',
         `DynamoDB at a steady ${c.capacity.tracksPerSecond} tracks/s, $/month, provisioned at ${c.capacity.provisioned.utilisation * 100} %`,
         c.capacity.provisioned.usdPerMonth,
         c.capacity.onDemandUsdPerMonth,
