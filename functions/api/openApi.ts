@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { type OpenApiSource, onceOpenApi } from '../adapters/openApiFile.js';
+import { downloadEventSchema, downloadTrackCompleteEventSchema } from '../core/callbackEvents.js';
 import {
   contentIdsQuerySchema,
   cookieSchema,
@@ -168,6 +169,44 @@ const errorBody = jsonSchema(
   }),
 );
 
+/** The callbacks a store receives at its callback URL, as OpenAPI 3.1 webhooks, with their headers. */
+function webhooks(settings: TrackdropSettings): Record<string, unknown> {
+  const { timeoutSeconds, maxBackoffSeconds } = settings.callbacks;
+  const headers = [
+    {
+      name: 'Trackdrop-Event-Id',
+      in: 'header',
+      required: true,
+      description: 'The same on every delivery of one event: drop a repeat by it',
+      schema: { type: 'string' },
+    },
+    {
+      name: 'Trackdrop-Signature',
+      in: 'header',
+      required: true,
+      description:
+        't=<unix seconds>,v1=<hex HMAC-SHA256(signing secret, "<t>.<raw body>")>, one v1= per active secret (docs/callbacks.md)',
+      schema: { type: 'string', pattern: '^t=\\d+(,v1=[0-9a-f]{64})+$' },
+    },
+  ];
+  const hook = (summary: string, schema: z.ZodMiniType) => ({
+    post: {
+      summary,
+      description: `Any 2xx acknowledges. Anything else, or no answer within ${timeoutSeconds} s, is sent again with the same event id, backing off exponentially up to ${maxBackoffSeconds} s apart.`,
+      parameters: headers,
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schema) } } },
+      responses: { '200': { description: 'taken (any 2xx does)' } },
+    },
+  });
+  return {
+    Download: hook('Download(containerList, cookie): a session was opened', downloadEventSchema),
+    DownloadTrackComplete: hook(
+      'DownloadTrackComplete(hrResult, contentID, downloadParams): an approved track ended',
+      downloadTrackCompleteEventSchema,
+    ),
+  };
+}
+
 /**
  * The OpenAPI 3.1 document of both APIs, built from the route table and the very schemas the
  * handlers validate requests with, so it cannot name a field or a route the code does not have.
@@ -274,6 +313,7 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
       { name: 'meta', description: 'About the API itself' },
     ],
     paths,
+    webhooks: webhooks(settings),
     components: {
       schemas: { Error: errorBody },
       securitySchemes: {

@@ -55,7 +55,7 @@ export function storeOf(row: Record<string, unknown>): Store {
 }
 
 /** What landed in the user's Music folder: the file and its tags, as the tag reader and boundTags made them. */
-const storedItemSchema = z.extend(trackTagsSchema, {
+export const storedItemSchema = z.extend(trackTagsSchema, {
   key: z.string(),
   bytes: z.number(),
   sha256: z.string(),
@@ -101,7 +101,7 @@ export const trackSummarySchema = z.pick(trackRecordSchema, {
 
 export type TrackSummary = Readonly<z.infer<typeof trackSummarySchema>>;
 
-const containerSchema = z.object({
+export const containerSchema = z.object({
   id: z.union([z.string(), z.number()]),
   type: z.optional(z.string()),
   price: z.optional(z.string()),

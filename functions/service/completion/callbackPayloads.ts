@@ -1,10 +1,11 @@
+import type { CallbackItem, DownloadEvent, DownloadTrackCompleteEvent } from '../../core/callbackEvents.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import { eventIdFor } from '../../core/signature.js';
 import type { Container, Session, StoredItem, Track } from '../../core/storedRecords.js';
 import { itemForStore } from '../../core/storeView.js';
 
 /** DownloadTrackComplete(hrResult, contentID, downloadParams), with the cookie and a stable event id. */
-export function trackCompletePayload(t: Track) {
+export function trackCompletePayload(t: Track): DownloadTrackCompleteEvent {
   const hr = t.hrResult ?? (t.state === 'cancelled' ? HR.E_ABORT : t.state === 'failed' ? HR.E_FAIL : HR.S_OK);
   const item = t.state === 'stored' || t.state === 'completed' ? t.item : undefined;
   return {
@@ -22,7 +23,7 @@ export function trackCompletePayload(t: Track) {
 }
 
 /** The library item as the store sees it: what landed where, and what the file says (docs/music-folder.md, "Library items"). */
-export function callbackItem(item: StoredItem & { itemId?: string }) {
+export function callbackItem(item: StoredItem & { itemId?: string }): CallbackItem {
   return {
     ...(item.itemId ? { itemId: item.itemId } : {}),
     key: item.key,
@@ -56,14 +57,14 @@ export function callbackItem(item: StoredItem & { itemId?: string }) {
 }
 
 /** The protocol's Download(containerList, cookie), sent when a session opens. */
-export function downloadPayload(s: Session, containers: readonly Container[]) {
+export function downloadPayload(s: Session, containers: readonly Container[]): DownloadEvent {
   return {
     event: 'Download' as const,
     eventId: eventIdFor('Download', s.cookie),
     cookie: s.cookie,
     userId: s.userId,
     transactionType: s.transactionType,
-    containers,
+    containers: [...containers],
     createdAt: s.createdAt,
   };
 }

@@ -1,0 +1,49 @@
+import * as z from 'zod/mini';
+import { serviceTrackIdSchema, transactionTypeSchema } from './schemas.js';
+import { containerSchema, storedItemSchema } from './storedRecords.js';
+
+/**
+ * The events trackdrop POSTs to a store's callback URL, each declared once: the completion
+ * function builds them to these types (callbackPayloads.ts) and the OpenAPI document shows them
+ * as its webhooks, so what a store is told and what it is promised cannot drift.
+ */
+
+/** The library item as the store sees it: its own view of the key, the file's facts, its item id. */
+export const callbackItemSchema = z.extend(z.omit(storedItemSchema, { contentType: true }), {
+  itemId: z.optional(z.string()),
+});
+
+const eventId = z.string().check(z.regex(/^evt_[0-9a-f]+$/, 'an event id'));
+/** An HRESULT as the protocol writes it: `0x` and eight upper-case hex digits. */
+const hresultText = z.string().check(z.regex(/^0x[0-9A-F]{8}$/, 'an HRESULT, 0x and eight hex digits'));
+
+/** The protocol's Download(containerList, cookie): sent once a session opens. */
+export const downloadEventSchema = z.object({
+  event: z.literal('Download'),
+  eventId,
+  cookie: z.string(),
+  userId: z.string(),
+  transactionType: transactionTypeSchema,
+  containers: z.array(containerSchema),
+  createdAt: z.string(),
+});
+
+/** DownloadTrackComplete(hrResult, contentID, downloadParams): sent once for every approved track that ends. */
+export const downloadTrackCompleteEventSchema = z.object({
+  event: z.literal('DownloadTrackComplete'),
+  eventId,
+  cookie: z.string(),
+  userId: z.string(),
+  serviceTrackId: serviceTrackIdSchema,
+  hrResult: hresultText,
+  /** The store's own downloadParams, byte for byte. */
+  downloadParams: z.string(),
+  /** The library item, when the track was stored. */
+  item: z.optional(callbackItemSchema),
+  /** Why the track failed, for a failure HRESULT. */
+  reason: z.optional(z.string()),
+});
+
+export type CallbackItem = z.infer<typeof callbackItemSchema>;
+export type DownloadEvent = z.infer<typeof downloadEventSchema>;
+export type DownloadTrackCompleteEvent = z.infer<typeof downloadTrackCompleteEventSchema>;
