@@ -42,6 +42,8 @@ const pathParams: Readonly<Record<string, z.ZodMiniType>> = {
 
 interface RouteDoc {
   readonly summary: string;
+  /** What a caller must know beyond the schemas: the rules they cannot state, and what the answer means. */
+  readonly description: string;
   /** Success statuses and what each means. */
   readonly ok: Readonly<Record<number, string>>;
   readonly query?: z.ZodMiniObject;
@@ -59,18 +61,28 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
   return {
     putLicense: {
       summary: 'Predeliver a license',
+      description:
+        'The license a worker checks before it fetches a track for this user; a track is downloaded only after its license was predelivered. An `expiresAt` in the past refuses the download (NS_E_DRM_LICENSE_NOTACQUIRED). userId: 1-128 of A-Z a-z 0-9 . _ -, not only dots.',
       ok: { 200: 'replaced', 201: 'created' },
       body: licenseBodySchema,
       bodyOptional: true,
     },
-    deleteLicense: { summary: 'Withdraw a license', ok: { 204: 'deleted' }, errors: [404] },
+    deleteLicense: {
+      summary: 'Withdraw a license',
+      description:
+        'A track queued after this is refused when its worker checks the license; one already stored stays in the library.',
+      ok: { 204: 'deleted' },
+      errors: [404],
+    },
     putLicenseBatch: {
       summary: 'Predeliver many licenses at once (each answered in order; a throttled one says so on its own)',
+      description: `Up to ${limits.maxBatchTracks} licenses, each answered in order with \`state: stored\` or its own \`error\`; an error \`throttled\` (DynamoDB was busy) means send that one again, the others were taken.`,
       ok: { 200: 'one result per license' },
       body: licenseBatchBodySchema(limits.maxBatchTracks),
     },
     openSession: {
       summary: 'Download(containerList): open a download session',
+      description: `Opens a session and answers its cookie; the store gets a \`Download\` webhook for it. With an Idempotency-Key, a retry gets the same session for a day. Up to ${limits.maxContainers} containers of up to 1,000 content ids each.`,
       ok: { 201: 'the session and its cookie' },
       body: sessionBodySchema(limits.maxContainers),
       errors: [409],
@@ -84,12 +96,14 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
     },
     downloadTrack: {
       summary: 'DownloadTrack',
+      description: `hrDownload is an HRESULT in one of three forms: an int32 number, an unsigned 32-bit number, or \`0x\` and 1-8 hex digits. A success code queues the track (202) and needs trackUrl: https://, http:// or s3://bucket/key on the store's allowlist, never trackdrop's own bucket. A failure code records it declined (200) and fetches nothing. downloadParams (up to ${limits.maxDownloadParamsBytes / 1024} KiB of UTF-8) comes back byte for byte in DownloadTrackComplete.`,
       ok: { 200: 'declined', 202: 'queued' },
       body: downloadTrackSchema,
       errors: [403, 404, 409, 413],
     },
     downloadTrackBatch: {
       summary: 'DownloadTrack for many tracks at once (each answered in order)',
+      description: `Up to ${limits.maxBatchTracks} DownloadTrack bodies, each checked and answered on its own, in order: one refused does not sink the others; an error \`throttled\` means send that track again.`,
       ok: { 200: 'one result per track' },
       // The handler checks the list first, then each track with DownloadTrack's own schema.
       body: z.strictObject({
@@ -99,6 +113,8 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
     },
     getSession: {
       summary: "A session's state: counts of the whole session and a page of its tracks' outcomes",
+      description:
+        "Counts of the whole session, and a page of its tracks (up to 1,000): follow `next` for the rest. A session of up to 1,000 tracks is counted from its tracks, exactly; a larger one from a counts item that lags a batch's moves by a moment.",
       ok: { 200: 'the session' },
       query: sessionQuerySchema,
       errors: [404],
@@ -106,37 +122,58 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
     cancelSession: {
       summary:
         'Cancel a session at once: its tracks not yet stored then end cancelled (E_ABORT) in the background, each with one callback',
+      description:
+        "Answers at once, whatever the session's size: its tracks not yet stored end cancelled (E_ABORT) in the background, each with one DownloadTrackComplete; stored tracks finish normally. A DownloadTrack on it afterwards answers 409 session_cancelled.",
       ok: { 202: 'how many were queued when the cancel was taken' },
       errors: [404],
     },
     getLibrary: {
       summary: "This store's items in the user's library",
+      description:
+        "This store's own items only, with the key as the store sees it; follow `next` for the following page.",
       ok: { 200: 'a page of items' },
       query: libraryQuerySchema,
     },
     getContentIds: {
       summary: "GetContentIDsInLibrary: this store's content IDs in the user's library, a page at a time",
+      description: 'In order, up to `limit` (1-10,000, default 10,000) a page; follow `next` for the rest.',
       ok: { 200: 'a page of content IDs' },
       query: contentIdsQuerySchema,
     },
     getMyLibrary: {
       summary: "The listener's library across every store (cover key, tags, bytes)",
+      description:
+        "Every store's items in the listener's own library (the user the token names), with the file's tags, size and cover key; follow `next`.",
       ok: { 200: 'a page of items' },
       query: libraryQuerySchema,
     },
-    getMyItem: { summary: "One item of the listener's library", ok: { 200: 'the item' }, errors: [404] },
+    getMyItem: {
+      summary: "One item of the listener's library",
+      description: "Another user's item answers 404, as a missing one does.",
+      ok: { 200: 'the item' },
+      errors: [404],
+    },
     getMyItemUrl: {
       summary: 'A short-lived presigned GET URL to play or download the item (or its cover)',
+      description:
+        "The URL opens the file with the Content-Type its bytes show (never the origin's) and a Content-Disposition naming it, inline or as an attachment; it expires after listener.urlTtlSeconds.",
       ok: { 200: '{url, expiresAt, fileName, contentType}' },
       query: itemUrlQuerySchema,
       errors: [404],
     },
     getMyDownloads: {
       summary: "The listener's download sessions, newest first, with their counts",
+      description:
+        "The listener's sessions from every store, newest first, with their counts, up to `limit` (1-50) a page.",
       ok: { 200: 'a page of sessions' },
       query: myDownloadsQuerySchema,
     },
-    getOpenApi: { summary: 'This document', ok: { 200: 'OpenAPI 3.1' } },
+    getOpenApi: {
+      summary: 'This document',
+      description:
+        'The OpenAPI 3.1 document of both APIs and of the webhooks a store receives, built from the schemas the handlers use.',
+      ok: { 200: 'OpenAPI 3.1' },
+    },
   };
 }
 
@@ -276,6 +313,7 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
     pathItem[route.method.toLowerCase()] = {
       operationId: route.name,
       summary: doc.summary,
+      description: doc.description,
       tags: [route.auth === 'listener' ? 'listener' : route.auth === 'store' ? 'store' : 'meta'],
       security:
         route.auth === 'store'

@@ -108,3 +108,15 @@ test('the headers are in the document: Idempotency-Key where it is read, Retry-A
     }
   assert.ok(throttled >= 10, `${throttled} operations answer 429`);
 });
+
+test('every operation has a description of its own, beyond its summary', () => {
+  const doc = openApiDocument(defaultSettings) as {
+    readonly paths: Readonly<Record<string, Readonly<Record<string, { summary?: string; description?: string }>>>>;
+  };
+  const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
+  assert.equal(ops.length, routes.length);
+  for (const op of ops) {
+    assert.ok(op.description && op.description.length > 20, `${op.summary}: a description`);
+    assert.notEqual(op.description, op.summary);
+  }
+});
