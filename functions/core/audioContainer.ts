@@ -46,3 +46,8 @@ export function isAudioContainer(container: string | undefined): boolean {
 
 /** The media types the formats above are served as: the only ones a library item's file may carry. */
 export const audioMediaTypes: ReadonlySet<string> = new Set(FORMATS.map(([, f]) => f.mediaType));
+
+/** The media type of each extension the table names files with. */
+export const audioMediaTypeByExtension: ReadonlyMap<string, string> = new Map(
+  [...FORMATS.map(([, f]) => f), OPUS].map((f) => [f.ext, f.mediaType]),
+);

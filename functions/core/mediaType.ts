@@ -1,19 +1,11 @@
-import { audioFormatOf, audioMediaTypes } from './audioContainer.js';
+import { audioFormatOf, audioMediaTypeByExtension, audioMediaTypes } from './audioContainer.js';
 
-/** The extensions trackdrop itself names files with, for an item that predates its container's record. */
-const byExtension: Readonly<Record<string, string>> = {
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  aac: 'audio/aac',
-  flac: 'audio/flac',
-  ogg: 'audio/ogg',
-  opus: 'audio/ogg',
-  wav: 'audio/wav',
-  aiff: 'audio/aiff',
-  wma: 'audio/x-ms-wma',
-  jpg: 'image/jpeg',
-  png: 'image/png',
-};
+/** The extensions trackdrop itself names files with (audio by the formats' table, covers as Folder.jpg/png), for an item that predates its container's record. */
+const byExtension: ReadonlyMap<string, string> = new Map([
+  ...audioMediaTypeByExtension,
+  ['jpg', 'image/jpeg'],
+  ['png', 'image/png'],
+]);
 
 /**
  * The Content-Type a stored file is served as: the one its detected container names, else the
@@ -24,7 +16,7 @@ export function servedMediaType(key: string, container?: string, codec?: string)
   const detected = audioFormatOf(container, codec)?.mediaType;
   if (detected) return detected;
   const ext = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
-  return (Object.hasOwn(byExtension, ext) ? byExtension[ext] : undefined) ?? 'application/octet-stream';
+  return byExtension.get(ext) ?? 'application/octet-stream';
 }
 
 /** Is this a type a library item's file may be served as (an audio format's)? */
