@@ -1,5 +1,4 @@
 import { $ZodError } from 'zod/v4/core';
-import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { normalizeOrigin } from '../functions/core/sourceUrl.js';
 import type { Store } from '../functions/core/storedRecords.js';
 import {
@@ -24,11 +23,7 @@ import {
   UsageError,
 } from './command.js';
 import { lifecycle } from './storeLifecycleCommands.js';
-import type { Target } from './target.js';
-
-/** With the secret box only where secrets are written: listing needs no key (nor KMS rights). */
-const storesRepo = (target: Target, opts: { sealing?: boolean } = {}) =>
-  new StoresRepo(target.clients.ddb, target.names.tables.stores, opts.sealing ? target.secretBox() : undefined);
+import { storesRepo } from './storesRepo.js';
 
 const add: Command = {
   name: 'store add',

@@ -1,6 +1,5 @@
 import { hostname, userInfo } from 'node:os';
 import { $ZodError } from 'zod/v4/core';
-import { StoresRepo } from '../functions/adapters/storesRepo.js';
 import { OwnBucketError } from '../functions/service/admin/registerStore.js';
 import {
   apiKeysOf,
@@ -28,13 +27,14 @@ import {
   printJson,
   UsageError,
 } from './command.js';
+import { storesRepo } from './storesRepo.js';
 import type { Target } from './target.js';
 
 /** Who acts, for the audit trail: TRACKDROP_ACTOR when set, else this machine's user. */
 const actor = (): string => process.env.TRACKDROP_ACTOR ?? `${userInfo().username}@${hostname()}`;
 
 export const lifecycle = (target: Target): LifecycleContext => ({
-  stores: new StoresRepo(target.clients.ddb, target.names.tables.stores),
+  stores: storesRepo(target),
   actor: actor(),
   ownBuckets: [target.names.bucket],
 });

@@ -106,7 +106,7 @@ export async function updateStore(ctx: LifecycleContext, storeId: string, change
 
 /** Suspends a store: its calls answer 403 store_suspended, its queued downloads wait (held, not lost). */
 export async function suspendStore(ctx: LifecycleContext, storeId: string, reason: string): Promise<Store> {
-  await mustExist(ctx, storeId);
+  // The write's own condition finds a missing store: no read first.
   const store = await ctx.stores.setSuspended(storeId, new Date().toISOString());
   if (!store) throw new NoSuchStoreError(`no store ${storeId}`);
   await audit(ctx, storeId, 'suspend', reason || 'suspended');
@@ -114,7 +114,6 @@ export async function suspendStore(ctx: LifecycleContext, storeId: string, reaso
 }
 
 export async function resumeStore(ctx: LifecycleContext, storeId: string): Promise<Store> {
-  await mustExist(ctx, storeId);
   const store = await ctx.stores.setSuspended(storeId, undefined);
   if (!store) throw new NoSuchStoreError(`no store ${storeId}`);
   await audit(ctx, storeId, 'resume', 'resumed');
@@ -127,8 +126,7 @@ export async function resumeStore(ctx: LifecycleContext, storeId: string): Promi
  * callback, as there is no one left to tell; its audit trail stays.
  */
 export async function removeStore(ctx: LifecycleContext, storeId: string): Promise<void> {
-  await mustExist(ctx, storeId);
-  await ctx.stores.remove(storeId);
+  if (!(await ctx.stores.remove(storeId))) throw new NoSuchStoreError(`no store ${storeId}`);
   await audit(ctx, storeId, 'remove', "removed with its API keys; its users' files and library rows stay");
 }
 
