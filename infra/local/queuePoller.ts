@@ -170,7 +170,7 @@ export class QueuePoller implements EventSource {
     await this.changeVisibility(
       left.map((h) => h.message),
       0,
-    ).catch((err: unknown) => this.opts.onError?.(err));
+    );
   }
 
   /** True when nothing is being handled right now, and nothing read waits to be. */
@@ -365,10 +365,7 @@ export class QueuePoller implements EventSource {
     const lost = await this.changeVisibility(
       stale.map((h) => h.message),
       this.leaseMs / 1000,
-    ).catch((err: unknown) => {
-      this.opts.onError?.(err);
-      return new Set<Leased>();
-    });
+    );
     const batch = held.filter((h) => !lost.has(h.message)).map((h) => h.message.m);
     try {
       if (batch.length > 0) await this.handle(batch);
