@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isThrottled } from '../adapters/isThrottled.js';
+import type { LicenseAnswer, SessionOpened } from '../core/answers.js';
 import { ApiError } from '../core/errors.js';
 import { HR } from '../core/hresult.js';
 import {
@@ -89,7 +90,8 @@ async function dispatch(
         serviceTrackId,
         parse(licenseBodySchema, body(deps, event, true)),
       );
-      return json(created ? 201 : 200, { userId, serviceTrackId, state: created ? 'created' : 'updated' });
+      const answer: LicenseAnswer = { userId, serviceTrackId, state: created ? 'created' : 'updated' };
+      return json(created ? 201 : 200, answer);
     }
     case 'deleteLicense': {
       const { userId, serviceTrackId } = licensePath(event);
@@ -112,7 +114,8 @@ async function dispatch(
         parse(sessionBodySchema(limits.maxContainers), body(deps, event)),
         key,
       );
-      return json(201, { cookie: session.cookie, userId: session.userId, createdAt: session.createdAt });
+      const answer: SessionOpened = { cookie: session.cookie, userId: session.userId, createdAt: session.createdAt };
+      return json(201, answer);
     }
     case 'downloadTrack': {
       const session = await sessionOf(deps, store, cookieParam(event));

@@ -1,5 +1,22 @@
 import * as z from 'zod/mini';
 import { type OpenApiSource, onceOpenApi } from '../adapters/openApiFile.js';
+import {
+  cancelAnswerSchema,
+  contentIdsPageSchema,
+  errorAnswerSchema,
+  itemUrlSchema,
+  libraryPageSchema,
+  licenseAnswerSchema,
+  licenseBatchAnswerSchema,
+  listenerItemSchema,
+  listenerLibraryPageSchema,
+  listenerSessionsPageSchema,
+  openApiAnswerSchema,
+  sessionOpenedSchema,
+  sessionStatusSchema,
+  trackAnswerSchema,
+  trackBatchAnswerSchema,
+} from '../core/answers.js';
 import { downloadEventSchema, downloadTrackCompleteEventSchema } from '../core/callbackEvents.js';
 import {
   contentIdsQuerySchema,
@@ -22,15 +39,43 @@ import { type Route, type RouteName, routes } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;
 
-/** A request schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), as the client sends it. */
-function jsonSchema(schema: z.core.$ZodType): JsonSchema {
+/**
+ * A schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect): a request as the client sends it
+ * (`input`), an answer as the handler returns it (`output`).
+ */
+function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
   const { $schema: _dialect, ...out } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
-    io: 'input',
+    io,
     unrepresentable: 'any',
+    override: ({ jsonSchema: out }) => {
+      // `format` says it; zod's spelled-out regex of an ISO date only makes the document unreadable.
+      if (out.format === 'date-time') delete out.pattern;
+      // A record keyed by an enum has exactly those keys: spelled out, so tools see each one.
+      const names = out.propertyNames;
+      const keys = typeof names === 'object' ? names.enum : undefined;
+      const value = out.additionalProperties;
+      if (Array.isArray(keys) && typeof value === 'object' && !out.properties) {
+        out.properties = Object.fromEntries(keys.map((k) => [String(k), value]));
+        out.additionalProperties = false;
+        delete out.propertyNames;
+      }
+      // JavaScript's safe-integer bounds are no limit of the API's.
+      if (out.minimum === Number.MIN_SAFE_INTEGER) delete out.minimum;
+      if (out.maximum === Number.MAX_SAFE_INTEGER) delete out.maximum;
+    },
   }) as JsonSchema;
   return out;
 }
+
+/** A success status: what it means, and the schema of its body (none for 204). */
+interface Answer {
+  readonly description: string;
+  readonly schema?: z.core.$ZodType;
+}
+
+const answer = (description: string, schema?: z.core.$ZodType): Answer =>
+  schema ? { description, schema } : { description };
 
 /** Path parameters, by name: the schemas the handlers parse them with. */
 const pathParams: Readonly<Record<string, z.ZodMiniType>> = {
@@ -44,8 +89,8 @@ interface RouteDoc {
   readonly summary: string;
   /** What a caller must know beyond the schemas: the rules they cannot state, and what the answer means. */
   readonly description: string;
-  /** Success statuses and what each means. */
-  readonly ok: Readonly<Record<number, string>>;
+  /** Success statuses, what each means, and the schema its body follows. */
+  readonly ok: Readonly<Record<number, Answer>>;
   readonly query?: z.ZodMiniObject;
   readonly body?: z.ZodMiniType;
   readonly bodyOptional?: boolean;
@@ -63,7 +108,7 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       summary: 'Predeliver a license',
       description:
         'The license a worker checks before it fetches a track for this user; a track is downloaded only after its license was predelivered. An `expiresAt` in the past refuses the download (NS_E_DRM_LICENSE_NOTACQUIRED). userId: 1-128 of A-Z a-z 0-9 . _ -, not only dots.',
-      ok: { 200: 'replaced', 201: 'created' },
+      ok: { 200: answer('replaced', licenseAnswerSchema), 201: answer('created', licenseAnswerSchema) },
       body: licenseBodySchema,
       bodyOptional: true,
     },
@@ -71,19 +116,19 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       summary: 'Withdraw a license',
       description:
         'A track queued after this is refused when its worker checks the license; one already stored stays in the library.',
-      ok: { 204: 'deleted' },
+      ok: { 204: answer('deleted') },
       errors: [404],
     },
     putLicenseBatch: {
       summary: 'Predeliver many licenses at once (each answered in order; a throttled one says so on its own)',
       description: `Up to ${limits.maxBatchTracks} licenses, each answered in order with \`state: stored\` or its own \`error\`; an error \`throttled\` (DynamoDB was busy) means send that one again, the others were taken.`,
-      ok: { 200: 'one result per license' },
+      ok: { 200: answer('one result per license', licenseBatchAnswerSchema) },
       body: licenseBatchBodySchema(limits.maxBatchTracks),
     },
     openSession: {
       summary: 'Download(containerList): open a download session',
       description: `Opens a session and answers its cookie; the store gets a \`Download\` webhook for it. With an Idempotency-Key, a retry gets the same session for a day. Up to ${limits.maxContainers} containers of up to 1,000 content ids each.`,
-      ok: { 201: 'the session and its cookie' },
+      ok: { 201: answer('the session and its cookie', sessionOpenedSchema) },
       body: sessionBodySchema(limits.maxContainers),
       errors: [409],
       headers: {
@@ -97,14 +142,14 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
     downloadTrack: {
       summary: 'DownloadTrack',
       description: `hrDownload is an HRESULT in one of three forms: an int32 number, an unsigned 32-bit number, or \`0x\` and 1-8 hex digits. A success code queues the track (202) and needs trackUrl: https://, http:// or s3://bucket/key on the store's allowlist, never trackdrop's own bucket. A failure code records it declined (200) and fetches nothing. downloadParams (up to ${limits.maxDownloadParamsBytes / 1024} KiB of UTF-8) comes back byte for byte in DownloadTrackComplete.`,
-      ok: { 200: 'declined', 202: 'queued' },
+      ok: { 200: answer('declined', trackAnswerSchema), 202: answer('queued', trackAnswerSchema) },
       body: downloadTrackSchema,
       errors: [403, 404, 409, 413],
     },
     downloadTrackBatch: {
       summary: 'DownloadTrack for many tracks at once (each answered in order)',
       description: `Up to ${limits.maxBatchTracks} DownloadTrack bodies, each checked and answered on its own, in order: one refused does not sink the others; an error \`throttled\` means send that track again.`,
-      ok: { 200: 'one result per track' },
+      ok: { 200: answer('one result per track', trackBatchAnswerSchema) },
       // The handler checks the list first, then each track with DownloadTrack's own schema.
       body: z.strictObject({
         tracks: z.array(downloadTrackSchema).check(z.minLength(1), z.maxLength(limits.maxBatchTracks)),
@@ -115,7 +160,7 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       summary: "A session's state: counts of the whole session and a page of its tracks' outcomes",
       description:
         "Counts of the whole session, and a page of its tracks (up to 1,000): follow `next` for the rest. A session of up to 1,000 tracks is counted from its tracks, exactly; a larger one from a counts item that lags a batch's moves by a moment.",
-      ok: { 200: 'the session' },
+      ok: { 200: answer('the session', sessionStatusSchema) },
       query: sessionQuerySchema,
       errors: [404],
     },
@@ -124,40 +169,40 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
         'Cancel a session at once: its tracks not yet stored then end cancelled (E_ABORT) in the background, each with one callback',
       description:
         "Answers at once, whatever the session's size: its tracks not yet stored end cancelled (E_ABORT) in the background, each with one DownloadTrackComplete; stored tracks finish normally. A DownloadTrack on it afterwards answers 409 session_cancelled.",
-      ok: { 202: 'how many were queued when the cancel was taken' },
+      ok: { 202: answer('how many were queued when the cancel was taken', cancelAnswerSchema) },
       errors: [404],
     },
     getLibrary: {
       summary: "This store's items in the user's library",
       description:
         "This store's own items only, with the key as the store sees it; follow `next` for the following page.",
-      ok: { 200: 'a page of items' },
+      ok: { 200: answer('a page of items', libraryPageSchema) },
       query: libraryQuerySchema,
     },
     getContentIds: {
       summary: "GetContentIDsInLibrary: this store's content IDs in the user's library, a page at a time",
       description: 'In order, up to `limit` (1-10,000, default 10,000) a page; follow `next` for the rest.',
-      ok: { 200: 'a page of content IDs' },
+      ok: { 200: answer('a page of content IDs', contentIdsPageSchema) },
       query: contentIdsQuerySchema,
     },
     getMyLibrary: {
       summary: "The listener's library across every store (cover key, tags, bytes)",
       description:
         "Every store's items in the listener's own library (the user the token names), with the file's tags, size and cover key; follow `next`.",
-      ok: { 200: 'a page of items' },
+      ok: { 200: answer('a page of items', listenerLibraryPageSchema) },
       query: libraryQuerySchema,
     },
     getMyItem: {
       summary: "One item of the listener's library",
       description: "Another user's item answers 404, as a missing one does.",
-      ok: { 200: 'the item' },
+      ok: { 200: answer('the item', listenerItemSchema) },
       errors: [404],
     },
     getMyItemUrl: {
       summary: 'A short-lived presigned GET URL to play or download the item (or its cover)',
       description:
         "The URL opens the file with the Content-Type its bytes show (never the origin's) and a Content-Disposition naming it, inline or as an attachment; it expires after listener.urlTtlSeconds.",
-      ok: { 200: '{url, expiresAt, fileName, contentType}' },
+      ok: { 200: answer('a URL for the file, and how it is served', itemUrlSchema) },
       query: itemUrlQuerySchema,
       errors: [404],
     },
@@ -165,14 +210,14 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       summary: "The listener's download sessions, newest first, with their counts",
       description:
         "The listener's sessions from every store, newest first, with their counts, up to `limit` (1-50) a page.",
-      ok: { 200: 'a page of sessions' },
+      ok: { 200: answer('a page of sessions', listenerSessionsPageSchema) },
       query: myDownloadsQuerySchema,
     },
     getOpenApi: {
       summary: 'This document',
       description:
         'The OpenAPI 3.1 document of both APIs and of the webhooks a store receives, built from the schemas the handlers use.',
-      ok: { 200: 'OpenAPI 3.1' },
+      ok: { 200: answer('OpenAPI 3.1', openApiAnswerSchema) },
     },
   };
 }
@@ -195,16 +240,7 @@ const statusText: Readonly<Record<number, string>> = {
   500: "trackdrop's fault; safe to retry",
 };
 
-const errorBody = jsonSchema(
-  z.object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      hresult: z.optional(z.string()),
-      requestId: z.optional(z.string()),
-    }),
-  }),
-);
+const errorBody = jsonSchema(errorAnswerSchema, 'output');
 
 /** The callbacks a store receives at its callback URL, as OpenAPI 3.1 webhooks, with their headers. */
 function webhooks(settings: TrackdropSettings): Record<string, unknown> {
@@ -280,10 +316,10 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
       })),
     ];
     const responses: Record<string, unknown> = {};
-    for (const [status, description] of Object.entries(doc.ok))
+    for (const [status, ok] of Object.entries(doc.ok))
       responses[status] = {
-        description,
-        ...(status === '204' ? {} : { content: { 'application/json': { schema: { type: 'object' } } } }),
+        description: ok.description,
+        ...(ok.schema ? { content: { 'application/json': { schema: jsonSchema(ok.schema, 'output') } } } : {}),
       };
     for (const status of new Set([...commonErrors[route.auth], ...(doc.errors ?? [])])) {
       responses[String(status)] = {

@@ -8,6 +8,7 @@ import { clientConfig } from '../../functions/adapters/aws/clientConfig.js';
 import { type AwsClients, createClients } from '../../functions/adapters/clients.js';
 import { createSecretBox } from '../../functions/adapters/secrets/createSecretBox.js';
 import { StoresRepo } from '../../functions/adapters/storesRepo.js';
+import { openApiDocument } from '../../functions/api/openApi.js';
 import type { ApiHandler, QueueHandler } from '../../functions/runtime/handlerTypes.js';
 import type { Instrument } from '../../functions/runtime/instrument.js';
 import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../functions/service/deps.js';
@@ -20,6 +21,7 @@ import type { FunctionHost } from './hosts/functionHost.js';
 import { inProcessHost } from './hosts/inProcessHost.js';
 import type { SourceFunction } from './hosts/sourceFunction.js';
 import { type ThreadHostOptions, threadHost } from './hosts/threadHost.js';
+import { answerContract } from './httpApi/answerContract.js';
 import { type HttpApiServer, startHttpApi } from './httpApi/httpApi.js';
 import { createJwtAuthorizer } from './httpApi/jwtAuthorizer.js';
 import { sourceApiPlan } from './httpApi/sourcePlan.js';
@@ -65,6 +67,11 @@ export interface LocalStackOptions {
    * or route then calls. A thread that died is told to `onDied` (logged by default).
    */
   readonly host?: SourceHost;
+  /**
+   * Every answer held to the OpenAPI document (httpApi/answerContract.ts), unless false: the
+   * benchmark measures the functions without the check's cost.
+   */
+  readonly checkAnswers?: boolean;
   /** Wraps each function's handler, e.g. to time its invocations. */
   readonly wrap?: {
     readonly api?: (h: ApiHandler) => ApiHandler;
@@ -232,7 +239,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         listenerScopes: settings.listener.scopes,
         lockerOrigins: opts.lockerOrigins,
       }),
-      { port: opts.apiPort },
+      {
+        port: opts.apiPort,
+        answers:
+          opts.checkAnswers === false
+            ? undefined
+            : {
+                check: answerContract(openApiDocument(settings)),
+                onViolation: (violation) => logger.error('an answer broke the API contract', { violation }),
+              },
+      },
     );
     // Registered last, so it stops first: no new request while the event sources drain.
     teardown.add('the HTTP front', http, (h) => h.close());

@@ -120,3 +120,28 @@ test('every operation has a description of its own, beyond its summary', () => {
     assert.notEqual(op.description, op.summary);
   }
 });
+
+test('every success answer with a body has a schema that names its fields, with none left open', () => {
+  const doc = openApiDocument(defaultSettings) as {
+    readonly paths: Readonly<
+      Record<string, Readonly<Record<string, { responses: Readonly<Record<string, { content?: ContentJson }>> }>>>
+    >;
+  };
+  let typed = 0;
+  for (const [path, ops] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(ops))
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (!status.startsWith('2') || status === '204') continue;
+        const schema = response.content?.['application/json']?.schema;
+        assert.ok(schema?.properties, `${method} ${path} ${status}: a schema with properties`);
+        // The OpenAPI document itself is the one open body: it is whatever the document holds.
+        if (path !== '/v1/openapi.json')
+          assert.equal(schema.additionalProperties, false, `${method} ${path} ${status}: no undeclared field`);
+        typed += 1;
+      }
+  assert.ok(typed >= routes.length - 1, `${typed} typed success answers`);
+});
+
+type ContentJson = Readonly<
+  Record<string, { readonly schema?: { readonly properties?: object; readonly additionalProperties?: unknown } }>
+>;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { openApiDocument } from '../../functions/api/openApi.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
+import { defaultSettings } from '../../functions/settings.js';
+import { answerContract } from '../../infra/local/httpApi/answerContract.js';
 import { localContext } from '../../infra/local/lambdaContext.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
 import { toSqsRecord } from '../../infra/local/sqsRecord.js';
@@ -20,6 +23,7 @@ type QueueModule = { handler: (e: SQSEvent, c: Context) => Promise<SQSBatchRespo
 
 let stack: LocalStack;
 let store: FakeStore;
+const contract = answerContract(openApiDocument(defaultSettings));
 let apiKey: string;
 const lines: Record<string, unknown>[] = [];
 const saved = { ...process.env };
@@ -66,6 +70,9 @@ test('each handler module imports from its environment alone and serves a track 
       apiRequest(method, url, { apiKey, ...(body === undefined ? {} : { body }) }),
       apiContext,
     );
+    // The module's answer, held to the contract as the local HTTP API holds every answer.
+    const event = apiRequest(method, url);
+    assert.equal(contract(event.routeKey, res), undefined);
     return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : undefined };
   };
 

@@ -1,3 +1,4 @@
+import type { TrackAnswerBody } from '../../core/answers.js';
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR, succeeded } from '../../core/hresult.js';
 import type { DownloadMessage } from '../../core/queueMessages.js';
@@ -9,7 +10,7 @@ import { writeCounts } from '../recount.js';
 
 export interface TrackAnswer {
   readonly status: 200 | 202;
-  readonly body: { serviceTrackId: number; state: 'queued' | 'declined'; hrResult?: string };
+  readonly body: TrackAnswerBody;
 }
 
 /** Checks one DownloadTrack call's arguments against the limits and the store's allowlist. */

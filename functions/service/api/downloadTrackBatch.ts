@@ -1,4 +1,5 @@
 import { isThrottled } from '../../adapters/isThrottled.js';
+import type { TrackBatchAnswer } from '../../core/answers.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import { mapLimit } from '../../core/mapLimit.js';
@@ -8,9 +9,7 @@ import type { ApiDeps } from '../deps.js';
 import { writeCounts } from '../recount.js';
 import { checkTrack, recordTrack } from './downloadTrack.js';
 
-type BatchResult =
-  | { serviceTrackId: number; state: 'queued' | 'declined'; hrResult?: string }
-  | { serviceTrackId?: number; error: { code: string; message: string; hresult?: string } };
+type BatchResult = TrackBatchAnswer['results'][number];
 
 /**
  * DownloadTrack for up to 100 tracks in one call: each track gets its own result (a bad one
@@ -23,7 +22,7 @@ export async function downloadTrackBatch(
   store: Store,
   session: Session,
   items: readonly unknown[],
-): Promise<{ results: BatchResult[] }> {
+): Promise<TrackBatchAnswer> {
   const messages: DownloadMessage[] = [];
   const added = { queued: 0, declined: 0 };
   const results = await mapLimit(items, 16, async (raw): Promise<BatchResult> => {

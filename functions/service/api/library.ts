@@ -1,3 +1,4 @@
+import type { ContentIdsPage, LibraryPage } from '../../core/answers.js';
 import { decodeCursor, encodeCursor, libraryCursorSchema } from '../../core/cursor.js';
 import type { Store } from '../../core/storedRecords.js';
 import { itemForStore } from '../../core/storeView.js';
@@ -12,7 +13,13 @@ const positionOf = (next: string | undefined, listing: string): number | undefin
   next === undefined ? undefined : decodeCursor(libraryCursorSchema, next, listing).a;
 
 /** This store's entries in the user's library, a page at a time. */
-export async function listLibrary(deps: ApiDeps, store: Store, userId: string, limit: number, next?: string) {
+export async function listLibrary(
+  deps: ApiDeps,
+  store: Store,
+  userId: string,
+  limit: number,
+  next?: string,
+): Promise<LibraryPage> {
   const listing = listingOf('items', store, userId);
   const page = await deps.library.list(userId, store.storeId, limit, positionOf(next, listing));
   return {
@@ -35,7 +42,7 @@ export async function contentIds(
   userId: string,
   limit: number,
   next?: string,
-): Promise<{ contentIds: number[]; next?: string }> {
+): Promise<ContentIdsPage> {
   const listing = listingOf('content-ids', store, userId);
   const page = await deps.library.contentIds(userId, store.storeId, limit, positionOf(next, listing));
   return { contentIds: page.ids, ...cursorOf(page.next, listing) };

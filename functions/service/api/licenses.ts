@@ -1,3 +1,4 @@
+import type { LicenseBatchAnswer } from '../../core/answers.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import type { Store } from '../../core/storedRecords.js';
@@ -21,10 +22,6 @@ export async function putLicense(
   });
 }
 
-export type LicenseBatchResult =
-  | { serviceTrackId: number; state: 'stored' }
-  | { serviceTrackId: number; error: { code: string; message: string; hresult?: string } };
-
 /**
  * Predelivers up to a batch of licenses in BatchWriteItem calls of 25 (a launch's licenses at a
  * twenty-fifth of the requests). Each gets its own result: one DynamoDB could not take after its
@@ -36,7 +33,7 @@ export async function putLicenseBatch(
   store: Store,
   userId: string,
   items: readonly { serviceTrackId: number; licenseId?: string | undefined; expiresAt?: string | undefined }[],
-): Promise<{ results: LicenseBatchResult[] }> {
+): Promise<LicenseBatchAnswer> {
   const now = new Date().toISOString();
   const unstored = await deps.licenses.putMany(
     items.map((b) => ({

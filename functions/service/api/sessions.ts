@@ -1,3 +1,4 @@
+import type { CancelAnswer, SessionStatusAnswer } from '../../core/answers.js';
 import { newCookie } from '../../core/apiKey.js';
 import { decodeCursor, encodeCursor, sessionCursorSchema } from '../../core/cursor.js';
 import { TRACK_SHARDS } from '../../core/downloadsKeys.js';
@@ -96,7 +97,13 @@ export async function sessionOf(deps: ApiDeps, store: Store, cookie: string): Pr
  * tracks, projected to what a store needs. A session of up to `limit` tracks answers in one
  * page, as it always did; a larger one carries `next` for the following page.
  */
-export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string, limit: number, next?: string) {
+export async function sessionStatus(
+  deps: ApiDeps,
+  store: Store,
+  cookie: string,
+  limit: number,
+  next?: string,
+): Promise<SessionStatusAnswer> {
   const listing = `session:${cookie}`;
   const from = next === undefined ? undefined : decodeCursor(sessionCursorSchema, next, listing);
   if (from && from.s >= TRACK_SHARDS)
@@ -152,11 +159,7 @@ export async function sessionStatus(deps: ApiDeps, store: Store, cookie: string,
  * track not yet stored ends `cancelled` (E_ABORT) with one DownloadTrackComplete; stored tracks
  * finish normally. `cancelled` is the number of tracks queued when the cancel was taken.
  */
-export async function cancelSession(
-  deps: ApiDeps,
-  store: Store,
-  cookie: string,
-): Promise<{ cancelled: number; state: 'cancelling' }> {
+export async function cancelSession(deps: ApiDeps, store: Store, cookie: string): Promise<CancelAnswer> {
   await sessionOf(deps, store, cookie);
   await deps.sessions.markCancelled(cookie);
   const counts = await deps.counts.markCancelled(cookie);

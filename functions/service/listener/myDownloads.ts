@@ -1,3 +1,4 @@
+import type { ListenerSessionsPage } from '../../core/answers.js';
 import { decodeCursor, encodeCursor, listenerSessionsCursorSchema } from '../../core/cursor.js';
 import { listenerSessionId } from '../../core/listenerSessionId.js';
 import type { ListenerDeps } from '../deps.js';
@@ -7,7 +8,12 @@ import type { ListenerDeps } from '../deps.js';
  * session's counts item: two small reads a session, whatever its size). The
  * cookie stays the store's: the listener gets a stable id derived from it, not the cookie.
  */
-export async function myDownloads(deps: ListenerDeps, userId: string, limit: number, next?: string) {
+export async function myDownloads(
+  deps: ListenerDeps,
+  userId: string,
+  limit: number,
+  next?: string,
+): Promise<ListenerSessionsPage> {
   const from =
     next === undefined ? undefined : decodeCursor(listenerSessionsCursorSchema, next, `me-sessions:${userId}`);
   const page = await deps.sessions.ofUser(userId, limit, from && { createdAt: from.t, id: from.i });

@@ -1,3 +1,4 @@
+import type { ItemUrl, ListenerItem, ListenerLibraryPage } from '../../core/answers.js';
 import { contentDisposition, fileNameOf } from '../../core/contentDisposition.js';
 import { decodeCursor, encodeCursor, listenerLibraryCursorSchema } from '../../core/cursor.js';
 import { ApiError } from '../../core/errors.js';
@@ -7,13 +8,18 @@ import type { LibraryItem } from '../../core/storedRecords.js';
 import type { ListenerDeps } from '../deps.js';
 
 /** A library row as the listener sees it: the file, its tags and where it came from, no store internals. */
-export function listenerItem(row: LibraryItem) {
+export function listenerItem(row: LibraryItem): ListenerItem {
   const { userId: _u, cookie: _c, ...item } = row;
   return { ...item, fileName: fileNameOf(row.key), contentType: servedMediaType(row.key, row.container, row.codec) };
 }
 
 /** The user's library across every store, a page at a time. */
-export async function myLibrary(deps: ListenerDeps, userId: string, limit: number, next?: string) {
+export async function myLibrary(
+  deps: ListenerDeps,
+  userId: string,
+  limit: number,
+  next?: string,
+): Promise<ListenerLibraryPage> {
   const from = next === undefined ? undefined : decodeCursor(listenerLibraryCursorSchema, next, `me-library:${userId}`);
   const page = await deps.library.listAcrossStores(userId, limit, from && { storeId: from.s, serviceTrackId: from.a });
   const cursor =
@@ -54,7 +60,7 @@ export async function myItemUrl(
   storeId: string,
   serviceTrackId: number,
   opts: ItemUrlOptions,
-) {
+): Promise<ItemUrl> {
   const row = await myItem(deps, userId, storeId, serviceTrackId);
   const key = opts.part === 'cover' ? row.coverKey : row.key;
   if (!key) throw new ApiError(404, 'cover_not_found', 'this item has no cover art', HR.E_INVALIDARG);

@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
+import * as z from 'zod/mini';
 import { endpointEnv } from '../../../functions/adapters/aws/clientConfig.js';
 import { type AwsClients, createClients } from '../../../functions/adapters/clients.js';
+import { openApiFile } from '../../../functions/adapters/openApiFile.js';
 import { outputNames } from '../../cdk/outputNames.js';
 import {
   type DynamoBackend,
@@ -15,6 +18,7 @@ import { type LeasedQueue, leasedSettings } from '../eventSourceLease.js';
 import { templateEventSources } from '../eventSourcePlan.js';
 import { templateFunctionPlan } from '../functionPlan.js';
 import { containerHost, type DeployedFunction } from '../hosts/containerHost.js';
+import { answerContract, type ContractDocument } from '../httpApi/answerContract.js';
 import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
 import type { EventSource } from '../queuePoller.js';
 import { Teardown } from '../teardown.js';
@@ -58,6 +62,8 @@ export interface AsDeployedOptions {
   readonly fairQueues?: boolean | undefined;
   /** Called for each refused request, as it happens (they are all kept in `denials` too). */
   readonly onDenied?: (denial: Denial) => void;
+  /** Every answer held to the bundled OpenAPI document (httpApi/answerContract.ts), unless false. */
+  readonly checkAnswers?: boolean | undefined;
 }
 
 export interface AsDeployedStack {
@@ -130,6 +136,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
     const denials: Denial[] = [];
     const functions = new Map<string, DeployedFunction>();
     const byArn = new Map<string, DeployedFunction>();
+    const codeDirs: string[] = [];
     const upstream = {
       dynamodb: emulators.endpoints.dynamodb,
       sqs: emulators.endpoints.sqs,
@@ -169,6 +176,7 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         identityPolicies(template, roleId, locals, pseudo),
       );
       const spec = functionSpec(id, fn, locals, pseudo, opts.assembly);
+      codeDirs.push(spec.codeDir);
       const runner = new FunctionRunner(spec, {
         region: localRegion,
         runtimeEnv: {
@@ -225,7 +233,18 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
         integrationOf: (arn) => integrations.get(arn),
         jwtVerifier: opts.jwtVerifier ?? refuseAllTokens,
       }),
-      { port: opts.apiPort },
+      {
+        port: opts.apiPort,
+        // Held to the document the bundling wrote, the one the deployed API serves.
+        answers:
+          opts.checkAnswers === false
+            ? undefined
+            : {
+                check: answerContract(await bundledContract(codeDirs)),
+                onViolation: (violation) =>
+                  opts.onLog?.('http-api', `ERROR an answer broke the API contract: ${violation}`),
+              },
+      },
     );
     // Registered last, so it stops first: no new request while the event sources drain.
     teardown.add('the HTTP front', api, (a) => a.close());
@@ -245,6 +264,17 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
     };
   }
 }
+
+/** The OpenAPI document the CDK app's bundling wrote beside the function that serves it. */
+async function bundledContract(codeDirs: readonly string[]): Promise<ContractDocument> {
+  for (const dir of codeDirs) {
+    const text = await readFile(join(dir, openApiFile), 'utf8').catch(() => undefined);
+    if (text !== undefined) return contractSchema.parse(JSON.parse(text));
+  }
+  throw new TemplateError(`no function's asset holds ${openApiFile}: the API's contract is missing`);
+}
+
+const contractSchema = z.record(z.string(), z.unknown());
 
 /** A principal's credentials, and its IAM proxy as the endpoint of every service the SDK reads one for. */
 function principalEnv(endpoint: string): Record<string, string> {

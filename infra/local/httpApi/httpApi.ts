@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AnswerCheck } from './answerContract.js';
 import { buildApiEvent } from './apiEvent.js';
 import { type CorsConfiguration, isPreflight, preflightHeaders, withCorsHeaders } from './cors.js';
 import type { JwtAuthorizer, JwtContext } from './jwtAuthorizer.js';
@@ -33,6 +34,17 @@ export interface HttpApiPlan {
   readonly cors?: CorsConfiguration | undefined;
 }
 
+export interface HttpApiOptions {
+  readonly port?: number | undefined;
+  readonly host?: string;
+  /**
+   * Each integration answer held to the API's contract (answerContract.ts). One that breaks it
+   * is answered as a 500 that names the break, and told to `onViolation`: API Gateway would pass
+   * it on, but a laptop's stack is where such a bug must be loud.
+   */
+  readonly answers?: { readonly check: AnswerCheck; readonly onViolation?: (violation: string) => void } | undefined;
+}
+
 export interface HttpApiServer {
   readonly url: string;
   readonly server: http.Server;
@@ -51,14 +63,11 @@ const internalError = { statusCode: 500, headers: json, body: JSON.stringify({ m
  * here, the integration's CORS headers replaced), a function's failure as API Gateway's 500, and
  * unknown routes and oversized bodies as API Gateway answers them.
  */
-export async function startHttpApi(
-  plan: HttpApiPlan,
-  opts: { readonly port?: number | undefined; readonly host?: string } = {},
-): Promise<HttpApiServer> {
+export async function startHttpApi(plan: HttpApiPlan, opts: HttpApiOptions = {}): Promise<HttpApiServer> {
   const routes = compileRoutes(plan.routes.map((r) => ({ routeKey: r.routeKey, target: r })));
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer((req, res) => {
-    void serve(routes, plan.cors, req, res).catch(() => {
+    void serve(routes, plan.cors, opts.answers, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, json);
       res.end(JSON.stringify({ message: 'Internal Server Error' }));
     });
@@ -83,6 +92,7 @@ export async function startHttpApi(
 async function serve(
   routes: readonly CompiledRoute<PlannedRoute>[],
   cors: CorsConfiguration | undefined,
+  answers: HttpApiOptions['answers'],
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
@@ -124,12 +134,16 @@ async function serve(
     },
     route,
   );
-  const out = await answer(route.target, event);
+  const out = await answer(route.target, event, answers);
   send(res, withCors(cors, headers, out), event.requestContext.requestId);
 }
 
 /** The authorizer first (it answers for a refused token), then the integration. */
-async function answer(route: PlannedRoute, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function answer(
+  route: PlannedRoute,
+  event: APIGatewayProxyEventV2,
+  answers: HttpApiOptions['answers'],
+): Promise<APIGatewayProxyStructuredResultV2> {
   let invoked: IntegrationEvent = event;
   if (route.authorizer) {
     const decision = await route.authorizer.verify(event.headers[route.authorizer.identityHeader], route.scopes);
@@ -141,12 +155,21 @@ async function answer(route: PlannedRoute, event: APIGatewayProxyEventV2): Promi
       };
     invoked = { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: decision.jwt } } };
   }
+  let out: APIGatewayProxyStructuredResultV2;
   try {
-    return toHttpResult(await route.integration(invoked));
+    out = toHttpResult(await route.integration(invoked));
   } catch {
     // A function error or timeout: API Gateway answers 500 with its own body.
     return internalError;
   }
+  const violation = answers?.check(route.routeKey, out);
+  if (violation === undefined) return out;
+  answers?.onViolation?.(violation);
+  return {
+    statusCode: 500,
+    headers: json,
+    body: JSON.stringify({ message: 'the answer broke the API contract', violation }),
+  };
 }
 
 /** Payload 2.0: a result without `statusCode` is a 200 JSON body, as API Gateway infers it. */
