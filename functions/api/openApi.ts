@@ -96,6 +96,8 @@ interface RouteDoc {
   readonly bodyOptional?: boolean;
   /** Error statuses beyond the ones every route of its kind has. */
   readonly errors?: readonly number[];
+  /** The 4xx only API Gateway answers, as one 4XX response, on a route that has no error of its own. */
+  readonly gatewayErrors?: string;
   /** Request headers the route reads, beyond Authorization. */
   readonly headers?: Readonly<Record<string, { readonly schema: z.ZodMiniType; readonly description: string }>>;
 }
@@ -218,6 +220,8 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       description:
         'The OpenAPI 3.1 document of both APIs and of the webhooks a store receives, built from the schemas the handlers use.',
       ok: { 200: answer('OpenAPI 3.1', openApiAnswerSchema) },
+      gatewayErrors:
+        "API Gateway's own refusal, before trackdrop runs: 429 Too Many Requests when the stage's throttling (all callers together) is exceeded, without Retry-After: back off and retry",
     },
   };
 }
@@ -239,6 +243,9 @@ const statusText: Readonly<Record<number, string>> = {
   429: 'throttled; Retry-After says when to come back',
   500: "trackdrop's fault; safe to retry",
 };
+
+/** API Gateway's own error body: a listener token it refuses, a request over the stage's throttling. */
+const gatewayErrorBody = { type: 'object', properties: { message: { type: 'string' } } };
 
 const errorBody = jsonSchema(errorAnswerSchema, 'output');
 
@@ -262,18 +269,23 @@ function webhooks(settings: TrackdropSettings): Record<string, unknown> {
       schema: { type: 'string', pattern: '^t=\\d+(,v1=[0-9a-f]{64})+$' },
     },
   ];
-  const hook = (summary: string, schema: z.ZodMiniType) => ({
+  const hook = (operationId: string, summary: string, schema: z.ZodMiniType) => ({
     post: {
+      operationId,
       summary,
-      description: `Any 2xx acknowledges. Anything else, or no answer within ${timeoutSeconds} s, is sent again with the same event id, backing off exponentially up to ${maxBackoffSeconds} s apart.`,
+      description: `Any 2xx acknowledges. Anything else, or no answer within ${timeoutSeconds} s, is sent again with the same event id, backing off exponentially up to ${maxBackoffSeconds} s apart. Check its Trackdrop-Signature before trusting it.`,
+      // No security scheme: trackdrop presents no credential of the store's; the store authenticates
+      // a callback by its Trackdrop-Signature header, a parameter above.
+      security: [],
       parameters: headers,
       requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schema) } } },
       responses: { '200': { description: 'taken (any 2xx does)' } },
     },
   });
   return {
-    Download: hook('Download(containerList, cookie): a session was opened', downloadEventSchema),
+    Download: hook('downloadEvent', 'Download(containerList, cookie): a session was opened', downloadEventSchema),
     DownloadTrackComplete: hook(
+      'downloadTrackCompleteEvent',
       'DownloadTrackComplete(hrResult, contentID, downloadParams): an approved track ended',
       downloadTrackCompleteEventSchema,
     ),
@@ -337,13 +349,16 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
         content: {
           'application/json': {
             schema:
-              route.auth === 'listener' && status === 401
-                ? { type: 'object', properties: { message: { type: 'string' } } }
-                : { $ref: '#/components/schemas/Error' },
+              route.auth === 'listener' && status === 401 ? gatewayErrorBody : { $ref: '#/components/schemas/Error' },
           },
         },
       };
     }
+    if (doc.gatewayErrors)
+      responses['4XX'] = {
+        description: doc.gatewayErrors,
+        content: { 'application/json': { schema: gatewayErrorBody } },
+      };
     const pathItem = paths[route.path] ?? {};
     paths[route.path] = pathItem;
     pathItem[route.method.toLowerCase()] = {
@@ -374,6 +389,9 @@ export function openApiDocument(settings: TrackdropSettings): Record<string, unk
     info: {
       title: 'trackdrop',
       version: '1',
+      license: { name: 'MIT', identifier: 'MIT' },
+      // Each deployment is its own API: whoever runs it answers for it.
+      contact: { name: "The operator of this deployment, who issues stores' API keys" },
       description:
         "The store API (a store's API key) and the listener API (/v1/me/…, a JWT from the locker's identity provider, " +
         'checked by API Gateway). Errors: {"error":{"code","message","hresult","requestId"}}; a listener token API Gateway refuses gets its own {"message":"Unauthorized"}.',
