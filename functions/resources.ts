@@ -25,13 +25,18 @@ export interface IndexShape {
 export const tables = {
   /** Stores and their API-key index: `store#<id>` and `key#<sha256 of key>` items. */
   stores: { name: 'trackdrop-stores', partitionKey: 'pk', env: 'TRACKDROP_STORES_TABLE' },
-  /** A download session and its tracks under one partition: the cookie. */
+  /**
+   * A download session and its tracks under one partition: the cookie. The `eventsById` index
+   * finds the session or track behind a store's event id (its owner carried along), for the
+   * event log's redelivery; only sessions and approved tracks carry an `eventId`.
+   */
   downloads: {
     name: 'trackdrop-downloads',
     partitionKey: 'cookie',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
     env: 'TRACKDROP_DOWNLOADS_TABLE',
+    indexes: [{ name: 'eventsById', partitionKey: 'eventId', include: ['storeId'] }],
   },
   /** Predelivered licenses: user, then `<storeId>#<serviceTrackId>`. */
   licenses: {

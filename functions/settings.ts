@@ -168,6 +168,11 @@ export interface TrackdropSettings {
     readonly slowLaneSeconds: number;
     /** Slow or failed callbacks in a row that send a store to the slow lane. */
     readonly slowStreak: number;
+    /**
+     * Days of events `GET /v1/events` lists (their sessions' age): at most
+     * retention.finishedSessionDays, since the log is read from the sessions and tracks kept.
+     */
+    readonly eventLogDays: number;
   };
   readonly retention: {
     /** Days a finished session and its tracks are kept before DynamoDB TTL removes them. */
@@ -271,6 +276,7 @@ export const defaultSettings: TrackdropSettings = {
     slowMs: 2_000,
     slowLaneSeconds: 300,
     slowStreak: 3,
+    eventLogDays: 30,
   },
   retention: {
     finishedSessionDays: 90,

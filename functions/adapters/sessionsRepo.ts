@@ -1,4 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { downloadEventId } from '../core/callbackEvents.js';
 import {
   containersSk,
   expiryOf,
@@ -6,12 +14,17 @@ import {
   idempotencyPk,
   positionOfUserSessionSk,
   SESSION_SK,
+  type StoreSessionPosition,
+  storeSessionSk,
+  storeSessionsPk,
   type UserSessionPosition,
   userSessionSk,
   userSessionsPk,
 } from '../core/downloadsKeys.js';
 import { listenerSessionId } from '../core/listenerSessionId.js';
+import { batchLeftovers, leftover, retryLeftovers } from '../core/retry.js';
 import { type Container, type Session, sessionRecordSchema } from '../core/storedRecords.js';
+import { type DeliveryFailure, recordDeliveryFailure } from './deliveryFailures.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 import { stampOnce } from './stampOnce.js';
@@ -33,6 +46,8 @@ export interface UserSessionPage {
   readonly sessions: UserSessionRef[];
   readonly next?: UserSessionPosition | undefined;
 }
+
+type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
 
 /** A long container list's parts, as stored. */
 const containerPartSchema = sessionRecordSchema.shape.containers;
@@ -70,7 +85,8 @@ export class SessionsRepo {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...item, sk: SESSION_SK, expiresAt },
+          // The event id, for the event log's redelivery (the eventsById index).
+          Item: { ...item, sk: SESSION_SK, expiresAt, eventId: downloadEventId(session.cookie) },
           ConditionExpression: 'attribute_not_exists(cookie)',
         }),
       );
@@ -82,24 +98,77 @@ export class SessionsRepo {
   }
 
   /**
-   * Adds the session to its user's list (newest first), for the listener's view: one small
-   * write per session, never per track, and it expires with the session. A plain put: a
-   * retried request writes the same item again.
+   * Adds the session to its user's list (newest first, for the listener's view) and to its
+   * store's (oldest first, for the store's event log): one BatchWriteItem of two small items
+   * per session, never per track, and both expire with the session. Plain puts: a retried
+   * request writes the same items again.
    */
-  async indexForUser(session: Session): Promise<void> {
+  async index(session: Session): Promise<void> {
     const ref: UserSessionRef = { cookie: session.cookie, storeId: session.storeId, createdAt: session.createdAt };
-    await this.ddb.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...ref,
-          cookie: userSessionsPk(session.userId),
-          sk: userSessionSk(session.createdAt, listenerSessionId(session.cookie)),
-          sessionCookie: session.cookie,
-          expiresAt: expiryOf(session.createdAt, this.retentionSeconds),
+    const expiresAt = expiryOf(session.createdAt, this.retentionSeconds);
+    const requests: WriteRequests = [
+      {
+        PutRequest: {
+          Item: {
+            ...ref,
+            cookie: userSessionsPk(session.userId),
+            sk: userSessionSk(session.createdAt, listenerSessionId(session.cookie)),
+            sessionCookie: session.cookie,
+            expiresAt,
+          },
         },
+      },
+      {
+        PutRequest: {
+          Item: {
+            cookie: storeSessionsPk(session.storeId),
+            sk: storeSessionSk(session.createdAt, session.cookie),
+            sessionCookie: session.cookie,
+            createdAt: session.createdAt,
+            expiresAt,
+          },
+        },
+      },
+    ];
+    await retryLeftovers(batchLeftovers, 'BatchWriteItem', requests, async (left) => {
+      const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: left } }));
+      return leftover(out.UnprocessedItems?.[this.table]);
+    });
+  }
+
+  /**
+   * The store's sessions opened from `since` on, oldest first, `limit` at a time after `after`.
+   * `next` is where the following page starts, when DynamoDB has more.
+   */
+  async ofStore(
+    storeId: string,
+    since: string,
+    limit: number,
+    after?: StoreSessionPosition,
+  ): Promise<{ sessions: StoreSessionPosition[]; next?: StoreSessionPosition | undefined }> {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :s AND sk > :since',
+        ExpressionAttributeValues: { ':s': storeSessionsPk(storeId), ':since': storeSessionSk(since, '') },
+        Limit: limit,
+        ExclusiveStartKey:
+          after === undefined
+            ? undefined
+            : { cookie: storeSessionsPk(storeId), sk: storeSessionSk(after.createdAt, after.cookie) },
       }),
     );
+    const sessions = (out.Items ?? []).map((i) => ({
+      cookie: String(i.sessionCookie),
+      createdAt: String(i.createdAt),
+    }));
+    const last = sessions.at(-1);
+    return { sessions, next: out.LastEvaluatedKey && last ? last : undefined };
+  }
+
+  /** Counts a failed delivery of the session's `Download` event (deliveryFailures.ts). */
+  async recordDeliveryFailure(cookie: string, failure: DeliveryFailure): Promise<void> {
+    await recordDeliveryFailure(this.ddb, this.table, { cookie, sk: SESSION_SK }, failure);
   }
 
   /** The user's sessions, newest first, a page at a time. */

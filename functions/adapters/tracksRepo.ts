@@ -5,6 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { trackEventId } from '../core/callbackEvents.js';
 import {
   cookieOfTrackPk,
   expiryOf,
@@ -15,8 +16,16 @@ import {
   trackPk,
   trackSk,
 } from '../core/downloadsKeys.js';
-import { type Track, type TrackSummary, trackRecordSchema, trackSummarySchema } from '../core/storedRecords.js';
+import {
+  type Track,
+  type TrackEventFacts,
+  type TrackSummary,
+  trackEventFactsSchema,
+  trackRecordSchema,
+  trackSummarySchema,
+} from '../core/storedRecords.js';
 import { allStates, countStates, type StateCounts, sourcesOf, type TrackState } from '../core/trackState.js';
+import { type DeliveryFailure, recordDeliveryFailure } from './deliveryFailures.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { queryAll } from './queryAll.js';
 import { stampOnce } from './stampOnce.js';
@@ -44,6 +53,8 @@ export class TracksRepo {
             cookie: trackPk(track.cookie, track.serviceTrackId),
             sk: trackSk(track.serviceTrackId),
             ...this.ttlFor(track.state, track.updatedAt),
+            // An approved track will have a DownloadTrackComplete: its id, for the event log's redelivery.
+            ...(track.state === 'declined' ? {} : { eventId: trackEventId(track.cookie, track.serviceTrackId) }),
           },
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
@@ -214,7 +225,9 @@ export class TracksRepo {
     fields: Partial<Track> = {},
   ): Promise<string | undefined> {
     const now = new Date().toISOString();
-    const values: Record<string, unknown> = { ...fields, state: to, updatedAt: now, ...this.ttlFor(to, now) };
+    // The moment it ended is its DownloadTrackComplete's time in the event log.
+    const ended = to === 'stored' || to === 'failed' || to === 'cancelled' ? { endedAt: now } : {};
+    const values: Record<string, unknown> = { ...fields, ...ended, state: to, updatedAt: now, ...this.ttlFor(to, now) };
     const names: Record<string, string> = {};
     const sets: string[] = [];
     const exprValues: Record<string, unknown> = {};
@@ -242,6 +255,45 @@ export class TracksRepo {
       if (isConditionFailed(err)) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * One shard's tracks from `after` on, with only what the event log shows of each; `next` is
+   * the last id read when DynamoDB has more.
+   */
+  async eventFactsOfShard(
+    cookie: string,
+    shard: number,
+    limit: number,
+    after?: number,
+  ): Promise<{ tracks: TrackEventFacts[]; next?: number }> {
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'cookie = :c AND begins_with(sk, :t)',
+        ExpressionAttributeValues: { ':c': shardPk(cookie, shard), ':t': 'track#' },
+        ExpressionAttributeNames: { '#s': 'state' },
+        ProjectionExpression:
+          'serviceTrackId, #s, hrResult, notifiedAt, endedAt, updatedAt, deliveryFailures, lastDelivery',
+        Limit: limit,
+        ...(after !== undefined ? { ExclusiveStartKey: { cookie: shardPk(cookie, shard), sk: trackSk(after) } } : {}),
+      }),
+    );
+    const stop = idOfTrackSk(out.LastEvaluatedKey?.sk);
+    return {
+      tracks: (out.Items ?? []).map((i) => trackEventFactsSchema.parse(i)),
+      ...(stop !== undefined ? { next: stop } : {}),
+    };
+  }
+
+  /** Counts a failed delivery of the track's DownloadTrackComplete (deliveryFailures.ts). */
+  async recordDeliveryFailure(cookie: string, serviceTrackId: number, failure: DeliveryFailure): Promise<void> {
+    await recordDeliveryFailure(
+      this.ddb,
+      this.table,
+      { cookie: trackPk(cookie, serviceTrackId), sk: trackSk(serviceTrackId) },
+      failure,
+    );
   }
 
   /** Records that the store acknowledged the callback of a failed or cancelled track. */

@@ -7,6 +7,8 @@ import {
   batchBodySchema,
   contentIdsQuerySchema,
   cookieSchema,
+  eventIdSchema,
+  eventsQuerySchema,
   idempotencyKeySchema,
   libraryQuerySchema,
   licenseBatchBodySchema,
@@ -20,6 +22,7 @@ import type { Store } from '../core/storedRecords.js';
 import { authenticate } from '../service/api/authenticate.js';
 import { downloadTrack } from '../service/api/downloadTrack.js';
 import { downloadTrackBatch } from '../service/api/downloadTrackBatch.js';
+import { listEvents, redeliverEvent } from '../service/api/events.js';
 import { contentIds, listLibrary } from '../service/api/library.js';
 import { deleteLicense, putLicense, putLicenseBatch } from '../service/api/licenses.js';
 import { cancelSession, openSession, sessionOf, sessionStatus } from '../service/api/sessions.js';
@@ -138,6 +141,16 @@ async function dispatch(
       const userId = parse(userIdSchema, event.pathParameters?.userId, 'userId');
       const q = parse(libraryQuerySchema, event.queryStringParameters ?? {}, 'query');
       return json(200, await listLibrary(deps, store, userId, q.limit ?? 100, q.next));
+    }
+    case 'listEvents': {
+      const q = parse(eventsQuerySchema, event.queryStringParameters ?? {}, 'query');
+      return json(200, await listEvents(deps, store, { limit: q.limit ?? 100, after: q.after, type: q.type }));
+    }
+    case 'redeliverEvent': {
+      const id = eventIdSchema.safeParse(event.pathParameters?.eventId);
+      if (!id.success)
+        throw new ApiError(404, 'event_not_found', 'no event of this store with this id', HR.E_INVALIDARG);
+      return json(202, await redeliverEvent(deps, store, id.data));
     }
     case 'getContentIds': {
       const userId = parse(userIdSchema, event.pathParameters?.userId, 'userId');

@@ -4,6 +4,7 @@ import {
   cancelAnswerSchema,
   contentIdsPageSchema,
   errorAnswerSchema,
+  eventsPageSchema,
   itemUrlSchema,
   libraryPageSchema,
   licenseAnswerSchema,
@@ -12,6 +13,7 @@ import {
   listenerLibraryPageSchema,
   listenerSessionsPageSchema,
   openApiAnswerSchema,
+  redeliveryAnswerSchema,
   sessionOpenedSchema,
   sessionStatusSchema,
   trackAnswerSchema,
@@ -22,6 +24,8 @@ import {
   contentIdsQuerySchema,
   cookieSchema,
   downloadTrackSchema,
+  eventIdSchema,
+  eventsQuerySchema,
   idempotencyKeySchema,
   itemUrlQuerySchema,
   libraryQuerySchema,
@@ -83,6 +87,7 @@ const pathParams: Readonly<Record<string, z.ZodMiniType>> = {
   serviceTrackId: serviceTrackIdParamSchema,
   cookie: cookieSchema,
   storeId: storeIdSchema,
+  eventId: eventIdSchema,
 };
 
 interface RouteDoc {
@@ -187,6 +192,19 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       ok: { 200: answer('a page of content IDs', contentIdsPageSchema) },
       query: contentIdsQuerySchema,
     },
+    listEvents: {
+      summary: "This store's event log: its events of the last days, and how each delivery went",
+      description: `The events of this store's sessions opened in the last ${settings.callbacks.eventLogDays} days (callbacks.eventLogDays), session by session, oldest first: each session's Download, then its tracks' DownloadTrackComplete once they ended. Each says whether the store acknowledged it, how many deliveries were made, and the last failed one's status or error. Events past the retry window stay listed and can be sent again (redeliver). Follow \`next\` (as \`after\`) for the following page; a page may hold fewer than \`limit\` events and still have a \`next\`.`,
+      ok: { 200: answer('a page of events', eventsPageSchema) },
+      query: eventsQuerySchema,
+    },
+    redeliverEvent: {
+      summary: 'Send one event again now, with the same event id',
+      description:
+        "Queues the event for delivery at once, signed and with its own Trackdrop-Event-Id, retried as every callback is. An event that was never acknowledged (past the retry window, say) ends its track when this delivery is taken. 409 event_not_ready: the track has not ended yet. Another store's event answers 404.",
+      ok: { 202: answer('queued for delivery', redeliveryAnswerSchema) },
+      errors: [404, 409],
+    },
     getMyLibrary: {
       summary: "The listener's library across every store (cover key, tags, bytes)",
       description:
@@ -238,7 +256,7 @@ const statusText: Readonly<Record<number, string>> = {
   401: 'no or unknown credentials',
   403: 'not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope)',
   404: "unknown, or another tenant's",
-  409: 'conflict (track_conflict, session_cancelled, idempotency_key_reused)',
+  409: 'conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready)',
   413: 'too large (download_params_too_large, body_too_large)',
   429: 'throttled; Retry-After says when to come back',
   500: "trackdrop's fault; safe to retry",

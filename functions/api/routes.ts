@@ -24,6 +24,8 @@ export const routes = [
   { method: 'DELETE', path: '/v1/downloads/{cookie}', name: 'cancelSession', auth: 'store', fn: 'api' },
   { method: 'GET', path: '/v1/users/{userId}/library', name: 'getLibrary', auth: 'store', fn: 'api' },
   { method: 'GET', path: '/v1/users/{userId}/library/content-ids', name: 'getContentIds', auth: 'store', fn: 'api' },
+  { method: 'GET', path: '/v1/events', name: 'listEvents', auth: 'store', fn: 'api' },
+  { method: 'POST', path: '/v1/events/{eventId}/redeliver', name: 'redeliverEvent', auth: 'store', fn: 'api' },
   { method: 'GET', path: '/v1/me/library', name: 'getMyLibrary', auth: 'listener', fn: 'listener' },
   {
     method: 'GET',

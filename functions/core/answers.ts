@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { eventTypeSchema } from './callbackEvents.js';
 import { serviceTrackIdSchema, storeIdSchema, userIdSchema } from './schemas.js';
 import { storedItemSchema } from './storedRecords.js';
 import { trackStateSchema } from './trackState.js';
@@ -138,6 +139,30 @@ export const listenerSessionsPageSchema = z.strictObject({
   next,
 });
 
+/** One event of the store's log, from the session or track it is rebuilt from. */
+export const eventEntrySchema = z.strictObject({
+  id: z.string().check(z.regex(/^evt_[0-9a-f]{32}$/)),
+  type: eventTypeSchema,
+  /** When it happened: the session opened, or the track ended. */
+  created: timestamp,
+  cookie: z.string(),
+  serviceTrackId: z.optional(serviceTrackIdSchema),
+  /** A DownloadTrackComplete's outcome. */
+  hrResult: z.optional(hresultText),
+  /** The store acknowledged it with a 2xx. */
+  delivered: z.boolean(),
+  /** Deliveries made: the failed ones and, once delivered, the one that was taken. */
+  attempts: z.int().check(z.nonnegative()),
+  lastAttemptAt: z.optional(timestamp),
+  /** The last failed delivery's HTTP status, or its error when there was no answer. */
+  lastStatus: z.optional(z.int()),
+  lastError: z.optional(z.string()),
+});
+
+export const eventsPageSchema = z.strictObject({ events: z.array(eventEntrySchema), next });
+
+export const redeliveryAnswerSchema = z.strictObject({ eventId: z.string(), state: z.literal('queued') });
+
 export const openApiAnswerSchema = z.looseObject({ openapi: z.literal('3.1.0') });
 
 export type LicenseAnswer = z.output<typeof licenseAnswerSchema>;
@@ -153,3 +178,6 @@ export type ListenerItem = z.output<typeof listenerItemSchema>;
 export type ListenerLibraryPage = z.output<typeof listenerLibraryPageSchema>;
 export type ItemUrl = z.output<typeof itemUrlSchema>;
 export type ListenerSessionsPage = z.output<typeof listenerSessionsPageSchema>;
+export type EventEntry = z.output<typeof eventEntrySchema>;
+export type EventsPage = z.output<typeof eventsPageSchema>;
+export type RedeliveryAnswer = z.output<typeof redeliveryAnswerSchema>;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { serviceTrackIdSchema, transactionTypeSchema } from './schemas.js';
+import { eventIdFor } from './signature.js';
 import { containerSchema, storedItemSchema } from './storedRecords.js';
 
 /**
@@ -47,3 +48,13 @@ export const downloadTrackCompleteEventSchema = z.object({
 export type CallbackItem = z.infer<typeof callbackItemSchema>;
 export type DownloadEvent = z.infer<typeof downloadEventSchema>;
 export type DownloadTrackCompleteEvent = z.infer<typeof downloadTrackCompleteEventSchema>;
+
+/** A session's `Download` event id: the same on every delivery, and what the event log is keyed by. */
+export const downloadEventId = (cookie: string): string => eventIdFor('Download', cookie);
+
+/** A track's `DownloadTrackComplete` event id. */
+export const trackEventId = (cookie: string, serviceTrackId: number): string =>
+  eventIdFor('DownloadTrackComplete', cookie, serviceTrackId);
+
+export const eventTypeSchema = z.enum(['Download', 'DownloadTrackComplete']);
+export type EventType = z.infer<typeof eventTypeSchema>;

@@ -25,6 +25,17 @@ export const listenerSessionsCursorSchema = z.strictObject({
   t: z.string().check(z.regex(/^[0-9A-Za-z:.+-]{1,40}$/)),
   i: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
 });
+/** A store's event log: a session (creation time and cookie) and, inside it, a shard and a content ID. */
+export const eventsCursorSchema = z.strictObject({
+  v: z.literal(1),
+  t: z.string().check(z.regex(/^[0-9A-Za-z:.+-]{1,40}$/)),
+  c: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+  /** Where its tracks stand; absent: the session is done. */
+  s: z.optional(z.int().check(z.minimum(0), z.maximum(255))),
+  a: z.optional(uint32),
+  /** Its `Download` event was listed. */
+  d: z.optional(z.literal(1)),
+});
 export const listenerLibraryCursorSchema = z.strictObject({
   v: z.literal(1),
   s: z.string().check(z.regex(/^[^#]{1,200}$/)),

@@ -26,6 +26,16 @@ export function positionOfUserSessionSk(sk: unknown): UserSessionPosition | unde
   return createdAt !== undefined && id !== undefined ? { createdAt, id } : undefined;
 }
 
+export const storeSessionsPk = (storeId: string): string => `store#${storeId}`;
+// Ordered by creation: a store's event log walks its sessions oldest first from a day on.
+export const storeSessionSk = (createdAt: string, cookie: string): string => `session#${createdAt}#${cookie}`;
+
+/** Where a walk of the store's sessions stands: a session's creation time and cookie. */
+export interface StoreSessionPosition {
+  readonly createdAt: string;
+  readonly cookie: string;
+}
+
 export const idempotencyPk = (storeId: string, keyHash: string): string => `idem#${storeId}#${keyHash}`;
 export const IDEMPOTENCY_SK = 'idem';
 

@@ -32,7 +32,7 @@ export type DownloadMessage = Readonly<z.infer<typeof downloadMessageSchema>>;
  * recounted (see service/recount.ts), or a cancelled session's tracks are to be ended, one chunk
  * of one shard at a time (`after`: the last id done). A track
  * message without the track (from an operator's redrive of an older message, say) has it read
- * from the table.
+ * from the table. `redeliver` marks a store's own ask for an event again, told or not.
  */
 export const completionMessageSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -42,8 +42,15 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     serviceTrackId: z.int().check(z.minimum(0)),
     // The track as the worker left it, so the completion function need not read it again.
     track: z.optional(trackRecordSchema),
+    // The store asked for the event again (POST /v1/events/{id}/redeliver): sent even if told.
+    redeliver: z.optional(z.literal(true)),
   }),
-  z.object({ kind: z.literal('session'), storeId: tenantField, cookie: z.string().check(z.minLength(1)) }),
+  z.object({
+    kind: z.literal('session'),
+    storeId: tenantField,
+    cookie: z.string().check(z.minLength(1)),
+    redeliver: z.optional(z.literal(true)),
+  }),
   // A recount of the session's counts: first walk, then (`check`: what it saw) the second.
   z.object({
     kind: z.literal('recount'),

@@ -129,6 +129,17 @@ export const sessionQuerySchema = pageQuerySchema(1000);
 /** GetContentIDsInLibrary pages: ids are small, so a page holds up to 10,000. */
 export const contentIdsQuerySchema = pageQuerySchema(10_000);
 
+/** `GET /v1/events`: the store's events, oldest session first, up to 100 a page. */
+export const eventsQuerySchema = z.strictObject({
+  limit: limitParam(100),
+  /** The `next` of the page before. */
+  after: z.optional(z.string().check(z.maxLength(2048))),
+  type: z.optional(z.enum(['Download', 'DownloadTrackComplete'])),
+});
+
+/** An event id as trackdrop makes them (`evt_` and 32 hex digits). */
+export const eventIdSchema = z.string().check(z.regex(/^evt_[0-9a-f]{32}$/, 'not a trackdrop event id'));
+
 /** One license of a batch: the single route's body, with its serviceTrackId. */
 export const licenseBatchItemSchema = z.strictObject({
   serviceTrackId: serviceTrackIdSchema,

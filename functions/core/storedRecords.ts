@@ -14,6 +14,15 @@ import { trackTagsSchema } from './trackTags.js';
 /** An HRESULT as trackdrop stored it (unsigned), branded again on the way in. */
 const storedHResultSchema = z.pipe(z.int(), z.transform(hresult));
 
+/**
+ * A callback's failed deliveries, kept on its session or track only when one fails (a healthy
+ * delivery writes nothing more): how many, and the last one's answer.
+ */
+const deliveryFailuresFields = {
+  deliveryFailures: z.optional(z.int()),
+  lastDelivery: z.optional(z.object({ at: z.string(), status: z.optional(z.int()), error: z.optional(z.string()) })),
+};
+
 const storeRecordSchema = z.object({
   storeId: z.string(),
   name: z.string(),
@@ -83,6 +92,9 @@ export const trackRecordSchema = z.object({
   reason: z.optional(z.string()),
   /** Set once the store acknowledged DownloadTrackComplete. */
   notifiedAt: z.optional(z.string()),
+  /** When it ended (stored, failed or cancelled): its DownloadTrackComplete event's time. */
+  endedAt: z.optional(z.string()),
+  ...deliveryFailuresFields,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -100,6 +112,20 @@ export const trackSummarySchema = z.pick(trackRecordSchema, {
 });
 
 export type TrackSummary = Readonly<z.infer<typeof trackSummarySchema>>;
+
+/** What the event log shows of a track: its outcome, when it ended, and how its delivery went. */
+export const trackEventFactsSchema = z.pick(trackRecordSchema, {
+  serviceTrackId: true,
+  state: true,
+  hrResult: true,
+  notifiedAt: true,
+  endedAt: true,
+  updatedAt: true,
+  deliveryFailures: true,
+  lastDelivery: true,
+});
+
+export type TrackEventFacts = Readonly<z.infer<typeof trackEventFactsSchema>>;
 
 export const containerSchema = z.object({
   id: z.union([z.string(), z.number()]),
@@ -123,6 +149,7 @@ export const sessionRecordSchema = z.object({
   cancelledAt: z.optional(z.string()),
   /** Set once the store acknowledged the session's `Download` event. */
   notifiedAt: z.optional(z.string()),
+  ...deliveryFailuresFields,
 });
 
 export type Session = Readonly<z.infer<typeof sessionRecordSchema>>;

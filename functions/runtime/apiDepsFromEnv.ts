@@ -1,5 +1,6 @@
 import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
+import { EventsRepo } from '../adapters/eventsRepo.js';
 import { LicensesRepo } from '../adapters/licensesRepo.js';
 import { QueueSender } from '../adapters/queues.js';
 import { fetchTrackFacts } from '../adapters/trackFacts.js';
@@ -8,6 +9,10 @@ import { RateLimiter } from '../core/rateLimiter.js';
 import { bucket, queues, tables } from '../resources.js';
 import type { ApiDeps } from '../service/deps.js';
 import { commonDeps } from './commonDeps.js';
+
+// The downloads table's one index: from an event id to its session or track.
+const eventsIndex = tables.downloads.indexes[0].name;
+
 import { readFunctionEnv } from './functionEnv.js';
 import { type BuildOptions, noInstrument } from './instrument.js';
 
@@ -32,6 +37,7 @@ export function apiDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}):
   return {
     ...common,
     licenses: new LicensesRepo(ddb, names.licenses),
+    events: new EventsRepo(ddb, names.downloads, eventsIndex),
     downloadsQueue: new QueueSender<DownloadMessage>(sqs, vars[queues.downloads.env], messageTenant),
     rateLimiter: new RateLimiter(common.settings.limits.storeRatePerSecond, common.settings.limits.storeBurst),
     trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),

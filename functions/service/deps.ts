@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CallbackSender } from '../adapters/callbackSender.js';
 import type { CountsRepo } from '../adapters/countsRepo.js';
+import type { EventsRepo } from '../adapters/eventsRepo.js';
 import type { FileUrls } from '../adapters/fileUrls.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { LicensesRepo } from '../adapters/licensesRepo.js';
@@ -41,6 +42,8 @@ export interface CommonDeps {
 
 export interface ApiDeps extends CommonDeps {
   readonly licenses: LicensesRepo;
+  /** The event log's way from an event id to its record (POST /v1/events/{id}/redeliver). */
+  readonly events: EventsRepo;
   readonly downloadsQueue: QueueSender<DownloadMessage>;
   /** Per-store request limits of this process (one Lambda container, or the sandbox). */
   readonly rateLimiter: RateLimiter;

@@ -153,13 +153,20 @@ export class FunctionsConstruct extends Construct {
       reason:
         'Presigned play/download URLs name per-user keys known only at run time; the grant is GetObject under users/ only.',
     });
-    // A table grant covers its indexes as `<table>/index/*`; the library has one, the claims index.
-    const libraryArn = `<${Stack.of(this).getLogicalId(tables.library.node.defaultChild as CfnResource)}.Arn>`;
+    // A table grant covers its indexes as `<table>/index/*`: the library's claims index, and the
+    // downloads table's event index.
+    const arnOf = (table: typeof tables.library) =>
+      `<${Stack.of(this).getLogicalId(table.node.defaultChild as CfnResource)}.Arn>`;
     for (const fn of [this.api, this.worker, this.completion, this.listener]) {
       Validations.of(fn).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${libraryArn}/index/*]`,
+        id: `AwsSolutions-IAM5[Resource::${arnOf(tables.library)}/index/*]`,
         reason:
           "The library table's only index (claimsByTrack, its object-key claims by track), granted with the table.",
+      });
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arnOf(tables.downloads)}/index/*]`,
+        reason:
+          "The downloads table's only index (eventsById, an event id to its session or track), granted with the table.",
       });
     }
   }

@@ -61,9 +61,9 @@ export async function openSession(
     containers: input.containers ?? [],
     createdAt: new Date().toISOString(),
   };
-  // The user's list first: a session is never without it, and a list entry whose session was
-  // never written is skipped by the reader.
-  await deps.sessions.indexForUser(session);
+  // The user's and the store's lists first: a session is never without them, and a list entry
+  // whose session was never written is skipped by its readers.
+  await deps.sessions.index(session);
   if (!(await deps.sessions.create(session))) {
     // A concurrent retry with the same key made it first: its session, and its event.
     await askAgainForDownloadEvent(deps, session);

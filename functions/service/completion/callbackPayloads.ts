@@ -1,16 +1,21 @@
-import type { CallbackItem, DownloadEvent, DownloadTrackCompleteEvent } from '../../core/callbackEvents.js';
-import { formatHResult, HR } from '../../core/hresult.js';
-import { eventIdFor } from '../../core/signature.js';
+import {
+  type CallbackItem,
+  type DownloadEvent,
+  type DownloadTrackCompleteEvent,
+  downloadEventId,
+  trackEventId,
+} from '../../core/callbackEvents.js';
+import { formatHResult, HR, type HResult } from '../../core/hresult.js';
 import type { Container, Session, StoredItem, Track } from '../../core/storedRecords.js';
 import { itemForStore } from '../../core/storeView.js';
 
 /** DownloadTrackComplete(hrResult, contentID, downloadParams), with the cookie and a stable event id. */
 export function trackCompletePayload(t: Track): DownloadTrackCompleteEvent {
-  const hr = t.hrResult ?? (t.state === 'cancelled' ? HR.E_ABORT : t.state === 'failed' ? HR.E_FAIL : HR.S_OK);
+  const hr = outcomeOf(t);
   const item = t.state === 'stored' || t.state === 'completed' ? t.item : undefined;
   return {
     event: 'DownloadTrackComplete' as const,
-    eventId: eventIdFor('DownloadTrackComplete', t.cookie, t.serviceTrackId),
+    eventId: trackEventId(t.cookie, t.serviceTrackId),
     cookie: t.cookie,
     userId: t.userId,
     serviceTrackId: t.serviceTrackId,
@@ -20,6 +25,11 @@ export function trackCompletePayload(t: Track): DownloadTrackCompleteEvent {
     ...(item ? { item: callbackItem(itemForStore(t.userId, t.storeId, t.serviceTrackId, item)) } : {}),
     ...(t.reason && hr >= 0x8000_0000 ? { reason: t.reason } : {}),
   };
+}
+
+/** The HRESULT a track's DownloadTrackComplete reports. */
+export function outcomeOf(t: Pick<Track, 'hrResult' | 'state'>): HResult {
+  return t.hrResult ?? (t.state === 'cancelled' ? HR.E_ABORT : t.state === 'failed' ? HR.E_FAIL : HR.S_OK);
 }
 
 /** The library item as the store sees it: what landed where, and what the file says (docs/music-folder.md, "Library items"). */
@@ -60,7 +70,7 @@ export function callbackItem(item: StoredItem & { itemId?: string }): CallbackIt
 export function downloadPayload(s: Session, containers: readonly Container[]): DownloadEvent {
   return {
     event: 'Download' as const,
-    eventId: eventIdFor('Download', s.cookie),
+    eventId: downloadEventId(s.cookie),
     cookie: s.cookie,
     userId: s.userId,
     transactionType: s.transactionType,

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { DeliveryFailure } from '../../adapters/deliveryFailures.js';
 import { isCompletionOwed } from '../../core/completionOwed.js';
 import { HR } from '../../core/hresult.js';
 import { mapLimit } from '../../core/mapLimit.js';
@@ -25,7 +26,7 @@ export class CallbackFailedError extends Error {
 export async function processCompletions(deps: CompletionDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const storeOf = memoize((id: string) => deps.stores.get(id));
   // Repeats of one session's event in a batch are told once.
-  const announce = memoize((cookie: string) => announceSession(deps, cookie, storeOf));
+  const announce = memoize((cookie: string) => announceSession(deps, cookie, storeOf, false));
   const messages = parseRecords(deps.logger, 'completions', event.Records, completionMessageSchema);
   // The batch's library rows first, in one BatchWriteItem: each is in place before its callback.
   await deps.library.putMany(
@@ -49,7 +50,11 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
       if (!slowLane && deps.slowStores.isSlow(msg.storeId))
         return deps.slowLane.sendSoon({ ...msg, storeId: msg.storeId });
       const delivered =
-        msg.kind === 'track' ? await completeTrack(deps, msg, storeOf, moves) : await announce(msg.cookie);
+        msg.kind === 'track'
+          ? await completeTrack(deps, msg, storeOf, moves)
+          : msg.redeliver
+            ? await announceSession(deps, msg.cookie, storeOf, true)
+            : await announce(msg.cookie);
       if (!delivered) {
         const queue = slowLane ? deps.slowLane : deps.completionsQueue;
         await queue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
@@ -106,7 +111,7 @@ type StoreOf = (id: string) => Promise<Store | undefined>;
 /** True when nothing is left to do for this message. */
 async function completeTrack(
   deps: CompletionDeps,
-  msg: { cookie: string; serviceTrackId: number; track?: Track | undefined },
+  msg: { cookie: string; serviceTrackId: number; track?: Track | undefined; redeliver?: true | undefined },
   storeOf: StoreOf,
   moves: StateTally,
 ): Promise<boolean> {
@@ -117,7 +122,8 @@ async function completeTrack(
     return true;
   }
   const log = { cookie: track.cookie, userId: track.userId, serviceTrackId: track.serviceTrackId };
-  if (!isCompletionOwed(track)) return true;
+  // A redelivery the store asked for is sent whether or not it was told; a track not yet ended has no event.
+  if (msg.redeliver ? track.state === 'queued' || track.state === 'declined' : !isCompletionOwed(track)) return true;
   const store = await storeOf(track.storeId);
   if (!store) {
     deps.logger.error('completion for a store that no longer exists', log);
@@ -130,9 +136,14 @@ async function completeTrack(
   if (!res.ok) {
     deps.logger.warn('callback failed', { ...log, status: res.status, error: res.error });
     deps.telemetry.count('CallbackFailures');
+    // Kept for the store's event log; only a failed delivery writes it.
+    await deps.tracks.recordDeliveryFailure(track.cookie, track.serviceTrackId, failureOf(res));
     return false;
   }
-  if (track.state !== 'stored') await deps.tracks.markNotified(track.cookie, track.serviceTrackId);
+  // A redelivery of an event already told changes nothing of the track.
+  const told = track.notifiedAt !== undefined || track.state === 'completed';
+  if (told) deps.logger.info('event told again', log);
+  else if (track.state !== 'stored') await deps.tracks.markNotified(track.cookie, track.serviceTrackId);
   else if (await deps.tracks.transition(track.cookie, track.serviceTrackId, 'completed')) {
     moves.add(track, 'completed', 'stored');
     deps.telemetry.count('TracksCompleted');
@@ -141,18 +152,24 @@ async function completeTrack(
   return true;
 }
 
-async function announceSession(deps: CompletionDeps, cookie: string, storeOf: StoreOf): Promise<boolean> {
+async function announceSession(
+  deps: CompletionDeps,
+  cookie: string,
+  storeOf: StoreOf,
+  redeliver: boolean,
+): Promise<boolean> {
   const session = await deps.sessions.get(cookie);
-  if (!session || session.notifiedAt) return true;
+  if (!session || (session.notifiedAt && !redeliver)) return true;
   const store = await storeOf(session.storeId);
   if (!store) return true;
   const payload = downloadPayload(session, await deps.sessions.containersOf(session));
   const res = await sendCallback(deps, store, payload.eventId, payload);
   if (!res.ok) {
     deps.logger.warn('Download event failed', { cookie, status: res.status, error: res.error });
+    await deps.sessions.recordDeliveryFailure(cookie, failureOf(res));
     return false;
   }
-  await deps.sessions.markNotified(cookie);
+  if (!session.notifiedAt) await deps.sessions.markNotified(cookie);
   return true;
 }
 
@@ -209,4 +226,12 @@ async function cancelChunk(
     await deps.completionsQueue.send([
       { kind: 'cancel', cookie: msg.cookie, storeId: msg.storeId, shard: msg.shard, after: chunk.next },
     ]);
+}
+
+/** A failed delivery as the event log keeps it. */
+function failureOf(res: {
+  readonly status?: number | undefined;
+  readonly error?: string | undefined;
+}): DeliveryFailure {
+  return { at: new Date().toISOString(), status: res.status, error: res.error };
 }
