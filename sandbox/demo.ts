@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
-import { isSettled } from '../functions/core/completionOwed.js';
-import { StoreClient } from '../testkit/storeClient.js';
+import {
+  createStoreClient,
+  isSettled,
+  type LibraryItem,
+  SessionWaitTimeout,
+} from '../packages/store-client/src/index.js';
 import { progressBar, table, tree } from '../tooling/render.js';
 import { defaultDataDir, readSandboxState } from '../tooling/sandboxState.js';
 import { startDemoSession } from './demoSession.js';
@@ -50,7 +54,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const user = values.user ?? `demo-user-${Date.now()}`;
-  const client = new StoreClient(url, key);
+  const client = createStoreClient({ baseUrl: url, apiKey: key });
   console.log(`Predelivering ${count} licenses for ${user}, opening a session, sending ${count} tracks…`);
   let cookie: string;
   try {
@@ -62,26 +66,29 @@ async function main(): Promise<number> {
   console.log(`Session ${cookie}`);
   const started = Date.now();
   let shown = '';
-  const final = await client.waitForSession(cookie, 10 * 60_000, (s) => {
-    const done = s.tracks.filter(isSettled).length;
-    const line = `${progressBar(done, s.tracks.length)}  ${JSON.stringify(s.counts)}`;
-    if (line !== shown) {
-      shown = line;
-      process.stdout.write(`\r${line}   `);
-    }
-  });
-  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(final.counts)}\n`);
+  const final = await client
+    .waitForSession(cookie, {
+      timeoutMs: 10 * 60_000,
+      onProgress: (s) => {
+        const done = s.tracks.filter(isSettled).length;
+        const line = `${progressBar(done, s.tracks.length)}  ${JSON.stringify(s.session.counts)}`;
+        if (line !== shown) {
+          shown = line;
+          process.stdout.write(`\r${line}   `);
+        }
+      },
+    })
+    .catch((err: unknown) => {
+      if (err instanceof SessionWaitTimeout) return err.outcome;
+      throw err;
+    });
+  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(final.session.counts)}\n`);
 
-  const items: Record<string, unknown>[] = [];
-  let next = '';
-  do {
-    const page = await client.library(user, `?limit=100${next ? `&next=${next}` : ''}`);
-    items.push(...page.body.items);
-    next = page.body.next ?? '';
-  } while (next);
+  const items: LibraryItem[] = [];
+  for await (const item of client.libraryItems(user, { pageSize: 100 })) items.push(item);
   console.log(
     tree(
-      items.map((i) => String(i.key)),
+      items.map((i) => i.key),
       `users/${user}/Music/`,
     ),
   );

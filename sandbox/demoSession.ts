@@ -1,4 +1,4 @@
-import type { StoreClient } from '../testkit/storeClient.js';
+import type { StoreClient } from '../packages/store-client/src/index.js';
 import { demoCatalog } from './demoCatalog.js';
 
 /**
@@ -24,20 +24,17 @@ export async function startDemoSession(
       hrDownload: 0,
     };
   });
-  for (const t of tracks) {
-    const res = await client.putLicense(user, t.serviceTrackId, { licenseId: `demo-${t.serviceTrackId}` });
-    if (res.status >= 300) throw new Error(`license failed with HTTP ${res.status}: ${JSON.stringify(res.body)}`);
-  }
-  const session = await client.openSession(user, [
-    { id: 'demo-cart', type: 'list', contentIds: tracks.map((t) => t.serviceTrackId) },
-  ]);
-  if (session.status !== 201)
-    throw new Error(`session failed with HTTP ${session.status}: ${JSON.stringify(session.body)}`);
-  const cookie = session.body.cookie;
-  for (let i = 0; i < tracks.length; i += 100) {
-    const res = await client.downloadTracks(cookie, tracks.slice(i, i + 100));
-    if (res.status !== 200)
-      throw new Error(`DownloadTrack failed with HTTP ${res.status}: ${JSON.stringify(res.body)}`);
-  }
+  const licenses = await client.putLicenseBatch(
+    user,
+    tracks.map((t) => ({ serviceTrackId: t.serviceTrackId, licenseId: `demo-${t.serviceTrackId}` })),
+  );
+  const unlicensed = licenses.filter((r) => 'error' in r);
+  if (unlicensed.length > 0) throw new Error(`licenses refused: ${JSON.stringify(unlicensed)}`);
+  const { cookie } = await client.openSession({
+    userId: user,
+    containers: [{ id: 'demo-cart', type: 'list', contentIds: tracks.map((t) => t.serviceTrackId) }],
+  });
+  const refused = (await client.downloadTrackBatch(cookie, tracks)).filter((r) => 'error' in r);
+  if (refused.length > 0) throw new Error(`DownloadTrack refused: ${JSON.stringify(refused)}`);
   return cookie;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defaultSettings } from '../functions/settings.js';
-import { StoreClient } from '../testkit/storeClient.js';
+import { createStoreClient } from '../packages/store-client/src/index.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from '../tooling/sandboxState.js';
 import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { startDemoSession } from './demoSession.js';
@@ -138,7 +138,8 @@ async function main(): Promise<void> {
   // A data folder's first start gives the demo user a library to look at in the locker (once:
   // a restart finishes that purchase rather than making another).
   if (!saved?.demoStore && !(await stack.hasLibrary(demoUser))) {
-    startDemoSession(new StoreClient(stack.apiUrl, demo.credentials.apiKey), demo.server.originUrl, demoUser, 10).then(
+    const client = createStoreClient({ baseUrl: stack.apiUrl, apiKey: demo.credentials.apiKey });
+    startDemoSession(client, demo.server.originUrl, demoUser, 10).then(
       () => log(`demo store sold 10 tracks to ${demoUser}: watch them arrive in the locker`),
       (err: unknown) =>
         log(`demo purchase for ${demoUser} failed: ${err instanceof Error ? err.message : String(err)}`),

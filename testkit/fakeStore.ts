@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { verifySignature } from '../functions/core/signature.js';
+import { verifySignature } from '../packages/store-client/src/index.js';
 
 export interface ReceivedEvent {
   readonly eventId: string;
@@ -51,7 +51,8 @@ export interface FakeStore {
 
 /**
  * A store on loopback: an origin serving track files and an endpoint receiving trackdrop's
- * callbacks, which verifies every signature the way docs/callbacks.md tells stores to.
+ * callbacks, which verifies every signature over the raw body with the store client's verifier,
+ * as docs/callbacks.md tells stores to.
  */
 export interface FakeStoreOptions {
   readonly port?: number;
@@ -143,7 +144,8 @@ export async function startFakeStore(opts: FakeStoreOptions = {}): Promise<FakeS
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', async () => {
         if (store.callbackDelayMs > 0) await new Promise((r) => setTimeout(r, store.callbackDelayMs));
-        const raw = Buffer.concat(chunks).toString('utf8');
+        const bytes = Buffer.concat(chunks);
+        const raw = bytes.toString('utf8');
         const eventId = String(req.headers['trackdrop-event-id'] ?? '');
         store.attempts.push({ eventId, status: store.callbackStatus, at: Date.now() });
         if (store.callbackStatus < 200 || store.callbackStatus >= 300) {
@@ -151,7 +153,7 @@ export async function startFakeStore(opts: FakeStoreOptions = {}): Promise<FakeS
           return;
         }
         const signature = String(req.headers['trackdrop-signature'] ?? '');
-        const verified = verifySignature(store.secret, signature, raw, { nowSeconds: Math.floor(Date.now() / 1000) });
+        const verified = verifySignature({ secret: store.secret, header: signature, rawBody: bytes });
         const body = JSON.parse(raw) as ReceivedEvent['body'];
         const event = { eventId, verified, body, raw, signature, receivedAt: Date.now() };
         store.events.push(event);

@@ -17,7 +17,7 @@ export interface VerifyOptions {
   readonly toleranceSeconds?: number;
 }
 
-/** What a store does on receipt; exported for the demo store, the tests and docs/callbacks.md. */
+/** What a store does on receipt, as docs/callbacks.md shows it; stores use the store client's verifier. */
 export function verifySignature(secret: string, header: string, body: string, opts: VerifyOptions): boolean {
   const fields = header.split(',').map((p) => p.trim().split('='));
   const t = Number(fields.find(([k]) => k === 't')?.[1]);

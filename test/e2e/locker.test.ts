@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { repoRoot } from '../../infra/cdk/TrackdropFunction.js';
+import { createStoreClient } from '../../packages/store-client/src/index.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
 import { startDemoSession } from '../../sandbox/demoSession.js';
 import { type DemoStore, startDemoStore } from '../../sandbox/demoStore.js';
 import { type LockerServer, startLockerServer } from '../../sandbox/lockerServer.js';
 import { type SandboxRuntime, startAsDeployedRuntime, startSourceRuntime } from '../../sandbox/startRuntime.js';
-import { StoreClient } from '../../testkit/storeClient.js';
 import { type HeadlessChromium, launchChromium, noChromium } from '../support/headlessChromium.js';
 
 const skip = noChromium;
@@ -98,7 +98,7 @@ for (const [mode, start] of [
       // A purchase while the listener watches: its progress bar runs to 100 %.
       const catalog = demoCatalog();
       await startDemoSession(
-        new StoreClient(runtime.apiUrl, demo.credentials.apiKey),
+        createStoreClient({ baseUrl: runtime.apiUrl, apiKey: demo.credentials.apiKey }),
         demo.server.originUrl,
         user,
         catalog.length,
