@@ -1,35 +1,15 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Callback signatures: `Trackdrop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
  * During a secret rotation there is one `v1=` per active secret, so a store may verify with
- * either its old or its new secret.
+ * either its old or its new secret. Stores verify with @trackdrop/store-client's verifier
+ * (packages/store-client/src/signature.ts); its tests check it against this signer.
  */
 export function signPayload(secrets: readonly string[], body: string, unixSeconds: number): string {
   const parts = [`t=${unixSeconds}`];
   for (const secret of secrets) parts.push(`v1=${hmacHex(secret, `${unixSeconds}.${body}`)}`);
   return parts.join(',');
-}
-
-export interface VerifyOptions {
-  readonly nowSeconds: number;
-  /** Oldest accepted timestamp, in seconds before now. */
-  readonly toleranceSeconds?: number;
-}
-
-/** What a store does on receipt, as docs/callbacks.md shows it; stores use the store client's verifier. */
-export function verifySignature(secret: string, header: string, body: string, opts: VerifyOptions): boolean {
-  const fields = header.split(',').map((p) => p.trim().split('='));
-  const t = Number(fields.find(([k]) => k === 't')?.[1]);
-  if (!Number.isInteger(t)) return false;
-  if (Math.abs(opts.nowSeconds - t) > (opts.toleranceSeconds ?? 300)) return false;
-  const expected = Buffer.from(hmacHex(secret, `${t}.${body}`), 'hex');
-  return fields
-    .filter(([k]) => k === 'v1')
-    .some(([, v]) => {
-      const given = Buffer.from(v ?? '', 'hex');
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    });
 }
 
 function hmacHex(secret: string, data: string): string {

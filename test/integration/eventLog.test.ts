@@ -4,11 +4,11 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { EventEntry, EventsPage } from '../../functions/core/answers.js';
 import { registerStore } from '../../functions/service/admin/registerStore.js';
 import { defaultSettings } from '../../functions/settings.js';
-import type { LocalStack } from '../../infra/local/localStack.js';
-import type { FakeStore } from '../../testkit/fakeStore.js';
+import { type LocalStack, startLocalStack } from '../../infra/local/localStack.js';
+import { createStoreClient } from '../../packages/store-client/src/index.js';
+import { type FakeStore, startFakeStore } from '../../testkit/fakeStore.js';
 import { StoreClient } from '../../testkit/storeClient.js';
 import { makeMp3 } from '../../testkit/taggedAudio.js';
-import { startStoreOnStack } from '../support/storeOnStack.js';
 
 // A store whose receiver is down past the retry window: its callbacks end in the completions
 // dead-letter queue. Back up, it finds its events in its own event log, with how each delivery
@@ -19,6 +19,7 @@ let store: FakeStore;
 let client: StoreClient;
 let other: StoreClient;
 let cookie: string;
+let apiKey: string;
 
 // Two deliveries, a second apart, and the message is past its retries.
 const settings = {
@@ -28,7 +29,16 @@ const settings = {
 };
 
 before(async () => {
-  ({ stack, store, client } = await startStoreOnStack('down-store', { stack: { settings, leaseSeconds: 5 } }));
+  stack = await startLocalStack({ settings, leaseSeconds: 5 });
+  store = await startFakeStore();
+  const own = await registerStore(stack.stores, {
+    storeId: 'down-store',
+    callbackUrl: store.callbackUrl,
+    allowOrigins: [store.originUrl],
+  });
+  store.secret = own.signingSecret;
+  apiKey = own.apiKey;
+  client = new StoreClient(stack.api.url, apiKey);
   const reg = await registerStore(stack.stores, {
     storeId: 'other-store',
     callbackUrl: 'https://other.example/cb',
@@ -141,12 +151,12 @@ test('another store sees none of it and cannot have it sent; a bad id or cursor 
 
 test('back up, the store has each event sent again with its own id, and the tracks complete', async () => {
   store.callbackStatus = 200;
-  const before = (await eventsOf(client)).events;
-  for (const e of before) {
-    const res = await client.call<{ eventId: string; state: string }>('POST', `/v1/events/${e.id}/redeliver`);
-    assert.equal(res.status, 202);
-    assert.deepEqual(res.body, { eventId: e.id, state: 'queued' });
-  }
+  // What a store's own catch-up does, with the typed client: every undelivered event, again.
+  const typed = createStoreClient({ baseUrl: stack.api.url, apiKey });
+  const before: EventEntry[] = [];
+  for await (const e of typed.events({ pageSize: 2 })) if (!e.delivered) before.push(e);
+  assert.equal(before.length, 3);
+  for (const e of before) assert.deepEqual(await typed.redeliverEvent(e.id), { eventId: e.id, state: 'queued' });
   await until(async () => before.every((e) => store.events.some((r) => r.eventId === e.id)), 'the redeliveries');
   for (const received of store.events) assert.equal(received.verified, true);
   await until(

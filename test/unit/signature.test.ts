@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { eventIdFor, newSecret, sha256Hex, signPayload, verifySignature } from '../../functions/core/signature.js';
+import { eventIdFor, newSecret, sha256Hex, signPayload } from '../../functions/core/signature.js';
+import { verifySignature as verify } from '../../packages/store-client/src/index.js';
+
+// What trackdrop signs, checked by the verifier stores are given (the store client's).
+const verifySignature = (
+  secret: string,
+  header: string,
+  body: string,
+  opts: { nowSeconds: number; toleranceSeconds?: number },
+) => verify({ secret, header, rawBody: body, ...opts });
 
 const NOW = 1_750_000_000;
 const SECRET = 'whsec_current';

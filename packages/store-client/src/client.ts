@@ -10,12 +10,16 @@ import type {
   CancelAnswer,
   ContentIdsPage,
   DownloadTrackBody,
+  EventEntry,
+  EventsPage,
+  EventType,
   LibraryItem,
   LibraryPage,
   LicenseAnswer,
   LicenseBatchItem,
   LicenseBatchResult,
   LicenseBody,
+  RedeliveryAnswer,
   SessionBody,
   SessionOpened,
   SessionStatus,
@@ -46,6 +50,11 @@ export interface PageQuery {
 /** How the listing helpers page: `pageSize` items a call (the API's default when unset). */
 export interface PagingOptions {
   readonly pageSize?: number;
+}
+
+/** Which events of the log: one kind only, when set. */
+export interface EventsQuery extends PageQuery {
+  readonly type?: EventType;
 }
 
 export interface OpenSessionOptions {
@@ -207,6 +216,41 @@ export function createStoreClient(options: StoreClientOptions) {
           () => api.GET('/v1/users/{userId}/library/content-ids', { params: { path: { userId }, query: query(page) } }),
           policy,
         ),
+      );
+    },
+
+    /**
+     * One page of this store's event log (its sessions of the last days, oldest first), with how
+     * each delivery went; `next` goes back as the following page's start.
+     */
+    async getEvents(page: EventsQuery = {}): Promise<EventsPage> {
+      return dataOf(
+        await withRetry(
+          () =>
+            api.GET('/v1/events', {
+              params: {
+                query: {
+                  limit: page.limit === undefined ? undefined : String(page.limit),
+                  after: page.next,
+                  type: page.type,
+                },
+              },
+            }),
+          policy,
+        ),
+      );
+    },
+
+    /** Every event of the log, following `next`. */
+    events(opts: PagingOptions & { readonly type?: EventType } = {}): AsyncGenerator<EventEntry, void, undefined> {
+      const all = pages((next) => client.getEvents({ limit: opts.pageSize, next, type: opts.type }));
+      return itemsOf(all, (p) => p.events);
+    },
+
+    /** Sends one event again now, with its own event id (StoreApiError `event_not_found` or `event_not_ready`). */
+    async redeliverEvent(eventId: string): Promise<RedeliveryAnswer> {
+      return dataOf(
+        await withRetry(() => api.POST('/v1/events/{eventId}/redeliver', { params: { path: { eventId } } }), policy),
       );
     },
 

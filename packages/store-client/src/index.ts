@@ -1,6 +1,7 @@
 export { parseCallbackEvent } from './callbackEvent.js';
 export {
   createStoreClient,
+  type EventsQuery,
   type OpenSessionOptions,
   type PageQuery,
   type PagingOptions,

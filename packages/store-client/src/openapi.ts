@@ -172,6 +172,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * This store's event log: its events of the last days, and how each delivery went
+     * @description The events of this store's sessions opened in the last 30 days (callbacks.eventLogDays), session by session, oldest first: each session's Download, then its tracks' DownloadTrackComplete once they ended. Each says whether the store acknowledged it, how many deliveries were made, and the last failed one's status or error. Events past the retry window stay listed and can be sent again (redeliver). Follow `next` (as `after`) for the following page; a page may hold fewer than `limit` events and still have a `next`.
+     */
+    get: operations['listEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events/{eventId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send one event again now, with the same event id
+     * @description Queues the event for delivery at once, signed and with its own Trackdrop-Event-Id, retried as every callback is. An event that was never acknowledged (past the retry window, say) ends its track when this delivery is taken. 409 event_not_ready: the track has not ended yet. Another store's event answers 404.
+     */
+    post: operations['redeliverEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/library': {
     parameters: {
       query?: never;
@@ -700,7 +740,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused) */
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -825,7 +865,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused) */
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -951,7 +991,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused) */
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1375,6 +1415,204 @@ export interface operations {
       };
       /** @description not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope) */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description too large (download_params_too_large, body_too_large) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description throttled; Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending it again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description trackdrop's fault; safe to retry */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listEvents: {
+    parameters: {
+      query?: {
+        limit?: string;
+        after?: string;
+        type?: 'Download' | 'DownloadTrackComplete';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of events */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            events: {
+              id: string;
+              /** @enum {string} */
+              type: 'Download' | 'DownloadTrackComplete';
+              /** Format: date-time */
+              created: string;
+              cookie: string;
+              serviceTrackId?: number;
+              hrResult?: string;
+              delivered: boolean;
+              attempts: number;
+              /** Format: date-time */
+              lastAttemptAt?: string;
+              lastStatus?: number;
+              lastError?: string;
+            }[];
+            next?: string;
+          };
+        };
+      };
+      /** @description bad input (invalid_json, invalid_request, invalid_track_url) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description too large (download_params_too_large, body_too_large) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description throttled; Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before sending it again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description trackdrop's fault; safe to retry */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  redeliverEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description queued for delivery */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            eventId: string;
+            /** @constant */
+            state: 'queued';
+          };
+        };
+      };
+      /** @description bad input (invalid_json, invalid_request, invalid_track_url) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unknown, or another tenant's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

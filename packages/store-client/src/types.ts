@@ -31,6 +31,10 @@ export type CancelAnswer = AnswerOf<'cancelSession', 202>;
 export type LibraryPage = AnswerOf<'getLibrary', 200>;
 export type LibraryItem = LibraryPage['items'][number];
 export type ContentIdsPage = AnswerOf<'getContentIds', 200>;
+export type EventsPage = AnswerOf<'listEvents', 200>;
+export type EventEntry = EventsPage['events'][number];
+export type EventType = EventEntry['type'];
+export type RedeliveryAnswer = AnswerOf<'redeliverEvent', 202>;
 /** An error answer's body: `{error: {code, message, hresult?, requestId?}}`. */
 export type ErrorBody = components['schemas']['Error'];
 /** One item's refusal inside a batch answer. */
