@@ -32,7 +32,9 @@ export interface EventsQuery {
  */
 export async function listEvents(deps: ApiDeps, store: Store, query: EventsQuery): Promise<EventsPage> {
   const listing = `events:${store.storeId}`;
-  const since = new Date(Date.now() - deps.settings.callbacks.eventLogDays * 86_400_000).toISOString();
+  // Never further back than the sessions are kept: older ones are gone.
+  const days = Math.min(deps.settings.callbacks.eventLogDays, deps.settings.retention.finishedSessionDays);
+  const since = new Date(Date.now() - days * 86_400_000).toISOString();
   const at = query.after === undefined ? undefined : decodeCursor(eventsCursorSchema, query.after, listing);
   const events: EventEntry[] = [];
   const wants = (type: EventType) => query.type === undefined || query.type === type;
