@@ -14,7 +14,9 @@ import {
   idempotencyPk,
   positionOfUserSessionSk,
   SESSION_SK,
+  STORE_SESSION_SHARDS,
   type StoreSessionPosition,
+  storeSessionShard,
   storeSessionSk,
   storeSessionsPk,
   type UserSessionPosition,
@@ -121,7 +123,7 @@ export class SessionsRepo {
       {
         PutRequest: {
           Item: {
-            cookie: storeSessionsPk(session.storeId),
+            cookie: storeSessionsPk(session.storeId, storeSessionShard(session.cookie)),
             sk: storeSessionSk(session.createdAt, session.cookie),
             sessionCookie: session.cookie,
             createdAt: session.createdAt,
@@ -137,8 +139,10 @@ export class SessionsRepo {
   }
 
   /**
-   * The store's sessions opened from `since` on, oldest first, `limit` at a time after `after`.
-   * `next` is where the following page starts, when DynamoDB has more.
+   * The store's sessions opened after `since`, oldest first, `limit` at a time after `after`:
+   * one query per partition of the list, merged by time. `next` is where the following page
+   * starts, when there may be more. Both bounds are a key condition, never a start key, so a
+   * position older than `since` (a cursor kept past the window) just starts at `since`.
    */
   async ofStore(
     storeId: string,
@@ -146,24 +150,28 @@ export class SessionsRepo {
     limit: number,
     after?: StoreSessionPosition,
   ): Promise<{ sessions: StoreSessionPosition[]; next?: StoreSessionPosition | undefined }> {
-    const out = await this.ddb.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'cookie = :s AND sk > :since',
-        ExpressionAttributeValues: { ':s': storeSessionsPk(storeId), ':since': storeSessionSk(since, '') },
-        Limit: limit,
-        ExclusiveStartKey:
-          after === undefined
-            ? undefined
-            : { cookie: storeSessionsPk(storeId), sk: storeSessionSk(after.createdAt, after.cookie) },
-      }),
+    const lower = storeSessionSk(since, '');
+    const from = after === undefined ? lower : [lower, storeSessionSk(after.createdAt, after.cookie)].sort()[1];
+    const shards = await Promise.all(
+      Array.from({ length: STORE_SESSION_SHARDS }, (_, shard) =>
+        this.ddb.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'cookie = :s AND sk > :from',
+            ExpressionAttributeValues: { ':s': storeSessionsPk(storeId, shard), ':from': from },
+            Limit: limit,
+          }),
+        ),
+      ),
     );
-    const sessions = (out.Items ?? []).map((i) => ({
-      cookie: String(i.sessionCookie),
-      createdAt: String(i.createdAt),
-    }));
+    const merged = shards
+      .flatMap((out) => out.Items ?? [])
+      .map((i) => ({ sk: String(i.sk), cookie: String(i.sessionCookie), createdAt: String(i.createdAt) }))
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+    const more = merged.length > limit || shards.some((out) => out.LastEvaluatedKey !== undefined);
+    const sessions = merged.slice(0, limit).map(({ cookie, createdAt }) => ({ cookie, createdAt }));
     const last = sessions.at(-1);
-    return { sessions, next: out.LastEvaluatedKey && last ? last : undefined };
+    return { sessions, next: more && last ? last : undefined };
   }
 
   /** Counts a failed delivery of the session's `Download` event (deliveryFailures.ts). */

@@ -144,7 +144,10 @@ async function dispatch(
     }
     case 'listEvents': {
       const q = parse(eventsQuerySchema, event.queryStringParameters ?? {}, 'query');
-      return json(200, await listEvents(deps, store, { limit: q.limit ?? 100, after: q.after, type: q.type }));
+      return json(
+        200,
+        await listEvents(deps, store, { limit: q.limit ?? 100, after: q.after, type: q.type, since: q.since }),
+      );
     }
     case 'redeliverEvent': {
       const id = eventIdSchema.safeParse(event.pathParameters?.eventId);

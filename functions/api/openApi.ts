@@ -194,7 +194,7 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
     },
     listEvents: {
       summary: "This store's event log: its events of the last days, and how each delivery went",
-      description: `The events of this store's sessions opened in the last ${settings.callbacks.eventLogDays} days (callbacks.eventLogDays), session by session, oldest first: each session's Download, then its tracks' DownloadTrackComplete once they ended. Each says whether the store acknowledged it, how many deliveries were made, and the last failed one's status or error. Events past the retry window stay listed and can be sent again (redeliver). Follow \`next\` (as \`after\`) for the following page; a page may hold fewer than \`limit\` events and still have a \`next\`.`,
+      description: `The events of this store's sessions opened in the last ${settings.callbacks.eventLogDays} days (callbacks.eventLogDays), session by session, oldest first (after \`since\`, when given): each session's Download, then its tracks' DownloadTrackComplete once they ended. Each says whether the store acknowledged it, how many deliveries were made, and the last failed one's status or error. Events past the retry window stay listed and can be sent again (redeliver). Follow \`next\` (as \`after\`) for the following page; a page may hold fewer than \`limit\` events and still have a \`next\`.`,
       ok: { 200: answer('a page of events', eventsPageSchema) },
       query: eventsQuerySchema,
     },

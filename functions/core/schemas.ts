@@ -134,6 +134,8 @@ export const eventsQuerySchema = z.strictObject({
   limit: limitParam(100),
   /** The `next` of the page before. */
   after: z.optional(z.string().check(z.maxLength(2048))),
+  /** Only sessions opened after this moment (ISO 8601): where a store's catch-up starts. */
+  since: z.optional(z.iso.datetime({ offset: true })),
   type: z.optional(z.enum(['Download', 'DownloadTrackComplete'])),
 });
 

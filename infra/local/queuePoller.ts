@@ -87,10 +87,16 @@ interface Leased {
 /**
  * How long a message deep in the backlog is held at a time. Renewing 20,000 waiting messages
  * to a 20 s lease every few seconds does not keep up on a busy laptop, and a lease that lapses
- * is a receive again, which counts toward the DLQ: so what is not about to be handed out is
- * held five minutes at a time, and set to the short lease as it is handed out.
+ * is a receive again, which counts toward the DLQ: so in a deep backlog (DEEP_BACKLOG) what
+ * waits is held five minutes at a time, and set to the short lease as it is handed out.
  */
 const HOLD_MS = 5 * 60_000;
+/**
+ * Below this many waiting messages the backlog keeps the short lease: renewing them is at most
+ * a hundred calls a renewal, and a sandbox that dies gets them back within its lease instead of
+ * five minutes later.
+ */
+const DEEP_BACKLOG = 1_000;
 /** ReceiveMessage calls in flight while there is room in the backlog. */
 const RECEIVES_IN_FLIGHT = 4;
 /** ChangeMessageVisibilityBatch calls in flight during a renewal. */
@@ -214,7 +220,7 @@ export class QueuePoller implements EventSource {
             WaitTimeSeconds: Math.min(20, this.opts.waitTimeSeconds ?? 1),
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
-            VisibilityTimeout: Math.round(this.receiveHoldMs() / 1000),
+            VisibilityTimeout: Math.round(this.waitingHoldMs() / 1000),
           }),
         );
         messages = out.Messages ?? [];
@@ -232,7 +238,7 @@ export class QueuePoller implements EventSource {
           continue;
         }
         const received: Received = { ...m, ReceiptHandle: m.ReceiptHandle };
-        const leasedUntil = now + this.receiveHoldMs();
+        const leasedUntil = now + this.waitingHoldMs();
         const known = m.MessageId === undefined ? undefined : this.waitingById.get(m.MessageId);
         if (known) {
           known.m = received;
@@ -294,7 +300,7 @@ export class QueuePoller implements EventSource {
       const due = [...this.backlog.held()].filter((h) => h.message.leasedUntil - now < this.leaseMs / 2);
       const lost = await this.changeVisibility(
         due.map((h) => h.message),
-        this.holdMs() / 1000,
+        this.waitingHoldMs() / 1000,
       );
       if (lost.size > 0) {
         const removed = this.backlog.remove((h) => lost.has(h.message));
@@ -313,10 +319,9 @@ export class QueuePoller implements EventSource {
     return Math.max(this.leaseMs, HOLD_MS);
   }
 
-  /** What a receive asks for: the lease while the backlog is shallow, the hold once a received message would wait behind a full round of invocations. */
-  private receiveHoldMs(): number {
-    const round = this.opts.consumer.maxConcurrency * this.opts.consumer.batchSize;
-    return this.backlog.waiting > round ? this.holdMs() : this.leaseMs;
+  /** What a waiting message is held for: the lease, or the hold once the backlog is deep. */
+  private waitingHoldMs(): number {
+    return this.backlog.waiting > DEEP_BACKLOG ? this.holdMs() : this.leaseMs;
   }
 
   /**

@@ -16,8 +16,9 @@ before(async () => {
     wrap: {
       api: (handler) => async (event, context) => {
         const out = await handler(event, context);
-        if (typeof out !== 'object' || out.statusCode !== 201) return out;
-        if (event.headers['x-drift'] === 'status') return { ...out, statusCode: 203 };
+        const drift = event.headers['x-drift'];
+        if (typeof out !== 'object' || out.statusCode !== 201 || drift === undefined) return out;
+        if (drift === 'status') return { ...out, statusCode: 203 };
         const body: unknown = JSON.parse(out.body ?? '{}');
         return { ...out, body: JSON.stringify({ ...(body as object), internalShard: 3 }) };
       },
@@ -34,7 +35,12 @@ before(async () => {
 after(async () => stack?.stop());
 
 test('an answer with a field the contract does not declare is a 500 that names the field', async () => {
-  const res = await client.call<{ message: string; violation: string }>('POST', '/v1/downloads', { userId: 'u1' });
+  const res = await client.call<{ message: string; violation: string }>(
+    'POST',
+    '/v1/downloads',
+    { userId: 'u1' },
+    { headers: { 'x-drift': 'field' } },
+  );
   assert.equal(res.status, 500);
   assert.match(res.body.violation, /^POST \/v1\/downloads 201: .*additional properties/);
 });
@@ -56,4 +62,11 @@ test('answers that keep the contract pass untouched, errors included', async () 
   assert.equal(bad.body.error.code, 'invalid_request');
   const missing = await client.session('A'.repeat(22));
   assert.equal(missing.status, 404);
+});
+
+test('a batch item whose id is no uint32 is refused on its own, and the answer keeps the contract', async () => {
+  const cookie = (await client.openSession('u2')).body.cookie;
+  const res = await client.downloadTracks(cookie, [{ serviceTrackId: -1, downloadParams: '', hrDownload: 0 }]);
+  assert.equal(res.status, 200);
+  assert.deepEqual(Object.keys(res.body.results[0] ?? {}), ['error']);
 });

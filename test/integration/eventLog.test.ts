@@ -180,3 +180,22 @@ test('an event already delivered can be sent again, and nothing of its track cha
   const status = await client.session(cookie);
   assert.equal(status.body.tracks.find((t) => t.serviceTrackId === track.serviceTrackId)?.state, 'completed');
 });
+
+test('a cursor kept until its session left the window starts at the window, not at a 500', async () => {
+  const { next } = await eventsOf(client, '?limit=1');
+  assert.ok(next);
+  const later = new Date(Date.now() + 60_000).toISOString();
+  const res = await client.call<EventsPage>('GET', `/v1/events?after=${next}&since=${later}`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.body.events, []);
+});
+
+test('a session listed twice (a retried open that wrote its own entry) shows its events once', async () => {
+  const session = await stack.deps.api.sessions.get(cookie);
+  assert.ok(session);
+  // What a retry whose first attempt died between the two writes leaves: a second entry, later.
+  await stack.deps.api.sessions.index({ ...session, createdAt: new Date(Date.now() - 1000).toISOString() });
+  const ids = (await eventsOf(client)).events.map((e) => e.id);
+  assert.equal(new Set(ids).size, ids.length, ids.join(' '));
+  assert.equal(ids.length, 3);
+});

@@ -4,6 +4,7 @@ import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import type { DownloadMessage } from '../../core/queueMessages.js';
+import { serviceTrackIdSchema } from '../../core/schemas.js';
 import type { Session, Store } from '../../core/storedRecords.js';
 import type { ApiDeps } from '../deps.js';
 import { writeCounts } from '../recount.js';
@@ -26,8 +27,9 @@ export async function downloadTrackBatch(
   const messages: DownloadMessage[] = [];
   const added = { queued: 0, declined: 0 };
   const results = await mapLimit(items, 16, async (raw): Promise<BatchResult> => {
-    const id = (raw as { serviceTrackId?: unknown } | null)?.serviceTrackId;
-    const idField = typeof id === 'number' ? { serviceTrackId: id } : {};
+    // The item's own id is echoed only when it is one (a uint32): the answer's schema says so.
+    const id = serviceTrackIdSchema.safeParse((raw as { serviceTrackId?: unknown } | null)?.serviceTrackId);
+    const idField = id.success ? { serviceTrackId: id.data } : {};
     try {
       const { answer, message, created } = await recordTrack(deps, session, checkTrack(deps, store, raw));
       if (message) messages.push(message);

@@ -3,8 +3,7 @@ import type { DeliveryFailure } from '../../adapters/deliveryFailures.js';
 import type { EventEntry, EventsPage, RedeliveryAnswer } from '../../core/answers.js';
 import { downloadEventId, type EventType, trackEventId } from '../../core/callbackEvents.js';
 import { decodeCursor, encodeCursor, eventsCursorSchema } from '../../core/cursor.js';
-import type { StoreSessionPosition } from '../../core/downloadsKeys.js';
-import { TRACK_SHARDS } from '../../core/downloadsKeys.js';
+import { STORE_SESSION_SHARDS, type StoreSessionPosition, TRACK_SHARDS } from '../../core/downloadsKeys.js';
 import { ApiError } from '../../core/errors.js';
 import { formatHResult, HR } from '../../core/hresult.js';
 import type { Session, Store, TrackEventFacts } from '../../core/storedRecords.js';
@@ -20,6 +19,8 @@ export interface EventsQuery {
   readonly limit: number;
   readonly after?: string | undefined;
   readonly type?: EventType | undefined;
+  /** Only sessions opened after this moment. */
+  readonly since?: string | undefined;
 }
 
 /**
@@ -34,7 +35,9 @@ export async function listEvents(deps: ApiDeps, store: Store, query: EventsQuery
   const listing = `events:${store.storeId}`;
   // Never further back than the sessions are kept: older ones are gone.
   const days = Math.min(deps.settings.callbacks.eventLogDays, deps.settings.retention.finishedSessionDays);
-  const since = new Date(Date.now() - days * 86_400_000).toISOString();
+  const windowStart = Date.now() - days * 86_400_000;
+  const asked = query.since === undefined ? windowStart : Date.parse(query.since);
+  const since = new Date(Math.max(windowStart, asked)).toISOString();
   const at = query.after === undefined ? undefined : decodeCursor(eventsCursorSchema, query.after, listing);
   const events: EventEntry[] = [];
   const wants = (type: EventType) => query.type === undefined || query.type === type;
@@ -45,8 +48,10 @@ export async function listEvents(deps: ApiDeps, store: Store, query: EventsQuery
     const done: EventsCursor = { v: 1, t: ref.createdAt, c: ref.cookie };
     const session = await deps.sessions.get(ref.cookie);
     reads += 1;
-    // An entry whose session was never written (a request that died in between) has no events.
-    if (!session || session.storeId !== store.storeId) return reads >= READS_PER_PAGE ? done : undefined;
+    // An entry whose session was never written (a request that died in between) has no events,
+    // and neither has a second entry of one session (a retried open that wrote its own).
+    if (!session || session.storeId !== store.storeId || session.createdAt !== ref.createdAt)
+      return reads >= READS_PER_PAGE ? done : undefined;
     if (!inside?.d && wants('Download')) {
       if (events.length >= query.limit) return { ...done, s: 0 };
       events.push(downloadEntry(session));
@@ -74,14 +79,14 @@ export async function listEvents(deps: ApiDeps, store: Store, query: EventsQuery
 
   const page = (stop: EventsCursor): EventsPage => ({ events, next: encodeCursor(eventsCursorSchema, stop, listing) });
   let from: StoreSessionPosition | undefined = at && { createdAt: at.t, cookie: at.c };
-  // A page that stopped inside a session goes on inside it.
-  if (at?.s !== undefined && from) {
+  // A page that stopped inside a session goes on inside it, unless it has left the window since.
+  if (at?.s !== undefined && from && at.t > since) {
     const stop = await walk(from, at);
     if (stop) return page(stop);
   }
   for (;;) {
     const listed = await deps.sessions.ofStore(store.storeId, since, SESSIONS_PER_READ, from);
-    reads += 1;
+    reads += STORE_SESSION_SHARDS;
     for (const ref of listed.sessions) {
       const stop = await walk(ref);
       if (stop) return page(stop);

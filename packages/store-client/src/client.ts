@@ -52,9 +52,11 @@ export interface PagingOptions {
   readonly pageSize?: number;
 }
 
-/** Which events of the log: one kind only, when set. */
+/** Which events of the log: one kind only, and only sessions opened after `since`, when set. */
 export interface EventsQuery extends PageQuery {
   readonly type?: EventType;
+  /** ISO 8601: where a catch-up starts. */
+  readonly since?: string;
 }
 
 export interface OpenSessionOptions {
@@ -233,6 +235,7 @@ export function createStoreClient(options: StoreClientOptions) {
                   limit: page.limit === undefined ? undefined : String(page.limit),
                   after: page.next,
                   type: page.type,
+                  since: page.since,
                 },
               },
             }),
@@ -242,8 +245,10 @@ export function createStoreClient(options: StoreClientOptions) {
     },
 
     /** Every event of the log, following `next`. */
-    events(opts: PagingOptions & { readonly type?: EventType } = {}): AsyncGenerator<EventEntry, void, undefined> {
-      const all = pages((next) => client.getEvents({ limit: opts.pageSize, next, type: opts.type }));
+    events(
+      opts: PagingOptions & { readonly type?: EventType; readonly since?: string } = {},
+    ): AsyncGenerator<EventEntry, void, undefined> {
+      const all = pages((next) => client.getEvents({ limit: opts.pageSize, next, type: opts.type, since: opts.since }));
       return itemsOf(all, (p) => p.events);
     },
 

@@ -181,7 +181,7 @@ export interface paths {
     };
     /**
      * This store's event log: its events of the last days, and how each delivery went
-     * @description The events of this store's sessions opened in the last 30 days (callbacks.eventLogDays), session by session, oldest first: each session's Download, then its tracks' DownloadTrackComplete once they ended. Each says whether the store acknowledged it, how many deliveries were made, and the last failed one's status or error. Events past the retry window stay listed and can be sent again (redeliver). Follow `next` (as `after`) for the following page; a page may hold fewer than `limit` events and still have a `next`.
+     * @description The events of this store's sessions opened in the last 30 days (callbacks.eventLogDays), session by session, oldest first (after `since`, when given): each session's Download, then its tracks' DownloadTrackComplete once they ended. Each says whether the store acknowledged it, how many deliveries were made, and the last failed one's status or error. Events past the retry window stay listed and can be sent again (redeliver). Follow `next` (as `after`) for the following page; a page may hold fewer than `limit` events and still have a `next`.
      */
     get: operations['listEvents'];
     put?: never;
@@ -1458,6 +1458,7 @@ export interface operations {
       query?: {
         limit?: string;
         after?: string;
+        since?: string;
         type?: 'Download' | 'DownloadTrackComplete';
       };
       header?: never;
