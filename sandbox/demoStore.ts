@@ -14,19 +14,34 @@ export interface DemoStore {
   readonly catalog: DemoTrack[];
 }
 
+/** The demo store's origin and callback endpoint, serving the demo catalogue; not yet registered. */
+export interface DemoOrigin {
+  readonly server: FakeStore;
+  readonly catalog: DemoTrack[];
+}
+
+/**
+ * Opens the demo store's origin. The sandbox does this before its functions start: after a
+ * restart the queue already holds the killed run's tracks, and a worker that found the origin
+ * closed would put each one off for its retry wait (minutes), not fetch it.
+ */
+export async function openDemoOrigin(port: number): Promise<DemoOrigin> {
+  const server = await startFakeStore({ port });
+  const catalog = demoCatalog();
+  for (const t of catalog) server.addFile(t.file, t.body, t.contentType);
+  return { server, catalog };
+}
+
 /**
  * The sandbox's own store: an origin with the demo catalogue and a callback endpoint that
  * verifies signatures and logs each event. Registered once; a restart reuses its credentials.
  */
-export async function startDemoStore(
+export async function registerDemoStore(
   stores: StoresRepo,
-  port: number,
+  { server, catalog }: DemoOrigin,
   saved: SandboxState['demoStore'],
   log: (line: string) => void,
 ): Promise<DemoStore> {
-  const server = await startFakeStore({ port });
-  const catalog = demoCatalog();
-  for (const t of catalog) server.addFile(t.file, t.body, t.contentType);
   let credentials: DemoStore['credentials'];
   const existing = await stores.get(DEMO_STORE_ID);
   if (!existing) {

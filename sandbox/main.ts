@@ -4,7 +4,7 @@ import { createStoreClient } from '../packages/store-client/src/index.js';
 import { defaultDataDir, readSandboxState, writeSandboxState } from '../tooling/sandboxState.js';
 import { DataDirInUseError, lockDataDir } from './dataDirLock.js';
 import { startDemoSession } from './demoSession.js';
-import { startDemoStore } from './demoStore.js';
+import { openDemoOrigin, registerDemoStore } from './demoStore.js';
 import { startLockerServer } from './lockerServer.js';
 import { startAsDeployedRuntime, startSourceRuntime } from './startRuntime.js';
 import { walkthrough } from './walkthrough.js';
@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   const asDeployed = values['as-deployed'];
   // The page's origin first: the API's CORS configuration names it.
   const locker = await startLockerServer({ port: lockerPort });
+  // The origin before the functions: a restart's queued tracks are fetched from it at once.
+  const origin = await openDemoOrigin(storePort);
   const start = asDeployed ? startAsDeployedRuntime : startSourceRuntime;
   // A function whose thread died stops the sandbox, as a crash would; a restart takes up its work.
   let functionDied = (name: string, err: Error): void => {
@@ -103,9 +105,9 @@ async function main(): Promise<void> {
   if (stack.issuerUrl) locker.configure({ apiUrl: stack.apiUrl, issuerUrl: stack.issuerUrl, users: [demoUser] });
   // The demo store's credentials are per mode: each mode has its own tables.
   const saved = readSandboxState(dataDir);
-  const demo = await startDemoStore(
+  const demo = await registerDemoStore(
     stack.stores,
-    storePort,
+    origin,
     saved?.names.tables.stores === stack.names.tables.stores ? saved.demoStore : undefined,
     log,
   );

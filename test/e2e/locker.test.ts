@@ -8,7 +8,7 @@ import { repoRoot } from '../../infra/cdk/TrackdropFunction.js';
 import { createStoreClient } from '../../packages/store-client/src/index.js';
 import { demoCatalog } from '../../sandbox/demoCatalog.js';
 import { startDemoSession } from '../../sandbox/demoSession.js';
-import { type DemoStore, startDemoStore } from '../../sandbox/demoStore.js';
+import { type DemoStore, openDemoOrigin, registerDemoStore } from '../../sandbox/demoStore.js';
 import { type LockerServer, startLockerServer } from '../../sandbox/lockerServer.js';
 import { type SandboxRuntime, startAsDeployedRuntime, startSourceRuntime } from '../../sandbox/startRuntime.js';
 import { type HeadlessChromium, launchChromium, noChromium } from '../support/headlessChromium.js';
@@ -68,7 +68,7 @@ for (const [mode, start] of [
         log: (line) => log.push(line),
         lockerOrigins: [locker.url],
       });
-      demo = await startDemoStore(runtime.stores, 0, undefined, () => undefined);
+      demo = await registerDemoStore(runtime.stores, await openDemoOrigin(0), undefined, () => undefined);
       if (!runtime.issuerUrl) throw new Error('the runtime has no local issuer');
       locker.configure({ apiUrl: runtime.apiUrl, issuerUrl: runtime.issuerUrl, users: [user] });
     });
