@@ -8,12 +8,14 @@ import { storeCommands } from './storeCommands.js';
 import { storeLifecycleCommands } from './storeLifecycleCommands.js';
 import { resolveTarget, type Target } from './target.js';
 import { tokenCommand } from './tokenCommand.js';
+import { userCommands } from './userCommands.js';
 
 const commands: readonly Command[] = [
   ...storeCommands,
   ...storeLifecycleCommands,
   sessionCommand,
   libraryCommand,
+  ...userCommands,
   ...dlqCommands,
   tokenCommand,
 ];
@@ -42,7 +44,7 @@ const col = Math.max(...commands.map((c) => c.name.length)) + 2;
 const usage = [
   'Usage: trackdrop <command> [arguments] [options]',
   '',
-  'The operator CLI of trackdrop: stores, sessions, libraries and dead-letter queues, in the',
+  'The operator CLI of trackdrop: stores, sessions, libraries, erasures and dead-letter queues, in the',
   'local sandbox or a deployed stack.',
   '',
   'Commands:',

@@ -31,7 +31,7 @@ import { storesRepo } from './storesRepo.js';
 import type { Target } from './target.js';
 
 /** Who acts, for the audit trail: TRACKDROP_ACTOR when set, else this machine's user. */
-const actor = (): string => process.env.TRACKDROP_ACTOR ?? `${userInfo().username}@${hostname()}`;
+export const actor = (): string => process.env.TRACKDROP_ACTOR ?? `${userInfo().username}@${hostname()}`;
 
 export const lifecycle = (target: Target): LifecycleContext => ({
   stores: storesRepo(target),

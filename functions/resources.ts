@@ -47,7 +47,8 @@ export const tables = {
     env: 'TRACKDROP_LICENSES_TABLE',
   },
   /**
-   * The user's library: `track#<storeId>#<serviceTrackId>` rows and `key#<object key>` claims.
+   * The user's library: `track#<storeId>#<serviceTrackId>` rows, `key#<object key>` claims and,
+   * while the user is erased and for a while after, the `erasure` record.
    * The sparse `claimsByTrack` index holds only claims, by `<userId>#<storeId>#<serviceTrackId>`:
    * a failed track's clean-up reads its own claims, not every claim of the user.
    */
@@ -55,6 +56,8 @@ export const tables = {
     name: 'trackdrop-library',
     partitionKey: 'userId',
     sortKey: 'sk',
+    // Only a user's erasure tombstone expires (core/erasure.ts); rows and claims never do.
+    ttlAttribute: 'ttl',
     env: 'TRACKDROP_LIBRARY_TABLE',
     indexes: [{ name: 'claimsByTrack', partitionKey: 'claimOf', include: ['key'] }],
   },

@@ -174,6 +174,18 @@ export interface TrackdropSettings {
      */
     readonly eventLogDays: number;
   };
+  readonly erasure: {
+    /** Days after an erasure that licenses, sessions and DownloadTracks for the user are refused (409 user_erased). */
+    readonly tombstoneDays: number;
+    /** Items (or objects) one erasure step removes at most: a step is one completion record's work. */
+    readonly stepItems: number;
+    /**
+     * How long after it starts the erasure waits before it deletes (see erasureSettleSeconds):
+     * by default the longest function timeout and a margin, so no invocation that read "not
+     * erasing" before it began can still write.
+     */
+    readonly settleSeconds?: number | undefined;
+  };
   readonly retention: {
     /** Days a finished session and its tracks are kept before DynamoDB TTL removes them. */
     readonly finishedSessionDays: number;
@@ -278,6 +290,10 @@ export const defaultSettings: TrackdropSettings = {
     slowStreak: 3,
     eventLogDays: 30,
   },
+  erasure: {
+    tombstoneDays: 30,
+    stepItems: 1_000,
+  },
   retention: {
     finishedSessionDays: 90,
     stagingDays: 1,
@@ -308,6 +324,15 @@ export function settingsForStage(stage: TrackdropSettings['stage']): TrackdropSe
   };
 }
 
+/**
+ * How long an erasure waits between its start and its first delete: the longest function
+ * timeout (an invocation that checked the user before the erasure began ends by then) and 30 s,
+ * unless the settings say otherwise.
+ */
+export function erasureSettleSeconds(s: TrackdropSettings): number {
+  return s.erasure.settleSeconds ?? Math.max(...Object.values(s.functions).map((f) => f.timeoutSeconds)) + 30;
+}
+
 /** Visibility timeout for a queue consumed by a function: six times its timeout, as AWS advises. */
 export function visibilityTimeoutSeconds(fn: FunctionSettings): number {
   return fn.timeoutSeconds * 6;
@@ -334,6 +359,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
     limits: { ...defaultSettings.limits, ...given.limits },
     callbacks: { ...defaultSettings.callbacks, ...given.callbacks },
     downloadLease: { ...defaultSettings.downloadLease, ...given.downloadLease },
+    erasure: { ...defaultSettings.erasure, ...given.erasure },
     retention: { ...defaultSettings.retention, ...given.retention },
   };
 }

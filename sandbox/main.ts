@@ -24,6 +24,9 @@ Options:
   --log-level <lvl>   DEBUG, INFO, WARN (default) or ERROR
   --lease <seconds>   how soon work of a killed sandbox or function is picked up again (default 30;
                       deployed, the worker holds its batch for 60 s at a time)
+  --erasure-settle <seconds>
+                      how long a user's erasure waits before it deletes (default: the longest
+                      function timeout and 30 s, 330 s, as deployed; shorter to try it quickly)
   --as-deployed       run what \`cdk synth\` produces instead of the sources: the bundles in
                       Node.js 24 containers, the template's environment, routes, event
                       sources and IAM policies (every refused request is printed)
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
       dynamodb: { type: 'string', default: 'dynalite' },
       'log-level': { type: 'string', default: 'WARN' },
       lease: { type: 'string', default: '30' },
+      'erasure-settle': { type: 'string' },
       'as-deployed': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -60,9 +64,11 @@ async function main(): Promise<void> {
   const issuerPort = Number(values['issuer-port']);
   const dynamo = values.dynamodb;
   const lease = Number(values.lease);
+  const settle = values['erasure-settle'] === undefined ? undefined : Number(values['erasure-settle']);
   if (
     ![port, storePort, lockerPort, issuerPort].every(Number.isInteger) ||
     !(lease >= 2 && lease <= 43_200) ||
+    (settle !== undefined && !(Number.isInteger(settle) && settle >= 0 && settle <= 86_400)) ||
     (dynamo !== 'dynalite' && dynamo !== 'dynamodb-local')
   ) {
     console.error(`trackdrop: bad option\n\n${HELP}`);
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
     port,
     logLevel: values['log-level'],
     leaseSeconds: lease,
+    erasureSettleSeconds: settle,
     log,
     issuerPort,
     lockerOrigins: [locker.url],

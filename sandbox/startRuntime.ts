@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   /** The functions' log level (POWERTOOLS_LOG_LEVEL in source mode). */
   readonly logLevel: string;
   readonly leaseSeconds: number;
+  /** How long an erasure waits before it deletes (`--erasure-settle`); the deployed figure by default. */
+  readonly erasureSettleSeconds?: number | undefined;
   readonly log: (line: string) => void;
   readonly issuerPort?: number | undefined;
   /** Origins the locker page is served from (the API's CORS configuration). */
@@ -57,6 +59,7 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
     apiPort: o.port,
     logLevel: o.logLevel,
     leaseSeconds: o.leaseSeconds,
+    erasureSettleSeconds: o.erasureSettleSeconds,
     // Each function in a thread of its own, as each has its own processes on AWS: the API and
     // the locker page answer at once while a big import copies and calls back.
     host: { kind: 'threads', ...(o.onFunctionDied ? { onDied: o.onFunctionDied } : {}) },
@@ -102,6 +105,7 @@ export async function startAsDeployedRuntime(o: RuntimeOptions): Promise<Sandbox
     dynamo: o.dynamo,
     apiPort: o.port,
     leaseSeconds: o.leaseSeconds,
+    erasureSettleSeconds: o.erasureSettleSeconds,
     onDenied: (d) => o.log(`IAM DENIED ${d.function}: ${d.action} on ${d.resource}`),
     onLog: (fn, line) => {
       // Warnings and errors, and every death of an invocation (Runtime.ExitError, Sandbox.Timedout)

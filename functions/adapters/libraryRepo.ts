@@ -8,10 +8,12 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ERASURE_SK } from '../core/erasure.js';
 import { batchLeftovers, leftover, retryLeftovers } from '../core/retry.js';
 import { type LibraryItem, libraryItemOf } from '../core/storedRecords.js';
 import { TtlCache } from '../core/ttlCache.js';
 import { isConditionFailed } from './isConditionFailed.js';
+import { erasePartition } from './partitionEraser.js';
 import { queryAll } from './queryAll.js';
 
 // Zero-padded so a listing comes back in content-ID order.
@@ -92,8 +94,13 @@ export class LibraryRepo {
     }
   }
 
-  /** Rows of many tracks in BatchGetItem calls of 100: the completion function's check before it writes. */
-  async getMany(refs: readonly { userId: string; storeId: string; serviceTrackId: number }[]): Promise<LibraryItem[]> {
+  /**
+   * Rows of many tracks in BatchGetItem calls of 100, and which of their users are being (or
+   * were) erased, in the same reads: the completion function's check before it writes.
+   */
+  async getMany(
+    refs: readonly { userId: string; storeId: string; serviceTrackId: number }[],
+  ): Promise<{ rows: LibraryItem[]; erasedUsers: Set<string> }> {
     const keys = [
       ...new Map(
         refs.map((r) => [
@@ -101,18 +108,36 @@ export class LibraryRepo {
           { userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) },
         ]),
       ).values(),
+      ...[...new Set(refs.map((r) => r.userId))].map((userId) => ({ userId, sk: ERASURE_SK })),
     ];
-    const out: LibraryItem[] = [];
+    const rows: LibraryItem[] = [];
+    const erasedUsers = new Set<string>();
     for (let i = 0; i < keys.length; i += 100) {
       const request: KeysAndAttributes = { Keys: keys.slice(i, i + 100), ConsistentRead: true };
       await retryLeftovers(batchLeftovers, 'BatchGetItem', request, async (left) => {
         const res = await this.ddb.send(new BatchGetCommand({ RequestItems: { [this.table]: left } }));
-        out.push(...(res.Responses?.[this.table] ?? []).map(libraryItemOf));
+        for (const item of res.Responses?.[this.table] ?? []) {
+          if (item.sk === ERASURE_SK) erasedUsers.add(String(item.userId));
+          else rows.push(libraryItemOf(item));
+        }
         const again = res.UnprocessedKeys?.[this.table];
         return again?.Keys && again.Keys.length > 0 ? again : undefined;
       });
     }
-    return out;
+    return { rows, erasedUsers };
+  }
+
+  /** Deletes up to `limit` of the user's rows, claims and folder spellings (an erasure's step), never its erasure record. */
+  async eraseOfUser(userId: string, limit: number): Promise<{ deleted: number; more: boolean }> {
+    const out = await erasePartition(this.ddb, {
+      table: this.table,
+      partitionKey: 'userId',
+      sortKey: 'sk',
+      value: userId,
+      limit,
+      keep: ERASURE_SK,
+    });
+    return { deleted: out.deleted.length, more: out.more };
   }
 
   async get(userId: string, storeId: string, serviceTrackId: number): Promise<LibraryItem | undefined> {

@@ -9,6 +9,7 @@ import { leftover, licenseLeftovers, RetriesExhausted, retryLeftovers } from '..
 import type { License } from '../core/storedRecords.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { isThrottled } from './isThrottled.js';
+import { erasePartition } from './partitionEraser.js';
 
 type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
 
@@ -69,6 +70,20 @@ export class LicensesRepo {
       }),
     );
     return unwritten;
+  }
+
+  /** Deletes up to `limit` of the user's licenses (an erasure's step); answers the stores they were from. */
+  async eraseOfUser(userId: string, limit: number): Promise<{ deleted: number; storeIds: string[]; more: boolean }> {
+    const out = await erasePartition(this.ddb, {
+      table: this.table,
+      partitionKey: 'userId',
+      sortKey: 'sk',
+      value: userId,
+      limit,
+      attributes: ['storeId'],
+    });
+    const storeIds = [...new Set(out.deleted.flatMap((i) => (typeof i.storeId === 'string' ? [i.storeId] : [])))];
+    return { deleted: out.deleted.length, storeIds, more: out.more };
   }
 
   /** Deletes the license; false when there was none. */

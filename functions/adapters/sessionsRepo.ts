@@ -16,9 +16,11 @@ import {
   SESSION_SK,
   STORE_SESSION_SHARDS,
   type StoreSessionPosition,
+  shardPk,
   storeSessionShard,
   storeSessionSk,
   storeSessionsPk,
+  TRACK_SHARDS,
   type UserSessionPosition,
   userSessionSk,
   userSessionsPk,
@@ -28,6 +30,7 @@ import { batchLeftovers, leftover, retryLeftovers } from '../core/retry.js';
 import { type Container, type Session, sessionRecordSchema } from '../core/storedRecords.js';
 import { type DeliveryFailure, recordDeliveryFailure } from './deliveryFailures.js';
 import { isConditionFailed } from './isConditionFailed.js';
+import { erasePartition } from './partitionEraser.js';
 import { queryAll } from './queryAll.js';
 import { stampOnce } from './stampOnce.js';
 
@@ -261,6 +264,45 @@ export class SessionsRepo {
       .flatMap((i) => containerPartSchema.parse(i.containers));
   }
 
+  /**
+   * Deletes up to `budget` items of one of the user's sessions (an erasure's step): the session,
+   * its container parts and counts, then its tracks shard by shard; once none is left, its
+   * entries in the store's and the user's lists, the user's last, so a step that dies finds the
+   * session again. Answers the items deleted and whether the session is gone.
+   */
+  async eraseOfUser(userId: string, ref: UserSessionRef, budget: number): Promise<{ deleted: number; gone: boolean }> {
+    const partitions = [ref.cookie, ...Array.from({ length: TRACK_SHARDS }, (_, i) => shardPk(ref.cookie, i))];
+    let deleted = 0;
+    for (const value of partitions) {
+      if (deleted >= budget) return { deleted, gone: false };
+      const out = await erasePartition(this.ddb, {
+        table: this.table,
+        partitionKey: 'cookie',
+        sortKey: 'sk',
+        value,
+        limit: budget - deleted,
+      });
+      deleted += out.deleted.length;
+      if (out.more) return { deleted, gone: false };
+    }
+    const entries: WriteRequests = [
+      {
+        DeleteRequest: {
+          Key: {
+            cookie: storeSessionsPk(ref.storeId, storeSessionShard(ref.cookie)),
+            sk: storeSessionSk(ref.createdAt, ref.cookie),
+          },
+        },
+      },
+    ];
+    for (const entry of [entries, [{ DeleteRequest: { Key: userSessionKey(userId, ref) } }]])
+      await retryLeftovers(batchLeftovers, 'BatchWriteItem', entry, async (left) => {
+        const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: left } }));
+        return leftover(out.UnprocessedItems?.[this.table]);
+      });
+    return { deleted: deleted + 2, gone: true };
+  }
+
   /** Marks the session cancelled: DownloadTrack refuses new tracks (the counts item carries the workers' mark). */
   async markCancelled(cookie: string): Promise<void> {
     await stampOnce(this.ddb, this.table, { cookie, sk: SESSION_SK }, 'cancelledAt');
@@ -270,6 +312,11 @@ export class SessionsRepo {
   async markNotified(cookie: string): Promise<void> {
     await stampOnce(this.ddb, this.table, { cookie, sk: SESSION_SK }, 'notifiedAt');
   }
+}
+
+/** The user's list entry of a session. */
+function userSessionKey(userId: string, ref: UserSessionRef): { cookie: string; sk: string } {
+  return { cookie: userSessionsPk(userId), sk: userSessionSk(ref.createdAt, listenerSessionId(ref.cookie)) };
 }
 
 /** Containers in runs of about CONTAINERS_ITEM_BYTES of JSON each; one run when the list is short. */

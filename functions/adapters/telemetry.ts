@@ -11,7 +11,8 @@ export type MetricName =
   | 'TracksThrottled'
   | 'TracksHeld'
   | 'BytesCopied'
-  | 'CallbackFailures';
+  | 'CallbackFailures'
+  | 'UsersErased';
 
 export interface Telemetry {
   count(name: MetricName, value?: number): void;

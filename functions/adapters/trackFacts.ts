@@ -1,5 +1,6 @@
 import { BatchGetCommand, type BatchGetCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COUNTS_SK, trackPk, trackSk } from '../core/downloadsKeys.js';
+import { ERASURE_SK } from '../core/erasure.js';
 import { batchLeftovers, retryLeftovers } from '../core/retry.js';
 import {
   type LibraryItem,
@@ -8,6 +9,7 @@ import {
   licenseRecordSchema,
   type Track,
 } from '../core/storedRecords.js';
+import { erasureKey } from './erasuresRepo.js';
 import { librarySk } from './libraryRepo.js';
 import { licenseSk } from './licensesRepo.js';
 import { toTrack } from './tracksRepo.js';
@@ -27,6 +29,8 @@ export interface TrackFacts {
   readonly tracks: Map<string, Track>;
   /** Cookies of the batch whose session was cancelled: their queued tracks are not fetched. */
   readonly cancelledSessions: Set<string>;
+  /** Users of the batch being (or lately) erased: their tracks are not fetched either. */
+  readonly erasedUsers: Set<string>;
 }
 
 export const trackRefKey = (t: { cookie: string; serviceTrackId: number }): string =>
@@ -48,10 +52,11 @@ export async function fetchTrackFacts(
   const library = new Map<string, LibraryItem>();
   const tracks = new Map<string, Track>();
   const cancelledSessions = new Set<string>();
+  const erasedUsers = new Set<string>();
   const unique = [...new Map(refs.map((r) => [`${factKey(r)}\u0000${r.cookie ?? ''}`, r])).values()];
-  // BatchGetItem takes 100 keys; each track asks for up to four (three, and its session's counts).
-  for (let i = 0; i < unique.length; i += 25) {
-    const chunk = unique.slice(i, i + 25);
+  // BatchGetItem takes 100 keys; each track asks for up to five (three, its session's counts and its user's erasure).
+  for (let i = 0; i < unique.length; i += 20) {
+    const chunk = unique.slice(i, i + 20);
     const cookies = [...new Set(chunk.flatMap((r) => (r.cookie ? [r.cookie] : [])))];
     // Each track's own item, and its session's small counts item (the cancel mark), not the session item.
     const trackKeys = [
@@ -66,7 +71,11 @@ export async function fetchTrackFacts(
         ConsistentRead: true,
       },
       [tables.library]: {
-        Keys: dedupe(chunk.map((r) => ({ userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) }))),
+        Keys: dedupe([
+          ...chunk.map((r) => ({ userId: r.userId, sk: librarySk(r.storeId, r.serviceTrackId) })),
+          // The user's erasure record, if any, in the same read.
+          ...chunk.map((r) => erasureKey(r.userId)),
+        ]),
         ConsistentRead: true,
       },
       ...(trackKeys.length ? { [tables.downloads]: { Keys: dedupe(trackKeys), ConsistentRead: true } } : {}),
@@ -78,6 +87,10 @@ export async function fetchTrackFacts(
         licenses.set(factKey(l), l);
       }
       for (const item of out.Responses?.[tables.library] ?? []) {
+        if (item.sk === ERASURE_SK) {
+          erasedUsers.add(String(item.userId));
+          continue;
+        }
         const l = libraryItemOf(item);
         library.set(factKey(l), l);
       }
@@ -93,7 +106,7 @@ export async function fetchTrackFacts(
       return again && Object.keys(again).length > 0 ? again : undefined;
     });
   }
-  return { licenses, library, tracks, cancelledSessions };
+  return { licenses, library, tracks, cancelledSessions, erasedUsers };
 }
 
 function dedupe<T>(keys: T[]): T[] {

@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiError } from '../core/errors.js';
 import { HR } from '../core/hresult.js';
 import {
+  eraseMeBodySchema,
   itemUrlQuerySchema,
   libraryQuerySchema,
   myDownloadsQuerySchema,
@@ -9,10 +10,12 @@ import {
   storeIdSchema,
 } from '../core/schemas.js';
 import type { ListenerDeps } from '../service/deps.js';
+import { erasureView } from '../service/erasure/erasureView.js';
+import { startErasure } from '../service/erasure/startErasure.js';
 import { type ListenerEvent, listenerUserId } from '../service/listener/listenerIdentity.js';
 import { myDownloads } from '../service/listener/myDownloads.js';
 import { listenerItem, myItem, myItemUrl, myLibrary } from '../service/listener/myLibrary.js';
-import { parse } from './requestInput.js';
+import { jsonBody, parse } from './requestInput.js';
 import { errorResponse, json } from './respond.js';
 import { type ListenerRouteName, listenerRouteNames } from './routes.js';
 
@@ -73,6 +76,17 @@ async function dispatch(
     case 'getMyDownloads': {
       const q = parse(myDownloadsQuerySchema, event.queryStringParameters ?? {}, 'query');
       return json(200, await myDownloads(deps, userId, q.limit ?? 20, q.next), noStore);
+    }
+    case 'eraseMe': {
+      parse(eraseMeBodySchema, jsonBody(event, deps.settings.limits.maxBodyBytes), 'body');
+      const { record } = await startErasure(deps, userId, 'listener');
+      return json(202, erasureView(record), noStore);
+    }
+    case 'getMyErasure': {
+      const record = await deps.erasures.get(userId);
+      if (!record)
+        throw new ApiError(404, 'erasure_not_found', 'no erasure of your data was asked for', HR.E_INVALIDARG);
+      return json(200, erasureView(record), noStore);
     }
   }
 }

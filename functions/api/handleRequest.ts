@@ -27,7 +27,7 @@ import { contentIds, listLibrary } from '../service/api/library.js';
 import { deleteLicense, putLicense, putLicenseBatch } from '../service/api/licenses.js';
 import { cancelSession, openSession, sessionOf, sessionStatus } from '../service/api/sessions.js';
 import type { ApiDeps } from '../service/deps.js';
-import { header, parse } from './requestInput.js';
+import { header, jsonBody, parse } from './requestInput.js';
 import { errorResponse, json } from './respond.js';
 import { type ApiRouteName, apiRouteNames } from './routes.js';
 
@@ -180,27 +180,5 @@ function cookieParam(event: APIGatewayProxyEventV2): string {
 
 /** The JSON body; `optional` lets an empty body stand for `{}`. */
 function body(deps: ApiDeps, event: APIGatewayProxyEventV2, optional = false): unknown {
-  const raw =
-    event.body === undefined || event.body === null
-      ? ''
-      : event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > deps.settings.limits.maxBodyBytes) {
-    throw new ApiError(
-      413,
-      'body_too_large',
-      `request body is over ${deps.settings.limits.maxBodyBytes} bytes`,
-      HR.E_INVALIDARG,
-    );
-  }
-  if (raw.trim() === '') {
-    if (optional) return {};
-    throw new ApiError(400, 'invalid_json', 'request body must be a JSON object', HR.E_INVALIDARG);
-  }
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'request body is not valid JSON', HR.E_INVALIDARG);
-  }
+  return jsonBody(event, deps.settings.limits.maxBodyBytes, optional);
 }

@@ -3,6 +3,7 @@ import { type OpenApiSource, onceOpenApi } from '../adapters/openApiFile.js';
 import {
   cancelAnswerSchema,
   contentIdsPageSchema,
+  erasureAnswerSchema,
   errorAnswerSchema,
   eventsPageSchema,
   itemUrlSchema,
@@ -19,11 +20,17 @@ import {
   trackAnswerSchema,
   trackBatchAnswerSchema,
 } from '../core/answers.js';
-import { downloadEventSchema, downloadTrackCompleteEventSchema } from '../core/callbackEvents.js';
+import {
+  downloadEventSchema,
+  downloadTrackCompleteEventSchema,
+  userErasedEventSchema,
+} from '../core/callbackEvents.js';
 import {
   contentIdsQuerySchema,
   cookieSchema,
   downloadTrackSchema,
+  ERASE_CONFIRMATION,
+  eraseMeBodySchema,
   eventIdSchema,
   eventsQuerySchema,
   idempotencyKeySchema,
@@ -114,10 +121,11 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
     putLicense: {
       summary: 'Predeliver a license',
       description:
-        'The license a worker checks before it fetches a track for this user; a track is downloaded only after its license was predelivered. An `expiresAt` in the past refuses the download (NS_E_DRM_LICENSE_NOTACQUIRED). userId: 1-128 of A-Z a-z 0-9 . _ -, not only dots.',
+        'The license a worker checks before it fetches a track for this user; a track is downloaded only after its license was predelivered. An `expiresAt` in the past refuses the download (NS_E_DRM_LICENSE_NOTACQUIRED). userId: 1-128 of A-Z a-z 0-9 . _ -, not only dots. A user being erased answers 409 user_erasing, and one erased lately 409 user_erased.',
       ok: { 200: answer('replaced', licenseAnswerSchema), 201: answer('created', licenseAnswerSchema) },
       body: licenseBodySchema,
       bodyOptional: true,
+      errors: [409],
     },
     deleteLicense: {
       summary: 'Withdraw a license',
@@ -131,6 +139,7 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       description: `Up to ${limits.maxBatchTracks} licenses, each answered in order with \`state: stored\` or its own \`error\`; an error \`throttled\` (DynamoDB was busy) means send that one again, the others were taken.`,
       ok: { 200: answer('one result per license', licenseBatchAnswerSchema) },
       body: licenseBatchBodySchema(limits.maxBatchTracks),
+      errors: [409],
     },
     openSession: {
       summary: 'Download(containerList): open a download session',
@@ -233,6 +242,20 @@ function routeDocs(settings: TrackdropSettings): Record<RouteName, RouteDoc> {
       ok: { 200: answer('a page of sessions', listenerSessionsPageSchema) },
       query: myDownloadsQuerySchema,
     },
+    eraseMe: {
+      summary: 'Erase everything trackdrop holds of the listener',
+      description: `Starts the erasure of the listener's files (every version), library, licenses and download sessions, and answers it (202); asking again answers the same erasure. The body must be {"confirm": "${ERASE_CONFIRMATION}"}. Tracks in flight end E_ABORT; every store that held a license for the listener gets one UserErased event. Afterwards stores' licenses, sessions and DownloadTracks for the listener are refused (409 user_erased) for ${settings.erasure.tombstoneDays} days. Follow it with GET /v1/me/erasure.`,
+      ok: { 202: answer('the erasure, started or already under way', erasureAnswerSchema) },
+      body: eraseMeBodySchema,
+      errors: [413],
+    },
+    getMyErasure: {
+      summary: "The listener's erasure: where it stands, and what it removed",
+      description:
+        'The erasure DELETE /v1/me started, its phase and what each step removed so far; `erased` once nothing is left. 404 erasure_not_found when none was asked for (or its tombstone has lapsed).',
+      ok: { 200: answer('the erasure', erasureAnswerSchema) },
+      errors: [404],
+    },
     getOpenApi: {
       summary: 'This document',
       description:
@@ -256,7 +279,7 @@ const statusText: Readonly<Record<number, string>> = {
   401: 'no or unknown credentials',
   403: 'not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope)',
   404: "unknown, or another tenant's",
-  409: 'conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready)',
+  409: 'conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready, user_erasing, user_erased)',
   413: 'too large (download_params_too_large, body_too_large)',
   429: 'throttled; Retry-After says when to come back',
   500: "trackdrop's fault; safe to retry",
@@ -306,6 +329,11 @@ function webhooks(settings: TrackdropSettings): Record<string, unknown> {
       'downloadTrackCompleteEvent',
       'DownloadTrackComplete(hrResult, contentID, downloadParams): an approved track ended',
       downloadTrackCompleteEventSchema,
+    ),
+    UserErased: hook(
+      'userErasedEvent',
+      "UserErased: a user's files, library, licenses and sessions were erased; delete your copy",
+      userErasedEventSchema,
     ),
   };
 }

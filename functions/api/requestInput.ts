@@ -21,3 +21,25 @@ export function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where?
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   return event.headers?.[name] ?? Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 }
+
+/** A request's JSON body, at most `maxBytes`; `optional` lets an empty body stand for `{}`. */
+export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number, optional = false): unknown {
+  const raw =
+    event.body === undefined || event.body === null
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new ApiError(413, 'body_too_large', `request body is over ${maxBytes} bytes`, HR.E_INVALIDARG);
+  }
+  if (raw.trim() === '') {
+    if (optional) return {};
+    throw new ApiError(400, 'invalid_json', 'request body must be a JSON object', HR.E_INVALIDARG);
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'request body is not valid JSON', HR.E_INVALIDARG);
+  }
+}

@@ -42,6 +42,8 @@ export const routes = [
     fn: 'listener',
   },
   { method: 'GET', path: '/v1/me/downloads', name: 'getMyDownloads', auth: 'listener', fn: 'listener' },
+  { method: 'DELETE', path: '/v1/me', name: 'eraseMe', auth: 'listener', fn: 'listener' },
+  { method: 'GET', path: '/v1/me/erasure', name: 'getMyErasure', auth: 'listener', fn: 'listener' },
   { method: 'GET', path: '/v1/openapi.json', name: 'getOpenApi', auth: 'none', fn: 'listener' },
 ] as const;
 
@@ -71,6 +73,7 @@ export const listenerRouteNames = new Map(
 /** The API's CORS answer to a locker page on another origin (API Gateway's CORS configuration; the sandbox mirrors it). */
 export const lockerCors = {
   allowHeaders: ['authorization', 'content-type'],
-  allowMethods: ['GET', 'OPTIONS'],
+  // DELETE: the page's "Erase my library" (DELETE /v1/me).
+  allowMethods: ['GET', 'DELETE', 'OPTIONS'],
   maxAgeSeconds: 600,
 } as const;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { eventTypeSchema } from './callbackEvents.js';
+import { erasurePhaseSchema, erasureRequesterSchema } from './erasure.js';
 import { serviceTrackIdSchema, storeIdSchema, userIdSchema } from './schemas.js';
 import { storedItemSchema } from './storedRecords.js';
 import { trackStateSchema } from './trackState.js';
@@ -175,7 +176,30 @@ export type CancelAnswer = z.output<typeof cancelAnswerSchema>;
 export type LibraryPage = z.output<typeof libraryPageSchema>;
 export type ContentIdsPage = z.output<typeof contentIdsPageSchema>;
 export type ListenerItem = z.output<typeof listenerItemSchema>;
+/** A user's erasure as its requester sees it: where it stands, and what it removed so far. */
+export const erasureAnswerSchema = z.strictObject({
+  erasureId: z.string(),
+  state: z.enum(['erasing', 'erased']),
+  phase: erasurePhaseSchema,
+  requestedBy: erasureRequesterSchema,
+  startedAt: timestamp,
+  updatedAt: timestamp,
+  finishedAt: z.optional(timestamp),
+  /** Until then, licenses, sessions and DownloadTracks for the user answer 409 user_erased. */
+  refusedUntil: z.optional(timestamp),
+  removed: z.strictObject({
+    licenses: z.int().check(z.nonnegative()),
+    objects: z.int().check(z.nonnegative()),
+    versions: z.int().check(z.nonnegative()),
+    libraryItems: z.int().check(z.nonnegative()),
+    downloadItems: z.int().check(z.nonnegative()),
+  }),
+  /** Stores told (or to be told) `UserErased`. */
+  stores: z.int().check(z.nonnegative()),
+});
+
 export type ListenerLibraryPage = z.output<typeof listenerLibraryPageSchema>;
+export type ErasureAnswer = z.output<typeof erasureAnswerSchema>;
 export type ItemUrl = z.output<typeof itemUrlSchema>;
 export type ListenerSessionsPage = z.output<typeof listenerSessionsPageSchema>;
 export type EventEntry = z.output<typeof eventEntrySchema>;

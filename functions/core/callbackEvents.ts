@@ -45,7 +45,20 @@ export const downloadTrackCompleteEventSchema = z.object({
   reason: z.optional(z.string()),
 });
 
+/**
+ * UserErased: every file, row, license and session of the user is gone from trackdrop. Sent
+ * once to each store that held a license for the user, so it can delete its own copy.
+ */
+export const userErasedEventSchema = z.object({
+  event: z.literal('UserErased'),
+  eventId,
+  userId: z.string(),
+  erasureId: z.string(),
+  erasedAt: z.string(),
+});
+
 export type CallbackItem = z.infer<typeof callbackItemSchema>;
+export type UserErasedEvent = z.infer<typeof userErasedEventSchema>;
 export type DownloadEvent = z.infer<typeof downloadEventSchema>;
 export type DownloadTrackCompleteEvent = z.infer<typeof downloadTrackCompleteEventSchema>;
 
@@ -55,6 +68,10 @@ export const downloadEventId = (cookie: string): string => eventIdFor('Download'
 /** A track's `DownloadTrackComplete` event id. */
 export const trackEventId = (cookie: string, serviceTrackId: number): string =>
   eventIdFor('DownloadTrackComplete', cookie, serviceTrackId);
+
+/** A store's `UserErased` event id: one per erasure and store. */
+export const userErasedEventId = (erasureId: string, storeId: string): string =>
+  eventIdFor('UserErased', erasureId, storeId);
 
 export const eventTypeSchema = z.enum(['Download', 'DownloadTrackComplete']);
 export type EventType = z.infer<typeof eventTypeSchema>;

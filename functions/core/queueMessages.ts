@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { erasurePhaseSchema } from './erasure.js';
 import { serviceTrackIdSchema, userIdSchema } from './schemas.js';
 import { trackRecordSchema } from './storedRecords.js';
 import { trackStateSchema } from './trackState.js';
@@ -29,8 +30,9 @@ export type DownloadMessage = Readonly<z.infer<typeof downloadMessageSchema>>;
 
 /**
  * Completions queue: a track reached an outcome, a session opened, a session's counts are to be
- * recounted (see service/recount.ts), or a cancelled session's tracks are to be ended, one chunk
- * of one shard at a time (`after`: the last id done). A track
+ * recounted (see service/recount.ts), a cancelled session's tracks are to be ended, one chunk
+ * of one shard at a time (`after`: the last id done), or a user's erasure takes its next step
+ * and tells the stores. A track
  * message without the track (from an operator's redrive of an older message, say) has it read
  * from the table. `redeliver` marks a store's own ask for an event again, told or not.
  */
@@ -66,6 +68,24 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     cookie: z.string().check(z.minLength(1)),
     shard: z.int().check(z.minimum(0), z.maximum(255)),
     after: z.optional(serviceTrackIdSchema),
+  }),
+  // One step of a user's erasure (service/erasure/eraseStep.ts): `sessions` is where the
+  // cancel step's walk of the user's sessions stands.
+  z.object({
+    kind: z.literal('erase'),
+    storeId: tenantField,
+    userId: userIdSchema,
+    erasureId: z.string().check(z.minLength(1)),
+    phase: erasurePhaseSchema,
+    sessions: z.optional(z.object({ createdAt: z.string(), id: z.string() })),
+  }),
+  // A store's `UserErased` event, owed once the erasure has removed everything.
+  z.object({
+    kind: z.literal('userErased'),
+    storeId: z.string().check(z.minLength(1)),
+    userId: userIdSchema,
+    erasureId: z.string().check(z.minLength(1)),
+    erasedAt: z.string(),
   }),
 ]);
 

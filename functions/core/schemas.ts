@@ -194,3 +194,9 @@ export function describeIssues(error: z.core.$ZodError): string {
     })
     .join('; ');
 }
+
+/** `DELETE /v1/me`: the listener's own word that everything is to go, as the locker page asks for it. */
+export const ERASE_CONFIRMATION = 'erase my library';
+export const eraseMeBodySchema = z.strictObject({
+  confirm: z.literal(ERASE_CONFIRMATION, `confirm must be "${ERASE_CONFIRMATION}"`),
+});

@@ -1,5 +1,6 @@
 import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
+import { ErasuresRepo } from '../adapters/erasuresRepo.js';
 import { EventsRepo } from '../adapters/eventsRepo.js';
 import { LicensesRepo } from '../adapters/licensesRepo.js';
 import { QueueSender } from '../adapters/queues.js';
@@ -37,6 +38,7 @@ export function apiDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}):
   return {
     ...common,
     licenses: new LicensesRepo(ddb, names.licenses),
+    erasures: new ErasuresRepo(ddb, names.library),
     events: new EventsRepo(ddb, names.downloads, eventsIndex),
     downloadsQueue: new QueueSender<DownloadMessage>(sqs, vars[queues.downloads.env], messageTenant),
     rateLimiter: new RateLimiter(common.settings.limits.storeRatePerSecond, common.settings.limits.storeBurst),

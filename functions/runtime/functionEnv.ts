@@ -43,17 +43,21 @@ export const functionEnv = {
     settingsEnv,
   ],
   // The KMS key id opens stores' signing secrets; off AWS, a local key stands in (see below).
+  // It runs erasures too: the licenses table and the media bucket are for those alone.
   completion: [
     tables.stores.env,
     tables.downloads.env,
     tables.library.env,
+    tables.licenses.env,
+    bucket.env,
     queues.completions.env,
     queues.slowCallbacks.env,
     settingsEnv,
     secretsKeyEnv,
   ],
-  // Reads the user's library rows and sessions; signs URLs for objects of the bucket.
-  listener: [tables.downloads.env, tables.library.env, bucket.env, settingsEnv],
+  // Reads the user's library rows and sessions; signs URLs for objects of the bucket; starts
+  // the user's erasure (its record in the library table, its first step on the completions queue).
+  listener: [tables.downloads.env, tables.library.env, queues.completions.env, bucket.env, settingsEnv],
 } as const satisfies Record<FunctionName, readonly string[]>;
 
 /**

@@ -1,11 +1,15 @@
 import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
 import { createS3Client } from '../adapters/aws/s3Client.js';
+import { createSqsClient } from '../adapters/aws/sqsClient.js';
 import { CountsRepo } from '../adapters/countsRepo.js';
+import { ErasuresRepo } from '../adapters/erasuresRepo.js';
 import { FileUrls } from '../adapters/fileUrls.js';
 import { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { OpenApiSource } from '../adapters/openApiFile.js';
+import { QueueSender } from '../adapters/queues.js';
 import { SessionsRepo } from '../adapters/sessionsRepo.js';
-import { bucket, tables } from '../resources.js';
+import { messageTenant, type OutgoingCompletion } from '../core/queueMessages.js';
+import { bucket, queues, tables } from '../resources.js';
 import type { ListenerDeps } from '../service/deps.js';
 import { settingsFromEnv } from '../settings.js';
 import { readFunctionEnv } from './functionEnv.js';
@@ -13,8 +17,9 @@ import { type BuildOptions, noInstrument } from './instrument.js';
 import { loggerFromEnv, telemetryFromEnv } from './observability.js';
 
 /**
- * The listener function's dependencies, from its environment: two tables it only reads, and
- * the bucket it signs URLs for. Its S3 client never sends a request; it signs with the role's
+ * The listener function's dependencies, from its environment: two tables it reads (and the
+ * user's erasure record it writes), the completions queue an erasure starts on, and the bucket
+ * it signs URLs for. Its S3 client never sends a request; it signs with the role's
  * credentials, so a URL opens only what the role may read. The OpenAPI document comes from
  * where the host keeps it: a file in the bundle on Lambda, generated from the sources elsewhere.
  */
@@ -38,6 +43,12 @@ export function listenerDepsFromEnv(
     counts: new CountsRepo(ddb, vars[tables.downloads.env], retentionSeconds),
     library: new LibraryRepo(ddb, vars[tables.library.env]),
     fileUrls: new FileUrls(s3, vars[bucket.env]),
+    erasures: new ErasuresRepo(ddb, vars[tables.library.env]),
+    completionsQueue: new QueueSender<OutgoingCompletion>(
+      instrument(createSqsClient(env)),
+      vars[queues.completions.env],
+      messageTenant,
+    ),
     openApi,
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CallbackSender } from '../adapters/callbackSender.js';
 import type { CountsRepo } from '../adapters/countsRepo.js';
+import type { ErasuresRepo } from '../adapters/erasuresRepo.js';
 import type { EventsRepo } from '../adapters/eventsRepo.js';
 import type { FileUrls } from '../adapters/fileUrls.js';
 import type { LibraryRepo } from '../adapters/libraryRepo.js';
@@ -17,6 +18,7 @@ import type { ObjectFacts } from '../adapters/tagReader.js';
 import type { Telemetry } from '../adapters/telemetry.js';
 import type { TrackFacts, TrackRef } from '../adapters/trackFacts.js';
 import type { TracksRepo } from '../adapters/tracksRepo.js';
+import type { UserFiles } from '../adapters/userFiles.js';
 import type { DownloadMessage, OutgoingCompletion } from '../core/queueMessages.js';
 import type { RateLimiter } from '../core/rateLimiter.js';
 import type { TrackdropSettings } from '../settings.js';
@@ -42,6 +44,8 @@ export interface CommonDeps {
 
 export interface ApiDeps extends CommonDeps {
   readonly licenses: LicensesRepo;
+  /** Users being erased, whose licenses and sessions are refused. */
+  readonly erasures: ErasuresRepo;
   /** The event log's way from an event id to its record (POST /v1/events/{id}/redeliver). */
   readonly events: EventsRepo;
   readonly downloadsQueue: QueueSender<DownloadMessage>;
@@ -69,6 +73,10 @@ export interface WorkerDeps extends CommonDeps {
 
 export interface CompletionDeps extends CommonDeps {
   readonly callbacks: CallbackSender;
+  /** A user's erasure: its record, and what its steps delete besides the common tables. */
+  readonly erasures: ErasuresRepo;
+  readonly licenses: LicensesRepo;
+  readonly userFiles: UserFiles;
   /** The slow lane: where the callbacks of a store whose receiver is slow or down are sent on. */
   readonly slowLane: QueueSender<OutgoingCompletion>;
   readonly slowStores: SlowStores;
@@ -83,6 +91,9 @@ export interface ListenerDeps {
   readonly counts: CountsRepo;
   readonly library: LibraryRepo;
   readonly fileUrls: FileUrls;
+  /** The listener's own erasure (DELETE /v1/me), whose first step goes to the completions queue. */
+  readonly erasures: ErasuresRepo;
+  readonly completionsQueue: QueueSender<OutgoingCompletion>;
   /** The OpenAPI document of both APIs, for the deployment's settings. */
   readonly openApi: OpenApiSource;
 }

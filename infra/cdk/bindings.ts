@@ -11,10 +11,17 @@ import type { TrackdropFunction } from './TrackdropFunction.js';
  * and the grant to use it, in one call, so neither comes without the other. The function's
  * declared environment (functions/runtime/functionEnv.ts) is checked against what was bound.
  */
-export function bindTable(fn: TrackdropFunction, table: ITable, shape: TableShape, access: 'read' | 'readWrite'): void {
+export function bindTable(
+  fn: TrackdropFunction,
+  table: ITable,
+  shape: TableShape,
+  access: 'read' | 'readAndPut' | 'readWrite',
+): void {
   fn.addEnvironment(shape.env, table.tableName);
-  if (access === 'read') table.grantReadData(fn);
-  else table.grantReadWriteData(fn);
+  if (access === 'readWrite') table.grantReadWriteData(fn);
+  else table.grantReadData(fn);
+  // Reads and one kind of write: PutItem (the listener's erasure record), no update or delete.
+  if (access === 'readAndPut') table.grant(fn, 'dynamodb:PutItem');
 }
 
 /**

@@ -14,6 +14,7 @@ import type { Instrument } from '../../functions/runtime/instrument.js';
 import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../functions/service/deps.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
+import { settledSettings } from './erasureSettle.js';
 import { leasedSettings } from './eventSourceLease.js';
 import { sourceEventSources } from './eventSourcePlan.js';
 import { sourceFunctionPlans } from './functionPlan.js';
@@ -45,6 +46,8 @@ export interface LocalStackOptions {
   readonly pollers?: boolean;
   /** The event source's receive visibility and the worker's own lease (eventSourceLease.ts): a killed sandbox recovers that fast. */
   readonly leaseSeconds?: number;
+  /** How long an erasure waits before it deletes (erasureSettle.ts); the deployed figure by default. */
+  readonly erasureSettleSeconds?: number | undefined;
   /** The queues served as SQS serves fair queues (localTenant.ts), unless false: first come, first served. */
   readonly fairQueues?: boolean;
   /** 32 bytes sealing stores' signing secrets; the sandbox keeps its own, tests get a random one. */
@@ -129,7 +132,10 @@ export interface LocalStack {
 
 /** Emulators + resources + the api, worker and completion handlers, built from an environment as on AWS. */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const settings = leasedSettings(opts.settings ?? defaultSettings, opts.leaseSeconds);
+  const settings = settledSettings(
+    leasedSettings(opts.settings ?? defaultSettings, opts.leaseSeconds),
+    opts.erasureSettleSeconds,
+  );
   const logLevel = opts.logLevel ?? 'ERROR';
   const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: logLevel === 'SILENT' ? 'SILENT' : 'ERROR' });
   const teardown = new Teardown((what, err) => logger.error(what, { error: err instanceof Error ? err : String(err) }));

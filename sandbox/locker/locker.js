@@ -24,8 +24,14 @@ const seen = new Map();
 
 class SignedOut extends Error {}
 
-async function api(path) {
-  const res = await fetch(`${config.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+async function api(path, init = {}) {
+  const res = await fetch(`${config.apiUrl}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+  });
   if (res.status === 401) {
     signOut('Your sign-in expired; sign in again.');
     throw new SignedOut();
@@ -59,6 +65,7 @@ function signOut(message = '') {
   sessionStorage.removeItem('trackdrop.token');
   sessionStorage.removeItem('trackdrop.user');
   clearTimeout(pollTimer);
+  clearTimeout(erasureTimer);
   $('#audio').pause();
   $('#locker').hidden = true;
   $('#sign-out').hidden = true;
@@ -73,7 +80,12 @@ async function showLocker() {
   $('#sign-out').hidden = false;
   $('#who').textContent = `Signed in as ${user}`;
   seen.clear();
-  await Promise.all([loadLibrary(), pollDownloads()]);
+  $('#erasure').textContent = '';
+  $('#erasure-progress').hidden = true;
+  $('#erase').disabled = false;
+  // Only a page that asked for an erasure looks for one (none answers 404, which a console shows).
+  const asked = sessionStorage.getItem('trackdrop.erasure') === user;
+  await Promise.all([loadLibrary(), pollDownloads(), asked ? pollErasure() : undefined]);
 }
 
 async function loadLibrary() {
@@ -259,6 +271,67 @@ async function pollDownloads() {
   if (token) pollTimer = setTimeout(pollDownloads, sessions.some((s) => s.inProgress) ? 1000 : 4000);
 }
 
+// ---- Erasure --------------------------------------------------------------------------------
+
+/** The API's steps, in order: the progress bar moves one step at a time. */
+const erasureSteps = ['cancel', 'settle', 'licenses', 'objects', 'versions', 'library', 'downloads', 'notify', 'done'];
+const CONFIRMATION = 'erase my library';
+let erasureTimer;
+
+function showErasure(e) {
+  const r = e.removed;
+  const removed = `${r.objects} files, ${r.libraryItems} library entries, ${r.licenses} licenses`;
+  $('#erasure').textContent =
+    e.state === 'erased'
+      ? `Erased on ${new Date(e.finishedAt).toLocaleString()}: ${removed}. ${e.stores} store(s) told.`
+      : `Erasing (${e.phase})… ${removed} so far.`;
+  const bar = $('#erasure-progress');
+  bar.hidden = false;
+  bar.value = erasureSteps.indexOf(e.phase);
+  $('#erase').disabled = true;
+}
+
+/** Shows the listener's erasure; while it runs, looks again every second. */
+async function pollErasure() {
+  clearTimeout(erasureTimer);
+  const e = await api('/v1/me/erasure').catch(() => undefined);
+  if (!e) return;
+  showErasure(e);
+  if (e.state === 'erased') {
+    items = [];
+    renderTree();
+    renderTable();
+    return;
+  }
+  if (token) erasureTimer = setTimeout(pollErasure, 1000);
+}
+
+async function erase() {
+  const e = await api('/v1/me', { method: 'DELETE', body: JSON.stringify({ confirm: CONFIRMATION }) });
+  sessionStorage.setItem('trackdrop.erasure', user);
+  showErasure(e);
+  await pollErasure();
+}
+
+function wireErasure() {
+  const dialog = $('#erase-dialog');
+  $('#erase').addEventListener('click', () => {
+    $('#erase-confirm').value = '';
+    dialog.showModal();
+  });
+  $('#erase-cancel').addEventListener('click', () => dialog.close());
+  $('#erase-form').addEventListener('submit', (ev) => {
+    if ($('#erase-confirm').value.trim().toLowerCase() !== CONFIRMATION) {
+      ev.preventDefault();
+      $('#erase-confirm').setCustomValidity(`Type "${CONFIRMATION}" to confirm.`);
+      $('#erase-confirm').reportValidity();
+      return;
+    }
+    erase().catch((err) => ($('#erasure').textContent = `Could not erase: ${err.message}`));
+  });
+  $('#erase-confirm').addEventListener('input', () => $('#erase-confirm').setCustomValidity(''));
+}
+
 // ---- Start ----------------------------------------------------------------------------------
 
 async function start() {
@@ -271,6 +344,7 @@ async function start() {
     signIn($('#user').value.trim()).catch((err) => ($('#sign-in-error').textContent = err.message));
   });
   $('#sign-out').addEventListener('click', () => signOut());
+  wireErasure();
   for (const b of document.querySelectorAll('#library th button'))
     b.addEventListener('click', () => sortBy(b.dataset.sort));
   if (token && user) await showLocker().catch(() => undefined);

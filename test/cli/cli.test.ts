@@ -437,6 +437,50 @@ describe('sessions and libraries', () => {
   });
 });
 
+describe('erasures', () => {
+  test("user erase starts a user's erasure once and queues its first step; user erasure shows it", async () => {
+    const completions = stack.provisioned.names.queueUrls.completions;
+    const queued = await queueDepth(completions);
+    const wrong = await cli('user', 'erase', 'erase-me', '--confirm', 'someone-else');
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--confirm <userId>, repeating the user id/);
+    const unknown = await cli('user', 'erasure', 'erase-me');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no erasure of erase-me/);
+    noStackTrace(unknown);
+
+    const first = await cli('user', 'erase', 'erase-me', '--confirm', 'erase-me', '--json');
+    assert.equal(first.code, 0, first.stderr);
+    const started = JSON.parse(first.stdout) as {
+      erasureId: string;
+      state: string;
+      phase: string;
+      requestedBy: string;
+    };
+    assert.equal(started.state, 'erasing');
+    assert.equal(started.phase, 'cancel');
+    assert.equal(started.requestedBy, 'operator');
+    assert.equal(await queueDepth(completions), queued + 1, 'its first step is queued');
+    // Asked again: the same erasure, and no second chain of steps.
+    const again = await cli('user', 'erase', 'erase-me', '--confirm', 'erase-me');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`^already asked for: ${started.erasureId} erasing, step cancel`));
+    assert.equal(await queueDepth(completions), queued + 1);
+    const shown = await cli('user', 'erasure', 'erase-me');
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /erasing, step cancel: 0 objects, 0 versions, 0 library items, 0 licenses/);
+    // Stores are refused for the user from now on.
+    const reg = await registerStore(stack.stores, {
+      storeId: 'erase-cli-store',
+      callbackUrl: 'https://store.example/cb',
+      allowOrigins: ['https://cdn.example'],
+    });
+    const refused = await new StoreClient(stack.api.url, reg.apiKey).putLicense('erase-me', 1);
+    assert.equal(refused.status, 409);
+    assert.equal((refused.body as { error: { code: string } }).error.code, 'user_erasing');
+  });
+});
+
 describe('dead-letter queues', () => {
   test('dlq list shows a dead message; dlq redrive moves it back to its queue', async () => {
     const { downloads } = stack.provisioned.queues;

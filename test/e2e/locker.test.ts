@@ -65,6 +65,8 @@ for (const [mode, start] of [
         issuerPort: 0,
         logLevel: 'ERROR',
         leaseSeconds: 30,
+        // The erasure at the end of the test waits a second, not the deployed 330 s.
+        erasureSettleSeconds: 1,
         log: (line) => log.push(line),
         lockerOrigins: [locker.url],
       });
@@ -79,7 +81,7 @@ for (const [mode, start] of [
       await runtime?.stop();
     });
 
-    test('sign in, watch a download finish, see the folder and library, play a track', {
+    test('sign in, watch a download finish, see the folder and library, play a track, erase it all', {
       skip,
       timeout: 240_000,
     }, async () => {
@@ -107,8 +109,11 @@ for (const [mode, start] of [
       await session.waitFor().catch((err: unknown) => {
         throw new Error(`${String(err)}\n${problems.join('\n')}`);
       });
+      // A session seen between its opening and its tracks' arrival shows 0/0: wait for all of them.
       await eventually(
-        async () => (await session.getAttribute('data-percent')) === '100',
+        async () =>
+          (await session.getAttribute('data-percent')) === '100' &&
+          ((await session.textContent()) ?? '').includes(`${catalog.length}/${catalog.length}`),
         120_000,
         'the session reaches 100 %',
       );
@@ -166,6 +171,24 @@ for (const [mode, start] of [
 
       mkdirSync(outputDir, { recursive: true });
       await page.screenshot({ path: join(outputDir, `locker-${mode.replace(' ', '-')}.png`), fullPage: true });
+
+      // Erase my library: the page asks for the words, shows the steps, and ends with nothing left.
+      await page.getByRole('button', { name: 'Erase my library…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Erase everything?' });
+      await dialog.getByLabel('Confirmation').fill('erase it');
+      await dialog.getByRole('button', { name: 'Erase', exact: true }).click();
+      assert.ok(await dialog.isVisible(), 'a wrong confirmation erases nothing');
+      await dialog.getByLabel('Confirmation').fill('erase my library');
+      await dialog.getByRole('button', { name: 'Erase', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Erased on' }).waitFor({ timeout: 120_000 });
+      assert.equal(await page.locator('#library tbody tr').count(), 0);
+      await page.getByText('Your Music folder is empty.').waitFor();
+      await eventually(
+        async () =>
+          demo.server.events.some((e) => e.body.event === 'UserErased' && e.body.userId === user && e.verified),
+        30_000,
+        'the demo store is told UserErased',
+      );
       assert.deepEqual(problems, [], 'no script errors on the page');
       assert.deepEqual(
         log.filter((l) => /IAM DENIED/.test(l)),

@@ -104,7 +104,7 @@ test('a given issuer and audience replace the user pool; scopes and locker origi
     CorsConfiguration: {
       AllowOrigins: ['https://locker.example'],
       AllowHeaders: ['authorization', 'content-type'],
-      AllowMethods: ['GET', 'OPTIONS'],
+      AllowMethods: ['GET', 'DELETE', 'OPTIONS'],
     },
   });
   template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });

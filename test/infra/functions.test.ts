@@ -85,16 +85,19 @@ test('each function is given exactly the variables its builder reads, naming onl
       ...completionsQueue,
       [bucket.env]: { Ref: id.media },
     },
+    // Licenses and the media bucket for erasures alone.
     completion: {
       ...always,
       ...stores,
       ...downloads,
       ...library,
+      ...licenses,
+      [bucket.env]: { Ref: id.media },
       ...completionsQueue,
       [queueShapes.slowCallbacks.env]: { Ref: id.slowCallbacksQueue },
       [secretsKeyEnv]: { Ref: id.key },
     },
-    listener: { ...always, ...downloads, ...library, [bucket.env]: { Ref: id.media } },
+    listener: { ...always, ...downloads, ...library, ...completionsQueue, [bucket.env]: { Ref: id.media } },
   };
   const resources = template.findResources('AWS::Lambda::Function');
   for (const [name, fn] of fns) {
@@ -185,11 +188,14 @@ test('worker: read-only on configured source buckets', () => {
   assert.ok(!grantsOf(plain.template, plain.stack.functions.worker).some((x) => x.resource.includes(':s3:::')));
 });
 
-test('completion: library rows and session states, reads stores, decrypts secrets, backs off on and sends to its queue', () => {
+test('completion: library rows and session states, reads stores, decrypts secrets, backs off on and sends to its queue, erases users', () => {
   const g = grantsOf(template, functions.completion);
   assert.ok(allows(g, 'dynamodb:PutItem', id.library) && allows(g, 'dynamodb:UpdateItem', id.downloads));
   assert.ok(allows(g, 'dynamodb:GetItem', id.stores) && !allows(g, 'dynamodb:PutItem', id.stores));
-  assert.ok(!g.some((x) => x.resource.includes(id.licenses)), 'completion does not touch licenses');
+  assert.ok(
+    allows(g, 'dynamodb:Query', id.licenses) && allows(g, 'dynamodb:BatchWriteItem', id.licenses),
+    "an erasure lists and deletes the user's licenses",
+  );
   assert.ok(allows(g, 'kms:Decrypt', id.key) && !allows(g, 'kms:Encrypt', id.key));
   assert.ok(allows(g, 'sqs:ChangeMessageVisibility', id.completionsQueue));
   assert.ok(allows(g, 'sqs:DeleteMessage', id.completionsQueue));
@@ -203,15 +209,40 @@ test('completion: library rows and session states, reads stores, decrypts secret
     "a slow store's callbacks are sent on to the slow lane, and backed off there",
   );
   assert.ok(!allows(g, 'sqs:SendMessage', id.downloadsQueue), 'the completion function queues no downloads');
-  assert.ok(!g.some((x) => x.action.startsWith('s3:')), 'completion has no bucket access');
+  // An erasure's objects and versions: listed on the bucket, deleted under users/ only, never read or written.
+  const s3 = g.filter((x) => x.action.startsWith('s3:'));
+  assert.deepEqual(
+    s3
+      .filter((x) => x.resource.includes('/users/*'))
+      .map((x) => x.action)
+      .sort(),
+    ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+  );
+  assert.deepEqual(
+    s3
+      .filter((x) => !x.resource.includes('/users/*'))
+      .map((x) => x.action)
+      .sort(),
+    ['s3:ListBucket', 's3:ListBucketVersions'],
+  );
+  assert.ok(
+    s3.every((x) => x.resource.includes(id.media)),
+    'the media bucket only',
+  );
 });
 
-test('listener: reads library rows and sessions, GetObject under users/ only, nothing else', () => {
+test("listener: reads library rows and sessions, GetObject under users/ only, starts the user's erasure, nothing else", () => {
   const g = grantsOf(template, functions.listener);
   assert.ok(allows(g, 'dynamodb:Query', id.library) && allows(g, 'dynamodb:GetItem', id.library));
   assert.ok(allows(g, 'dynamodb:Query', id.downloads) && allows(g, 'dynamodb:GetItem', id.downloads));
   const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-  assert.ok(!g.some((x) => writes.includes(x.action)), 'listener writes no table');
+  // One write: PutItem of the erasure record in the library table.
+  assert.deepEqual([...new Set(g.filter((x) => writes.includes(x.action)).map((x) => x.action))], ['dynamodb:PutItem']);
+  assert.ok(
+    g.filter((x) => x.action === 'dynamodb:PutItem').every((x) => x.resource.includes(id.library)),
+    'PutItem on the library table alone',
+  );
+  assert.ok(allows(g, 'dynamodb:PutItem', id.library), 'the erasure record');
   assert.ok(
     !g.some((x) => x.resource.includes(id.stores) || x.resource.includes(id.licenses)),
     'listener reads no stores or licenses',
@@ -222,10 +253,12 @@ test('listener: reads library rows and sessions, GetObject under users/ only, no
     s3.every((x) => x.resource.includes(id.media) && x.resource.includes('/users/*')),
     'GetObject only under users/',
   );
+  const sqs = g.filter((x) => x.action.startsWith('sqs:'));
   assert.ok(
-    !g.some((x) => x.action.startsWith('sqs:') || x.action.startsWith('kms:')),
-    'listener has no queue or key access',
+    sqs.length > 0 && sqs.every((x) => x.resource.includes(id.completionsQueue) && x.action !== 'sqs:ReceiveMessage'),
+    "an erasure's first step, sent to the completions queue, and nothing else of a queue",
   );
+  assert.ok(!g.some((x) => x.action.startsWith('kms:')), 'listener has no key access');
 });
 
 test('function logs go to their own log groups with a retention', () => {

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as z from 'zod/mini';
 import { openApiDocument } from '../../functions/api/openApi.js';
-import { downloadEventSchema, downloadTrackCompleteEventSchema } from '../../functions/core/callbackEvents.js';
+import {
+  downloadEventSchema,
+  downloadTrackCompleteEventSchema,
+  userErasedEventSchema,
+} from '../../functions/core/callbackEvents.js';
+import { startErasure } from '../../functions/service/erasure/startErasure.js';
 import { defaultSettings } from '../../functions/settings.js';
 import type { LocalStack } from '../../infra/local/localStack.js';
 import type { FakeStore } from '../../testkit/fakeStore.js';
@@ -19,7 +24,7 @@ let store: FakeStore;
 let client: StoreClient;
 
 before(async () => {
-  ({ stack, store, client } = await startStoreOnStack('contract-store'));
+  ({ stack, store, client } = await startStoreOnStack('contract-store', { stack: { erasureSettleSeconds: 0 } }));
 });
 
 after(async () => {
@@ -27,7 +32,7 @@ after(async () => {
   await store?.close();
 });
 
-test("every callback a session causes parses with its webhook's schema", async () => {
+test("every callback a session and its user's erasure cause parses with its webhook's schema", async () => {
   await client.putLicense('contract-user', 1);
   await client.putLicense('contract-user', 2);
   const cookie = (await client.openSession('contract-user', [{ id: 'album-1', type: 'album', contentIds: [1, 2] }]))
@@ -44,13 +49,17 @@ test("every callback a session causes parses with its webhook's schema", async (
     downloadParams: 'p=2',
     hrDownload: 0,
   });
-  const ours = () => store.events.filter((e) => e.body.cookie === cookie);
+  const ours = () => store.events.filter((e) => e.body.cookie === cookie || e.body.userId === 'contract-user');
   await waitFor('three callbacks', () => ours().length >= 3, 60_000);
+  // Then the user is erased: the store that held its licenses is told so.
+  await startErasure(stack.deps.listener, 'contract-user', 'operator');
+  await waitFor('the UserErased event', () => ours().some((e) => e.body.event === 'UserErased'), 60_000);
   const doc = openApiDocument(defaultSettings) as { webhooks?: Record<string, unknown> };
-  assert.deepEqual(Object.keys(doc.webhooks ?? {}).sort(), ['Download', 'DownloadTrackComplete']);
+  assert.deepEqual(Object.keys(doc.webhooks ?? {}).sort(), ['Download', 'DownloadTrackComplete', 'UserErased']);
   const schemas: Record<string, z.ZodMiniObject> = {
     Download: downloadEventSchema,
     DownloadTrackComplete: downloadTrackCompleteEventSchema,
+    UserErased: userErasedEventSchema,
   };
   const byEvent = new Map<string, unknown[]>();
   for (const e of ours()) {

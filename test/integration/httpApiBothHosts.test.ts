@@ -99,7 +99,7 @@ for (const name of ['source', 'as deployed']) {
       const allowed = await ask(locker);
       assert.equal(allowed.status, 204);
       assert.equal(allowed.headers.get('access-control-allow-origin'), locker);
-      assert.equal(allowed.headers.get('access-control-allow-methods'), 'GET,OPTIONS');
+      assert.equal(allowed.headers.get('access-control-allow-methods'), 'GET,DELETE,OPTIONS');
       assert.equal(allowed.headers.get('access-control-allow-headers'), 'authorization,content-type');
       assert.equal(allowed.headers.get('access-control-max-age'), '600');
       const other = await ask('https://elsewhere.example');

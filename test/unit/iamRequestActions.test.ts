@@ -110,3 +110,12 @@ test('S3 DeleteObjects is s3:DeleteObject on each key it names', () => {
     { action: 's3:DeleteObject', resource: 'arn:aws:s3:::media/staging/c' },
   ]);
 });
+
+test('S3 DeleteObjects of a version is s3:DeleteObjectVersion on that key', () => {
+  const xml =
+    '<Delete><Object><Key>users/u/a.mp3</Key><VersionId>v1</VersionId></Object><Object><Key>users/u/b.mp3</Key></Object></Delete>';
+  assert.deepEqual(authorizationsFor(s3('POST', '/media?delete', {}, xml), scope), [
+    { action: 's3:DeleteObjectVersion', resource: 'arn:aws:s3:::media/users/u/a.mp3' },
+    { action: 's3:DeleteObject', resource: 'arn:aws:s3:::media/users/u/b.mp3' },
+  ]);
+});

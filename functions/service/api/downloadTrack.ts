@@ -6,6 +6,7 @@ import { type DownloadTrackInput, describeIssues, downloadTrackSchema } from '..
 import { isOriginAllowed, parseSource } from '../../core/sourceUrl.js';
 import type { Session, Store, Track } from '../../core/storedRecords.js';
 import type { ApiDeps } from '../deps.js';
+import { refuseErasedUser } from '../erasure/erasureGate.js';
 import { writeCounts } from '../recount.js';
 
 export interface TrackAnswer {
@@ -121,6 +122,8 @@ export async function recordTrack(
 
 /** DownloadTrack, one call. */
 export async function downloadTrack(deps: ApiDeps, store: Store, session: Session, raw: unknown): Promise<TrackAnswer> {
+  // An erasure cancels its user's sessions: such a session says why (one read, on refusal only).
+  if (session.cancelledAt) await refuseErasedUser(deps, session.userId);
   const input = checkTrack(deps, store, raw);
   const { answer, message, created } = await recordTrack(deps, session, input);
   // Concurrent calls in one container share SendMessageBatch requests.

@@ -7,6 +7,7 @@ import type { DownloadMessage } from '../../core/queueMessages.js';
 import { serviceTrackIdSchema } from '../../core/schemas.js';
 import type { Session, Store } from '../../core/storedRecords.js';
 import type { ApiDeps } from '../deps.js';
+import { refuseErasedUser } from '../erasure/erasureGate.js';
 import { writeCounts } from '../recount.js';
 import { checkTrack, recordTrack } from './downloadTrack.js';
 
@@ -24,6 +25,8 @@ export async function downloadTrackBatch(
   session: Session,
   items: readonly unknown[],
 ): Promise<TrackBatchAnswer> {
+  // An erasure cancels its user's sessions: such a session says why (one read, on refusal only).
+  if (session.cancelledAt) await refuseErasedUser(deps, session.userId);
   const messages: DownloadMessage[] = [];
   const added = { queued: 0, declined: 0 };
   const results = await mapLimit(items, 16, async (raw): Promise<BatchResult> => {

@@ -3,6 +3,7 @@ import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 import type { Store } from '../../core/storedRecords.js';
 import type { ApiDeps } from '../deps.js';
+import { refuseErasedUser } from '../erasure/erasureGate.js';
 
 /** Predelivers (or updates) a license; true when it is new. */
 export async function putLicense(
@@ -12,6 +13,7 @@ export async function putLicense(
   serviceTrackId: number,
   body: { licenseId?: string | undefined; expiresAt?: string | undefined },
 ): Promise<boolean> {
+  await refuseErasedUser(deps, userId);
   return deps.licenses.put({
     userId,
     storeId: store.storeId,
@@ -34,6 +36,7 @@ export async function putLicenseBatch(
   userId: string,
   items: readonly { serviceTrackId: number; licenseId?: string | undefined; expiresAt?: string | undefined }[],
 ): Promise<LicenseBatchAnswer> {
+  await refuseErasedUser(deps, userId);
   const now = new Date().toISOString();
   const unstored = await deps.licenses.putMany(
     items.map((b) => ({

@@ -9,7 +9,9 @@ import { sha256Hex } from '../../core/signature.js';
 import type { Session, Store } from '../../core/storedRecords.js';
 import { itemIdFor, keyForStore } from '../../core/storeView.js';
 import { countStates } from '../../core/trackState.js';
+import { cancelTracks } from '../cancelTracks.js';
 import type { ApiDeps } from '../deps.js';
+import { refuseErasedUser } from '../erasure/erasureGate.js';
 import { recountIfStale } from '../recount.js';
 
 export interface OpenSessionInput {
@@ -28,6 +30,7 @@ export async function openSession(
   input: OpenSessionInput,
   idempotencyKey?: string,
 ): Promise<Session> {
+  await refuseErasedUser(deps, input.userId);
   let cookie = newCookie();
   if (idempotencyKey !== undefined) {
     // A retry with the same key gets the same session; the same key with another body is a mistake.
@@ -161,15 +164,6 @@ export async function sessionStatus(
  */
 export async function cancelSession(deps: ApiDeps, store: Store, cookie: string): Promise<CancelAnswer> {
   await sessionOf(deps, store, cookie);
-  await deps.sessions.markCancelled(cookie);
-  const counts = await deps.counts.markCancelled(cookie);
-  await deps.completionsQueue.send(
-    Array.from({ length: TRACK_SHARDS }, (_, shard) => ({
-      kind: 'cancel' as const,
-      cookie,
-      storeId: store.storeId,
-      shard,
-    })),
-  );
+  const counts = await cancelTracks(deps, cookie, store.storeId);
   return { cancelled: counts.counts.queued, state: 'cancelling' };
 }

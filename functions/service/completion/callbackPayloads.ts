@@ -4,6 +4,8 @@ import {
   type DownloadTrackCompleteEvent,
   downloadEventId,
   trackEventId,
+  type UserErasedEvent,
+  userErasedEventId,
 } from '../../core/callbackEvents.js';
 import { formatHResult, HR, type HResult } from '../../core/hresult.js';
 import type { Container, Session, StoredItem, Track } from '../../core/storedRecords.js';
@@ -76,5 +78,21 @@ export function downloadPayload(s: Session, containers: readonly Container[]): D
     transactionType: s.transactionType,
     containers: [...containers],
     createdAt: s.createdAt,
+  };
+}
+
+/** UserErased: the user's data is gone from trackdrop; one event per erasure and store. */
+export function userErasedPayload(e: {
+  storeId: string;
+  userId: string;
+  erasureId: string;
+  erasedAt: string;
+}): UserErasedEvent {
+  return {
+    event: 'UserErased' as const,
+    eventId: userErasedEventId(e.erasureId, e.storeId),
+    userId: e.userId,
+    erasureId: e.erasureId,
+    erasedAt: e.erasedAt,
   };
 }

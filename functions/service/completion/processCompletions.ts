@@ -8,10 +8,11 @@ import { memoize } from '../../core/memoize.js';
 import { completionMessageSchema } from '../../core/queueMessages.js';
 import type { LibraryItem, Store, Track } from '../../core/storedRecords.js';
 import type { CompletionDeps } from '../deps.js';
+import { eraseStep } from '../erasure/eraseStep.js';
 import { parseRecords, poisonError } from '../queueRecords.js';
 import { recountStep } from '../recount.js';
 import { StateTally } from '../stateTally.js';
-import { downloadPayload, trackCompletePayload } from './callbackPayloads.js';
+import { downloadPayload, trackCompletePayload, userErasedPayload } from './callbackPayloads.js';
 import { fromSlowLane, sendCallback } from './slowLane.js';
 
 export class CallbackFailedError extends Error {
@@ -45,16 +46,19 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
       if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
       if (msg.kind === 'recount') return recountStep(deps, msg);
+      if (msg.kind === 'erase') return eraseStep(deps, msg);
       const slowLane = fromSlowLane(deps, record);
       // A slow store's callback is sent on to the slow lane, not made here (slowLane.ts).
       if (!slowLane && deps.slowStores.isSlow(msg.storeId))
-        return deps.slowLane.sendSoon({ ...msg, storeId: msg.storeId });
+        return deps.slowLane.sendSoon(msg.kind === 'userErased' ? msg : { ...msg, storeId: msg.storeId });
       const delivered =
         msg.kind === 'track'
           ? await completeTrack(deps, msg, storeOf, moves)
-          : msg.redeliver
-            ? await announceSession(deps, msg.cookie, storeOf, true)
-            : await announce(msg.cookie);
+          : msg.kind === 'userErased'
+            ? await tellUserErased(deps, msg, storeOf)
+            : msg.redeliver
+              ? await announceSession(deps, msg.cookie, storeOf, true)
+              : await announce(msg.cookie);
       if (!delivered) {
         const queue = slowLane ? deps.slowLane : deps.completionsQueue;
         await queue.delay(record.receiptHandle, backoffSeconds(deps, attempt));
@@ -73,16 +77,18 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
 /**
  * The rows to write, without those older than the row already there: a message delayed by a
  * failing callback still carries its track's first copy, and must not put it back over a
- * re-download's newer row (whose replaced file is gone). One BatchGetItem per batch.
+ * re-download's newer row (whose replaced file is gone). Nor those of a user under erasure.
+ * One BatchGetItem per batch.
  */
 async function newerRowsOnly(deps: CompletionDeps, rows: LibraryItem[]): Promise<LibraryItem[]> {
   if (rows.length === 0) return rows;
-  const existing = new Map(
-    (await deps.library.getMany(rows)).map((r) => [`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`, r]),
-  );
+  const { rows: there, erasedUsers } = await deps.library.getMany(rows);
+  const existing = new Map(there.map((r) => [`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`, r]));
   return rows.filter((r) => {
-    const there = existing.get(`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`);
-    return !there || there.addedAt <= r.addedAt;
+    // A user being erased (or erased) gets no row back: the erasure is removing them.
+    if (erasedUsers.has(r.userId)) return false;
+    const row = existing.get(`${r.userId}\u0000${r.storeId}\u0000${r.serviceTrackId}`);
+    return !row || row.addedAt <= r.addedAt;
   });
 }
 
@@ -130,7 +136,7 @@ async function completeTrack(
     return true;
   }
   // A message that carried the track had its row written with the batch.
-  if (!msg.track) for (const row of libraryRowsOf(track)) await deps.library.addOnce(row);
+  if (!msg.track) for (const row of await newerRowsOnly(deps, libraryRowsOf(track))) await deps.library.addOnce(row);
   const payload = trackCompletePayload(track);
   const res = await sendCallback(deps, store, payload.eventId, payload);
   if (!res.ok) {
@@ -170,6 +176,25 @@ async function announceSession(
     return false;
   }
   if (!session.notifiedAt) await deps.sessions.markNotified(cookie);
+  return true;
+}
+
+/** A store's `UserErased` event; true once it took it (or the store is gone). */
+async function tellUserErased(
+  deps: CompletionDeps,
+  msg: { storeId: string; userId: string; erasureId: string; erasedAt: string },
+  storeOf: StoreOf,
+): Promise<boolean> {
+  const store = await storeOf(msg.storeId);
+  if (!store) return true;
+  const payload = userErasedPayload(msg);
+  const res = await sendCallback(deps, store, payload.eventId, payload);
+  if (!res.ok) {
+    deps.logger.warn('UserErased event failed', { storeId: msg.storeId, status: res.status, error: res.error });
+    deps.telemetry.count('CallbackFailures');
+    return false;
+  }
+  deps.logger.info('store told', { storeId: msg.storeId, userId: msg.userId, event: 'UserErased' });
   return true;
 }
 

@@ -139,9 +139,10 @@ async function processOne(deps: WorkerDeps, msg: DownloadMessage, attempt: Attem
     if (repairDue(receiveCount)) await askCompletionIfOwed(deps, current);
     return;
   }
-  if (facts.cancelledSessions.has(msg.cookie)) {
-    // The session was cancelled: end the track before fetching anything.
-    const fields = { hrResult: HR.E_ABORT, reason: 'session cancelled' };
+  const erased = facts.erasedUsers.has(msg.userId);
+  if (erased || facts.cancelledSessions.has(msg.cookie)) {
+    // The session was cancelled, or its user is being erased: end the track before fetching anything.
+    const fields = { hrResult: HR.E_ABORT, reason: erased ? 'user erased' : 'session cancelled' };
     const updatedAt = await deps.tracks.transition(current.cookie, current.serviceTrackId, 'cancelled', fields);
     if (updatedAt) {
       moves.add(msg, 'cancelled');

@@ -14,6 +14,7 @@ import {
   localRegion,
   startEmulators,
 } from '../emulators.js';
+import { settledSettings } from '../erasureSettle.js';
 import { type LeasedQueue, leasedSettings } from '../eventSourceLease.js';
 import { templateEventSources } from '../eventSourcePlan.js';
 import { templateFunctionPlan } from '../functionPlan.js';
@@ -58,6 +59,8 @@ export interface AsDeployedOptions {
   readonly jwtVerifier?: JwtVerifierFactory;
   /** The event sources' receive visibility and the worker's own lease (eventSourceLease.ts): a killed sandbox recovers that fast. */
   readonly leaseSeconds?: number | undefined;
+  /** How long an erasure waits before it deletes (erasureSettle.ts); the template's figure by default. */
+  readonly erasureSettleSeconds?: number | undefined;
   /** The queues served as SQS serves fair queues (localTenant.ts), unless false: first come, first served. */
   readonly fairQueues?: boolean | undefined;
   /** Called for each refused request, as it happens (they are all kept in `denials` too). */
@@ -98,9 +101,11 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
   const { stackName } = opts.assembly;
   // The sandbox's short lease, for the worker's own hold on its batch too (eventSourceLease.ts).
   const template =
-    opts.leaseSeconds === undefined
+    opts.leaseSeconds === undefined && opts.erasureSettleSeconds === undefined
       ? opts.assembly.template
-      : withFunctionSettings(opts.assembly.template, (s) => leasedSettings(s, opts.leaseSeconds));
+      : withFunctionSettings(opts.assembly.template, (s) =>
+          settledSettings(leasedSettings(s, opts.leaseSeconds), opts.erasureSettleSeconds),
+        );
   const pseudo: Pseudo = { region: localRegion, accountId: localAccountId, stackName };
   const teardown = new Teardown((what, err) =>
     opts.onLog?.('trackdrop-local', `${what}: ${err instanceof Error ? err.message : String(err)}`),

@@ -14,7 +14,7 @@ export interface paths {
     get?: never;
     /**
      * Predeliver a license
-     * @description The license a worker checks before it fetches a track for this user; a track is downloaded only after its license was predelivered. An `expiresAt` in the past refuses the download (NS_E_DRM_LICENSE_NOTACQUIRED). userId: 1-128 of A-Z a-z 0-9 . _ -, not only dots.
+     * @description The license a worker checks before it fetches a track for this user; a track is downloaded only after its license was predelivered. An `expiresAt` in the past refuses the download (NS_E_DRM_LICENSE_NOTACQUIRED). userId: 1-128 of A-Z a-z 0-9 . _ -, not only dots. A user being erased answers 409 user_erasing, and one erased lately 409 user_erased.
      */
     put: operations['putLicense'];
     post?: never;
@@ -292,6 +292,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Erase everything trackdrop holds of the listener
+     * @description Starts the erasure of the listener's files (every version), library, licenses and download sessions, and answers it (202); asking again answers the same erasure. The body must be {"confirm": "erase my library"}. Tracks in flight end E_ABORT; every store that held a license for the listener gets one UserErased event. Afterwards stores' licenses, sessions and DownloadTracks for the listener are refused (409 user_erased) for 30 days. Follow it with GET /v1/me/erasure.
+     */
+    delete: operations['eraseMe'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/erasure': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The listener's erasure: where it stands, and what it removed
+     * @description The erasure DELETE /v1/me started, its phase and what each step removed so far; `erased` once nothing is left. 404 erasure_not_found when none was asked for (or its tombstone has lapsed).
+     */
+    get: operations['getMyErasure'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/openapi.json': {
     parameters: {
       query?: never;
@@ -348,6 +388,26 @@ export interface webhooks {
      * @description Any 2xx acknowledges. Anything else, or no answer within 10 s, is sent again with the same event id, backing off exponentially up to 900 s apart. Check its Trackdrop-Signature before trusting it.
      */
     post: operations['downloadTrackCompleteEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  UserErased: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * UserErased: a user's files, library, licenses and sessions were erased; delete your copy
+     * @description Any 2xx acknowledges. Anything else, or no answer within 10 s, is sent again with the same event id, backing off exponentially up to 900 s apart. Check its Trackdrop-Signature before trusting it.
+     */
+    post: operations['userErasedEvent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -443,6 +503,15 @@ export interface operations {
       };
       /** @description not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope) */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready, user_erasing, user_erased) */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -642,6 +711,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready, user_erasing, user_erased) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description too large (download_params_too_large, body_too_large) */
       413: {
         headers: {
@@ -740,7 +818,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready) */
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready, user_erasing, user_erased) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -865,7 +943,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready) */
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready, user_erasing, user_erased) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -991,7 +1069,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready) */
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready, user_erasing, user_erased) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1612,7 +1690,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready) */
+      /** @description conflict (track_conflict, session_cancelled, idempotency_key_reused, event_not_ready, user_erasing, user_erased) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2039,6 +2117,213 @@ export interface operations {
       };
     };
   };
+  eraseMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          confirm: 'erase my library';
+        };
+      };
+    };
+    responses: {
+      /** @description the erasure, started or already under way */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            erasureId: string;
+            /** @enum {string} */
+            state: 'erasing' | 'erased';
+            /** @enum {string} */
+            phase:
+              | 'cancel'
+              | 'settle'
+              | 'licenses'
+              | 'objects'
+              | 'versions'
+              | 'library'
+              | 'downloads'
+              | 'notify'
+              | 'done';
+            /** @enum {string} */
+            requestedBy: 'listener' | 'operator';
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            /** Format: date-time */
+            refusedUntil?: string;
+            removed: {
+              licenses: number;
+              objects: number;
+              versions: number;
+              libraryItems: number;
+              downloadItems: number;
+            };
+            stores: number;
+          };
+        };
+      };
+      /** @description bad input (invalid_json, invalid_request, invalid_track_url) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message?: string;
+          };
+        };
+      };
+      /** @description not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description too large (download_params_too_large, body_too_large) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description trackdrop's fault; safe to retry */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMyErasure: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the erasure */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            erasureId: string;
+            /** @enum {string} */
+            state: 'erasing' | 'erased';
+            /** @enum {string} */
+            phase:
+              | 'cancel'
+              | 'settle'
+              | 'licenses'
+              | 'objects'
+              | 'versions'
+              | 'library'
+              | 'downloads'
+              | 'notify'
+              | 'done';
+            /** @enum {string} */
+            requestedBy: 'listener' | 'operator';
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            /** Format: date-time */
+            refusedUntil?: string;
+            removed: {
+              licenses: number;
+              objects: number;
+              versions: number;
+              libraryItems: number;
+              downloadItems: number;
+            };
+            stores: number;
+          };
+        };
+      };
+      /** @description bad input (invalid_json, invalid_request, invalid_track_url) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message?: string;
+          };
+        };
+      };
+      /** @description not allowed (origin_not_allowed; store_suspended; for listeners, a token whose user claim is not a valid userId, or a missing scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unknown, or another tenant's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description trackdrop's fault; safe to retry */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   getOpenApi: {
     parameters: {
       query?: never;
@@ -2183,6 +2468,40 @@ export interface operations {
             itemId?: string;
           };
           reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description taken (any 2xx does) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  userErasedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The same on every delivery of one event: drop a repeat by it */
+        'Trackdrop-Event-Id': string;
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256(signing secret, "<t>.<raw body>")>, one v1= per active secret (docs/callbacks.md) */
+        'Trackdrop-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          event: 'UserErased';
+          eventId: string;
+          userId: string;
+          erasureId: string;
+          erasedAt: string;
         };
       };
     };

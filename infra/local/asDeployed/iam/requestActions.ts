@@ -221,11 +221,15 @@ function sourceRead(copySource: string): Authorization {
   return { action: versioned ? 's3:GetObjectVersion' : 's3:GetObject', resource: `arn:aws:s3:::${source}` };
 }
 
-/** DeleteObjects is authorized as s3:DeleteObject on every key it names. */
+/** DeleteObjects is authorized as s3:DeleteObject on every key it names, s3:DeleteObjectVersion for one named with its version. */
 function multiDelete(req: WireRequest, bucketArn: string): Authorization[] {
   const xml = req.body?.toString('utf8') ?? '';
-  const keys = [...xml.matchAll(/<Key>([\s\S]*?)<\/Key>/g)].map((m) => unescapeXml(m[1] ?? ''));
-  return keys.map((k) => ({ action: 's3:DeleteObject', resource: `${bucketArn}/${k}` }));
+  return [...xml.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map((o) => {
+    const body = o[1] ?? '';
+    const key = unescapeXml(/<Key>([\s\S]*?)<\/Key>/.exec(body)?.[1] ?? '');
+    const action = /<VersionId>/.test(body) ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
+    return { action, resource: `${bucketArn}/${key}` };
+  });
 }
 
 function unescapeXml(s: string): string {
