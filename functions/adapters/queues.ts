@@ -5,7 +5,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { batchLeftovers, leftover, retryLeftovers } from '../core/retry.js';
+import { batchLeftovers, leftover, RetriesExhausted, retryLeftovers } from '../core/retry.js';
 
 /** SendMessageBatch takes at most ten entries, and at most this many bytes in all (SQS's classic limit). */
 const MAX_ENTRIES = 10;
@@ -79,8 +79,10 @@ export class QueueSender<T> {
         };
       });
       let lastRefusals: BatchResultErrorEntry[] = [];
+      let unsent = entries;
       try {
         await retryLeftovers(batchLeftovers, 'SendMessageBatch', entries, async (left) => {
+          unsent = left;
           const out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: left }));
           lastRefusals = out.Failed ?? [];
           for (const f of lastRefusals) {
@@ -94,6 +96,15 @@ export class QueueSender<T> {
           return leftover(again);
         });
       } catch (err) {
+        if (!(err instanceof RetriesExhausted)) {
+          // The call itself failed (after the SDK's retries): what it carried is not on the queue.
+          const failure = err instanceof Error ? err : new Error(String(err));
+          for (const e of unsent) {
+            const index = batch[Number(e.Id)];
+            if (index !== undefined && outcomes[index] === undefined) outcomes[index] = failure;
+          }
+          continue;
+        }
         // Still refused for a passing reason at the bound: those entries are not on the queue.
         const codes = lastRefusals.map((f) => f.Code).join(', ');
         for (const f of lastRefusals) {

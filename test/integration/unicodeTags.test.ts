@@ -77,6 +77,26 @@ test('a message outside the Basic Multilingual Plane reaches the queue as it was
   assert.deepEqual(await receiveAll(queueUrl), sent);
 });
 
+test('a send whose SendMessageBatch call fails rejects: its messages are never taken as sent', async () => {
+  const queueUrl = await freshQueue('send-call-fails');
+  const sender = new QueueSender<{ title: string }>(stack.clients.sqs, queueUrl);
+  let calls = 0;
+  stack.clients.sqs.middlewareStack.add(
+    (next, c) => async (args) => {
+      if (c.commandName === 'SendMessageBatchCommand' && ++calls === 1) throw new Error('connection reset');
+      return next(args);
+    },
+    { step: 'initialize', name: 'failOneSend' },
+  );
+  try {
+    await assert.rejects(sender.send([{ title: 'first' }]), /connection reset/);
+    await sender.send([{ title: 'second' }]);
+  } finally {
+    stack.clients.sqs.middlewareStack.remove('failOneSend');
+  }
+  assert.deepEqual(await receiveAll(queueUrl), [{ title: 'second' }]);
+});
+
 test('a message refused for its content fails alone: its batch-mates are sent', async () => {
   // A queue that takes 1 KiB at most, so a 2 KB message is over its limit.
   const queueUrl = await freshQueue('unicode-refused', { MaximumMessageSize: '1024' });
