@@ -3,9 +3,19 @@ import { ErasuresRepo } from '../functions/adapters/erasuresRepo.js';
 import { QueueSender } from '../functions/adapters/queues.js';
 import type { ErasureAnswer } from '../functions/core/answers.js';
 import { messageTenant, type OutgoingCompletion } from '../functions/core/queueMessages.js';
+import { userIdSchema } from '../functions/core/schemas.js';
 import { erasureView } from '../functions/service/erasure/erasureView.js';
 import { startErasure } from '../functions/service/erasure/startErasure.js';
-import { argAt, CliError, type Command, jsonHelp, jsonOption, printJson, UsageError } from './command.js';
+import {
+  argAt,
+  CliError,
+  type Command,
+  InvalidInputError,
+  jsonHelp,
+  jsonOption,
+  printJson,
+  UsageError,
+} from './command.js';
 import { actor } from './storeLifecycleCommands.js';
 import type { Target } from './target.js';
 
@@ -27,7 +37,8 @@ const erase: Command = {
   summary: 'erases everything of a user: files, library, licenses, sessions',
   description: [
     "Starts the erasure of a user's files (every version), library rows, licenses and download",
-    'sessions, as DELETE /v1/me does for the listener; asking again shows the same erasure.',
+    'sessions, as DELETE /v1/me does for the listener; asking again shows the same erasure (and',
+    'resumes it if it has not moved for 20 minutes).',
     'Tracks in flight end E_ABORT, each store that held a license gets one UserErased event,',
     'and licenses and sessions for the user are refused afterwards for the tombstone days.',
     'It first waits out the longest function timeout, then deletes in steps. --confirm must',
@@ -44,6 +55,8 @@ const erase: Command = {
   options: { confirm: { type: 'string' }, wait: { type: 'boolean', default: false }, ...jsonOption },
   check(values, args) {
     if (values.confirm !== args[0]) throw new UsageError('user erase needs --confirm <userId>, repeating the user id');
+    const id = userIdSchema.safeParse(args[0]);
+    if (!id.success) throw new InvalidInputError(id.error.issues.map((i) => i.message).join('; '));
   },
   async run({ target, values, args, out }) {
     const userId = argAt(args, 0);

@@ -54,46 +54,79 @@ export class ErasuresRepo {
     }
   }
 
-  /** Moves the running erasure to `phase`, adding what a step removed and the stores it found. */
+  /**
+   * Records a step taken: the erasure moves from step `from` to the next, at `phase`, adding
+   * what the step removed. Only the step that finds `from` does it (false for any other: a
+   * duplicate, or a step of a chain that lost the race), so one erasure runs as one chain.
+   */
   async advance(
     userId: string,
     erasureId: string,
+    from: number,
+    messageId: string,
     phase: ErasurePhase,
     removed: Partial<ErasureRemoved> = {},
-    stores: readonly string[] = [],
-  ): Promise<void> {
+  ): Promise<boolean> {
     const values: Record<string, unknown> = {
       ':phase': phase,
       ':now': new Date().toISOString(),
       ':id': erasureId,
+      ':from': from,
+      ':next': from + 1,
+      ':by': messageId,
+      ':erasing': 'erasing',
     };
-    const sets = ['phase = :phase', 'updatedAt = :now'];
-    const names: Record<string, string> = {};
+    const sets = ['phase = :phase', 'updatedAt = :now', 'step = :next', 'advancedBy = :by'];
+    const names: Record<string, string> = { '#s': 'state' };
     for (const [k, n] of Object.entries(removed)) {
       if (!n) continue;
       names[`#r_${k}`] = k;
       values[`:r_${k}`] = n;
       sets.push(`removed.#r_${k} = removed.#r_${k} + :r_${k}`);
     }
-    if (stores.length > 0) {
-      values[':stores'] = [...new Set(stores)];
-      values[':empty'] = [];
-      sets.push('stores = list_append(if_not_exists(stores, :empty), :stores)');
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: erasureKey(userId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'erasureId = :id AND step = :from AND #s = :erasing',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
     }
+  }
+
+  /** Adds stores to be told `UserErased`: before the items that name them are deleted. */
+  async addStores(userId: string, erasureId: string, stores: readonly string[]): Promise<void> {
+    if (stores.length === 0) return;
     await this.ddb.send(
       new UpdateCommand({
         TableName: this.table,
         Key: erasureKey(userId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression: 'ADD stores :s',
         ConditionExpression: 'erasureId = :id',
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: { ':s': new Set(stores), ':id': erasureId },
       }),
     );
   }
 
   /** Ends the erasure: a tombstone until `refusedUntil`, when DynamoDB TTL removes it. */
   async finish(userId: string, erasureId: string, refusedUntil: string): Promise<void> {
+    try {
+      await this.finishOnce(userId, erasureId, refusedUntil);
+    } catch (err) {
+      // Finished already (a redelivered last step).
+      if (!isConditionFailed(err)) throw err;
+    }
+  }
+
+  private async finishOnce(userId: string, erasureId: string, refusedUntil: string): Promise<void> {
     const now = new Date().toISOString();
     await this.ddb.send(
       new UpdateCommand({
@@ -101,7 +134,7 @@ export class ErasuresRepo {
         Key: erasureKey(userId),
         UpdateExpression:
           'SET #s = :erased, phase = :done, finishedAt = if_not_exists(finishedAt, :now), updatedAt = :now, refusedUntil = :until, #ttl = :ttl',
-        ConditionExpression: 'erasureId = :id',
+        ConditionExpression: 'erasureId = :id AND #s = :erasing',
         ExpressionAttributeNames: { '#s': 'state', '#ttl': 'ttl' },
         ExpressionAttributeValues: {
           ':erased': 'erased',
@@ -110,6 +143,7 @@ export class ErasuresRepo {
           ':until': refusedUntil,
           ':ttl': Math.floor(Date.parse(refusedUntil) / 1000),
           ':id': erasureId,
+          ':erasing': 'erasing',
         },
       }),
     );

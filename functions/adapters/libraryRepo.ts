@@ -8,12 +8,12 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ERASURE_SK } from '../core/erasure.js';
+import { ERASURE_SK, isRefusing } from '../core/erasure.js';
 import { batchLeftovers, leftover, retryLeftovers } from '../core/retry.js';
 import { type LibraryItem, libraryItemOf } from '../core/storedRecords.js';
 import { TtlCache } from '../core/ttlCache.js';
 import { isConditionFailed } from './isConditionFailed.js';
-import { erasePartition } from './partitionEraser.js';
+import { erasePartition, storeIdsOf } from './partitionEraser.js';
 import { queryAll } from './queryAll.js';
 
 // Zero-padded so a listing comes back in content-ID order.
@@ -117,8 +117,8 @@ export class LibraryRepo {
       await retryLeftovers(batchLeftovers, 'BatchGetItem', request, async (left) => {
         const res = await this.ddb.send(new BatchGetCommand({ RequestItems: { [this.table]: left } }));
         for (const item of res.Responses?.[this.table] ?? []) {
-          if (item.sk === ERASURE_SK) erasedUsers.add(String(item.userId));
-          else rows.push(libraryItemOf(item));
+          if (item.sk !== ERASURE_SK) rows.push(libraryItemOf(item));
+          else if (isRefusing(item)) erasedUsers.add(String(item.userId));
         }
         const again = res.UnprocessedKeys?.[this.table];
         return again?.Keys && again.Keys.length > 0 ? again : undefined;
@@ -127,8 +127,15 @@ export class LibraryRepo {
     return { rows, erasedUsers };
   }
 
-  /** Deletes up to `limit` of the user's rows, claims and folder spellings (an erasure's step), never its erasure record. */
-  async eraseOfUser(userId: string, limit: number): Promise<{ deleted: number; more: boolean }> {
+  /**
+   * Deletes up to `limit` of the user's rows, claims and folder spellings (an erasure's step),
+   * never its erasure record; the stores of the rows are told to `noteStores` first.
+   */
+  async eraseOfUser(
+    userId: string,
+    limit: number,
+    noteStores: (storeIds: string[]) => Promise<void>,
+  ): Promise<{ deleted: number; more: boolean }> {
     const out = await erasePartition(this.ddb, {
       table: this.table,
       partitionKey: 'userId',
@@ -136,6 +143,8 @@ export class LibraryRepo {
       value: userId,
       limit,
       keep: ERASURE_SK,
+      attributes: ['storeId'],
+      beforeDelete: (items) => noteStores(storeIdsOf(items)),
     });
     return { deleted: out.deleted.length, more: out.more };
   }

@@ -9,7 +9,7 @@ import { leftover, licenseLeftovers, RetriesExhausted, retryLeftovers } from '..
 import type { License } from '../core/storedRecords.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { isThrottled } from './isThrottled.js';
-import { erasePartition } from './partitionEraser.js';
+import { erasePartition, storeIdsOf } from './partitionEraser.js';
 
 type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
 
@@ -72,8 +72,15 @@ export class LicensesRepo {
     return unwritten;
   }
 
-  /** Deletes up to `limit` of the user's licenses (an erasure's step); answers the stores they were from. */
-  async eraseOfUser(userId: string, limit: number): Promise<{ deleted: number; storeIds: string[]; more: boolean }> {
+  /**
+   * Deletes up to `limit` of the user's licenses (an erasure's step); the stores they are from
+   * are told to `noteStores` before any is deleted.
+   */
+  async eraseOfUser(
+    userId: string,
+    limit: number,
+    noteStores: (storeIds: string[]) => Promise<void>,
+  ): Promise<{ deleted: number; more: boolean }> {
     const out = await erasePartition(this.ddb, {
       table: this.table,
       partitionKey: 'userId',
@@ -81,9 +88,9 @@ export class LicensesRepo {
       value: userId,
       limit,
       attributes: ['storeId'],
+      beforeDelete: (items) => noteStores(storeIdsOf(items)),
     });
-    const storeIds = [...new Set(out.deleted.flatMap((i) => (typeof i.storeId === 'string' ? [i.storeId] : [])))];
-    return { deleted: out.deleted.length, storeIds, more: out.more };
+    return { deleted: out.deleted.length, more: out.more };
   }
 
   /** Deletes the license; false when there was none. */

@@ -28,6 +28,8 @@ export interface PartitionToErase {
   readonly keep?: string | undefined;
   /** Attributes read besides the keys (what the caller needs of the deleted items). */
   readonly attributes?: readonly string[];
+  /** Told of the items before any is deleted: what must be kept of them is kept first. */
+  readonly beforeDelete?: (items: readonly Item[]) => Promise<void>;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function erasePartition(ddb: DynamoDBDocumentClient, p: PartitionTo
     }),
   );
   const items = (out.Items ?? []).filter((i) => i[p.sortKey] !== p.keep).slice(0, p.limit);
+  if (items.length > 0) await p.beforeDelete?.(items);
   const chunks: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
   await mapLimit(chunks, 4, async (chunk) => {
@@ -65,4 +68,9 @@ export async function erasePartition(ddb: DynamoDBDocumentClient, p: PartitionTo
     });
   });
   return { deleted: items, more: out.LastEvaluatedKey !== undefined };
+}
+
+/** The distinct `storeId`s of some items: the stores an erasure tells. */
+export function storeIdsOf(items: readonly Item[]): string[] {
+  return [...new Set(items.flatMap((i) => (typeof i.storeId === 'string' ? [i.storeId] : [])))];
 }

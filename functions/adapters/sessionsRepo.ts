@@ -114,13 +114,7 @@ export class SessionsRepo {
     const requests: WriteRequests = [
       {
         PutRequest: {
-          Item: {
-            ...ref,
-            cookie: userSessionsPk(session.userId),
-            sk: userSessionSk(session.createdAt, listenerSessionId(session.cookie)),
-            sessionCookie: session.cookie,
-            expiresAt,
-          },
+          Item: { ...ref, ...userSessionKey(session.userId, ref), sessionCookie: session.cookie, expiresAt },
         },
       },
       {
@@ -265,13 +259,15 @@ export class SessionsRepo {
   }
 
   /**
-   * Deletes up to `budget` items of one of the user's sessions (an erasure's step): the session,
-   * its container parts and counts, then its tracks shard by shard; once none is left, its
+   * Deletes up to `budget` items of one of the user's sessions (an erasure's step): its tracks
+   * shard by shard, then the session, its container parts and counts; once none is left, its
    * entries in the store's and the user's lists, the user's last, so a step that dies finds the
    * session again. Answers the items deleted and whether the session is gone.
    */
   async eraseOfUser(userId: string, ref: UserSessionRef, budget: number): Promise<{ deleted: number; gone: boolean }> {
-    const partitions = [ref.cookie, ...Array.from({ length: TRACK_SHARDS }, (_, i) => shardPk(ref.cookie, i))];
+    // The tracks first: once they are gone nothing moves the counts again (a late write would
+    // bring the counts item back), and the session's own partition goes last.
+    const partitions = [...Array.from({ length: TRACK_SHARDS }, (_, i) => shardPk(ref.cookie, i)), ref.cookie];
     let deleted = 0;
     for (const value of partitions) {
       if (deleted >= budget) return { deleted, gone: false };

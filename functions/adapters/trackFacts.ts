@@ -1,6 +1,6 @@
 import { BatchGetCommand, type BatchGetCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COUNTS_SK, trackPk, trackSk } from '../core/downloadsKeys.js';
-import { ERASURE_SK } from '../core/erasure.js';
+import { ERASURE_SK, isRefusing } from '../core/erasure.js';
 import { batchLeftovers, retryLeftovers } from '../core/retry.js';
 import {
   type LibraryItem,
@@ -88,7 +88,7 @@ export async function fetchTrackFacts(
       }
       for (const item of out.Responses?.[tables.library] ?? []) {
         if (item.sk === ERASURE_SK) {
-          erasedUsers.add(String(item.userId));
+          if (isRefusing(item)) erasedUsers.add(String(item.userId));
           continue;
         }
         const l = libraryItemOf(item);

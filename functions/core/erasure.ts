@@ -16,12 +16,15 @@ export const ERASURE_SK = 'erasure';
  * - `cancel`: the user's sessions are cancelled; queued tracks end E_ABORT, as a cancel does.
  * - `settle`: waits out every invocation that may have read "not erasing" before the record was
  *   written (the longest function timeout), so nothing writes the user's data after this.
+ * - `recancel`: the cancel again, for a session opened by a request that checked the user just
+ *   before the record was written (its list entry may have come after the first walk).
  * - `licenses`, `objects`, `versions`, `library`, `downloads`: deleted in bounded steps.
  * - `notify`: each store that held a license for the user gets one signed `UserErased` event.
  */
 export const erasurePhases = [
   'cancel',
   'settle',
+  'recancel',
   'licenses',
   'objects',
   'versions',
@@ -66,7 +69,35 @@ export const erasureRecordSchema = z.object({
   /** Until when licenses, sessions and DownloadTracks for the user are refused (the tombstone). */
   refusedUntil: z.optional(z.string()),
   removed: erasureRemovedSchema,
-  /** The stores that held a license for the user: each is told `UserErased` once. */
-  stores: z.optional(z.array(z.string())),
+  /**
+   * Steps taken: each step's message carries the number it expects, and only the step that
+   * finds it advances the erasure, so a step delivered twice never starts a second chain.
+   */
+  step: z.int().check(z.nonnegative()),
+  /** The SQS message of the step that last advanced it: its redelivery sends the next step again. */
+  advancedBy: z.optional(z.string()),
+  /**
+   * The stores that held a license, a library row or a session of the user: each is told
+   * `UserErased` once. A DynamoDB string set (ADD), read back as a list.
+   */
+  stores: z.optional(
+    z.pipe(
+      z.set(z.string()),
+      z.transform((s) => [...s].sort()),
+    ),
+  ),
 });
 export type ErasureRecord = z.infer<typeof erasureRecordSchema>;
+
+/**
+ * Whether an erasure item still refuses the user: while it runs, and as a tombstone until
+ * `refusedUntil` (DynamoDB TTL removes it up to a couple of days later, and it must not refuse
+ * meanwhile). Read by every writer's check, from the item as stored.
+ */
+export function isRefusing(
+  item: { readonly state?: unknown; readonly refusedUntil?: unknown },
+  now = Date.now(),
+): boolean {
+  if (item.state === 'erasing') return true;
+  return typeof item.refusedUntil === 'string' && Date.parse(item.refusedUntil) > now;
+}

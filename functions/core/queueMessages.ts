@@ -69,7 +69,7 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     shard: z.int().check(z.minimum(0), z.maximum(255)),
     after: z.optional(serviceTrackIdSchema),
   }),
-  // One step of a user's erasure (service/erasure/eraseStep.ts): `sessions` is where the
+  // One step of a user's erasure (service/erasure/eraseStep.ts): `sessions` is where a
   // cancel step's walk of the user's sessions stands.
   z.object({
     kind: z.literal('erase'),
@@ -77,7 +77,11 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     userId: userIdSchema,
     erasureId: z.string().check(z.minLength(1)),
     phase: erasurePhaseSchema,
+    // The erasure's step number this message is (see the record's `step`).
+    step: z.int().check(z.nonnegative()),
     sessions: z.optional(z.object({ createdAt: z.string(), id: z.string() })),
+    // When the settle ends, on the clock of the function that first took it.
+    until: z.optional(z.string()),
   }),
   // A store's `UserErased` event, owed once the erasure has removed everything.
   z.object({

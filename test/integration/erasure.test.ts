@@ -169,9 +169,33 @@ test("a user's erasure removes every file, row, license and session in bounded s
   assert.equal(goneBefore.items.length, 15);
   assert.ok(goneBefore.keys.length >= 15, goneBefore.keys.join(', '));
 
+  const libraryItems = (
+    await stack.clients.ddb.send(
+      new QueryCommand({
+        TableName: stack.provisioned.names.tables.library,
+        KeyConditionExpression: 'userId = :u',
+        ExpressionAttributeValues: { ':u': gone },
+        Select: 'COUNT',
+      }),
+    )
+  ).Count;
+
   // One S3 delete and one DynamoDB delete in the middle of the erasure fail once: their steps die
-  // part-way (some of the step's writes done, some not) and are taken again from the queue.
-  const faults = { deleteObjects: 0, batchDeletes: 0 };
+  // part-way (some of the step's writes done, some not) and are taken again from the queue. One
+  // step is queued twice, and one step dies after it advanced the erasure but before it queued
+  // the next: neither doubles the chain (what was removed is counted once) nor stops it.
+  const faults = { deleteObjects: 0, batchDeletes: 0, duplicated: 0, lostNext: 0 };
+  const carries = (input: unknown, phase: string) => JSON.stringify(input).includes(`\\"phase\\":\\"${phase}\\"`);
+  for (const sqs of stack.functionClients.sqs)
+    sqs.middlewareStack.add(
+      (next, c) => async (args) => {
+        if (c.commandName !== 'SendMessageBatchCommand') return next(args);
+        if (carries(args.input, 'licenses') && faults.duplicated++ === 0) await next(args);
+        if (carries(args.input, 'library') && faults.lostNext++ === 0) throw new Error('killed: SQS');
+        return next(args);
+      },
+      { step: 'initialize', name: 'duplicateAndLose' },
+    );
   for (const s3 of stack.functionClients.s3)
     s3.middlewareStack.add(
       (next, c) => async (args) => {
@@ -219,10 +243,14 @@ test("a user's erasure removes every file, row, license and session in bounded s
     status = await listener('GET', '/v1/me/erasure', gone);
   }
   assert.equal(status.body.state, 'erased', JSON.stringify(status.body));
-  assert.equal(faults.deleteObjects >= 2 && faults.batchDeletes >= 3, true, JSON.stringify(faults));
+  assert.ok(
+    faults.deleteObjects >= 2 && faults.batchDeletes >= 3 && faults.duplicated >= 1 && faults.lostNext >= 1,
+    JSON.stringify(faults),
+  );
   const removed = status.body.removed as Record<string, number>;
   assert.ok((removed.objects ?? 0) >= goneBefore.keys.length, JSON.stringify(removed));
   assert.equal(removed.licenses, 17);
+  assert.equal(removed.libraryItems, libraryItems, 'each library item counted once: one chain');
   assert.equal(status.body.stores, 2);
 
   // Nothing of the user is left: not in the bucket, not in any table or index.

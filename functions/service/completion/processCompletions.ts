@@ -46,7 +46,7 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
       if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
       if (msg.kind === 'recount') return recountStep(deps, msg);
-      if (msg.kind === 'erase') return eraseStep(deps, msg);
+      if (msg.kind === 'erase') return eraseStep(deps, msg, record.messageId);
       const slowLane = fromSlowLane(deps, record);
       // A slow store's callback is sent on to the slow lane, not made here (slowLane.ts).
       if (!slowLane && deps.slowStores.isSlow(msg.storeId))

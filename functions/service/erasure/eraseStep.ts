@@ -1,23 +1,24 @@
-import { isConditionFailed } from '../../adapters/isConditionFailed.js';
-import { type ErasurePhase, type ErasureRecord, type ErasureRemoved, nextPhase } from '../../core/erasure.js';
+import { type ErasurePhase, type ErasureRemoved, nextPhase } from '../../core/erasure.js';
 import type { CompletionMessage } from '../../core/queueMessages.js';
 import { erasureSettleSeconds } from '../../settings.js';
 import { cancelTracks } from '../cancelTracks.js';
 import type { CompletionDeps } from '../deps.js';
 
-type EraseMessage = Extract<CompletionMessage, { kind: 'erase' }>;
+export type EraseMessage = Extract<CompletionMessage, { kind: 'erase' }>;
 
 /** SQS's longest DelaySeconds: a longer settle is waited out in several. */
 const MAX_DELAY_SECONDS = 900;
-/** Sessions the cancel step takes at a time. */
-const CANCEL_PAGE = 25;
+/** Sessions a cancel or downloads step takes at a time. */
+const SESSIONS_PAGE = 25;
 
-/** What one step did: what it removed, the stores it found, and where the erasure goes next. */
+/** The next message of the chain: its phase and what it carries. */
+type Next = Pick<EraseMessage, 'phase' | 'sessions' | 'until'>;
+
+/** What one step did: what it removed, and where the erasure goes next. */
 interface StepOutcome {
   readonly removed?: Partial<ErasureRemoved>;
-  readonly stores?: readonly string[];
-  /** The next message: the same phase again (more to do) or the next one. */
-  readonly next: Omit<EraseMessage, 'kind' | 'userId' | 'erasureId' | 'storeId'>;
+  /** The same phase again (more to do) or the next one. */
+  readonly next: Next;
   readonly delaySeconds?: number;
 }
 
@@ -25,65 +26,86 @@ interface StepOutcome {
  * One step of a user's erasure, run by the completion function from the completions queue:
  * at most `erasure.stepItems` items or objects, then the next step is queued. Each step takes
  * what is left rather than a position, so one that dies part-way is run again by SQS and
- * finishes the work; a repeated step (a redelivery after its successor was sent) only repeats
- * idempotent deletes. A step of an erasure that no longer stands (a later one replaced its
- * tombstone) is dropped.
+ * finishes the work. The record counts the steps: only the message of the step it expects
+ * advances it and sends the next, so a duplicate never starts a second chain; the step that
+ * advanced it, delivered again (it died before its next was sent), sends the next again.
  */
-export async function eraseStep(deps: CompletionDeps, msg: EraseMessage): Promise<void> {
+export async function eraseStep(deps: CompletionDeps, msg: EraseMessage, messageId: string): Promise<void> {
   const record = await deps.erasures.get(msg.userId);
+  const log = { userId: msg.userId, erasureId: msg.erasureId, phase: msg.phase, step: msg.step };
   if (!record || record.erasureId !== msg.erasureId || record.state === 'erased') {
-    deps.logger.info('erasure step of an erasure that does not stand', {
-      userId: msg.userId,
-      erasureId: msg.erasureId,
-    });
+    deps.logger.info('erasure step of an erasure that does not stand', log);
     return;
   }
-  const outcome = await run(deps, msg, record);
-  try {
-    await deps.erasures.advance(msg.userId, msg.erasureId, outcome.next.phase, outcome.removed, outcome.stores);
-  } catch (err) {
-    if (isConditionFailed(err)) return;
-    throw err;
+  const redelivered = record.step === msg.step + 1 && record.advancedBy === messageId;
+  if (record.step !== msg.step && !redelivered) {
+    deps.logger.info('erasure step already taken', { ...log, at: record.step });
+    return;
+  }
+  const outcome = await run(deps, msg);
+  if (!redelivered) {
+    const advanced = await deps.erasures.advance(
+      msg.userId,
+      msg.erasureId,
+      msg.step,
+      messageId,
+      outcome.next.phase,
+      outcome.removed,
+    );
+    if (!advanced) return;
   }
   if (outcome.next.phase === 'done') {
     const refusedUntil = new Date(Date.now() + deps.settings.erasure.tombstoneDays * 86_400_000).toISOString();
     await deps.erasures.finish(msg.userId, msg.erasureId, refusedUntil);
-    deps.logger.info('user erased', { userId: msg.userId, erasureId: msg.erasureId, removed: record.removed });
+    deps.logger.info('user erased', log);
     deps.telemetry.count('UsersErased');
     return;
   }
   await deps.completionsQueue.send(
-    [{ kind: 'erase', storeId: undefined, userId: msg.userId, erasureId: msg.erasureId, ...outcome.next }],
+    [
+      {
+        kind: 'erase',
+        storeId: undefined,
+        userId: msg.userId,
+        erasureId: msg.erasureId,
+        step: msg.step + 1,
+        ...outcome.next,
+      },
+    ],
     outcome.delaySeconds ?? 0,
   );
 }
 
-async function run(deps: CompletionDeps, msg: EraseMessage, record: ErasureRecord): Promise<StepOutcome> {
-  const { userId } = msg;
-  const limit = deps.settings.erasure.stepItems;
-  const again = (phase: ErasurePhase, more: boolean): StepOutcome['next'] => ({
-    phase: more ? phase : nextPhase(phase),
-  });
+async function run(deps: CompletionDeps, msg: EraseMessage): Promise<StepOutcome> {
+  const { userId, erasureId } = msg;
+  const limit = Math.max(1, deps.settings.erasure.stepItems);
+  const again = (phase: ErasurePhase, more: boolean): Next => ({ phase: more ? phase : nextPhase(phase) });
+  const noteStores = (storeIds: string[]) => deps.erasures.addStores(userId, erasureId, storeIds);
   switch (msg.phase) {
-    case 'cancel': {
+    case 'cancel':
+    case 'recancel': {
       // Every session is cancelled, so DownloadTrack refuses it (409 user_erasing); one with
       // tracks queued gets a cancel's chunk chains: each such track ends E_ABORT with its callback.
-      const page = await deps.sessions.ofUser(userId, CANCEL_PAGE, msg.sessions);
+      const page = await deps.sessions.ofUser(userId, SESSIONS_PAGE, msg.sessions);
+      await noteStores(page.sessions.map((s) => s.storeId));
       for (const s of page.sessions) {
         const counts = await deps.counts.get(s.cookie, true);
         if (counts.counts.queued > 0 && !counts.cancelledAt) await cancelTracks(deps, s.cookie, s.storeId);
         else await deps.sessions.markCancelled(s.cookie);
       }
-      return { next: page.next ? { phase: 'cancel', sessions: page.next } : { phase: 'settle' } };
+      return { next: page.next ? { phase: msg.phase, sessions: page.next } : { phase: nextPhase(msg.phase) } };
     }
     case 'settle': {
-      const left = Date.parse(record.startedAt) + erasureSettleSeconds(deps.settings) * 1000 - Date.now();
-      if (left <= 0) return { next: { phase: 'licenses' } };
-      return { next: { phase: 'settle' }, delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(left / 1000)) };
+      // Timed on this function's clock from its first look, which is after the record was
+      // written: never shorter than the settle, whoever's clock started the erasure.
+      const until = msg.until ?? new Date(Date.now() + erasureSettleSeconds(deps.settings) * 1000).toISOString();
+      const left = Date.parse(until) - Date.now();
+      if (left <= 0) return { next: { phase: 'recancel' } };
+      return { next: { phase: 'settle', until }, delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(left / 1000)) };
     }
     case 'licenses': {
-      const out = await deps.licenses.eraseOfUser(userId, limit);
-      return { removed: { licenses: out.deleted }, stores: out.storeIds, next: again('licenses', out.more) };
+      const out = await deps.licenses.eraseOfUser(userId, limit, noteStores);
+      return { removed: { licenses: out.deleted }, next: again('licenses', out.more) };
     }
     case 'objects': {
       const out = await deps.userFiles.eraseCurrent(userPrefix(userId), limit);
@@ -94,12 +116,13 @@ async function run(deps: CompletionDeps, msg: EraseMessage, record: ErasureRecor
       return { removed: { versions: out.deleted }, next: again('versions', out.more) };
     }
     case 'library': {
-      const out = await deps.library.eraseOfUser(userId, limit);
+      const out = await deps.library.eraseOfUser(userId, limit, noteStores);
       return { removed: { libraryItems: out.deleted }, next: again('library', out.more) };
     }
     case 'downloads': {
-      // Session by session, oldest work first: each one's items, then its list entries.
-      const page = await deps.sessions.ofUser(userId, CANCEL_PAGE);
+      // Session by session: each one's tracks, then its own items, then its list entries.
+      const page = await deps.sessions.ofUser(userId, SESSIONS_PAGE);
+      await noteStores(page.sessions.map((s) => s.storeId));
       let deleted = 0;
       for (const s of page.sessions) {
         const out = await deps.sessions.eraseOfUser(userId, s, limit - deleted);
@@ -110,9 +133,15 @@ async function run(deps: CompletionDeps, msg: EraseMessage, record: ErasureRecor
     }
     case 'notify': {
       const erasedAt = new Date().toISOString();
-      const stores = [...new Set(record.stores ?? [])];
+      const record = await deps.erasures.get(userId);
       await deps.completionsQueue.send(
-        stores.map((storeId) => ({ kind: 'userErased' as const, storeId, userId, erasureId: msg.erasureId, erasedAt })),
+        (record?.stores ?? []).map((storeId) => ({
+          kind: 'userErased' as const,
+          storeId,
+          userId,
+          erasureId,
+          erasedAt,
+        })),
       );
       return { next: { phase: 'done' } };
     }

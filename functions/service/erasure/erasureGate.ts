@@ -1,4 +1,5 @@
 import type { ErasuresRepo } from '../../adapters/erasuresRepo.js';
+import { isRefusing } from '../../core/erasure.js';
 import { ApiError } from '../../core/errors.js';
 import { HR } from '../../core/hresult.js';
 
@@ -8,8 +9,9 @@ import { HR } from '../../core/hresult.js';
  * record; the worker and the completion function make the same check in reads they make anyway.
  */
 export async function refuseErasedUser(deps: { readonly erasures: ErasuresRepo }, userId: string): Promise<void> {
-  const erasure = await deps.erasures.get(userId, false);
-  if (!erasure) return;
+  // Strongly consistent: a request a moment after the erasure began is refused, never let by.
+  const erasure = await deps.erasures.get(userId);
+  if (!erasure || !isRefusing(erasure)) return;
   if (erasure.state === 'erasing')
     throw new ApiError(
       409,
@@ -17,11 +19,10 @@ export async function refuseErasedUser(deps: { readonly erasures: ErasuresRepo }
       `this user's data is being erased (since ${erasure.startedAt}); nothing is taken for them`,
       HR.E_ACCESSDENIED,
     );
-  if (erasure.refusedUntil && Date.parse(erasure.refusedUntil) > Date.now())
-    throw new ApiError(
-      409,
-      'user_erased',
-      `this user's data was erased at ${erasure.finishedAt ?? erasure.updatedAt}; nothing is taken for them until ${erasure.refusedUntil}`,
-      HR.E_ACCESSDENIED,
-    );
+  throw new ApiError(
+    409,
+    'user_erased',
+    `this user's data was erased at ${erasure.finishedAt ?? erasure.updatedAt}; nothing is taken for them until ${erasure.refusedUntil}`,
+    HR.E_ACCESSDENIED,
+  );
 }

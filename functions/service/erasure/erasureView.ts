@@ -13,6 +13,6 @@ export function erasureView(r: ErasureRecord): ErasureAnswer {
     ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
     ...(r.refusedUntil ? { refusedUntil: r.refusedUntil } : {}),
     removed: { ...r.removed },
-    stores: new Set(r.stores ?? []).size,
+    stores: r.stores?.length ?? 0,
   };
 }

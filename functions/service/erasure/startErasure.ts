@@ -4,8 +4,13 @@ import type { QueueSender } from '../../adapters/queues.js';
 import { type ErasureRecord, noneRemoved } from '../../core/erasure.js';
 import type { OutgoingCompletion } from '../../core/queueMessages.js';
 
-/** An erasure whose first step has not run this long after it was asked for is queued again. */
-const STALLED_MS = 5 * 60_000;
+/**
+ * An erasure that has not moved this long is stalled (a step went to the dead-letter queue, or
+ * its first step was never sent): asking again sends its current step again. The longest pause
+ * between two steps is a settle's 15-minute delay; a live chain is not doubled by it, since
+ * only one message of a step advances the erasure.
+ */
+const STALLED_MS = 20 * 60_000;
 
 export interface ErasureStarter {
   readonly erasures: ErasuresRepo;
@@ -16,9 +21,7 @@ export interface ErasureStarter {
  * Starts the erasure of everything trackdrop holds of a user, for the listener (DELETE /v1/me)
  * and the operator (`trackdrop user erase`) alike: writes the erasure record, which every writer
  * of the user's data checks from then on, and queues its first step for the completion
- * function. Asking again answers the erasure that stands; one whose first step was not taken
- * within five minutes (the queue refused it, or the caller died) is queued again, which at
- * worst repeats idempotent steps.
+ * function. Asking again answers the erasure that stands, and resumes one that stalled.
  */
 export async function startErasure(
   deps: ErasureStarter,
@@ -37,12 +40,19 @@ export async function startErasure(
     startedAt: now,
     updatedAt: now,
     removed: noneRemoved,
+    step: 0,
   });
-  // Its first step normally runs within seconds; one still untaken after STALLED_MS was lost.
-  const stalled = record.phase === 'cancel' && Date.now() - Date.parse(record.updatedAt) > STALLED_MS;
-  if (started || (record.state === 'erasing' && stalled))
+  const stalled = record.state === 'erasing' && Date.now() - Date.parse(record.updatedAt) > STALLED_MS;
+  if (started || stalled)
     await deps.completionsQueue.send([
-      { kind: 'erase', storeId: undefined, userId, erasureId: record.erasureId, phase: 'cancel' },
+      {
+        kind: 'erase',
+        storeId: undefined,
+        userId,
+        erasureId: record.erasureId,
+        phase: record.phase,
+        step: record.step,
+      },
     ]);
   return { record, started };
 }
