@@ -2147,6 +2147,7 @@ export interface operations {
             phase:
               | 'cancel'
               | 'settle'
+              | 'recancel'
               | 'licenses'
               | 'objects'
               | 'versions'
@@ -2247,6 +2248,7 @@ export interface operations {
             phase:
               | 'cancel'
               | 'settle'
+              | 'recancel'
               | 'licenses'
               | 'objects'
               | 'versions'
