@@ -9,17 +9,18 @@ const queueNames: Readonly<Record<string, QueueName>> = {
   downloads: 'downloads',
   completions: 'completions',
   'slow-callbacks': 'slowCallbacks',
+  erasures: 'erasures',
 };
 
 function queueArg(args: readonly string[]): QueueName {
   const q = args[0] ?? '';
   const queue = Object.hasOwn(queueNames, q) ? queueNames[q] : undefined;
-  if (!queue) throw new UsageError(`unknown queue '${q}': downloads, completions or slow-callbacks`);
+  if (!queue) throw new UsageError(`unknown queue '${q}': downloads, completions, slow-callbacks or erasures`);
   return queue;
 }
 
 const queueHelp =
-  '  <queue>                    downloads (worker messages), completions (callbacks) or slow-callbacks (callbacks of slow stores)';
+  "  <queue>                    downloads (worker messages), completions (callbacks), slow-callbacks (callbacks of slow stores)\n                             or erasures (steps of users' erasures)";
 
 export interface DlqMessage {
   readonly messageId: string;
@@ -33,9 +34,9 @@ const list: Command = {
   name: 'dlq list',
   summary: "a dead-letter queue's messages (left in place)",
   description:
-    'Lists the messages in a dead-letter queue (downloads, completions or slow-callbacks) without taking them out.\nThe receive count includes this look (SQS counts every receive).',
+    'Lists the messages in a dead-letter queue (downloads, completions, slow-callbacks or erasures) without taking them out.\nThe receive count includes this look (SQS counts every receive).',
   args: ['<queue>'],
-  synopsis: '<downloads|completions|slow-callbacks> [--json]',
+  synopsis: '<downloads|completions|slow-callbacks|erasures> [--json]',
   optionHelp: [queueHelp, jsonHelp],
   options: { ...jsonOption },
   check: (_v, args) => void queueArg(args),
@@ -56,9 +57,9 @@ const redrive: Command = {
   name: 'dlq redrive',
   summary: "moves a dead-letter queue's messages back to their queue",
   description:
-    'Moves every message of a dead-letter queue (downloads, completions or slow-callbacks) back to its main queue,\nwhere the worker or the completion function tries it again (both are idempotent).',
+    'Moves every message of a dead-letter queue (downloads, completions, slow-callbacks or erasures) back to its main queue,\nwhere the worker or the completion function tries it again (both are idempotent; a redriven erasure step resumes its erasure).',
   args: ['<queue>'],
-  synopsis: '<downloads|completions|slow-callbacks>',
+  synopsis: '<downloads|completions|slow-callbacks|erasures>',
   optionHelp: [queueHelp],
   options: {},
   check: (_v, args) => void queueArg(args),

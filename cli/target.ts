@@ -15,7 +15,7 @@ import { readSecretsKey, SecretsKeyError } from '../tooling/secretsKey.js';
 import { readOutputsFile, StackOutputsError } from '../tooling/stackOutputs.js';
 import { CliError } from './command.js';
 
-export type QueueName = 'downloads' | 'completions' | 'slowCallbacks';
+export type QueueName = 'downloads' | 'completions' | 'slowCallbacks' | 'erasures';
 
 /** Where the CLI acts: a running sandbox, or a deployed stack on AWS. */
 export interface Target {

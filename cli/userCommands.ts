@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErasuresRepo } from '../functions/adapters/erasuresRepo.js';
 import { QueueSender } from '../functions/adapters/queues.js';
 import type { ErasureAnswer } from '../functions/core/answers.js';
-import { messageTenant, type OutgoingCompletion } from '../functions/core/queueMessages.js';
+import type { EraseMessage } from '../functions/core/queueMessages.js';
 import { userIdSchema } from '../functions/core/schemas.js';
 import { erasureView } from '../functions/service/erasure/erasureView.js';
 import { startErasure } from '../functions/service/erasure/startErasure.js';
@@ -62,11 +62,7 @@ const erase: Command = {
     const userId = argAt(args, 0);
     const deps = {
       erasures: erasures(target),
-      completionsQueue: new QueueSender<OutgoingCompletion>(
-        target.clients.sqs,
-        target.names.queueUrls.completions,
-        messageTenant,
-      ),
+      erasuresQueue: new QueueSender<EraseMessage>(target.clients.sqs, target.names.queueUrls.erasures),
     };
     const { record, started } = await startErasure(deps, userId, 'operator', actor());
     let view = erasureView(record);

@@ -83,6 +83,12 @@ export const queues = {
     dlqName: 'trackdrop-slow-callbacks-dlq',
     env: 'TRACKDROP_SLOW_CALLBACKS_QUEUE_URL',
   },
+  // A user's erasure, one step a message (service/erasure/eraseStep.ts), taken by the worker.
+  erasures: {
+    name: 'trackdrop-erasures',
+    dlqName: 'trackdrop-erasures-dlq',
+    env: 'TRACKDROP_ERASURES_QUEUE_URL',
+  },
 } as const satisfies Record<string, QueueShape>;
 
 export const bucket = { name: 'trackdrop-media', env: 'TRACKDROP_MEDIA_BUCKET' } as const;

@@ -77,6 +77,8 @@ export interface TrackdropSettings {
    * completion function on invocations of their own, so that store holds at most these.
    */
   readonly slowCallbacks: QueueConsumerSettings;
+  /** Erasure steps (the worker takes them): one a message, on two invocations at most. */
+  readonly erasures: QueueConsumerSettings;
   readonly limits: {
     /** Largest request body the API accepts, in bytes. */
     readonly maxBodyBytes: number;
@@ -248,6 +250,15 @@ export const defaultSettings: TrackdropSettings = {
     maxReceiveCount: 30,
     dlqRetentionDays: 14,
   },
+  // One step an invocation, two at once (Lambda's least): an erasure's deletes never crowd the
+  // downloads the worker is there for, and its steps of 1,000 items take seconds.
+  erasures: {
+    batchSize: 1,
+    batchingWindowSeconds: 0,
+    maxConcurrency: 2,
+    maxReceiveCount: 10,
+    dlqRetentionDays: 14,
+  },
   limits: {
     maxBodyBytes: 2 * 1024 * 1024,
     maxBatchTracks: 100,
@@ -356,6 +367,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): TrackdropSettings {
     listener: { ...defaultSettings.listener, ...given.listener },
     completions: { ...defaultSettings.completions, ...given.completions },
     slowCallbacks: { ...defaultSettings.slowCallbacks, ...given.slowCallbacks },
+    erasures: { ...defaultSettings.erasures, ...given.erasures },
     limits: { ...defaultSettings.limits, ...given.limits },
     callbacks: { ...defaultSettings.callbacks, ...given.callbacks },
     downloadLease: { ...defaultSettings.downloadLease, ...given.downloadLease },

@@ -22,7 +22,12 @@ export interface SandboxRuntime {
   readonly apiUrl: string;
   readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly s3: string };
   readonly names: ResourceNames;
-  readonly dlqUrls: { readonly downloads: string; readonly completions: string; readonly slowCallbacks: string };
+  readonly dlqUrls: {
+    readonly downloads: string;
+    readonly completions: string;
+    readonly slowCallbacks: string;
+    readonly erasures: string;
+  };
   /** The operator's store registration. */
   readonly stores: StoresRepo;
   /** The local issuer of listeners' tokens, in source mode (the locker page signs in with it). */
@@ -77,6 +82,7 @@ export async function startSourceRuntime(o: RuntimeOptions): Promise<SandboxRunt
       downloads: stack.provisioned.queues.downloads.dlqUrl,
       completions: stack.provisioned.queues.completions.dlqUrl,
       slowCallbacks: stack.provisioned.queues.slowCallbacks.dlqUrl,
+      erasures: stack.provisioned.queues.erasures.dlqUrl,
     },
     stores: stack.stores,
     stop: () => stack.stop(),

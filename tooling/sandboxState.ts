@@ -19,10 +19,20 @@ export const sandboxStateSchema = z.object({
   endpoints: endpointsSchema,
   names: z.object({
     tables: z.object({ stores: z.string(), downloads: z.string(), licenses: z.string(), library: z.string() }),
-    queueUrls: z.object({ downloads: z.string(), completions: z.string(), slowCallbacks: z.string() }),
+    queueUrls: z.object({
+      downloads: z.string(),
+      completions: z.string(),
+      slowCallbacks: z.string(),
+      erasures: z.string(),
+    }),
     bucket: z.string(),
   }),
-  dlqUrls: z.object({ downloads: z.string(), completions: z.string(), slowCallbacks: z.string() }),
+  dlqUrls: z.object({
+    downloads: z.string(),
+    completions: z.string(),
+    slowCallbacks: z.string(),
+    erasures: z.string(),
+  }),
   demoStore: z
     .object({ storeId: z.string(), apiKey: z.string(), signingSecret: z.string(), originUrl: z.string() })
     .optional(),

@@ -10,7 +10,12 @@ import { outputNames } from '../infra/cdk/outputNames.js';
 export interface StackOutputs {
   readonly apiUrl: string;
   readonly names: ResourceNames;
-  readonly dlqUrls: { readonly downloads: string; readonly completions: string; readonly slowCallbacks: string };
+  readonly dlqUrls: {
+    readonly downloads: string;
+    readonly completions: string;
+    readonly slowCallbacks: string;
+    readonly erasures: string;
+  };
   /** The KMS key that seals stores' signing secrets (stacks deployed before it existed lack it). */
   readonly secretsKeyId?: string | undefined;
   readonly listenerIssuer?: string | undefined;
@@ -48,6 +53,7 @@ export function stackOutputs(outputs: Readonly<Record<string, unknown>>, label: 
         downloads: out(outputNames.downloadsQueueUrl),
         completions: out(outputNames.completionsQueueUrl),
         slowCallbacks: out(outputNames.slowCallbacksQueueUrl),
+        erasures: out(outputNames.erasuresQueueUrl),
       },
       bucket: out(outputNames.mediaBucketName),
     },
@@ -55,6 +61,7 @@ export function stackOutputs(outputs: Readonly<Record<string, unknown>>, label: 
       downloads: out(outputNames.downloadsDlqUrl),
       completions: out(outputNames.completionsDlqUrl),
       slowCallbacks: out(outputNames.slowCallbacksDlqUrl),
+      erasures: out(outputNames.erasuresDlqUrl),
     },
     secretsKeyId: maybe(outputNames.secretsKeyId),
     listenerIssuer: maybe(outputNames.listenerIssuer),

@@ -8,7 +8,12 @@ export interface ResourceNames {
     readonly licenses: string;
     readonly library: string;
   };
-  readonly queueUrls: { readonly downloads: string; readonly completions: string; readonly slowCallbacks: string };
+  readonly queueUrls: {
+    readonly downloads: string;
+    readonly completions: string;
+    readonly slowCallbacks: string;
+    readonly erasures: string;
+  };
   readonly bucket: string;
 }
 
@@ -26,6 +31,7 @@ export function resourceEnv(names: ResourceNames): Record<string, string> {
     [queues.downloads.env]: names.queueUrls.downloads,
     [queues.completions.env]: names.queueUrls.completions,
     [queues.slowCallbacks.env]: names.queueUrls.slowCallbacks,
+    [queues.erasures.env]: names.queueUrls.erasures,
     [bucket.env]: names.bucket,
   };
 }

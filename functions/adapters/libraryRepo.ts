@@ -13,7 +13,7 @@ import { batchLeftovers, leftover, retryLeftovers } from '../core/retry.js';
 import { type LibraryItem, libraryItemOf } from '../core/storedRecords.js';
 import { TtlCache } from '../core/ttlCache.js';
 import { isConditionFailed } from './isConditionFailed.js';
-import { erasePartition, storeIdsOf } from './partitionEraser.js';
+import { eraseUserItems } from './partitionEraser.js';
 import { queryAll } from './queryAll.js';
 
 // Zero-padded so a listing comes back in content-ID order.
@@ -136,17 +136,7 @@ export class LibraryRepo {
     limit: number,
     noteStores: (storeIds: string[]) => Promise<void>,
   ): Promise<{ deleted: number; more: boolean }> {
-    const out = await erasePartition(this.ddb, {
-      table: this.table,
-      partitionKey: 'userId',
-      sortKey: 'sk',
-      value: userId,
-      limit,
-      keep: ERASURE_SK,
-      attributes: ['storeId'],
-      beforeDelete: (items) => noteStores(storeIdsOf(items)),
-    });
-    return { deleted: out.deleted.length, more: out.more };
+    return eraseUserItems(this.ddb, this.table, userId, limit, noteStores, ERASURE_SK);
   }
 
   async get(userId: string, storeId: string, serviceTrackId: number): Promise<LibraryItem | undefined> {

@@ -9,7 +9,7 @@ import { leftover, licenseLeftovers, RetriesExhausted, retryLeftovers } from '..
 import type { License } from '../core/storedRecords.js';
 import { isConditionFailed } from './isConditionFailed.js';
 import { isThrottled } from './isThrottled.js';
-import { erasePartition, storeIdsOf } from './partitionEraser.js';
+import { eraseUserItems } from './partitionEraser.js';
 
 type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
 
@@ -81,16 +81,7 @@ export class LicensesRepo {
     limit: number,
     noteStores: (storeIds: string[]) => Promise<void>,
   ): Promise<{ deleted: number; more: boolean }> {
-    const out = await erasePartition(this.ddb, {
-      table: this.table,
-      partitionKey: 'userId',
-      sortKey: 'sk',
-      value: userId,
-      limit,
-      attributes: ['storeId'],
-      beforeDelete: (items) => noteStores(storeIdsOf(items)),
-    });
-    return { deleted: out.deleted.length, more: out.more };
+    return eraseUserItems(this.ddb, this.table, userId, limit, noteStores);
   }
 
   /** Deletes the license; false when there was none. */

@@ -74,3 +74,28 @@ export async function erasePartition(ddb: DynamoDBDocumentClient, p: PartitionTo
 export function storeIdsOf(items: readonly Item[]): string[] {
   return [...new Set(items.flatMap((i) => (typeof i.storeId === 'string' ? [i.storeId] : [])))];
 }
+
+/**
+ * One erasure step over a table keyed by user (`userId`, `sk`): up to `limit` of the user's
+ * items, the stores they name told to `noteStores` before any is deleted; `keep` is left.
+ */
+export async function eraseUserItems(
+  ddb: DynamoDBDocumentClient,
+  table: string,
+  userId: string,
+  limit: number,
+  noteStores: (storeIds: string[]) => Promise<void>,
+  keep?: string,
+): Promise<{ deleted: number; more: boolean }> {
+  const out = await erasePartition(ddb, {
+    table,
+    partitionKey: 'userId',
+    sortKey: 'sk',
+    value: userId,
+    limit,
+    keep,
+    attributes: ['storeId'],
+    beforeDelete: (items) => noteStores(storeIdsOf(items)),
+  });
+  return { deleted: out.deleted.length, more: out.more };
+}

@@ -31,8 +31,8 @@ export type DownloadMessage = Readonly<z.infer<typeof downloadMessageSchema>>;
 /**
  * Completions queue: a track reached an outcome, a session opened, a session's counts are to be
  * recounted (see service/recount.ts), a cancelled session's tracks are to be ended, one chunk
- * of one shard at a time (`after`: the last id done), or a user's erasure takes its next step
- * and tells the stores. A track
+ * of one shard at a time (`after`: the last id done), or a store is told a user was erased.
+ * A track
  * message without the track (from an operator's redrive of an older message, say) has it read
  * from the table. `redeliver` marks a store's own ask for an event again, told or not.
  */
@@ -69,20 +69,6 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
     shard: z.int().check(z.minimum(0), z.maximum(255)),
     after: z.optional(serviceTrackIdSchema),
   }),
-  // One step of a user's erasure (service/erasure/eraseStep.ts): `sessions` is where a
-  // cancel step's walk of the user's sessions stands.
-  z.object({
-    kind: z.literal('erase'),
-    storeId: tenantField,
-    userId: userIdSchema,
-    erasureId: z.string().check(z.minLength(1)),
-    phase: erasurePhaseSchema,
-    // The erasure's step number this message is (see the record's `step`).
-    step: z.int().check(z.nonnegative()),
-    sessions: z.optional(z.object({ createdAt: z.string(), id: z.string() })),
-    // When the settle ends, on the clock of the function that first took it.
-    until: z.optional(z.string()),
-  }),
   // A store's `UserErased` event, owed once the erasure has removed everything.
   z.object({
     kind: z.literal('userErased'),
@@ -94,6 +80,24 @@ export const completionMessageSchema = z.discriminatedUnion('kind', [
 ]);
 
 export type CompletionMessage = Readonly<z.infer<typeof completionMessageSchema>>;
+
+/**
+ * Erasures queue: one step of a user's erasure (service/erasure/eraseStep.ts). `sessions` is
+ * where a cancel step's walk of the user's sessions stands.
+ */
+export const eraseMessageSchema = z.object({
+  kind: z.literal('erase'),
+  userId: userIdSchema,
+  erasureId: z.string().check(z.minLength(1)),
+  phase: erasurePhaseSchema,
+  // The erasure's step number this message is (see the record's `step`).
+  step: z.int().check(z.nonnegative()),
+  sessions: z.optional(z.object({ createdAt: z.string(), id: z.string() })),
+  // When the settle ends, on the clock of the function that first took it.
+  until: z.optional(z.string()),
+});
+
+export type EraseMessage = Readonly<z.infer<typeof eraseMessageSchema>>;
 
 /** A session as a completions message names it: its cookie, and its store (the tenant). */
 export interface SessionRef {

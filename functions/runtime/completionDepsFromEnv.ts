@@ -1,16 +1,12 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { clientConfig } from '../adapters/aws/clientConfig.js';
 import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
-import { createS3Client } from '../adapters/aws/s3Client.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
 import { CallbackSender } from '../adapters/callbackSender.js';
-import { ErasuresRepo } from '../adapters/erasuresRepo.js';
-import { LicensesRepo } from '../adapters/licensesRepo.js';
 import { QueueSender } from '../adapters/queues.js';
 import { createSecretBox } from '../adapters/secrets/createSecretBox.js';
-import { UserFiles } from '../adapters/userFiles.js';
 import { messageTenant, type OutgoingCompletion } from '../core/queueMessages.js';
-import { bucket, queues, tables } from '../resources.js';
+import { queues, tables } from '../resources.js';
 import { SlowStores } from '../service/completion/slowLane.js';
 import type { CompletionDeps } from '../service/deps.js';
 import { commonDeps } from './commonDeps.js';
@@ -19,8 +15,7 @@ import { type BuildOptions, noInstrument } from './instrument.js';
 
 /**
  * The completion function's dependencies, from its environment. It alone opens stores' signing
- * secrets: with KMS on AWS (`TRACKDROP_SECRETS_KEY_ID`), with a local key elsewhere. It also
- * runs users' erasures, so it may delete licenses and the objects under users/.
+ * secrets: with KMS on AWS (`TRACKDROP_SECRETS_KEY_ID`), with a local key elsewhere.
  */
 export function completionDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {}): CompletionDeps {
   const vars = readFunctionEnv(env, 'completion');
@@ -43,10 +38,6 @@ export function completionDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions
   });
   return {
     ...common,
-    erasures: new ErasuresRepo(ddb, names.library),
-    licenses: new LicensesRepo(ddb, vars[tables.licenses.env]),
-    // Only an erasure's steps use it: listing and deleting under users/<userId>/.
-    userFiles: new UserFiles(instrument(createS3Client(env)), vars[bucket.env]),
     callbacks: new CallbackSender(common.settings.callbacks.timeoutSeconds * 1000),
     slowLane: new QueueSender<OutgoingCompletion>(sqs, vars[queues.slowCallbacks.env], messageTenant),
     slowStores: new SlowStores(common.settings.callbacks.slowLaneSeconds * 1000, common.settings.callbacks.slowStreak),

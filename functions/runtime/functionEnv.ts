@@ -32,6 +32,7 @@ export const functionEnv = {
     bucket.env,
     settingsEnv,
   ],
+  // The erasures queue: the worker takes a user's erasure steps, and queues each next one.
   worker: [
     tables.stores.env,
     tables.downloads.env,
@@ -39,25 +40,23 @@ export const functionEnv = {
     tables.library.env,
     queues.downloads.env,
     queues.completions.env,
+    queues.erasures.env,
     bucket.env,
     settingsEnv,
   ],
   // The KMS key id opens stores' signing secrets; off AWS, a local key stands in (see below).
-  // It runs erasures too: the licenses table and the media bucket are for those alone.
   completion: [
     tables.stores.env,
     tables.downloads.env,
     tables.library.env,
-    tables.licenses.env,
-    bucket.env,
     queues.completions.env,
     queues.slowCallbacks.env,
     settingsEnv,
     secretsKeyEnv,
   ],
   // Reads the user's library rows and sessions; signs URLs for objects of the bucket; starts
-  // the user's erasure (its record in the library table, its first step on the completions queue).
-  listener: [tables.downloads.env, tables.library.env, queues.completions.env, bucket.env, settingsEnv],
+  // the user's erasure (its record in the library table, its first step on the erasures queue).
+  listener: [tables.downloads.env, tables.library.env, queues.erasures.env, bucket.env, settingsEnv],
 } as const satisfies Record<FunctionName, readonly string[]>;
 
 /**

@@ -8,7 +8,7 @@ import { LibraryRepo } from '../adapters/libraryRepo.js';
 import type { OpenApiSource } from '../adapters/openApiFile.js';
 import { QueueSender } from '../adapters/queues.js';
 import { SessionsRepo } from '../adapters/sessionsRepo.js';
-import { messageTenant, type OutgoingCompletion } from '../core/queueMessages.js';
+import type { EraseMessage } from '../core/queueMessages.js';
 import { bucket, queues, tables } from '../resources.js';
 import type { ListenerDeps } from '../service/deps.js';
 import { settingsFromEnv } from '../settings.js';
@@ -18,7 +18,7 @@ import { loggerFromEnv, telemetryFromEnv } from './observability.js';
 
 /**
  * The listener function's dependencies, from its environment: two tables it reads (and the
- * user's erasure record it writes), the completions queue an erasure starts on, and the bucket
+ * user's erasure record it writes), the erasures queue an erasure starts on, and the bucket
  * it signs URLs for. Its S3 client never sends a request; it signs with the role's
  * credentials, so a URL opens only what the role may read. The OpenAPI document comes from
  * where the host keeps it: a file in the bundle on Lambda, generated from the sources elsewhere.
@@ -44,11 +44,7 @@ export function listenerDepsFromEnv(
     library: new LibraryRepo(ddb, vars[tables.library.env]),
     fileUrls: new FileUrls(s3, vars[bucket.env]),
     erasures: new ErasuresRepo(ddb, vars[tables.library.env]),
-    completionsQueue: new QueueSender<OutgoingCompletion>(
-      instrument(createSqsClient(env)),
-      vars[queues.completions.env],
-      messageTenant,
-    ),
+    erasuresQueue: new QueueSender<EraseMessage>(instrument(createSqsClient(env)), vars[queues.erasures.env]),
     openApi,
   };
 }

@@ -1,6 +1,8 @@
 import { createDynamoClients } from '../adapters/aws/dynamoClients.js';
 import { createS3Client } from '../adapters/aws/s3Client.js';
 import { createSqsClient } from '../adapters/aws/sqsClient.js';
+import { ErasuresRepo } from '../adapters/erasuresRepo.js';
+import { LicensesRepo } from '../adapters/licensesRepo.js';
 import { MediaStore } from '../adapters/mediaStore.js';
 import { fetchOrigin } from '../adapters/originFetcher.js';
 import { QueueSender } from '../adapters/queues.js';
@@ -8,7 +10,8 @@ import { QueueVisibility } from '../adapters/queueVisibility.js';
 import { TagParser } from '../adapters/tagParse/tagParser.js';
 import { readObjectFacts } from '../adapters/tagReader.js';
 import { fetchTrackFacts } from '../adapters/trackFacts.js';
-import { type DownloadMessage, messageTenant } from '../core/queueMessages.js';
+import { UserFiles } from '../adapters/userFiles.js';
+import { type DownloadMessage, type EraseMessage, messageTenant } from '../core/queueMessages.js';
 import { bucket, queues, tables } from '../resources.js';
 import type { WorkerDeps } from '../service/deps.js';
 import { commonDeps } from './commonDeps.js';
@@ -48,5 +51,10 @@ export function workerDepsFromEnv(env: NodeJS.ProcessEnv, opts: BuildOptions = {
       ),
     trackFacts: (refs) => fetchTrackFacts(ddb, names, refs),
     fetchOrigin,
+    // A user's erasure, whose steps the worker takes from their own queue.
+    erasures: new ErasuresRepo(ddb, names.library),
+    licenses: new LicensesRepo(ddb, names.licenses),
+    userFiles: new UserFiles(s3, vars[bucket.env]),
+    erasuresQueue: new QueueSender<EraseMessage>(sqs, vars[queues.erasures.env]),
   };
 }

@@ -19,7 +19,7 @@ import type { Telemetry } from '../adapters/telemetry.js';
 import type { TrackFacts, TrackRef } from '../adapters/trackFacts.js';
 import type { TracksRepo } from '../adapters/tracksRepo.js';
 import type { UserFiles } from '../adapters/userFiles.js';
-import type { DownloadMessage, OutgoingCompletion } from '../core/queueMessages.js';
+import type { DownloadMessage, EraseMessage, OutgoingCompletion } from '../core/queueMessages.js';
 import type { RateLimiter } from '../core/rateLimiter.js';
 import type { TrackdropSettings } from '../settings.js';
 import type { SlowStores } from './completion/slowLane.js';
@@ -56,7 +56,19 @@ export interface ApiDeps extends CommonDeps {
   readonly ownBuckets: readonly string[];
 }
 
-export interface WorkerDeps extends CommonDeps {
+/**
+ * What a user's erasure needs: its record, what its steps delete besides the common tables,
+ * and the queue its next step goes to. The worker runs the steps (it has the S3 client and the
+ * user-folder grants already), so the completion function keeps no delete rights.
+ */
+export interface EraserDeps extends CommonDeps {
+  readonly erasures: ErasuresRepo;
+  readonly licenses: LicensesRepo;
+  readonly userFiles: UserFiles;
+  readonly erasuresQueue: QueueSender<EraseMessage>;
+}
+
+export interface WorkerDeps extends EraserDeps {
   readonly media: MediaStore;
   /** The downloads queue's visibility, which the worker holds for the batch it works on. */
   readonly downloadsVisibility: QueueVisibility;
@@ -73,10 +85,6 @@ export interface WorkerDeps extends CommonDeps {
 
 export interface CompletionDeps extends CommonDeps {
   readonly callbacks: CallbackSender;
-  /** A user's erasure: its record, and what its steps delete besides the common tables. */
-  readonly erasures: ErasuresRepo;
-  readonly licenses: LicensesRepo;
-  readonly userFiles: UserFiles;
   /** The slow lane: where the callbacks of a store whose receiver is slow or down are sent on. */
   readonly slowLane: QueueSender<OutgoingCompletion>;
   readonly slowStores: SlowStores;
@@ -91,9 +99,9 @@ export interface ListenerDeps {
   readonly counts: CountsRepo;
   readonly library: LibraryRepo;
   readonly fileUrls: FileUrls;
-  /** The listener's own erasure (DELETE /v1/me), whose first step goes to the completions queue. */
+  /** The listener's own erasure (DELETE /v1/me), whose first step goes to the erasures queue. */
   readonly erasures: ErasuresRepo;
-  readonly completionsQueue: QueueSender<OutgoingCompletion>;
+  readonly erasuresQueue: QueueSender<EraseMessage>;
   /** The OpenAPI document of both APIs, for the deployment's settings. */
   readonly openApi: OpenApiSource;
 }

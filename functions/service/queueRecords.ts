@@ -8,7 +8,7 @@ export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
 }
 
-export type QueueName = 'downloads' | 'completions';
+export type QueueName = 'downloads' | 'completions' | 'erasures';
 
 /**
  * Parses each record's body with its queue's schema. A poison record (not JSON, or not the

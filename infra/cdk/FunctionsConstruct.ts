@@ -49,10 +49,10 @@ const workerObjectActions = [
 /** What a server-side copy needs on a store's source bucket. */
 const sourceObjectActions = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
 
-/** What an erasure does to a user's objects: deletes each, and each version of each by id. */
-const erasureObjectActions = ['s3:DeleteObject', 's3:DeleteObjectVersion'];
-/** ListObjectsV2 and ListObjectVersions under the user's prefix. */
-const erasureBucketActions = ['s3:ListBucket', 's3:ListBucketVersions'];
+/** What an erasure adds to the worker's rights on a user's objects: each version deleted by id. */
+const erasureObjectActions = ['s3:DeleteObjectVersion'];
+/** ListObjectVersions under the user's prefix (ListObjectsV2 is the worker's ListBucket). */
+const erasureBucketActions = ['s3:ListBucketVersions'];
 
 /** Without ListBucket, HeadObject on a missing key answers 403 instead of the 404 the worker expects. */
 const bucketActions = ['s3:ListBucket'];
@@ -105,7 +105,11 @@ export class FunctionsConstruct extends Construct {
 
     // worker: checks licenses, claims object keys in the library, copies into the bucket.
     bindTable(this.worker, tables.stores, tableShapes.stores, 'read');
-    bindTable(this.worker, tables.licenses, tableShapes.licenses, 'read');
+    // Licenses read for every track; written (deleted) only by a user's erasure, whose steps the
+    // worker takes from their own queue, two at a time, and queues each next one.
+    bindTable(this.worker, tables.licenses, tableShapes.licenses, 'readWrite');
+    bindQueue(this.worker, queues.erasures, queueShapes.erasures, 'send');
+    this.worker.addEventSource(sqsSource(queues.erasures, settings.erasures));
     bindTable(this.worker, tables.library, tableShapes.library, 'readWrite');
     bindTable(this.worker, tables.downloads, tableShapes.downloads, 'readWrite');
     bindQueue(this.worker, queues.completions, queueShapes.completions, 'send');
@@ -119,6 +123,12 @@ export class FunctionsConstruct extends Construct {
         resources: workerPrefixes.map((prefix) => storage.mediaBucket.arnForObjects(`${prefix}*`)),
       }),
       new PolicyStatement({ actions: bucketActions, resources: [storage.mediaBucket.bucketArn, ...sourceBucketArns] }),
+      // An erasure removes every version of a user's objects by id, after listing them.
+      new PolicyStatement({
+        actions: erasureObjectActions,
+        resources: [storage.mediaBucket.arnForObjects(`${listenerPrefix}*`)],
+      }),
+      new PolicyStatement({ actions: erasureBucketActions, resources: [storage.mediaBucket.bucketArn] }),
     ]);
     if (sourceBucketArns.length > 0) {
       this.worker.addToRolePolicy(
@@ -135,16 +145,6 @@ export class FunctionsConstruct extends Construct {
     bindTable(this.completion, tables.library, tableShapes.library, 'readWrite');
     bindQueue(this.completion, queues.completions, queueShapes.completions, 'send', 'delay');
     bindDecryptKey(this.completion, secrets.signingSecretsKey, secretsKeyEnv);
-    // A user's erasure runs as completion steps: it deletes the user's licenses and every
-    // object and version under users/ (lists them first), and nothing else of the bucket.
-    bindTable(this.completion, tables.licenses, tableShapes.licenses, 'readWrite');
-    bindBucket(this.completion, storage.mediaBucket, bucketShape.env, [
-      new PolicyStatement({
-        actions: erasureObjectActions,
-        resources: [storage.mediaBucket.arnForObjects(`${listenerPrefix}*`)],
-      }),
-      new PolicyStatement({ actions: erasureBucketActions, resources: [storage.mediaBucket.bucketArn] }),
-    ]);
     this.completion.addEventSource(sqsSource(queues.completions, settings.completions));
     // The slow lane: a slow or failing store's callbacks are sent on to it and consumed on two
     // invocations of their own (settings.slowCallbacks), backed off there as on the main lane.
@@ -154,10 +154,10 @@ export class FunctionsConstruct extends Construct {
     // listener: reads the user's library rows and sessions; its presigned URLs are signed with
     // its own role, so they open only objects under users/ (GetObject, nothing else).
     // It writes one item of its own: the user's erasure record (DELETE /v1/me), in the library
-    // table, and sends the erasure's first step.
+    // table, and sends the erasure's first step to the erasures queue.
     bindTable(this.listener, tables.downloads, tableShapes.downloads, 'read');
     bindTable(this.listener, tables.library, tableShapes.library, 'readAndPut');
-    bindQueue(this.listener, queues.completions, queueShapes.completions, 'send');
+    bindQueue(this.listener, queues.erasures, queueShapes.erasures, 'send');
     bindBucket(this.listener, storage.mediaBucket, bucketShape.env, [
       new PolicyStatement({
         actions: ['s3:GetObject'],
@@ -166,11 +166,6 @@ export class FunctionsConstruct extends Construct {
     ]);
 
     this.acknowledgeWorkerWildcards(storage, props.sourceBuckets);
-    Validations.of(this.completion).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${this.bucketRef(storage)}/${listenerPrefix}*]`,
-      reason:
-        "An erasure deletes one user's objects and versions, keys known only at run time; the grant is delete under users/ only.",
-    });
     Validations.of(this.listener).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.bucketRef(storage)}/${listenerPrefix}*]`,
       reason:

@@ -58,6 +58,8 @@ export class MonitoringConstruct extends Construct {
       { name: 'completions', resource: queues.completionsDlq },
       // No age alarm on the slow lane itself: a store that is down for hours keeps it old.
       { name: 'slowCallbacks', resource: queues.slowCallbacksDlq },
+      // A step here is a user's erasure that stopped: `trackdrop dlq redrive erasures` resumes it.
+      { name: 'erasures', resource: queues.erasuresDlq },
     ];
     const fns: Watched<TrackdropFunction>[] = [
       { name: 'api', resource: functions.api },

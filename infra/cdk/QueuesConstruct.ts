@@ -12,7 +12,7 @@ export interface QueuesConstructProps {
   readonly settings: TrackdropSettings;
 }
 
-/** The downloads, completions and slow-callbacks queues, each with its own dead-letter queue. */
+/** The downloads, completions, slow-callbacks and erasures queues, each with its own dead-letter queue. */
 export class QueuesConstruct extends Construct {
   public readonly downloads: Queue;
   public readonly downloadsDlq: Queue;
@@ -20,6 +20,8 @@ export class QueuesConstruct extends Construct {
   public readonly completionsDlq: Queue;
   public readonly slowCallbacks: Queue;
   public readonly slowCallbacksDlq: Queue;
+  public readonly erasures: Queue;
+  public readonly erasuresDlq: Queue;
 
   constructor(scope: Construct, id: string, { settings }: QueuesConstructProps) {
     super(scope, id);
@@ -42,6 +44,7 @@ export class QueuesConstruct extends Construct {
       settings.slowCallbacks,
       settings.functions.completion,
     );
+    [this.erasures, this.erasuresDlq] = queueWithDlq(this, 'Erasures', settings.erasures, settings.functions.worker);
   }
 }
 

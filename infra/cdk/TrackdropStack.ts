@@ -98,6 +98,8 @@ export class TrackdropStack extends Stack {
         'Callbacks of stores whose receivers are slow or down',
       ],
       slowCallbacksDlqUrl: [this.queues.slowCallbacksDlq.queueUrl, 'Dead-lettered callbacks of slow stores'],
+      erasuresQueueUrl: [this.queues.erasures.queueUrl, "Steps of users' erasures, taken by the worker"],
+      erasuresDlqUrl: [this.queues.erasuresDlq.queueUrl, 'Dead-lettered erasure steps (a stalled erasure)'],
       secretsKeyId: [this.secrets.signingSecretsKey.keyId, 'KMS key that encrypts store signing secrets'],
       listenerIssuer: [this.listenerAuth.issuer, 'Issuer of the JWTs the listener API (/v1/me/…) accepts'],
       listenerAudience: [this.listenerAuth.audience.join(','), 'Audience those JWTs must carry'],

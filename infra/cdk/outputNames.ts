@@ -12,6 +12,8 @@ export const outputNames = {
   completionsDlqUrl: 'CompletionsDlqUrl',
   slowCallbacksQueueUrl: 'SlowCallbacksQueueUrl',
   slowCallbacksDlqUrl: 'SlowCallbacksDlqUrl',
+  erasuresQueueUrl: 'ErasuresQueueUrl',
+  erasuresDlqUrl: 'ErasuresDlqUrl',
   secretsKeyId: 'SecretsKeyId',
   listenerIssuer: 'ListenerIssuer',
   listenerAudience: 'ListenerAudience',

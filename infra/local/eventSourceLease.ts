@@ -8,7 +8,7 @@ import type { TrackdropSettings } from '../../functions/settings.js';
  * messages' visibility itself, as it does on Lambda (the worker's renewed lease, batchLease.ts;
  * the completion function's callback backoff), and a heartbeat here would overwrite it.
  */
-export type LeasedQueue = 'downloads' | 'completions' | 'slowCallbacks';
+export type LeasedQueue = 'downloads' | 'completions' | 'slowCallbacks' | 'erasures';
 
 /**
  * The settings a local run gives its functions for a short lease (the sandbox's `--lease`): the

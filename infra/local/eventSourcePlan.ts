@@ -29,11 +29,17 @@ export interface EventSourcePlan {
 /** The event sources the CDK app declares (FunctionsConstruct), read from the settings. */
 export function sourceEventSources(
   settings: TrackdropSettings,
-  queueUrls: { readonly downloads: string; readonly completions: string; readonly slowCallbacks: string },
+  queueUrls: {
+    readonly downloads: string;
+    readonly completions: string;
+    readonly slowCallbacks: string;
+    readonly erasures: string;
+  },
 ): {
   readonly downloads: EventSourcePlan;
   readonly completions: EventSourcePlan;
   readonly slowCallbacks: EventSourcePlan;
+  readonly erasures: EventSourcePlan;
 } {
   const plan = (id: string, functionId: string, queueUrl: string, c: QueueConsumerSettings): EventSourcePlan => ({
     id,
@@ -48,6 +54,7 @@ export function sourceEventSources(
     downloads: plan('downloads', 'worker', queueUrls.downloads, settings.downloads),
     completions: plan('completions', 'completion', queueUrls.completions, settings.completions),
     slowCallbacks: plan('slowCallbacks', 'completion', queueUrls.slowCallbacks, settings.slowCallbacks),
+    erasures: plan('erasures', 'worker', queueUrls.erasures, settings.erasures),
   };
 }
 

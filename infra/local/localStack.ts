@@ -125,6 +125,7 @@ export interface LocalStack {
     readonly completions: EventSource;
     /** The slow lane's: the completion function on the callbacks of slow stores. */
     readonly slowCallbacks: EventSource;
+    readonly erasures: EventSource;
   };
   readonly settings: TrackdropSettings;
   stop(): Promise<void>;
@@ -229,6 +230,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         leaseSeconds: lease,
         fair: opts.fairQueues,
       }),
+      erasures: await host.queue('worker', { plan: plans.erasures, leaseSeconds: lease, fair: opts.fairQueues }),
     };
     teardown.add('the event sources', pollers, (p) => Promise.all(Object.values(p).map((s) => s.stop())));
     // Keys in the data folder, so a listener's token outlives a restart of the sandbox.

@@ -9,6 +9,7 @@ export interface ProvisionedQueues {
   readonly downloads: { readonly url: string; readonly dlqUrl: string };
   readonly completions: { readonly url: string; readonly dlqUrl: string };
   readonly slowCallbacks: { readonly url: string; readonly dlqUrl: string };
+  readonly erasures: { readonly url: string; readonly dlqUrl: string };
 }
 
 export interface Provisioned {
@@ -30,6 +31,7 @@ export async function provision(clients: AwsClients, settings: TrackdropSettings
     downloads: { url: queue('downloads'), dlqUrl: queue(dlqId('downloads')) },
     completions: { url: queue('completions'), dlqUrl: queue(dlqId('completions')) },
     slowCallbacks: { url: queue('slowCallbacks'), dlqUrl: queue(dlqId('slowCallbacks')) },
+    erasures: { url: queue('erasures'), dlqUrl: queue(dlqId('erasures')) },
   };
   return {
     names: {
@@ -43,6 +45,7 @@ export async function provision(clients: AwsClients, settings: TrackdropSettings
         downloads: queues.downloads.url,
         completions: queues.completions.url,
         slowCallbacks: queues.slowCallbacks.url,
+        erasures: queues.erasures.url,
       },
       bucket: must(made.buckets.get('media')?.name, 'media'),
     },

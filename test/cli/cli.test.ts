@@ -66,6 +66,7 @@ before(async () => {
       downloads: stack.provisioned.queues.downloads.dlqUrl,
       completions: stack.provisioned.queues.completions.dlqUrl,
       slowCallbacks: stack.provisioned.queues.slowCallbacks.dlqUrl,
+      erasures: stack.provisioned.queues.erasures.dlqUrl,
     },
     pid: process.pid,
   });
@@ -147,7 +148,7 @@ describe('usage', () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no command given/);
     assert.equal(badQueue.code, 2);
-    assert.match(badQueue.stderr, /unknown queue 'uploads': downloads, completions or slow-callbacks/);
+    assert.match(badQueue.stderr, /unknown queue 'uploads': downloads, completions, slow-callbacks or erasures/);
     [unknown, unknownSub, flag, missing, none, badQueue].forEach(noStackTrace);
   });
 });
@@ -169,7 +170,7 @@ describe('where to act', () => {
       apiUrl: 'http://127.0.0.1:1',
       endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:1' },
       names: stack.provisioned.names,
-      dlqUrls: { downloads: 'x', completions: 'y', slowCallbacks: 'z' },
+      dlqUrls: { downloads: 'x', completions: 'y', slowCallbacks: 'z', erasures: 'e' },
       pid: exited,
     });
     const r = await trackdrop(['store', 'list', '--data-dir', stale]);
@@ -192,6 +193,8 @@ describe('where to act', () => {
       [outputNames.completionsDlqUrl]: stack.provisioned.queues.completions.dlqUrl,
       [outputNames.slowCallbacksQueueUrl]: stack.provisioned.queues.slowCallbacks.url,
       [outputNames.slowCallbacksDlqUrl]: stack.provisioned.queues.slowCallbacks.dlqUrl,
+      [outputNames.erasuresQueueUrl]: stack.provisioned.queues.erasures.url,
+      [outputNames.erasuresDlqUrl]: stack.provisioned.queues.erasures.dlqUrl,
     };
     const d = tempDir();
     const one = join(d, 'one.json');
@@ -439,7 +442,7 @@ describe('sessions and libraries', () => {
 
 describe('erasures', () => {
   test("user erase starts a user's erasure once and queues its first step; user erasure shows it", async () => {
-    const completions = stack.provisioned.names.queueUrls.completions;
+    const completions = stack.provisioned.names.queueUrls.erasures;
     const queued = await queueDepth(completions);
     const wrong = await cli('user', 'erase', 'erase-me', '--confirm', 'someone-else');
     assert.equal(wrong.code, 2);

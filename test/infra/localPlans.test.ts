@@ -120,12 +120,18 @@ describe('source and template give the same event sources', () => {
           : {},
     });
   const deployed = templateEventSources(cfn, locals, pseudo);
-  const source = sourceEventSources(defaultSettings, { downloads: 'd', completions: 'c', slowCallbacks: 's' });
+  const source = sourceEventSources(defaultSettings, {
+    downloads: 'd',
+    completions: 'c',
+    slowCallbacks: 's',
+    erasures: 'e',
+  });
 
   for (const [queue, fn] of [
     ['downloads', 'Worker'],
     ['completions', 'Completion'],
     ['slowCallbacks', 'Completion'],
+    ['erasures', 'Worker'],
   ] as const) {
     test(`${queue} → ${fn.toLowerCase()}: batch size, batching window, concurrency, batch item failures`, () => {
       const mapping = deployed.filter((p) => p.queueUrl.includes(`Queues${capital(queue)}Queue`));
@@ -150,7 +156,12 @@ describe('source and template give the same functions', () => {
   const locals = new Map<string, LocalValue>(Object.keys(cfn.Resources).map((id) => [id, { ref: id, attrs: {} }]));
   const names = {
     tables: { stores: 'stores', downloads: 'downloads', licenses: 'licenses', library: 'library' },
-    queueUrls: { downloads: 'downloads', completions: 'completions', slowCallbacks: 'slowCallbacks' },
+    queueUrls: {
+      downloads: 'downloads',
+      completions: 'completions',
+      slowCallbacks: 'slowCallbacks',
+      erasures: 'erasures',
+    },
     bucket: 'media',
   };
   // What each source name is in the template: `Tables` + `Stores` + hash, `Queues` + `DownloadsQueue`…

@@ -22,13 +22,13 @@ const queueName = (q: typeof queues.downloads) => ({
   Value: { 'Fn::GetAtt': [logicalId(q), 'QueueName'] },
 });
 
-test('nine alarms: three DLQs, two queue ages, four functions', () => {
-  template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
-  assert.equal(stack.monitoring.alarms.length, 9);
+test('ten alarms: four DLQs, two queue ages, four functions', () => {
+  template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+  assert.equal(stack.monitoring.alarms.length, 10);
 });
 
 test('a single dead-lettered message raises an alarm', () => {
-  for (const dlq of [queues.downloadsDlq, queues.completionsDlq, queues.slowCallbacksDlq]) {
+  for (const dlq of [queues.downloadsDlq, queues.completionsDlq, queues.slowCallbacksDlq, queues.erasuresDlq]) {
     alarmOn('ApproximateNumberOfMessagesVisible', queueName(dlq), 1);
   }
 });

@@ -43,6 +43,14 @@ const cases: ConsumedQueue[] = [
     consumerSettings: defaultSettings.slowCallbacks,
     functionSettings: defaultSettings.functions.completion,
   },
+  {
+    name: 'erasures',
+    queue: queues.erasures,
+    dlq: queues.erasuresDlq,
+    consumer: functions.worker,
+    consumerSettings: defaultSettings.erasures,
+    functionSettings: defaultSettings.functions.worker,
+  },
 ];
 
 function queueProperties(queue: Queue): Record<string, unknown> {
@@ -53,8 +61,8 @@ function queueProperties(queue: Queue): Record<string, unknown> {
   return resource.Properties;
 }
 
-test('three queues, each with its own dead-letter queue', () => {
-  template.resourceCountIs('AWS::SQS::Queue', 6);
+test('four queues, each with its own dead-letter queue', () => {
+  template.resourceCountIs('AWS::SQS::Queue', 8);
 });
 
 test('the main queues are standard queues, so messages with a MessageGroupId make them fair queues', () => {
@@ -119,5 +127,5 @@ for (const c of cases) {
 }
 
 test('nothing consumes a DLQ: exactly one event source per main queue', () => {
-  template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+  template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
 });

@@ -8,7 +8,6 @@ import { memoize } from '../../core/memoize.js';
 import { completionMessageSchema } from '../../core/queueMessages.js';
 import type { LibraryItem, Store, Track } from '../../core/storedRecords.js';
 import type { CompletionDeps } from '../deps.js';
-import { eraseStep } from '../erasure/eraseStep.js';
 import { parseRecords, poisonError } from '../queueRecords.js';
 import { recountStep } from '../recount.js';
 import { StateTally } from '../stateTally.js';
@@ -46,7 +45,6 @@ export async function processCompletions(deps: CompletionDeps, event: SQSEvent):
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1');
       if (msg.kind === 'cancel') return cancelChunk(deps, msg, attempt > 1, moves);
       if (msg.kind === 'recount') return recountStep(deps, msg);
-      if (msg.kind === 'erase') return eraseStep(deps, msg, record.messageId);
       const slowLane = fromSlowLane(deps, record);
       // A slow store's callback is sent on to the slow lane, not made here (slowLane.ts).
       if (!slowLane && deps.slowStores.isSlow(msg.storeId))

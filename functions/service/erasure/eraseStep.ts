@@ -1,10 +1,8 @@
 import { type ErasurePhase, type ErasureRemoved, nextPhase } from '../../core/erasure.js';
-import type { CompletionMessage } from '../../core/queueMessages.js';
+import type { EraseMessage } from '../../core/queueMessages.js';
 import { erasureSettleSeconds } from '../../settings.js';
 import { cancelTracks } from '../cancelTracks.js';
-import type { CompletionDeps } from '../deps.js';
-
-export type EraseMessage = Extract<CompletionMessage, { kind: 'erase' }>;
+import type { EraserDeps } from '../deps.js';
 
 /** SQS's longest DelaySeconds: a longer settle is waited out in several. */
 const MAX_DELAY_SECONDS = 900;
@@ -23,14 +21,14 @@ interface StepOutcome {
 }
 
 /**
- * One step of a user's erasure, run by the completion function from the completions queue:
+ * One step of a user's erasure, run by the worker from the erasures queue:
  * at most `erasure.stepItems` items or objects, then the next step is queued. Each step takes
  * what is left rather than a position, so one that dies part-way is run again by SQS and
  * finishes the work. The record counts the steps: only the message of the step it expects
  * advances it and sends the next, so a duplicate never starts a second chain; the step that
  * advanced it, delivered again (it died before its next was sent), sends the next again.
  */
-export async function eraseStep(deps: CompletionDeps, msg: EraseMessage, messageId: string): Promise<void> {
+export async function eraseStep(deps: EraserDeps, msg: EraseMessage, messageId: string): Promise<void> {
   const record = await deps.erasures.get(msg.userId);
   const log = { userId: msg.userId, erasureId: msg.erasureId, phase: msg.phase, step: msg.step };
   if (!record || record.erasureId !== msg.erasureId || record.state === 'erased') {
@@ -61,11 +59,10 @@ export async function eraseStep(deps: CompletionDeps, msg: EraseMessage, message
     deps.telemetry.count('UsersErased');
     return;
   }
-  await deps.completionsQueue.send(
+  await deps.erasuresQueue.send(
     [
       {
         kind: 'erase',
-        storeId: undefined,
         userId: msg.userId,
         erasureId: msg.erasureId,
         step: msg.step + 1,
@@ -76,7 +73,7 @@ export async function eraseStep(deps: CompletionDeps, msg: EraseMessage, message
   );
 }
 
-async function run(deps: CompletionDeps, msg: EraseMessage): Promise<StepOutcome> {
+async function run(deps: EraserDeps, msg: EraseMessage): Promise<StepOutcome> {
   const { userId, erasureId } = msg;
   const limit = Math.max(1, deps.settings.erasure.stepItems);
   const again = (phase: ErasurePhase, more: boolean): Next => ({ phase: more ? phase : nextPhase(phase) });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ErasuresRepo } from '../../adapters/erasuresRepo.js';
 import type { QueueSender } from '../../adapters/queues.js';
 import { type ErasureRecord, noneRemoved } from '../../core/erasure.js';
-import type { OutgoingCompletion } from '../../core/queueMessages.js';
+import type { EraseMessage } from '../../core/queueMessages.js';
 
 /**
  * An erasure that has not moved this long is stalled (a step went to the dead-letter queue, or
@@ -14,14 +14,13 @@ const STALLED_MS = 20 * 60_000;
 
 export interface ErasureStarter {
   readonly erasures: ErasuresRepo;
-  readonly completionsQueue: QueueSender<OutgoingCompletion>;
+  readonly erasuresQueue: QueueSender<EraseMessage>;
 }
 
 /**
  * Starts the erasure of everything trackdrop holds of a user, for the listener (DELETE /v1/me)
  * and the operator (`trackdrop user erase`) alike: writes the erasure record, which every writer
- * of the user's data checks from then on, and queues its first step for the completion
- * function. Asking again answers the erasure that stands, and resumes one that stalled.
+ * of the user's data checks from then on, and queues its first step (the worker takes them). Asking again answers the erasure that stands, and resumes one that stalled.
  */
 export async function startErasure(
   deps: ErasureStarter,
@@ -44,10 +43,9 @@ export async function startErasure(
   });
   const stalled = record.state === 'erasing' && Date.now() - Date.parse(record.updatedAt) > STALLED_MS;
   if (started || stalled)
-    await deps.completionsQueue.send([
+    await deps.erasuresQueue.send([
       {
         kind: 'erase',
-        storeId: undefined,
         userId,
         erasureId: record.erasureId,
         phase: record.phase,

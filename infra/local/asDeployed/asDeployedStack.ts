@@ -217,7 +217,9 @@ export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsD
           ? 'completions'
           : url === outputs[outputNames.slowCallbacksQueueUrl]
             ? 'slowCallbacks'
-            : undefined;
+            : url === outputs[outputNames.erasuresQueueUrl]
+              ? 'erasures'
+              : undefined;
     // Each event source of the template on the container host, its receives leased as eventSourceLease says.
     const host = containerHost({ onLog: opts.onLog });
     const pollers = await Promise.all(

@@ -29,6 +29,7 @@ export function sourceResourcePlan(settings: TrackdropSettings, prefix = ''): Re
         settings.slowCallbacks,
         visibilityTimeoutSeconds(settings.functions.completion),
       ),
+      ...queuePair('erasures', prefix, settings.erasures, visibilityTimeoutSeconds(settings.functions.worker)),
     ],
     buckets: [{ id: 'media', name: `${prefix}${bucket.name}`, versioned: true }],
   };
