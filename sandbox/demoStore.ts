@@ -71,7 +71,9 @@ export async function registerDemoStore(
       const what =
         e.body.event === 'Download'
           ? `session ${String(e.body.cookie)} opened`
-          : `track ${String(e.body.serviceTrackId)} → ${String(e.body.hrResult)}`;
+          : e.body.event === 'UserErased'
+            ? `user ${String(e.body.userId)} erased: delete what the store keeps of them`
+            : `track ${String(e.body.serviceTrackId)} → ${String(e.body.hrResult)}`;
       log(`demo store ← ${e.body.event} ${what} (signature ${e.verified ? 'verified' : 'INVALID'})`);
     }
   }, 250);
