@@ -1,5 +1,6 @@
 import type { WorkerDeps } from '../service/deps.js';
-import { fromErasuresQueue, processErasures } from '../service/erasure/processErasures.js';
+import { processErasures } from '../service/erasure/processErasures.js';
+import { isFromQueue } from '../service/queueRecords.js';
 import { processDownloads } from '../service/worker/processDownloads.js';
 import type { QueueHandler } from './handlerTypes.js';
 import { withLambdaContext } from './lambdaContext.js';
@@ -11,7 +12,7 @@ import { withLambdaContext } from './lambdaContext.js';
 export function createWorkerHandler(deps: WorkerDeps): QueueHandler {
   // The remaining time bounds each fetch, so a slow origin cannot outlive the invocation.
   return withLambdaContext(deps.logger, (event, context) =>
-    fromErasuresQueue(deps.erasuresQueue.queueUrl, event.Records[0]?.eventSourceARN)
+    isFromQueue(deps.erasuresQueue.queueUrl, event.Records[0]?.eventSourceARN)
       ? processErasures(deps, event)
       : processDownloads(deps, event, context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
   );

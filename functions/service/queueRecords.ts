@@ -10,6 +10,12 @@ export class PoisonMessageError extends Error {
 
 export type QueueName = 'downloads' | 'completions' | 'erasures';
 
+/** Did a record come from this queue? Its source ARN ends with the queue's name, as its URL does. */
+export function isFromQueue(queueUrl: string, eventSourceArn: string | undefined): boolean {
+  const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
+  return name !== '' && eventSourceArn !== undefined && eventSourceArn.endsWith(`:${name}`);
+}
+
 /**
  * Parses each record's body with its queue's schema. A poison record (not JSON, or not the
  * message its queue carries) is logged once, here, with why, which receive this is and the

@@ -2,6 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { CallbackResult } from '../../adapters/callbackSender.js';
 import type { Store } from '../../core/storedRecords.js';
 import type { CompletionDeps } from '../deps.js';
+import { isFromQueue } from '../queueRecords.js';
 
 /**
  * The stores whose receiver was slow or failed lately, as this container saw them: their
@@ -45,10 +46,9 @@ export class SlowStores {
   }
 }
 
-/** Did this record come from the slow lane? Its source ARN ends with the lane's queue name, as its URL does. */
+/** Did this record come from the slow lane? */
 export function fromSlowLane(deps: Pick<CompletionDeps, 'slowLane'>, record: SQSRecord): boolean {
-  const name = deps.slowLane.queueUrl.slice(deps.slowLane.queueUrl.lastIndexOf('/') + 1);
-  return name !== '' && record.eventSourceARN.endsWith(`:${name}`);
+  return isFromQueue(deps.slowLane.queueUrl, record.eventSourceARN);
 }
 
 /** One signed callback to the store, timed: a streak of them that fail or take longer than `slowMs` sends the store to the slow lane. */

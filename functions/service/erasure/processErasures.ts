@@ -21,9 +21,3 @@ export async function processErasures(deps: EraserDeps, event: SQSEvent): Promis
   deps.telemetry.flush();
   return { batchItemFailures };
 }
-
-/** Did this batch come from the erasures queue? Its source ARN ends with the queue's name, as its URL does. */
-export function fromErasuresQueue(queueUrl: string, eventSourceArn: string | undefined): boolean {
-  const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
-  return name !== '' && eventSourceArn !== undefined && eventSourceArn.endsWith(`:${name}`);
-}
