@@ -1,6 +1,7 @@
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -120,8 +121,7 @@ export class SessionsRepo {
       {
         PutRequest: {
           Item: {
-            cookie: storeSessionsPk(session.storeId, storeSessionShard(session.cookie)),
-            sk: storeSessionSk(session.createdAt, session.cookie),
+            ...storeSessionKey(ref),
             sessionCookie: session.cookie,
             createdAt: session.createdAt,
             expiresAt,
@@ -281,21 +281,8 @@ export class SessionsRepo {
       deleted += out.deleted.length;
       if (out.more) return { deleted, gone: false };
     }
-    const entries: WriteRequests = [
-      {
-        DeleteRequest: {
-          Key: {
-            cookie: storeSessionsPk(ref.storeId, storeSessionShard(ref.cookie)),
-            sk: storeSessionSk(ref.createdAt, ref.cookie),
-          },
-        },
-      },
-    ];
-    for (const entry of [entries, [{ DeleteRequest: { Key: userSessionKey(userId, ref) } }]])
-      await retryLeftovers(batchLeftovers, 'BatchWriteItem', entry, async (left) => {
-        const out = await this.ddb.send(new BatchWriteCommand({ RequestItems: { [this.table]: left } }));
-        return leftover(out.UnprocessedItems?.[this.table]);
-      });
+    for (const Key of [storeSessionKey(ref), userSessionKey(userId, ref)])
+      await this.ddb.send(new DeleteCommand({ TableName: this.table, Key }));
     return { deleted: deleted + 2, gone: true };
   }
 
@@ -308,6 +295,14 @@ export class SessionsRepo {
   async markNotified(cookie: string): Promise<void> {
     await stampOnce(this.ddb, this.table, { cookie, sk: SESSION_SK }, 'notifiedAt');
   }
+}
+
+/** The store's list entry of a session. */
+function storeSessionKey(ref: UserSessionRef): { cookie: string; sk: string } {
+  return {
+    cookie: storeSessionsPk(ref.storeId, storeSessionShard(ref.cookie)),
+    sk: storeSessionSk(ref.createdAt, ref.cookie),
+  };
 }
 
 /** The user's list entry of a session. */
