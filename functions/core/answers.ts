@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { eventTypeSchema } from './callbackEvents.js';
-import { erasurePhaseSchema, erasureRequesterSchema } from './erasure.js';
+import { erasurePhaseSchema, erasureRemovedSchema, erasureRequesterSchema, erasureStateSchema } from './erasure.js';
 import { serviceTrackIdSchema, storeIdSchema, userIdSchema } from './schemas.js';
 import { storedItemSchema } from './storedRecords.js';
 import { trackStateSchema } from './trackState.js';
@@ -179,7 +179,7 @@ export type ListenerItem = z.output<typeof listenerItemSchema>;
 /** A user's erasure as its requester sees it: where it stands, and what it removed so far. */
 export const erasureAnswerSchema = z.strictObject({
   erasureId: z.string(),
-  state: z.enum(['erasing', 'erased']),
+  state: erasureStateSchema,
   phase: erasurePhaseSchema,
   requestedBy: erasureRequesterSchema,
   startedAt: timestamp,
@@ -187,13 +187,7 @@ export const erasureAnswerSchema = z.strictObject({
   finishedAt: z.optional(timestamp),
   /** Until then, licenses, sessions and DownloadTracks for the user answer 409 user_erased. */
   refusedUntil: z.optional(timestamp),
-  removed: z.strictObject({
-    licenses: z.int().check(z.nonnegative()),
-    objects: z.int().check(z.nonnegative()),
-    versions: z.int().check(z.nonnegative()),
-    libraryItems: z.int().check(z.nonnegative()),
-    downloadItems: z.int().check(z.nonnegative()),
-  }),
+  removed: erasureRemovedSchema,
   /** Stores told (or to be told) `UserErased`. */
   stores: z.int().check(z.nonnegative()),
 });

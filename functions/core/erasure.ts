@@ -42,13 +42,17 @@ export function nextPhase(phase: ErasurePhase): ErasurePhase {
 }
 
 /** What each deleting step removed, as DynamoDB and S3 reported it. */
-export const erasureRemovedSchema = z.object({
-  licenses: z.int(),
-  objects: z.int(),
-  versions: z.int(),
-  libraryItems: z.int(),
-  downloadItems: z.int(),
+const removedCount = z.int().check(z.nonnegative());
+export const erasureRemovedSchema = z.strictObject({
+  licenses: removedCount,
+  objects: removedCount,
+  versions: removedCount,
+  libraryItems: removedCount,
+  downloadItems: removedCount,
 });
+
+/** Running, or done (a tombstone until `refusedUntil`). */
+export const erasureStateSchema = z.enum(['erasing', 'erased']);
 export type ErasureRemoved = z.infer<typeof erasureRemovedSchema>;
 export const noneRemoved: ErasureRemoved = { licenses: 0, objects: 0, versions: 0, libraryItems: 0, downloadItems: 0 };
 
@@ -58,7 +62,7 @@ export const erasureRequesterSchema = z.enum(['listener', 'operator']);
 export const erasureRecordSchema = z.object({
   userId: userIdSchema,
   erasureId: z.string().check(z.regex(/^era_[0-9a-f]{32}$/)),
-  state: z.enum(['erasing', 'erased']),
+  state: erasureStateSchema,
   phase: erasurePhaseSchema,
   requestedBy: erasureRequesterSchema,
   /** The operator's name, for `trackdrop user erase`. */
