@@ -118,34 +118,30 @@ export class ErasuresRepo {
 
   /** Ends the erasure: a tombstone until `refusedUntil`, when DynamoDB TTL removes it. */
   async finish(userId: string, erasureId: string, refusedUntil: string): Promise<void> {
+    const now = new Date().toISOString();
     try {
-      await this.finishOnce(userId, erasureId, refusedUntil);
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: erasureKey(userId),
+          UpdateExpression:
+            'SET #s = :erased, phase = :done, finishedAt = if_not_exists(finishedAt, :now), updatedAt = :now, refusedUntil = :until, #ttl = :ttl',
+          ConditionExpression: 'erasureId = :id AND #s = :erasing',
+          ExpressionAttributeNames: { '#s': 'state', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':erased': 'erased',
+            ':done': 'done',
+            ':now': now,
+            ':until': refusedUntil,
+            ':ttl': Math.floor(Date.parse(refusedUntil) / 1000),
+            ':id': erasureId,
+            ':erasing': 'erasing',
+          },
+        }),
+      );
     } catch (err) {
       // Finished already (a redelivered last step).
       if (!isConditionFailed(err)) throw err;
     }
-  }
-
-  private async finishOnce(userId: string, erasureId: string, refusedUntil: string): Promise<void> {
-    const now = new Date().toISOString();
-    await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: erasureKey(userId),
-        UpdateExpression:
-          'SET #s = :erased, phase = :done, finishedAt = if_not_exists(finishedAt, :now), updatedAt = :now, refusedUntil = :until, #ttl = :ttl',
-        ConditionExpression: 'erasureId = :id AND #s = :erasing',
-        ExpressionAttributeNames: { '#s': 'state', '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':erased': 'erased',
-          ':done': 'done',
-          ':now': now,
-          ':until': refusedUntil,
-          ':ttl': Math.floor(Date.parse(refusedUntil) / 1000),
-          ':id': erasureId,
-          ':erasing': 'erasing',
-        },
-      }),
-    );
   }
 }

@@ -6,7 +6,7 @@ import type { CommonDeps } from './deps.js';
  * Cancels a session's tracks in a fixed number of requests whatever its size: marks the session
  * cancelled (DownloadTrack refuses new tracks; the counts item carries the workers' mark) and
  * hands the rest to the completion function, one chunk chain per shard (cancelChunk). A store's
- * cancel and a user's erasure both take this way. A session with nothing queued needs no chain.
+ * cancel and a user's erasure both take this way.
  */
 export async function cancelTracks(
   deps: Pick<CommonDeps, 'sessions' | 'counts' | 'completionsQueue'>,
