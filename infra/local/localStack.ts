@@ -14,8 +14,6 @@ import type { Instrument } from '../../functions/runtime/instrument.js';
 import type { ApiDeps, CompletionDeps, ListenerDeps, WorkerDeps } from '../../functions/service/deps.js';
 import { defaultSettings, type TrackdropSettings } from '../../functions/settings.js';
 import { type DynamoBackend, type Emulators, localCredentials, localRegion, startEmulators } from './emulators.js';
-import { settledSettings } from './erasureSettle.js';
-import { leasedSettings } from './eventSourceLease.js';
 import { sourceEventSources } from './eventSourcePlan.js';
 import { sourceFunctionPlans } from './functionPlan.js';
 import type { FunctionHost } from './hosts/functionHost.js';
@@ -28,6 +26,7 @@ import { createJwtAuthorizer } from './httpApi/jwtAuthorizer.js';
 import { sourceApiPlan } from './httpApi/sourcePlan.js';
 import { localEnv, localRuntimeEnv } from './localEnv.js';
 import { type LocalIssuer, startLocalIssuer } from './localIssuer.js';
+import { localRunSettings } from './localRunSettings.js';
 import { type Provisioned, provision } from './provision.js';
 import type { EventSource } from './queuePoller.js';
 import { Teardown } from './teardown.js';
@@ -46,7 +45,7 @@ export interface LocalStackOptions {
   readonly pollers?: boolean;
   /** The event source's receive visibility and the worker's own lease (eventSourceLease.ts): a killed sandbox recovers that fast. */
   readonly leaseSeconds?: number;
-  /** How long an erasure waits before it deletes (erasureSettle.ts); the deployed figure by default. */
+  /** How long an erasure waits before it deletes (localRunSettings.ts); the deployed figure by default. */
   readonly erasureSettleSeconds?: number | undefined;
   /** The queues served as SQS serves fair queues (localTenant.ts), unless false: first come, first served. */
   readonly fairQueues?: boolean;
@@ -133,10 +132,7 @@ export interface LocalStack {
 
 /** Emulators + resources + the api, worker and completion handlers, built from an environment as on AWS. */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const settings = settledSettings(
-    leasedSettings(opts.settings ?? defaultSettings, opts.leaseSeconds),
-    opts.erasureSettleSeconds,
-  );
+  const settings = localRunSettings(opts.settings ?? defaultSettings, opts);
   const logLevel = opts.logLevel ?? 'ERROR';
   const logger = new Logger({ serviceName: 'trackdrop-local', logLevel: logLevel === 'SILENT' ? 'SILENT' : 'ERROR' });
   const teardown = new Teardown((what, err) => logger.error(what, { error: err instanceof Error ? err : String(err) }));

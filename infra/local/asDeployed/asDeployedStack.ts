@@ -14,13 +14,13 @@ import {
   localRegion,
   startEmulators,
 } from '../emulators.js';
-import { settledSettings } from '../erasureSettle.js';
-import { type LeasedQueue, leasedSettings } from '../eventSourceLease.js';
+import type { LeasedQueue } from '../eventSourceLease.js';
 import { templateEventSources } from '../eventSourcePlan.js';
 import { templateFunctionPlan } from '../functionPlan.js';
 import { containerHost, type DeployedFunction } from '../hosts/containerHost.js';
 import { answerContract, type ContractDocument } from '../httpApi/answerContract.js';
 import { type HttpApiServer, startHttpApi } from '../httpApi/httpApi.js';
+import { localRunSettings, overridesAny } from '../localRunSettings.js';
 import type { EventSource } from '../queuePoller.js';
 import { Teardown } from '../teardown.js';
 import type { CloudAssembly } from './cloudAssembly.js';
@@ -59,7 +59,7 @@ export interface AsDeployedOptions {
   readonly jwtVerifier?: JwtVerifierFactory;
   /** The event sources' receive visibility and the worker's own lease (eventSourceLease.ts): a killed sandbox recovers that fast. */
   readonly leaseSeconds?: number | undefined;
-  /** How long an erasure waits before it deletes (erasureSettle.ts); the template's figure by default. */
+  /** How long an erasure waits before it deletes (localRunSettings.ts); the template's figure by default. */
   readonly erasureSettleSeconds?: number | undefined;
   /** The queues served as SQS serves fair queues (localTenant.ts), unless false: first come, first served. */
   readonly fairQueues?: boolean | undefined;
@@ -99,13 +99,10 @@ export interface AsDeployedStack {
  */
 export async function startAsDeployedStack(opts: AsDeployedOptions): Promise<AsDeployedStack> {
   const { stackName } = opts.assembly;
-  // The sandbox's short lease, for the worker's own hold on its batch too (eventSourceLease.ts).
-  const template =
-    opts.leaseSeconds === undefined && opts.erasureSettleSeconds === undefined
-      ? opts.assembly.template
-      : withFunctionSettings(opts.assembly.template, (s) =>
-          settledSettings(leasedSettings(s, opts.leaseSeconds), opts.erasureSettleSeconds),
-        );
+  // The sandbox's short lease (the worker's own hold on its batch too) and erasure settle.
+  const template = overridesAny(opts)
+    ? withFunctionSettings(opts.assembly.template, (s) => localRunSettings(s, opts))
+    : opts.assembly.template;
   const pseudo: Pseudo = { region: localRegion, accountId: localAccountId, stackName };
   const teardown = new Teardown((what, err) =>
     opts.onLog?.('trackdrop-local', `${what}: ${err instanceof Error ? err.message : String(err)}`),
