@@ -5,7 +5,7 @@ import type { SessionStatus, SessionTrack } from './types.js';
 export interface SessionOutcome {
   readonly session: Omit<SessionStatus, 'tracks' | 'next'>;
   readonly tracks: readonly SessionTrack[];
-  /** Every track is settled: nothing more will happen to the session. */
+  /** Every track is settled and the counts agree: nothing more will happen to the session. */
   readonly settled: boolean;
 }
 
@@ -28,16 +28,27 @@ export class SessionWaitTimeout extends Error {
   }
 }
 
-/** Reads a session to its last page. */
+/**
+ * Reads a session to its last page. The session's counts are those of the last page, read
+ * after every track; a session of several pages reports counts kept per batch, which can trail
+ * its tracks for a moment, so it is settled once its tracks are and its counts agree with them.
+ */
 export async function readSession(all: AsyncIterable<SessionStatus>): Promise<SessionOutcome> {
   let session: SessionOutcome['session'] | undefined;
   const tracks: SessionTrack[] = [];
   for await (const { tracks: page, next: _next, ...status } of all) {
-    session ??= status;
+    session = status;
     tracks.push(...page);
   }
   if (!session) throw new Error('a session listing without a page');
-  return { session, tracks, settled: tracks.every(isSettled) };
+  return { session, tracks, settled: tracks.every(isSettled) && countsAgree(session.counts, tracks) };
+}
+
+/** The counts say what the tracks say: as many in each state. */
+function countsAgree(counts: SessionStatus['counts'], tracks: readonly SessionTrack[]): boolean {
+  const seen = new Map<string, number>();
+  for (const t of tracks) seen.set(t.state, (seen.get(t.state) ?? 0) + 1);
+  return Object.entries(counts).every(([state, n]) => (seen.get(state) ?? 0) === n);
 }
 
 /** Reads the session, every page of it, until every track has settled; throws SessionWaitTimeout at the deadline. */
